@@ -1,0 +1,295 @@
+"""Settings: one TOML file, overridable from the environment, validated at start.
+
+``load_settings`` is called once in ``main()``; everything else receives the
+resulting ``Settings``. Nothing here connects to anything.
+
+- any key can be overridden as ``MAILBOT_<SECTION>__<KEY>`` (``MAILBOT_IMAP__PASSWORD``);
+- every ``password`` key is also accepted as ``password_file`` (systemd credentials);
+  ``${CREDENTIALS_DIRECTORY}`` and other variables are expanded in the path;
+- relative paths (Maildir, SQLite file, password files) are taken relative to the
+  directory of the configuration file, so a service does not depend on its working directory;
+- any problem raises ``ConfigError`` naming each bad key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from mailbot.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("/etc/mailbot/mailbot.toml")
+ENV_PREFIX = "MAILBOT_"
+LANGUAGES = ("nl", "en", "de", "fr")
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from None
+
+
+EmailAddress = Annotated[str, AfterValidator(_email)]
+
+
+def _split_list(value: object) -> object:
+    """Accept ``a@x, b@y`` from the environment as well as a TOML array."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _resolve_path(value: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    value = Path(os.path.expandvars(str(value))).expanduser()
+    if not value.is_absolute() and base is not None:
+        value = Path(base) / value
+    return value
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///mailbot.db"
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. sqlite:///mailbot.db)") from None
+        backend = url.get_backend_name()
+        if backend not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+        if backend == "sqlite" and url.database and url.database != ":memory:":
+            path = _resolve_path(Path(url.database), info)
+            return url.set(database=str(path)).render_as_string(hide_password=False)
+        return value
+
+
+class ImapSettings(_Section):
+    host: str
+    port: int = Field(993, ge=1, le=65535)
+    security: Literal["tls", "starttls", "none"] = "tls"
+    username: str
+    password: SecretStr
+    folder: str = "INBOX"
+
+
+class SmtpSettings(_Section):
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["tls", "starttls", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: EmailAddress
+
+
+class OrganisationSettings(_Section):
+    name: str = Field(min_length=1)
+    officer_name: str = Field(min_length=1)
+    addresses: Annotated[list[EmailAddress], Field(min_length=1)]
+    trusted_authserv_id: str | None = None
+    timezone: str = "Europe/Amsterdam"
+    reference_prefix: str = Field("AVG", pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")
+    language: Literal["nl", "en", "de", "fr"] = "nl"
+
+    _split_addresses = field_validator("addresses", mode="before")(_split_list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Amsterdam)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class MaildirSettings(_Section):
+    path: Path
+    poll_interval: float = Field(30.0, gt=0)
+
+    _resolve = field_validator("path")(_resolve_path)
+
+
+class IntakeSettings(_Section):
+    max_mail_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    max_attachment_bytes: int = Field(15 * 1024 * 1024, ge=0)
+    max_parts: int = Field(200, gt=0)
+    max_depth: int = Field(8, gt=0)
+
+
+class ClassificationSettings(_Section):
+    low_confidence: float = Field(0.7, ge=0, le=1)
+
+
+class Settings(_Section):
+    database: DatabaseSettings = DatabaseSettings()
+    imap: ImapSettings | None = None
+    maildir: MaildirSettings | None = None
+    smtp: SmtpSettings | None = None
+    organisation: OrganisationSettings
+    intake: IntakeSettings = IntakeSettings()
+    classification: ClassificationSettings = ClassificationSettings()
+
+    @model_validator(mode="after")
+    def _needs_a_source(self) -> Settings:
+        if self.imap is None and self.maildir is None:
+            raise ValueError("no mail source: configure [imap] or [maildir]")
+        return self
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """mailbot's own addresses, lower-cased: mail from them is ours (loops)."""
+        own = {a.lower() for a in self.organisation.addresses}
+        if self.smtp is not None:
+            own.add(self.smtp.from_address.lower())
+        return frozenset(own)
+
+
+def config_path(cli_value: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path:
+    """The configuration file: ``--config``, else ``MAILBOT_CONFIG``, else the default."""
+    if cli_value:
+        return Path(cli_value)
+    if environ.get("MAILBOT_CONFIG"):
+        return Path(environ["MAILBOT_CONFIG"])
+    return DEFAULT_CONFIG_PATH
+
+
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read, override, and validate the configuration in ``path``."""
+    environ = os.environ if environ is None else environ
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, [("", "file not found (use --config or MAILBOT_CONFIG)")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [("", f"cannot read the file: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [("", f"not valid TOML: {exc}")]) from None
+    return settings_from_dict(data, path, environ)
+
+
+def settings_from_dict(
+    data: dict[str, Any], path: Path, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Validate an already parsed configuration (``path`` names it in errors)."""
+    environ = os.environ if environ is None else environ
+    base_dir = path.parent.resolve()
+    from_env = _apply_environment(data, environ)
+    problems: list[tuple[str, str]] = []
+    _read_password_files(data, base_dir, (), problems)
+    if problems:
+        raise ConfigError(path, problems)
+    try:
+        return Settings.model_validate(data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        raise ConfigError(path, _describe(exc, from_env)) from None
+
+
+def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
+    """Apply ``MAILBOT_<SECTION>__<KEY>`` overrides in place; returns key -> variable."""
+    applied: dict[str, str] = {}
+    for variable, value in environ.items():
+        if not variable.startswith(ENV_PREFIX) or "__" not in variable:
+            continue
+        section, _, key = variable[len(ENV_PREFIX) :].lower().partition("__")
+        if not section or not key:
+            continue
+        target = data.setdefault(section, {})
+        if not isinstance(target, dict):
+            continue
+        target[key] = _env_value(value)
+        applied[f"{section}.{key}"] = variable
+    return applied
+
+
+def _env_value(value: str) -> Any:
+    """An environment value is a string, unless it is written as a TOML array."""
+    if value.lstrip().startswith("["):
+        try:
+            return tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            return value
+    return value
+
+
+def _read_password_files(
+    node: dict[str, Any], base_dir: Path, where: tuple[str, ...], problems: list[tuple[str, str]]
+) -> None:
+    """Replace every ``password_file`` by the ``password`` read from that file."""
+    for key, value in list(node.items()):
+        if isinstance(value, dict):
+            _read_password_files(value, base_dir, (*where, key), problems)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    _read_password_files(item, base_dir, (*where, key, str(index)), problems)
+    if "password_file" not in node:
+        return
+    name = ".".join((*where, "password_file"))
+    if "password" in node:
+        problems.append((name, "give either password or password_file, not both"))
+        return
+    raw = node.pop("password_file")
+    if not isinstance(raw, str):
+        problems.append((name, "must be a file path"))
+        return
+    secret_path = Path(os.path.expandvars(raw)).expanduser()
+    if not secret_path.is_absolute():
+        secret_path = base_dir / secret_path
+    try:
+        node["password"] = secret_path.read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        problems.append((name, f"cannot read {secret_path}: {exc.strerror or exc}"))
+
+
+_MESSAGES = {
+    "missing": "required key is missing",
+    "extra_forbidden": "unknown key (check the spelling)",
+}
+
+
+def _describe(exc: ValidationError, from_env: Mapping[str, str]) -> list[tuple[str, str]]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        key = ".".join(str(part) for part in error["loc"])
+        message = _MESSAGES.get(error["type"], error["msg"])
+        message = message.removeprefix("Value error, ")
+        secret = "password" in key
+        if error["type"] not in _MESSAGES and not secret and not isinstance(error["input"], dict):
+            message = f"{message} (got {error['input']!r})"
+        if key in from_env:
+            key = f"{key} (from {from_env[key]})"
+        problems.append((key, message))
+    return problems

@@ -1,0 +1,1 @@
+"""The pure core: decisions about mail and cases, with no I/O."""

@@ -1,0 +1,290 @@
+"""Which rights a mail asks for, with the evidence and a confidence.
+
+The mail's language is told first; its lexicon (and the English one, which
+Dutch and German writers mix in) marks every concept in the subject and in the
+person's own text (not quotes, not a forwarder's note). Each rule of ``rules``
+then looks for its concepts close together in one sentence. A rule in a
+negated clause ("don't delete it yet") does not count; one in an "if you ..."
+clause about the organisation counts for little. Each right sums the best
+weight of each of its rules, every piece of text counted once per right; a
+right is asked for when its sum reaches the threshold.
+
+The confidence says how far every right's score is from a doubtful zone, the
+weakest right deciding: a found right is sure when it clears the threshold by
+far; a right not found is sure when no action supports it at all, and doubtful
+when one does (something was asked, but not clearly enough). It is lowered when
+the language is unknown, the text is very short, the mail refers to an earlier
+request, or it talks about the person's data without asking for any right that
+could be recognised.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from mailbot.core.classification import lexicon_de, lexicon_en, lexicon_fr, lexicon_nl
+from mailbot.core.classification.articles import cited_rights
+from mailbot.core.classification.language import detect_language, language_votes
+from mailbot.core.classification.rules import ANCHOR, RULES, THRESHOLD, Rule
+from mailbot.core.classification.text import Normalised, normalise
+from mailbot.core.rights import Right, ordered
+
+LEXICONS: dict[str, dict[str, re.Pattern[str]]] = {
+    language: {concept: re.compile(pattern) for concept, pattern in module.LEXICON.items()}
+    for language, module in (
+        ("nl", lexicon_nl),
+        ("en", lexicon_en),
+        ("de", lexicon_de),
+        ("fr", lexicon_fr),
+    )
+}
+# Dutch and German writers mix in English ("account", "deleten"); English is always tried.
+ALWAYS = ("en",)
+SECOND_LANGUAGE_SHARE = 0.3
+ARTICLE_WEIGHT = 1.3
+SUBJECT_FACTOR = 0.7
+QUOTED_FACTOR = 0.9
+CONDITIONAL_FACTOR = 0.3
+STEEPNESS = 5.0
+FOUND_CENTRE = 0.85  # a found right scoring this much is a coin flip
+MISSED_CENTRE = 0.45  # a right not found scoring this much is a coin flip
+TOPIC_ONLY = 0.2  # what topic words alone count for
+MAX_TEXT = 20_000
+MAX_EVIDENCE = 16
+
+_REMINDER = re.compile(
+    r"\b(?:herinnering|reminder|aanmaning|mahnung|rappel|relance)\b|"
+    r"\b(?:eerder\w*|vorig\w*|earlier|previous|fruher\w*|precedent\w*)\b.{0,30}"
+    r"\b(?:verzoek|request|anfrage|antrag|begehren|demande|mail|e-mail)\b|"
+    r"\b(?:nog )?geen (?:antwoord|reactie)\b|\bno (?:answer|reply|response)\b|"
+    r"\bnot (?:yet )?(?:received|had|got) (?:an? |any )?(?:answer|reply|response)\b|"
+    r"\bkeine antwort\b|\bunbeantwortet\b|\bpas (?:encore )?(?:recu|eu) de reponse\b|"
+    r"\bsans reponse\b|"
+    r"\b(?:nicht|niet|not) (?:vollstandig|volledig|fully|completely) (?:beantwortet|beantwoord|answered)\b|"
+    r"\bincomplete (?:answer|reply|response)\b|\bonvolledig\w* (?:antwoord|reactie)\b|"
+    r"\breponse incomplete\b"
+)
+_PRIVACY_TOPIC = re.compile(
+    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
+    r"donnees personnelles|datenschutz\w*|gegevensbescherming|data protection|"
+    r"protection des donnees|cookies?|"
+    r"(?:mijn|m'n|onze) (?:persoonlijke )?(?:gegevens|data|dossier|profiel)|"
+    r"(?:my|our) (?:personal )?(?:data|information|info|details|records?|profile)|"
+    r"personal (?:information|info|details)|(?:about|on) me\b|"
+    r"(?:meine|unsere) (?:personlichen )?(?:daten|angaben)|uber mich|"
+    r"(?:mes|nos) (?:donnees|informations|coordonnees)|sur moi)"
+)
+# A short "yes, go ahead" answers the question it quotes: the quote says what was agreed to.
+_AFFIRMATION = re.compile(
+    r"^\W*(?:ja|jawel|yes|yep|yeah|oui|jawohl|ok|okay|oke|graag|prima|akkoord|d'accord|"
+    r"einverstanden|doe maar|go ahead|please do|sure|bitte|gerne|avec plaisir)\b"
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One phrase of the mail and what it supports (``right`` is None for a signal)."""
+
+    right: Right | None
+    phrase: str
+    weight: float
+    cue: str
+    where: str
+    note: str = ""
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+
+    def overlaps(self, other: Evidence) -> bool:
+        return self.where == other.where and self.start < other.end and other.start < self.end
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "right": self.right.value if self.right else None,
+            "phrase": self.phrase,
+            "weight": self.weight,
+            "cue": self.cue,
+            "where": self.where,
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    rights: tuple[Right, ...]
+    language: str | None
+    confidence: float
+    evidence: tuple[Evidence, ...]
+    scores: Mapping[Right, float]
+    signals: tuple[str, ...] = ()
+
+    @property
+    def is_request(self) -> bool:
+        return bool(self.rights)
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    text: Normalised
+    where: str
+    factor: float
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, set[tuple[int, int]]] = {}
+    for language in languages:
+        for concept, pattern in LEXICONS[language].items():
+            for match in pattern.finditer(text):
+                if match.end() > match.start():
+                    spans.setdefault(concept, set()).add(match.span())
+    return {concept: sorted(found) for concept, found in spans.items()}
+
+
+def _rule_match(
+    rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> tuple[int, int] | None:
+    """The span covering the rule's concepts around ``anchor``, or None."""
+    low, high = text.sentence(anchor[0])
+    chosen = [anchor]
+    for concept in rule.concepts[1:]:
+        best: tuple[int, int] | None = None
+        for span in spans.get(concept, ()):
+            if span[0] < low or span[1] > high or abs(span[0] - anchor[0]) > rule.window:
+                continue
+            if span in chosen:  # one word cannot be two concepts
+                continue
+            if best is None or abs(span[0] - anchor[0]) < abs(best[0] - anchor[0]):
+                best = span
+        if best is None:
+            return None
+        chosen.append(best)
+    return min(start for start, _ in chosen), max(end for _, end in chosen)
+
+
+def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
+    text, where, factor = source.text, source.where, source.factor
+    spans = _concepts(text.text, languages)
+    for rule in RULES:
+        for anchor in spans.get(rule.concepts[0], ()):
+            found = _rule_match(rule, anchor, spans, text)
+            if found is None:
+                continue
+            start, end = found
+            phrase = text.original(start, end)
+            if rule.negatable and text.is_negated(*anchor):
+                yield Evidence(rule.right, phrase, 0.0, rule.name, where, "negated", start, end)
+                continue
+            weight, note = rule.weight * factor, rule.note
+            if text.is_conditional(*anchor):
+                weight, note = weight * CONDITIONAL_FACTOR, "in an 'if you ...' clause"
+            yield Evidence(rule.right, phrase, round(weight, 2), rule.name, where, note, start, end)
+    for citation in cited_rights(text.text):
+        start, end = citation.start, citation.end
+        weight = ARTICLE_WEIGHT * factor
+        if text.is_conditional(start, end):
+            weight *= CONDITIONAL_FACTOR
+        name = f"article:{citation.right}"
+        phrase = text.original(start, end)
+        yield Evidence(citation.right, phrase, round(weight, 2), name, where, "", start, end)
+
+
+def _languages(sources: list[_Source]) -> tuple[str, ...]:
+    """The mail's own language(s), plus English; all four when it cannot be told."""
+    votes = language_votes(" ".join(source.text.text for source in sources))
+    if not votes:
+        return tuple(LEXICONS)
+    top = max(votes.values())
+    chosen = {language for language, count in votes.items() if count >= SECOND_LANGUAGE_SHARE * top}
+    return tuple(language for language in LEXICONS if language in chosen or language in ALWAYS)
+
+
+def _strongest(found: Iterable[Evidence]) -> list[Evidence]:
+    """Each rule once, and each piece of text once per right: the strongest reading wins."""
+    kept: list[Evidence] = []
+    rules_seen: set[str] = set()
+    for item in sorted(found, key=lambda item: (-item.weight, item.cue, item.start)):
+        if item.cue in rules_seen:
+            continue
+        if any(other.right == item.right and other.overlaps(item) for other in kept):
+            continue
+        kept.append(item)
+        rules_seen.add(item.cue)
+    return kept
+
+
+def _sources(subject: str, body: str, quoted: str) -> list[_Source]:
+    sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
+    sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
+    own = sources[-1].text.text
+    if quoted and len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own):
+        sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
+    return sources
+
+
+def classify(subject: str, body: str, quoted: str = "") -> Classification:
+    """Classify a request from its subject, the person's own text, and what it quotes.
+
+    The quoted text counts only when the person's own text is a short "yes" to it.
+    """
+    sources = _sources(subject, body, quoted)
+    languages = _languages(sources)
+    found = [item for source in sources for item in _matches(source, languages)]
+    best = _strongest(found)
+    scores: dict[Right, float] = dict.fromkeys(Right, 0.0)
+    anchored: set[Right] = set()
+    for item in best:
+        if item.right is not None:
+            scores[item.right] += item.weight
+            if item.weight >= ANCHOR:
+                anchored.add(item.right)
+    for right in Right:
+        if right not in anchored:
+            scores[right] = min(scores[right], TOPIC_ONLY)
+    rights = ordered(right for right, score in scores.items() if score >= THRESHOLD)
+
+    combined = " ".join(source.text.text for source in sources)
+    guess = detect_language(combined)
+    confidence = min(
+        _sigmoid(STEEPNESS * (score - FOUND_CENTRE))
+        if right in rights
+        else 1.0 - _sigmoid(STEEPNESS * (score - MISSED_CENTRE))
+        for right, score in scores.items()
+    )
+    signals: list[str] = []
+    evidence = sorted(
+        (item for item in best if item.weight > 0 or item.note == "negated"),
+        key=lambda item: (-item.weight, item.cue),
+    )[:MAX_EVIDENCE]
+    reminder = _REMINDER.search(combined)
+    if reminder:
+        # A reminder whose case was not found: the officer must check for a lost request.
+        signals.append("refers_to_earlier_request")
+        evidence.append(Evidence(None, reminder.group(0), 0.0, "signal:reminder", "body"))
+        confidence = min(confidence, 0.6)
+    if guess.language is None:
+        signals.append("language_unknown")
+        confidence = min(confidence, 0.5)
+    if len(_WORD.findall(combined)) < 4:
+        signals.append("little_text")
+        confidence = min(confidence, 0.4)
+    if not rights and _PRIVACY_TOPIC.search(combined):
+        signals.append("privacy_topic_without_right")
+        confidence = min(confidence, 0.5)
+    return Classification(
+        rights=rights,
+        language=guess.language,
+        confidence=round(confidence, 2),
+        evidence=tuple(evidence),
+        scores={right: round(score, 2) for right, score in scores.items()},
+        signals=tuple(signals),
+    )

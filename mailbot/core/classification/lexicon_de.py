@@ -1,0 +1,112 @@
+"""German words for each concept of ``rules``.
+
+Normalised text: lower case, no accents, ß as ss; umlauts typed as ``ae``/``oe``/``ue``
+("loeschen") are matched with ``e?``.
+"""
+
+from __future__ import annotations
+
+_DATA = (
+    r"(?:personen|kunden|nutzer)?(?:bezogenen? )?(?:daten|angaben|informationen)|personendaten|"
+    r"profil|kundenkonto|konto|account|akte"
+)
+_ATTRIBUTE = (
+    r"(?:nach|vor|familien|firmen|geburts)?name|(?:e-?mail-?|post|wohn|rechnungs)?adresse|anschrift|"
+    r"e-?mail|telefonnummer|handynummer|mobilnummer|nummer|geburtsdatum|postleitzahl|plz|wohnort|"
+    r"geschlecht|anrede|iban|bankverbindung"
+)
+_PURPOSE = (
+    r"werbung|werbe\w*|newsletter\w*|marketing\w*|angebote|mailings?|promotion\w*|spam|"
+    r"marktforschung|umfragen?|profiling|profilbildung|direktwerbung|direktmarketing|prospekte?"
+)
+
+LEXICON: dict[str, str] = {
+    "access_request": (
+        r"\b(?:daten)?auskunft\w*|\bauskunfts\w*|\bselbstauskunft\b|\bdatenauskunft\w*|"
+        r"\brecht auf (?:auskunft|einsicht)\b"
+    ),
+    "which": r"\b(?:welche\w*|was)\b",
+    "which_data": rf"\b(?:welche\w*|was fur|was fuer)\b(?:\W+\w+){{0,2}}?\W+(?:{_DATA})\b",
+    "want": r"\b(?:bitte|mochte|moechte|will|wunsche|wuensche|ersuche|konnen sie|koennen sie|wurden sie)\b",
+    "data": rf"\b(?:{_DATA})\b",
+    "hold": (
+        r"\b(?:haben|hat|habt|gespeichert|speichern|speichert|verarbeiten|verarbeitet|vorliegen|"
+        r"besitzen|aufbewahr\w*|erfasst|gesammelt|bekannt)\b"
+    ),
+    "know": (
+        r"\b(?:wissen|erfahren|mitteilen|mitteilung|mitzuteilen|sagen|nachsehen|einsehen|einsicht)\b"
+    ),
+    "about_me": (
+        r"\b(?:uber|ueber) mich\b|\bzu meiner person\b|\bmich betreffend\w*\b|\bmeiner person\b"
+    ),
+    "copy": r"\b(?:kopie\w*|abschrift\w*|ubersicht|uebersicht|aufstellung)\b",
+    "access_verb": r"\b(?:einsicht|zugang|zugriff) (?:in|auf|zu)\b|\beinsehen\b",
+    "receive": r"\b(?:erhalten|bekommen|zusenden|zuschicken|schicken|senden|ubermitteln|uebermitteln)\b",
+    "my_data": rf"\b(?:meine|meiner|meinen|meinem) (?:personlichen |persoenlichen )?(?:{_DATA})\b",
+    "recipients": r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*",
+    "rectification_request": r"\bberichtig\w*|\brichtigstell\w*",
+    "correct": (
+        r"\b(?:andern|anderung\w*|andert|aendern|aenderung\w*|aendert|abander\w*|korrigier\w*|"
+        r"korigier\w*|aktualisier\w*|vervollstandig\w*|erganz\w*|anpass\w*|umschreiben|"
+        r"richtig stellen|berichtig\w*)\b"
+    ),
+    "attribute": rf"\b(?:{_ATTRIBUTE})\b",
+    "wrong": (
+        r"\b(?:falsch\w*|unrichtig\w*|fehlerhaft\w*|veraltet\w*|inkorrekt\w*|alte[nr]?|"
+        r"nicht (?:mehr )?(?:korrekt|richtig|aktuell)|stimmt (?:nicht|so nicht)|fehler)\b"
+    ),
+    "changed": (
+        r"\b(?:umgezogen|umzug|geheiratet|verheiratet|geschieden|geandert|geaendert|"
+        r"neue[nrs]? (?:adresse|anschrift|name|nachname|e-?mail-?adresse|telefonnummer|nummer))\b|"
+        r"\bhat sich\b.{0,20}\bgeandert\b"
+    ),
+    "forget": r"\brecht auf (?:loeschung|loschung|vergessenwerden|vergessen)\b|\bvergessenwerden\b",
+    "delete": r"\b(?:lo(?:e)?sch\w*|geloscht|geloescht|entfern\w*|vernicht\w*|tilg\w*)\b",
+    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle)\b",
+    "end": (
+        r"\b(?:kundig\w*|kuendig\w*|gekundigt|gekuendigt|beend\w*|schliess\w*|auflos\w*|aufloes\w*|"
+        r"abmelden|stornier\w*)\b"
+    ),
+    "service": (
+        r"\b(?:konto|kundenkonto|account|abo|abonnement|mitgliedschaft|vertrag\w*|lizenz\w*|"
+        r"zugang|dienst\w*|kundenbeziehung|geschaftsbeziehung)\b"
+    ),
+    "no_longer_customer": (
+        r"\bkein(?:e)? (?:kunde|kundin|mitglied|nutzer\w*) mehr\b|\bnicht mehr (?:kunde|kundin)\b|"
+        r"\b(?:nutze|verwende|brauche)\b.{0,30}\bnicht mehr\b"
+    ),
+    "restriction_request": r"\beinschrankung der verarbeitung\b|\bsperrung\b",
+    "limit": r"\b(?:einschrank\w*|einschraenk\w*|schrank\w*|schraenk\w*|beschrank\w*|sperr\w*|aussetz\w*|ruhen)\b",
+    "use": r"\b(?:nutzung|nutzen|verwendung|verwenden|verwendet|verarbeitung|verarbeiten|genutzt)\b",
+    "only_store": r"\bnur (?:noch )?(?:speichern|aufbewahren|gespeichert)\b",
+    "not_yet_delete": r"\bnoch nicht (?:lo(?:e)?sch\w*|entfern\w*)\b",
+    "pending": (
+        r"\b(?:bis|solange|wahrend|waehrend)\b.{0,60}\b(?:geklart|geklaert|entschieden|gepruft|"
+        r"geprueft|abgeschlossen|beschwerde|klarung)\b"
+    ),
+    "portability_request": (
+        r"\b(?:datenubertragbarkeit|datenuebertragbarkeit|ubertragbarkeit|uebertragbarkeit|"
+        r"datenportabilitat|portabilitat)\b"
+    ),
+    "format": r"\b(?:csv|json|xml|xlsx?|excel|format|dateiformat)\b|\bcsv-\w+",
+    "machine_readable": r"\bmaschinenlesbar\w*|\bstrukturiert\w*",
+    "reuse": (
+        r"\b(?:import\w*|einlesen|weiterverwend\w*|ubernehmen|uebernehmen|"
+        r"(?:anderen?|neuen?) (?:anbieter|dienstleister|system|schule|arbeitgeber))\b|"
+        r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b"
+    ),
+    "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",
+    "onward": r"\b(?:direkt|unmittelbar|anderen?|neuen?)\b",
+    "object": r"\b(?:widerspruch\w*|widersprech\w*|widerspreche)\b",
+    "purpose": rf"\b(?:{_PURPOSE})\b",
+    "dont_want": (
+        r"\b(?:will|mochte|moechte|wunsche|wuensche)\b.{0,25}\b(?:keine?n?|nicht)\b|"
+        r"\bkeine?\b(?=(?:\W+\w+){0,3}\W+mehr\b)|\bnicht mehr\b"
+    ),
+    "contact": (
+        r"\b(?:kontaktier\w*|anruf\w*|angerufen|anschreiben|angeschrieben|zusend\w*|zuschick\w*|"
+        r"schicken|mails|e-?mails|verteiler)\b"
+    ),
+    "stop": r"\b(?:stop\w*|aufhoren|aufhoeren|einstellen|unterlassen)\b",
+    "unsubscribe": r"\b(?:abmeld\w*|abbestell\w*|austragen|streichen sie mich|aus dem verteiler)\b",
+}

@@ -1,0 +1,119 @@
+"""English words for each concept of ``rules``. Normalised text: lower case, no accents."""
+
+from __future__ import annotations
+
+_DATA = (
+    r"(?:personn?al )?(?:data|information|informations|info|details|records?|files?|profile)"
+)
+_ATTRIBUTE = (
+    r"(?:sur|first |last |family |maiden |company |middle )?name|"
+    r"(?:e-?mail |home |postal |billing )?address|e-?mail|phone(?: number)?|mobile(?: number)?|"
+    r"number|date of birth|birth ?date|dob|post ?code|zip(?: code)?|gender|title|job title|"
+    r"bank details|iban"
+)
+_PURPOSE = (
+    r"newsletters?|marketing|advert\w*|ads|promotion\w*|promo\w*|offers|spam|mailing ?lists?|"
+    r"mailshots?|sales calls?|cold calls?|market research|surveys?|profiling|analytics|"
+    r"direct marketing|commercial (?:purposes|communications?|messages)"
+)
+
+LEXICON: dict[str, str] = {
+    "access_request": (
+        r"\b(?:data )?subject access request\b|\bsar\b|\bdsar\b|\b(?:right of|right to) access\b|"
+        r"\baccess request\b"
+    ),
+    "which": r"\bwhat(?:ever)?\b",
+    "which_data": rf"\b(?:what|which|what kind of|what sort of)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b",
+    "data": rf"\b{_DATA}\b",
+    "hold": (
+        r"\b(?:hold|have|has|keep|stor|process|collect|got|gather|retain|record|possess)\w*|"
+        r"\byou'?ve\b"
+    ),
+    "know": r"\b(?:know|tell me|see|find out|learn|let me know|inform me|confirm|check)\b",
+    "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",
+    "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
+    "access_verb": r"\baccess\w*\b|\brequest (?:to see|a copy)\b",
+    "receive": r"\b(?:receive|recieve|get|send|provide|obtain)\b",
+    "my_data": rf"\b(?:my|all my) {_DATA}\b",
+    "recipients": (
+        r"\bwho (?:do you|have you|you) (?:share|shared|sell|sold|disclose|disclosed|pass|passed)\b|"
+        r"\bwho\b.{0,30}\bshared with\b"
+    ),
+    "rectification_request": r"\brectif(?:y|ied|ication)\b",
+    "correct": (
+        r"\b(?:correct|correcting|corrected|update|updating|updated|amend|amending|amended|fix|"
+        r"fixing|fixed|change|changing|edit|modify|rectify|put right|set right)\b"
+    ),
+    "attribute": rf"\b(?:{_ATTRIBUTE})\b",
+    "wrong": (
+        r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|not (?:correct|right|accurate|up to date)|"
+        r"misspell?ed|mis-?spelt|spelled wrong|spelt wrong|old|no longer (?:correct|valid|right)|"
+        r"error|mistake|typo)\b"
+    ),
+    "changed": (
+        r"\b(?:moved|moving house|got married|divorced|changed|new (?:address|name|surname|email|"
+        r"e-mail|phone|number|mobile))\b|\bi now live\b"
+    ),
+    "forget": r"\bright to (?:be forgotten|erasure)\b|\bbe forgotten\b",
+    "delete": (
+        r"\b(?:delete|delet|deleting|deleted|deletion|erase|erasing|erased|erasure|remove|removing|"
+        r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b"
+    ),
+    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|me|everything|traces?|all of it)\b",
+    "end": (
+        r"\b(?:close|closing|closed|cancel|cancell?ing|cancell?ed|cancellation|terminate|"
+        r"terminating|terminated|termination|end|ending|ended|deactivate|deactivating|quit|leave)\b"
+    ),
+    "service": (
+        r"\b(?:account|subscription|membership|contract|licen[cs]e|service|services|plan|"
+        r"relationship)\b"
+    ),
+    "no_longer_customer": (
+        r"\bno longer (?:a )?(?:customer|client|user|member)\b|"
+        r"\bnot (?:a )?(?:customer|client|user) (?:any ?more|anymore)\b|"
+        r"\bno longer (?:want|wish|need|use)\b.{0,30}\b(?:your|the) (?:service|services|product|"
+        r"products|platform|app)\b"
+    ),
+    "restriction_request": r"\brestriction of processing\b|\bright to restrict\w*",
+    "limit": (
+        r"\b(?:restrict\w*|limit\w*|freeze|freezing|frozen|block\w*|suspend\w*|pause\w*|"
+        r"put (?:a )?hold on|on hold|halt\w*)\b"
+    ),
+    "use": r"\b(?:us(?:e|ed|es|ing)|process\w*|handl\w*)\b",
+    "only_store": r"\b(?:only|just) (?:keep|store|retain)\b",
+    "not_yet_delete": r"\b(?:don'?t|do not|not)\b.{0,15}\b(?:delete|erase|remove)\b.{0,15}\byet\b",
+    "pending": (
+        r"\b(?:while|whilst|until|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
+        r"review\w*|sorted|resolved|decided|verif\w*|contest\w*)\b"
+    ),
+    "portability_request": r"\b(?:data )?portability\b",
+    "format": r"\b(?:csv|json|xml|xlsx?|excel|spreadsheet|format)\b",
+    "machine_readable": r"\bmachine[ -]?readable\b|\bstructured\b.{0,30}\bformat\b|\bcommonly used\b",
+    "reuse": (
+        r"\b(?:import\w*|load\w* (?:it |them )?into|upload\w* (?:it |them )?(?:to|into)|re-?use\w*|"
+        r"google sheets|(?:another|a new|my new|new) (?:provider|supplier|service|company|system|"
+        r"tool|school|employer)|(?:moving|switching|changing|move|switch) (?:to|over to))\b"
+    ),
+    "transfer": r"\b(?:transfer\w*|transmit\w*|send\w*|pass\w* on|forward\w*|port\w*)\b",
+    "onward": r"\b(?:directly|another|new|other)\b",
+    "object": r"\b(?:object|objecting|objection|objected)\b",
+    "purpose": rf"\b(?:{_PURPOSE})\b",
+    "want": (
+        r"\b(?:i want|i'd like|i would like|i wish|please|pls|can you|could you|would you|"
+        r"kindly|go ahead)\b"
+    ),
+    "dont_want": (
+        r"\b(?:don'?t|do not|never|no longer)\b.{0,15}\b(?:want|wish|like|agree|consent)\b|"
+        r"\b(?:don'?t|do not|never)\s+(?:\w+\s+){0,2}?(?:contact|e-?mail|mail|call|phone|ring|text|"
+        r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|\bnot (?:any ?more|anymore)\b"
+    ),
+    "contact": (
+        r"\b(?:contact\w*|email\w*|e-mail\w*|mail\w*|call\w*|phon\w*|text\w*|messag\w*|spam\w*|"
+        r"send\w* me)\b"
+    ),
+    "stop": r"\b(?:stop|stopping|cease|ceasing|quit|enough)\b",
+    "unsubscribe": (
+        r"\bunsubscrib\w*|\bopt(?:ing|ed)? ?-?out\b|\btake me off\b|"
+        r"\bremove me from\b.{0,30}\blists?\b|\boff (?:your|the) (?:mailing )?list\b"
+    ),
+}

@@ -1,0 +1,92 @@
+"""French words for each concept of ``rules``. Normalised text: lower case, no accents."""
+
+from __future__ import annotations
+
+_DATA = r"(?:donnees?|informations?|infos?|coordonnees|compte|profil|dossier|fichiers?)"
+_ATTRIBUTE = (
+    r"nom|prenom|adresse(?: e-?mail| mail| postale)?|e-?mail|courriel|numero(?: de telephone)?|"
+    r"telephone|portable|date de naissance|code postal|ville|civilite|iban|rib"
+)
+_PURPOSE = (
+    r"pubs?|publicit\w*|newsletters?|lettres? d'information|prospection|marketing|offres|"
+    r"promotion\w*|sollicitation\w*|spam|etudes? de marche|sondages?|enquetes?|profilage|"
+    r"fins commerciales"
+)
+
+LEXICON: dict[str, str] = {
+    "access_request": (
+        r"\bdroit d'acces\b|\bdemande d'acces\b|\bacces a (?:mes|toutes mes|l'ensemble de mes)\b|"
+        r"\brequete en renseignement\b"
+    ),
+    "which": r"\b(?:quel|quels|quelle|quelles|ce que|lesquelles)\b",
+    "which_data": rf"\b(?:quel|quels|quelle|quelles)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b",
+    "want": (
+        r"\b(?:je (?:veux|voudrais|souhaite|demande)|je vous prie|priere de|merci de|pouvez-vous|"
+        r"pourriez-vous|svp|s'il vous plait)\b"
+    ),
+    "data": rf"\b{_DATA}\b",
+    "hold": (
+        r"\b(?:avez|detenez|possedez|conservez|traitez|gardez|stockez|enregistr\w*|collect\w*|"
+        r"trait\w+es|conserv\w+es|detenu\w*)\b"
+    ),
+    "know": r"\b(?:savoir|connaitre|m'indiquer|me dire|me confirmer|me preciser|consulter)\b",
+    "about_me": r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b",
+    "copy": r"\b(?:copie|copies|recapitulatif|apercu)\b",
+    "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
+    "receive": r"\b(?:recevoir|obtenir|m'envoyer|me communiquer|me fournir|m'adresser)\b",
+    "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
+    "recipients": r"\ba qui\b.{0,40}\b(?:transmis|communique\w*|vendu\w*|partage\w*)\b|\bdestinataires\b",
+    "rectification_request": r"\brectifi\w*",
+    "correct": (
+        r"\b(?:corrig\w*|modifi\w*|rectifi\w*|mett\w* a jour|mise a jour|actualis\w*|complet\w*|"
+        r"changer)\b"
+    ),
+    "attribute": rf"\b(?:{_ATTRIBUTE})\b",
+    "wrong": (
+        r"\b(?:faux|fausse|fausses|erron\w*|incorrect\w*|inexact\w*|mal (?:orthographi\w*|ecrit\w*|"
+        r"saisi\w*)|plus a jour|perime\w*|ancienne?|erreur)\b"
+    ),
+    "changed": (
+        r"\b(?:demenag\w*|marie\w*|divorc\w*|a change|ont change|nouvel(?:le)? (?:adresse|nom|"
+        r"numero|e-?mail|courriel))\b"
+    ),
+    "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
+    "delete": r"\b(?:supprim\w*|suppression|effac\w*|detrui\w*|retir\w*)\b",
+    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout)\b",
+    "end": r"\b(?:resili\w*|fermer|fermeture|cloturer|cloture|annuler|annulation|mettre fin)\b",
+    "service": r"\b(?:compte|abonnement|contrat|adhesion|inscription|licence|service|services)\b",
+    "no_longer_customer": (
+        r"\b(?:ne suis )?plus (?:client|cliente|membre|utilisateur|utilisatrice)\b|"
+        r"\bn'utilise plus\b"
+    ),
+    "restriction_request": r"\blimitation du traitement\b|\bdroit a la limitation\b",
+    "limit": r"\b(?:limit\w*|gel\w*|bloqu\w*|suspend\w*|restrein\w*)\b",
+    "use": r"\b(?:utilis\w*|traitement|traiter|exploit\w*)\b",
+    "only_store": r"\b(?:seulement|uniquement) (?:conserver|stocker)\b",
+    "not_yet_delete": r"\bpas encore (?:supprim\w*|effac\w*)\b",
+    "pending": (
+        r"\b(?:le temps que|jusqu'a ce que|en attendant|pendant que)\b.{0,60}\b(?:examin\w*|"
+        r"trait\w*|resolu\w*|verifi\w*|decid\w*|reclamation)\b"
+    ),
+    "portability_request": r"\bportabilite\b",
+    "format": r"\b(?:csv|json|xml|xlsx?|excel|format)\b",
+    "machine_readable": r"\blisible par (?:une )?machine\b|\bformat (?:structure|couramment utilise)\b",
+    "reuse": (
+        r"\b(?:import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) (?:prestataire|fournisseur|"
+        r"service|operateur|etablissement|employeur|ecole|systeme))\b|"
+        r"\bchange\w* de (?:prestataire|fournisseur|service|operateur)\b"
+    ),
+    "transfer": r"\b(?:transf[ée]r\w*|transmet\w*|transmis|envoy\w*)\b",
+    "onward": r"\b(?:directement|nouvel|nouveau|nouvelle|autre)\b",
+    "object": r"\bm'oppos\w*|\bopposition\b|\bje m'y oppose\b|\bs'opposer\b",
+    "purpose": rf"\b(?:{_PURPOSE})\b",
+    "dont_want": (
+        r"\b(?:ne|n')\b.{0,25}\bplus\b|\bne (?:veux|souhaite|desire)\b.{0,10}\bpas\b|"
+        r"\b(?:plus|pas) (?:de|d')\b"
+    ),
+    "contact": (
+        r"\b(?:contact\w*|appel\w*|envoy\w*|sollicit\w*|recevoir|mails|e-?mails|courriels|sms)\b"
+    ),
+    "stop": r"\b(?:arret\w*|cess\w*|stop)\b",
+    "unsubscribe": r"\bdesinscri\w*|\bdesabonn\w*|\bme retirer de\b.{0,30}\bliste",
+}

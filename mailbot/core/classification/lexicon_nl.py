@@ -1,0 +1,123 @@
+"""Dutch words for each concept of ``rules``. Normalised text: lower case, no accents."""
+
+from __future__ import annotations
+
+_DATA = (
+    r"(?:persoons|persoonlijke |klant|contact)?(?:gegevens|data|info|informatie|dossier|profiel)"
+    r"|\bpersoonsgegevens"
+)
+_ATTRIBUTE = (
+    r"(?:achter|voor|bedrijfs|familie|meisjes)?naam|(?:woon|post|e-?mail|mail|factuur)?adres|"
+    r"e-?mailadres|telefoon(?:nummer)?|(?:mobiele? |06-?)nummer|nummer|geboortedatum|postcode|"
+    r"woonplaats|geslacht|aanhef|iban|rekeningnummer|functie"
+)
+_PURPOSE = (
+    r"nieuwsbrie\w*|reclame\w*|marketing\w*|aanbieding\w*|mailings?|promoti\w*|acties|spam|"
+    r"marktonderzoek\w*|enquetes?|profiler\w*|profilering|commerciele (?:doeleinden|communicatie)|"
+    r"sms(?:-?jes?)?|folders?|direct ?marketing|ongevraagde (?:communicatie|post|mail\w*)"
+)
+
+LEXICON: dict[str, str] = {
+    "access_request": r"\binzage\w*|\b(?:verzoek|recht) (?:om|op|tot) (?:toegang|inzage)\b",
+    "which": r"\b(?:welke|wat)\b",
+    "which_data": rf"\b(?:welke|wat voor|wat voor soort)\b(?:\W+\w+){{0,2}}?\W+(?:{_DATA})\b",
+    "data": rf"\b(?:{_DATA})\b",
+    "hold": (
+        r"\b(?:hebben|heeft|hebt|heb|bewaren|bewaard|bewaart|verwerken|verwerkt|verwerking|"
+        r"opgeslagen|opslaan|vastgelegd|staan|staat|bezitten|kennen|geregistreerd|bekend|bijhouden)\b"
+    ),
+    "know": (
+        r"\b(?:weten|vertellen|vertel|laten weten|laat weten|inzien|zien|bekijken|benieuwd|"
+        r"mededelen|mededeling|informeren|inlichten|nagaan|uitleggen)\b"
+    ),
+    "about_me": (
+        r"\b(?:over|van|omtrent|betreffende) (?:mij|me|mijn persoon)\b|\bmij betreffende\b|"
+        r"\bin mijn dossier\b"
+    ),
+    "copy": r"\b(?:kopie\w*|afschrift\w*|overzicht)\b",
+    "access_verb": r"\b(?:toegang|inzicht) (?:tot|in)\b|\bopvragen\b|\bopgevraagd\b",
+    "receive": r"\b(?:ontvangen|krijgen|sturen|toesturen|opsturen|toezenden|opvragen|mailen)\b",
+    "my_data": rf"\b(?:mijn|m'n) (?:{_DATA})\b",
+    "recipients": (
+        r"\bmet wie\b.{0,30}\b(?:delen|gedeeld|deelt)\b|"
+        r"\b(?:aan|met) wie\b.{0,40}\b(?:verstrekt|doorgegeven|gedeeld)\b"
+    ),
+    "rectification_request": r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b",
+    "correct": (
+        r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|veranderen|verander|corrigeren|corrigeer|"
+        r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|bijwerken|bijgewerkt|"
+        r"updaten|actualiseren|herstellen|aanvullen)\b"
+    ),
+    "attribute": rf"\b(?:{_ATTRIBUTE})\b",
+    "wrong": (
+        r"\b(?:verkeerd\w*|onjuist\w*|fout\w*|incorrect\w*|verouderd\w*|oude|klopt\b.{0,25}\bniet|"
+        r"niet (?:meer )?(?:juist|correct|actueel|klopt)|verkeerd gespeld|niet goed)\b"
+    ),
+    "changed": (
+        r"\b(?:verhuisd|verhuizing|getrouwd|gescheiden|veranderd|gewijzigd|"
+        r"nieuwe? (?:adres|naam|achternaam|e-?mailadres|mailadres|telefoonnummer|nummer))\b"
+    ),
+    "forget": r"\b(?:vergeetverzoek|vergetelheid|vergeten (?:te )?worden)\b",
+    "delete": (
+        r"\b(?:verwijder\w*|verwijdr\w*|verwider\w*|verweider\w*|wissen|wis|gewist|vernietig\w*|"
+        r"weghalen|weggehaald|schrappen|geschrapt)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
+        r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
+    ),
+    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|mij|me|alles|alle|al)\b",
+    "end": (
+        r"\b(?:opzeggen|opgezegd|opzegging|zeg\w*\b.{0,40}\bop|beeindig\w*|stopzetten|stop ?zetten|"
+        r"opheffen|opgeheven|sluiten|afsluiten|stoppen)\b"
+    ),
+    "service": (
+        r"\b(?:abonnement|account|lidmaatschap|contract|overeenkomst|klantrelatie|licentie|"
+        r"dienst\w*|samenwerking|als klant)\b"
+    ),
+    "no_longer_customer": (
+        r"\b(?:geen|niet (?:langer|meer)) (?:klant|gebruiker|lid)\b|"
+        r"\bniet (?:langer|meer)\b.{0,40}\bgebruik\w* (?:te )?maken\b|"
+        r"\bgebruik\w*\b.{0,30}\b(?:dienst\w*|account|app|software)\b.{0,20}\bniet (?:meer|langer)\b"
+    ),
+    "restriction_request": r"\bbeperking van (?:de )?verwerking\b|\brecht op beperking\b",
+    "limit": (
+        r"\b(?:beperk\w*|bevries\w*|bevriezen|blokkeer\w*|blokkeren|blokkering|afscherm\w*|"
+        r"pauzeren|stilzetten|on hold)\b"
+    ),
+    "use": r"\b(?:gebruik\w*|verwerking\w*|verwerken|verwerkt|inzetten|ingezet)\b",
+    "only_store": r"\b(?:alleen|enkel|uitsluitend) (?:nog )?(?:bewaren|opslaan|bewaard|opgeslagen)\b",
+    "not_yet_delete": r"\bnog niet (?:verwijder\w*|wissen|gewist)\b",
+    "pending": (
+        r"\b(?:zolang|totdat|tot|in afwachting van)\b.{0,60}\b(?:uitgezocht|afgehandeld|beoordeeld|"
+        r"onderzocht|beslist|opgelost|duidelijk|klacht)\b"
+    ),
+    "portability_request": r"\b(?:overdraagbaar\w*|dataportabiliteit|portabiliteit)\b",
+    "format": r"\b(?:csv|json|xml|xlsx?|excel|formaat|bestandsformaat|spreadsheet)\b",
+    "machine_readable": r"\bmachine[ -]?leesba\w*|\bgestructureerd\w*",
+    "reuse": (
+        r"\b(?:inlezen|importeren|inladen|meenemen|overzetten|overstappen|overstap|hergebruik\w*|"
+        r"(?:andere|nieuwe) (?:leverancier|aanbieder|partij|school|werkgever|systeem|planner))\b|"
+        r"\bzelf\b.{0,20}\b(?:kan|kunnen) (?:gebruiken|hergebruiken)\b"
+    ),
+    "transfer": (
+        r"\b(?:overzetten|overdragen|doorsturen|doorgeven|overdracht|overbrengen|overgezet|overgedragen)\b"
+    ),
+    "onward": r"\b(?:rechtstreeks|direct|andere|nieuwe)\b",
+    "object": r"\bbezwaar\b|\bmaak\w* bezwaar\b",
+    "purpose": rf"\b(?:{_PURPOSE})\b",
+    "want": (
+        r"\b(?:wil|wilt|willen|graag|verzoek\w*|vraag|wens|alstublieft|alsjeblieft|aub|svp|"
+        r"kunt u|kunnen jullie|kun je|kan je|wilt u|zou(?:den)? (?:u|jullie))\b"
+    ),
+    "dont_want": (
+        r"\b(?:wil(?:len|t)?|hoef|hoeven|wens|verzoek\w*|vraag)\b(?:\W+\w+){0,8}?\W+(?:niet|geen)\b|"
+        r"\b(?:graag|liever|alsjeblieft|aub) geen\b|\bniet (?:meer|langer)\b|(?:^|[.!?\n]) ?geen\b"
+    ),
+    "contact": (
+        r"\b(?:benaderen|benaderd|bellen|gebeld|belt|mailen|gemaild|mailt|mailtjes|e-?mails|mails|"
+        r"telefoontjes|contact (?:opnemen|opgenomen)|lastig (?:vallen|gevallen)|toesturen|sturen)\b"
+    ),
+    "stop": r"\b(?:stop|stoppen|ophouden|hou\w* op|staak|staken)\b",
+    "unsubscribe": (
+        r"\b(?:afmeld\w*|afgemeld|uitschrijv\w*|uitgeschreven|schrijf (?:me|mij) uit)\b|"
+        r"\b(?:van|uit) (?:jullie|uw|de) (?:mailing|bel|verzend|adres)?lijst\b"
+    ),
+}

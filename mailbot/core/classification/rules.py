@@ -1,0 +1,120 @@
+"""Which combinations of concepts in one sentence support which right.
+
+The rules are the same for every language; the lexicons (``lexicon_nl`` and
+friends) say which words express each concept. A rule lists concepts that must
+all occur in one sentence, close together; the first one is the anchor where
+negation ("I don't want you to delete ...") and "if you ..." clauses are checked.
+
+Weights are on one scale: 1.0 or more is enough on its own to say a right is
+asked for, less than 1.0 only supports it. A right is found when the weights
+of its distinct rules, each on its own piece of text, add up to ``THRESHOLD``.
+Weights under ``ANCHOR`` are topic words ("marketing"): they add to a right
+that an action already supports, and never establish one alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailbot.core.rights import Right
+
+THRESHOLD = 1.0
+ANCHOR = 0.5
+RELATIONSHIP = "ending the customer relationship counts as erasure (privacy statement)"
+
+A, R, E, B, P, O = (
+    Right.ACCESS,
+    Right.RECTIFICATION,
+    Right.ERASURE,
+    Right.RESTRICTION,
+    Right.PORTABILITY,
+    Right.OBJECTION,
+)
+
+
+NEAR = 100  # characters: how close the concepts of a rule must be
+CLOSE = 45  # for rules whose words belong to one phrase ("don't call me", "delete me")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    right: Right
+    weight: float
+    concepts: tuple[str, ...]
+    negatable: bool = True
+    note: str = ""
+    window: int = NEAR
+
+    @property
+    def name(self) -> str:
+        return f"{self.right.value}:{'+'.join(self.concepts)}"
+
+
+def rule(
+    right: Right,
+    weight: float,
+    *concepts: str,
+    negatable: bool = True,
+    note: str = "",
+    window: int = NEAR,
+) -> Rule:
+    return Rule(right, weight, concepts, negatable, note, window)
+
+
+RULES: tuple[Rule, ...] = (
+    # access: the person wants to know, see or receive their data
+    rule(A, 1.2, "access_request"),
+    rule(A, 1.2, "which_data", "hold", window=CLOSE),
+    rule(A, 1.2, "know", "which_data"),
+    rule(A, 1.2, "know", "about_me"),
+    rule(A, 1.0, "which", "about_me"),
+    rule(A, 1.0, "copy", "data", window=CLOSE),
+    rule(A, 1.0, "access_verb", "my_data", window=CLOSE),
+    rule(A, 1.0, "receive", "my_data", window=CLOSE),
+    rule(A, 0.6, "which_data"),
+    rule(A, 0.6, "recipients"),
+    # rectification: something about the person is wrong, or must change
+    rule(R, 1.2, "rectification_request"),
+    rule(R, 1.2, "correct", "attribute"),
+    rule(R, 1.2, "correct", "my_data", window=CLOSE),
+    rule(R, 1.2, "correct", "data", "want", window=CLOSE),
+    rule(R, 1.2, "wrong", "attribute", negatable=False),
+    rule(R, 1.2, "wrong", "my_data", negatable=False, window=CLOSE),
+    rule(R, 0.8, "changed", "attribute", negatable=False),
+    rule(R, 0.6, "correct", "want", window=CLOSE),
+    rule(R, 0.6, "correct"),
+    rule(R, 0.6, "changed", negatable=False),
+    # erasure; ending the customer relationship counts as erasure (privacy statement)
+    rule(E, 1.5, "forget"),
+    rule(E, 1.2, "delete", "delete_object", window=CLOSE),
+    rule(E, 1.0, "delete", "want", window=CLOSE),
+    rule(E, 1.2, "end", "service", note=RELATIONSHIP),
+    rule(E, 1.0, "no_longer_customer", negatable=False, note=RELATIONSHIP),
+    rule(E, 0.6, "delete"),
+    # restriction: keep the data, but do not use it (for now)
+    rule(B, 1.2, "restriction_request"),
+    rule(B, 1.2, "limit", "use"),
+    rule(B, 1.0, "only_store", negatable=False),
+    rule(B, 0.8, "limit", "data"),
+    rule(B, 0.8, "not_yet_delete", negatable=False),
+    rule(B, 0.5, "pending", negatable=False),
+    # portability: the data in a usable format, or sent on to someone else
+    rule(P, 1.2, "portability_request"),
+    rule(P, 1.2, "format", "reuse"),
+    rule(P, 1.2, "transfer", "data", "onward"),
+    rule(P, 1.0, "machine_readable"),
+    rule(P, 0.6, "format"),
+    rule(P, 0.6, "reuse"),
+    rule(P, 0.6, "transfer", "onward"),
+    # objection: stop using the data (for marketing, profiling, research)
+    rule(O, 1.2, "object", "use"),
+    rule(O, 1.2, "object", "purpose"),
+    rule(O, 1.2, "dont_want", "purpose", negatable=False, window=CLOSE),
+    rule(O, 1.2, "dont_want", "contact", negatable=False, window=CLOSE),
+    rule(O, 1.2, "use", "purpose", "dont_want", negatable=False, window=CLOSE),
+    rule(O, 1.2, "stop", "purpose"),
+    rule(O, 1.2, "stop", "contact", window=CLOSE),
+    rule(O, 1.0, "unsubscribe"),
+    rule(O, 0.8, "object"),
+    rule(O, 0.4, "purpose", negatable=False),
+)

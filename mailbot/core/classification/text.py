@@ -1,0 +1,97 @@
+"""Normalised text for matching, with a way back to the person's own words.
+
+Cue patterns are written against lower-case text without accents (``löschen``
+-> ``loschen``, ``données`` -> ``donnees``, ``ß`` -> ``ss``), so that mail typed
+without accents matches the same cues. ``Normalised.original`` maps a span of
+the normalised text back to the original text, which is what the officer sees
+as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
+_CLAUSE_END = re.compile(r"[.!?;:,\n]")
+# Sentences end at . ! ? ; and at blank lines or list items; a single newline is
+# usually a line wrapped by the mail client, not the end of a sentence.
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)]\s))")
+_NEGATION = re.compile(
+    r"\b(?:niet|geen|nooit|not|don'?t|doesn'?t|didn'?t|never|no|nicht|kein\w*|nie|niemals|"
+    r"ne|n'|pas|jamais|aucun\w*)\b"
+)
+_NEGATION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b")
+_CONDITIONAL = re.compile(
+    r"\b(?:if you|should you|in case you|als u|als jullie|indien u|wanneer u|mocht u|"
+    r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous)\b"
+)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    offsets: tuple[int, ...]
+    source: str
+    _sentence_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        """The bounds of the sentence that holds ``position``."""
+        if not self._sentence_starts:
+            self._sentence_starts.append(0)
+            self._sentence_starts.extend(m.end() for m in _SENTENCE_END.finditer(self.text))
+            self._sentence_starts.append(len(self.text) + 1)
+        index = bisect_right(self._sentence_starts, position) - 1
+        return self._sentence_starts[index], self._sentence_starts[index + 1]
+
+    def original(self, start: int, end: int) -> str:
+        """The original text behind ``text[start:end]``."""
+        if start >= end or not self.offsets:
+            return ""
+        first = self.offsets[start]
+        last = self.offsets[min(end, len(self.offsets)) - 1] + 1
+        return " ".join(self.source[first:last].split())
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """The bounds of the clause (sentence part) around ``text[start:end]``."""
+        before = [m.end() for m in _CLAUSE_END.finditer(self.text, 0, start)]
+        after = _CLAUSE_END.search(self.text, end)
+        return (before[-1] if before else 0, after.start() if after else len(self.text))
+
+    def is_negated(self, start: int, end: int) -> bool:
+        """A negation word earlier in the same clause, or "not yet" right after."""
+        clause_start, clause_end = self.clause(start, end)
+        window = self.text[max(clause_start, start - 40) : start]
+        if _NEGATION.search(window):
+            return True
+        return bool(_NEGATION_AFTER.match(self.text[end:clause_end]))
+
+    def is_conditional(self, start: int, end: int) -> bool:
+        """The phrase sits in an "if you ..." clause about the organisation, not a request."""
+        clause_start, _ = self.clause(start, end)
+        return bool(_CONDITIONAL.search(self.text, clause_start, start))
+
+
+def normalise(text: str) -> Normalised:
+    """Lower-case, accents removed, whitespace runs collapsed (newlines kept)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        lowered = char.lower()
+        replacement = _SPECIAL.get(lowered)
+        if replacement is None:
+            decomposed = unicodedata.normalize("NFKD", lowered)
+            replacement = "".join(c for c in decomposed if not unicodedata.combining(c))
+        for out in replacement:
+            if out in " \t\r\f\v\u00a0":
+                if previous_space:
+                    continue
+                out, previous_space = " ", True
+            else:
+                previous_space = out == "\n"
+            chars.append(out)
+            offsets.append(index)
+    return Normalised("".join(chars), tuple(offsets), text)

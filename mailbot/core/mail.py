@@ -1,0 +1,123 @@
+"""What the core knows about an e-mail: plain values, no ``email.message`` objects.
+
+``parsing.parse_mail`` turns raw bytes into a ``ParsedMail``; everything after
+it (machine-mail detection, classification, follow-up matching) works on these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A mailbox: display name and address (compare with ``key``)."""
+
+    name: str
+    address: str
+
+    @property
+    def key(self) -> str:
+        """The address in lower case, for comparisons."""
+        return self.address.lower()
+
+    @property
+    def local_part(self) -> str:
+        return self.address.rpartition("@")[0].lower()
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A non-body part. ``content`` is None when it was larger than the configured limit."""
+
+    filename: str | None
+    content_type: str
+    size: int
+    content: bytes | None
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A request that a colleague forwarded: the original sender and text."""
+
+    sender: Address | None
+    date: datetime | None
+    subject: str
+    text: str
+    forwarded_by: Address | None
+
+
+class BodySource(StrEnum):
+    PLAIN = "plain"
+    HTML = "html"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMail:
+    """A mail as the core sees it.
+
+    ``text`` is the whole body as text; ``new_text`` is what the sender wrote
+    themselves, ``quoted_text`` the reply history below or beside it. When the
+    mail forwards a request, ``forwarded`` holds the original and ``new_text``
+    the forwarder's own note.
+    """
+
+    message_id: str | None
+    subject: str
+    sender: Address | None
+    reply_to: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    date: datetime | None
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    headers: Mapping[str, tuple[str, ...]]
+    content_type: str
+    text: str
+    new_text: str
+    quoted_text: str
+    body_source: BodySource
+    attachments: tuple[Attachment, ...] = ()
+    forwarded: Forwarded | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def header(self, name: str) -> tuple[str, ...]:
+        """All values of a header (name case-insensitive), decoded."""
+        return self.headers.get(name.lower(), ())
+
+    @property
+    def requester(self) -> Address | None:
+        """Who the request is from: the original sender of a forwarded request, else From."""
+        if self.forwarded is not None and self.forwarded.sender is not None:
+            return self.forwarded.sender
+        return self.sender
+
+    @property
+    def request_subject(self) -> str:
+        if self.forwarded is not None and self.forwarded.subject:
+            return self.forwarded.subject
+        return self.subject
+
+    @property
+    def request_text(self) -> str:
+        """The text to classify: the person's own words, not quotes or a forwarder's note."""
+        if self.forwarded is not None and self.forwarded.text.strip():
+            return self.forwarded.text
+        return self.new_text
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """Message-IDs this mail answers or refers to."""
+        seen: dict[str, None] = {}
+        for message_id in (*self.in_reply_to, *self.references):
+            seen.setdefault(message_id, None)
+        return tuple(seen)

@@ -1,0 +1,307 @@
+"""Raw mail bytes -> ``ParsedMail``, with the standard library only.
+
+The tolerant ``compat32`` parser reads anything; headers are decoded here
+(RFC 2047 encoded words, raw 8-bit headers, lying charsets) so that one bad
+header never makes a mail unreadable. Work per mail is bounded: total size,
+number of MIME parts, nesting depth and the amount of text decoded per part.
+
+A mail that cannot be turned into a request raises ``UnparseableMail`` with a
+reason the officer can read; the caller quarantines it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from email import message_from_bytes
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.message import Message
+from email.policy import compat32
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mailbot.core.charset import decode
+from mailbot.core.html_text import html_to_text
+from mailbot.core.mail import Address, Attachment, BodySource, Forwarded, ParsedMail
+from mailbot.core.quoting import is_forward_subject, split_body
+from mailbot.errors import UnparseableMail
+
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+MAX_HEADERS = 1000
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_FOLD = re.compile(r"\r?\n[ \t]+")
+_SHORT_NOTE = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on the work done for one mail (``[intake]`` in the configuration)."""
+
+    max_mail_bytes: int = 50 * 1024 * 1024
+    max_attachment_bytes: int = 15 * 1024 * 1024
+    max_parts: int = 200
+    max_depth: int = 8
+
+
+def header_text(value: object) -> str:
+    """Decode one header value: encoded words, raw 8-bit bytes, folding."""
+    text = str(value)
+    if any("\udc80" <= char <= "\udcff" for char in text):
+        text = decode(text.encode("ascii", "surrogateescape"), None)[0]
+    if "=?" in text:
+        try:
+            parts = decode_header(text)
+        except (HeaderParseError, ValueError, LookupError):
+            parts = [(text, None)]
+        text = "".join(
+            decode(chunk, charset)[0] if isinstance(chunk, bytes) else chunk
+            for chunk, charset in parts
+        )
+    return _FOLD.sub(" ", text).strip()
+
+
+def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
+    found: list[Address] = []
+    raw = [str(value) for value in values]
+    try:
+        pairs = getaddresses(raw)
+    except (ValueError, IndexError, TypeError):
+        pairs = []
+    for name, address in pairs:
+        address = header_text(address).strip().strip("<>")
+        if "@" not in address or " " in address:
+            continue
+        found.append(Address(name=header_text(name), address=address))
+    return tuple(found)
+
+
+def _message_ids(values: Iterable[str]) -> tuple[str, ...]:
+    ids: dict[str, None] = {}
+    for value in values:
+        for match in _MESSAGE_ID.findall(str(value)):
+            ids.setdefault(match, None)
+    return tuple(ids)
+
+
+def _message_id(values: list[str]) -> str | None:
+    if not values:
+        return None
+    found = _message_ids(values)
+    if found:
+        return found[0]
+    bare = str(values[0]).strip()
+    return f"<{bare}>" if bare and " " not in bare else None
+
+
+def _date(values: list[str]) -> datetime | None:
+    if not values:
+        return None
+    try:
+        return parsedate_to_datetime(header_text(values[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class _Walk:
+    """What a walk over the MIME tree collects."""
+
+    limits: Limits
+    parts: int = 0
+    plain: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _payload(part: Message) -> bytes:
+    data = part.get_payload(decode=True)
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _part_text(part: Message, walk: _Walk) -> str:
+    data = _payload(part)
+    if len(data) > MAX_TEXT_BYTES:
+        data = data[:MAX_TEXT_BYTES]
+        walk.notes.append(f"text part cut to {MAX_TEXT_BYTES} bytes")
+    text, note = decode(data, part.get_content_charset())
+    if note:
+        walk.notes.append(note)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    return disposition == "attachment" or (
+        disposition != "inline" and part.get_filename() is not None
+    )
+
+
+def _walk(part: Message, walk: _Walk, depth: int) -> None:
+    walk.parts += 1
+    if walk.parts > walk.limits.max_parts:
+        raise UnparseableMail(f"more than {walk.limits.max_parts} MIME parts (intake.max_parts)")
+    if depth > walk.limits.max_depth:
+        raise UnparseableMail(f"MIME nesting deeper than {walk.limits.max_depth} (intake.max_depth)")
+    ctype = part.get_content_type()
+    if part.is_multipart():
+        children = [child for child in part.get_payload() if isinstance(child, Message)]
+        if ctype == "multipart/alternative" and children:
+            _walk(_preferred_alternative(children), walk, depth + 1)
+            for child in children:
+                if child.get_content_maintype() not in ("text", "multipart"):
+                    _walk(child, walk, depth + 1)
+        else:
+            for child in children:
+                _walk(child, walk, depth + 1)
+        return
+    if ctype == "message/rfc822":
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+            walk.messages.append(inner[0])
+        _store_attachment(part, walk, as_message=True)
+        return
+    if ctype in ("text/plain", "text/html") and not _is_attachment(part):
+        (walk.plain if ctype == "text/plain" else walk.html).append(_part_text(part, walk))
+        return
+    _store_attachment(part, walk)
+
+
+def _preferred_alternative(children: list[Message]) -> Message:
+    """Plain text if it says anything, else the richest (last) alternative."""
+    for child in children:
+        if child.get_content_type() == "text/plain" and _payload(child).strip():
+            return child
+    for child in reversed(children):
+        if child.get_content_maintype() in ("text", "multipart"):
+            return child
+    return children[-1]
+
+
+def _store_attachment(part: Message, walk: _Walk, *, as_message: bool = False) -> None:
+    data = part.as_bytes() if as_message else _payload(part)
+    filename = part.get_filename()
+    name = header_text(filename) if filename else None
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    inline = disposition == "inline" or (not disposition and part.get("Content-ID") is not None)
+    keep = len(data) <= walk.limits.max_attachment_bytes
+    if not keep:
+        walk.notes.append(
+            f"attachment {name or part.get_content_type()} ({len(data)} bytes) not stored: "
+            "larger than intake.max_attachment_bytes"
+        )
+    walk.attachments.append(
+        Attachment(
+            filename=name,
+            content_type=part.get_content_type(),
+            size=len(data),
+            content=data if keep else None,
+            inline=inline,
+        )
+    )
+
+
+def _headers(message: Message) -> dict[str, tuple[str, ...]]:
+    headers: dict[str, list[str]] = {}
+    for name, value in message.items()[:MAX_HEADERS]:
+        headers.setdefault(name.lower(), []).append(header_text(value))
+    return {name: tuple(values) for name, values in headers.items()}
+
+
+def _body(walk: _Walk) -> tuple[str, BodySource]:
+    if any(text.strip() for text in walk.plain):
+        return "\n".join(walk.plain).strip(), BodySource.PLAIN
+    if walk.html:
+        return "\n".join(html_to_text(html) for html in walk.html).strip(), BodySource.HTML
+    return "", BodySource.NONE
+
+
+def _raw_values(message: Message, name: str) -> list[str]:
+    return [str(value) for value in message.get_all(name, [])]
+
+
+def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
+    walk = _Walk(limits)
+    _walk(message, walk, depth)
+    text, source = _body(walk)
+    subject = header_text(message.get("Subject", ""))
+    senders = _addresses(_raw_values(message, "From"))
+    split = split_body(text, subject)
+    forwarded = None
+    sender = senders[0] if senders else None
+    if (
+        len(walk.messages) == 1
+        and (is_forward_subject(subject) or len(split.new_text) < _SHORT_NOTE)
+        and depth + 1 <= limits.max_depth
+    ):
+        inner = _read(walk.messages[0], limits, depth + 1)
+        forwarded = Forwarded(
+            sender=inner.sender,
+            date=inner.date,
+            subject=inner.subject,
+            text=inner.new_text,
+            forwarded_by=sender,
+        )
+    elif split.forwarded is not None:
+        part = split.forwarded
+        forwarded = Forwarded(
+            sender=part.sender,
+            date=part.date,
+            subject=part.subject,
+            text=split_body(part.text, part.subject).new_text,
+            forwarded_by=sender,
+        )
+    return ParsedMail(
+        message_id=_message_id(_raw_values(message, "Message-ID")),
+        subject=subject,
+        sender=sender,
+        reply_to=_addresses(_raw_values(message, "Reply-To")),
+        to=_addresses(_raw_values(message, "To")),
+        cc=_addresses(_raw_values(message, "Cc")),
+        date=_date(_raw_values(message, "Date")),
+        in_reply_to=_message_ids(_raw_values(message, "In-Reply-To")),
+        references=_message_ids(_raw_values(message, "References")),
+        headers=_headers(message),
+        content_type=message.get_content_type(),
+        text=text,
+        new_text=split.new_text,
+        quoted_text=split.quoted_text,
+        body_source=source,
+        attachments=tuple(walk.attachments),
+        forwarded=forwarded,
+        notes=tuple(walk.notes),
+    )
+
+
+def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
+    """Parse one mail; raises ``UnparseableMail`` with a readable reason."""
+    limits = limits or Limits()
+    if len(raw) > limits.max_mail_bytes:
+        raise UnparseableMail(
+            f"mail is {len(raw)} bytes, larger than intake.max_mail_bytes ({limits.max_mail_bytes})"
+        )
+    if not raw.strip():
+        raise UnparseableMail("empty mail")
+    try:
+        message = message_from_bytes(raw, policy=compat32)
+    except Exception as exc:  # noqa: BLE001 - any parser failure means: quarantine
+        raise UnparseableMail(f"cannot be parsed as a mail: {type(exc).__name__}: {exc}") from None
+    if not message.keys():
+        raise UnparseableMail("no mail headers found")
+    try:
+        parsed = _read(message, limits, 0)
+    except UnparseableMail:
+        raise
+    except RecursionError:
+        raise UnparseableMail("MIME structure nested too deeply to read") from None
+    if parsed.sender is None:
+        raise UnparseableMail("no sender: the From header is missing or holds no address")
+    if parsed.body_source is BodySource.NONE and not parsed.attachments:
+        parsed = replace(parsed, notes=(*parsed.notes, "the mail has no text"))
+    return parsed

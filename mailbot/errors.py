@@ -1,0 +1,70 @@
+"""Exceptions raised by mailbot.
+
+The tree decides how callers react: a ``TransientError`` is retried later (the
+server or database will come back), a ``PermanentError`` is not (retrying the
+same input gives the same answer), and a ``ConfigError`` stops the program with
+exit code 2 before anything is done::
+
+    MailbotError
+    ├── ConfigError              bad or missing configuration key (names key and file)
+    ├── TransientError           retry later
+    │   └── SourceUnavailable    the mailbox cannot be reached right now
+    └── PermanentError           retrying does not help
+        ├── UnparseableMail      a mail that cannot be turned into a request (quarantined)
+        ├── NotFound             no case / mail with that reference or id
+        └── InvalidTransition    a status change the case flow does not allow
+
+Library exceptions (imaplib, SQLAlchemy, OSError) are translated into these at
+the adapter edge; the core never sees them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MailbotError(Exception):
+    """Base class of every error mailbot raises on purpose."""
+
+
+class ConfigError(MailbotError):
+    """The configuration cannot be used.
+
+    ``problems`` holds one ``(key, message)`` pair per bad key; ``source`` names
+    the file (or the environment) the configuration came from.
+    """
+
+    def __init__(self, source: Path | str, problems: list[tuple[str, str]]) -> None:
+        self.source = str(source)
+        self.problems = problems
+        lines = [f"configuration error in {self.source}:"]
+        lines += [f"  {key}: {message}" if key else f"  {message}" for key, message in problems]
+        super().__init__("\n".join(lines))
+
+
+class TransientError(MailbotError):
+    """A failure that may go away by itself; the operation is retried later."""
+
+
+class SourceUnavailable(TransientError):
+    """The mail source (mailbox, directory) cannot be reached right now."""
+
+
+class PermanentError(MailbotError):
+    """A failure that retrying the same operation will not fix."""
+
+
+class UnparseableMail(PermanentError):
+    """A mail that cannot be turned into a request; it is quarantined with ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class NotFound(PermanentError):
+    """No case or mail matches what was asked for."""
+
+
+class InvalidTransition(PermanentError):
+    """The case flow does not allow this change in the case's current status."""
