@@ -121,7 +121,9 @@ def run(cases: Iterable[Case]) -> list[Outcome]:
 
 
 def _pct(numerator: int, denominator: int) -> str:
-    return f"{100 * numerator / denominator:.0f}% ({numerator}/{denominator})" if denominator else "-"
+    return (
+        f"{100 * numerator / denominator:.0f}% ({numerator}/{denominator})" if denominator else "-"
+    )
 
 
 def table(title: str, outcomes: list[Outcome]) -> str:
@@ -141,8 +143,9 @@ def table(title: str, outcomes: list[Outcome]) -> str:
         others = [o for o in group if not o.case.is_request]
         high = [o for o in group if o.confidence >= LOW_CONFIDENCE]
         low = [o for o in group if o.confidence < LOW_CONFIDENCE]
+        found = _pct(sum(o.all_found for o in requests), len(requests))
         lines.append(
-            f"| {language} | {len(requests)} | {_pct(sum(o.all_found for o in requests), len(requests))} | "
+            f"| {language} | {len(requests)} | {found} | "
             f"{_pct(sum(o.clean for o in requests), len(requests))} | "
             f"{_pct(sum(o.correct for o in requests), len(requests))} | "
             f"{_pct(sum(o.correct for o in others), len(others))} | "
@@ -159,8 +162,9 @@ def mistakes(outcomes: list[Outcome]) -> str:
         if not o.correct or o.language != o.case.language:
             expected = ",".join(sorted(o.case.expected)) or "-"
             found = ",".join(sorted(o.found)) or "-"
+            acceptable = ",".join(sorted(o.case.acceptable)) or "-"
             lines.append(
-                f"  {o.case.name}: expected {expected} (ok: {','.join(sorted(o.case.acceptable)) or '-'})"
+                f"  {o.case.name}: expected {expected} (ok: {acceptable})"
                 f" found {found} conf {o.confidence} lang {o.language}"
             )
     return "\n".join(lines)
@@ -188,7 +192,10 @@ def main() -> int:
     args = parser.parse_args()
 
     sets = [("Shared corpus (formal letters, third-party)", run(corpus_cases(args.corpus)))]
-    for name, title in (("informal", "Our informal fixtures"), ("holdout", "Held-out informal mails")):
+    for name, title in (
+        ("informal", "Our informal fixtures"),
+        ("holdout", "Held-out informal mails"),
+    ):
         if (FIXTURES / name / "labels.csv").exists():
             sets.append((title, run(fixture_cases(FIXTURES / name))))
     tables = [table(title, outcomes) for title, outcomes in sets]
@@ -198,11 +205,12 @@ def main() -> int:
         for title, outcomes in sets:
             print(f"\n{title}: mistakes\n{mistakes(outcomes)}")
     if args.write:
-        machine = f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}"
+        machine = f"Python {platform.python_version()} on {platform.machine()}"
         header = (
             "### Classifier\n\n"
             f"Measured by `python bench/classifier.py --write` ({machine}). 'high conf.' means a "
-            f"confidence of at least {LOW_CONFIDENCE}, the default of `classification.low_confidence`."
+            f"confidence of at least {LOW_CONFIDENCE}, the default of "
+            "`classification.low_confidence`."
         )
         write_results(f"{header}\n\n{report}")
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 
+
 def _known_codec(name: str | None) -> str | None:
     if not name:
         return None

@@ -16,8 +16,41 @@ import re
 from html.parser import HTMLParser
 
 _BLOCK = frozenset(
-    "address article aside div dl dt dd fieldset figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody thead tfoot tr ul center".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "div",
+        "dl",
+        "dt",
+        "dd",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "center",
+    ]
 )
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml"})
 _VOID_BREAK = frozenset({"br"})

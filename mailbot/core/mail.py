@@ -6,6 +6,7 @@ it (machine-mail detection, classification, follow-up matching) works on these.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,6 +114,22 @@ class ParsedMail:
         if self.forwarded is not None and self.forwarded.text.strip():
             return self.forwarded.text
         return self.new_text
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the same mail delivered twice (say, once in To and once in Cc).
+
+        Built from what senders' systems set once per message, not from the
+        headers that each delivery adds (Received, Delivered-To, Return-Path).
+        """
+        parts = [
+            self.message_id or "",
+            self.sender.key if self.sender else "",
+            self.header("Date")[0] if self.header("Date") else "",
+            self.subject,
+            self.text,
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -69,8 +69,8 @@ def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
         pairs = getaddresses(raw)
     except (ValueError, IndexError, TypeError):
         pairs = []
-    for name, address in pairs:
-        address = header_text(address).strip().strip("<>")
+    for name, raw_address in pairs:
+        address = header_text(raw_address).strip().strip("<>")
         if "@" not in address or " " in address:
             continue
         found.append(Address(name=header_text(name), address=address))
@@ -148,7 +148,9 @@ def _walk(part: Message, walk: _Walk, depth: int) -> None:
     if walk.parts > walk.limits.max_parts:
         raise UnparseableMail(f"more than {walk.limits.max_parts} MIME parts (intake.max_parts)")
     if depth > walk.limits.max_depth:
-        raise UnparseableMail(f"MIME nesting deeper than {walk.limits.max_depth} (intake.max_depth)")
+        raise UnparseableMail(
+            f"MIME nesting deeper than {walk.limits.max_depth} (intake.max_depth)"
+        )
     ctype = part.get_content_type()
     if part.is_multipart():
         children = [child for child in part.get_payload() if isinstance(child, Message)]
@@ -279,6 +281,27 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
     )
 
 
+PEEK_BYTES = 64 * 1024
+
+
+def peek_headers(raw: bytes) -> tuple[str | None, str, str | None]:
+    """Sender, subject and Message-ID of any bytes, as far as they can be read; never raises.
+
+    Used to show a quarantined mail to the officer.
+    """
+    try:
+        message = message_from_bytes(raw[:PEEK_BYTES], policy=compat32)
+        senders = _addresses(_raw_values(message, "From"))
+        subject = header_text(message.get("Subject", ""))
+        return (
+            (senders[0].address if senders else None),
+            subject,
+            _message_id(_raw_values(message, "Message-ID")),
+        )
+    except Exception:
+        return None, "", None
+
+
 def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
     """Parse one mail; raises ``UnparseableMail`` with a readable reason."""
     limits = limits or Limits()
@@ -290,7 +313,7 @@ def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
         raise UnparseableMail("empty mail")
     try:
         message = message_from_bytes(raw, policy=compat32)
-    except Exception as exc:  # noqa: BLE001 - any parser failure means: quarantine
+    except Exception as exc:
         raise UnparseableMail(f"cannot be parsed as a mail: {type(exc).__name__}: {exc}") from None
     if not message.keys():
         raise UnparseableMail("no mail headers found")

@@ -83,7 +83,7 @@ def split_body(text: str, subject: str = "") -> BodySplit:
     """Split a body into the sender's new text, quoted history, and a forwarded original."""
     lines = text.splitlines()
     forward_subject = is_forward_subject(subject)
-    for index, line in enumerate(lines):
+    for index in range(len(lines)):
         kind = _boundary(lines, index, forward_subject)
         if kind is None:
             continue
@@ -113,9 +113,13 @@ def _boundary(lines: list[str], index: int, forward_subject: bool) -> str | None
         return "forward" if forward_subject else "quote"
     if _ATTRIBUTION.match(line):
         return "quote"
-    if index + 1 < len(lines) and _ATTRIBUTION.match(f"{line.rstrip()} {lines[index + 1].strip()}"):
-        if not line.lstrip().startswith(">") and len(line) < 120 and line.strip():
-            return "quote" if not forward_subject else "forward"
+    wrapped = index + 1 < len(lines) and line.strip() and len(line) < 120
+    if (
+        wrapped
+        and not line.lstrip().startswith(">")
+        and _ATTRIBUTION.match(f"{line.rstrip()} {lines[index + 1].strip()}")
+    ):
+        return "quote" if not forward_subject else "forward"
     if _starts_header_block(lines, index):
         return "forward" if forward_subject else "quote"
     return None

@@ -22,7 +22,9 @@ _GDPR_NAMES = (
     r"reglement \(ue\) 2016/679|2016/679"
 )
 _LAW = re.compile(rf"\b(?:(?P<gdpr>{_GDPR_NAMES})|(?P<wbp>wbp|wet bescherming persoonsgegevens))\b")
-_ARTICLE = re.compile(r"\b(?:art(?:ikel(?:en|s)?|icles?|s)?\.?|§)\s*(?P<number>\d{1,3})\b(?![.,]\d)")
+_ARTICLE = re.compile(
+    r"\b(?:art(?:ikel(?:en|s)?|icles?|s)?\.?|§)\s*(?P<number>\d{1,3})\b(?![.,]\d)"
+)
 _SUFFIX = (
     r"(?:\s*\(\s*\w{1,3}\s*\)|\s*,?\s*(?:lid|leden|abs\.?|absatz|alinea|al\.|para(?:graph)?\.?|"
     r"sub|onder|lit\.?|letter|buchstabe|satz|zin|s\.)\s*[\w()]{1,4})*"
@@ -31,7 +33,12 @@ _NEXT = re.compile(
     rf"^{_SUFFIX}\s*(?:,|/|&|\ben\b|\band\b|\bund\b|\bet\b|\bof\b|\bor\b|\boder\b|\bou\b)\s*"
     r"(?:art(?:ikel|icle)?\.?\s*)?(?P<number>\d{1,3})\b(?![.,]\d)"
 )
-_WBP_ARTICLES = {35: Right.ACCESS, 36: Right.RECTIFICATION, 40: Right.OBJECTION, 41: Right.OBJECTION}
+_WBP_ARTICLES = {
+    35: Right.ACCESS,
+    36: Right.RECTIFICATION,
+    40: Right.OBJECTION,
+    41: Right.OBJECTION,
+}
 _LAW_WINDOW = 60
 
 

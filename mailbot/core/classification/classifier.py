@@ -1,7 +1,7 @@
 """Which rights a mail asks for, with the evidence and a confidence.
 
-The mail's language is told first; its lexicon (and the English one, which
-Dutch and German writers mix in) marks every concept in the subject and in the
+The mail's language is told first; its lexicon (and that of a second language
+with a real share of the text) marks every concept in the subject and in the
 person's own text (not quotes, not a forwarder's note). Each rule of ``rules``
 then looks for its concepts close together in one sentence. A rule in a
 negated clause ("don't delete it yet") does not count; one in an "if you ..."
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -42,8 +41,8 @@ LEXICONS: dict[str, dict[str, re.Pattern[str]]] = {
         ("fr", lexicon_fr),
     )
 }
-# Dutch and German writers mix in English ("account", "deleten"); English is always tried.
-ALWAYS = ("en",)
+# A second language counts when it has this share of the first one's function words
+# (a Dutch mail with English sentences in it); its lexicon is then tried as well.
 SECOND_LANGUAGE_SHARE = 0.3
 ARTICLE_WEIGHT = 1.3
 SUBJECT_FACTOR = 0.7
@@ -64,7 +63,8 @@ _REMINDER = re.compile(
     r"\bnot (?:yet )?(?:received|had|got) (?:an? |any )?(?:answer|reply|response)\b|"
     r"\bkeine antwort\b|\bunbeantwortet\b|\bpas (?:encore )?(?:recu|eu) de reponse\b|"
     r"\bsans reponse\b|"
-    r"\b(?:nicht|niet|not) (?:vollstandig|volledig|fully|completely) (?:beantwortet|beantwoord|answered)\b|"
+    r"\b(?:nicht|niet|not) (?:vollstandig|volledig|fully|completely) "
+    r"(?:beantwortet|beantwoord|answered)\b|"
     r"\bincomplete (?:answer|reply|response)\b|\bonvolledig\w* (?:antwoord|reactie)\b|"
     r"\breponse incomplete\b"
 )
@@ -199,13 +199,13 @@ def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
 
 
 def _languages(sources: list[_Source]) -> tuple[str, ...]:
-    """The mail's own language(s), plus English; all four when it cannot be told."""
+    """The mail's own language(s); all four when it cannot be told."""
     votes = language_votes(" ".join(source.text.text for source in sources))
     if not votes:
         return tuple(LEXICONS)
     top = max(votes.values())
     chosen = {language for language, count in votes.items() if count >= SECOND_LANGUAGE_SHARE * top}
-    return tuple(language for language in LEXICONS if language in chosen or language in ALWAYS)
+    return tuple(language for language in LEXICONS if language in chosen)
 
 
 def _strongest(found: Iterable[Evidence]) -> list[Evidence]:

@@ -8,7 +8,7 @@ short, misspelt mail, and needs no model. Words two languages share ("de",
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 _WORDS = {
@@ -44,9 +44,9 @@ class LanguageGuess:
     confidence: float
 
 
-def language_votes(normalised_text: str) -> Counter[str]:
+def language_votes(normalised_text: str) -> dict[str, float]:
     """Function-word votes per language; words shared by languages are split between them."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = defaultdict(float)
     for token in _TOKEN.findall(normalised_text[:20000]):
         languages = _INDEX.get(token)
         if languages:
@@ -56,20 +56,13 @@ def language_votes(normalised_text: str) -> Counter[str]:
     return votes
 
 
-def detect_language(normalised_text: str, hints: Counter[str] | None = None) -> LanguageGuess:
-    """The most likely language of ``normalised_text`` (lower case, no accents).
-
-    ``hints`` adds votes (for instance one per matched cue of a language); they
-    decide short texts where function words are few.
-    """
+def detect_language(normalised_text: str) -> LanguageGuess:
+    """The most likely language of ``normalised_text`` (lower case, no accents)."""
     votes = language_votes(normalised_text)
-    if hints:
-        for language, count in hints.items():
-            votes[language] += 2.0 * count
     total = sum(votes.values())
     if total < 1.5:
         return LanguageGuess(None, 0.0)
-    ranked = votes.most_common(2)
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
     best, best_votes = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = (best_votes - runner_up) / best_votes

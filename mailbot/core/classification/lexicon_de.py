@@ -27,7 +27,10 @@ LEXICON: dict[str, str] = {
     ),
     "which": r"\b(?:welche\w*|was)\b",
     "which_data": rf"\b(?:welche\w*|was fur|was fuer)\b(?:\W+\w+){{0,2}}?\W+(?:{_DATA})\b",
-    "want": r"\b(?:bitte|mochte|moechte|will|wunsche|wuensche|ersuche|konnen sie|koennen sie|wurden sie)\b",
+    "want": (
+        r"\b(?:bitte|mochte|moechte|will|wunsche|wuensche|ersuche|konnen sie|koennen sie|"
+        r"wurden sie)\b"
+    ),
     "data": rf"\b(?:{_DATA})\b",
     "hold": (
         r"\b(?:haben|hat|habt|gespeichert|speichern|speichert|verarbeiten|verarbeitet|vorliegen|"
@@ -41,9 +44,13 @@ LEXICON: dict[str, str] = {
     ),
     "copy": r"\b(?:kopie\w*|abschrift\w*|ubersicht|uebersicht|aufstellung)\b",
     "access_verb": r"\b(?:einsicht|zugang|zugriff) (?:in|auf|zu)\b|\beinsehen\b",
-    "receive": r"\b(?:erhalten|bekommen|zusenden|zuschicken|schicken|senden|ubermitteln|uebermitteln)\b",
+    "receive": (
+        r"\b(?:erhalten|bekommen|zusenden|zuschicken|schicken|senden|ubermitteln|uebermitteln)\b"
+    ),
     "my_data": rf"\b(?:meine|meiner|meinen|meinem) (?:personlichen |persoenlichen )?(?:{_DATA})\b",
-    "recipients": r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*",
+    "recipients": (
+        r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*"
+    ),
     "rectification_request": r"\bberichtig\w*|\brichtigstell\w*",
     "correct": (
         r"\b(?:andern|anderung\w*|andert|aendern|aenderung\w*|aendert|abander\w*|korrigier\w*|"
@@ -76,8 +83,13 @@ LEXICON: dict[str, str] = {
         r"\b(?:nutze|verwende|brauche)\b.{0,30}\bnicht mehr\b"
     ),
     "restriction_request": r"\beinschrankung der verarbeitung\b|\bsperrung\b",
-    "limit": r"\b(?:einschrank\w*|einschraenk\w*|schrank\w*|schraenk\w*|beschrank\w*|sperr\w*|aussetz\w*|ruhen)\b",
-    "use": r"\b(?:nutzung|nutzen|verwendung|verwenden|verwendet|verarbeitung|verarbeiten|genutzt)\b",
+    "limit": (
+        r"\b(?:einschrank\w*|einschraenk\w*|schrank\w*|schraenk\w*|beschrank\w*|sperr\w*|"
+        r"aussetz\w*|ruhen)\b"
+    ),
+    "use": (
+        r"\b(?:nutzung|nutzen|verwendung|verwenden|verwendet|verarbeitung|verarbeiten|genutzt)\b"
+    ),
     "only_store": r"\bnur (?:noch )?(?:speichern|aufbewahren|gespeichert)\b",
     "not_yet_delete": r"\bnoch nicht (?:lo(?:e)?sch\w*|entfern\w*)\b",
     "pending": (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-_DATA = (
-    r"(?:personn?al )?(?:data|information|informations|info|details|records?|files?|profile)"
-)
+_DATA = r"(?:personn?al )?(?:data|information|informations|info|details|records?|files?|profile)"
 _ATTRIBUTE = (
     r"(?:sur|first |last |family |maiden |company |middle )?name|"
     r"(?:e-?mail |home |postal |billing )?address|e-?mail|phone(?: number)?|mobile(?: number)?|"
@@ -36,7 +34,8 @@ LEXICON: dict[str, str] = {
     "receive": r"\b(?:receive|recieve|get|send|provide|obtain)\b",
     "my_data": rf"\b(?:my|all my) {_DATA}\b",
     "recipients": (
-        r"\bwho (?:do you|have you|you) (?:share|shared|sell|sold|disclose|disclosed|pass|passed)\b|"
+        r"\bwho (?:do you|have you|you) "
+        r"(?:share|shared|sell|sold|disclose|disclosed|pass|passed)\b|"
         r"\bwho\b.{0,30}\bshared with\b"
     ),
     "rectification_request": r"\brectif(?:y|ied|ication)\b",
@@ -46,7 +45,8 @@ LEXICON: dict[str, str] = {
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
     "wrong": (
-        r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|not (?:correct|right|accurate|up to date)|"
+        r"\b(?:wrong|incorrect|inaccurate|outdated|out of date|"
+        r"not (?:correct|right|accurate|up to date)|"
         r"misspell?ed|mis-?spelt|spelled wrong|spelt wrong|old|no longer (?:correct|valid|right)|"
         r"error|mistake|typo)\b"
     ),
@@ -88,7 +88,9 @@ LEXICON: dict[str, str] = {
     ),
     "portability_request": r"\b(?:data )?portability\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|spreadsheet|format)\b",
-    "machine_readable": r"\bmachine[ -]?readable\b|\bstructured\b.{0,30}\bformat\b|\bcommonly used\b",
+    "machine_readable": (
+        r"\bmachine[ -]?readable\b|\bstructured\b.{0,30}\bformat\b|\bcommonly used\b"
+    ),
     "reuse": (
         r"\b(?:import\w*|load\w* (?:it |them )?into|upload\w* (?:it |them )?(?:to|into)|re-?use\w*|"
         r"google sheets|(?:another|a new|my new|new) (?:provider|supplier|service|company|system|"

@@ -30,12 +30,16 @@ LEXICON: dict[str, str] = {
         r"trait\w+es|conserv\w+es|detenu\w*)\b"
     ),
     "know": r"\b(?:savoir|connaitre|m'indiquer|me dire|me confirmer|me preciser|consulter)\b",
-    "about_me": r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b",
+    "about_me": (
+        r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b"
+    ),
     "copy": r"\b(?:copie|copies|recapitulatif|apercu)\b",
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
     "receive": r"\b(?:recevoir|obtenir|m'envoyer|me communiquer|me fournir|m'adresser)\b",
     "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
-    "recipients": r"\ba qui\b.{0,40}\b(?:transmis|communique\w*|vendu\w*|partage\w*)\b|\bdestinataires\b",
+    "recipients": (
+        r"\ba qui\b.{0,40}\b(?:transmis|communique\w*|vendu\w*|partage\w*)\b|\bdestinataires\b"
+    ),
     "rectification_request": r"\brectifi\w*",
     "correct": (
         r"\b(?:corrig\w*|modifi\w*|rectifi\w*|mett\w* a jour|mise a jour|actualis\w*|complet\w*|"
@@ -70,7 +74,9 @@ LEXICON: dict[str, str] = {
     ),
     "portability_request": r"\bportabilite\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|format)\b",
-    "machine_readable": r"\blisible par (?:une )?machine\b|\bformat (?:structure|couramment utilise)\b",
+    "machine_readable": (
+        r"\blisible par (?:une )?machine\b|\bformat (?:structure|couramment utilise)\b"
+    ),
     "reuse": (
         r"\b(?:import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) (?:prestataire|fournisseur|"
         r"service|operateur|etablissement|employeur|ecole|systeme))\b|"

@@ -42,10 +42,13 @@ LEXICON: dict[str, str] = {
         r"\bmet wie\b.{0,30}\b(?:delen|gedeeld|deelt)\b|"
         r"\b(?:aan|met) wie\b.{0,40}\b(?:verstrekt|doorgegeven|gedeeld)\b"
     ),
-    "rectification_request": r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b",
+    "rectification_request": (
+        r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b"
+    ),
     "correct": (
         r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|veranderen|verander|corrigeren|corrigeer|"
-        r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|bijwerken|bijgewerkt|"
+        r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|"
+        r"bijwerken|bijgewerkt|"
         r"updaten|actualiseren|herstellen|aanvullen)\b"
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
@@ -60,6 +63,7 @@ LEXICON: dict[str, str] = {
     "forget": r"\b(?:vergeetverzoek|vergetelheid|vergeten (?:te )?worden)\b",
     "delete": (
         r"\b(?:verwijder\w*|verwijdr\w*|verwider\w*|verweider\w*|wissen|wis|gewist|vernietig\w*|"
+        r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
@@ -75,7 +79,8 @@ LEXICON: dict[str, str] = {
     "no_longer_customer": (
         r"\b(?:geen|niet (?:langer|meer)) (?:klant|gebruiker|lid)\b|"
         r"\bniet (?:langer|meer)\b.{0,40}\bgebruik\w* (?:te )?maken\b|"
-        r"\bgebruik\w*\b.{0,30}\b(?:dienst\w*|account|app|software)\b.{0,20}\bniet (?:meer|langer)\b"
+        r"\bgebruik\w*\b.{0,30}\b(?:dienst\w*|account|app|software)\b.{0,20}"
+        r"\bniet (?:meer|langer)\b"
     ),
     "restriction_request": r"\bbeperking van (?:de )?verwerking\b|\brecht op beperking\b",
     "limit": (
@@ -83,7 +88,9 @@ LEXICON: dict[str, str] = {
         r"pauzeren|stilzetten|on hold)\b"
     ),
     "use": r"\b(?:gebruik\w*|verwerking\w*|verwerken|verwerkt|inzetten|ingezet)\b",
-    "only_store": r"\b(?:alleen|enkel|uitsluitend) (?:nog )?(?:bewaren|opslaan|bewaard|opgeslagen)\b",
+    "only_store": (
+        r"\b(?:alleen|enkel|uitsluitend) (?:nog )?(?:bewaren|opslaan|bewaard|opgeslagen)\b"
+    ),
     "not_yet_delete": r"\bnog niet (?:verwijder\w*|wissen|gewist)\b",
     "pending": (
         r"\b(?:zolang|totdat|tot|in afwachting van)\b.{0,60}\b(?:uitgezocht|afgehandeld|beoordeeld|"

@@ -23,7 +23,9 @@ _NEGATION = re.compile(
     r"\b(?:niet|geen|nooit|not|don'?t|doesn'?t|didn'?t|never|no|nicht|kein\w*|nie|niemals|"
     r"ne|n'|pas|jamais|aucun\w*)\b"
 )
-_NEGATION_AFTER = re.compile(r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b")
+_NEGATION_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b"
+)
 _CONDITIONAL = re.compile(
     r"\b(?:if you|should you|in case you|als u|als jullie|indien u|wanneer u|mocht u|"
     r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous)\b"
@@ -85,13 +87,14 @@ def normalise(text: str) -> Normalised:
         if replacement is None:
             decomposed = unicodedata.normalize("NFKD", lowered)
             replacement = "".join(c for c in decomposed if not unicodedata.combining(c))
-        for out in replacement:
-            if out in " \t\r\f\v\u00a0":
+        for produced in replacement:
+            out = produced
+            if produced in " \t\r\f\v\u00a0":
                 if previous_space:
                     continue
                 out, previous_space = " ", True
             else:
-                previous_space = out == "\n"
+                previous_space = produced == "\n"
             chars.append(out)
             offsets.append(index)
     return Normalised("".join(chars), tuple(offsets), text)

@@ -1,0 +1,75 @@
+"""What every command needs: the settings, the database, the clock, and the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mailbot.config import Settings, config_path, load_settings
+from mailbot.errors import MailbotError
+from mailbot.ports import MailSource
+from mailbot.service.cases import Clock
+from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.sources.maildir import MaildirSource
+from mailbot.storage.database import Database
+from mailbot.worker import DrainReport, Worker
+
+
+@dataclass
+class App:
+    """What a command needs, built once from the configuration."""
+
+    settings: Settings
+    config_file: Path
+    _database: Database | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> Database:
+        """The database, its schema brought up to date on first use."""
+        if self._database is None:
+            self._database = Database(self.settings.database.url)
+            self._database.upgrade()
+        return self._database
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.settings.organisation.zone)
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+
+def load_app(config_file: Path | None) -> App:
+    """The ``App`` for ``--config`` (or ``MAILBOT_CONFIG``, or the default path)."""
+    path = config_path(config_file, os.environ)
+    return App(load_settings(path), path)
+
+
+def build_sources(settings: Settings) -> list[MailSource]:
+    sources: list[MailSource] = []
+    if settings.maildir is not None:
+        sources.append(MaildirSource(settings.maildir.path, settings.maildir.poll_interval))
+    if settings.imap is not None and settings.maildir is None:
+        raise MailbotError(
+            "this version reads a Maildir only ([maildir] path = ...); reading [imap] comes next"
+        )
+    return sources
+
+
+def run_worker(app: App, once: bool) -> DrainReport | None:
+    intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
+    worker = Worker(intake, build_sources(app.settings))
+    if once:
+
+        async def _once() -> DrainReport:
+            try:
+                return await worker.run_once()
+            finally:
+                await worker.close()
+
+        return asyncio.run(_once())
+    asyncio.run(worker.run_forever())
+    return None

@@ -1,0 +1,105 @@
+"""``mailbot demo``: the real worker on a bundled sample mailbox, no mail server needed.
+
+The sample Maildir is copied into a work directory with a configuration file
+and an SQLite database, the worker reads it once, and the cases are printed.
+The directory is kept, so every other command can be tried on it with the
+``--config`` that is printed at the end. Running the demo again on the same
+directory reads nothing twice.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime, timedelta
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import click
+
+from mailbot.cli import output
+from mailbot.cli.app import App, run_worker
+from mailbot.config import load_settings
+from mailbot.ports import Outcome
+from mailbot.service.cases import list_cases, list_mails
+
+CONFIG = """\
+# Written by `mailbot demo`: a sample organisation, its mailbox and database.
+[database]
+url = "sqlite:///mailbot.db"
+
+[maildir]
+path = "maildir"
+
+[organisation]
+name = "Voorbeeld Onderwijsplanning B.V."
+officer_name = "R. de Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+timezone = "Europe/Amsterdam"
+reference_prefix = "AVG"
+"""
+SPACING = timedelta(hours=31)  # between the arrivals of the sample mails
+
+
+def _copy_mailbox(target: Path) -> int:
+    """Copy the sample mails into ``target/new``, arriving over the past weeks."""
+    for sub in ("new", "cur", "tmp"):
+        (target / sub).mkdir(parents=True, exist_ok=True)
+    with as_file(files("mailbot.demo") / "maildir") as source:
+        names = sorted(path.name for path in Path(source).iterdir() if path.is_file())
+        now = datetime.now(UTC)
+        for index, name in enumerate(names):
+            destination = target / "new" / name
+            if destination.exists() or any((target / "cur").glob(f"{name}:*")):
+                continue
+            shutil.copyfile(Path(source) / name, destination)
+            arrived = (now - SPACING * (len(names) - index)).timestamp()
+            os.utime(destination, (arrived, arrived))
+    return len(names)
+
+
+def run_demo(directory: Path | None) -> None:
+    work = directory or Path(tempfile.mkdtemp(prefix="mailbot-demo-"))
+    work.mkdir(parents=True, exist_ok=True)
+    config_file = work / "mailbot.toml"
+    if not config_file.exists():
+        config_file.write_text(CONFIG, encoding="utf-8")
+    count = _copy_mailbox(work / "maildir")
+    app = App(load_settings(config_file), config_file)
+    try:
+        report = run_worker(app, once=True)
+        assert report is not None
+        click.echo(f"Sample mailbox: {count} mails in {work / 'maildir'}")
+        read = (
+            ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
+            or "nothing new"
+        )
+        click.echo(f"Read now: {read}\n")
+        click.echo(output.cases_table(list_cases(app.database, app.clock)))
+        for outcome, title in (
+            (Outcome.IGNORED, "Ignored (machine mail, never answered)"),
+            (Outcome.DUPLICATE, "Duplicates (the same mail delivered twice)"),
+            (Outcome.FOLLOW_UP, "Follow-ups (joined to their case)"),
+            (
+                Outcome.QUARANTINED,
+                "Quarantined (kept with the reason; see `mailbot quarantine list`)",
+            ),
+        ):
+            found = list_mails(app.database, app.clock, outcome)
+            if found:
+                click.echo(f"\n{title}:")
+                for mail in found:
+                    detail = mail["case"] or mail["reason"]
+                    click.echo(f"  #{mail['id']} {mail['sender'] or '(no sender)'}: {detail}")
+        click.echo(
+            f"\nTry: mailbot cases show {_first_reference(app)} --config {config_file}\n"
+            f"     mailbot cases list --json --config {config_file}"
+        )
+    finally:
+        app.close()
+
+
+def _first_reference(app: App) -> str:
+    cases = list_cases(app.database, app.clock)
+    return cases[0]["reference"] if cases else "AVG-2026-0001"

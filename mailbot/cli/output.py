@@ -1,0 +1,143 @@
+"""Plain-text tables and case details for the terminal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+NONE = "-"
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cell(value: object, width: int | None) -> str:
+    text = NONE if value is None or value == "" else str(value)
+    text = " ".join(text.split())
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int | None] = ()
+) -> str:
+    """Columns padded to their widest cell; ``widths`` caps some columns."""
+    limits = list(widths) + [None] * (len(headers) - len(widths))
+    cells = [[_cell(value, limits[i]) for i, value in enumerate(row)] for row in rows]
+    sizes = [
+        max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)
+    ]
+    lines = ["  ".join(header.upper().ljust(sizes[i]) for i, header in enumerate(headers)).rstrip()]
+    lines += [
+        "  ".join(row[i].ljust(sizes[i]) for i in range(len(headers))).rstrip() for row in cells
+    ]
+    return "\n".join(lines)
+
+
+def rights_text(rights: Sequence[str]) -> str:
+    return ", ".join(rights) if rights else "(no request)"
+
+
+def days_left_text(days: int | None) -> str:
+    if days is None:
+        return NONE
+    if days < 0:
+        return f"{-days}d overdue"
+    return f"{days}d"
+
+
+def confidence_text(case: dict[str, Any]) -> str:
+    flag = " check" if case["low_confidence"] else ""
+    return f"{case['confidence']:.2f}{flag}"
+
+
+def cases_table(cases: Sequence[dict[str, Any]]) -> str:
+    rows = [
+        (
+            case["reference"],
+            case["received_at"][:16].replace("T", " "),
+            case["due_date"],
+            days_left_text(case["days_left"]),
+            case["status"],
+            rights_text(case["rights"]),
+            case["language"],
+            confidence_text(case),
+            case["requester"],
+        )
+        for case in cases
+    ]
+    headers = (
+        "reference",
+        "received",
+        "due",
+        "left",
+        "status",
+        "rights",
+        "lang",
+        "confidence",
+        "requester",
+    )
+    return table(headers, rows, widths=(None, None, None, None, None, 40, None, None, 40))
+
+
+def case_details(case: dict[str, Any]) -> str:
+    lines = [
+        f"Case {case['reference']}  [{case['status']}]",
+        f"  Rights:      {rights_text(case['rights'])}",
+        f"  Requester:   {case['requester_name'] or ''} <{case['requester'] or '?'}>".replace(
+            "  <", " <"
+        ),
+        f"  Subject:     {case['subject'] or NONE}",
+        f"  Language:    {case['language'] or 'unknown'}",
+        f"  Received:    {case['received_at']}",
+        f"  Due:         {case['due_date'] or NONE} ({days_left_text(case['days_left'])})",
+        f"  Confidence:  {confidence_text(case)} (classified by {case['classified_by']})",
+    ]
+    if case["signals"]:
+        lines.append(f"  Signals:     {', '.join(case['signals'])}")
+    lines.append("  Evidence:")
+    for item in case["evidence"] or [{"right": None, "phrase": "(none)", "weight": 0}]:
+        right = item.get("right") or "signal"
+        note = f"  ({item['note']})" if item.get("note") else ""
+        lines.append(f'    {right:<14} {item["weight"]:>4}  "{item["phrase"]}"{note}')
+    lines.append("  Mails:")
+    for mail in case.get("mails", []):
+        attachments = ", ".join(a["filename"] or a["content_type"] for a in mail["attachments"])
+        lines.append(
+            f"    #{mail['id']} {mail['arrived_at']} {mail['outcome']:<13} from {mail['sender']}"
+            + (f" (forwarded by {mail['forwarded_by']})" if mail["forwarded_by"] else "")
+        )
+        lines.append(
+            f"        {mail['subject'] or NONE}"
+            + (f"  [attachments: {attachments}]" if attachments else "")
+        )
+        lines.extend(f"        note: {note}" for note in mail["notes"])
+    lines.append("  Trail:")
+    for event in case.get("events", []):
+        lines.append(
+            f"    {event['at']}  {event['actor']:<12} {event['action']}  {_detail(event['detail'])}"
+        )
+    return "\n".join(lines)
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in detail.items())
+
+
+def mails_table(mails: Sequence[dict[str, Any]]) -> str:
+    rows = [
+        (
+            mail["id"],
+            mail["arrived_at"][:16].replace("T", " "),
+            mail["outcome"],
+            mail["sender"],
+            mail["subject"],
+            mail["reason"],
+        )
+        for mail in mails
+    ]
+    headers = ("id", "arrived", "outcome", "sender", "subject", "reason")
+    return table(headers, rows, widths=(None, None, None, 32, 32, 70))

@@ -1,0 +1,110 @@
+"""Cases: their statuses and the changes between them, references, and the clock start.
+
+The statuses are the product's interface (JSON, CLI, later the web pages)::
+
+    new -> awaiting_identity / awaiting_confirmation -> ready_for_review
+        -> approved -> sent -> closed
+    not_a_request: a mail that asks for no right (can be reclassified into a request)
+
+Later issues add drafting, sending and closing; the allowed changes are all
+listed here so that every caller goes through one table.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from mailbot.core.deadlines import due_date, local_day
+from mailbot.core.mail import ParsedMail
+from mailbot.errors import InvalidTransition
+
+
+class Status(StrEnum):
+    NEW = "new"
+    AWAITING_IDENTITY = "awaiting_identity"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    READY_FOR_REVIEW = "ready_for_review"
+    APPROVED = "approved"
+    SENT = "sent"
+    CLOSED = "closed"
+    NOT_A_REQUEST = "not_a_request"
+
+
+_OPEN_FLOW = {
+    Status.NEW: {Status.AWAITING_IDENTITY, Status.AWAITING_CONFIRMATION, Status.READY_FOR_REVIEW},
+    Status.AWAITING_IDENTITY: {Status.AWAITING_CONFIRMATION, Status.READY_FOR_REVIEW},
+    Status.AWAITING_CONFIRMATION: {Status.READY_FOR_REVIEW},
+    Status.READY_FOR_REVIEW: {Status.APPROVED, Status.NEW},  # NEW: a draft rejected, to redo
+    Status.APPROVED: {Status.SENT, Status.READY_FOR_REVIEW},  # back: approval withdrawn
+    Status.SENT: {Status.CLOSED, Status.READY_FOR_REVIEW},  # a follow-up needs a new answer
+}
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    status: frozenset(targets | {Status.CLOSED, Status.NOT_A_REQUEST})
+    for status, targets in _OPEN_FLOW.items()
+}
+TRANSITIONS[Status.SENT] = frozenset(_OPEN_FLOW[Status.SENT])
+TRANSITIONS[Status.CLOSED] = frozenset({Status.NEW})  # reopening
+TRANSITIONS[Status.NOT_A_REQUEST] = frozenset({Status.NEW, Status.CLOSED})
+
+
+def check_transition(current: Status, target: Status) -> None:
+    """Raise ``InvalidTransition`` unless the flow allows ``current`` -> ``target``."""
+    if target not in TRANSITIONS[current]:
+        raise InvalidTransition(f"a case that is {current} cannot become {target}")
+
+
+def status_after_reclassification(current: Status, is_request: bool) -> Status:
+    """The status after the officer corrects the rights of a case.
+
+    Rights removed: the case is no request. Rights given to a case that was no
+    request: it becomes new. Otherwise the status stays. Closed and sent cases
+    are not reclassified (reopen first).
+    """
+    if current in (Status.CLOSED, Status.SENT):
+        raise InvalidTransition(f"a case that is {current} cannot be reclassified; reopen it first")
+    if not is_request:
+        return Status.NOT_A_REQUEST
+    if current is Status.NOT_A_REQUEST:
+        return Status.NEW
+    return current
+
+
+def format_reference(prefix: str, year: int, number: int) -> str:
+    """``AVG-2026-0001``: the prefix, the year of receipt, a number counted per year."""
+    return f"{prefix}-{year}-{number:04d}"
+
+
+def references_in(text: str, prefix: str) -> list[str]:
+    """Case references with ``prefix`` mentioned in ``text`` (a subject), in order."""
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(prefix)}-(\d{{4}})-(\d{{4,}})(?!\d)", re.I)
+    return [f"{prefix}-{year}-{number}" for year, number in pattern.findall(text)]
+
+
+# A forwarded original older than this is not believed to start the clock.
+MAX_FORWARD_AGE = timedelta(days=92)
+
+
+def received_moment(arrived_at: datetime, mail: ParsedMail | None, zone: ZoneInfo) -> datetime:
+    """When the organisation received the request: arrival in the mailbox.
+
+    A request a colleague forwarded reached the organisation when the original
+    was sent (a request to any address counts), so the clock starts at the
+    original's date when it is known, earlier, and plausible.
+    """
+    forwarded = mail.forwarded if mail is not None else None
+    if forwarded is None or forwarded.date is None:
+        return arrived_at
+    original = forwarded.date
+    if original.tzinfo is None:
+        original = original.replace(tzinfo=zone)
+    if arrived_at - MAX_FORWARD_AGE <= original < arrived_at:
+        return original
+    return arrived_at
+
+
+def case_due_date(received_at: datetime, zone: ZoneInfo, is_request: bool) -> date | None:
+    """The due date of a case, or None when it asks for no right."""
+    return due_date(local_day(received_at, zone)) if is_request else None

@@ -1,0 +1,1 @@
+"""The sample mailbox for ``mailbot demo``: requests in several languages, written by us."""

@@ -1,0 +1,178 @@
+"""Cases as the officer sees them: listing, details, and his corrections.
+
+The JSON shapes here are the product's interface (``mailbot cases list --json``,
+``mailbot cases show REF --json``); field names are kept stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mailbot.core.cases import Status, case_due_date, status_after_reclassification
+from mailbot.core.rights import Right
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, MailRecord, utcnow
+from mailbot.storage.store import CaseStore
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The organisation's time zone and today's date there (a parameter, so tests can fix it)."""
+
+    zone: ZoneInfo
+    today: date | None = None
+
+    def local_today(self) -> date:
+        return self.today or datetime.now(self.zone).date()
+
+    def moment(self, value: datetime) -> str:
+        """ISO 8601 with the organisation's offset."""
+        return value.astimezone(self.zone).isoformat(timespec="seconds")
+
+
+def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[str, Any]:
+    """A case as JSON: the fields ``cases list --json`` prints for each case."""
+    due = case.due_date
+    return {
+        "reference": case.reference,
+        "rights": list(case.rights),
+        "language": case.language,
+        "status": case.status,
+        "requester": case.requester,
+        "requester_name": case.requester_name,
+        "subject": case.subject,
+        "received_at": clock.moment(case.received_at),
+        "due_date": due.isoformat() if due else None,
+        "days_left": (due - clock.local_today()).days if due else None,
+        "message_ids": message_ids,
+        "evidence": list(case.evidence),
+        "confidence": case.confidence,
+        "low_confidence": case.low_confidence,
+        "signals": list(case.signals),
+        "classified_by": case.classified_by,
+        "classified_at": clock.moment(case.classified_at),
+    }
+
+
+def mail_json(mail: MailRecord, store: CaseStore, clock: Clock) -> dict[str, Any]:
+    assert mail.id is not None
+    return {
+        "id": mail.id,
+        "arrived_at": clock.moment(mail.arrived_at),
+        "outcome": mail.disposition,
+        "reason": mail.reason,
+        "sender": mail.sender,
+        "forwarded_by": mail.forwarded_by,
+        "subject": mail.subject,
+        "message_id": mail.message_id,
+        "size": mail.size,
+        "language": mail.language,
+        "rights": list(mail.rights),
+        "notes": list(mail.notes),
+        "attachments": [
+            {
+                "filename": attachment.filename,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+                "stored": attachment.content is not None,
+            }
+            for attachment in store.attachments(mail.id)
+        ],
+    }
+
+
+def _message_ids(store: CaseStore, case: CaseRecord) -> list[str]:
+    assert case.id is not None
+    seen: dict[str, None] = {}
+    for mail in store.case_mails(case.id):
+        if mail.message_id:
+            seen.setdefault(mail.message_id, None)
+    return list(seen)
+
+
+def list_cases(
+    database: Database, clock: Clock, status: Status | None = None
+) -> list[dict[str, Any]]:
+    with database.session() as session:
+        store = CaseStore(session)
+        return [
+            case_json(case, _message_ids(store, case), clock)
+            for case in store.cases(status.value if status else None)
+        ]
+
+
+def show_case(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+    """A case with its mails and its audit trail."""
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        data = case_json(case, _message_ids(store, case), clock)
+        data["mails"] = [mail_json(mail, store, clock) for mail in store.case_mails(case.id)]
+        data["events"] = [
+            {
+                "at": clock.moment(event.at),
+                "actor": event.actor,
+                "action": event.action,
+                "detail": event.detail,
+            }
+            for event in store.events(case.id)
+        ]
+        return data
+
+
+def reclassify(
+    database: Database,
+    clock: Clock,
+    reference: str,
+    *,
+    rights: tuple[Right, ...],
+    actor: str,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The officer's correction of a case's rights, kept with who and when.
+
+    Giving rights to a case that was no request starts its clock from the day of
+    receipt (not from today); taking all rights away makes it no request.
+    """
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        before_rights, before_status = list(case.rights), case.status
+        status = status_after_reclassification(Status(case.status), bool(rights))
+        now = utcnow()
+        case.rights = [right.value for right in rights]
+        case.status = status.value
+        case.due_date = case_due_date(case.received_at, clock.zone, bool(rights))
+        case.confidence, case.low_confidence = 1.0, False
+        case.classified_by, case.classified_at, case.updated_at = actor, now, now
+        detail: dict[str, Any] = {
+            "rights_before": before_rights,
+            "rights_after": case.rights,
+            "status_before": before_status,
+            "status_after": case.status,
+        }
+        if note:
+            detail["note"] = note
+        store.add_event(case.id, actor, "reclassified", detail)
+        session.add(case)
+        session.commit()
+        return case_json(case, _message_ids(store, case), clock)
+
+
+def list_mails(database: Database, clock: Clock, outcome: str) -> list[dict[str, Any]]:
+    """The mails with one outcome (say, ``quarantined`` or ``ignored``), oldest first."""
+    with database.session() as session:
+        store = CaseStore(session)
+        result = []
+        for mail in store.mails_with_disposition(outcome):
+            data = mail_json(mail, store, clock)
+            assert mail.id is not None
+            data["readable"] = store.has_raw(mail.id)
+            data["case"] = store.case_by_id(mail.case_id).reference if mail.case_id else None
+            result.append(data)
+        return result

@@ -1,0 +1,372 @@
+"""Intake: one mail from a source becomes a case, a follow-up, or a recorded non-case.
+
+Everything for one mail (its record, its bytes, attachments, the case, the
+audit entry, its Message-ID) is committed in one transaction, keyed by the
+mail's ``MailKey``. A key already recorded is never processed again, so a crash
+at any moment followed by a restart loses nothing and repeats nothing.
+
+Nothing is dropped: a mail that cannot be parsed, that is too large, or that
+trips a bug in mailbot is *quarantined* with its reason (and its bytes when
+they were read), and the mails after it go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from mailbot.config import Settings
+from mailbot.core.cases import (
+    Status,
+    case_due_date,
+    format_reference,
+    received_moment,
+    references_in,
+)
+from mailbot.core.classification import Classification, classify
+from mailbot.core.followups import match_follow_up
+from mailbot.core.machine import machine_reason
+from mailbot.core.mail import ParsedMail
+from mailbot.core.parsing import Limits, parse_mail, peek_headers
+from mailbot.errors import UnparseableMail
+from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.storage.database import Database
+from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
+from mailbot.storage.store import CaseStore
+
+log = logging.getLogger(__name__)
+ACTOR = "mailbot"
+MAX_BODY_TEXT = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class IntakePolicy:
+    """What intake needs from the configuration."""
+
+    zone: ZoneInfo
+    reference_prefix: str
+    own_addresses: frozenset[str]
+    limits: Limits = field(default_factory=Limits)
+    low_confidence: float = 0.7
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IntakePolicy:
+        intake = settings.intake
+        return cls(
+            zone=settings.organisation.zone,
+            reference_prefix=settings.organisation.reference_prefix,
+            own_addresses=settings.own_addresses,
+            limits=Limits(
+                max_mail_bytes=intake.max_mail_bytes,
+                max_attachment_bytes=intake.max_attachment_bytes,
+                max_parts=intake.max_parts,
+                max_depth=intake.max_depth,
+            ),
+            low_confidence=settings.classification.low_confidence,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    mail_id: int
+    outcome: Outcome
+    reference: str | None = None
+    reason: str = ""
+    read_again: bool = False  # the record was dropped so that the source delivers the mail again
+
+
+class Intake:
+    """Turns mails into cases; safe to call from several threads and processes."""
+
+    def __init__(self, database: Database, policy: IntakePolicy) -> None:
+        self.database = database
+        self.policy = policy
+
+    def unseen(self, refs: Sequence[MailRef]) -> list[MailRef]:
+        """The refs whose mail has not been recorded yet, in the order given."""
+        with self.database.session() as session:
+            known = CaseStore(session).known_keys(ref.key for ref in refs)
+        return [ref for ref in refs if ref.key not in known]
+
+    def too_large(self, ref: MailRef) -> bool:
+        return ref.size > self.policy.limits.max_mail_bytes
+
+    def process(self, ref: MailRef, raw: bytes | None) -> IntakeResult:
+        """Record one mail and what became of it. ``raw`` is None when it was too large to read."""
+        try:
+            result = self._process_once(ref, raw)
+        except IntegrityError as exc:
+            # Usually another worker recorded the same key between our check and our commit.
+            existing = self._recorded(ref.key)
+            if existing is not None:
+                return existing
+            log.exception("mail %s could not be stored; quarantined", _key_text(ref.key))
+            return self._quarantine_after_error(ref, raw, exc)
+        except Exception as exc:
+            log.exception("mail %s could not be processed; quarantined", _key_text(ref.key))
+            return self._quarantine_after_error(ref, raw, exc)
+        log.info("mail %s: %s%s", _key_text(ref.key), result.outcome, _ref_text(result.reference))
+        return result
+
+    def _process_once(self, ref: MailRef, raw: bytes | None) -> IntakeResult:
+        with self.database.session() as session:
+            store = CaseStore(session)
+            existing = store.mail_by_key(ref.key)
+            if existing is not None:
+                return _result(store, existing)
+            record = _new_record(ref)
+            result = self._decide(store, record, raw)
+            session.commit()
+            return result
+
+    def _recorded(self, key: MailKey) -> IntakeResult | None:
+        with self.database.session() as session:
+            store = CaseStore(session)
+            existing = store.mail_by_key(key)
+            return None if existing is None else _result(store, existing)
+
+    def retry(self, mail_id: int) -> IntakeResult:
+        """Process a quarantined mail again (after a fix or a raised limit)."""
+        with self.database.session() as session:
+            store = CaseStore(session)
+            record = store.mail(mail_id)
+            if record.disposition != Outcome.QUARANTINED:
+                return _result(store, record)
+            raw = store.raw(mail_id)
+            if raw is None:
+                # Never read (too large): forget it, so that the source delivers it again.
+                store.forget_mail(record)
+                session.commit()
+                reason = "will be read again from the mailbox on the next run"
+                return IntakeResult(mail_id, Outcome.QUARANTINED, None, reason, read_again=True)
+            record.processed_at = utcnow()
+            result = self._decide(store, record, raw)
+            session.commit()
+        log.info(
+            "quarantined mail %s retried: %s%s",
+            mail_id,
+            result.outcome,
+            _ref_text(result.reference),
+        )
+        return result
+
+    # -- deciding ------------------------------------------------------------
+    def _decide(self, store: CaseStore, record: MailRecord, raw: bytes | None) -> IntakeResult:
+        if raw is None:
+            limit = self.policy.limits.max_mail_bytes
+            reason = f"mail is {record.size} bytes, over intake.max_mail_bytes ({limit}); not read"
+            return self._store_quarantined(store, record, None, reason)
+        try:
+            mail = parse_mail(raw, self.policy.limits)
+        except UnparseableMail as exc:
+            return self._store_quarantined(store, record, raw, exc.reason)
+        _describe(record, mail)
+        machine = machine_reason(mail, self.policy.own_addresses)
+        if machine is not None:
+            record.disposition, record.reason = Outcome.IGNORED, machine
+            store.add_mail(record, raw, _attachments(mail))
+            return IntakeResult(_id(record), Outcome.IGNORED, None, machine)
+        original = store.first_by_fingerprint(mail.fingerprint)
+        if original is not None and original.id != record.id:
+            return self._store_duplicate(store, record, raw, original)
+        follow_up = match_follow_up(
+            mail,
+            store.case_by_thread(mail.thread_ids),
+            store.cases_by_reference(references_in(mail.subject, self.policy.reference_prefix)),
+        )
+        classification = classify(mail.request_subject, mail.request_text, _quoted(mail))
+        _classified(record, classification)
+        if follow_up is not None:
+            return self._store_follow_up(
+                store,
+                record=record,
+                raw=raw,
+                mail=mail,
+                case_id=follow_up.case.case_id,
+                reason=follow_up.reason,
+            )
+        return self._store_new_case(store, record, raw, mail, classification)
+
+    def _store_quarantined(
+        self, store: CaseStore, record: MailRecord, raw: bytes | None, reason: str
+    ) -> IntakeResult:
+        record.disposition, record.reason = Outcome.QUARANTINED, reason
+        if raw is not None:
+            record.sender, record.subject, record.message_id = peek_headers(raw)
+        store.add_mail(record, raw)
+        return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+    def _store_duplicate(
+        self, store: CaseStore, record: MailRecord, raw: bytes, original: MailRecord
+    ) -> IntakeResult:
+        record.disposition = Outcome.DUPLICATE
+        record.duplicate_of, record.case_id = original.id, original.case_id
+        record.reason = f"the same mail as mail {original.id}, delivered again"
+        store.add_mail(record, raw)
+        reference = store.case_by_id(original.case_id).reference if original.case_id else None
+        return IntakeResult(_id(record), Outcome.DUPLICATE, reference, record.reason)
+
+    def _store_follow_up(
+        self,
+        store: CaseStore,
+        *,
+        record: MailRecord,
+        raw: bytes,
+        mail: ParsedMail,
+        case_id: int,
+        reason: str,
+    ) -> IntakeResult:
+        case = store.case_by_id(case_id)
+        record.disposition, record.case_id, record.reason = Outcome.FOLLOW_UP, case_id, reason
+        store.add_mail(record, raw, _attachments(mail))
+        if mail.message_id:
+            store.add_message_id(case_id, mail.message_id, "in")
+        store.add_event(
+            case_id,
+            ACTOR,
+            "follow_up",
+            {"mail_id": record.id, "reason": reason, "suggested_rights": record.rights},
+        )
+        case.updated_at = utcnow()
+        return IntakeResult(_id(record), Outcome.FOLLOW_UP, case.reference, reason)
+
+    def _store_new_case(
+        self,
+        store: CaseStore,
+        record: MailRecord,
+        raw: bytes,
+        mail: ParsedMail,
+        classification: Classification,
+    ) -> IntakeResult:
+        policy = self.policy
+        received_at = received_moment(record.arrived_at, mail, policy.zone)
+        year = received_at.astimezone(policy.zone).year
+        number = store.next_reference_number(policy.reference_prefix, year)
+        reference = format_reference(policy.reference_prefix, year, number)
+        requester = mail.requester
+        now = utcnow()
+        case = store.add_case(
+            CaseRecord(
+                reference=reference,
+                status=Status.NEW if classification.is_request else Status.NOT_A_REQUEST,
+                rights=[right.value for right in classification.rights],
+                language=classification.language,
+                requester=requester.address if requester else None,
+                requester_name=(requester.name or None) if requester else None,
+                subject=mail.request_subject,
+                received_at=received_at,
+                due_date=case_due_date(received_at, policy.zone, classification.is_request),
+                confidence=classification.confidence,
+                low_confidence=classification.confidence < policy.low_confidence,
+                evidence=[item.as_dict() for item in classification.evidence],
+                signals=list(classification.signals),
+                classified_by=ACTOR,
+                classified_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        assert case.id is not None
+        outcome = Outcome.NEW_CASE if classification.is_request else Outcome.NOT_A_REQUEST
+        record.disposition, record.case_id = outcome, case.id
+        store.add_mail(record, raw, _attachments(mail))
+        if mail.message_id:
+            store.add_message_id(case.id, mail.message_id, "in")
+        detail: dict[str, object] = {
+            "mail_id": record.id,
+            "rights": case.rights,
+            "confidence": case.confidence,
+        }
+        if received_at != record.arrived_at:
+            detail["received_from_forwarded_original"] = received_at.isoformat()
+        store.add_event(case.id, ACTOR, "created", detail)
+        return IntakeResult(_id(record), outcome, reference)
+
+    def _quarantine_after_error(
+        self, ref: MailRef, raw: bytes | None, exc: Exception
+    ) -> IntakeResult:
+        reason = f"mailbot failed on this mail ({type(exc).__name__}: {exc}); retry after an update"
+        with self.database.session() as session:
+            store = CaseStore(session)
+            existing = store.mail_by_key(ref.key)
+            if existing is not None:
+                return _result(store, existing)
+            record = _new_record(ref, reason[:2000])
+            store.add_mail(record, raw)
+            session.commit()
+            return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+def _new_record(ref: MailRef, reason: str = "") -> MailRecord:
+    """A mail record for ``ref``, quarantined until a decision says otherwise."""
+    return MailRecord(
+        source=ref.key.source,
+        folder=ref.key.folder,
+        uidvalidity=ref.key.uidvalidity,
+        uid=ref.key.uid,
+        arrived_at=ref.arrived_at,
+        size=ref.size,
+        disposition=Outcome.QUARANTINED,
+        reason=reason,
+        processed_at=utcnow(),
+    )
+
+
+def _id(record: MailRecord) -> int:
+    assert record.id is not None
+    return record.id
+
+
+def _result(store: CaseStore, record: MailRecord) -> IntakeResult:
+    reference = store.case_by_id(record.case_id).reference if record.case_id else None
+    return IntakeResult(_id(record), Outcome(record.disposition), reference, record.reason)
+
+
+def _quoted(mail: ParsedMail) -> str:
+    return mail.quoted_text if mail.forwarded is None else ""
+
+
+def _describe(record: MailRecord, mail: ParsedMail) -> None:
+    record.message_id = mail.message_id
+    record.fingerprint = mail.fingerprint
+    record.sender = mail.sender.address if mail.sender else None
+    record.subject = mail.subject
+    record.body_text = mail.text[:MAX_BODY_TEXT]
+    record.notes = list(mail.notes)
+    forwarded = mail.forwarded
+    if forwarded is not None and forwarded.forwarded_by is not None:
+        record.forwarded_by = forwarded.forwarded_by.address
+
+
+def _classified(record: MailRecord, classification: Classification) -> None:
+    record.language = classification.language
+    record.rights = [right.value for right in classification.rights]
+    record.confidence = classification.confidence
+    record.evidence = [item.as_dict() for item in classification.evidence]
+
+
+def _attachments(mail: ParsedMail) -> list[AttachmentRecord]:
+    return [
+        AttachmentRecord(
+            mail_id=0,
+            filename=(attachment.filename or "")[:255] or None,
+            content_type=attachment.content_type[:255],
+            size=attachment.size,
+            inline=attachment.inline,
+            content=attachment.content,
+        )
+        for attachment in mail.attachments
+    ]
+
+
+def _key_text(key: MailKey) -> str:
+    """A mail's key for logs: the uid and folder name, no personal data."""
+    return f"{key.source}:{key.uid}"
+
+
+def _ref_text(reference: str | None) -> str:
+    return f" {reference}" if reference else ""

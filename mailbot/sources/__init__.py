@@ -1,0 +1,1 @@
+"""Mail sources: adapters that implement ``ports.MailSource``."""

@@ -1,0 +1,1 @@
+"""Storage: the SQLModel tables, the database, and the case store."""

@@ -1,0 +1,124 @@
+"""The database: engine, sessions, and migrations applied at start.
+
+SQLite (the default) runs in WAL mode with foreign keys on, and every
+transaction starts with ``BEGIN IMMEDIATE`` so that two processes writing at
+once wait for each other instead of failing on a lock upgrade. A plain
+``postgresql://`` URL is served by psycopg 3.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session, create_engine
+
+from mailbot.errors import TransientError
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Any 64-bit number, the same in every process: serialises migrations on PostgreSQL.
+_MIGRATION_LOCK = 0x6D61696C626F74
+
+
+class DatabaseUnavailable(TransientError):
+    """The database cannot be reached or opened right now."""
+
+
+def normalise_url(url: str) -> URL:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3; everything else as written."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Let SQLAlchemy's "begin" event below start transactions, not the sqlite3 module.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``; nothing is connected yet."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 10}
+    )
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+class Database:
+    """The engine and what to do with it; created once in ``main()``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.engine = create_db_engine(url)
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose objects stay readable after commit."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (safe to run from several processes)."""
+        try:
+            with self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                command.upgrade(_alembic_config(connection), "head")
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"database {self.safe_url} cannot be used: {exc.orig}"
+            ) from None
+
+    def is_current(self) -> bool:
+        """True when the schema is at the newest migration."""
+        head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() == head
+
+    def dispose(self) -> None:
+        self.engine.dispose()

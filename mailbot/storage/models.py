@@ -1,0 +1,155 @@
+"""Database tables (SQLModel). Every change here needs a migration in ``migrations/versions``.
+
+- ``cases``: one per request (or per mail that turned out to be no request);
+- ``mails``: every mail mailbot has taken from a source, whatever became of it,
+  keyed by (source, folder, uidvalidity, uid) so that none is read twice;
+- ``raw_mails``: the bytes of each mail, apart so listings stay light;
+- ``attachments``: the non-body parts of mails;
+- ``case_messages``: every Message-ID of a case, ours and theirs, to join follow-ups;
+- ``case_events``: the audit trail (who did what, when);
+- ``reference_counters``: the last case number per prefix and year.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes stored as UTC, read back as aware UTC, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UtcDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _moment(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(UtcDateTime(), nullable=nullable))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class CaseRecord(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=40, unique=True)
+    status: str = Field(max_length=32, index=True)
+    rights: list[str] = _json(list)
+    language: str | None = Field(default=None, max_length=8)
+    requester: str | None = Field(default=None, max_length=320, index=True)
+    requester_name: str | None = Field(default=None, max_length=200)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False))
+    received_at: datetime = _moment()
+    due_date: date | None = None
+    confidence: float = 0.0
+    low_confidence: bool = False
+    evidence: list[dict[str, Any]] = _json(list)
+    signals: list[str] = _json(list)
+    classified_by: str = Field(default="mailbot", max_length=120)
+    classified_at: datetime = _moment()
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
+
+
+class MailRecord(SQLModel, table=True):
+    __tablename__ = "mails"
+    __table_args__ = (
+        UniqueConstraint("source", "folder", "uidvalidity", "uid", name="uq_mails_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16)
+    folder: str = Field(max_length=1024)
+    uidvalidity: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    uid: str = Field(max_length=255)
+    message_id: str | None = Field(default=None, max_length=998, index=True)
+    fingerprint: str | None = Field(default=None, max_length=64, index=True)
+    arrived_at: datetime = _moment()
+    size: int = 0
+    sender: str | None = Field(default=None, max_length=320)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False))
+    disposition: str = Field(max_length=16, index=True)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    duplicate_of: int | None = Field(default=None, foreign_key="mails.id")
+    language: str | None = Field(default=None, max_length=8)
+    rights: list[str] = _json(list)
+    confidence: float | None = None
+    evidence: list[dict[str, Any]] = _json(list)
+    notes: list[str] = _json(list)
+    body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    forwarded_by: str | None = Field(default=None, max_length=320)
+    processed_at: datetime = _moment()
+
+
+class RawMailRecord(SQLModel, table=True):
+    __tablename__ = "raw_mails"
+
+    mail_id: int = Field(foreign_key="mails.id", primary_key=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class AttachmentRecord(SQLModel, table=True):
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mail_id: int = Field(foreign_key="mails.id", index=True)
+    filename: str | None = Field(default=None, max_length=255)
+    content_type: str = Field(max_length=255)
+    size: int
+    inline: bool = False
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class CaseMessageRecord(SQLModel, table=True):
+    __tablename__ = "case_messages"
+    __table_args__ = (UniqueConstraint("case_id", "message_id", name="uq_case_messages"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    message_id: str = Field(max_length=998, index=True)
+    direction: str = Field(max_length=8)  # "in" or "out"
+
+
+class CaseEventRecord(SQLModel, table=True):
+    __tablename__ = "case_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = _moment()
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=40)
+    detail: dict[str, Any] = _json(dict)
+
+
+class ReferenceCounterRecord(SQLModel, table=True):
+    __tablename__ = "reference_counters"
+
+    prefix: str = Field(max_length=16, primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = 0

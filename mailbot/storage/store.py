@@ -1,0 +1,249 @@
+"""The case store: every query mailbot makes, on one session (one transaction).
+
+Services open a session, wrap it in ``CaseStore``, and commit once at the end,
+so that a mail, its case and its audit entry are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from mailbot.core.followups import CaseLink
+from mailbot.errors import NotFound
+from mailbot.ports import MailKey
+from mailbot.storage.models import (
+    AttachmentRecord,
+    CaseEventRecord,
+    CaseMessageRecord,
+    CaseRecord,
+    MailRecord,
+    RawMailRecord,
+    ReferenceCounterRecord,
+    utcnow,
+)
+
+_CHUNK = 500
+
+
+class CaseStore:
+    """Queries and writes on one open session; the caller commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- mails -------------------------------------------------------------
+    def known_keys(self, keys: Iterable[MailKey]) -> set[MailKey]:
+        """The keys among ``keys`` that already have a mail record."""
+        groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        for key in keys:
+            groups[(key.source, key.folder, key.uidvalidity)].append(key.uid)
+        found: set[MailKey] = set()
+        for (source, folder, validity), uids in groups.items():
+            for start in range(0, len(uids), _CHUNK):
+                chunk = uids[start : start + _CHUNK]
+                rows = self.session.exec(
+                    select(MailRecord.uid).where(
+                        MailRecord.source == source,
+                        MailRecord.folder == folder,
+                        MailRecord.uidvalidity == validity,
+                        col(MailRecord.uid).in_(chunk),
+                    )
+                )
+                found.update(MailKey(source, folder, validity, uid) for uid in rows)
+        return found
+
+    def mail_by_key(self, key: MailKey) -> MailRecord | None:
+        return self.session.exec(
+            select(MailRecord).where(
+                MailRecord.source == key.source,
+                MailRecord.folder == key.folder,
+                MailRecord.uidvalidity == key.uidvalidity,
+                MailRecord.uid == key.uid,
+            )
+        ).first()
+
+    def mail(self, mail_id: int) -> MailRecord:
+        record = self.session.get(MailRecord, mail_id)
+        if record is None:
+            raise NotFound(f"no mail with id {mail_id}")
+        return record
+
+    def first_by_fingerprint(self, fingerprint: str) -> MailRecord | None:
+        """The first mail recorded with this fingerprint that was not itself a duplicate."""
+        return self.session.exec(
+            select(MailRecord)
+            .where(MailRecord.fingerprint == fingerprint, MailRecord.disposition != "duplicate")
+            .order_by(col(MailRecord.id))
+        ).first()
+
+    def raw(self, mail_id: int) -> bytes | None:
+        record = self.session.get(RawMailRecord, mail_id)
+        return record.content if record is not None else None
+
+    def has_raw(self, mail_id: int) -> bool:
+        found = self.session.exec(
+            select(RawMailRecord.mail_id).where(RawMailRecord.mail_id == mail_id)
+        )
+        return found.first() is not None
+
+    def add_mail(
+        self, mail: MailRecord, raw: bytes | None, attachments: Sequence[AttachmentRecord] = ()
+    ) -> MailRecord:
+        self.session.add(mail)
+        self.session.flush()
+        assert mail.id is not None
+        if raw is not None and self.session.get(RawMailRecord, mail.id) is None:
+            self.session.add(RawMailRecord(mail_id=mail.id, content=raw))
+        for attachment in attachments:
+            attachment.mail_id = mail.id
+            self.session.add(attachment)
+        return mail
+
+    def mails_with_disposition(self, disposition: str) -> list[MailRecord]:
+        return list(
+            self.session.exec(
+                select(MailRecord)
+                .where(MailRecord.disposition == disposition)
+                .order_by(col(MailRecord.id))
+            )
+        )
+
+    def forget_mail(self, mail: MailRecord) -> None:
+        """Remove a mail record (and its bytes) so that its source delivers it again."""
+        assert mail.id is not None
+        raw = self.session.get(RawMailRecord, mail.id)
+        if raw is not None:
+            self.session.delete(raw)
+        self.session.delete(mail)
+
+    def attachments(self, mail_id: int) -> list[AttachmentRecord]:
+        return list(
+            self.session.exec(
+                select(AttachmentRecord)
+                .where(AttachmentRecord.mail_id == mail_id)
+                .order_by(col(AttachmentRecord.id))
+            )
+        )
+
+    # -- cases -------------------------------------------------------------
+    def next_reference_number(self, prefix: str, year: int) -> int:
+        """The next case number for ``prefix`` and ``year``, counted without gaps or repeats."""
+        counter = ReferenceCounterRecord.__table__  # type: ignore[attr-defined]
+        statement = (
+            update(counter)
+            .where(counter.c.prefix == prefix, counter.c.year == year)
+            .values(last_number=counter.c.last_number + 1)
+            .returning(counter.c.last_number)
+        )
+        number = self.session.execute(statement).scalar_one_or_none()
+        if number is not None:
+            return int(number)
+        try:
+            with self.session.begin_nested():
+                self.session.add(ReferenceCounterRecord(prefix=prefix, year=year, last_number=1))
+            return 1
+        except IntegrityError:  # another process created this year's counter first
+            return int(self.session.execute(statement).scalar_one())
+
+    def add_case(self, case: CaseRecord) -> CaseRecord:
+        self.session.add(case)
+        self.session.flush()
+        return case
+
+    def case(self, reference: str) -> CaseRecord:
+        record = self.session.exec(
+            select(CaseRecord).where(func.upper(CaseRecord.reference) == reference.upper())
+        ).first()
+        if record is None:
+            raise NotFound(f"no case {reference}")
+        return record
+
+    def case_by_id(self, case_id: int) -> CaseRecord:
+        record = self.session.get(CaseRecord, case_id)
+        if record is None:
+            raise NotFound(f"no case with id {case_id}")
+        return record
+
+    def cases(self, status: str | None = None) -> list[CaseRecord]:
+        query = select(CaseRecord).order_by(col(CaseRecord.received_at), col(CaseRecord.id))
+        if status is not None:
+            query = query.where(CaseRecord.status == status)
+        return list(self.session.exec(query))
+
+    def case_mails(self, case_id: int) -> list[MailRecord]:
+        return list(
+            self.session.exec(
+                select(MailRecord)
+                .where(MailRecord.case_id == case_id)
+                .order_by(col(MailRecord.arrived_at), col(MailRecord.id))
+            )
+        )
+
+    # -- threads -----------------------------------------------------------
+    def add_message_id(self, case_id: int, message_id: str, direction: str) -> None:
+        exists = self.session.exec(
+            select(CaseMessageRecord.id).where(
+                CaseMessageRecord.case_id == case_id, CaseMessageRecord.message_id == message_id
+            )
+        ).first()
+        if exists is None:
+            self.session.add(
+                CaseMessageRecord(case_id=case_id, message_id=message_id, direction=direction)
+            )
+
+    def message_ids(self, case_id: int, direction: str | None = None) -> list[str]:
+        query = select(CaseMessageRecord.message_id).where(CaseMessageRecord.case_id == case_id)
+        if direction is not None:
+            query = query.where(CaseMessageRecord.direction == direction)
+        return list(self.session.exec(query.order_by(col(CaseMessageRecord.id))))
+
+    def case_by_thread(self, message_ids: Sequence[str]) -> CaseLink | None:
+        """The case that owns one of ``message_ids`` (the most recently created, if several)."""
+        if not message_ids:
+            return None
+        case_id = self.session.exec(
+            select(CaseMessageRecord.case_id)
+            .where(col(CaseMessageRecord.message_id).in_(list(message_ids)[:_CHUNK]))
+            .order_by(col(CaseMessageRecord.case_id).desc())
+        ).first()
+        return None if case_id is None else self._link(self.case_by_id(case_id))
+
+    def cases_by_reference(self, references: Sequence[str]) -> list[CaseLink]:
+        links = []
+        for reference in references:
+            try:
+                links.append(self._link(self.case(reference)))
+            except NotFound:
+                continue
+        return links
+
+    def _link(self, case: CaseRecord) -> CaseLink:
+        assert case.id is not None
+        senders = self.session.exec(
+            select(MailRecord.sender).where(MailRecord.case_id == case.id).distinct()
+        )
+        participants = {sender.lower() for sender in senders if sender}
+        if case.requester:
+            participants.add(case.requester.lower())
+        return CaseLink(case.id, case.reference, frozenset(participants))
+
+    # -- audit -------------------------------------------------------------
+    def add_event(self, case_id: int, actor: str, action: str, detail: dict[str, Any]) -> None:
+        self.session.add(
+            CaseEventRecord(case_id=case_id, at=utcnow(), actor=actor, action=action, detail=detail)
+        )
+
+    def events(self, case_id: int) -> list[CaseEventRecord]:
+        return list(
+            self.session.exec(
+                select(CaseEventRecord)
+                .where(CaseEventRecord.case_id == case_id)
+                .order_by(col(CaseEventRecord.id))
+            )
+        )

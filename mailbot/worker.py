@@ -1,0 +1,118 @@
+"""The worker: read every source, hand each new mail to intake, settle it, wait, repeat.
+
+Blocking work (files, database, parsing) runs in threads; the event loop only
+coordinates. A source that cannot be reached is retried with backoff and does
+not stop the others. A stop request (SIGTERM, SIGINT) is honoured between
+mails: the mail in hand is finished and committed first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mailbot.errors import MailbotError, PermanentError, TransientError
+from mailbot.ports import MailSource, Outcome
+from mailbot.service.intake import Intake
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 300.0
+
+
+@dataclass
+class DrainReport:
+    """What one pass over the sources did."""
+
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        return sum(self.outcomes.values())
+
+
+class Worker:
+    def __init__(self, intake: Intake, sources: Sequence[MailSource]) -> None:
+        self.intake = intake
+        self.sources = list(sources)
+        self.stopping = asyncio.Event()
+        self._backoff: dict[str, float] = {}
+
+    def stop(self) -> None:
+        """Ask the worker to stop after the mail in hand."""
+        self.stopping.set()
+
+    async def drain(self, source: MailSource, report: DrainReport) -> None:
+        """Process every mail of ``source`` that has not been recorded yet."""
+        refs = await source.pending()
+        for ref in await asyncio.to_thread(self.intake.unseen, refs):
+            if self.stopping.is_set():
+                return
+            raw = None
+            if not self.intake.too_large(ref):
+                try:
+                    raw = await source.fetch(ref)
+                except PermanentError as exc:
+                    log.warning("%s: a mail could not be read: %s", source.name, exc)
+                    continue
+            result = await asyncio.to_thread(self.intake.process, ref, raw)
+            report.outcomes[result.outcome] += 1
+            await source.settle(ref, result.outcome)
+
+    async def run_once(self) -> DrainReport:
+        """One pass over every source; failures are reported, not raised."""
+        report = DrainReport()
+        for source in self.sources:
+            try:
+                await self.drain(source, report)
+            except TransientError as exc:
+                log.error("%s is unavailable: %s", source.name, exc)
+                report.failures[source.name] = str(exc)
+        return report
+
+    async def run_forever(self, idle_timeout: float = 600.0) -> None:
+        """Run until ``stop()`` (or SIGTERM/SIGINT) is called."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        try:
+            while not self.stopping.is_set():
+                report = await self.run_once()
+                if report.read:
+                    log.info("processed %d mails: %s", report.read, dict(report.outcomes))
+                await self._wait(report, idle_timeout)
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+            await self.close()
+
+    async def _wait(self, report: DrainReport, idle_timeout: float) -> None:
+        timeout = idle_timeout
+        for source in self.sources:
+            if source.name in report.failures:
+                delay = min(MAX_BACKOFF, self._backoff.get(source.name, 2.5) * 2)
+                self._backoff[source.name] = delay
+                timeout = min(timeout, delay)
+            else:
+                self._backoff.pop(source.name, None)
+        waits: list[asyncio.Future[object]] = [
+            asyncio.ensure_future(source.wait(timeout)) for source in self.sources
+        ]
+        waits.append(asyncio.ensure_future(self.stopping.wait()))
+        try:
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in waits:
+                task.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+
+    async def close(self) -> None:
+        for source in self.sources:
+            try:
+                await source.close()
+            except MailbotError as exc:
+                log.warning("%s did not close cleanly: %s", source.name, exc)
