@@ -39,7 +39,6 @@ from mailbot.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("/etc/mailbot/mailbot.toml")
 ENV_PREFIX = "MAILBOT_"
-LANGUAGES = ("nl", "en", "de", "fr")
 
 
 def _email(value: str) -> str:
@@ -115,7 +114,6 @@ class OrganisationSettings(_Section):
     trusted_authserv_id: str | None = None
     timezone: str = "Europe/Amsterdam"
     reference_prefix: str = Field("AVG", pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")
-    language: Literal["nl", "en", "de", "fr"] = "nl"
 
     _split_addresses = field_validator("addresses", mode="before")(_split_list)
 

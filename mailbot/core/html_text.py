@@ -52,6 +52,10 @@ _BLOCK = frozenset(
         "center",
     ]
 )
+# Blocks that stand apart as paragraphs; the others (div, li, tr, ...) only start a line.
+_PARAGRAPH = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "hr", "center"}
+)
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "xml"})
 _VOID_BREAK = frozenset({"br"})
 _CELL = frozenset({"td", "th"})
@@ -67,13 +71,16 @@ class _TextWriter(HTMLParser):
         self.pre_depth = 0
 
     # -- structure -------------------------------------------------------
-    def _break(self) -> None:
+    def _break(self, blank: bool = False) -> None:
+        """End the current line; ``blank`` also leaves an empty line (a paragraph)."""
         text = "".join(self.current)
         if self.pre_depth == 0:
             text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip()
         prefix = "> " * self.quote_depth
-        if text or (self.lines and self.lines[-1].strip("> ")):
-            self.lines.append(prefix + text if text else prefix.rstrip())
+        if text:
+            self.lines.append(prefix + text)
+        if blank and self.lines and self.lines[-1].strip("> "):
+            self.lines.append(prefix.rstrip())
         self.current = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -83,10 +90,10 @@ class _TextWriter(HTMLParser):
         if tag in _VOID_BREAK:
             self._break()
         elif tag == "blockquote":
-            self._break()
+            self._break(blank=True)
             self.quote_depth += 1
         elif tag in _BLOCK:
-            self._break()
+            self._break(blank=tag in _PARAGRAPH)
             if tag == "li":
                 self.current.append("- ")
             elif tag == "hr":
@@ -106,12 +113,12 @@ class _TextWriter(HTMLParser):
             self.skip_depth = max(0, self.skip_depth - 1)
             return
         if tag == "blockquote":
-            self._break()
+            self._break(blank=True)
             self.quote_depth = max(0, self.quote_depth - 1)
         elif tag in _BLOCK:
             if tag == "pre":
                 self.pre_depth = max(0, self.pre_depth - 1)
-            self._break()
+            self._break(blank=tag in _PARAGRAPH)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email import message_from_bytes
 from email.errors import HeaderParseError
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
@@ -47,7 +47,15 @@ class Limits:
 
 def header_text(value: object) -> str:
     """Decode one header value: encoded words, raw 8-bit bytes, folding."""
-    text = str(value)
+    if isinstance(value, Header):
+        # compat32 hands raw 8-bit headers over as Header objects in "unknown-8bit".
+        parts = decode_header(value)
+        text = "".join(
+            decode(chunk, charset)[0] if isinstance(chunk, bytes) else chunk
+            for chunk, charset in parts
+        )
+        return _FOLD.sub(" ", text).strip()
+    text = _FOLD.sub(" ", str(value))
     if any("\udc80" <= char <= "\udcff" for char in text):
         text = decode(text.encode("ascii", "surrogateescape"), None)[0]
     if "=?" in text:
@@ -152,6 +160,12 @@ def _walk(part: Message, walk: _Walk, depth: int) -> None:
             f"MIME nesting deeper than {walk.limits.max_depth} (intake.max_depth)"
         )
     ctype = part.get_content_type()
+    if ctype == "message/rfc822":  # compat32 calls it multipart; it is one attached mail
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+            walk.messages.append(inner[0])
+        _store_attachment(part, walk, as_message=True)
+        return
     if part.is_multipart():
         children = [child for child in part.get_payload() if isinstance(child, Message)]
         if ctype == "multipart/alternative" and children:
@@ -162,12 +176,6 @@ def _walk(part: Message, walk: _Walk, depth: int) -> None:
         else:
             for child in children:
                 _walk(child, walk, depth + 1)
-        return
-    if ctype == "message/rfc822":
-        inner = part.get_payload()
-        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            walk.messages.append(inner[0])
-        _store_attachment(part, walk, as_message=True)
         return
     if ctype in ("text/plain", "text/html") and not _is_attachment(part):
         (walk.plain if ctype == "text/plain" else walk.html).append(_part_text(part, walk))
@@ -225,7 +233,11 @@ def _body(walk: _Walk) -> tuple[str, BodySource]:
 
 
 def _raw_values(message: Message, name: str) -> list[str]:
-    return [str(value) for value in message.get_all(name, [])]
+    """A header's values with encoded words left in place (for address parsing)."""
+    return [
+        header_text(value) if isinstance(value, Header) else str(value)
+        for value in message.get_all(name, [])
+    ]
 
 
 def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:

@@ -154,6 +154,8 @@ def _read_forward(lines: list[str]) -> ForwardedPart | None:
             headers.setdefault(last_key, match.group(2).strip())
         elif line.strip(" >") and last_key is not None and line.startswith((" ", "\t")):
             headers[last_key] += " " + line.strip()
+        elif not line.strip(" >") and _next_is_header(lines, index):
+            pass  # some clients put a blank line between the header lines
         else:
             break
         index += 1
@@ -164,6 +166,13 @@ def _read_forward(lines: list[str]) -> ForwardedPart | None:
     date = next((_date(v) for k, v in headers.items() if k in _DATE_KEYS), None)
     subject = next((v for k, v in headers.items() if k in _SUBJECT_KEYS), "")
     return ForwardedPart(sender=sender, date=date, subject=subject, text=body)
+
+
+def _next_is_header(lines: list[str], index: int) -> bool:
+    for line in lines[index + 1 :]:
+        if line.strip(" >"):
+            return bool(_HEADER_LINE.match(line))
+    return False
 
 
 def _unquote_once(lines: list[str]) -> str:

@@ -96,7 +96,7 @@ def _message_ids(store: CaseStore, case: CaseRecord) -> list[str]:
 def list_cases(
     database: Database, clock: Clock, status: Status | None = None
 ) -> list[dict[str, Any]]:
-    with database.session() as session:
+    with database.reader() as session:
         store = CaseStore(session)
         return [
             case_json(case, _message_ids(store, case), clock)
@@ -106,7 +106,7 @@ def list_cases(
 
 def show_case(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
     """A case with its mails and its audit trail."""
-    with database.session() as session:
+    with database.reader() as session:
         store = CaseStore(session)
         case = store.case(reference)
         assert case.id is not None
@@ -166,7 +166,7 @@ def reclassify(
 
 def list_mails(database: Database, clock: Clock, outcome: str) -> list[dict[str, Any]]:
     """The mails with one outcome (say, ``quarantined`` or ``ignored``), oldest first."""
-    with database.session() as session:
+    with database.reader() as session:
         store = CaseStore(session)
         result = []
         for mail in store.mails_with_disposition(outcome):

@@ -88,7 +88,7 @@ class Intake:
 
     def unseen(self, refs: Sequence[MailRef]) -> list[MailRef]:
         """The refs whose mail has not been recorded yet, in the order given."""
-        with self.database.session() as session:
+        with self.database.reader() as session:
             known = CaseStore(session).known_keys(ref.key for ref in refs)
         return [ref for ref in refs if ref.key not in known]
 

@@ -1,9 +1,10 @@
 """The database: engine, sessions, and migrations applied at start.
 
-SQLite (the default) runs in WAL mode with foreign keys on, and every
-transaction starts with ``BEGIN IMMEDIATE`` so that two processes writing at
-once wait for each other instead of failing on a lock upgrade. A plain
-``postgresql://`` URL is served by psycopg 3.
+SQLite (the default) runs in WAL mode with foreign keys on. Sessions that
+write start with ``BEGIN IMMEDIATE``, so that two processes writing at once
+wait for each other instead of failing on a lock upgrade; read-only sessions
+(``Database.reader``) start a plain deferred transaction and never wait for a
+writer. A plain ``postgresql://`` URL is served by psycopg 3.
 """
 
 from __future__ import annotations
@@ -55,12 +56,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
+def _sqlite_begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for ``url``; nothing is connected yet."""
+def _sqlite_begin_deferred(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url``; nothing is connected yet.
+
+    On SQLite, ``read_only`` engines begin deferred transactions (see the module docstring).
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -68,7 +76,8 @@ def create_db_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
+        event.listen(engine, "begin", begin)
         return engine
     return create_engine(
         parsed, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 10}
@@ -88,6 +97,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = create_db_engine(url)
+        sqlite = self.url.get_backend_name() == "sqlite"
+        self.read_engine = create_db_engine(url, read_only=True) if sqlite else self.engine
 
     @property
     def safe_url(self) -> str:
@@ -96,8 +107,14 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose objects stay readable after commit."""
+        """A session for reading and writing; objects stay readable after commit."""
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session that only reads: it never waits for (or holds up) a writer."""
+        with Session(self.read_engine, expire_on_commit=False) as session:
             yield session
 
     def upgrade(self) -> None:
@@ -117,8 +134,9 @@ class Database:
     def is_current(self) -> bool:
         """True when the schema is at the newest migration."""
         head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-        with self.engine.connect() as connection:
+        with self.read_engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision() == head
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()

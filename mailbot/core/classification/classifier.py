@@ -45,7 +45,7 @@ LEXICONS: dict[str, dict[str, re.Pattern[str]]] = {
 # (a Dutch mail with English sentences in it); its lexicon is then tried as well.
 SECOND_LANGUAGE_SHARE = 0.3
 ARTICLE_WEIGHT = 1.3
-SUBJECT_FACTOR = 0.7
+SUBJECT_FACTOR = 0.85
 QUOTED_FACTOR = 0.9
 CONDITIONAL_FACTOR = 0.3
 STEEPNESS = 5.0

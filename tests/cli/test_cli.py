@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mailbot.cli.main import cli
+from tests.conftest import MAILS
+from tests.sources.test_maildir import drop, make_maildir
+
+CONFIG = """\
+[database]
+url = "sqlite:///mailbot.db"
+
+[maildir]
+path = "Maildir"
+
+[organisation]
+name = "Voorbeeld B.V."
+officer_name = "A. Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+"""
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(CONFIG, encoding="utf-8")
+    maildir = make_maildir(tmp_path / "Maildir")
+    names = [
+        "informal/nl/nl-01-wat-hebben-jullie.eml",
+        "informal/en/en-02-delete-account.eml",
+        "informal/nl/nl-22-factuurvraag.eml",
+        "parsing/no-from.eml",
+        "parsing/forward-outlook-nl.eml",
+    ]
+    for index, name in enumerate(names):
+        drop(maildir, f"{1700000000 + index}.M{index}P1.test", (MAILS / name).read_bytes())
+    drop(
+        maildir,
+        "1700000099.M99P1.test",
+        (MAILS / "parsing/reply-nl.eml")
+        .read_bytes()
+        .replace(b"Subject:", b"Auto-Submitted: auto-replied\nSubject:"),
+    )
+    return path
+
+
+def ran(config: Path) -> Path:
+    result = invoke("run", "--once", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    return config
+
+
+def test_configuration_error_names_key_and_file_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(CONFIG.replace('name = "Voorbeeld B.V."\n', ""), encoding="utf-8")
+    result = invoke("check", "--config", str(path))
+    assert result.exit_code == 2
+    assert f"configuration error in {path}" in result.stderr
+    assert "organisation.name: required key is missing" in result.stderr
+    assert invoke("cases", "list", "--config", str(tmp_path / "absent.toml")).exit_code == 2
+
+
+def test_check_validates_configuration_and_database(config: Path) -> None:
+    result = invoke("check", "--config", str(config))
+    assert result.exit_code == 0
+    assert "configuration: ok" in result.output
+    assert "schema current: True" in result.output
+
+
+def test_config_from_the_environment(config: Path) -> None:
+    result = invoke("check", env={"MAILBOT_CONFIG": str(config)})
+    assert result.exit_code == 0 and str(config) in result.output
+
+
+def test_run_once_then_list_cases_as_json(config: Path) -> None:
+    ran(config)
+    result = invoke("cases", "list", "--json", "--config", str(config))
+    cases = json.loads(result.output)
+    assert [case["reference"] for case in cases] == [
+        "AVG-2026-0001",
+        "AVG-2026-0002",
+        "AVG-2026-0003",
+        "AVG-2026-0004",
+    ]
+    required = {
+        "reference", "rights", "language", "status", "requester", "received_at",
+        "due_date", "message_ids", "evidence", "confidence",
+    }  # fmt: skip
+    for case in cases:
+        assert required <= set(case)
+        assert case["received_at"][-6:] in ("+01:00", "+02:00")
+    statuses = {case["reference"]: (case["status"], case["rights"]) for case in cases}
+    assert ("not_a_request", []) in statuses.values()
+    new = invoke("cases", "list", "--json", "--status", "new", "--config", str(config))
+    assert {case["status"] for case in json.loads(new.output)} == {"new"}
+
+
+def test_show_a_case(config: Path) -> None:
+    ran(config)
+    text = invoke("cases", "show", "AVG-2026-0002", "--config", str(config)).output
+    assert "Rights:      erasure" in text
+    assert "Evidence:" in text and "Trail:" in text
+    data = json.loads(
+        invoke("cases", "show", "avg-2026-0002", "--json", "--config", str(config)).output
+    )
+    assert data["mails"][0]["outcome"] == "new_case"
+    assert data["events"][0]["action"] == "created"
+    missing = invoke("cases", "show", "AVG-2026-9999", "--config", str(config))
+    assert missing.exit_code == 1 and "no case AVG-2026-9999" in missing.stderr
+
+
+def test_reclassify_from_the_command_line(config: Path) -> None:
+    ran(config)
+    result = invoke(
+        "cases",
+        "reclassify",
+        "AVG-2026-0003",
+        "--rights",
+        "access,erasure",
+        "--by",
+        "rudi",
+        "--config",
+        str(config),
+    )
+    assert result.exit_code == 0
+    assert "AVG-2026-0003: access, erasure [new]" in result.output
+    data = json.loads(
+        invoke("cases", "show", "AVG-2026-0003", "--json", "--config", str(config)).output
+    )
+    assert data["classified_by"] == "rudi"
+    wrong = invoke(
+        "cases", "reclassify", "AVG-2026-0003", "--rights", "acces", "--config", str(config)
+    )
+    assert wrong.exit_code == 2 and "unknown right 'acces'" in wrong.stderr
+    none = invoke(
+        "cases", "reclassify", "AVG-2026-0003", "--rights", "none", "--config", str(config)
+    )
+    assert "(no request) [not_a_request]" in none.output
+
+
+def test_quarantine_list_and_retry(config: Path) -> None:
+    ran(config)
+    listed = json.loads(invoke("quarantine", "list", "--json", "--config", str(config)).output)
+    assert len(listed) == 1 and "no sender" in listed[0]["reason"]
+    table = invoke("quarantine", "list", "--config", str(config)).output
+    assert "no sender" in table
+    retry = invoke("quarantine", "retry", str(listed[0]["id"]), "--config", str(config))
+    assert retry.exit_code == 1  # still no sender
+    assert "quarantined" in retry.output
+
+
+def test_ignored_mails_are_listed_with_their_reason(config: Path) -> None:
+    ran(config)
+    ignored = json.loads(invoke("mails", "list", "--json", "--config", str(config)).output)
+    assert [mail["reason"] for mail in ignored] == ["Auto-Submitted: auto-replied"]
+
+
+def test_imap_only_configuration_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "mailbot.toml"
+    imap = '[imap]\nhost = "imap.example.org"\nusername = "u"\npassword = "p"\n'
+    path.write_text(CONFIG.replace('[maildir]\npath = "Maildir"\n', imap), encoding="utf-8")
+    result = invoke("run", "--once", "--config", str(path))
+    assert result.exit_code == 1
+    assert "reads a Maildir only" in result.stderr
+
+
+def test_db_upgrade(config: Path) -> None:
+    result = invoke("db", "upgrade", "--config", str(config))
+    assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_demo_runs_on_the_bundled_mailbox_and_reads_nothing_twice(tmp_path: Path) -> None:
+    first = invoke("demo", "--dir", str(tmp_path / "demo"))
+    assert first.exit_code == 0, first.output
+    assert "AVG-20" in first.output and "REFERENCE" in first.output
+    assert "Ignored (machine mail" in first.output
+    assert "Quarantined" in first.output
+    second = invoke("demo", "--dir", str(tmp_path / "demo"))
+    assert "Read now: nothing new" in second.output
+    listed = invoke("cases", "list", "--json", "--config", str(tmp_path / "demo" / "mailbot.toml"))
+    languages = {case["language"] for case in json.loads(listed.output)}
+    assert {"nl", "en", "de", "fr"} <= languages
+    shutil.rmtree(tmp_path / "demo")
+
+
+def test_version() -> None:
+    assert invoke("--version").output.startswith("mailbot, version ")

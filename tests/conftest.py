@@ -1,0 +1,169 @@
+"""Shared fixtures: settings, databases (SQLite and a real PostgreSQL), fixture mails.
+
+PostgreSQL runs as a private cluster in a temporary directory, started once
+per test session from Debian's server binaries. When they are missing the
+tests that need it fail, naming the package to install; they never skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mailbot.config import Settings, settings_from_dict
+from mailbot.storage.database import Database, normalise_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MAILS = FIXTURES / "mails"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "requests"
+
+
+def base_config(tmp_path: Path, **sections: dict[str, Any]) -> dict[str, Any]:
+    """A valid configuration as a dict: a Maildir in ``tmp_path``, SQLite there too."""
+    config: dict[str, Any] = {
+        "database": {"url": f"sqlite:///{tmp_path / 'mailbot.db'}"},
+        "maildir": {"path": str(tmp_path / "Maildir")},
+        "organisation": {
+            "name": "Voorbeeld B.V.",
+            "officer_name": "A. Functionaris",
+            "addresses": ["privacy@voorbeeld.example"],
+            "timezone": "Europe/Amsterdam",
+            "reference_prefix": "AVG",
+        },
+    }
+    for name, values in sections.items():
+        config.setdefault(name, {}).update(values)
+    return config
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_from_dict(base_config(tmp_path), tmp_path / "mailbot.toml", environ={})
+
+
+# -- PostgreSQL ---------------------------------------------------------------
+def _postgres_bin() -> Path:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+    if versions:
+        return versions[-1].parent
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    pytest.fail(
+        "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "
+        "`apt-get install postgresql` (.ci/run does)",
+        pytrace=False,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server on loopback with password authentication."""
+
+    password = "mailbot-test-secret"
+
+    def __init__(self) -> None:
+        self.bin = _postgres_bin()
+        self.root = Path(tempfile.mkdtemp(prefix="mailbot-pg-"))
+        self.port = _free_port()
+        self.user = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            self.user = "postgres"
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self._names = itertools.count(1)
+
+    def _run(self, *args: str) -> None:
+        result = subprocess.run(
+            args, user=self.user, capture_output=True, text=True, check=False, cwd=self.root
+        )
+        if result.returncode != 0:
+            pytest.fail(f"{args[0]} failed: {result.stderr or result.stdout}", pytrace=False)
+
+    def start(self) -> None:
+        pwfile = self.root / "pw"
+        pwfile.write_text(self.password)
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(pwfile, entry.pw_uid, entry.pw_gid)
+        data = self.root / "data"
+        self._run(
+            str(self.bin / "initdb"), "-D", str(data), "-U", "mailbot", "--auth=scram-sha-256",
+            f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8", "--locale=C",
+        )  # fmt: skip
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"),
+            "-o", options, "-w", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        subprocess.run(
+            [str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
+            user=self.user,
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://mailbot:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """A fresh empty database; returns its URL (a plain ``postgresql://`` one)."""
+        name = f"test_{next(self._names)}"
+        engine = create_engine(normalise_url(self.url()), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mailbot.db'}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    return cluster.new_database()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A migrated database of each kind."""
+    db = Database(database_url)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
+    db.upgrade()
+    yield db
+    db.dispose()

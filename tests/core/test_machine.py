@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from mailbot.core.machine import machine_reason
+from mailbot.core.parsing import parse_mail
+from tests.core.test_parsing import simple
+
+OWN = frozenset({"privacy@voorbeeld.example"})
+
+
+def reason(**headers: str) -> str | None:
+    return machine_reason(parse_mail(simple("Ik ben afwezig.", **headers)), OWN)
+
+
+def test_a_person_writing_is_not_machine_mail() -> None:
+    assert reason() is None
+    assert reason(Auto_Submitted="no") is None
+    assert reason(X_Auto_Response_Suppress="None") is None
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Auto_Submitted": "auto-replied"}, "Auto-Submitted: auto-replied"),
+        ({"Auto_Submitted": "auto-generated; owner-email=x@y"}, "Auto-Submitted"),
+        ({"Return_Path": "<>"}, "empty Return-Path"),
+        ({"Precedence": "bulk"}, "Precedence: bulk"),
+        ({"Precedence": "Junk"}, "Precedence: junk"),
+        ({"Precedence": "list"}, "Precedence: list"),
+        ({"X_Autoreply": "yes"}, "x-autoreply"),
+        ({"X_Autorespond": "yes"}, "x-autorespond"),
+        ({"X_Auto_Response_Suppress": "All"}, "X-Auto-Response-Suppress"),
+        ({"List_Id": "<news.example.org>"}, "list-id"),
+        ({"List_Unsubscribe": "<mailto:off@example.org>"}, "list-unsubscribe"),
+        ({"From": "MAILER-DAEMON@mx.example.org"}, "mailer-daemon"),
+        ({"From": "Postmaster <postmaster@example.org>"}, "postmaster"),
+        ({"From": "Privacy <PRIVACY@voorbeeld.example>"}, "own address"),
+    ],
+)
+def test_machine_mail_is_recognised_with_its_reason(headers: dict[str, str], expected: str) -> None:
+    found = reason(**headers)
+    assert found is not None
+    assert expected in found
+
+
+def test_delivery_report_is_machine_mail() -> None:
+    raw = (
+        b"From: Mail Delivery <bounces@mx.example.org>\r\nSubject: failed\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b--\r\n"
+    )
+    assert machine_reason(parse_mail(raw), OWN) == "delivery or read report (multipart/report)"

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from itertools import count
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mailbot.core.parsing import Limits
+from mailbot.core.rights import Right
+from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.service.cases import Clock, list_cases, list_mails, reclassify, show_case
+from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
+from mailbot.storage.database import Database
+from mailbot.storage.store import CaseStore
+from tests.core.test_parsing import fixture, simple
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+POLICY = IntakePolicy(
+    zone=AMSTERDAM,
+    reference_prefix="AVG",
+    own_addresses=frozenset({"privacy@voorbeeld.example"}),
+)
+CLOCK = Clock(AMSTERDAM, today=date(2026, 3, 10))
+_uids = count(1)
+
+
+def ref(arrived: datetime | None = None, size: int = 100, uid: str | None = None) -> MailRef:
+    key = MailKey("maildir", "/test/Maildir", 0, uid or f"mail-{next(_uids)}")
+    return MailRef(key, size, arrived or datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def intake(database: Database) -> Intake:
+    return Intake(database, POLICY)
+
+
+def deliver(intake: Intake, raw: bytes, **kwargs: object) -> IntakeResult:
+    mail_ref = ref(**kwargs)  # type: ignore[arg-type]
+    return intake.process(mail_ref, raw)
+
+
+def test_a_request_becomes_a_case_with_reference_and_due_date(intake: Intake) -> None:
+    raw = simple(
+        "Ik wil graag weten welke gegevens jullie van mij hebben.", Message_ID="<r1@example.nl>"
+    )
+    result = deliver(intake, raw)
+    assert result.outcome is Outcome.NEW_CASE
+    assert result.reference == "AVG-2026-0001"
+    case = show_case(intake.database, CLOCK, "AVG-2026-0001")
+    assert case["rights"] == ["access"]
+    assert case["status"] == "new"
+    assert case["language"] == "nl"
+    assert case["requester"] == "piet@example.nl"
+    assert case["received_at"] == "2026-03-05T10:00:00+01:00"
+    assert case["due_date"] == "2026-04-07"  # 5 April is a Sunday, 6 April Easter Monday
+    assert case["days_left"] == 28
+    assert case["message_ids"] == ["<r1@example.nl>"]
+    assert case["evidence"] and case["evidence"][0]["right"] == "access"
+    assert 0 < case["confidence"] <= 1
+    assert [event["action"] for event in case["events"]] == ["created"]
+    assert case["events"][0]["actor"] == "mailbot"
+
+
+def test_references_count_per_year_of_local_arrival(intake: Intake) -> None:
+    first = deliver(
+        intake, simple("Verwijder mijn account."), arrived=datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    )
+    second = deliver(
+        intake,
+        simple("Verwijder mijn gegevens."),
+        arrived=datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+    )
+    assert (first.reference, second.reference) == ("AVG-2026-0001", "AVG-2027-0001")
+
+
+def test_machine_mail_is_ignored_with_its_reason(intake: Intake) -> None:
+    result = deliver(intake, simple("Ik ben afwezig.", Auto_Submitted="auto-replied"))
+    assert result.outcome is Outcome.IGNORED and result.reference is None
+    ignored = list_mails(intake.database, CLOCK, "ignored")
+    assert ignored[0]["reason"] == "Auto-Submitted: auto-replied"
+    assert list_cases(intake.database, CLOCK) == []
+
+
+def test_mail_that_is_no_request_gets_a_case_without_due_date(intake: Intake) -> None:
+    result = deliver(intake, simple("Wanneer is de volgende training? Ik wil me aanmelden."))
+    assert result.outcome is Outcome.NOT_A_REQUEST
+    case = show_case(intake.database, CLOCK, result.reference or "")
+    assert (case["status"], case["rights"], case["due_date"]) == ("not_a_request", [], None)
+
+
+def test_the_officer_can_reclassify_with_who_and_when(intake: Intake) -> None:
+    result = deliver(intake, simple("Wanneer is de volgende training?"))
+    reference = result.reference or ""
+    changed = reclassify(
+        intake.database,
+        CLOCK,
+        reference,
+        rights=(Right.ACCESS, Right.ERASURE),
+        actor="rudi",
+        note="belde",
+    )
+    assert changed["status"] == "new"
+    assert changed["rights"] == ["access", "erasure"]
+    assert changed["due_date"] == "2026-04-07"  # counted from receipt, not from the correction
+    assert changed["classified_by"] == "rudi"
+    trail = show_case(intake.database, CLOCK, reference)["events"]
+    assert trail[-1]["action"] == "reclassified" and trail[-1]["actor"] == "rudi"
+    assert trail[-1]["detail"]["rights_before"] == []
+    assert trail[-1]["detail"]["note"] == "belde"
+    back = reclassify(intake.database, CLOCK, reference, rights=(), actor="rudi")
+    assert (back["status"], back["due_date"]) == ("not_a_request", None)
+
+
+def test_follow_up_by_thread_headers_joins_the_case(intake: Intake) -> None:
+    first = deliver(intake, simple("Verwijder mijn gegevens.", Message_ID="<first@example.nl>"))
+    reply = simple(
+        "Hierbij mijn klantnummer 10442.",
+        From="Someone Else <other@example.org>",
+        Subject="Re: gegevens",
+        In_Reply_To="<first@example.nl>",
+        Message_ID="<second@example.org>",
+    )
+    second = deliver(intake, reply)
+    assert second.outcome is Outcome.FOLLOW_UP
+    assert second.reference == first.reference
+    case = show_case(intake.database, CLOCK, first.reference or "")
+    assert case["message_ids"] == ["<first@example.nl>", "<second@example.org>"]
+    assert [mail["outcome"] for mail in case["mails"]] == ["new_case", "follow_up"]
+    assert case["events"][-1]["action"] == "follow_up"
+    assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+def test_follow_up_by_subject_reference_only_from_a_participant(intake: Intake) -> None:
+    first = deliver(intake, simple("Verwijder mijn gegevens.", From="Tom <tom@example.com>"))
+    subject = f"Re: {first.reference} uw verzoek"
+    known = deliver(
+        intake, simple("Hier is mijn ID.", From="TOM <Tom@Example.com>", Subject=subject)
+    )
+    assert (known.outcome, known.reference) == (Outcome.FOLLOW_UP, first.reference)
+    stranger = deliver(
+        intake,
+        simple("Verwijder ook mijn gegevens.", From="Eve <eve@example.org>", Subject=subject),
+    )
+    assert stranger.outcome is Outcome.NEW_CASE
+    assert stranger.reference != first.reference
+
+
+def test_the_same_mail_delivered_twice_is_a_duplicate(intake: Intake) -> None:
+    raw = simple(
+        "Verwijder mijn account.",
+        Message_ID="<twice@example.nl>",
+        Date="Mon, 2 Mar 2026 10:00:00 +0100",
+    )
+    first = deliver(intake, raw)
+    second = deliver(intake, b"Delivered-To: privacy@voorbeeld.example\r\n" + raw)
+    assert second.outcome is Outcome.DUPLICATE
+    assert second.reference == first.reference
+    assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+def test_processing_the_same_key_again_changes_nothing(intake: Intake) -> None:
+    mail_ref = ref()
+    raw = simple("Verwijder mijn account.")
+    first = intake.process(mail_ref, raw)
+    again = intake.process(mail_ref, raw)
+    assert again == first
+    assert intake.unseen([mail_ref, ref()]) != [mail_ref]
+    assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+def test_concurrent_processing_of_one_mail_makes_one_case(intake: Intake) -> None:
+    mail_ref = ref()
+    raw = simple("Verwijder mijn account.")
+    results: list[IntakeResult] = []
+
+    def work() -> None:
+        results.append(intake.process(mail_ref, raw))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({result.reference for result in results}) == 1
+    assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+def test_unparseable_mail_is_quarantined_with_its_bytes(intake: Intake) -> None:
+    raw = fixture("no-from.eml")
+    result = deliver(intake, raw)
+    assert result.outcome is Outcome.QUARANTINED
+    assert "no sender" in result.reason
+    quarantined = list_mails(intake.database, CLOCK, "quarantined")
+    assert quarantined[0]["subject"] == "anonymous"  # as far as it could be read
+    assert quarantined[0]["readable"] is True
+    with intake.database.session() as session:
+        assert CaseStore(session).raw(result.mail_id) == raw
+
+
+def test_mail_too_large_is_quarantined_without_reading_it_and_read_again_on_retry(
+    intake: Intake,
+) -> None:
+    small = Intake(
+        intake.database, IntakePolicy(AMSTERDAM, "AVG", frozenset(), Limits(max_mail_bytes=50))
+    )
+    big = ref(size=5000)
+    assert small.too_large(big)
+    result = small.process(big, None)
+    assert result.outcome is Outcome.QUARANTINED and "max_mail_bytes" in result.reason
+    retried = intake.retry(result.mail_id)
+    assert retried.read_again
+    assert intake.unseen([big]) == [big]  # the source will hand it over again
+
+
+def test_retry_after_the_cause_is_fixed(intake: Intake) -> None:
+    strict = Intake(
+        intake.database, IntakePolicy(AMSTERDAM, "AVG", frozenset(), Limits(max_parts=1))
+    )
+    result = strict.process(ref(), fixture("attachments.eml"))
+    assert result.outcome is Outcome.QUARANTINED and "MIME parts" in result.reason
+    retried = intake.retry(result.mail_id)
+    assert retried.outcome is Outcome.NOT_A_REQUEST
+    assert retried.mail_id == result.mail_id
+    assert list_mails(intake.database, CLOCK, "quarantined") == []
+    case = show_case(intake.database, CLOCK, retried.reference or "")
+    assert [a["filename"] for a in case["mails"][0]["attachments"]] == [
+        None,
+        "identiteitsbewijs Jérôme.pdf",
+        "notes.txt",
+    ]
+
+
+class _Broken(Intake):
+    """An intake whose decision fails, as a bug would."""
+
+    def _decide(self, *args: object, **kwargs: object) -> IntakeResult:
+        raise RuntimeError("simulated bug")
+
+
+def test_a_bug_quarantines_the_mail_instead_of_blocking_the_mailbox(intake: Intake) -> None:
+    raw = simple("Verwijder mijn account.")
+    result = _Broken(intake.database, POLICY).process(ref(), raw)
+    assert result.outcome is Outcome.QUARANTINED
+    assert "RuntimeError: simulated bug" in result.reason
+    assert deliver(intake, simple("Verwijder mijn gegevens.")).outcome is Outcome.NEW_CASE
+    assert intake.retry(result.mail_id).outcome is Outcome.NEW_CASE
+
+
+def test_forwarded_request_is_the_original_senders_case_from_the_original_date(
+    intake: Intake,
+) -> None:
+    result = deliver(
+        intake, fixture("forward-outlook-nl.eml"), arrived=datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+    )
+    case = show_case(intake.database, CLOCK, result.reference or "")
+    assert case["requester"] == "karel.smits@example.nl"
+    assert case["rights"] == ["access"]
+    assert case["received_at"] == "2026-03-02T08:12:00+01:00"
+    assert case["due_date"] == "2026-04-02"
+    assert case["mails"][0]["forwarded_by"] == "linda@voorbeeld.example"
+    assert case["events"][0]["detail"]["received_from_forwarded_original"]
+
+
+def test_low_confidence_is_flagged(intake: Intake) -> None:
+    result = deliver(intake, simple("Ik heb een vraag over mijn gegevens."))
+    case = show_case(intake.database, CLOCK, result.reference or "")
+    assert case["low_confidence"] is True
+    assert "privacy_topic_without_right" in case["signals"]

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from mailbot.storage.database import Database, normalise_url
+from mailbot.storage.models import CaseRecord, utcnow
+from mailbot.storage.store import CaseStore
+
+
+def test_migrations_create_exactly_the_models(database: Database) -> None:
+    assert database.is_current()
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_upgrade_twice_is_harmless(database: Database) -> None:
+    database.upgrade()
+    assert database.is_current()
+
+
+def test_plain_postgresql_url_means_psycopg() -> None:
+    url = normalise_url("postgresql://u:p@db.example.org:5432/mailbot")
+    assert url.drivername == "postgresql+psycopg"
+    assert normalise_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+    assert normalise_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_database: Database) -> None:
+    with sqlite_database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _case(reference: str, received: datetime) -> CaseRecord:
+    now = utcnow()
+    return CaseRecord(
+        reference=reference,
+        status="new",
+        rights=["access"],
+        received_at=received,
+        due_date=date(2026, 4, 5),
+        classified_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def test_moments_come_back_as_the_same_aware_utc_instant(database: Database) -> None:
+    amsterdam_summer = timezone(timedelta(hours=2))
+    received = datetime(2026, 7, 1, 0, 30, tzinfo=amsterdam_summer)
+    with database.session() as session:
+        CaseStore(session).add_case(_case("AVG-2026-0001", received))
+        session.commit()
+    with database.session() as session:
+        stored = CaseStore(session).case("avg-2026-0001")
+    assert stored.received_at == received
+    assert stored.received_at.tzinfo is not None
+    assert stored.received_at.utcoffset() == timedelta(0)
+    assert stored.received_at == datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
+
+
+def test_reference_numbers_never_repeat_under_concurrency(database: Database) -> None:
+    numbers: list[int] = []
+    lock = threading.Lock()
+
+    def take(count: int) -> None:
+        for _ in range(count):
+            with database.session() as session:
+                number = CaseStore(session).next_reference_number("AVG", 2026)
+                session.commit()
+            with lock:
+                numbers.append(number)
+
+    threads = [threading.Thread(target=take, args=(25,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == list(range(1, 101))
+    with database.session() as session:
+        assert CaseStore(session).next_reference_number("AVG", 2027) == 1
+        assert CaseStore(session).next_reference_number("XYZ", 2026) == 1
+
+
+def test_sqlite_readers_do_not_wait_for_a_writer(sqlite_database: Database) -> None:
+    import time
+
+    from sqlmodel import func, select
+
+    with sqlite_database.session() as writer:
+        CaseStore(writer).add_case(_case("AVG-2026-0001", datetime(2026, 3, 5, tzinfo=UTC)))
+        # The writer holds its transaction open (BEGIN IMMEDIATE) while a reader reads.
+        started = time.monotonic()
+        with sqlite_database.reader() as reader:
+            assert reader.exec(select(func.count()).select_from(CaseRecord)).one() == 0
+        assert time.monotonic() - started < 1.0
+        writer.commit()
+    with sqlite_database.reader() as reader:
+        assert reader.exec(select(func.count()).select_from(CaseRecord)).one() == 1

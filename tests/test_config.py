@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailbot.config import config_path, load_settings
+from mailbot.errors import ConfigError
+
+FULL = """\
+[database]
+url = "sqlite:///state/mailbot.db"
+
+[imap]
+host = "imap.example.org"
+port = 993
+security = "tls"
+username = "privacy@example.org"
+password = "imap-secret"
+folder = "INBOX"
+
+[smtp]
+host = "smtp.example.org"
+port = 587
+security = "starttls"
+from_address = "privacy@example.org"
+
+[maildir]
+path = "Maildir"
+
+[organisation]
+name = "Example B.V."
+officer_name = "A. Officer"
+addresses = ["privacy@example.org"]
+trusted_authserv_id = "mx.example.org"
+timezone = "Europe/Amsterdam"
+reference_prefix = "AVG"
+"""
+
+
+def write(tmp_path: Path, text: str = FULL) -> Path:
+    path = tmp_path / "mailbot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(exc: pytest.ExceptionInfo[ConfigError]) -> dict[str, str]:
+    return dict(exc.value.problems)
+
+
+def test_the_documented_example_is_valid(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path), environ={})
+    assert settings.imap is not None and settings.imap.password.get_secret_value() == "imap-secret"
+    assert settings.smtp is not None and settings.smtp.port == 587
+    assert settings.organisation.zone.key == "Europe/Amsterdam"
+    assert settings.own_addresses == {"privacy@example.org"}
+
+
+def test_relative_paths_are_relative_to_the_configuration_file(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path), environ={})
+    assert settings.maildir is not None and settings.maildir.path == tmp_path.resolve() / "Maildir"
+    assert settings.database.url == f"sqlite:///{tmp_path.resolve() / 'state' / 'mailbot.db'}"
+
+
+def test_postgresql_url_is_kept_as_written(tmp_path: Path) -> None:
+    text = FULL.replace(
+        '"sqlite:///state/mailbot.db"', '"postgresql://u:p@db.example.org:5432/mailbot"'
+    )
+    settings = load_settings(write(tmp_path, text), environ={})
+    assert settings.database.url == "postgresql://u:p@db.example.org:5432/mailbot"
+
+
+def test_environment_overrides_any_key(tmp_path: Path) -> None:
+    environ = {
+        "MAILBOT_IMAP__PASSWORD": "from-env",
+        "MAILBOT_IMAP__PORT": "1143",
+        "MAILBOT_ORGANISATION__ADDRESSES": "a@example.org, b@example.org",
+        "MAILBOT_CONFIG": "ignored-here",
+        "UNRELATED": "x",
+    }
+    settings = load_settings(write(tmp_path), environ=environ)
+    assert settings.imap is not None
+    assert settings.imap.password.get_secret_value() == "from-env"
+    assert settings.imap.port == 1143
+    assert settings.organisation.addresses == ["a@example.org", "b@example.org"]
+
+
+def test_environment_can_give_a_toml_array(tmp_path: Path) -> None:
+    environ = {"MAILBOT_ORGANISATION__ADDRESSES": '["c@example.org"]'}
+    settings = load_settings(write(tmp_path), environ=environ)
+    assert settings.organisation.addresses == ["c@example.org"]
+
+
+def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "imap").write_text("from-file\n", encoding="utf-8")
+    text = FULL.replace(
+        'password = "imap-secret"', 'password_file = "${CREDENTIALS_DIRECTORY}/imap"'
+    )
+    path = write(tmp_path, text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+        settings = load_settings(path, environ={})
+    assert settings.imap is not None and settings.imap.password.get_secret_value() == "from-file"
+
+
+def test_password_file_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "smtp-pw").write_text("smtp-secret", encoding="utf-8")
+    environ = {"MAILBOT_SMTP__PASSWORD_FILE": "smtp-pw"}
+    settings = load_settings(write(tmp_path), environ=environ)
+    assert settings.smtp is not None and settings.smtp.password is not None
+    assert settings.smtp.password.get_secret_value() == "smtp-secret"
+
+
+def test_password_and_password_file_together_is_an_error(tmp_path: Path) -> None:
+    text = FULL.replace('password = "imap-secret"', 'password = "a"\npassword_file = "b"')
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, text), environ={})
+    assert "imap.password_file" in problems(exc)
+
+
+def test_unreadable_password_file_names_the_key_and_the_file(tmp_path: Path) -> None:
+    text = FULL.replace('password = "imap-secret"', 'password_file = "missing"')
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as exc:
+        load_settings(path, environ={})
+    assert "imap.password_file" in problems(exc)
+    assert str(path) in str(exc.value)
+
+
+def test_missing_key_names_the_key_and_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL.replace('host = "imap.example.org"\n', ""))
+    with pytest.raises(ConfigError) as exc:
+        load_settings(path, environ={})
+    message = str(exc.value)
+    assert message.startswith(f"configuration error in {path}:")
+    assert "imap.host: required key is missing" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "says"),
+    [
+        ("port = 993", 'port = "many"', "imap.port", "valid integer"),
+        ("port = 993", "port = 99999", "imap.port", "less than or equal"),
+        ('security = "tls"', 'security = "ssl"', "imap.security", "'tls', 'starttls' or 'none'"),
+        (
+            'timezone = "Europe/Amsterdam"',
+            'timezone = "Mars/Olympus"',
+            "organisation.timezone",
+            "unknown time zone",
+        ),
+        (
+            'addresses = ["privacy@example.org"]',
+            'addresses = ["not an address"]',
+            "organisation.addresses.0",
+            "not a valid e-mail",
+        ),
+        (
+            'addresses = ["privacy@example.org"]',
+            "addresses = []",
+            "organisation.addresses",
+            "at least 1",
+        ),
+        (
+            'reference_prefix = "AVG"',
+            'reference_prefix = "A V G"',
+            "organisation.reference_prefix",
+            "pattern",
+        ),
+        (
+            'url = "sqlite:///state/mailbot.db"',
+            'url = "mysql://x"',
+            "database.url",
+            "unsupported database",
+        ),
+        (
+            'url = "sqlite:///state/mailbot.db"',
+            'url = "::nonsense"',
+            "database.url",
+            "not a database URL",
+        ),
+        ('folder = "INBOX"', 'folder = "INBOX"\nhots = "typo"', "imap.hots", "unknown key"),
+    ],
+)
+def test_bad_values_are_named(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, FULL.replace(old, new, 1)), environ={})
+    found = problems(exc)
+    assert key in found, found
+    assert says in found[key]
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path), environ={"MAILBOT_IMAP__PORT": "ninety"})
+    assert "imap.port (from MAILBOT_IMAP__PORT)" in problems(exc)
+
+
+def test_secrets_are_never_echoed(tmp_path: Path) -> None:
+    text = FULL.replace('password = "imap-secret"', "password = 12345")
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, text), environ={})
+    assert "12345" not in str(exc.value)
+    assert "imap.password" in problems(exc)
+
+
+def test_a_mail_source_is_required(tmp_path: Path) -> None:
+    text = FULL.split("[imap]", maxsplit=1)[0] + "[organisation]" + FULL.split("[organisation]")[1]
+    with pytest.raises(ConfigError, match=r"no mail source: configure \[imap\] or \[maildir\]"):
+        load_settings(write(tmp_path, text), environ={})
+
+
+def test_not_toml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path, "[database\nurl = 1"), environ={})
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_which_file_is_used(tmp_path: Path) -> None:
+    assert config_path("given.toml", {"MAILBOT_CONFIG": "env.toml"}) == Path("given.toml")
+    assert config_path(None, {"MAILBOT_CONFIG": "env.toml"}) == Path("env.toml")
+    assert config_path(None, {}) == Path("/etc/mailbot/mailbot.toml")

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from mailbot.config import Settings
+from mailbot.ports import Outcome
+from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.sources.maildir import MaildirSource
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, MailRecord
+from mailbot.worker import Worker
+from tests.conftest import MAILS
+from tests.core.test_parsing import simple
+from tests.sources.test_maildir import drop, make_maildir
+
+
+def worker_for(settings: Settings, database: Database) -> Worker:
+    assert settings.maildir is not None
+    intake = Intake(database, IntakePolicy.from_settings(settings))
+    return Worker(intake, [MaildirSource(settings.maildir.path, poll_interval=0.2)])
+
+
+async def test_run_once_reads_everything_once(
+    settings: Settings, sqlite_database: Database
+) -> None:
+    assert settings.maildir is not None
+    maildir = make_maildir(settings.maildir.path)
+    for index, path in enumerate(sorted((MAILS / "parsing").glob("*.eml"))):
+        drop(maildir, f"{index}.M{index}P1.test", path.read_bytes())
+    worker = worker_for(settings, sqlite_database)
+    first = await worker.run_once()
+    assert first.read == 21
+    assert first.outcomes[Outcome.QUARANTINED] == 2  # garbage and no sender
+    assert not first.failures
+    again = await worker.run_once()
+    assert again.read == 0
+    await worker.close()
+
+
+async def test_an_unreachable_source_is_reported_not_raised(
+    settings: Settings, sqlite_database: Database
+) -> None:
+    report = await worker_for(settings, sqlite_database).run_once()  # the Maildir does not exist
+    assert report.read == 0
+    assert "not a Maildir" in report.failures["maildir"]
+
+
+async def test_run_forever_picks_up_new_mail_and_stops_cleanly(
+    settings: Settings, sqlite_database: Database
+) -> None:
+    assert settings.maildir is not None
+    maildir = make_maildir(settings.maildir.path)
+    worker = worker_for(settings, sqlite_database)
+    running = asyncio.ensure_future(worker.run_forever(idle_timeout=5))
+    await asyncio.sleep(0.3)
+    drop(maildir, "late.M1P1.test", simple("Verwijder mijn account."))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with sqlite_database.session() as session:
+            if session.exec(select(func.count()).select_from(MailRecord)).one():
+                break
+        await asyncio.sleep(0.1)
+    worker.stop()
+    await asyncio.wait_for(running, timeout=10)
+    with sqlite_database.session() as session:
+        assert session.exec(select(func.count()).select_from(CaseRecord)).one() == 1
+
+
+def _write_config(tmp_path: Path) -> Path:
+    config = tmp_path / "mailbot.toml"
+    config.write_text(
+        '[database]\nurl = "sqlite:///mailbot.db"\n'
+        '[maildir]\npath = "Maildir"\npoll_interval = 0.2\n'
+        '[organisation]\nname = "V"\nofficer_name = "O"\n'
+        'addresses = ["privacy@voorbeeld.example"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _counts(database: Database) -> tuple[int, int, int]:
+    with database.reader() as session:
+        mails = session.exec(select(func.count()).select_from(MailRecord)).one()
+        keys = session.exec(select(func.count(func.distinct(MailRecord.uid)))).one()
+        cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
+    return mails, keys, cases
+
+
+def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
+    """Kill `mailbot run` with SIGKILL while it works, three times, then finish with --once."""
+    config = _write_config(tmp_path)
+    maildir = make_maildir(tmp_path / "Maildir")
+    total = 600
+    for index in range(total):
+        raw = simple(
+            f"Verwijder alstublieft al mijn gegevens, klantnummer {index}.",
+            From=f"Klant {index} <klant{index}@example.nl>",
+            Message_ID=f"<kill-{index}@example.nl>",
+        )
+        drop(maildir, f"{1700000000 + index}.M{index}P1.test", raw)
+    database = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
+    command = [
+        sys.executable,
+        "-m",
+        "mailbot",
+        "--log-level",
+        "warning",
+        "run",
+        "--config",
+        str(config),
+    ]
+    seen_before = 0
+    for round_ in range(3):
+        process = subprocess.Popen(command, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        target = seen_before + 10 + 30 * round_
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                mails, _, _ = _counts(database)
+            except Exception:
+                mails = 0
+            if mails >= target:
+                break
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        seen_before = _counts(database)[0]
+        assert seen_before < total, "the worker finished before it could be killed"
+    finish = subprocess.run([*command, "--once"], cwd=tmp_path, check=False, capture_output=True)
+    assert finish.returncode == 0, finish.stderr
+    mails, keys, cases = _counts(database)
+    assert (mails, keys, cases) == (total, total, total)
+    with database.session() as session:
+        outcomes = set(session.exec(select(MailRecord.disposition)))
+    assert outcomes == {"new_case"}
+    database.dispose()
+
+
+def test_sigterm_stops_between_mails(tmp_path: Path) -> None:
+    config = _write_config(tmp_path)
+    make_maildir(tmp_path / "Maildir")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "mailbot.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the worker is now waiting for mail
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
