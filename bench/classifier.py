@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import sys
 from collections import defaultdict
@@ -31,7 +32,9 @@ from mailbot.core.classification import classify  # noqa: E402
 from mailbot.core.parsing import parse_mail  # noqa: E402
 from mailbot.core.rights import Right  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "requests"
+DEFAULT_CORPUS = Path(
+    os.environ.get("MAILBOT_CORPUS") or ROOT.parent / "shared" / "corpus" / "requests"
+)
 FIXTURES = ROOT / "tests" / "fixtures" / "mails"
 LOW_CONFIDENCE = 0.7
 

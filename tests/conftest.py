@@ -26,7 +26,11 @@ from mailbot.storage.database import Database, normalise_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MAILS = FIXTURES / "mails"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "requests"
+# The shared request corpus lies beside the project (../shared); MAILBOT_CORPUS may point elsewhere.
+CORPUS = Path(
+    os.environ.get("MAILBOT_CORPUS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "requests"
+)
 
 
 def base_config(tmp_path: Path, **sections: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from importlib.resources import as_file, files
@@ -92,12 +93,19 @@ def run_demo(directory: Path | None) -> None:
                 for mail in found:
                     detail = mail["case"] or mail["reason"]
                     click.echo(f"  #{mail['id']} {mail['sender'] or '(no sender)'}: {detail}")
+        program = _program()
         click.echo(
-            f"\nTry: mailbot cases show {_first_reference(app)} --config {config_file}\n"
-            f"     mailbot cases list --json --config {config_file}"
+            f"\nTry: {program} cases show {_first_reference(app)} --config {config_file}\n"
+            f"     {program} cases list --json --config {config_file}"
         )
     finally:
         app.close()
+
+
+def _program() -> str:
+    """How to call mailbot again: the script that is running, else plain ``mailbot``."""
+    running = Path(sys.argv[0])
+    return str(running) if running.name == "mailbot" else "mailbot"
 
 
 def _first_reference(app: App) -> str:
