@@ -105,7 +105,7 @@ def run_demo(directory: Path | None) -> None:
 def _program() -> str:
     """How to call mailbot again: the script that is running, else plain ``mailbot``."""
     running = Path(sys.argv[0])
-    return str(running) if running.name == "mailbot" else "mailbot"
+    return str(running.absolute()) if running.name == "mailbot" else "mailbot"
 
 
 def _first_reference(app: App) -> str:
