@@ -310,7 +310,7 @@ def peek_headers(raw: bytes) -> tuple[str | None, str, str | None]:
             subject,
             _message_id(_raw_values(message, "Message-ID")),
         )
-    except Exception:
+    except Exception:  # best effort on bytes that already failed to parse once
         return None, "", None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -106,7 +106,7 @@ class Intake:
                 return existing
             log.exception("mail %s could not be stored; quarantined", _key_text(ref.key))
             return self._quarantine_after_error(ref, raw, exc)
-        except Exception as exc:
+        except Exception as exc:  # a bug in mailbot must not block the mails after this one
             log.exception("mail %s could not be processed; quarantined", _key_text(ref.key))
             return self._quarantine_after_error(ref, raw, exc)
         log.info("mail %s: %s%s", _key_text(ref.key), result.outcome, _ref_text(result.reference))
@@ -124,7 +124,7 @@ class Intake:
             return result
 
     def _recorded(self, key: MailKey) -> IntakeResult | None:
-        with self.database.session() as session:
+        with self.database.reader() as session:
             store = CaseStore(session)
             existing = store.mail_by_key(key)
             return None if existing is None else _result(store, existing)
@@ -143,7 +143,7 @@ class Intake:
                 session.commit()
                 reason = "will be read again from the mailbox on the next run"
                 return IntakeResult(mail_id, Outcome.QUARANTINED, None, reason, read_again=True)
-            record.processed_at = utcnow()
+            record.processed_at, record.reason = utcnow(), ""
             result = self._decide(store, record, raw)
             session.commit()
         log.info(
@@ -164,6 +164,10 @@ class Intake:
             mail = parse_mail(raw, self.policy.limits)
         except UnparseableMail as exc:
             return self._store_quarantined(store, record, raw, exc.reason)
+        forwarded_from = mail.forwarded.sender if mail.forwarded else None
+        if forwarded_from is not None and forwarded_from.key in self.policy.own_addresses:
+            # Our own earlier mail, quoted or attached, is history: the writer is the requester.
+            mail = replace(mail, forwarded=None)
         _describe(record, mail)
         machine = machine_reason(mail, self.policy.own_addresses)
         if machine is not None:

@@ -134,12 +134,15 @@ class CaseStore:
     # -- cases -------------------------------------------------------------
     def next_reference_number(self, prefix: str, year: int) -> int:
         """The next case number for ``prefix`` and ``year``, counted without gaps or repeats."""
-        counter = ReferenceCounterRecord.__table__  # type: ignore[attr-defined]
+        last = col(ReferenceCounterRecord.last_number)
         statement = (
-            update(counter)
-            .where(counter.c.prefix == prefix, counter.c.year == year)
-            .values(last_number=counter.c.last_number + 1)
-            .returning(counter.c.last_number)
+            update(ReferenceCounterRecord)
+            .where(
+                col(ReferenceCounterRecord.prefix) == prefix,
+                col(ReferenceCounterRecord.year) == year,
+            )
+            .values(last_number=last + 1)
+            .returning(last)
         )
         number = self.session.execute(statement).scalar_one_or_none()
         if number is not None:

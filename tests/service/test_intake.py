@@ -224,6 +224,7 @@ def test_retry_after_the_cause_is_fixed(intake: Intake) -> None:
     assert retried.outcome is Outcome.NOT_A_REQUEST
     assert retried.mail_id == result.mail_id
     assert list_mails(intake.database, CLOCK, "quarantined") == []
+    assert list_mails(intake.database, CLOCK, "not_a_request")[0]["reason"] == ""
     case = show_case(intake.database, CLOCK, retried.reference or "")
     assert [a["filename"] for a in case["mails"][0]["attachments"]] == [
         None,
@@ -261,6 +262,22 @@ def test_forwarded_request_is_the_original_senders_case_from_the_original_date(
     assert case["due_date"] == "2026-04-02"
     assert case["mails"][0]["forwarded_by"] == "linda@voorbeeld.example"
     assert case["events"][0]["detail"]["received_from_forwarded_original"]
+
+
+def test_our_own_mail_attached_does_not_make_us_the_requester(intake: Intake) -> None:
+    ours = simple("Wij hebben uw verzoek ontvangen.", From="Privacy <privacy@voorbeeld.example>")
+    raw = (
+        b"From: Tom <tom@example.com>\r\nSubject: Fwd: uw verzoek\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\n"
+        b"Verwijder nu echt al mijn gegevens.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"
+        + ours
+        + b"\r\n--b--\r\n"
+    )
+    result = deliver(intake, raw)
+    case = show_case(intake.database, CLOCK, result.reference or "")
+    assert case["requester"] == "tom@example.com"
+    assert case["rights"] == ["erasure"]  # read from Tom's words, not from our attached mail
 
 
 def test_low_confidence_is_flagged(intake: Intake) -> None:
