@@ -174,7 +174,7 @@ class Intake:
             record.disposition, record.reason = Outcome.IGNORED, machine
             store.add_mail(record, raw, _attachments(mail))
             return IntakeResult(_id(record), Outcome.IGNORED, None, machine)
-        original = store.first_by_fingerprint(mail.fingerprint)
+        original = store.first_by_fingerprint(record.fingerprint or "")
         if original is not None and original.id != record.id:
             return self._store_duplicate(store, record, raw, original)
         follow_up = match_follow_up(
