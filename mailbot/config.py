@@ -58,7 +58,9 @@ def _split_list(value: object) -> object:
     return value
 
 
-def _resolve_path(value: Path, info: ValidationInfo) -> Path:
+def _resolve_path(value: Path | None, info: ValidationInfo) -> Path | None:
+    if value is None:
+        return None
     base = (info.context or {}).get("base_dir")
     value = Path(os.path.expandvars(str(value))).expanduser()
     if not value.is_absolute() and base is not None:
@@ -93,9 +95,33 @@ class ImapSettings(_Section):
     host: str
     port: int = Field(993, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "tls"
+    ca_file: Path | None = None
     username: str
-    password: SecretStr
+    auth: Literal["password", "xoauth2"] = "password"
+    password: SecretStr | None = None
+    oauth2_token_command: str | None = None
+    oauth2_token_file: Path | None = None
     folder: str = "INBOX"
+    requests_folder: str = "AVG-verzoeken"
+    other_folder: str = ""
+    idle_timeout: float = Field(540.0, gt=0, le=600)
+    poll_interval: float = Field(60.0, gt=0)
+    timeout: float = Field(60.0, gt=0)
+
+    _resolve = field_validator("ca_file", "oauth2_token_file")(_resolve_path)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> ImapSettings:
+        if self.auth == "password" and self.password is None:
+            raise ValueError(
+                "imap.password (or password_file) is required when imap.auth is password"
+            )
+        if self.auth == "xoauth2" and not (self.oauth2_token_command or self.oauth2_token_file):
+            raise ValueError(
+                "imap.oauth2_token_command or imap.oauth2_token_file is required "
+                "when imap.auth is xoauth2"
+            )
+        return self
 
 
 class SmtpSettings(_Section):

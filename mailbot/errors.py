@@ -9,8 +9,10 @@ exit code 2 before anything is done::
     ├── ConfigError              bad or missing configuration key (names key and file)
     ├── TransientError           retry later
     │   └── SourceUnavailable    the mailbox cannot be reached right now
+    │       └── LoginFailed      the mailbox refuses the credentials (retried: they may be fixed)
     └── PermanentError           retrying does not help
         ├── UnparseableMail      a mail that cannot be turned into a request (quarantined)
+        ├── MailVanished         a mail removed from its source before it was read
         ├── NotFound             no case / mail with that reference or id
         └── InvalidTransition    a status change the case flow does not allow
 
@@ -50,6 +52,10 @@ class SourceUnavailable(TransientError):
     """The mail source (mailbox, directory) cannot be reached right now."""
 
 
+class LoginFailed(SourceUnavailable):
+    """The mail server refused the login. Retried with backoff, and shown to the officer."""
+
+
 class PermanentError(MailbotError):
     """A failure that retrying the same operation will not fix."""
 
@@ -60,6 +66,10 @@ class UnparseableMail(PermanentError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class MailVanished(PermanentError):
+    """The mail was removed from its source before it could be read."""
 
 
 class NotFound(PermanentError):

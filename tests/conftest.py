@@ -171,3 +171,68 @@ def sqlite_database(tmp_path: Path) -> Iterator[Database]:
     db.upgrade()
     yield db
     db.dispose()
+
+
+# -- Dovecot ------------------------------------------------------------------
+class TokenIntrospection:
+    """The OAuth2 token-introspection endpoint Dovecot asks about XOAUTH2 tokens."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+
+        self.tokens: dict[str, str] = {}
+        tokens = self.tokens
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                token = parse_qs(self.rfile.read(length).decode()).get("token", [""])[0]
+                user = tokens.get(token)
+                body = json.dumps({"active": True, "username": user} if user else {"active": False})
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def introspection() -> Iterator[TokenIntrospection]:
+    endpoint = TokenIntrospection()
+    yield endpoint
+    endpoint.close()
+
+
+@pytest.fixture(scope="session")
+def dovecot(introspection: TokenIntrospection) -> Iterator[Any]:
+    """One Dovecot for the session; each test takes a mailbox of its own (``mailbox``)."""
+    from tests.dovecot import Dovecot
+
+    root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
+    server = Dovecot(root, oauth_port=introspection.port)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def mailbox(dovecot: Any) -> str:
+    """A fresh, empty IMAP user on the shared Dovecot (password "secret")."""
+    return str(dovecot.add_user())

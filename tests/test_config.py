@@ -50,7 +50,8 @@ def problems(exc: pytest.ExceptionInfo[ConfigError]) -> dict[str, str]:
 
 def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path), environ={})
-    assert settings.imap is not None and settings.imap.password.get_secret_value() == "imap-secret"
+    assert settings.imap is not None and settings.imap.password is not None
+    assert settings.imap.password.get_secret_value() == "imap-secret"
     assert settings.smtp is not None and settings.smtp.port == 587
     assert settings.organisation.zone.key == "Europe/Amsterdam"
     assert settings.own_addresses == {"privacy@example.org"}
@@ -79,7 +80,7 @@ def test_environment_overrides_any_key(tmp_path: Path) -> None:
         "UNRELATED": "x",
     }
     settings = load_settings(write(tmp_path), environ=environ)
-    assert settings.imap is not None
+    assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "from-env"
     assert settings.imap.port == 1143
     assert settings.organisation.addresses == ["a@example.org", "b@example.org"]
@@ -102,7 +103,8 @@ def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
         settings = load_settings(path, environ={})
-    assert settings.imap is not None and settings.imap.password.get_secret_value() == "from-file"
+    assert settings.imap is not None and settings.imap.password is not None
+    assert settings.imap.password.get_secret_value() == "from-file"
 
 
 def test_password_file_from_the_environment(tmp_path: Path) -> None:
@@ -225,3 +227,36 @@ def test_which_file_is_used(tmp_path: Path) -> None:
     assert config_path("given.toml", {"MAILBOT_CONFIG": "env.toml"}) == Path("given.toml")
     assert config_path(None, {"MAILBOT_CONFIG": "env.toml"}) == Path("env.toml")
     assert config_path(None, {}) == Path("/etc/mailbot/mailbot.toml")
+
+
+def test_idle_is_reissued_at_least_every_ten_minutes(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path), environ={})
+    assert settings.imap is not None and settings.imap.idle_timeout <= 600
+    with pytest.raises(ConfigError) as exc:
+        load_settings(
+            write(
+                tmp_path, FULL.replace('folder = "INBOX"', 'folder = "INBOX"\nidle_timeout = 900')
+            ),
+            environ={},
+        )
+    assert "imap.idle_timeout" in problems(exc)
+
+
+def test_xoauth2_needs_a_token_source_not_a_password(tmp_path: Path) -> None:
+    text = FULL.replace('password = "imap-secret"', 'auth = "xoauth2"')
+    with pytest.raises(
+        ConfigError, match=r"oauth2_token_command or imap\.oauth2_token_file is required"
+    ):
+        load_settings(write(tmp_path, text), environ={})
+    token = text.replace('auth = "xoauth2"', 'auth = "xoauth2"\noauth2_token_file = "token"')
+    settings = load_settings(write(tmp_path, token), environ={})
+    assert (
+        settings.imap is not None
+        and settings.imap.oauth2_token_file == tmp_path.resolve() / "token"
+    )
+
+
+def test_password_login_needs_a_password(tmp_path: Path) -> None:
+    text = FULL.replace('password = "imap-secret"\n', "")
+    with pytest.raises(ConfigError, match=r"imap\.password \(or password_file\) is required"):
+        load_settings(write(tmp_path, text), environ={})

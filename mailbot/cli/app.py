@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailbot.config import Settings, config_path, load_settings
-from mailbot.errors import MailbotError
 from mailbot.ports import MailSource
 from mailbot.service.cases import Clock
 from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.sources.imap import ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
 from mailbot.worker import DrainReport, Worker
@@ -49,13 +49,12 @@ def load_app(config_file: Path | None) -> App:
 
 
 def build_sources(settings: Settings) -> list[MailSource]:
+    """The configured mail sources: the IMAP mailbox and/or a local Maildir."""
     sources: list[MailSource] = []
+    if settings.imap is not None:
+        sources.append(ImapSource(settings.imap))
     if settings.maildir is not None:
         sources.append(MaildirSource(settings.maildir.path, settings.maildir.poll_interval))
-    if settings.imap is not None and settings.maildir is None:
-        raise MailbotError(
-            "this version reads a Maildir only ([maildir] path = ...); reading [imap] comes next"
-        )
     return sources
 
 

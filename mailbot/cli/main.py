@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 failed (the message says why), 2 the configuration is wron
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import getpass
 import logging
@@ -20,12 +21,15 @@ from mailbot import __version__
 from mailbot.cli import output
 from mailbot.cli.app import App, load_app, run_worker
 from mailbot.cli.demo import run_demo
+from mailbot.config import ImapSettings
 from mailbot.core.cases import Status
 from mailbot.core.rights import parse_rights
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails, reclassify, show_case
 from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.service.status import OK, source_states
+from mailbot.sources.imap import FolderState, ImapSource
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("mailbot")
@@ -108,15 +112,70 @@ def run(app: App, once: bool) -> None:
 @cli.command()
 @with_app
 def check(app: App) -> None:
-    """Check the configuration (and that the database can be used)."""
+    """Check the configuration, the database and each mail source; one line each."""
     settings = app.settings
+    failed = False
     click.echo(f"configuration: ok ({app.config_file})")
-    sources = [f"maildir {settings.maildir.path}"] if settings.maildir else []
-    if settings.imap:
-        sources.append(f"imap {settings.imap.host}:{settings.imap.port}/{settings.imap.folder}")
-    click.echo(f"sources: {', '.join(sources)}")
     database = app.database
     click.echo(f"database: ok ({database.safe_url}, schema current: {database.is_current()})")
+    if settings.imap is not None:
+        try:
+            state = asyncio.run(_imap_state(settings.imap))
+        except MailbotError as exc:
+            failed = True
+            click.echo(f"imap: FAILED: {exc}")
+        else:
+            folder = f"'{state.requests_folder}' " + (
+                "exists" if state.requests_folder_exists else "will be created"
+            )
+            click.echo(
+                f"imap: ok ({settings.imap.host}:{settings.imap.port}, {state.folder}: "
+                f"{state.messages} mails, UIDVALIDITY {state.uidvalidity}, "
+                f"IDLE {'yes' if state.idle else 'no (polling)'}, "
+                f"MOVE {'yes' if state.move else 'no (copy and delete)'}"
+                + (f", requests folder {folder})" if state.requests_folder else ")")
+            )
+    if settings.maildir is not None:
+        path = settings.maildir.path
+        if all((path / sub).is_dir() for sub in ("new", "cur")):
+            click.echo(f"maildir: ok ({path})")
+        else:
+            failed = True
+            click.echo(f"maildir: FAILED: {path} is not a Maildir (needs new/ and cur/)")
+    if failed:
+        sys.exit(1)
+
+
+async def _imap_state(settings: ImapSettings) -> FolderState:
+    source = ImapSource(settings)
+    try:
+        return await source.state()
+    finally:
+        await source.close()
+
+
+@cli.command()
+@with_app
+def status(app: App) -> None:
+    """Whether each mail source could be read, as the worker last found."""
+    states = source_states(app.database)
+    if not states:
+        click.echo("no source has been read yet (is `mailbot run` running?)")
+        return
+    rows = [
+        (
+            state.name,
+            state.state,
+            app.clock.moment(state.changed_at),
+            app.clock.moment(state.last_ok_at) if state.last_ok_at else None,
+            state.detail,
+        )
+        for state in states
+    ]
+    headers = ("source", "state", "since", "last ok", "detail")
+    click.echo(output.table(headers, rows, widths=(None, None, None, None, 80)))
+    if any(state.state != OK for state in states):
+        sys.exit(1)
 
 
 @cli.group()

@@ -12,6 +12,7 @@ they were read), and the mails after it go on.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -77,6 +78,7 @@ class IntakeResult:
     reference: str | None = None
     reason: str = ""
     read_again: bool = False  # the record was dropped so that the source delivers the mail again
+    rekeyed: bool = False  # an existing record moved to this key (UIDVALIDITY changed)
 
 
 class Intake:
@@ -86,11 +88,17 @@ class Intake:
         self.database = database
         self.policy = policy
 
-    def unseen(self, refs: Sequence[MailRef]) -> list[MailRef]:
-        """The refs whose mail has not been recorded yet, in the order given."""
+    def sort(self, refs: Sequence[MailRef]) -> tuple[list[MailRef], list[tuple[MailRef, Outcome]]]:
+        """Split ``refs`` into mails not recorded yet and recorded ones with their outcome."""
         with self.database.reader() as session:
             known = CaseStore(session).known_keys(ref.key for ref in refs)
-        return [ref for ref in refs if ref.key not in known]
+        unseen = [ref for ref in refs if ref.key not in known]
+        recorded = [(ref, Outcome(known[ref.key])) for ref in refs if ref.key in known]
+        return unseen, recorded
+
+    def unseen(self, refs: Sequence[MailRef]) -> list[MailRef]:
+        """The refs whose mail has not been recorded yet, in the order given."""
+        return self.sort(refs)[0]
 
     def too_large(self, ref: MailRef) -> bool:
         return ref.size > self.policy.limits.max_mail_bytes
@@ -144,7 +152,7 @@ class Intake:
                 reason = "will be read again from the mailbox on the next run"
                 return IntakeResult(mail_id, Outcome.QUARANTINED, None, reason, read_again=True)
             record.processed_at, record.reason = utcnow(), ""
-            result = self._decide(store, record, raw)
+            result = self._decide(store, record, raw, rekey=False)
             session.commit()
         log.info(
             "quarantined mail %s retried: %s%s",
@@ -155,15 +163,25 @@ class Intake:
         return result
 
     # -- deciding ------------------------------------------------------------
-    def _decide(self, store: CaseStore, record: MailRecord, raw: bytes | None) -> IntakeResult:
+    def _decide(  # noqa: PLR0911 - one early return per kind of mail, in the order decided
+        self, store: CaseStore, record: MailRecord, raw: bytes | None, *, rekey: bool = True
+    ) -> IntakeResult:
+        """Decide what ``record``'s mail is and store it; ``rekey`` looks for older keys first."""
         if raw is None:
             limit = self.policy.limits.max_mail_bytes
             reason = f"mail is {record.size} bytes, over intake.max_mail_bytes ({limit}); not read"
             return self._store_quarantined(store, record, None, reason)
+        record.content_hash = hashlib.sha256(raw).hexdigest()
+        stale = store.stale_copy(_key(record), record.content_hash, None) if rekey else None
+        if stale is not None:
+            return _rekey(store, stale, record)
         try:
             mail = parse_mail(raw, self.policy.limits)
         except UnparseableMail as exc:
             return self._store_quarantined(store, record, raw, exc.reason)
+        stale = store.stale_copy(_key(record), None, mail.fingerprint) if rekey else None
+        if stale is not None:
+            return _rekey(store, stale, record)
         forwarded_from = mail.forwarded.sender if mail.forwarded else None
         if forwarded_from is not None and forwarded_from.key in self.policy.own_addresses:
             # Our own earlier mail, quoted or attached, is history: the writer is the requester.
@@ -303,6 +321,21 @@ class Intake:
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+def _key(record: MailRecord) -> MailKey:
+    return MailKey(record.source, record.folder, record.uidvalidity, record.uid)
+
+
+def _rekey(store: CaseStore, stale: MailRecord, record: MailRecord) -> IntakeResult:
+    """Move an existing record to the new key of the same mail; nothing else changes."""
+    before = f"{stale.uidvalidity}/{stale.uid}"
+    stale.uidvalidity, stale.uid = record.uidvalidity, record.uid
+    log.info(
+        "mail %s: the same mail as recorded under %s (UIDVALIDITY changed)", record.uid, before
+    )
+    found = _result(store, stale)
+    return replace(found, reason=f"re-keyed from UIDVALIDITY/UID {before}", rekeyed=True)
 
 
 def _new_record(ref: MailRef, reason: str = "") -> MailRecord:

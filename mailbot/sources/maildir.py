@@ -17,16 +17,12 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mailbot.errors import PermanentError, SourceUnavailable
+from mailbot.errors import MailVanished, SourceUnavailable
 from mailbot.ports import MailKey, MailRef, Outcome
 
 SOURCE = "maildir"
 _SUBDIRS = ("new", "cur")
 _CHANGE_CHECK = 1.0  # seconds between looks at the directories while waiting
-
-
-class MailVanished(PermanentError):
-    """The mail was removed from the source before it could be read."""
 
 
 class MaildirSource:

@@ -7,7 +7,8 @@
 - ``attachments``: the non-body parts of mails;
 - ``case_messages``: every Message-ID of a case, ours and theirs, to join follow-ups;
 - ``case_events``: the audit trail (who did what, when);
-- ``reference_counters``: the last case number per prefix and year.
+- ``reference_counters``: the last case number per prefix and year;
+- ``source_states``: whether each mail source could be read, for the officer and the sysadmin.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class MailRecord(SQLModel, table=True):
     uid: str = Field(max_length=255)
     message_id: str | None = Field(default=None, max_length=998, index=True)
     fingerprint: str | None = Field(default=None, max_length=64, index=True)
+    content_hash: str | None = Field(default=None, max_length=64, index=True)
     arrived_at: datetime = _moment()
     size: int = 0
     sender: str | None = Field(default=None, max_length=320)
@@ -145,6 +147,16 @@ class CaseEventRecord(SQLModel, table=True):
     actor: str = Field(max_length=120)
     action: str = Field(max_length=40)
     detail: dict[str, Any] = _json(dict)
+
+
+class SourceStateRecord(SQLModel, table=True):
+    __tablename__ = "source_states"
+
+    name: str = Field(max_length=200, primary_key=True)
+    state: str = Field(max_length=32)  # "ok", "unreachable", "login_failed"
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    changed_at: datetime = _moment()
+    last_ok_at: datetime | None = _moment(nullable=True)
 
 
 class ReferenceCounterRecord(SQLModel, table=True):

@@ -38,25 +38,55 @@ class CaseStore:
         self.session = session
 
     # -- mails -------------------------------------------------------------
-    def known_keys(self, keys: Iterable[MailKey]) -> set[MailKey]:
-        """The keys among ``keys`` that already have a mail record."""
+    def known_keys(self, keys: Iterable[MailKey]) -> dict[MailKey, str]:
+        """The keys among ``keys`` that already have a mail record, with what became of it."""
         groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for key in keys:
             groups[(key.source, key.folder, key.uidvalidity)].append(key.uid)
-        found: set[MailKey] = set()
+        found: dict[MailKey, str] = {}
         for (source, folder, validity), uids in groups.items():
             for start in range(0, len(uids), _CHUNK):
                 chunk = uids[start : start + _CHUNK]
                 rows = self.session.exec(
-                    select(MailRecord.uid).where(
+                    select(MailRecord.uid, MailRecord.disposition).where(
                         MailRecord.source == source,
                         MailRecord.folder == folder,
                         MailRecord.uidvalidity == validity,
                         col(MailRecord.uid).in_(chunk),
                     )
                 )
-                found.update(MailKey(source, folder, validity, uid) for uid in rows)
+                for uid, disposition in rows:
+                    found[MailKey(source, folder, validity, uid)] = disposition
         return found
+
+    def stale_copy(
+        self, key: MailKey, content_hash: str | None, fingerprint: str | None
+    ) -> MailRecord | None:
+        """A record of the same mail in the same folder under an earlier UIDVALIDITY.
+
+        After a UIDVALIDITY change every key of the folder is new; the bytes (or,
+        failing that, the fingerprint) tell which records they belong to.
+        """
+        same_folder = select(MailRecord).where(
+            MailRecord.source == key.source,
+            MailRecord.folder == key.folder,
+            MailRecord.uidvalidity != key.uidvalidity,
+        )
+        if content_hash:
+            found = self.session.exec(
+                same_folder.where(MailRecord.content_hash == content_hash).order_by(
+                    col(MailRecord.id)
+                )
+            ).first()
+            if found is not None:
+                return found
+        if fingerprint:
+            return self.session.exec(
+                same_folder.where(MailRecord.fingerprint == fingerprint).order_by(
+                    col(MailRecord.id)
+                )
+            ).first()
+        return None
 
     def mail_by_key(self, key: MailKey) -> MailRecord | None:
         return self.session.exec(

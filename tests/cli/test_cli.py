@@ -164,15 +164,6 @@ def test_ignored_mails_are_listed_with_their_reason(config: Path) -> None:
     assert [mail["reason"] for mail in ignored] == ["Auto-Submitted: auto-replied"]
 
 
-def test_imap_only_configuration_is_refused_clearly(tmp_path: Path) -> None:
-    path = tmp_path / "mailbot.toml"
-    imap = '[imap]\nhost = "imap.example.org"\nusername = "u"\npassword = "p"\n'
-    path.write_text(CONFIG.replace('[maildir]\npath = "Maildir"\n', imap), encoding="utf-8")
-    result = invoke("run", "--once", "--config", str(path))
-    assert result.exit_code == 1
-    assert "reads a Maildir only" in result.stderr
-
-
 def test_db_upgrade(config: Path) -> None:
     result = invoke("db", "upgrade", "--config", str(config))
     assert result.exit_code == 0 and "up to date" in result.output

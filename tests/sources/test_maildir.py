@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.errors import SourceUnavailable
-from mailbot.sources.maildir import MaildirSource, MailVanished
+from mailbot.errors import MailVanished, SourceUnavailable
+from mailbot.sources.maildir import MaildirSource
 from tests.core.test_parsing import simple
 
 

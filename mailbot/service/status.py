@@ -1,0 +1,49 @@
+"""Whether each mail source can be read: kept in the database for the officer and the sysadmin.
+
+The worker records a change of state (and the first success after a start);
+``mailbot status`` and, later, the review pages show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from mailbot.storage.database import Database
+from mailbot.storage.models import SourceStateRecord, utcnow
+
+OK = "ok"
+UNREACHABLE = "unreachable"
+LOGIN_FAILED = "login_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    name: str
+    state: str
+    detail: str
+    changed_at: datetime
+    last_ok_at: datetime | None
+
+
+def record_state(database: Database, name: str, state: str, detail: str = "") -> None:
+    """Store the state of source ``name`` (call it when the state changes)."""
+    now = utcnow()
+    with database.session() as session:
+        record = session.get(SourceStateRecord, name)
+        if record is None:
+            record = SourceStateRecord(name=name, state=state, detail=detail, changed_at=now)
+        elif (record.state, record.detail) != (state, detail):
+            record.state, record.detail, record.changed_at = state, detail, now
+        if state == OK:
+            record.last_ok_at = now
+        session.add(record)
+        session.commit()
+
+
+def source_states(database: Database) -> list[SourceState]:
+    with database.reader() as session:
+        records = session.exec(select(SourceStateRecord).order_by(col(SourceStateRecord.name)))
+        return [SourceState(r.name, r.state, r.detail, r.changed_at, r.last_ok_at) for r in records]

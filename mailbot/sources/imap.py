@@ -1,0 +1,322 @@
+"""The officer's IMAP mailbox as a mail source.
+
+imapclient is synchronous, so every call to it runs in this source's own
+single-thread executor: one connection, used by one thread, never on the event
+loop. Every socket operation has a timeout. Any network or protocol error
+closes the connection and is raised as ``SourceUnavailable`` (``LoginFailed``
+for refused credentials); the next call connects again, and the worker retries
+with backoff. imapclient and imaplib never show outside this module.
+
+Reading never changes the mailbox: bodies are fetched with ``BODY.PEEK[]`` (no
+\\Seen flag) after their size was checked. Only ``settle``, called after the
+mail's outcome is committed, moves it: requests (with their follow-ups and
+duplicate deliveries) to ``requests_folder``, other mail to ``other_folder``
+when one is set, else it stays where it is. New mail is awaited with IDLE when
+the server offers it, re-issued at least every ``idle_timeout`` seconds, else by
+polling; every wake-up is followed by a full ``UID SEARCH ALL``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import shlex
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC
+from selectors import EVENT_READ, DefaultSelector
+from typing import Any, TypeVar
+
+from imapclient import IMAPClient, SocketTimeout
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from mailbot.config import ImapSettings
+from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
+from mailbot.ports import MailKey, MailRef, Outcome
+
+log = logging.getLogger(__name__)
+SOURCE = "imap"
+FETCH_CHUNK = 500
+IDLE_SLICE = 1.0  # seconds between looks at the stop flag while in IDLE
+CONNECT_TIMEOUT = 20.0
+TOKEN_TIMEOUT = 30.0
+_REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
+_OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED})
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class FolderState:
+    """What ``mailbot check`` reports about the mailbox."""
+
+    folder: str
+    messages: int
+    uidvalidity: int
+    idle: bool
+    move: bool
+    requests_folder: str
+    requests_folder_exists: bool
+
+
+def oauth2_token(settings: ImapSettings) -> str:
+    """A fresh XOAUTH2 access token from the configured file or command."""
+    if settings.oauth2_token_file is not None:
+        try:
+            token = settings.oauth2_token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise LoginFailed(f"cannot read imap.oauth2_token_file: {exc.strerror}") from None
+    else:
+        command = shlex.split(settings.oauth2_token_command or "")
+        try:
+            done = subprocess.run(  # noqa: S603 - the administrator's configured command
+                command, capture_output=True, text=True, timeout=TOKEN_TIMEOUT, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise LoginFailed(f"imap.oauth2_token_command failed: {exc}") from None
+        if done.returncode != 0:
+            error = done.stderr.strip()[:200]
+            raise LoginFailed(f"imap.oauth2_token_command exited with {done.returncode}: {error}")
+        token = done.stdout.strip()
+    if not token:
+        raise LoginFailed("the XOAUTH2 token is empty")
+    return token
+
+
+class _Connection:
+    """One logged-in IMAP connection with the watched folder selected. Thread-bound."""
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self.client = self._connect()
+        self.uidvalidity = 0
+
+    def _context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if self.settings.ca_file is not None:
+            context.load_verify_locations(cafile=str(self.settings.ca_file))
+        return context
+
+    def _connect(self) -> IMAPClient:
+        settings = self.settings
+        timeout = SocketTimeout(
+            connect=min(CONNECT_TIMEOUT, settings.timeout), read=settings.timeout
+        )
+        tls = settings.security == "tls"
+        client = IMAPClient(
+            settings.host,
+            port=settings.port,
+            ssl=tls,
+            ssl_context=self._context() if tls else None,
+            timeout=timeout,
+        )
+        try:
+            if settings.security == "starttls":
+                client.starttls(self._context())
+            if settings.auth == "xoauth2":
+                client.oauth2_login(settings.username, oauth2_token(settings))
+            else:
+                assert settings.password is not None  # the configuration guarantees it
+                client.login(settings.username, settings.password.get_secret_value())
+        except BaseException:
+            _quietly(client.shutdown)
+            raise
+        client.normalise_times = False  # keep INTERNALDATE's zone; we store UTC
+        return client
+
+    def select(self) -> int:
+        selected = self.client.select_folder(self.settings.folder)
+        self.uidvalidity = int(selected[b"UIDVALIDITY"])
+        return int(selected.get(b"EXISTS", 0))
+
+    def ensure_folders(self) -> None:
+        for folder in (self.settings.requests_folder, self.settings.other_folder):
+            if folder and not self.client.folder_exists(folder):
+                self.client.create_folder(folder)
+                _quietly(self.client.subscribe_folder, folder)
+                log.info("created IMAP folder %s", folder)
+
+    def pending(self) -> list[MailRef]:
+        self.select()
+        uids = sorted(self.client.search("ALL"))
+        refs: list[MailRef] = []
+        for start in range(0, len(uids), FETCH_CHUNK):
+            chunk = uids[start : start + FETCH_CHUNK]
+            data = self.client.fetch(chunk, ["RFC822.SIZE", "INTERNALDATE"])
+            for uid in chunk:
+                item = data.get(uid)
+                if item is None:  # expunged meanwhile
+                    continue
+                arrived = item[b"INTERNALDATE"]
+                arrived = arrived.replace(tzinfo=UTC) if arrived.tzinfo is None else arrived
+                key = MailKey(SOURCE, self.settings.folder, self.uidvalidity, str(uid))
+                refs.append(MailRef(key, int(item[b"RFC822.SIZE"]), arrived.astimezone(UTC)))
+        return refs
+
+    def _current(self, ref: MailRef) -> bool:
+        return ref.key.uidvalidity == self.uidvalidity and ref.key.folder == self.settings.folder
+
+    def fetch(self, ref: MailRef) -> bytes:
+        if not self._current(ref):
+            raise SourceUnavailable("the folder's UIDVALIDITY changed; it is read again")
+        uid = int(ref.key.uid)
+        data = self.client.fetch([uid], ["BODY.PEEK[]"])
+        body = data.get(uid, {}).get(b"BODY[]")
+        if not isinstance(body, bytes):
+            folder = self.settings.folder
+            raise MailVanished(f"UID {uid} was removed from {folder} before it was read")
+        return body
+
+    def move(self, ref: MailRef, folder: str) -> None:
+        if not self._current(ref):
+            return  # a UIDVALIDITY change: the next pass settles it under its new key
+        uid = int(ref.key.uid)
+        if self.client.has_capability("MOVE"):
+            self.client.move([uid], folder)
+            return
+        self.client.copy([uid], folder)
+        self.client.delete_messages([uid])
+        if self.client.has_capability("UIDPLUS"):
+            self.client.uid_expunge([uid])
+        # Without UIDPLUS the copy stays flagged \\Deleted: a plain EXPUNGE would also
+        # remove mail the officer himself marked for deletion.
+
+    def wait(self, timeout: float, interrupt: threading.Event) -> None:
+        """Return on news from the server, after ``timeout``, or when ``interrupt`` is set."""
+        if not self.client.has_capability("IDLE"):
+            interrupt.wait(min(timeout, self.settings.poll_interval))
+            return
+        self.client.idle()
+        deadline = time.monotonic() + min(timeout, self.settings.idle_timeout)
+        try:
+            with DefaultSelector() as selector:
+                selector.register(self.client.socket(), EVENT_READ)
+                while not interrupt.is_set() and (left := deadline - time.monotonic()) > 0:
+                    if not selector.select(min(IDLE_SLICE, left)):
+                        continue
+                    responses = self.client.idle_check(timeout=0)
+                    if not responses:
+                        raise ConnectionError("the server closed the connection during IDLE")
+                    if any(not _is_keepalive(response) for response in responses):
+                        return
+        finally:
+            self.client.idle_done()
+
+    def state(self) -> FolderState:
+        messages = self.select()
+        requests = self.settings.requests_folder
+        return FolderState(
+            folder=self.settings.folder,
+            messages=messages,
+            uidvalidity=self.uidvalidity,
+            idle=self.client.has_capability("IDLE"),
+            move=self.client.has_capability("MOVE"),
+            requests_folder=requests,
+            requests_folder_exists=bool(requests) and self.client.folder_exists(requests),
+        )
+
+    def close(self) -> None:
+        _quietly(self.client.logout)
+        _quietly(self.client.shutdown)
+
+
+def _is_keepalive(response: Any) -> bool:
+    return isinstance(response, tuple) and bool(response) and response[0] == b"OK"
+
+
+def _quietly(call: Callable[..., object], *args: object) -> None:
+    with contextlib.suppress(Exception):  # closing a connection that may already be dead
+        call(*args)
+
+
+class ImapSource:
+    """The ``MailSource`` for one IMAP folder."""
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap")
+        self._connection: _Connection | None = None
+        self._interrupt = threading.Event()
+
+    @property
+    def name(self) -> str:
+        return f"imap {self.settings.host}/{self.settings.folder}"
+
+    # -- running in the IMAP thread ------------------------------------------
+    def _guarded(self, call: Callable[[_Connection], T], prepare: bool) -> T:
+        """Connect if needed, run ``call``, and turn library errors into ours."""
+        try:
+            if self._connection is None:
+                self._connection = _Connection(self.settings)
+                if prepare:
+                    self._connection.ensure_folders()
+                self._connection.select()
+            return call(self._connection)
+        except LoginError as exc:
+            self._drop()
+            if b"[UNAVAILABLE]" in str(exc).encode() or "[UNAVAILABLE]" in str(exc):
+                # RFC 5530: the server cannot authenticate right now; the credentials may be fine.
+                raise SourceUnavailable(f"{self.name}: {exc}") from None
+            user = self.settings.username
+            raise LoginFailed(f"{self.name}: login refused for {user}: {exc}") from None
+        except (OSError, IMAPClientError, EOFError) as exc:
+            self._drop()
+            raise SourceUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from None
+        except LoginFailed:
+            self._drop()
+            raise
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def _run(self, call: Callable[[_Connection], T], prepare: bool = True) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(self._guarded, call, prepare)
+        )
+
+    # -- the MailSource port -------------------------------------------------
+    async def pending(self) -> list[MailRef]:
+        return await self._run(_Connection.pending)
+
+    async def fetch(self, ref: MailRef) -> bytes:
+        return await self._run(lambda connection: connection.fetch(ref))
+
+    async def settle(self, ref: MailRef, outcome: Outcome) -> None:
+        folder = self.target(outcome)
+        if folder:
+            await self._run(lambda connection: connection.move(ref, folder))
+
+    def target(self, outcome: Outcome) -> str:
+        """Where a mail with ``outcome`` belongs ("" means: leave it where it is)."""
+        if outcome in _REQUEST_OUTCOMES:
+            return self.settings.requests_folder
+        if outcome in _OTHER_OUTCOMES:
+            return self.settings.other_folder
+        return ""  # quarantined mail stays in view of the officer
+
+    async def wait(self, timeout: float) -> None:
+        self._interrupt.clear()
+        try:
+            await self._run(lambda connection: connection.wait(timeout, self._interrupt))
+        except asyncio.CancelledError:
+            self._interrupt.set()  # the IMAP thread leaves IDLE within IDLE_SLICE
+            raise
+
+    async def state(self) -> FolderState:
+        """Log in and describe the folder, changing nothing (for ``mailbot check``)."""
+        return await self._run(_Connection.state, prepare=False)
+
+    async def close(self) -> None:
+        self._interrupt.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._drop)
+        self._executor.shutdown(wait=False)

@@ -1,0 +1,224 @@
+"""The IMAP source against a real Dovecot on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailbot.config import ImapSettings
+from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
+from mailbot.ports import Outcome
+from mailbot.sources.imap import ImapSource
+from tests.conftest import TokenIntrospection
+from tests.core.test_parsing import simple
+
+
+def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
+    values: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": dovecot.port,
+        "security": "none",
+        "username": user,
+        "password": "secret",
+        "timeout": 10,
+    }
+    values.update(changes)
+    return ImapSettings.model_validate(values)
+
+
+def request(index: int = 0) -> bytes:
+    return simple(
+        f"Verwijder alstublieft al mijn gegevens (klant {index}).",
+        From=f"Klant {index} <klant{index}@example.nl>",
+        Message_ID=f"<imap-{index}-{time.monotonic_ns()}@example.nl>",
+    )
+
+
+async def test_lists_fetches_without_marking_read(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1), request(2))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        refs = await source.pending()
+        assert [ref.key.uid for ref in refs] == ["1", "2"]
+        assert refs[0].key.source == "imap" and refs[0].key.folder == "INBOX"
+        assert refs[0].key.uidvalidity > 0
+        assert refs[0].size > 50 and refs[0].arrived_at.tzinfo is not None
+        raw = await source.fetch(refs[0])
+        assert b"klant 1" in raw
+    finally:
+        await source.close()
+    client = dovecot.client(mailbox)
+    client.select_folder("INBOX", readonly=True)
+    assert all(b"\\Seen" not in flags for flags in client.get_flags([1, 2]).values())
+    client.logout()
+
+
+async def test_settle_moves_requests_and_leaves_other_mail(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1), request(2), request(3))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        refs = await source.pending()
+        await source.settle(refs[0], Outcome.NEW_CASE)
+        await source.settle(refs[1], Outcome.IGNORED)
+        await source.settle(refs[2], Outcome.QUARANTINED)
+    finally:
+        await source.close()
+    assert dovecot.uids(mailbox) == [2, 3]
+    assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == 1  # created when missing
+
+
+async def test_other_mail_can_be_moved_too(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1))
+    source = ImapSource(imap_settings(dovecot, mailbox, other_folder="Overig"))
+    try:
+        (ref,) = await source.pending()
+        await source.settle(ref, Outcome.NOT_A_REQUEST)
+    finally:
+        await source.close()
+    assert dovecot.uids(mailbox) == []
+    assert len(dovecot.uids(mailbox, "Overig")) == 1
+
+
+async def test_idle_wakes_up_when_mail_arrives(dovecot: Any, mailbox: str) -> None:
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        assert await source.pending() == []
+        waiting = asyncio.ensure_future(source.wait(30))
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        await asyncio.to_thread(dovecot.append, mailbox, request(1))
+        await asyncio.wait_for(waiting, timeout=10)
+        assert time.monotonic() - started < 5
+        assert len(await source.pending()) == 1
+    finally:
+        await source.close()
+
+
+async def test_a_cancelled_wait_leaves_idle_and_the_connection_usable(
+    dovecot: Any, mailbox: str
+) -> None:
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        await source.pending()
+        waiting = asyncio.ensure_future(source.wait(300))
+        await asyncio.sleep(0.3)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        dovecot.append(mailbox, request(1))
+        assert len(await asyncio.wait_for(source.pending(), timeout=5)) == 1
+    finally:
+        await source.close()
+
+
+async def test_wrong_password_is_a_login_failure(dovecot: Any, mailbox: str) -> None:
+    source = ImapSource(imap_settings(dovecot, mailbox, password="wrong"))
+    try:
+        with pytest.raises(LoginFailed, match="login refused"):
+            await source.pending()
+    finally:
+        await source.close()
+
+
+async def test_nothing_listening_is_unavailable(dovecot: Any, mailbox: str) -> None:
+    from tests.dovecot import free_port
+
+    source = ImapSource(imap_settings(dovecot, mailbox, port=free_port()))
+    try:
+        with pytest.raises(SourceUnavailable, match="ConnectionRefusedError"):
+            await source.pending()
+    finally:
+        await source.close()
+
+
+async def test_a_removed_mail_is_reported_as_vanished(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        (ref,) = await source.pending()
+        client = dovecot.client(mailbox)
+        client.select_folder("INBOX")
+        client.delete_messages([1])
+        client.expunge()
+        client.logout()
+        with pytest.raises(MailVanished):
+            await source.fetch(ref)
+    finally:
+        await source.close()
+
+
+async def test_state_reports_the_folder_and_changes_nothing(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        state = await source.state()
+    finally:
+        await source.close()
+    assert (state.folder, state.messages, state.idle, state.move) == ("INBOX", 1, True, True)
+    assert state.requests_folder_exists is False
+    assert dovecot.uids(mailbox, "AVG-verzoeken") == []
+
+
+async def test_xoauth2_with_a_token_file(
+    dovecot: Any, mailbox: str, introspection: TokenIntrospection, tmp_path: Path
+) -> None:
+    introspection.tokens["token-for-file"] = mailbox
+    token_file = tmp_path / "token"
+    token_file.write_text("token-for-file\n", encoding="utf-8")
+    dovecot.append(mailbox, request(1))
+    settings = imap_settings(
+        dovecot, mailbox, password=None, auth="xoauth2", oauth2_token_file=token_file
+    )
+    source = ImapSource(settings)
+    try:
+        assert len(await source.pending()) == 1
+    finally:
+        await source.close()
+
+
+async def test_xoauth2_with_a_token_command(
+    dovecot: Any, mailbox: str, introspection: TokenIntrospection
+) -> None:
+    introspection.tokens["token-from-command"] = mailbox
+    command = f"{sys.executable} -c \"print('token-from-command')\""
+    settings = imap_settings(
+        dovecot, mailbox, password=None, auth="xoauth2", oauth2_token_command=command
+    )
+    source = ImapSource(settings)
+    try:
+        assert await source.pending() == []
+    finally:
+        await source.close()
+
+
+async def test_xoauth2_with_a_token_the_server_refuses(
+    dovecot: Any, mailbox: str, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("expired", encoding="utf-8")
+    settings = imap_settings(
+        dovecot, mailbox, password=None, auth="xoauth2", oauth2_token_file=token_file
+    )
+    source = ImapSource(settings)
+    try:
+        with pytest.raises(LoginFailed):
+            await source.pending()
+    finally:
+        await source.close()
+
+
+async def test_a_failing_token_command_is_a_login_failure(dovecot: Any, mailbox: str) -> None:
+    settings = imap_settings(
+        dovecot, mailbox, password=None, auth="xoauth2", oauth2_token_command="false"
+    )
+    source = ImapSource(settings)
+    try:
+        with pytest.raises(LoginFailed, match="exited with 1"):
+            await source.pending()
+    finally:
+        await source.close()
