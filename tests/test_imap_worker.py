@@ -6,9 +6,6 @@ import asyncio
 import base64
 import random
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,7 +14,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func
 from sqlmodel import select
 
 from mailbot.cli.main import cli
@@ -27,9 +23,10 @@ from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.status import source_states
 from mailbot.sources.imap import ImapSource
 from mailbot.storage.database import Database
-from mailbot.storage.models import CaseRecord, MailRecord
+from mailbot.storage.models import MailRecord
 from mailbot.worker import Worker
 from tests.core.test_parsing import simple
+from tests.crash import counts, finish, kill_repeatedly
 from tests.dovecot import Dovecot
 from tests.sources.test_imap import request
 
@@ -69,14 +66,6 @@ def worker_for(settings: Settings, database: Database) -> Worker:
     return Worker(
         Intake(database, IntakePolicy.from_settings(settings)), [ImapSource(settings.imap)]
     )
-
-
-def counts(database: Database) -> tuple[int, int, int]:
-    with database.reader() as session:
-        mails = session.exec(select(func.count()).select_from(MailRecord)).one()
-        keys = session.exec(select(func.count(func.distinct(MailRecord.uid)))).one()
-        cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
-    return mails, keys, cases
 
 
 async def until(condition: Any, timeout: float, step: float = 0.02) -> float:
@@ -282,33 +271,13 @@ def test_sigkill_during_a_300_mail_backlog_loses_nothing_and_doubles_nothing(
     config = tmp_path / "mailbot.toml"
     config.write_text(config_text(dovecot, mailbox, "sqlite:///mailbot.db"), encoding="utf-8")
     database = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
-    command = [
-        sys.executable,
-        "-m",
-        "mailbot",
-        "--log-level",
-        "warning",
-        "run",
-        "--config",
-        str(config),
-    ]
     seed = random.randrange(1_000_000)
-    chance = random.Random(seed)
-    kills = []
-    for _ in range(5):
-        process = subprocess.Popen(command, cwd=tmp_path)
-        time.sleep(chance.uniform(0.6, 2.0))  # start-up, or mid-backlog: intake or a MOVE
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        try:
-            kills.append(counts(database)[0])
-        except Exception:  # killed before it had created the schema
-            kills.append(0)
+    kills = kill_repeatedly(config, database, 5, random.Random(seed))
     assert any(0 < done < total for done in kills), (
         f"no kill landed mid-backlog: {kills} (seed {seed})"
     )
-    finish = subprocess.run([*command, "--once"], cwd=tmp_path, capture_output=True, check=False)
-    assert finish.returncode == 0, finish.stderr
+    done = finish(config)
+    assert done.returncode == 0, done.stderr
     assert counts(database) == (total, total, total), f"seed {seed}, kills at {kills}"
     assert dovecot.uids(mailbox) == []
     moved = dovecot.uids(mailbox, "AVG-verzoeken")

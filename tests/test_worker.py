@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from mailbot.storage.models import CaseRecord, MailRecord
 from mailbot.worker import Worker
 from tests.conftest import MAILS
 from tests.core.test_parsing import simple
+from tests.crash import counts, finish, kill_repeatedly
 from tests.sources.test_maildir import drop, make_maildir
 
 
@@ -86,16 +88,8 @@ def _write_config(tmp_path: Path) -> Path:
     return config
 
 
-def _counts(database: Database) -> tuple[int, int, int]:
-    with database.reader() as session:
-        mails = session.exec(select(func.count()).select_from(MailRecord)).one()
-        keys = session.exec(select(func.count(func.distinct(MailRecord.uid)))).one()
-        cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
-    return mails, keys, cases
-
-
 def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
-    """Kill `mailbot run` with SIGKILL while it works, three times, then finish with --once."""
+    """Kill `mailbot run` with SIGKILL at random moments, three times, then finish with --once."""
     config = _write_config(tmp_path)
     maildir = make_maildir(tmp_path / "Maildir")
     total = 600
@@ -107,40 +101,13 @@ def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path)
         )
         drop(maildir, f"{1700000000 + index}.M{index}P1.test", raw)
     database = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
-    command = [
-        sys.executable,
-        "-m",
-        "mailbot",
-        "--log-level",
-        "warning",
-        "run",
-        "--config",
-        str(config),
-    ]
-    seen_before = 0
-    for round_ in range(3):
-        process = subprocess.Popen(command, cwd=tmp_path)
-        deadline = time.monotonic() + 60
-        target = seen_before + 10 + 30 * round_
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            try:
-                mails, _, _ = _counts(database)
-            except Exception:
-                mails = 0
-            if mails >= target:
-                break
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        seen_before = _counts(database)[0]
-        assert seen_before < total, "the worker finished before it could be killed"
-    finish = subprocess.run([*command, "--once"], cwd=tmp_path, check=False, capture_output=True)
-    assert finish.returncode == 0, finish.stderr
-    mails, keys, cases = _counts(database)
-    assert (mails, keys, cases) == (total, total, total)
-    with database.session() as session:
+    seed = random.randrange(1_000_000)
+    kills = kill_repeatedly(config, database, 3, random.Random(seed))
+    assert any(0 < done < total for done in kills), f"no kill landed mid-run: {kills} (seed {seed})"
+    done = finish(config)
+    assert done.returncode == 0, done.stderr
+    assert counts(database) == (total, total, total), f"seed {seed}, kills at {kills}"
+    with database.reader() as session:
         outcomes = set(session.exec(select(MailRecord.disposition)))
     assert outcomes == {"new_case"}
     database.dispose()
