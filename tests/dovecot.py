@@ -32,7 +32,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-ssl = no
+ssl = {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
 mail_location = maildir:{root}/mail/%u
@@ -59,7 +59,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 {extra}
@@ -85,7 +86,9 @@ def free_port() -> int:
 class Dovecot:
     """One Dovecot server; ``start``, ``stop`` and ``restart`` keep the mail."""
 
-    def __init__(self, root: Path, oauth_port: int = 0, capability: str = "") -> None:
+    def __init__(
+        self, root: Path, oauth_port: int = 0, capability: str = "", tls: bool = False
+    ) -> None:
         binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
         if not Path(binary).exists():
             pytest.fail(
@@ -98,6 +101,8 @@ class Dovecot:
         self.port = free_port()
         self.oauth_port = oauth_port
         self.capability = capability  # e.g. a list without IDLE and MOVE, as older servers have
+        self.tls_port = free_port() if tls else 0
+        self.ca_file = root / "ca.pem" if tls else None
         self._users = itertools.count(1)
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("run", "state", "mail"):
@@ -126,10 +131,22 @@ class Dovecot:
             login_user = internal_user = me
             chroot = "chroot ="
             extra = "service anvil {\n  chroot =\n}\n"
+        ssl = "no"
+        if self.ca_file is not None:
+            import trustme
+
+            authority = trustme.CA()
+            issued = authority.issue_cert("127.0.0.1", "localhost")
+            authority.cert_pem.write_to_path(str(self.ca_file))
+            issued.private_key_pem.write_to_path(str(self.root / "key.pem"))
+            issued.cert_chain_pems[0].write_to_path(str(self.root / "cert.pem"))
+            ssl = f"yes\nssl_cert = <{self.root}/cert.pem\nssl_key = <{self.root}/key.pem"
         self.config_file.write_text(
             CONFIG.format(
                 root=self.root,
                 port=self.port,
+                tls_port=self.tls_port,
+                ssl=ssl,
                 login_user=login_user,
                 internal_user=internal_user,
                 mail_user=mail_user,

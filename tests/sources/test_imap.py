@@ -222,3 +222,52 @@ async def test_a_failing_token_command_is_a_login_failure(dovecot: Any, mailbox:
             await source.pending()
     finally:
         await source.close()
+
+
+@pytest.fixture(scope="module")
+def tls_dovecot() -> Any:
+    import shutil
+    import tempfile
+
+    from tests.dovecot import Dovecot
+
+    root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
+    server = Dovecot(root, tls=True)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_tls_with_a_private_ca(tls_dovecot: Any) -> None:
+    user = tls_dovecot.add_user()
+    tls_dovecot.append(user, request(1))
+    settings = imap_settings(
+        tls_dovecot, user, port=tls_dovecot.tls_port, security="tls", ca_file=tls_dovecot.ca_file
+    )
+    source = ImapSource(settings)
+    try:
+        assert len(await source.pending()) == 1
+    finally:
+        await source.close()
+
+
+async def test_starttls_with_a_private_ca(tls_dovecot: Any) -> None:
+    user = tls_dovecot.add_user()
+    settings = imap_settings(tls_dovecot, user, security="starttls", ca_file=tls_dovecot.ca_file)
+    source = ImapSource(settings)
+    try:
+        assert await source.pending() == []
+    finally:
+        await source.close()
+
+
+async def test_a_certificate_nobody_vouches_for_is_refused(tls_dovecot: Any) -> None:
+    user = tls_dovecot.add_user()
+    settings = imap_settings(tls_dovecot, user, port=tls_dovecot.tls_port, security="tls")
+    source = ImapSource(settings)
+    try:
+        with pytest.raises(SourceUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+            await source.pending()
+    finally:
+        await source.close()
