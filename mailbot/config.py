@@ -73,7 +73,8 @@ class _Section(BaseModel):
 
 
 class DatabaseSettings(_Section):
-    url: str = "sqlite:///mailbot.db"
+    # validate_default: the default file, too, lies beside the configuration file.
+    url: str = Field("sqlite:///mailbot.db", validate_default=True)
 
     @field_validator("url")
     @classmethod
@@ -140,6 +141,9 @@ class OrganisationSettings(_Section):
     trusted_authserv_id: str | None = None
     timezone: str = "Europe/Amsterdam"
     reference_prefix: str = Field("AVG", pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")
+    postal_address: str | None = None
+    automated_decisions: str | None = None
+    transfers_outside_eea: str | None = None
 
     _split_addresses = field_validator("addresses", mode="before")(_split_list)
 
@@ -171,6 +175,60 @@ class IntakeSettings(_Section):
     max_depth: int = Field(8, gt=0)
 
 
+class DataSourceSettings(_Section):
+    """One ``[[sources]]`` entry: where the company keeps data about people, and why."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+    kind: Literal["sql", "csv"]
+    url: str | None = None
+    query: str | None = None
+    path: Path | None = None
+    email_column: str | None = None
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    encoding: str = "utf-8"
+    timeout: float = Field(10.0, gt=0)
+    category: str = Field(min_length=1)
+    purpose: str | None = None
+    legal_basis: str | None = None
+    retention: str | None = None
+    recipients: list[str] | None = None
+    origin: str | None = None
+    provided_by_subject: bool = False
+    erasure: Literal["erase", "keep"] = "erase"
+    marketing: bool = False
+
+    _resolve = field_validator("path")(_resolve_path)
+
+    @model_validator(mode="after")
+    def _connection(self) -> DataSourceSettings:
+        if self.kind == "sql":
+            if not self.url or not self.query:
+                raise ValueError(f"source {self.name!r}: kind sql needs url and query")
+            if ":email" not in self.query:
+                raise ValueError(f"source {self.name!r}: the query must take the address as :email")
+        elif not self.path or not self.email_column:
+            raise ValueError(f"source {self.name!r}: kind csv needs path and email_column")
+        return self
+
+    def missing_for_access(self) -> list[str]:
+        """Keys an access reply needs (Art. 15) that this source does not give."""
+        needed = {
+            "purpose": self.purpose,
+            "legal_basis": self.legal_basis,
+            "retention": self.retention,
+            "recipients": self.recipients,
+        }
+        return [key for key, value in needed.items() if value is None]
+
+
+class DraftSettings(_Section):
+    templates: Path | None = None
+    zip_above_bytes: int = Field(5 * 1024 * 1024, ge=0)
+    max_mail_bytes: int = Field(20 * 1024 * 1024, gt=0)
+
+    _resolve = field_validator("templates")(_resolve_path)
+
+
 class ClassificationSettings(_Section):
     low_confidence: float = Field(0.7, ge=0, le=1)
 
@@ -183,12 +241,30 @@ class Settings(_Section):
     organisation: OrganisationSettings
     intake: IntakeSettings = IntakeSettings()
     classification: ClassificationSettings = ClassificationSettings()
+    sources: list[DataSourceSettings] = []
+    drafts: DraftSettings = DraftSettings()
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> Settings:
         if self.imap is None and self.maildir is None:
             raise ValueError("no mail source: configure [imap] or [maildir]")
+        names = [source.name for source in self.sources]
+        if len(names) != len(set(names)):
+            raise ValueError("two [[sources]] have the same name")
         return self
+
+    def missing_for_access(self) -> list[str]:
+        """What an access reply would lack, as ``source: key`` lines (empty when complete)."""
+        missing = [
+            f"[[sources]] {source.name}: {key}"
+            for source in self.sources
+            for key in source.missing_for_access()
+        ]
+        organisation = self.organisation
+        for key in ("automated_decisions", "transfers_outside_eea"):
+            if getattr(organisation, key) is None:
+                missing.append(f"[organisation] {key}")
+        return missing
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -231,6 +307,7 @@ def settings_from_dict(
     environ = os.environ if environ is None else environ
     base_dir = path.parent.resolve()
     from_env = _apply_environment(data, environ)
+    data.setdefault("database", {})
     problems: list[tuple[str, str]] = []
     _read_password_files(data, base_dir, (), problems)
     if problems:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from mailbot.errors import LoginFailed, MailbotError, PermanentError, TransientError
 from mailbot.ports import MailSource, Outcome
+from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
 from mailbot.service.status import LOGIN_FAILED, OK, UNREACHABLE, record_state
 
@@ -33,6 +34,7 @@ class DrainReport:
 
     outcomes: Counter[Outcome] = field(default_factory=Counter)
     failures: dict[str, str] = field(default_factory=dict)
+    drafted: int = 0
 
     @property
     def read(self) -> int:
@@ -40,9 +42,15 @@ class DrainReport:
 
 
 class Worker:
-    def __init__(self, intake: Intake, sources: Sequence[MailSource]) -> None:
+    def __init__(
+        self,
+        intake: Intake,
+        sources: Sequence[MailSource],
+        drafting: Drafting | None = None,
+    ) -> None:
         self.intake = intake
         self.sources = list(sources)
+        self.drafting = drafting
         self.stopping = asyncio.Event()
         self._backoff: dict[str, float] = {}
         self._states: dict[str, tuple[str, str]] = {}
@@ -83,6 +91,8 @@ class Worker:
                 await self._set_state(source.name, state, str(exc))
             else:
                 await self._set_state(source.name, OK, "")
+        if self.drafting is not None and not self.stopping.is_set():
+            report.drafted = await asyncio.to_thread(self.drafting.run)
         return report
 
     async def _set_state(self, name: str, state: str, detail: str) -> None:

@@ -63,6 +63,12 @@ def test_relative_paths_are_relative_to_the_configuration_file(tmp_path: Path) -
     assert settings.database.url == f"sqlite:///{tmp_path.resolve() / 'state' / 'mailbot.db'}"
 
 
+def test_the_default_database_lies_beside_the_configuration_file(tmp_path: Path) -> None:
+    text = FULL.replace('[database]\nurl = "sqlite:///state/mailbot.db"\n', "")
+    settings = load_settings(write(tmp_path, text), environ={})
+    assert settings.database.url == f"sqlite:///{tmp_path.resolve() / 'mailbot.db'}"
+
+
 def test_postgresql_url_is_kept_as_written(tmp_path: Path) -> None:
     text = FULL.replace(
         '"sqlite:///state/mailbot.db"', '"postgresql://u:p@db.example.org:5432/mailbot"'

@@ -38,6 +38,7 @@ def config_text(dovecot: Any, user: str, database: str, password: str = "secret"
         f'username = "{user}"\npassword = "{password}"\ntimeout = 10\n'
         '[organisation]\nname = "V"\nofficer_name = "O"\n'
         'addresses = ["privacy@voorbeeld.example"]\n'
+        'automated_decisions = "none"\ntransfers_outside_eea = "none"\n'
     )
 
 

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailbot.config import Settings, config_path, load_settings
+from mailbot.datasources import open_sources
+from mailbot.drafts.render import Renderer
 from mailbot.ports import MailSource
 from mailbot.service.cases import Clock
+from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.sources.imap import ImapSource
 from mailbot.sources.maildir import MaildirSource
@@ -58,9 +61,16 @@ def build_sources(settings: Settings) -> list[MailSource]:
     return sources
 
 
+def build_drafting(app: App) -> Drafting:
+    settings = app.settings
+    return Drafting(
+        app.database, settings, open_sources(settings.sources), Renderer(settings.drafts.templates)
+    )
+
+
 def run_worker(app: App, once: bool) -> DrainReport | None:
     intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
-    worker = Worker(intake, build_sources(app.settings))
+    worker = Worker(intake, build_sources(app.settings), build_drafting(app))
     if once:
 
         async def _once() -> DrainReport:

@@ -19,14 +19,19 @@ import click
 
 from mailbot import __version__
 from mailbot.cli import output
-from mailbot.cli.app import App, load_app, run_worker
+from mailbot.cli.app import App, build_drafting, load_app, run_worker
 from mailbot.cli.demo import run_demo
-from mailbot.config import ImapSettings
+from mailbot.config import ImapSettings, Settings
 from mailbot.core.cases import Status
+from mailbot.core.drafting import DraftStatus
 from mailbot.core.rights import parse_rights
+from mailbot.datasources import open_sources
+from mailbot.drafts.context import context, sample_facts
+from mailbot.drafts.render import Renderer
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.ports import Outcome
-from mailbot.service.cases import list_cases, list_mails, reclassify, show_case
+from mailbot.service.cases import list_cases, list_mails, reclassify, show_case, verify
+from mailbot.service.drafts import list_drafts, show_draft
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.status import OK, source_states
 from mailbot.sources.imap import FolderState, ImapSource
@@ -142,8 +147,46 @@ def check(app: App) -> None:
         else:
             failed = True
             click.echo(f"maildir: FAILED: {path} is not a Maildir (needs new/ and cur/)")
+    failed = _check_drafting(settings) or failed
     if failed:
         sys.exit(1)
+
+
+def _check_drafting(settings: Settings) -> bool:
+    """Templates, data sources, and the answers an access reply needs; True when one failed."""
+    failed = False
+    renderer = Renderer(settings.drafts.templates)
+    problems = [
+        problem
+        for facts in sample_facts(settings)
+        for problem in renderer.check(
+            lambda language, facts=facts: context(settings, language, facts)
+        )
+    ]
+    if problems:
+        failed = True
+        for problem in dict.fromkeys(problems):
+            click.echo(f"templates: FAILED: {problem}")
+    else:
+        click.echo("templates: ok (every kind and language renders)")
+    for source in open_sources(settings.sources):
+        name = source.settings.name
+        try:
+            source.check()
+        except MailbotError as exc:
+            failed = True
+            click.echo(f"source {name}: FAILED: {exc}")
+        else:
+            click.echo(f"source {name}: ok ({source.settings.kind})")
+        finally:
+            source.close()
+    missing = settings.missing_for_access()
+    if missing:
+        failed = True
+        click.echo("access replies: FAILED: missing " + "; ".join(missing))
+    elif settings.sources:
+        click.echo("access replies: ok (every Art. 15 item is configured)")
+    return failed
 
 
 async def _imap_state(settings: ImapSettings) -> FolderState:
@@ -251,6 +294,69 @@ def cases_reclassify(
 
 
 # -- mails and quarantine ---------------------------------------------------
+@cases.command("verify")
+@click.argument("reference")
+@click.option("--method", required=True, help="How the identity was checked, e.g. 'ID checked'.")
+@click.option("--send-to", default=None, help="The address the person asked the data to go to.")
+@click.option(
+    "--address-on-file",
+    default=None,
+    help="The address the company knows the person by, when they wrote from another one.",
+)
+@click.option(
+    "--by", "actor", default=None, help="Who verified (default: the user running mailbot)."
+)
+@with_app
+def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
+    app: App,
+    reference: str,
+    method: str,
+    send_to: str | None,
+    address_on_file: str | None,
+    actor: str | None,
+) -> None:
+    """Record that the officer confirmed who the person is; ID copies are then deleted."""
+    try:
+        found = verify(
+            app.database,
+            app.clock,
+            reference,
+            method=method,
+            actor=actor or _actor(),
+            send_to=send_to,
+            address_on_file=address_on_file,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    build_drafting(app).run()
+    click.echo(f"{found['reference']}: identity verified ({method}); the reply is drafted")
+
+
+@cli.group()
+def drafts() -> None:
+    """The replies mailbot proposes (nothing is sent yet)."""
+
+
+@drafts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--status", type=click.Choice([status.value for status in DraftStatus]), default=None)
+@with_app
+def drafts_list(app: App, as_json: bool, status: str | None) -> None:
+    """Every draft, oldest first."""
+    found = list_drafts(app.database, app.clock, status)
+    click.echo(output.to_json(found) if as_json else output.drafts_table(found))
+
+
+@drafts.command("show")
+@click.argument("draft_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_app
+def drafts_show(app: App, draft_id: int, as_json: bool) -> None:
+    """The whole message and its attachments."""
+    found = show_draft(app.database, app.clock, draft_id)
+    click.echo(output.to_json(found) if as_json else output.draft_details(found))
+
+
 @cli.group()
 def quarantine() -> None:
     """Mails that could not be turned into a case, with the reason."""

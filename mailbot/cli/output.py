@@ -65,6 +65,7 @@ def cases_table(cases: Sequence[dict[str, Any]]) -> str:
             rights_text(case["rights"]),
             case["language"],
             confidence_text(case),
+            case["identity"],
             case["requester"],
         )
         for case in cases
@@ -78,9 +79,10 @@ def cases_table(cases: Sequence[dict[str, Any]]) -> str:
         "rights",
         "lang",
         "confidence",
+        "identity",
         "requester",
     )
-    return table(headers, rows, widths=(None, None, None, None, None, 40, None, None, 40))
+    return table(headers, rows, widths=(None, None, None, None, None, 40, None, None, None, 40))
 
 
 def case_details(case: dict[str, Any]) -> str:
@@ -95,6 +97,8 @@ def case_details(case: dict[str, Any]) -> str:
         f"  Received:    {case['received_at']}",
         f"  Due:         {case['due_date'] or NONE} ({days_left_text(case['days_left'])})",
         f"  Confidence:  {confidence_text(case)} (classified by {case['classified_by']})",
+        f"  Identity:    {case['identity'] or 'not decided yet'}"
+        + (f" ({case['identity_detail']})" if case["identity_detail"] else ""),
     ]
     if case["signals"]:
         lines.append(f"  Signals:     {', '.join(case['signals'])}")
@@ -125,6 +129,51 @@ def case_details(case: dict[str, Any]) -> str:
 
 def _detail(detail: dict[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in detail.items())
+
+
+def drafts_table(drafts: Sequence[dict[str, Any]]) -> str:
+    rows = [
+        (
+            draft["id"],
+            draft["case"],
+            draft["kind"],
+            draft["language"],
+            draft["status"],
+            draft["to"],
+            len(draft["attachments"]),
+            draft["subject"],
+        )
+        for draft in drafts
+    ]
+    headers = ("id", "case", "kind", "lang", "status", "to", "files", "subject")
+    return table(headers, rows, widths=(None, None, None, None, None, 36, None, 60))
+
+
+def draft_details(draft: dict[str, Any]) -> str:
+    lines = [
+        f"Draft {draft['id']} for {draft['case']}  [{draft['kind']}, {draft['status']}]",
+        f"Why: {draft['why']}",
+    ]
+    lines.extend(f"NOTE: {note}" for note in draft["notes"])
+    lines += ["", f"To: {draft['to']}", f"Subject: {draft['subject']}"]
+    if draft["in_reply_to"]:
+        lines.append(f"In-Reply-To: {draft['in_reply_to']}")
+    if draft["references"]:
+        lines.append(f"References: {' '.join(draft['references'])}")
+    lines += ["", draft["body"].rstrip("\n"), ""]
+    if draft["attachment_files"]:
+        lines.append("Attachments:")
+        lines.extend(
+            f"  {item['filename']}  ({item['content_type']}, {item['size']} bytes)"
+            for item in draft["attachment_files"]
+        )
+    if draft["actions"]:
+        lines.append("To do before this reply can be approved:")
+        lines.extend(
+            f"  [{'x' if action['done'] else ' '}] {action['right']}: {action['text']}"
+            for action in draft["actions"]
+        )
+    return "\n".join(lines)
 
 
 def mails_table(mails: Sequence[dict[str, Any]]) -> str:

@@ -11,8 +11,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailbot.core.addresses import normalise
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
+from mailbot.core.identity import Identity
 from mailbot.core.rights import Right
+from mailbot.errors import InvalidTransition
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
@@ -54,6 +57,8 @@ def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[st
         "signals": list(case.signals),
         "classified_by": case.classified_by,
         "classified_at": clock.moment(case.classified_at),
+        "identity": case.identity,
+        "identity_detail": case.identity_detail,
     }
 
 
@@ -150,6 +155,7 @@ def reclassify(
         case.due_date = case_due_date(case.received_at, clock.zone, bool(rights))
         case.confidence, case.low_confidence = 1.0, False
         case.classified_by, case.classified_at, case.updated_at = actor, now, now
+        case.drafting_due = True  # the drafts follow the corrected rights
         detail: dict[str, Any] = {
             "rights_before": before_rights,
             "rights_after": case.rights,
@@ -176,3 +182,61 @@ def list_mails(database: Database, clock: Clock, outcome: str) -> list[dict[str,
             data["case"] = store.case_by_id(mail.case_id).reference if mail.case_id else None
             result.append(data)
         return result
+
+
+VERIFIABLE = frozenset(
+    {Status.NEW, Status.AWAITING_IDENTITY, Status.AWAITING_CONFIRMATION, Status.READY_FOR_REVIEW}
+)
+
+
+def verify(
+    database: Database,
+    clock: Clock,
+    reference: str,
+    *,
+    method: str,
+    actor: str,
+    send_to: str | None = None,
+    address_on_file: str | None = None,
+) -> dict[str, Any]:
+    """The officer confirms who the person is (DOMAIN.md section 4).
+
+    Possible ID documents received while the case awaited identity are deleted
+    now; only the method and the date are kept. The reply is drafted next, to
+    ``send_to`` (the address the person asked for), else to the address on file.
+    """
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        if Status(case.status) not in VERIFIABLE:
+            raise InvalidTransition(f"a case that is {case.status} cannot be verified")
+        on_file = _address(address_on_file, "--address-on-file") or (case.requester or "").lower()
+        now = utcnow()
+        case.identity = Identity.VERIFIED.value
+        case.verified_method, case.verified_by, case.verified_at = method, actor, now
+        case.address_on_file = on_file
+        case.send_to = _address(send_to, "--send-to") or on_file
+        case.drafting_due, case.updated_at = True, now
+        deleted = 0
+        for mail in store.case_mails(case.id):
+            if mail.identity_evidence and mail.id is not None:
+                deleted += store.forget_content(mail.id)
+        store.add_event(
+            case.id,
+            actor,
+            "verified",
+            {"method": method, "send_to": case.send_to, "id_documents_deleted": deleted},
+        )
+        session.add(case)
+        session.commit()
+        return case_json(case, _message_ids(store, case), clock)
+
+
+def _address(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    normalised = normalise(value)
+    if normalised is None:
+        raise ValueError(f"{option}: {value!r} is not an e-mail address")
+    return normalised

@@ -244,6 +244,10 @@ class Intake:
     ) -> IntakeResult:
         case = store.case_by_id(case_id)
         record.disposition, record.case_id, record.reason = Outcome.FOLLOW_UP, case_id, reason
+        status = Status(case.status)
+        if status is Status.AWAITING_IDENTITY and mail.attachments:
+            # Possibly an ID copy: deleted when the officer has verified the person.
+            record.identity_evidence = True
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
             store.add_message_id(case_id, mail.message_id, "in")
@@ -253,6 +257,16 @@ class Intake:
             "follow_up",
             {"mail_id": record.id, "reason": reason, "suggested_rights": record.rights},
         )
+        sender = mail.sender.key if mail.sender else ""
+        if (
+            status is Status.AWAITING_CONFIRMATION
+            and sender
+            and sender == (case.address_on_file or "")
+        ):
+            case.confirmed_at, case.drafting_due = utcnow(), True
+            store.add_event(
+                case_id, ACTOR, "confirmed", {"mail_id": record.id, "from": "address on file"}
+            )
         case.updated_at = utcnow()
         return IntakeResult(_id(record), Outcome.FOLLOW_UP, case.reference, reason)
 

@@ -8,7 +8,9 @@
 - ``case_messages``: every Message-ID of a case, ours and theirs, to join follow-ups;
 - ``case_events``: the audit trail (who did what, when);
 - ``reference_counters``: the last case number per prefix and year;
-- ``source_states``: whether each mail source could be read, for the officer and the sysadmin.
+- ``source_states``: whether each mail source could be read, for the officer and the sysadmin;
+- ``drafts``, ``draft_attachments``, ``draft_actions``: the replies mailbot proposes, the copies
+  they carry, and what the officer must do in each data source before a reply can go.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -73,6 +85,19 @@ class CaseRecord(SQLModel, table=True):
     signals: list[str] = _json(list)
     classified_by: str = Field(default="mailbot", max_length=120)
     classified_at: datetime = _moment()
+    identity: str | None = Field(default=None, max_length=16)
+    identity_detail: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    address_on_file: str | None = Field(default=None, max_length=320)
+    send_to: str | None = Field(default=None, max_length=320)
+    verified_method: str | None = Field(default=None, max_length=200)
+    verified_by: str | None = Field(default=None, max_length=120)
+    verified_at: datetime | None = _moment(nullable=True)
+    confirmed_at: datetime | None = _moment(nullable=True)
+    drafting_due: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
@@ -106,6 +131,7 @@ class MailRecord(SQLModel, table=True):
     notes: list[str] = _json(list)
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     forwarded_by: str | None = Field(default=None, max_length=320)
+    identity_evidence: bool = False  # arrived while its case awaited identity: may hold an ID copy
     processed_at: datetime = _moment()
 
 
@@ -147,6 +173,53 @@ class CaseEventRecord(SQLModel, table=True):
     actor: str = Field(max_length=120)
     action: str = Field(max_length=40)
     detail: dict[str, Any] = _json(dict)
+
+
+class DraftRecord(SQLModel, table=True):
+    __tablename__ = "drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=32)
+    language: str = Field(max_length=8)
+    to_address: str = Field(max_length=320)
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16, index=True)
+    why: str = Field(default="", sa_column=Column(Text, nullable=False))
+    notes: list[str] = _json(list)
+    in_reply_to: str | None = Field(default=None, max_length=998)
+    references: list[str] = _json(list)
+    message_id: str | None = Field(default=None, max_length=998)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _moment()
+    updated_at: datetime = _moment()
+
+
+class DraftAttachmentRecord(SQLModel, table=True):
+    __tablename__ = "draft_attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="drafts.id", index=True)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=255)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class DraftActionRecord(SQLModel, table=True):
+    __tablename__ = "draft_actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="drafts.id", index=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    source: str = Field(max_length=64)
+    right: str = Field(max_length=16)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kept_until: str | None = Field(default=None, max_length=200)
+    done: bool = False
+    done_by: str | None = Field(default=None, max_length=120)
+    done_at: datetime | None = _moment(nullable=True)
 
 
 class SourceStateRecord(SQLModel, table=True):

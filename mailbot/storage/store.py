@@ -152,6 +152,17 @@ class CaseStore:
             self.session.delete(raw)
         self.session.delete(mail)
 
+    def forget_content(self, mail_id: int) -> int:
+        """Delete a mail's attachments and raw bytes (an ID copy); returns how many were removed."""
+        removed = 0
+        for attachment in self.attachments(mail_id):
+            self.session.delete(attachment)
+            removed += 1
+        raw = self.session.get(RawMailRecord, mail_id)
+        if raw is not None:
+            self.session.delete(raw)
+        return removed
+
     def attachments(self, mail_id: int) -> list[AttachmentRecord]:
         return list(
             self.session.exec(
@@ -208,6 +219,11 @@ class CaseStore:
         if status is not None:
             query = query.where(CaseRecord.status == status)
         return list(self.session.exec(query))
+
+    def cases_of(self, address: str) -> list[CaseRecord]:
+        """The cases whose requester is ``address`` (case-insensitive), oldest first."""
+        query = select(CaseRecord).where(func.lower(CaseRecord.requester) == address.lower())
+        return list(self.session.exec(query.order_by(col(CaseRecord.received_at))))
 
     def case_mails(self, case_id: int) -> list[MailRecord]:
         return list(

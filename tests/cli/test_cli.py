@@ -22,6 +22,8 @@ path = "Maildir"
 name = "Voorbeeld B.V."
 officer_name = "A. Functionaris"
 addresses = ["privacy@voorbeeld.example"]
+automated_decisions = "none"
+transfers_outside_eea = "none"
 """
 
 
@@ -100,8 +102,12 @@ def test_run_once_then_list_cases_as_json(config: Path) -> None:
         assert case["received_at"][-6:] in ("+01:00", "+02:00")
     statuses = {case["reference"]: (case["status"], case["rights"]) for case in cases}
     assert ("not_a_request", []) in statuses.values()
-    new = invoke("cases", "list", "--json", "--status", "new", "--config", str(config))
-    assert {case["status"] for case in json.loads(new.output)} == {"new"}
+    waiting = invoke(
+        "cases", "list", "--json", "--status", "awaiting_identity", "--config", str(config)
+    )
+    found = json.loads(waiting.output)
+    assert found and {case["status"] for case in found} == {"awaiting_identity"}
+    assert {case["identity"] for case in found} == {"unknown"}  # no data source is configured
 
 
 def test_show_a_case(config: Path) -> None:

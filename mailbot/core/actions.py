@@ -1,0 +1,69 @@
+"""What the officer must do in each data source before the reply can go (no I/O).
+
+For erasure, rectification, restriction and objection the reply may only say
+what was done once it was done. Each source that holds data about the person
+gets one action per such right; the officer records each as done (the next
+issue blocks approval until then), and the reply states them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailbot.config import DataSourceSettings
+from mailbot.core.rights import Right
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    source: str
+    right: Right
+    text: str
+    kept_until: str | None = None  # for an erasure that keeps the data (invoices)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHolding:
+    """A data source and how many rows it holds about the person."""
+
+    settings: DataSourceSettings
+    rows: int
+
+
+def actions_for(rights: Sequence[Right], holdings: Sequence[SourceHolding]) -> list[Action]:
+    actions: list[Action] = []
+    for holding in holdings:
+        if holding.rows == 0:
+            continue
+        source = holding.settings
+        label = f"{source.name} ({source.category})"
+        for right in rights:
+            action = _action(right, source, label, holding.rows)
+            if action is not None:
+                actions.append(action)
+    return actions
+
+
+def _action(right: Right, source: DataSourceSettings, label: str, rows: int) -> Action | None:
+    if right is Right.ERASURE:
+        if source.erasure == "keep":
+            until = source.retention or "the end of its legal retention period"
+            basis = f" ({source.legal_basis})" if source.legal_basis else ""
+            text = f"Keep {label} until {until}{basis}, but close it to employees; erase it then"
+            return Action(source.name, right, text, kept_until=until)
+        return Action(source.name, right, f"Erase the {rows} record(s) about the person in {label}")
+    if right is Right.RECTIFICATION:
+        recipients = ", ".join(source.recipients or []) or "no recipients on file"
+        text = f"Correct in {label} what the person asked for; inform its recipients ({recipients})"
+        return Action(source.name, right, text)
+    if right is Right.RESTRICTION:
+        text = f"Mark the records in {label} restricted: stored only, not otherwise used"
+        return Action(source.name, right, text)
+    if right is Right.OBJECTION:
+        if source.marketing:
+            text = f"Stop direct marketing: remove or flag the person in {label}"
+        else:
+            text = f"Stop processing the records in {label} while the objection is assessed"
+        return Action(source.name, right, text)
+    return None

@@ -1,0 +1,150 @@
+"""What to draft for a case, and to whom (DOMAIN.md sections 2 and 4). No I/O.
+
+The rule that matters most: a draft that carries personal data (the reply)
+goes only to the address on file, or to the address the officer verified.
+Identification and confirmation requests carry none and go to the sender.
+
+- no right asked: nothing to draft;
+- an acknowledgement (reference, due date) to the sender, once per case;
+- verified by the officer: the reply, to the verified address;
+- unknown or spoofed sender, someone acting for another, or a request for the
+  data elsewhere (another address, by post): an identification request;
+- known but unauthenticated, asking to erase, restrict or object: a
+  confirmation request to the address on file, until a reply from it confirms;
+- otherwise: the reply, to the address on file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mailbot.core.cases import Status
+from mailbot.core.identity import DeliveryRequest, Identity, IdentityDecision, needs_confirmation
+from mailbot.core.rights import Right
+
+
+class DraftKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    IDENTIFICATION_REQUEST = "identification_request"
+    CONFIRMATION_REQUEST = "confirmation_request"
+    REPLY = "reply"
+    EXTENSION = "extension"
+    REFUSAL = "refusal"
+
+
+class DraftStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# Only these kinds may carry copies of a person's data.
+DATA_BEARING = frozenset({DraftKind.REPLY})
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDraft:
+    kind: DraftKind
+    to: str
+    why: str
+
+    @property
+    def carries_data(self) -> bool:
+        return self.kind in DATA_BEARING
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    status: Status
+    drafts: tuple[PlannedDraft, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """Everything the plan depends on, gathered by the drafting service."""
+
+    rights: tuple[Right, ...]
+    sender: str
+    decision: IdentityDecision
+    address_on_file: str | None = None  # the matched address, for a known sender
+    verified_send_to: str | None = None  # set by the officer when he verified the person
+    representation: str | None = None
+    delivery: DeliveryRequest | None = None
+    acknowledged: bool = False
+    confirmed: bool = False
+
+
+def plan(situation: Situation) -> Plan:
+    """The drafts to make now and the status the case moves to."""
+    if not situation.rights:
+        return Plan(Status.NOT_A_REQUEST, ())
+    drafts: list[PlannedDraft] = []
+    if not situation.acknowledged:
+        drafts.append(
+            PlannedDraft(
+                DraftKind.ACKNOWLEDGEMENT, situation.sender, "receipt, reference and due date"
+            )
+        )
+    status, next_draft, notes = _next_step(situation)
+    drafts.append(next_draft)
+    return Plan(status, tuple(drafts), notes)
+
+
+def _next_step(  # noqa: PLR0911 - one return per row of the table in the module docstring
+    situation: Situation,
+) -> tuple[Status, PlannedDraft, tuple[str, ...]]:
+    decision, sender = situation.decision, situation.sender
+    identify = DraftKind.IDENTIFICATION_REQUEST
+    if decision.identity is Identity.VERIFIED:
+        to = situation.verified_send_to or situation.address_on_file or sender
+        return (
+            Status.READY_FOR_REVIEW,
+            PlannedDraft(DraftKind.REPLY, to, "verified by the officer"),
+            (),
+        )
+    if decision.identity is Identity.SPOOFED:
+        note = (
+            f"FORGED SENDER? {decision.reason}. "
+            "Treated as unknown: nothing is sent, erased or changed."
+        )
+        return (
+            Status.AWAITING_IDENTITY,
+            PlannedDraft(identify, sender, "sender looks forged"),
+            (note,),
+        )
+    if decision.identity is Identity.UNKNOWN:
+        return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, "address not on file"), ()
+    if situation.representation:
+        why = f"writes for someone else ({situation.representation}): proof of authority first"
+        return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, why), ()
+    if situation.delivery is not None:
+        where = "by post" if situation.delivery.by_post else f"to {situation.delivery.address}"
+        why = f"asks for the data {where}: identification first (privacy statement)"
+        return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, why), ()
+    on_file = situation.address_on_file or sender
+    if needs_confirmation(decision, situation.rights) and not situation.confirmed:
+        why = "erasure, restriction or objection from an unauthenticated mail: confirm first"
+        draft = PlannedDraft(DraftKind.CONFIRMATION_REQUEST, on_file, why)
+        return Status.AWAITING_CONFIRMATION, draft, ()
+    return Status.READY_FOR_REVIEW, PlannedDraft(DraftKind.REPLY, on_file, "address on file"), ()
+
+
+def recipients_are_safe(plan_: Plan, situation: Situation) -> bool:
+    """The invariant, checked before anything is stored: data only to a safe address."""
+    allowed = {
+        address for address in (situation.address_on_file, situation.verified_send_to) if address
+    }
+    if situation.decision.identity not in (Identity.KNOWN, Identity.VERIFIED):
+        allowed = {situation.verified_send_to} if situation.verified_send_to else set()
+    return all(draft.to in allowed for draft in plan_.drafts if draft.carries_data)
+
+
+def rights_needing_actions(rights: Sequence[Right]) -> tuple[Right, ...]:
+    """The rights whose reply must say what was done in each source."""
+    acting = (Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION, Right.OBJECTION)
+    return tuple(right for right in rights if right in acting)

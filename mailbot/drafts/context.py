@@ -1,0 +1,154 @@
+"""The variables a template sees (listed in ``templates/README.md``), built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from mailbot.config import DataSourceSettings, Settings
+from mailbot.core.actions import Action, SourceHolding, actions_for
+from mailbot.core.rights import Right
+from mailbot.drafts.render import date_text, right_names
+
+MISSING = "[missing in the configuration: {key}]"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFacts:
+    """What a draft says about its case, in no particular language."""
+
+    reference: str
+    received: date
+    due: date
+    rights: Sequence[str]
+    person_name: str = ""
+    holdings: Sequence[SourceHolding] = ()
+    actions: Sequence[Action] = ()
+    attachments: Sequence[str] = ()
+    failed_sources: Sequence[str] = ()
+    representation: str | None = None
+    by_post: bool = False
+    delivery_address: str | None = None
+    forged: bool = False
+    extension_reasons: str = ""
+    extended_due: date | None = None
+    refusal_reasons: str = ""
+    generated: date | None = None
+    tables: Sequence[dict[str, Any]] = field(default=())
+
+
+def _source(holding: SourceHolding) -> dict[str, Any]:
+    source = holding.settings
+    return {
+        "name": source.name,
+        "category": source.category,
+        "purpose": source.purpose or MISSING.format(key=f"[[sources]] {source.name}.purpose"),
+        "legal_basis": source.legal_basis
+        or MISSING.format(key=f"[[sources]] {source.name}.legal_basis"),
+        "retention": source.retention or MISSING.format(key=f"[[sources]] {source.name}.retention"),
+        "recipients": list(source.recipients or []),
+        "origin": source.origin,
+        "provided_by_subject": source.provided_by_subject,
+        "rows": holding.rows,
+    }
+
+
+def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, Any]:
+    organisation = settings.organisation
+    categories = {holding.settings.name: holding.settings.category for holding in facts.holdings}
+    return {
+        "org": {
+            "name": organisation.name,
+            "officer_name": organisation.officer_name,
+            "address": organisation.addresses[0],
+            "postal_address": organisation.postal_address or "",
+        },
+        "case": {
+            "reference": facts.reference,
+            "received": date_text(facts.received, language),
+            "due": date_text(facts.due, language),
+            "rights": right_names(list(facts.rights), language),
+            "rights_keys": list(facts.rights),
+        },
+        "person": {"name": facts.person_name},
+        "sources": [_source(holding) for holding in facts.holdings if holding.rows],
+        "failed_sources": list(facts.failed_sources),
+        "actions": [
+            {
+                "right": action.right.value,
+                "source": action.source,
+                "category": categories.get(action.source, action.source),
+                "text": action.text,
+                "kept_until": action.kept_until,
+            }
+            for action in facts.actions
+        ],
+        "automated_decisions": organisation.automated_decisions
+        or MISSING.format(key="[organisation] automated_decisions"),
+        "transfers_outside_eea": organisation.transfers_outside_eea
+        or MISSING.format(key="[organisation] transfers_outside_eea"),
+        "attachments": list(facts.attachments),
+        "identification": {
+            "representation": facts.representation,
+            "by_post": facts.by_post,
+            "address": facts.delivery_address,
+            "forged": facts.forged,
+        },
+        "extension": {
+            "reasons": facts.extension_reasons,
+            "due": date_text(facts.extended_due or facts.due, language),
+        },
+        "refusal": {"reasons": facts.refusal_reasons},
+        "generated": date_text(facts.generated or facts.received, language),
+        "tables": list(facts.tables),
+    }
+
+
+def sample_facts(settings: Settings) -> list[DraftFacts]:
+    """Facts that walk every branch of the templates, for ``mailbot check``."""
+    sources = settings.sources or [
+        DataSourceSettings(
+            name="sample", kind="csv", path="sample.csv", email_column="email", category="Sample"
+        )
+    ]
+    holdings = [SourceHolding(source, 2) for source in sources]
+    keep = DataSourceSettings(
+        name="kept", kind="csv", path="k.csv", email_column="email", category="Kept",
+        erasure="keep", retention="7 years", provided_by_subject=True,
+    )  # fmt: skip
+    holdings.append(SourceHolding(keep, 1))
+    rights = [right.value for right in Right]
+    table = {"category": "Sample", "source": "sample", "rows": 3, "shown": 2,
+             "columns": ["email", "name"], "sample": [["a@example.org", "A"]]}  # fmt: skip
+    full = DraftFacts(
+        reference=f"{settings.organisation.reference_prefix}-2026-0001",
+        received=date(2026, 3, 5),
+        due=date(2026, 4, 7),
+        rights=rights,
+        person_name="Sample Person",
+        holdings=holdings,
+        actions=actions_for(list(Right), holdings),
+        attachments=["sample.json", "sample.csv"],
+        failed_sources=["other"],
+        representation="namens mijn dochter",
+        extension_reasons="sample reasons",
+        extended_due=date(2026, 6, 5),
+        refusal_reasons="sample reasons",
+        tables=[table],
+    )
+    empty = DraftFacts(
+        reference=full.reference, received=full.received, due=full.due, rights=rights, forged=True
+    )
+    by_post = DraftFacts(
+        reference=full.reference, received=full.received, due=full.due, rights=rights, by_post=True
+    )
+    elsewhere = DraftFacts(
+        reference=full.reference,
+        received=full.received,
+        due=full.due,
+        rights=rights,
+        delivery_address="other@example.org",
+    )
+    return [full, empty, by_post, elsewhere]

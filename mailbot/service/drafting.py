@@ -1,0 +1,453 @@
+"""The drafting pass: for every case marked ``drafting_due``, decide who is asking and draft.
+
+Runs after intake, outside its transaction: looking people up in the company's
+data sources is I/O that must not hold the mailbox's lock. Per case, the facts
+are gathered first (identity, lookups, copies), then the pure ``core.drafting``
+plan says what to draft and to whom, and the drafts, their attachments and
+actions, the case's new status and the audit entries are stored in one
+transaction. A crash before that commit leaves the case due, to be drafted
+again; nothing is half-drafted.
+
+Nothing here sends anything: the drafts wait for the officer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import col, select
+
+from mailbot.config import Settings
+from mailbot.core.actions import Action, SourceHolding, actions_for
+from mailbot.core.addresses import domain, normalise
+from mailbot.core.cases import Status, check_transition
+from mailbot.core.drafting import (
+    DraftKind,
+    DraftStatus,
+    PlannedDraft,
+    Situation,
+    plan,
+    recipients_are_safe,
+    rights_needing_actions,
+)
+from mailbot.core.identity import (
+    Identity,
+    IdentityDecision,
+    decide_identity,
+    delivery_elsewhere,
+    representation,
+    trusted_authentication,
+)
+from mailbot.core.mail import ParsedMail
+from mailbot.core.parsing import parse_mail
+from mailbot.core.rights import Right
+from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
+from mailbot.drafts import copies
+from mailbot.drafts.context import DraftFacts, context
+from mailbot.drafts.render import Renderer
+from mailbot.errors import UnparseableMail
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftActionRecord,
+    DraftAttachmentRecord,
+    DraftRecord,
+    MailRecord,
+    utcnow,
+)
+from mailbot.storage.store import CaseStore
+
+log = logging.getLogger(__name__)
+ACTOR = "mailbot"
+REPEAT_WINDOW = timedelta(days=365)
+OWN_RECORDS = "mailbot"
+_OWN = {
+    "nl": ("Uw verzoeken aan de functionaris persoonsgegevens", "het afhandelen van uw verzoeken"),
+    "en": ("Your requests to the data protection officer", "handling your requests"),
+    "de": ("Ihre Anfragen an die Datenschutzbeauftragten", "die Bearbeitung Ihrer Anfragen"),
+    "fr": ("Vos demandes au délégué à la protection des données", "le traitement de vos demandes"),
+}
+
+
+@dataclass
+class _Gathered:
+    """Facts about one case, read before anything is written."""
+
+    case: CaseRecord
+    mail: ParsedMail | None
+    situation: Situation
+    notes: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    thread: list[str] = field(default_factory=list)
+
+
+class Drafting:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        sources: Sequence[DataSource],
+        renderer: Renderer,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.sources = list(sources)
+        self.renderer = renderer
+
+    def due(self) -> list[int]:
+        with self.database.reader() as session:
+            query = select(CaseRecord.id).where(CaseRecord.drafting_due == True)  # noqa: E712
+            return [
+                case_id for case_id in session.exec(query.order_by(col(CaseRecord.id))) if case_id
+            ]
+
+    def run(self) -> int:
+        """Draft every case that is due; returns how many were drafted."""
+        drafted = 0
+        for case_id in self.due():
+            try:
+                self.draft(case_id)
+            except Exception:  # one case's failure must not stop the others; it stays due
+                log.exception("case id %s could not be drafted; retried on the next pass", case_id)
+                continue
+            drafted += 1
+        return drafted
+
+    # -- gathering -----------------------------------------------------------
+    def _gather(self, case_id: int) -> _Gathered:
+        with self.database.reader() as session:
+            store = CaseStore(session)
+            case = store.case_by_id(case_id)
+            mails = store.case_mails(case_id)
+            existing = session.exec(select(DraftRecord).where(DraftRecord.case_id == case_id)).all()
+            raw = store.raw(mails[0].id) if mails and mails[0].id is not None else None
+            earlier = self._earlier_requests(store, case)
+        mail = _parse(raw)
+        requester = normalise(case.requester or "") or (case.requester or "").lower()
+        sender = requester
+        rights = tuple(Right(name) for name in case.rights)
+        failed: list[str] = []
+        if case.identity == Identity.VERIFIED:
+            decision = IdentityDecision(
+                Identity.VERIFIED, True, f"verified: {case.verified_method}"
+            )
+        else:
+            on_file = self._on_file(requester, failed)
+            forwarded = mail is not None and mail.forwarded is not None
+            headers = (
+                mail.header("Authentication-Results") if mail is not None and not forwarded else ()
+            )
+            trusted = trusted_authentication(
+                headers, self.settings.organisation.trusted_authserv_id
+            )
+            decision = decide_identity(on_file, trusted, domain(requester))
+        text = mail.request_text if mail is not None else ""
+        situation = Situation(
+            rights=rights,
+            sender=sender,
+            decision=decision,
+            address_on_file=case.address_on_file
+            or (requester if decision.identity is Identity.KNOWN else None),
+            verified_send_to=case.send_to if decision.identity is Identity.VERIFIED else None,
+            representation=representation(text)
+            if decision.identity is not Identity.VERIFIED
+            else None,
+            delivery=delivery_elsewhere(text, sender)
+            if decision.identity is not Identity.VERIFIED
+            else None,
+            acknowledged=any(
+                draft.kind == DraftKind.ACKNOWLEDGEMENT and draft.status != DraftStatus.REJECTED
+                for draft in existing
+            ),
+            confirmed=case.confirmed_at is not None,
+        )
+        gathered = _Gathered(case, mail, situation, failed=failed)
+        gathered.notes += earlier
+        gathered.thread = [m.message_id for m in mails if m.message_id and _from(m, requester)]
+        return gathered
+
+    def _earlier_requests(self, store: CaseStore, case: CaseRecord) -> list[str]:
+        if not case.requester:
+            return []
+        since = case.received_at - REPEAT_WINDOW
+        earlier = [
+            other
+            for other in store.cases_of(case.requester)
+            if other.id != case.id
+            and other.rights
+            and since <= other.received_at <= case.received_at
+        ]
+        return [
+            f"repeated request: {other.reference} of {other.received_at.date().isoformat()} "
+            "(within 12 months; the officer decides, nothing is refused automatically)"
+            for other in earlier
+        ]
+
+    def _on_file(self, address: str, failed: list[str]) -> bool:
+        found = False
+        for source in self.sources:
+            try:
+                found = found_any(source, address) or found
+            except DataSourceError as exc:
+                failed.append(source.settings.name)
+                log.warning("%s", exc)
+        return found
+
+    def _rows(self, source: DataSource, address: str, failed: list[str]) -> Iterator[Row]:
+        """The source's rows, streamed; a failure ends them and is recorded, never hidden."""
+        try:
+            yield from source.rows(address)
+        except DataSourceError as exc:
+            failed.append(source.settings.name)
+            log.warning("%s", exc)
+
+    # -- drafting ------------------------------------------------------------
+    def draft(self, case_id: int) -> None:
+        gathered = self._gather(case_id)
+        case, situation = gathered.case, gathered.situation
+        decided = plan(situation)
+        if not recipients_are_safe(decided, situation):  # an invariant; never expected to trip
+            raise RuntimeError(f"case {case.reference}: a data-bearing draft to an unsafe address")
+        language = case.language if case.language in ("nl", "en", "de", "fr") else "en"
+        built = [self._build(gathered, planned, language) for planned in decided.drafts]
+        with self.database.session() as session:
+            store = CaseStore(session)
+            record = store.case_by_id(case_id)
+            assert record.id is not None
+            self._supersede(session, record.id, [planned.kind for planned in decided.drafts])
+            for draft, attachments, actions in built:
+                draft.case_id = record.id
+                session.add(draft)
+                session.flush()
+                assert draft.id is not None
+                for attachment in attachments:
+                    attachment.draft_id = draft.id
+                    session.add(attachment)
+                for action in actions:
+                    action.draft_id, action.case_id = draft.id, record.id
+                    session.add(action)
+            target = decided.status
+            if Status(record.status) != target:
+                check_transition(Status(record.status), target)
+                record.status = target.value
+            decision = situation.decision
+            if record.identity != decision.identity.value:
+                store.add_event(
+                    record.id,
+                    ACTOR,
+                    "identity",
+                    {"identity": decision.identity.value, "why": decision.reason},
+                )
+            record.identity, record.identity_detail = decision.identity.value, decision.reason
+            record.address_on_file = situation.address_on_file
+            record.drafting_due, record.updated_at = False, utcnow()
+            store.add_event(
+                record.id,
+                ACTOR,
+                "drafted",
+                {"drafts": [f"{d.kind} to {d.to}" for d in decided.drafts], "status": target.value},
+            )
+            session.add(record)
+            session.commit()
+        log.info(
+            "case %s drafted: %s",
+            case.reference,
+            ", ".join(d.kind for d in decided.drafts) or "nothing",
+        )
+
+    def _supersede(self, session: Any, case_id: int, kinds: Sequence[DraftKind]) -> None:
+        """Pending drafts of the kinds drafted anew are replaced, not kept beside the new ones."""
+        pending = session.exec(
+            select(DraftRecord).where(
+                DraftRecord.case_id == case_id, DraftRecord.status == DraftStatus.PENDING
+            )
+        ).all()
+        for draft in pending:
+            if draft.kind in kinds or draft.kind != DraftKind.ACKNOWLEDGEMENT:
+                draft.status, draft.reason = (
+                    DraftStatus.REJECTED.value,
+                    "superseded by a newer draft",
+                )
+                draft.updated_at = utcnow()
+                session.add(draft)
+
+    def _build(
+        self, gathered: _Gathered, planned: PlannedDraft, language: str
+    ) -> tuple[DraftRecord, list[DraftAttachmentRecord], list[DraftActionRecord]]:
+        case, situation = gathered.case, gathered.situation
+        failed = list(gathered.failed)
+        notes = list(gathered.notes)
+        holdings: list[SourceHolding] = []
+        actions: list[Action] = []
+        files: tuple[copies.CopyFile, ...] = ()
+        if planned.carries_data:
+            address = situation.address_on_file or planned.to
+            files, holdings = self._copies(gathered, address, language, failed)
+            actions = actions_for(rights_needing_actions(situation.rights), holdings)
+            total = sum(len(item.content) for item in files)
+            if total > self.settings.drafts.max_mail_bytes:
+                notes.append(
+                    f"the attachments are {total} bytes, over the mail size limit "
+                    f"({self.settings.drafts.max_mail_bytes}): send them another way"
+                )
+        if failed:
+            notes.append(f"these data sources could not be read: {', '.join(sorted(set(failed)))}")
+        if situation.decision.identity is Identity.SPOOFED:
+            notes.append(f"FORGED SENDER? {situation.decision.reason}")
+        delivery = situation.delivery
+        facts = DraftFacts(
+            reference=case.reference,
+            received=case.received_at.astimezone(self.settings.organisation.zone).date(),
+            due=case.due_date or case.received_at.date(),
+            rights=list(case.rights),
+            person_name=case.requester_name or "",
+            holdings=holdings,
+            actions=actions,
+            attachments=[item.filename for item in files],
+            failed_sources=sorted(set(failed)),
+            representation=situation.representation,
+            by_post=bool(delivery and delivery.by_post),
+            delivery_address=delivery.address if delivery else None,
+            forged=situation.decision.identity is Identity.SPOOFED,
+        )
+        rendered = self.renderer.render(
+            DraftKind(planned.kind), language, context(self.settings, language, facts)
+        )
+        now = utcnow()
+        draft = DraftRecord(
+            case_id=case.id or 0,
+            kind=planned.kind.value,
+            language=rendered.language,
+            to_address=planned.to,
+            subject=rendered.subject,
+            body=rendered.body,
+            status=DraftStatus.PENDING.value,
+            why=planned.why,
+            notes=notes,
+            in_reply_to=gathered.thread[-1] if gathered.thread else None,
+            references=gathered.thread[-20:],
+            created_at=now,
+            updated_at=now,
+        )
+        attachments = [
+            DraftAttachmentRecord(
+                draft_id=0,
+                filename=item.filename,
+                content_type=item.content_type,
+                size=len(item.content),
+                content=item.content,
+            )
+            for item in files
+        ]
+        action_records = [
+            DraftActionRecord(
+                draft_id=0,
+                case_id=0,
+                source=action.source,
+                right=action.right.value,
+                text=action.text,
+                kept_until=action.kept_until,
+            )
+            for action in actions
+        ]
+        return draft, attachments, action_records
+
+    def _copies(
+        self, gathered: _Gathered, address: str, language: str, failed: list[str]
+    ) -> tuple[tuple[copies.CopyFile, ...], list[SourceHolding]]:
+        """The person's data from every source (and mailbot's own records), as files."""
+        rights = gathered.situation.rights
+        wants_copy = Right.ACCESS in rights
+        wants_port = Right.PORTABILITY in rights
+        tables: list[copies.Table] = []
+        counted: dict[str, int] = {}
+        for source in self.sources:
+            settings = source.settings
+            rows = self._rows(source, address, failed)
+            if wants_copy or (wants_port and settings.provided_by_subject):
+                recipients = settings.recipients or []
+                tables.append(
+                    copies.Table(
+                        settings.name, settings.category, rows, recipients, settings.purpose,
+                        settings.retention,
+                    )
+                )  # fmt: skip
+            else:
+                counted[settings.name] = sum(1 for _ in rows)
+        if wants_copy:
+            category, purpose = _OWN.get(language, _OWN["en"])
+            tables.append(
+                copies.Table(OWN_RECORDS, category, self._own_records(address), (), purpose)
+            )
+        built = copies.build(tables)  # streams every table's rows once
+        counted.update(built.counts)
+        holdings = [
+            SourceHolding(source.settings, counted.get(source.settings.name, 0))
+            for source in self.sources
+        ]
+        if not (wants_copy or wants_port):
+            return (), holdings
+        reference = gathered.case.reference
+        overview = None
+        if wants_copy:
+            facts = DraftFacts(
+                reference=reference,
+                received=gathered.case.received_at.date(),
+                due=gathered.case.due_date or gathered.case.received_at.date(),
+                rights=list(gathered.case.rights),
+                generated=utcnow().date(),
+                tables=list(built.overview_tables),
+            )
+            overview = self.renderer.overview(language, context(self.settings, language, facts))
+        files = copies.finish(
+            built,
+            overview_html=overview,
+            manifest_file=copies.manifest(
+                reference, self.settings.organisation.name, tables, built
+            ),
+            language=language,
+            reference=reference,
+            zip_above=self.settings.drafts.zip_above_bytes,
+        )
+        return files, holdings
+
+    def _own_records(self, address: str) -> Iterator[Row]:
+        """What mailbot itself keeps about the person: their cases and mails."""
+        with self.database.reader() as session:
+            store = CaseStore(session)
+            for case in store.cases_of(address):
+                assert case.id is not None
+                yield {
+                    "kind": "case",
+                    "reference": case.reference,
+                    "received_at": case.received_at.isoformat(),
+                    "rights": ", ".join(case.rights),
+                    "status": case.status,
+                    "subject": case.subject,
+                }
+                for mail in store.case_mails(case.id):
+                    yield {
+                        "kind": "mail",
+                        "reference": case.reference,
+                        "received_at": mail.arrived_at.isoformat(),
+                        "rights": "",
+                        "status": mail.disposition,
+                        "subject": mail.subject,
+                    }
+
+
+def _parse(raw: bytes | None) -> ParsedMail | None:
+    if raw is None:
+        return None
+    try:
+        return parse_mail(raw)
+    except UnparseableMail:
+        return None
+
+
+def _from(mail: MailRecord, address: str) -> bool:
+    return (mail.sender or "").lower() == address

@@ -1,0 +1,108 @@
+"""Drafts as the officer sees them (``mailbot drafts list`` / ``show``); JSON fields kept stable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from mailbot.errors import NotFound
+from mailbot.service.cases import Clock
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftActionRecord,
+    DraftAttachmentRecord,
+    DraftRecord,
+)
+
+
+def _summary(draft: DraftRecord, reference: str, names: list[str], clock: Clock) -> dict[str, Any]:
+    return {
+        "id": draft.id,
+        "case": reference,
+        "kind": draft.kind,
+        "language": draft.language,
+        "to": draft.to_address,
+        "subject": draft.subject,
+        "attachments": names,
+        "status": draft.status,
+        "why": draft.why,
+        "notes": list(draft.notes),
+        "created_at": clock.moment(draft.created_at),
+    }
+
+
+def list_drafts(
+    database: Database, clock: Clock, status: str | None = None
+) -> list[dict[str, Any]]:
+    with database.reader() as session:
+        query = select(DraftRecord, CaseRecord.reference).join(
+            CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id)
+        )
+        if status is not None:
+            query = query.where(DraftRecord.status == status)
+        rows = session.exec(query.order_by(col(DraftRecord.id))).all()
+        names: dict[int, list[str]] = {}
+        for draft_id, filename in session.exec(
+            select(DraftAttachmentRecord.draft_id, DraftAttachmentRecord.filename).order_by(
+                col(DraftAttachmentRecord.id)
+            )
+        ):
+            names.setdefault(draft_id, []).append(filename)
+        return [
+            _summary(draft, reference, names.get(draft.id or 0, []), clock)
+            for draft, reference in rows
+        ]
+
+
+def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any]:
+    """The whole message: headers, body, attachments, and the actions it depends on."""
+    with database.reader() as session:
+        draft = session.get(DraftRecord, draft_id)
+        if draft is None:
+            raise NotFound(f"no draft {draft_id}")
+        case = session.get(CaseRecord, draft.case_id)
+        assert case is not None
+        attachments = session.exec(
+            select(DraftAttachmentRecord).where(DraftAttachmentRecord.draft_id == draft_id)
+        ).all()
+        actions = session.exec(
+            select(DraftActionRecord).where(DraftActionRecord.draft_id == draft_id)
+        ).all()
+        data = _summary(draft, case.reference, [a.filename for a in attachments], clock)
+        data.update(
+            {
+                "body": draft.body,
+                "in_reply_to": draft.in_reply_to,
+                "references": list(draft.references),
+                "attachment_files": [
+                    {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                    for a in attachments
+                ],
+                "actions": [
+                    {
+                        "id": action.id,
+                        "source": action.source,
+                        "right": action.right,
+                        "text": action.text,
+                        "done": action.done,
+                    }
+                    for action in actions
+                ],
+            }
+        )
+        return data
+
+
+def attachment_content(database: Database, draft_id: int, filename: str) -> bytes:
+    with database.reader() as session:
+        found = session.exec(
+            select(DraftAttachmentRecord.content).where(
+                DraftAttachmentRecord.draft_id == draft_id,
+                DraftAttachmentRecord.filename == filename,
+            )
+        ).first()
+    if found is None:
+        raise NotFound(f"draft {draft_id} has no attachment {filename!r}")
+    return found
