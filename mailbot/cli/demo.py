@@ -24,6 +24,7 @@ from mailbot.cli.app import App, run_worker
 from mailbot.config import load_settings
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails
+from mailbot.service.drafts import list_drafts
 
 CONFIG = """\
 # Written by `mailbot demo`: a sample organisation, its mailbox and database.
@@ -37,8 +38,25 @@ path = "maildir"
 name = "Voorbeeld Onderwijsplanning B.V."
 officer_name = "R. de Functionaris"
 addresses = ["privacy@voorbeeld.example"]
+trusted_authserv_id = "mx.voorbeeld.example"
 timezone = "Europe/Amsterdam"
 reference_prefix = "AVG"
+automated_decisions = "geen; er zijn geen besluiten die alleen op automatische verwerking berusten"
+transfers_outside_eea = "geen; al uw gegevens blijven binnen de Europese Economische Ruimte"
+
+# The company's customer file: who is "on file", and what a copy of their data holds.
+[[sources]]
+name = "klanten"
+kind = "csv"
+path = "klanten.csv"
+email_column = "email"
+category = "Klantprofiel"
+purpose = "uitvoering van de overeenkomst en relatiebeheer"
+legal_basis = "overeenkomst (AVG art. 6 lid 1 onder b)"
+retention = "tot 36 maanden nadat u geen klant meer bent"
+recipients = ["Hostingbedrijf Voorbeeld (verwerker)", "Mailingdienst Voorbeeld (verwerker)"]
+provided_by_subject = true
+marketing = true
 """
 SPACING = timedelta(hours=31)  # between the arrivals of the sample mails
 
@@ -67,6 +85,10 @@ def run_demo(directory: Path | None) -> None:
     if not config_file.exists():
         config_file.write_text(CONFIG, encoding="utf-8")
     count = _copy_mailbox(work / "maildir")
+    customers = work / "klanten.csv"
+    if not customers.exists():
+        with as_file(files("mailbot.demo") / "klanten.csv") as source:
+            shutil.copyfile(source, customers)
     app = App(load_settings(config_file), config_file)
     try:
         report = run_worker(app, once=True)
@@ -78,6 +100,8 @@ def run_demo(directory: Path | None) -> None:
         )
         click.echo(f"Read now: {read}\n")
         click.echo(output.cases_table(list_cases(app.database, app.clock)))
+        click.echo("\nDrafts waiting for the officer (nothing is sent):")
+        click.echo(output.drafts_table(list_drafts(app.database, app.clock, "pending")))
         for outcome, title in (
             (Outcome.IGNORED, "Ignored (machine mail, never answered)"),
             (Outcome.DUPLICATE, "Duplicates (the same mail delivered twice)"),
@@ -96,6 +120,7 @@ def run_demo(directory: Path | None) -> None:
         program = _program()
         click.echo(
             f"\nTry: {program} cases show {_first_reference(app)} --config {config_file}\n"
+            f"     {program} drafts show {_first_reply(app)} --config {config_file}\n"
             f"     {program} cases list --json --config {config_file}"
         )
     finally:
@@ -106,6 +131,11 @@ def _program() -> str:
     """How to call mailbot again: the script that is running, else plain ``mailbot``."""
     running = Path(sys.argv[0])
     return str(running.absolute()) if running.name == "mailbot" else "mailbot"
+
+
+def _first_reply(app: App) -> int:
+    replies = [d for d in list_drafts(app.database, app.clock, "pending") if d["kind"] == "reply"]
+    return int(replies[0]["id"]) if replies else 1
 
 
 def _first_reference(app: App) -> str:

@@ -138,12 +138,21 @@ class Renderer:
                 try:
                     self.render(kind, language, context_for(language))
                 except TemplateError as exc:
-                    where = getattr(exc, "name", None) or f"{language}/{kind.value}"
-                    problems.append(f"template {where}: {type(exc).__name__}: {exc}")
+                    problems.append(self._problem(self.text, language, kind.value, "txt", exc))
             try:
                 self.overview(language, context_for(language))
             except TemplateError as exc:
-                problems.append(
-                    f"template {language}/overview.html.j2: {type(exc).__name__}: {exc}"
-                )
+                problems.append(self._problem(self.html, language, "overview", "html", exc))
         return problems
+
+    def _problem(
+        self, environment: Environment, language: str, kind: str, suffix: str, exc: Exception
+    ) -> str:
+        """A line naming the template (for an error in an included part: the including one)."""
+        where = getattr(exc, "name", None)
+        if not where:
+            try:
+                where = self._name(environment, language, kind, suffix)[0]
+            except TemplateNotFound:
+                where = f"{language}/{kind}.{suffix}.j2"
+        return f"template {where}: {type(exc).__name__}: {exc}"

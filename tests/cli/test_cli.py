@@ -181,6 +181,17 @@ def test_demo_runs_on_the_bundled_mailbox_and_reads_nothing_twice(tmp_path: Path
     assert "AVG-20" in first.output and "REFERENCE" in first.output
     assert "Ignored (machine mail" in first.output
     assert "Quarantined" in first.output
+    assert "Drafts waiting for the officer" in first.output
+    drafts = json.loads(
+        invoke(
+            "drafts", "list", "--json", "--config", str(tmp_path / "demo" / "mailbot.toml")
+        ).output
+    )
+    kinds = {draft["kind"] for draft in drafts}
+    assert {"acknowledgement", "reply", "identification_request", "confirmation_request"} <= kinds
+    assert any(draft["attachments"] for draft in drafts if draft["kind"] == "reply")
+    checked = invoke("check", "--config", str(tmp_path / "demo" / "mailbot.toml"))
+    assert checked.exit_code == 0, checked.output
     second = invoke("demo", "--dir", str(tmp_path / "demo"))
     assert "Read now: nothing new" in second.output
     listed = invoke("cases", "list", "--json", "--config", str(tmp_path / "demo" / "mailbot.toml"))

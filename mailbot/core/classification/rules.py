@@ -71,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "copy", "data", window=CLOSE),
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
     rule(ACC, 1.0, "receive", "my_data", window=CLOSE),
+    rule(ACC, 1.0, "know", "my_data", window=CLOSE),
     rule(ACC, 0.6, "which_data"),
     rule(ACC, 0.6, "recipients"),
     # rectification: something about the person is wrong, or must change

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from mailbot.core.cases import Status
+from mailbot.core.drafting import DraftKind, Situation, plan, recipients_are_safe
+from mailbot.core.identity import DeliveryRequest, Identity, IdentityDecision
+from mailbot.core.rights import Right
+
+SENDER = "tom@example.com"
+
+
+def decision(identity: Identity, authenticated: bool = False) -> IdentityDecision:
+    return IdentityDecision(identity, authenticated, "test")
+
+
+def kinds(situation: Situation) -> list[tuple[DraftKind, str]]:
+    return [(draft.kind, draft.to) for draft in plan(situation).drafts]
+
+
+def test_no_right_no_drafts() -> None:
+    decided = plan(Situation((), SENDER, decision(Identity.KNOWN), SENDER))
+    assert decided.status is Status.NOT_A_REQUEST and decided.drafts == ()
+
+
+def test_known_sender_asking_access_gets_the_reply_at_the_address_on_file() -> None:
+    situation = Situation((Right.ACCESS,), SENDER, decision(Identity.KNOWN), SENDER)
+    assert kinds(situation) == [(DraftKind.ACKNOWLEDGEMENT, SENDER), (DraftKind.REPLY, SENDER)]
+    assert plan(situation).status is Status.READY_FOR_REVIEW
+
+
+def test_acknowledgement_only_once() -> None:
+    situation = Situation(
+        (Right.ACCESS,), SENDER, decision(Identity.KNOWN), SENDER, acknowledged=True
+    )
+    assert kinds(situation) == [(DraftKind.REPLY, SENDER)]
+
+
+def test_unknown_and_spoofed_senders_are_asked_to_identify_and_get_no_data() -> None:
+    for identity in (Identity.UNKNOWN, Identity.SPOOFED):
+        situation = Situation((Right.ACCESS, Right.ERASURE), SENDER, decision(identity))
+        decided = plan(situation)
+        assert decided.status is Status.AWAITING_IDENTITY
+        assert [d.kind for d in decided.drafts] == [
+            DraftKind.ACKNOWLEDGEMENT,
+            DraftKind.IDENTIFICATION_REQUEST,
+        ]
+        assert not any(d.carries_data for d in decided.drafts)
+    spoofed = plan(Situation((Right.ACCESS,), SENDER, decision(Identity.SPOOFED)))
+    assert any("FORGED" in note for note in spoofed.notes)
+
+
+def test_destructive_request_from_unauthenticated_known_sender_asks_confirmation_first() -> None:
+    situation = Situation((Right.ERASURE,), SENDER, decision(Identity.KNOWN), SENDER)
+    decided = plan(situation)
+    assert decided.status is Status.AWAITING_CONFIRMATION
+    assert decided.drafts[-1].kind is DraftKind.CONFIRMATION_REQUEST
+    confirmed = Situation(
+        (Right.ERASURE,), SENDER, decision(Identity.KNOWN), SENDER, confirmed=True
+    )
+    assert plan(confirmed).drafts[-1].kind is DraftKind.REPLY
+    signed = Situation(
+        (Right.ERASURE,), SENDER, decision(Identity.KNOWN, authenticated=True), SENDER
+    )
+    assert plan(signed).drafts[-1].kind is DraftKind.REPLY
+
+
+def test_representatives_and_data_elsewhere_need_identification() -> None:
+    acting = Situation(
+        (Right.ACCESS,), SENDER, decision(Identity.KNOWN), SENDER, representation="namens"
+    )
+    assert plan(acting).drafts[-1].kind is DraftKind.IDENTIFICATION_REQUEST
+    elsewhere = Situation(
+        (Right.ACCESS,), SENDER, decision(Identity.KNOWN), SENDER,
+        delivery=DeliveryRequest("other@example.org", False, "send to other@example.org"),
+    )  # fmt: skip
+    assert plan(elsewhere).drafts[-1].kind is DraftKind.IDENTIFICATION_REQUEST
+    assert plan(elsewhere).drafts[-1].to == SENDER
+
+
+def test_verified_person_gets_the_reply_at_the_verified_address() -> None:
+    situation = Situation(
+        (Right.ACCESS,),
+        SENDER,
+        decision(Identity.VERIFIED),
+        SENDER,
+        verified_send_to="new@example.org",
+    )
+    assert kinds(situation)[-1] == (DraftKind.REPLY, "new@example.org")
+    assert recipients_are_safe(plan(situation), situation)
+
+
+def test_the_recipient_invariant() -> None:
+    known = Situation((Right.ACCESS,), SENDER, decision(Identity.KNOWN), SENDER)
+    assert recipients_are_safe(plan(known), known)
+    forged = Situation((Right.ACCESS,), SENDER, decision(Identity.SPOOFED), SENDER)
+    # even if a bug planned a reply for a forged sender, the invariant refuses it
+    assert not recipients_are_safe(plan(known), forged)

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from mailbot.config import Settings, settings_from_dict
+from mailbot.core.actions import SourceHolding, actions_for
+from mailbot.core.drafting import DraftKind
+from mailbot.core.rights import Right
+from mailbot.drafts.context import DraftFacts, context, sample_facts
+from mailbot.drafts.render import Renderer, date_text
+from tests.conftest import base_config
+from tests.datasets import crm_source, invoice_source
+
+COMPLETE = ("nl", "en")
+PARTIAL = {"de": {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST},
+           "fr": {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST}}  # fmt: skip
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Settings:
+    values = base_config(tmp_path)
+    values["organisation"].update(automated_decisions="geen", transfers_outside_eea="geen")
+    return settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
+
+
+def facts(settings: Settings, rights: list[Right]) -> DraftFacts:
+    holdings = [
+        SourceHolding(crm_source(Path("crm.db")), 1),
+        SourceHolding(invoice_source(Path("i.csv")), 2),
+    ]
+    return DraftFacts(
+        reference="AVG-2026-0007",
+        received=date(2026, 3, 5),
+        due=date(2026, 4, 7),
+        rights=[right.value for right in rights],
+        person_name="Tom Baker",
+        holdings=holdings,
+        actions=actions_for(rights, holdings),
+        attachments=["crm.json", "crm.csv", "overzicht.html", "manifest.json"],
+    )
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "de", "fr", "es"])
+@pytest.mark.parametrize("kind", list(DraftKind))
+def test_every_kind_renders_in_every_language(
+    config: Settings, kind: DraftKind, language: str
+) -> None:
+    renderer = Renderer()
+    for sample in sample_facts(config):
+        rendered = renderer.render(kind, language, context(config, language, sample))
+        assert rendered.subject.startswith("[AVG-2026-0001]")
+        assert rendered.body.strip()
+        own = language in COMPLETE or kind in PARTIAL.get(language, set())
+        assert rendered.language == (language if own else "en")
+
+
+def test_the_check_finds_nothing_wrong_in_the_bundled_templates(config: Settings) -> None:
+    renderer = Renderer()
+    for sample in sample_facts(config):
+        assert (
+            renderer.check(lambda language, sample=sample: context(config, language, sample)) == []
+        )
+
+
+def test_company_templates_win_and_undefined_variables_are_errors(
+    config: Settings, tmp_path: Path
+) -> None:
+    override = tmp_path / "templates" / "nl"
+    override.mkdir(parents=True)
+    (override / "acknowledgement.txt.j2").write_text(
+        "[{{ case.reference }}] Eigen tekst\nHallo {{ person.nmae }}\n"
+    )
+    renderer = Renderer(tmp_path / "templates")
+    with pytest.raises(UndefinedError, match="nmae"):
+        renderer.render(
+            DraftKind.ACKNOWLEDGEMENT, "nl", context(config, "nl", sample_facts(config)[0])
+        )
+    problems = renderer.check(lambda language: context(config, language, sample_facts(config)[0]))
+    assert problems == [
+        "template nl/acknowledgement.txt.j2: UndefinedError: 'dict object' has no attribute 'nmae'"
+    ]
+    (override / "acknowledgement.txt.j2").write_text("[{{ case.reference }}] Eigen tekst\nHallo\n")
+    own = renderer.render(
+        DraftKind.ACKNOWLEDGEMENT, "nl", context(config, "nl", sample_facts(config)[0])
+    )
+    assert own.subject == "[AVG-2026-0001] Eigen tekst"
+
+
+@pytest.mark.parametrize(
+    ("language", "needles"),
+    [
+        ("nl", [
+            "Doel: Uitvoering van de overeenkomst", "Grondslag: overeenkomst",
+            "Bewaartermijn: tot 36 maanden na einde klantrelatie", "Hostingbedrijf X (verwerker)",
+            "Herkomst: van u zelf", "Geautomatiseerde besluitvorming (ook profilering): geen",
+            "Doorgifte buiten de Europese Economische Ruimte: geen", "Autoriteit Persoonsgegevens",
+            "crm.json", "Klantprofiel", "Facturen", "corrigeren of verwijderen",
+        ]),
+        ("en", [
+            "Purpose: Uitvoering van de overeenkomst",
+            "Recipients and processors: Hostingbedrijf X",
+            "Kept: 7 jaar (art. 52 AWR)", "Automated decision-making",
+            "outside the European Economic Area", "Autoriteit Persoonsgegevens",
+            "object, and to data portability",
+        ]),
+    ],
+)  # fmt: skip
+def test_access_reply_holds_every_article_15_item(
+    config: Settings, language: str, needles: list[str]
+) -> None:
+    rendered = Renderer().render(
+        DraftKind.REPLY, language, context(config, language, facts(config, [Right.ACCESS]))
+    )
+    for needle in needles:
+        assert needle in rendered.body, needle
+    assert "[missing" not in rendered.body
+
+
+def test_erasure_reply_says_what_is_kept_on_which_basis_until_when(config: Settings) -> None:
+    body = (
+        Renderer()
+        .render(DraftKind.REPLY, "nl", context(config, "nl", facts(config, [Right.ERASURE])))
+        .body
+    )
+    assert "Wij hebben uw gegevens verwijderd uit:\n- Klantprofiel" in body
+    assert "- Facturen: bewaard tot 7 jaar (art. 52 AWR)" in body
+    assert "ontvangers" in body  # recipients informed (Art. 19)
+
+
+def test_restriction_and_objection_replies(config: Settings) -> None:
+    body = (
+        Renderer()
+        .render(
+            DraftKind.REPLY,
+            "en",
+            context(config, "en", facts(config, [Right.RESTRICTION, Right.OBJECTION])),
+        )
+        .body
+    )
+    assert "We will tell\nyou before we lift it" in body
+    assert "do not process the data meanwhile" in body
+
+
+def test_identification_request_asks_the_least_and_protects_an_id_copy(config: Settings) -> None:
+    body = (
+        Renderer()
+        .render(
+            DraftKind.IDENTIFICATION_REQUEST, "nl", context(config, "nl", sample_facts(config)[1])
+        )
+        .body
+    )
+    for needle in (
+        "klantnummer",
+        "burgerservicenummer (BSN)",
+        "pasfoto",
+        "KopieID",
+        "verwijderen hem\ndirect",
+    ):
+        assert needle in body, needle
+
+
+def test_refusal_and_extension(config: Settings) -> None:
+    sample = sample_facts(config)[0]
+    refusal = Renderer().render(DraftKind.REFUSAL, "nl", context(config, "nl", sample)).body
+    assert (
+        "Autoriteit Persoonsgegevens" in refusal
+        and "zes weken" in refusal
+        and "artikel 35" in refusal
+    )
+    extension = Renderer().render(DraftKind.EXTENSION, "en", context(config, "en", sample)).body
+    assert "5 June 2026" in extension and "sample reasons" in extension
+
+
+def test_dates_in_each_language() -> None:
+    day = date(2026, 3, 5)
+    assert [date_text(day, language) for language in ("nl", "en", "de", "fr", "es")] == [
+        "5 maart 2026", "5 March 2026", "5. März 2026", "5 mars 2026", "5 March 2026",
+    ]  # fmt: skip

@@ -1,0 +1,305 @@
+"""Identity and drafting over real data sources (a SQLite CRM, a CSV of invoices)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailbot.config import Settings, settings_from_dict
+from mailbot.core.rights import Right
+from mailbot.datasources import open_sources
+from mailbot.drafts.render import Renderer
+from mailbot.ports import MailKey, MailRef
+from mailbot.service.cases import Clock, reclassify, show_case, verify
+from mailbot.service.drafting import Drafting
+from mailbot.service.drafts import attachment_content, list_drafts, show_draft
+from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
+from mailbot.storage.database import Database
+from tests.conftest import base_config
+from tests.core.test_parsing import simple
+from tests.datasets import crm_source, invoice_source, make_crm, make_invoices
+
+OURS = "mx.voorbeeld.example"
+PASS = f"{OURS}; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass"
+FAIL = f"{OURS}; spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail"
+CLOCK = Clock(__import__("zoneinfo").ZoneInfo("Europe/Amsterdam"), today=date(2026, 3, 10))
+_uids = count(1)
+
+
+class Desk:
+    """Intake, drafting and the views, on one database with the test data sources."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+        self.intake = Intake(database, IntakePolicy.from_settings(settings))
+        self.sources = open_sources(settings.sources)
+        self.drafting = Drafting(database, settings, self.sources, Renderer())
+
+    def mail(self, body: str, **headers: str) -> IntakeResult:
+        ref = MailRef(
+            MailKey("maildir", "/t", 0, f"m{next(_uids)}"), 100, datetime(2026, 3, 5, 9, tzinfo=UTC)
+        )
+        result = self.intake.process(ref, simple(body, **headers))
+        self.drafting.run()
+        return result
+
+    def drafts(self, reference: str) -> list[dict[str, Any]]:
+        return [draft for draft in list_drafts(self.database, CLOCK) if draft["case"] == reference]
+
+    def pending(self, reference: str) -> list[tuple[str, str]]:
+        return [(d["kind"], d["to"]) for d in self.drafts(reference) if d["status"] == "pending"]
+
+    def files(self, draft_id: int) -> dict[str, bytes]:
+        names = show_draft(self.database, CLOCK, draft_id)["attachments"]
+        return {name: attachment_content(self.database, draft_id, name) for name in names}
+
+    def case(self, reference: str) -> dict[str, Any]:
+        return show_case(self.database, CLOCK, reference)
+
+    def close(self) -> None:
+        for source in self.sources:
+            source.close()
+
+
+@pytest.fixture
+def desk(tmp_path: Path, database: Database) -> Iterator[Desk]:
+    values = base_config(tmp_path)
+    values["organisation"].update(
+        trusted_authserv_id=OURS, automated_decisions="geen", transfers_outside_eea="geen"
+    )
+    values["sources"] = [
+        crm_source(make_crm(tmp_path / "crm.db")).model_dump(mode="json"),
+        invoice_source(make_invoices(tmp_path / "invoices.csv")).model_dump(mode="json"),
+    ]
+    settings = settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
+    desk = Desk(database, settings)
+    yield desk
+    desk.close()
+
+
+TOM = "Tom Baker <tom.baker@example.com>"
+
+
+def test_known_sender_gets_a_reply_with_exactly_their_own_rows(desk: Desk) -> None:
+    result = desk.mail("Ik wil graag weten welke gegevens jullie van mij hebben.", From=TOM)
+    reference = result.reference or ""
+    case = desk.case(reference)
+    assert (case["status"], case["identity"]) == ("ready_for_review", "known")
+    assert desk.pending(reference) == [
+        ("acknowledgement", "tom.baker@example.com"),
+        ("reply", "tom.baker@example.com"),
+    ]
+    reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
+    files = desk.files(reply["id"])
+    assert sorted(files) == [
+        "crm.csv", "crm.json", "invoices.csv", "invoices.json", "mailbot.csv", "mailbot.json",
+        "manifest.json", "overzicht.html",
+    ]  # fmt: skip
+    assert [row["number"] for row in json.loads(files["crm.json"])] == ["C-1001"]
+    assert [row["invoice"] for row in json.loads(files["invoices.json"])] == [
+        "2026-001",
+        "2026-002",
+    ]
+    everything = b"".join(files.values())
+    for stranger in (b"C-1002", b"tom.bakerr", b"2026-004", b"sanne", b"Sanne"):
+        assert stranger not in everything, stranger
+    own = json.loads(files["mailbot.json"])
+    assert {row["reference"] for row in own} == {reference}
+    manifest = json.loads(files["manifest.json"])
+    assert [source["records"] for source in manifest["sources"]] == [1, 2, 2]
+    body = show_draft(desk.database, CLOCK, reply["id"])["body"]
+    assert "Hostingbedrijf X (verwerker)" in body and "Boekhoudkantoor Y (verwerker)" in body
+
+
+def test_unknown_sender_is_asked_to_identify_and_gets_no_data(desk: Desk) -> None:
+    result = desk.mail(
+        "Ik wil weten welke gegevens jullie van mij hebben.", From="Eve <eve@example.org>"
+    )
+    reference = result.reference or ""
+    assert desk.case(reference)["status"] == "awaiting_identity"
+    assert desk.pending(reference) == [
+        ("acknowledgement", "eve@example.org"),
+        ("identification_request", "eve@example.org"),
+    ]
+    assert all(not d["attachments"] for d in desk.drafts(reference))
+
+
+def test_a_forged_sender_never_gets_a_data_bearing_draft(desk: Desk) -> None:
+    result = desk.mail(
+        "Please send me a copy of all my personal data.", From=TOM, Authentication_Results=FAIL
+    )
+    reference = result.reference or ""
+    case = desk.case(reference)
+    assert (case["status"], case["identity"]) == ("awaiting_identity", "spoofed")
+    kinds = [kind for kind, _ in desk.pending(reference)]
+    assert "reply" not in kinds and "identification_request" in kinds
+    assert all(not d["attachments"] for d in desk.drafts(reference))
+    request = next(d for d in desk.drafts(reference) if d["kind"] == "identification_request")
+    assert any("FORGED" in note for note in request["notes"])
+
+
+def test_a_forged_header_below_ours_is_not_believed(desk: Desk) -> None:
+    forged_pass = f"{OURS}; dmarc=pass"
+    raw_headers = {"From": TOM, "Authentication_Results": FAIL}
+    result = desk.mail("Please send me a copy of my data.", **raw_headers, X_Forged=forged_pass)
+    assert desk.case(result.reference or "")["identity"] == "spoofed"
+
+
+def test_a_reply_to_elsewhere_is_ignored(desk: Desk) -> None:
+    result = desk.mail(
+        "Please send me a copy of all my personal data.", From=TOM, Reply_To="thief@example.org"
+    )
+    destinations = {to for _, to in desk.pending(result.reference or "")}
+    assert destinations == {"tom.baker@example.com"}
+
+
+def test_asking_the_data_at_another_address_needs_identification(desk: Desk) -> None:
+    result = desk.mail(
+        "Stuur alstublieft een kopie van mijn gegevens naar tom.new@elsewhere.example.", From=TOM
+    )
+    reference = result.reference or ""
+    assert desk.case(reference)["status"] == "awaiting_identity"
+    request = next(d for d in desk.drafts(reference) if d["kind"] == "identification_request")
+    assert request["to"] == "tom.baker@example.com"
+    assert "tom.new@elsewhere.example" in show_draft(desk.database, CLOCK, request["id"])["body"]
+
+
+def test_someone_acting_for_another_must_show_authority(desk: Desk) -> None:
+    result = desk.mail(
+        "Namens mijn zoon wil ik weten welke gegevens jullie van hem hebben.", From=TOM
+    )
+    request = next(
+        d for d in desk.drafts(result.reference or "") if d["kind"] == "identification_request"
+    )
+    assert "machtiging" in show_draft(desk.database, CLOCK, request["id"])["body"]
+
+
+def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(desk: Desk) -> None:
+    first = desk.mail("Verwijder al mijn gegevens.", From=TOM, Message_ID="<erase-1@example.com>")
+    reference = first.reference or ""
+    assert desk.case(reference)["status"] == "awaiting_confirmation"
+    assert desk.pending(reference)[-1] == ("confirmation_request", "tom.baker@example.com")
+    desk.mail(
+        "Ja, ik bevestig mijn verzoek.",
+        From=TOM,
+        In_Reply_To="<erase-1@example.com>",
+        Message_ID="<erase-2@example.com>",
+    )
+    case = desk.case(reference)
+    assert case["status"] == "ready_for_review"
+    assert "confirmed" in [event["action"] for event in case["events"]]
+    reply = next(
+        d for d in desk.drafts(reference) if d["kind"] == "reply" and d["status"] == "pending"
+    )
+    shown = show_draft(desk.database, CLOCK, reply["id"])
+    assert [(a["source"], a["right"]) for a in shown["actions"]] == [
+        ("crm", "erasure"),
+        ("invoices", "erasure"),
+    ]
+    assert not shown["attachments"]  # erasure carries no copies
+    assert "Facturen: bewaard tot 7 jaar (art. 52 AWR)" in shown["body"]
+    assert shown["in_reply_to"] == "<erase-2@example.com>"
+    assert shown["references"] == ["<erase-1@example.com>", "<erase-2@example.com>"]
+
+
+def test_authenticated_erasure_is_drafted_at_once(desk: Desk) -> None:
+    result = desk.mail("Verwijder al mijn gegevens.", From=TOM, Authentication_Results=PASS)
+    assert desk.case(result.reference or "")["status"] == "ready_for_review"
+
+
+def test_a_confirmation_from_another_address_does_not_count(desk: Desk) -> None:
+    first = desk.mail("Verwijder al mijn gegevens.", From=TOM, Message_ID="<e1@example.com>")
+    desk.mail("Ja.", From="Eve <eve@example.org>", In_Reply_To="<e1@example.com>")
+    assert desk.case(first.reference or "")["status"] == "awaiting_confirmation"
+
+
+def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None:
+    first = desk.mail(
+        "Ik wil mijn gegevens zien.", From="Piet <piet@elders.example>", Message_ID="<v1@x>"
+    )
+    reference = first.reference or ""
+    id_copy = (
+        b"From: Piet <piet@elders.example>\r\nSubject: Re: identificatie\r\nIn-Reply-To: <v1@x>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        b"Content-Type: text/plain\r\n\r\nHierbij mijn ID.\r\n--b\r\nContent-Type: image/jpeg\r\n"
+        b"Content-Disposition: attachment; filename=id.jpg\r\n\r\nJPEGDATA\r\n--b--\r\n"
+    )
+    ref = MailRef(
+        MailKey("maildir", "/t", 0, f"m{next(_uids)}"), 100, datetime(2026, 3, 6, tzinfo=UTC)
+    )
+    desk.intake.process(ref, id_copy)
+    mails = desk.case(reference)["mails"]
+    assert mails[1]["attachments"][0]["filename"] == "id.jpg"
+    verify(
+        desk.database, CLOCK, reference, method="ID checked", actor="rudi",
+        send_to="Piet@Elders.example", address_on_file="sanne.devries@example.net",
+    )  # fmt: skip
+    desk.drafting.run()
+    case = desk.case(reference)
+    assert (case["identity"], case["status"]) == ("verified", "ready_for_review")
+    assert case["mails"][1]["attachments"] == []  # the ID copy is gone
+    verified = next(event for event in case["events"] if event["action"] == "verified")
+    assert verified["detail"] == {
+        "method": "ID checked",
+        "send_to": "piet@elders.example",
+        "id_documents_deleted": 1,
+    }
+    reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
+    assert reply["to"] == "piet@elders.example"
+    assert [row["number"] for row in json.loads(desk.files(reply["id"])["crm.json"])] == ["C-1003"]
+    superseded = [d for d in desk.drafts(reference) if d["kind"] == "identification_request"]
+    assert [d["status"] for d in superseded] == ["rejected"]
+
+
+def test_addresses_differing_only_in_case_match_and_look_alikes_do_not(desk: Desk) -> None:
+    same = desk.mail("Send me a copy of my data.", From="TOM <TOM.BAKER@EXAMPLE.COM>")
+    assert desk.case(same.reference or "")["identity"] == "known"
+    look_alike = desk.mail("Send me a copy of my data.", From="Tom <tom.baker@examp1e.com>")
+    assert desk.case(look_alike.reference or "")["identity"] == "unknown"
+
+
+def test_a_repeated_request_within_a_year_is_noted(desk: Desk) -> None:
+    desk.mail("Ik wil weten welke gegevens jullie van mij hebben.", From=TOM)
+    second = desk.mail("Nogmaals: welke gegevens hebben jullie van mij?", From=TOM)
+    reply = next(d for d in desk.drafts(second.reference or "") if d["kind"] == "reply")
+    assert any(note.startswith("repeated request: AVG-2026-0001") for note in reply["notes"])
+
+
+def test_a_failing_source_is_named_in_the_draft(desk: Desk, tmp_path: Path) -> None:
+    (tmp_path / "invoices.csv").unlink()
+    result = desk.mail("Send me a copy of my data.", From=TOM)
+    reply = next(d for d in desk.drafts(result.reference or "") if d["kind"] == "reply")
+    assert any("invoices" in note for note in reply["notes"])
+    assert "invoices" in show_draft(desk.database, CLOCK, reply["id"])["body"]
+
+
+def test_reclassification_redrafts(desk: Desk) -> None:
+    result = desk.mail("Send me a copy of my data.", From=TOM, Authentication_Results=PASS)
+    reference = result.reference or ""
+    reclassify(desk.database, CLOCK, reference, rights=(Right.ERASURE,), actor="rudi")
+    desk.drafting.run()
+    replies = [d for d in desk.drafts(reference) if d["kind"] == "reply"]
+    assert [d["status"] for d in replies] == ["rejected", "pending"]
+    assert replies[-1]["attachments"] == []  # an erasure reply carries no copies
+
+
+def test_portability_copies_only_what_the_person_provided(desk: Desk) -> None:
+    result = desk.mail(
+        "Could you export my data as a CSV file? I'm moving to another provider.", From=TOM
+    )
+    assert desk.case(result.reference or "")["rights"] == ["portability"]
+    reply = next(d for d in desk.drafts(result.reference or "") if d["kind"] == "reply")
+    files = desk.files(reply["id"])
+    # The CRM holds what the person provided; the invoices are the company's own records.
+    assert sorted(files) == ["crm.csv", "crm.json", "manifest.json"]
+    rows = list(csv.DictReader(io.StringIO(files["crm.csv"].decode())))
+    assert [row["number"] for row in rows] == ["C-1001"]

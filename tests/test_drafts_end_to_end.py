@@ -1,0 +1,164 @@
+"""From a Dovecot mailbox through `mailbot run --once` to drafts, with real data sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from mailbot.cli.app import load_app
+from mailbot.cli.main import cli
+from mailbot.service.drafts import attachment_content
+from tests.core.test_parsing import simple
+from tests.datasets import make_crm, make_invoices
+
+
+def config(tmp_path: Path, dovecot: Any, mailbox: str, templates: Path | None = None) -> Path:
+    crm, invoices = make_crm(tmp_path / "crm.db"), make_invoices(tmp_path / "invoices.csv")
+    text = f"""\
+[database]
+url = "sqlite:///mailbot.db"
+
+[imap]
+host = "127.0.0.1"
+port = {dovecot.port}
+security = "none"
+username = "{mailbox}"
+password = "secret"
+
+[organisation]
+name = "Voorbeeld B.V."
+officer_name = "R. de Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+trusted_authserv_id = "mx.voorbeeld.example"
+automated_decisions = "geen"
+transfers_outside_eea = "geen"
+
+[[sources]]
+name = "crm"
+kind = "sql"
+url = "sqlite:///{crm}"
+query = "SELECT name, email, city, number FROM customers WHERE lower(email) = lower(:email)"
+category = "Klantprofiel"
+purpose = "Uitvoering van de overeenkomst"
+legal_basis = "overeenkomst"
+retention = "tot 36 maanden na einde klantrelatie"
+recipients = ["Hostingbedrijf X (verwerker)"]
+provided_by_subject = true
+
+[[sources]]
+name = "invoices"
+kind = "csv"
+path = "{invoices}"
+email_column = "email"
+category = "Facturen"
+purpose = "Facturatie"
+legal_basis = "wettelijke verplichting"
+retention = "7 jaar (art. 52 AWR)"
+recipients = ["Boekhoudkantoor Y (verwerker)"]
+erasure = "keep"
+"""
+    if templates is not None:
+        text += f'\n[drafts]\ntemplates = "{templates}"\n'
+    path = tmp_path / "mailbot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_mailbox_to_drafts_with_exactly_each_persons_rows(
+    tmp_path: Path, dovecot: Any, mailbox: str
+) -> None:
+    dovecot.append(
+        mailbox,
+        simple(
+            "Ik wil graag weten welke gegevens jullie van mij hebben.",
+            From="Tom <tom.baker@example.com>",
+        ),
+        simple("Mag ik een kopie van al mijn gegevens?", From="Sanne <sanne.devries@example.net>"),
+        simple("Welke gegevens hebben jullie van mij?", From="Eve <eve@example.org>"),
+    )
+    path = config(tmp_path, dovecot, mailbox)
+    assert invoke("run", "--once", "--config", str(path)).exit_code == 0
+    drafts = json.loads(invoke("drafts", "list", "--json", "--config", str(path)).output)
+    assert {(d["case"], d["kind"], d["to"]) for d in drafts} == {
+        ("AVG-2026-0001", "acknowledgement", "tom.baker@example.com"),
+        ("AVG-2026-0001", "reply", "tom.baker@example.com"),
+        ("AVG-2026-0002", "acknowledgement", "sanne.devries@example.net"),
+        ("AVG-2026-0002", "reply", "sanne.devries@example.net"),
+        ("AVG-2026-0003", "acknowledgement", "eve@example.org"),
+        ("AVG-2026-0003", "identification_request", "eve@example.org"),
+    }
+    for draft in drafts:
+        assert set(draft) >= {
+            "id",
+            "case",
+            "kind",
+            "language",
+            "to",
+            "subject",
+            "attachments",
+            "status",
+        }
+        assert draft["status"] == "pending" and draft["subject"].startswith(f"[{draft['case']}]")
+    numbers = {"tom.baker@example.com": ["C-1001"], "sanne.devries@example.net": ["C-1003"]}
+    invoices = {
+        "tom.baker@example.com": ["2026-001", "2026-002"],
+        "sanne.devries@example.net": ["2026-003"],
+    }
+    for reply in (d for d in drafts if d["kind"] == "reply"):
+        app = load_app(path)
+        crm = json.loads(attachment_content(app.database, reply["id"], "crm.json"))
+        bills = json.loads(attachment_content(app.database, reply["id"], "invoices.json"))
+        app.close()
+        assert [row["number"] for row in crm] == numbers[reply["to"]]
+        assert [row["invoice"] for row in bills] == invoices[reply["to"]]
+    shown = invoke("drafts", "show", str(drafts[1]["id"]), "--config", str(path)).output
+    assert "To: tom.baker@example.com" in shown and "Attachments:" in shown and "crm.json" in shown
+    cases = json.loads(invoke("cases", "list", "--json", "--config", str(path)).output)
+    assert [case["identity"] for case in cases] == ["known", "known", "unknown"]
+
+
+def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str) -> None:
+    dovecot.append(
+        mailbox, simple("Welke gegevens hebben jullie van mij?", From="Eve <eve@example.org>")
+    )
+    path = config(tmp_path, dovecot, mailbox)
+    invoke("run", "--once", "--config", str(path))
+    done = invoke(
+        "cases", "verify", "AVG-2026-0001", "--method", "klantnummer C-1002 gecontroleerd",
+        "--address-on-file", "tom.bakerr@example.com", "--send-to", "eve@example.org",
+        "--config", str(path),
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    drafts = json.loads(
+        invoke("drafts", "list", "--json", "--status", "pending", "--config", str(path)).output
+    )
+    reply = next(d for d in drafts if d["kind"] == "reply")
+    assert reply["to"] == "eve@example.org"
+    bad = invoke("cases", "verify", "AVG-2026-0001", "--method", "x", "--send-to", "not an address",
+                 "--config", str(path))  # fmt: skip
+    assert bad.exit_code == 2 and "not an e-mail address" in bad.stderr
+
+
+def test_check_names_a_broken_template_and_a_broken_source(
+    tmp_path: Path, dovecot: Any, mailbox: str
+) -> None:
+    templates = tmp_path / "own-templates"
+    (templates / "nl").mkdir(parents=True)
+    (templates / "nl" / "reply.txt.j2").write_text(
+        "[{{ case.reference }}] x\n{{ case.referense }}\n"
+    )
+    path = config(tmp_path, dovecot, mailbox, templates=templates)
+    (tmp_path / "invoices.csv").unlink()
+    result = invoke("check", "--config", str(path))
+    assert result.exit_code == 1
+    assert "templates: FAILED: template nl/reply.txt.j2: UndefinedError" in result.output
+    assert "source invoices: FAILED: source invoices: cannot read" in result.output
+    assert "source crm: ok (sql)" in result.output
+    assert "access replies: ok" in result.output
