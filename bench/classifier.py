@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._results import write_section  # noqa: E402
 from mailbot.core.classification import classify  # noqa: E402
 from mailbot.core.parsing import parse_mail  # noqa: E402
 from mailbot.core.rights import Right  # noqa: E402
@@ -173,20 +174,6 @@ def mistakes(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start_marker, end_marker = "<!-- classifier:start -->", "<!-- classifier:end -->"
-    block = f"{start_marker}\n{section}\n{end_marker}"
-    if start_marker in text:
-        head, _, rest = text.partition(start_marker)
-        _, _, tail = rest.partition(end_marker)
-        text = f"{head}{block}{tail}"
-    else:
-        text = f"{text.rstrip()}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -215,7 +202,7 @@ def main() -> int:
             f"confidence of at least {LOW_CONFIDENCE}, the default of "
             "`classification.low_confidence`."
         )
-        write_results(f"{header}\n\n{report}")
+        write_section("classifier", f"{header}\n\n{report}")
     return 0
 
 
