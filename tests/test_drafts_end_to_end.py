@@ -10,9 +10,9 @@ from click.testing import CliRunner, Result
 
 from mailbot.cli.app import load_app
 from mailbot.cli.main import cli
-from mailbot.service.drafts import attachment_content
+from mailbot.service.drafts import attachment_content, show_draft
 from tests.core.test_parsing import simple
-from tests.datasets import make_crm, make_invoices
+from tests.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
 
 
 def config(tmp_path: Path, dovecot: Any, mailbox: str, templates: Path | None = None) -> Path:
@@ -118,6 +118,22 @@ def test_mailbox_to_drafts_with_exactly_each_persons_rows(
         app.close()
         assert [row["number"] for row in crm] == numbers[reply["to"]]
         assert [row["invoice"] for row in bills] == invoices[reply["to"]]
+        app = load_app(path)
+        every_byte = (
+            b"".join(
+                attachment_content(app.database, reply["id"], name) for name in reply["attachments"]
+            )
+            + show_draft(app.database, app.clock, reply["id"])["body"].encode()
+        )
+        app.close()
+        # Nobody else's address, name, city, customer number or invoice, in any byte.
+        strangers = [row for row in CUSTOMERS if row[1].lower() != reply["to"]]
+        for name, address, city, number in strangers:
+            for value in (name, address.lower(), city, number):
+                assert value.encode() not in every_byte, (reply["to"], value)
+        for invoice, _address, _amount in INVOICES:
+            assert (invoice in invoices[reply["to"]]) == (invoice.encode() in every_byte)
+        assert b"eve@example.org" not in every_byte
     shown = invoke("drafts", "show", str(drafts[1]["id"]), "--config", str(path)).output
     assert "To: tom.baker@example.com" in shown and "Attachments:" in shown and "crm.json" in shown
     cases = json.loads(invoke("cases", "list", "--json", "--config", str(path)).output)
