@@ -13,9 +13,11 @@ resulting ``Settings``. Nothing here connects to anything.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,10 +111,17 @@ class ImapSettings(_Section):
     poll_interval: float = Field(60.0, gt=0)
     timeout: float = Field(60.0, gt=0)
 
+    sent_folder: str = "auto"
+
     _resolve = field_validator("ca_file", "oauth2_token_file")(_resolve_path)
 
     @model_validator(mode="after")
     def _credentials(self) -> ImapSettings:
+        if self.security == "none" and not _is_loopback(self.host):
+            raise ValueError(
+                "imap.security = none would send the login unencrypted: "
+                "use tls or starttls (none is only for a server on loopback)"
+            )
         if self.auth == "password" and self.password is None:
             raise ValueError(
                 "imap.password (or password_file) is required when imap.auth is password"
@@ -125,13 +134,57 @@ class ImapSettings(_Section):
         return self
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class SmtpSettings(_Section):
+    """Where approved replies are sent; ``from_address`` is the officer's (or a shared) address."""
+
     host: str
     port: int = Field(587, ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "starttls"
+    ca_file: Path | None = None
+    auth: Literal["password", "xoauth2"] = "password"
     username: str | None = None
     password: SecretStr | None = None
+    oauth2_token_command: str | None = None
+    oauth2_token_file: Path | None = None
     from_address: EmailAddress
+    from_name: str | None = None
+    timeout: float = Field(60.0, gt=0)
+    retry_for: float = Field(86400.0, gt=0)
+    max_per_recipient_per_hour: int = Field(10, ge=1)
+
+    _resolve = field_validator("ca_file", "oauth2_token_file")(_resolve_path)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> SmtpSettings:
+        if self.auth == "xoauth2":
+            if not self.username:
+                raise ValueError("smtp.username is required when smtp.auth is xoauth2")
+            if not (self.oauth2_token_command or self.oauth2_token_file):
+                raise ValueError(
+                    "smtp.oauth2_token_command or smtp.oauth2_token_file is required "
+                    "when smtp.auth is xoauth2"
+                )
+        elif (self.username is None) != (self.password is None):
+            raise ValueError(
+                "smtp.username and smtp.password (or password_file) go together: "
+                "give both, or neither for a relay that needs no login"
+            )
+        sends_credentials = self.username is not None
+        if self.security == "none" and sends_credentials and not _is_loopback(self.host):
+            raise ValueError(
+                "smtp.security = none would send the login unencrypted: "
+                "use tls or starttls (none is only for a server on loopback)"
+            )
+        return self
 
 
 class OrganisationSettings(_Section):
@@ -225,8 +278,21 @@ class DraftSettings(_Section):
     templates: Path | None = None
     zip_above_bytes: int = Field(5 * 1024 * 1024, ge=0)
     max_mail_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    auto_acknowledge: bool = False
 
     _resolve = field_validator("templates")(_resolve_path)
+
+
+class DigestSettings(_Section):
+    """A daily summary for the officer: what is due, overdue, waiting, failed, quarantined."""
+
+    to: EmailAddress
+    at: str = Field("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+    @property
+    def time(self) -> time:
+        hours, minutes = self.at.split(":")
+        return time(int(hours), int(minutes))
 
 
 class ClassificationSettings(_Section):
@@ -243,6 +309,7 @@ class Settings(_Section):
     classification: ClassificationSettings = ClassificationSettings()
     sources: list[DataSourceSettings] = []
     drafts: DraftSettings = DraftSettings()
+    digest: DigestSettings | None = None
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> Settings:

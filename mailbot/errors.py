@@ -8,16 +8,20 @@ exit code 2 before anything is done::
     MailbotError
     ├── ConfigError              bad or missing configuration key (names key and file)
     ├── TransientError           retry later
-    │   └── SourceUnavailable    the mailbox cannot be reached right now
-    │       └── LoginFailed      the mailbox refuses the credentials (retried: they may be fixed)
+    │   ├── SourceUnavailable    the mailbox cannot be reached right now
+    │   │   └── LoginFailed      the server refuses the credentials (retried: they may be fixed)
+    │   ├── SmtpUnavailable      the SMTP server cannot be reached, or refuses the login, now
+    │   └── SendDeferred         this mail was not accepted now (4xx, connection lost): retried
     └── PermanentError           retrying does not help
         ├── UnparseableMail      a mail that cannot be turned into a request (quarantined)
         ├── MailVanished         a mail removed from its source before it was read
         ├── NotFound             no case / mail with that reference or id
-        └── InvalidTransition    a status change the case flow does not allow
+        ├── InvalidTransition    a status change the case flow does not allow
+        ├── NotAllowed           an officer's action refused, with the reasons
+        └── SendRefused          the SMTP server refused this mail for good (5xx)
 
-Library exceptions (imaplib, SQLAlchemy, OSError) are translated into these at
-the adapter edge; the core never sees them.
+Library exceptions (imaplib, aiosmtplib, SQLAlchemy, OSError) are translated
+into these at the adapter edge; the core never sees them.
 """
 
 from __future__ import annotations
@@ -78,3 +82,36 @@ class NotFound(PermanentError):
 
 class InvalidTransition(PermanentError):
     """The case flow does not allow this change in the case's current status."""
+
+
+class NotAllowed(PermanentError):
+    """The officer's action is not possible now; ``reasons`` say why, one sentence each."""
+
+    def __init__(self, what: str, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(f"{what}: " + "; ".join(reasons))
+
+
+class SmtpUnavailable(TransientError):
+    """The SMTP server cannot be reached, or does not accept our login, right now."""
+
+    def __init__(self, message: str, *, login: bool = False) -> None:
+        self.login = login
+        super().__init__(message)
+
+
+class SendDeferred(TransientError):
+    """The server did not take this mail now (a 4xx reply, a timeout, a lost connection)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class SendRefused(PermanentError):
+    """The server refused this mail for good (a 5xx reply); ``reply`` is its answer."""
+
+    def __init__(self, reply: str, code: int) -> None:
+        self.code = code
+        self.reply = reply
+        super().__init__(reply)

@@ -1,8 +1,10 @@
 """The interfaces between the core and the outside world.
 
-Adapters implement these: ``sources.maildir.MaildirSource`` (and the IMAP
-source of the next issue) implement ``MailSource``. The worker only knows the
-port, so every source is read the same way and exactly once.
+Adapters implement these: ``sources.maildir.MaildirSource`` and
+``sources.imap.ImapSource`` implement ``MailSource``; ``sending.smtp.SmtpSender``
+implements ``MailSender`` and ``sending.sent_folder.ImapSentFolder``
+implements ``SentFolder``. The worker only knows the ports, so every source is
+read the same way and exactly once, and tests can put their own behind them.
 """
 
 from __future__ import annotations
@@ -75,3 +77,54 @@ class MailSource(Protocol):
     async def close(self) -> None:
         """Release connections and files."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One mail to send: who it is from and to (SMTP envelope), and its finished bytes."""
+
+    sender: str
+    recipient: str
+    content: bytes
+    message_id: str
+
+
+class MailSender(Protocol):
+    """Hands mail to an SMTP server. One mail at a time; the connection may be kept between."""
+
+    @property
+    def name(self) -> str:
+        """A short name for logs and status."""
+        ...
+
+    async def send(self, envelope: Envelope) -> str:
+        """Send one mail; returns the server's final reply.
+
+        Raises ``SendRefused`` (5xx: never retried), ``SendDeferred`` (retry this mail
+        later) or ``SmtpUnavailable`` (the server cannot be used now: stop this pass).
+        """
+        ...
+
+    async def check(self) -> str:
+        """Connect and log in without sending anything; describes the server."""
+        ...
+
+    async def close(self) -> None:
+        """End the connection, if one is open."""
+        ...
+
+
+class SentFolder(Protocol):
+    """The officer's Sent folder, where a copy of each mail we sent is filed."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def file(self, message_id: str, content: bytes, when: datetime) -> bool:
+        """File ``content`` unless a mail with ``message_id`` is there; True when it added one.
+
+        Raises ``SourceUnavailable`` when the folder cannot be reached now.
+        """
+        ...
+
+    async def close(self) -> None: ...

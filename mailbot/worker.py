@@ -1,11 +1,17 @@
-"""The worker: read every source, hand each new mail to intake, settle it, wait, repeat.
+"""The worker: read every source, hand each new mail to intake, settle it, draft, send, repeat.
+
+Two loops run side by side. The mail loop reads every source, turns new mail
+into cases, drafts, and waits for more (IDLE, directory changes). The outbox
+loop queues the daily digest when it is due, sends what the officer approved,
+and files it in his Sent folder, every few seconds (sooner after drafting).
 
 Blocking work (files, database, parsing) runs in threads; the event loop only
 coordinates. Mails already recorded are settled again on every pass, so that a
-mail whose move was cut off by a crash is moved on the next one. A source that
+mail whose move was cut off by a crash is moved on the next one. A server that
 cannot be reached is retried with backoff, its state is recorded for the
 officer, and it does not stop the others. A stop request (SIGTERM, SIGINT) is
-honoured between mails: the mail in hand is finished and committed first.
+honoured between mails: the mail in hand, read or sent, is finished and
+committed first.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ import asyncio
 import logging
 import signal
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mailbot.errors import LoginFailed, MailbotError, PermanentError, TransientError
 from mailbot.ports import MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
+from mailbot.service.outbox import Outbox
 from mailbot.service.status import LOGIN_FAILED, OK, UNREACHABLE, record_state
 
 log = logging.getLogger(__name__)
@@ -28,13 +35,20 @@ FIRST_BACKOFF = 5.0
 MAX_BACKOFF = 300.0
 
 
+OUTBOX_INTERVAL = 5.0
+
+
 @dataclass
 class DrainReport:
-    """What one pass over the sources did."""
+    """What one pass over the sources and the outbox did."""
 
     outcomes: Counter[Outcome] = field(default_factory=Counter)
     failures: dict[str, str] = field(default_factory=dict)
     drafted: int = 0
+    sent: int = 0
+    deferred: int = 0
+    send_failed: int = 0
+    filed: int = 0
 
     @property
     def read(self) -> int:
@@ -47,11 +61,16 @@ class Worker:
         intake: Intake,
         sources: Sequence[MailSource],
         drafting: Drafting | None = None,
+        outbox: Outbox | None = None,
+        digest: Callable[[], object] | None = None,
     ) -> None:
         self.intake = intake
         self.sources = list(sources)
         self.drafting = drafting
+        self.outbox = outbox
+        self.digest = digest  # queues the daily digest when it is due
         self.stopping = asyncio.Event()
+        self._outbox_wake = asyncio.Event()
         self._backoff: dict[str, float] = {}
         self._states: dict[str, tuple[str, str]] = {}
 
@@ -80,6 +99,13 @@ class Worker:
             await source.settle(ref, result.outcome)
 
     async def run_once(self) -> DrainReport:
+        """One pass over every source, then the outbox until nothing more can go now."""
+        report = await self.mail_pass()
+        if not self.stopping.is_set():
+            await self.outbox_pass(report)
+        return report
+
+    async def mail_pass(self) -> DrainReport:
         """One pass over every source; failures are reported and recorded, not raised."""
         report = DrainReport()
         for source in self.sources:
@@ -93,7 +119,62 @@ class Worker:
                 await self._set_state(source.name, OK, "")
         if self.drafting is not None and not self.stopping.is_set():
             report.drafted = await asyncio.to_thread(self.drafting.run)
+            if report.drafted:
+                self._outbox_wake.set()
         return report
+
+    async def outbox_pass(self, report: DrainReport) -> None:
+        """Queue the digest if due, send every mail that may go now, file what was sent."""
+        outbox = self.outbox
+        if outbox is None:
+            return
+        if self.digest is not None:
+            await asyncio.to_thread(self.digest)
+        while not self.stopping.is_set():
+            sent = await outbox.send_due(self.stopping.is_set)
+            report.sent += sent.sent
+            report.deferred += sent.deferred
+            report.send_failed += sent.failed
+            if outbox.sender is not None:
+                name = outbox.sender.name
+                if sent.unavailable is not None:
+                    report.failures[name] = sent.unavailable
+                    state = LOGIN_FAILED if sent.login_refused else UNREACHABLE
+                    await self._set_state(name, state, sent.unavailable)
+                    break
+            if not (sent.sent or sent.failed or sent.deferred):
+                break
+            if outbox.sender is not None:  # the server answered: it can be used
+                await self._set_state(outbox.sender.name, OK, "")
+        report.filed += await outbox.file_sent()
+
+    async def _outbox_loop(self) -> None:
+        """Send approved mail every few seconds (at once after drafting), with backoff."""
+        delay = OUTBOX_INTERVAL
+        while not self.stopping.is_set():
+            self._outbox_wake.clear()
+            report = DrainReport()
+            try:
+                await self.outbox_pass(report)
+            except TransientError as exc:
+                report.failures["outbox"] = str(exc)
+                log.error("the outbox could not be handled: %s; retrying", exc)
+            except Exception:  # a bug must not stop sending for good; logged, retried
+                report.failures["outbox"] = "error"
+                log.exception("the outbox pass failed; retrying")
+            if report.sent:
+                log.info("sent %d mails", report.sent)
+            delay = min(MAX_BACKOFF, delay * 2) if report.failures else OUTBOX_INTERVAL
+            waits = [
+                asyncio.ensure_future(self.stopping.wait()),
+                asyncio.ensure_future(self._outbox_wake.wait()),
+            ]
+            try:
+                await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in waits:
+                    task.cancel()
+                await asyncio.gather(*waits, return_exceptions=True)
 
     async def _set_state(self, name: str, state: str, detail: str) -> None:
         if self._states.get(name) == (state, detail):
@@ -111,13 +192,16 @@ class Worker:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
+        sending = asyncio.ensure_future(self._outbox_loop())
         try:
             while not self.stopping.is_set():
-                report = await self.run_once()
+                report = await self.mail_pass()
                 if report.read:
                     log.info("processed %d mails: %s", report.read, dict(report.outcomes))
                 await self._wait(report, idle_timeout)
         finally:
+            self.stopping.set()
+            await sending  # finishes the mail in hand, then ends
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
             await self.close()

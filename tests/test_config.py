@@ -115,7 +115,7 @@ def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
 
 def test_password_file_from_the_environment(tmp_path: Path) -> None:
     (tmp_path / "smtp-pw").write_text("smtp-secret", encoding="utf-8")
-    environ = {"MAILBOT_SMTP__PASSWORD_FILE": "smtp-pw"}
+    environ = {"MAILBOT_SMTP__PASSWORD_FILE": "smtp-pw", "MAILBOT_SMTP__USERNAME": "privacy"}
     settings = load_settings(write(tmp_path), environ=environ)
     assert settings.smtp is not None and settings.smtp.password is not None
     assert settings.smtp.password.get_secret_value() == "smtp-secret"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +12,16 @@ from mailbot.config import Settings, config_path, load_settings
 from mailbot.datasources import open_sources
 from mailbot.drafts.render import Renderer
 from mailbot.ports import MailSource
+from mailbot.sending.smtp import SmtpSender
+from mailbot.service import digest
 from mailbot.service.cases import Clock
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake, IntakePolicy
-from mailbot.sources.imap import ImapSource
+from mailbot.service.outbox import Outbox
+from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
+from mailbot.storage.models import utcnow
 from mailbot.worker import DrainReport, Worker
 
 
@@ -68,9 +73,31 @@ def build_drafting(app: App) -> Drafting:
     )
 
 
+def build_outbox(app: App) -> Outbox:
+    """The outbox with the configured SMTP server and the officer's Sent folder (if any)."""
+    settings = app.settings
+    sender = SmtpSender(settings.smtp) if settings.smtp is not None else None
+    imap = settings.imap
+    sent_folder = ImapSentFolder(imap) if imap is not None and imap.sent_folder else None
+    return Outbox(app.database, settings, sender, sent_folder)
+
+
+def queue_digest_if_due(app: App) -> int | None:
+    """Queue today's digest for the officer when its time has come (once per day)."""
+    if not digest.is_due(app.database, app.settings, utcnow()):
+        return None
+    return digest.queue(app.database, app.settings, app.clock)
+
+
 def run_worker(app: App, once: bool) -> DrainReport | None:
     intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
-    worker = Worker(intake, build_sources(app.settings), build_drafting(app))
+    worker = Worker(
+        intake,
+        build_sources(app.settings),
+        build_drafting(app),
+        build_outbox(app),
+        functools.partial(queue_digest_if_due, app),
+    )
     if once:
 
         async def _once() -> DrainReport:

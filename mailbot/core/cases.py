@@ -1,13 +1,15 @@
 """Cases: their statuses and the changes between them, references, and the clock start.
 
-The statuses are the product's interface (JSON, CLI, later the web pages)::
+The statuses are the product's interface (JSON, CLI, the web pages)::
 
     new -> awaiting_identity / awaiting_confirmation -> ready_for_review
         -> approved -> sent -> closed
     not_a_request: a mail that asks for no right (can be reclassified into a request)
 
-Later issues add drafting, sending and closing; the allowed changes are all
-listed here so that every caller goes through one table.
+Backwards: an approval withdrawn, a reply that could not be delivered, or a
+follow-up that needs a new answer sends the case back to ``ready_for_review``;
+reopening a closed case makes it ``new`` (drafted again). Every change goes
+through ``check_transition`` and is recorded in the case's trail.
 """
 
 from __future__ import annotations
@@ -46,8 +48,29 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     for status, targets in _OPEN_FLOW.items()
 }
 TRANSITIONS[Status.SENT] = frozenset(_OPEN_FLOW[Status.SENT])
-TRANSITIONS[Status.CLOSED] = frozenset({Status.NEW})  # reopening
+# Reopening (new, drafted again), or a bounce of the answer that closed it.
+TRANSITIONS[Status.CLOSED] = frozenset({Status.NEW, Status.READY_FOR_REVIEW})
 TRANSITIONS[Status.NOT_A_REQUEST] = frozenset({Status.NEW, Status.CLOSED})
+OPEN = frozenset(set(Status) - {Status.CLOSED, Status.NOT_A_REQUEST})
+
+
+class CaseOutcome(StrEnum):
+    """How a case ended (``mailbot cases close --outcome``); kept for the register."""
+
+    GRANTED = "granted"
+    PARTIALLY_GRANTED = "partially_granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    NO_IDENTITY = "no_identity"
+
+
+class Channel(StrEnum):
+    """How a request reached the organisation; only e-mail ones are read by mailbot itself."""
+
+    EMAIL = "email"
+    POST = "post"
+    PHONE = "phone"
+    OTHER = "other"
 
 
 def check_transition(current: Status, target: Status) -> None:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from mailbot.core.addresses import normalise
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
 from mailbot.core.identity import Identity
+from mailbot.core.review import extended_due_date
 from mailbot.core.rights import Right
-from mailbot.errors import InvalidTransition
+from mailbot.errors import InvalidTransition, NotAllowed
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
@@ -59,6 +60,12 @@ def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[st
         "classified_at": clock.moment(case.classified_at),
         "identity": case.identity,
         "identity_detail": case.identity_detail,
+        "channel": case.channel,
+        "extended": case.original_due_date is not None,
+        "original_due_date": case.original_due_date.isoformat() if case.original_due_date else None,
+        "extension_reason": case.extension_reason,
+        "outcome": case.outcome,
+        "closed_at": clock.moment(case.closed_at) if case.closed_at else None,
     }
 
 
@@ -147,12 +154,15 @@ def reclassify(
         store = CaseStore(session)
         case = store.case(reference)
         assert case.id is not None
+        nothing_in_flight(store, case, f"case {case.reference} cannot be reclassified")
         before_rights, before_status = list(case.rights), case.status
         status = status_after_reclassification(Status(case.status), bool(rights))
         now = utcnow()
         case.rights = [right.value for right in rights]
         case.status = status.value
         case.due_date = case_due_date(case.received_at, clock.zone, bool(rights))
+        if rights and case.original_due_date is not None:  # an extension announced stays
+            case.due_date = extended_due_date(case.received_at.astimezone(clock.zone).date())
         case.confidence, case.low_confidence = 1.0, False
         case.classified_by, case.classified_at, case.updated_at = actor, now, now
         case.drafting_due = True  # the drafts follow the corrected rights
@@ -211,6 +221,7 @@ def verify(
         assert case.id is not None
         if Status(case.status) not in VERIFIABLE:
             raise InvalidTransition(f"a case that is {case.status} cannot be verified")
+        nothing_in_flight(store, case, f"case {case.reference} cannot be verified")
         on_file = _address(address_on_file, "--address-on-file") or (case.requester or "").lower()
         now = utcnow()
         case.identity = Identity.VERIFIED.value
@@ -231,6 +242,21 @@ def verify(
         session.add(case)
         session.commit()
         return case_json(case, _message_ids(store, case), clock)
+
+
+def nothing_in_flight(store: CaseStore, case: CaseRecord, what: str) -> None:
+    """Changing a case whose answer is on its way would let the old answer go out."""
+    assert case.id is not None
+    waiting = store.in_flight(case.id)
+    if waiting:
+        listed = ", ".join(str(draft_id) for draft_id in waiting)
+        raise NotAllowed(
+            what,
+            [
+                f"draft(s) {listed} are approved and waiting to be sent; wait until they are "
+                "sent, or reject them first (mailbot drafts reject ID --reason ...)"
+            ],
+        )
 
 
 def _address(value: str | None, option: str) -> str | None:

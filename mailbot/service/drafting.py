@@ -8,15 +8,18 @@ actions, the case's new status and the audit entries are stored in one
 transaction. A crash before that commit leaves the case due, to be drafted
 again; nothing is half-drafted.
 
-Nothing here sends anything: the drafts wait for the officer.
+Nothing here sends anything: the drafts wait for the officer, except an
+acknowledgement when ``drafts.auto_acknowledge`` is on (never to a sender that
+looks forged, never for a case mailbot is unsure is a request). The officer's
+own notices (an extension, a refusal) are drafted on demand by ``draft_notice``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -24,7 +27,7 @@ from sqlmodel import col, select
 from mailbot.config import Settings
 from mailbot.core.actions import Action, SourceHolding, actions_for
 from mailbot.core.addresses import domain, normalise
-from mailbot.core.cases import Status, check_transition
+from mailbot.core.cases import Status
 from mailbot.core.drafting import (
     DraftKind,
     DraftStatus,
@@ -50,6 +53,7 @@ from mailbot.drafts import copies
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
 from mailbot.errors import UnparseableMail
+from mailbot.service.review import approve_in_session
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
     CaseRecord,
@@ -71,6 +75,15 @@ _OWN = {
     "de": ("Ihre Anfragen an die Datenschutzbeauftragten", "die Bearbeitung Ihrer Anfragen"),
     "fr": ("Vos demandes au délégué à la protection des données", "le traitement de vos demandes"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An extension notice or a refusal the officer asked for, with his reasons."""
+
+    kind: DraftKind
+    reasons: str
+    extended_due: date | None = None
 
 
 @dataclass
@@ -219,21 +232,8 @@ class Drafting:
             record = store.case_by_id(case_id)
             assert record.id is not None
             self._supersede(session, record.id, [planned.kind for planned in decided.drafts])
-            for draft, attachments, actions in built:
-                draft.case_id = record.id
-                session.add(draft)
-                session.flush()
-                assert draft.id is not None
-                for attachment in attachments:
-                    attachment.draft_id = draft.id
-                    session.add(attachment)
-                for action in actions:
-                    action.draft_id, action.case_id = draft.id, record.id
-                    session.add(action)
-            target = decided.status
-            if Status(record.status) != target:
-                check_transition(Status(record.status), target)
-                record.status = target.value
+            stored = [self._store(session, record.id, *parts) for parts in built]
+            store.set_status(record, decided.status, ACTOR, "drafted")
             decision = situation.decision
             if record.identity != decision.identity.value:
                 store.add_event(
@@ -249,9 +249,19 @@ class Drafting:
                 record.id,
                 ACTOR,
                 "drafted",
-                {"drafts": [f"{d.kind} to {d.to}" for d in decided.drafts], "status": target.value},
+                {
+                    "drafts": [f"{d.kind} to {d.to}" for d in decided.drafts],
+                    "status": decided.status.value,
+                },
             )
             session.add(record)
+            if self._may_acknowledge(record, decision):
+                for draft in stored:
+                    if draft.kind == DraftKind.ACKNOWLEDGEMENT:
+                        approve_in_session(
+                            session, self.settings, draft, record,
+                            actor=ACTOR, today=self._today(), automatic=True,
+                        )  # fmt: skip
             session.commit()
         log.info(
             "case %s drafted: %s",
@@ -259,15 +269,100 @@ class Drafting:
             ", ".join(d.kind for d in decided.drafts) or "nothing",
         )
 
-    def _supersede(self, session: Any, case_id: int, kinds: Sequence[DraftKind]) -> None:
-        """Pending drafts of the kinds drafted anew are replaced, not kept beside the new ones."""
+    def _today(self) -> date:
+        return datetime.now(self.settings.organisation.zone).date()
+
+    def _may_acknowledge(self, case: CaseRecord, decision: IdentityDecision) -> bool:
+        """An acknowledgement goes out unreviewed only when configured, and only when it is safe."""
+        return (
+            self.settings.drafts.auto_acknowledge
+            and self.settings.smtp is not None
+            and decision.identity is not Identity.SPOOFED
+            and not case.low_confidence
+        )
+
+    def _store(
+        self,
+        session: Any,
+        case_id: int,
+        draft: DraftRecord,
+        attachments: list[DraftAttachmentRecord],
+        actions: list[DraftActionRecord],
+    ) -> DraftRecord:
+        draft.case_id = case_id
+        session.add(draft)
+        session.flush()
+        assert draft.id is not None
+        for attachment in attachments:
+            attachment.draft_id = draft.id
+            session.add(attachment)
+        for action in actions:
+            action.draft_id, action.case_id = draft.id, case_id
+            session.add(action)
+        return draft
+
+    def draft_notice(
+        self,
+        case_id: int,
+        notice: Notice,
+        actor: str,
+        prepare: Callable[[CaseStore, CaseRecord], None] | None = None,
+    ) -> int:
+        """Draft the officer's extension notice or refusal; returns the draft's id.
+
+        ``prepare`` changes the case in the same transaction (say, its due date), so
+        that the case and its notice are stored together or not at all.
+        """
+        gathered = self._gather(case_id)
+        case, situation = gathered.case, gathered.situation
+        to = situation.address_on_file or situation.sender
+        why = {DraftKind.EXTENSION: "the officer extends the deadline"}.get(
+            notice.kind, "the officer refuses the request"
+        )
+        language = case.language if case.language in ("nl", "en", "de", "fr") else "en"
+        built = self._build(gathered, PlannedDraft(notice.kind, to, why), language, notice)
+        replaced = [notice.kind]
+        if notice.kind is DraftKind.REFUSAL:
+            replaced.append(DraftKind.REPLY)
+        with self.database.session() as session:
+            store = CaseStore(session)
+            record = store.case_by_id(case_id)
+            assert record.id is not None
+            if prepare is not None:
+                prepare(store, record)
+            self._supersede(session, record.id, replaced, only_these=True)
+            draft = self._store(session, record.id, *built)
+            if notice.kind is DraftKind.REFUSAL:
+                store.set_status(record, Status.READY_FOR_REVIEW, actor, "refusal drafted")
+            store.add_event(record.id, actor, "drafted", {"drafts": [f"{notice.kind} to {to}"]})
+            session.add(record)
+            session.commit()
+            assert draft.id is not None
+            return draft.id
+
+    def _supersede(
+        self,
+        session: Any,
+        case_id: int,
+        kinds: Sequence[DraftKind],
+        *,
+        only_these: bool = False,
+    ) -> None:
+        """Pending drafts of the kinds drafted anew are replaced, not kept beside the new ones.
+
+        A case drafted again replaces every pending draft but its acknowledgement;
+        a notice (``only_these``) replaces only the ``kinds`` given.
+        """
         pending = session.exec(
             select(DraftRecord).where(
                 DraftRecord.case_id == case_id, DraftRecord.status == DraftStatus.PENDING
             )
         ).all()
         for draft in pending:
-            if draft.kind in kinds or draft.kind != DraftKind.ACKNOWLEDGEMENT:
+            replaced = draft.kind in kinds or (
+                not only_these and draft.kind != DraftKind.ACKNOWLEDGEMENT
+            )
+            if replaced:
                 draft.status, draft.reason = (
                     DraftStatus.REJECTED.value,
                     "superseded by a newer draft",
@@ -276,7 +371,11 @@ class Drafting:
                 session.add(draft)
 
     def _build(
-        self, gathered: _Gathered, planned: PlannedDraft, language: str
+        self,
+        gathered: _Gathered,
+        planned: PlannedDraft,
+        language: str,
+        notice: Notice | None = None,
     ) -> tuple[DraftRecord, list[DraftAttachmentRecord], list[DraftActionRecord]]:
         case, situation = gathered.case, gathered.situation
         failed = list(gathered.failed)
@@ -314,6 +413,13 @@ class Drafting:
             delivery_address=delivery.address if delivery else None,
             forged=situation.decision.identity is Identity.SPOOFED,
         )
+        if notice is not None:
+            facts = replace(
+                facts,
+                extension_reasons=notice.reasons if notice.kind is DraftKind.EXTENSION else "",
+                extended_due=notice.extended_due,
+                refusal_reasons=notice.reasons if notice.kind is DraftKind.REFUSAL else "",
+            )
         rendered = self.renderer.render(
             DraftKind(planned.kind), language, context(self.settings, language, facts)
         )

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from mailbot.config import Settings
+from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
     case_due_date,
@@ -35,6 +36,7 @@ from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, parse_mail, peek_headers
 from mailbot.errors import UnparseableMail
 from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.service.outbox import record_bounce
 from mailbot.storage.database import Database
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
@@ -190,8 +192,9 @@ class Intake:
         machine = machine_reason(mail, self.policy.own_addresses)
         if machine is not None:
             record.disposition, record.reason = Outcome.IGNORED, machine
+            reference = _bounce_of_ours(store, record, raw)
             store.add_mail(record, raw, _attachments(mail))
-            return IntakeResult(_id(record), Outcome.IGNORED, None, machine)
+            return IntakeResult(_id(record), Outcome.IGNORED, reference, record.reason)
         original = store.first_by_fingerprint(record.fingerprint or "")
         if original is not None and original.id != record.id:
             return self._store_duplicate(store, record, raw, original)
@@ -335,6 +338,19 @@ class Intake:
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+def _bounce_of_ours(store: CaseStore, record: MailRecord, raw: bytes) -> str | None:
+    """A bounce of a mail we sent fails that mail and tells the officer; never answered."""
+    bounce = read_bounce(raw)
+    if bounce is None:
+        return None
+    reference = record_bounce(store.session, bounce)
+    if reference is not None:
+        record.case_id = store.case(reference).id
+        record.reason = f"{record.reason}; it returns our mail in {reference}: {bounce.explanation}"
+        log.warning("a mail sent in case %s bounced", reference)
+    return reference
 
 
 def _key(record: MailRecord) -> MailKey:

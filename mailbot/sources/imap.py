@@ -22,21 +22,21 @@ import asyncio
 import contextlib
 import functools
 import logging
-import shlex
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from selectors import EVENT_READ, DefaultSelector
 from typing import Any, TypeVar
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SEEN, SENT
 
+from mailbot import tokens
 from mailbot.config import ImapSettings
 from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
 from mailbot.ports import MailKey, MailRef, Outcome
@@ -46,7 +46,6 @@ SOURCE = "imap"
 FETCH_CHUNK = 500
 IDLE_SLICE = 1.0  # seconds between looks at the stop flag while in IDLE
 CONNECT_TIMEOUT = 20.0
-TOKEN_TIMEOUT = 30.0
 _REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
 _OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED})
 T = TypeVar("T")
@@ -66,27 +65,61 @@ class FolderState:
 
 
 def oauth2_token(settings: ImapSettings) -> str:
-    """A fresh XOAUTH2 access token from the configured file or command."""
-    if settings.oauth2_token_file is not None:
-        try:
-            token = settings.oauth2_token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise LoginFailed(f"cannot read imap.oauth2_token_file: {exc.strerror}") from None
-    else:
-        command = shlex.split(settings.oauth2_token_command or "")
-        try:
-            done = subprocess.run(  # noqa: S603 - the administrator's configured command
-                command, capture_output=True, text=True, timeout=TOKEN_TIMEOUT, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise LoginFailed(f"imap.oauth2_token_command failed: {exc}") from None
-        if done.returncode != 0:
-            error = done.stderr.strip()[:200]
-            raise LoginFailed(f"imap.oauth2_token_command exited with {done.returncode}: {error}")
-        token = done.stdout.strip()
-    if not token:
-        raise LoginFailed("the XOAUTH2 token is empty")
-    return token
+    """A fresh XOAUTH2 access token for the IMAP login."""
+    return tokens.oauth2_token("imap", settings.oauth2_token_file, settings.oauth2_token_command)
+
+
+def _tls_context(settings: ImapSettings) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if settings.ca_file is not None:
+        context.load_verify_locations(cafile=str(settings.ca_file))
+    return context
+
+
+def _login(settings: ImapSettings) -> IMAPClient:
+    """A logged-in client (blocking: call it in the adapter's thread)."""
+    timeout = SocketTimeout(connect=min(CONNECT_TIMEOUT, settings.timeout), read=settings.timeout)
+    tls = settings.security == "tls"
+    client = IMAPClient(
+        settings.host,
+        port=settings.port,
+        ssl=tls,
+        ssl_context=_tls_context(settings) if tls else None,
+        timeout=timeout,
+    )
+    try:
+        if settings.security == "starttls":
+            client.starttls(_tls_context(settings))
+        if settings.auth == "xoauth2":
+            client.oauth2_login(settings.username, oauth2_token(settings))
+        else:
+            assert settings.password is not None  # the configuration guarantees it
+            client.login(settings.username, settings.password.get_secret_value())
+    except BaseException:
+        _quietly(client.shutdown)
+        raise
+    client.normalise_times = False  # keep INTERNALDATE's zone; we store UTC
+    return client
+
+
+def _translated(
+    name: str, settings: ImapSettings, call: Callable[[], T], drop: Callable[[], None]
+) -> T:
+    """Run ``call``; library errors become ``SourceUnavailable`` or ``LoginFailed``."""
+    try:
+        return call()
+    except LoginError as exc:
+        drop()
+        if "[UNAVAILABLE]" in str(exc):
+            # RFC 5530: the server cannot authenticate right now; the credentials may be fine.
+            raise SourceUnavailable(f"{name}: {exc}") from None
+        raise LoginFailed(f"{name}: login refused for {settings.username}: {exc}") from None
+    except (OSError, IMAPClientError, EOFError) as exc:
+        drop()
+        raise SourceUnavailable(f"{name}: {type(exc).__name__}: {exc}") from None
+    except LoginFailed:
+        drop()
+        raise
 
 
 class _Connection:
@@ -94,41 +127,8 @@ class _Connection:
 
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
-        self.client = self._connect()
+        self.client = _login(settings)
         self.uidvalidity = 0
-
-    def _context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context()
-        if self.settings.ca_file is not None:
-            context.load_verify_locations(cafile=str(self.settings.ca_file))
-        return context
-
-    def _connect(self) -> IMAPClient:
-        settings = self.settings
-        timeout = SocketTimeout(
-            connect=min(CONNECT_TIMEOUT, settings.timeout), read=settings.timeout
-        )
-        tls = settings.security == "tls"
-        client = IMAPClient(
-            settings.host,
-            port=settings.port,
-            ssl=tls,
-            ssl_context=self._context() if tls else None,
-            timeout=timeout,
-        )
-        try:
-            if settings.security == "starttls":
-                client.starttls(self._context())
-            if settings.auth == "xoauth2":
-                client.oauth2_login(settings.username, oauth2_token(settings))
-            else:
-                assert settings.password is not None  # the configuration guarantees it
-                client.login(settings.username, settings.password.get_secret_value())
-        except BaseException:
-            _quietly(client.shutdown)
-            raise
-        client.normalise_times = False  # keep INTERNALDATE's zone; we store UTC
-        return client
 
     def select(self) -> int:
         selected = self.client.select_folder(self.settings.folder)
@@ -251,26 +251,16 @@ class ImapSource:
     # -- running in the IMAP thread ------------------------------------------
     def _guarded(self, call: Callable[[_Connection], T], prepare: bool) -> T:
         """Connect if needed, run ``call``, and turn library errors into ours."""
-        try:
+
+        def run() -> T:
             if self._connection is None:
                 self._connection = _Connection(self.settings)
                 if prepare:
                     self._connection.ensure_folders()
                 self._connection.select()
             return call(self._connection)
-        except LoginError as exc:
-            self._drop()
-            if b"[UNAVAILABLE]" in str(exc).encode() or "[UNAVAILABLE]" in str(exc):
-                # RFC 5530: the server cannot authenticate right now; the credentials may be fine.
-                raise SourceUnavailable(f"{self.name}: {exc}") from None
-            user = self.settings.username
-            raise LoginFailed(f"{self.name}: login refused for {user}: {exc}") from None
-        except (OSError, IMAPClientError, EOFError) as exc:
-            self._drop()
-            raise SourceUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from None
-        except LoginFailed:
-            self._drop()
-            raise
+
+        return _translated(self.name, self.settings, run, self._drop)
 
     def _drop(self) -> None:
         if self._connection is not None:
@@ -317,6 +307,70 @@ class ImapSource:
 
     async def close(self) -> None:
         self._interrupt.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._drop)
+        self._executor.shutdown(wait=False)
+
+
+class ImapSentFolder:
+    """The ``SentFolder`` port on the officer's IMAP account: a copy of each mail we sent.
+
+    ``imap.sent_folder = "auto"`` takes the folder the server marks ``\\Sent``
+    (RFC 6154), else a folder with a usual name, else creates ``Sent``. A mail is
+    appended (marked read) only when no mail with its Message-ID is in the folder,
+    so filing twice (a crash between APPEND and the commit) adds nothing.
+    """
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-sent")
+        self._client: IMAPClient | None = None
+        self._folder = ""
+
+    @property
+    def name(self) -> str:
+        return f"imap {self.settings.host} sent folder"
+
+    def _drop(self) -> None:
+        if self._client is not None:
+            _quietly(self._client.logout)
+            _quietly(self._client.shutdown)
+            self._client = None
+
+    def _open(self) -> IMAPClient:
+        if self._client is None:
+            client = _login(self.settings)
+            self._client = client
+            folder = self.settings.sent_folder
+            if folder == "auto":
+                folder = client.find_special_folder(SENT) or "Sent"
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            self._folder = folder
+        return self._client
+
+    def _file(self, message_id: str, content: bytes, when: datetime) -> bool:
+        client = self._open()
+        client.select_folder(self._folder)
+        if client.search(["HEADER", "Message-ID", message_id]):
+            return False
+        client.append(self._folder, content, flags=(SEEN,), msg_time=when)
+        return True
+
+    async def file(self, message_id: str, content: bytes, when: datetime) -> bool:
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self._file, message_id, content, when)
+        return await loop.run_in_executor(
+            self._executor,
+            functools.partial(_translated, self.name, self.settings, call, self._drop),
+        )
+
+    @property
+    def folder(self) -> str:
+        """The folder filed into (known after the first ``file``)."""
+        return self._folder
+
+    async def close(self) -> None:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._drop)
         self._executor.shutdown(wait=False)

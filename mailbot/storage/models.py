@@ -10,7 +10,9 @@
 - ``reference_counters``: the last case number per prefix and year;
 - ``source_states``: whether each mail source could be read, for the officer and the sysadmin;
 - ``drafts``, ``draft_attachments``, ``draft_actions``: the replies mailbot proposes, the copies
-  they carry, and what the officer must do in each data source before a reply can go.
+  they carry, and what the officer must do in each data source before a reply can go;
+- ``outbox``: approved mail, built once, waiting to be sent (and filed in the Sent folder);
+- ``digests``: the day of each daily digest, so that one is sent per day.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     LargeBinary,
+    String,
     Text,
     UniqueConstraint,
     true,
@@ -98,6 +101,14 @@ class CaseRecord(SQLModel, table=True):
     drafting_due: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
     )
+    channel: str = Field(
+        default="email", sa_column=Column(String(16), nullable=False, server_default="email")
+    )
+    outcome: str | None = Field(default=None, max_length=32)
+    closed_at: datetime | None = _moment(nullable=True)
+    original_due_date: date | None = None
+    extended_at: datetime | None = _moment(nullable=True)
+    extension_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
@@ -192,6 +203,14 @@ class DraftRecord(SQLModel, table=True):
     references: list[str] = _json(list)
     message_id: str | None = Field(default=None, max_length=998)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    drafted_body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    edited_by: str | None = Field(default=None, max_length=120)
+    edited_at: datetime | None = _moment(nullable=True)
+    approved_by: str | None = Field(default=None, max_length=120)
+    approved_at: datetime | None = _moment(nullable=True)
+    automatic: bool = False
+    sent_at: datetime | None = _moment(nullable=True)
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
@@ -220,6 +239,40 @@ class DraftActionRecord(SQLModel, table=True):
     done: bool = False
     done_by: str | None = Field(default=None, max_length=120)
     done_at: datetime | None = _moment(nullable=True)
+
+
+class OutboxRecord(SQLModel, table=True):
+    """One approved mail, built once at approval; every attempt sends exactly these bytes."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int | None = Field(default=None, foreign_key="drafts.id", unique=True)
+    kind: str = Field(max_length=16)  # "draft" or "digest"
+    message_id: str = Field(max_length=998, unique=True)
+    sender: str = Field(max_length=320)
+    recipient: str = Field(max_length=320, index=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(max_length=16, index=True)  # queued, sending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _moment()
+    claimed_by: str | None = Field(default=None, max_length=200)
+    lease_until: datetime | None = _moment(nullable=True)
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False))
+    server_reply: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _moment()
+    sent_at: datetime | None = _moment(nullable=True)
+    file_in_sent: bool = False
+    filed_at: datetime | None = _moment(nullable=True)
+    file_error: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class DigestRecord(SQLModel, table=True):
+    __tablename__ = "digests"
+
+    day: date = Field(primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id")
+    created_at: datetime = _moment()
 
 
 class SourceStateRecord(SQLModel, table=True):

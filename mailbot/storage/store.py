@@ -14,7 +14,9 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from mailbot.core.cases import Status, check_transition
 from mailbot.core.followups import CaseLink
+from mailbot.core.outbox import OutboxState
 from mailbot.errors import NotFound
 from mailbot.ports import MailKey
 from mailbot.storage.models import (
@@ -22,7 +24,9 @@ from mailbot.storage.models import (
     CaseEventRecord,
     CaseMessageRecord,
     CaseRecord,
+    DraftRecord,
     MailRecord,
+    OutboxRecord,
     RawMailRecord,
     ReferenceCounterRecord,
     utcnow,
@@ -281,6 +285,53 @@ class CaseStore:
         if case.requester:
             participants.add(case.requester.lower())
         return CaseLink(case.id, case.reference, frozenset(participants))
+
+    def set_status(self, case: CaseRecord, target: Status, actor: str, why: str = "") -> None:
+        """Move ``case`` to ``target`` if the flow allows it, and record who did and why."""
+        current = Status(case.status)
+        if current is target:
+            return
+        check_transition(current, target)
+        assert case.id is not None
+        case.status, case.updated_at = target.value, utcnow()
+        detail = {"from": current.value, "to": target.value}
+        if why:
+            detail["why"] = why
+        self.add_event(case.id, actor, "status", detail)
+        self.session.add(case)
+
+    # -- drafts and the outbox ---------------------------------------------
+    def draft(self, draft_id: int) -> DraftRecord:
+        record = self.session.get(DraftRecord, draft_id)
+        if record is None:
+            raise NotFound(f"no draft {draft_id}")
+        return record
+
+    def drafts_of(self, case_id: int) -> list[DraftRecord]:
+        return list(
+            self.session.exec(
+                select(DraftRecord)
+                .where(DraftRecord.case_id == case_id)
+                .order_by(col(DraftRecord.id))
+            )
+        )
+
+    def outbox_of(self, draft_id: int) -> OutboxRecord | None:
+        return self.session.exec(
+            select(OutboxRecord).where(OutboxRecord.draft_id == draft_id)
+        ).first()
+
+    def in_flight(self, case_id: int) -> list[int]:
+        """The case's drafts that are approved and not yet sent (queued or being sent)."""
+        query = (
+            select(DraftRecord.id)
+            .join(OutboxRecord, col(OutboxRecord.draft_id) == col(DraftRecord.id))
+            .where(
+                DraftRecord.case_id == case_id,
+                col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.SENDING]),
+            )
+        )
+        return [draft_id for draft_id in self.session.exec(query) if draft_id is not None]
 
     # -- audit -------------------------------------------------------------
     def add_event(self, case_id: int, actor: str, action: str, detail: dict[str, Any]) -> None:

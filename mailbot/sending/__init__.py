@@ -1,0 +1,1 @@
+"""Sending: the SMTP adapter (``smtp.SmtpSender``) behind the ``MailSender`` port."""

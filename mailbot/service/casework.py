@@ -1,0 +1,230 @@
+"""The officer's decisions on a case: close, reopen, extend, refuse, and cases not sent by mail.
+
+Each is one transaction that changes the case and records who did it, when and
+why in the case's trail. Extension and refusal also draft the notice the person
+gets (``service.drafting.Drafting.draft_notice``), in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session
+
+from mailbot.config import Settings
+from mailbot.core.addresses import normalise
+from mailbot.core.cases import (
+    OPEN,
+    CaseOutcome,
+    Channel,
+    Status,
+    case_due_date,
+    format_reference,
+)
+from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.review import extended_due_date, extension_problems
+from mailbot.core.rights import Right
+from mailbot.errors import NotAllowed
+from mailbot.service.cases import Clock, case_json, nothing_in_flight
+from mailbot.service.drafting import Drafting, Notice
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, utcnow
+from mailbot.storage.store import CaseStore
+
+
+def _reject_pending(session: Session, store: CaseStore, case: CaseRecord, why: str) -> None:
+    assert case.id is not None
+    now = utcnow()
+    for draft in store.drafts_of(case.id):
+        if draft.status == DraftStatus.PENDING:
+            draft.status, draft.reason, draft.updated_at = DraftStatus.REJECTED.value, why, now
+            session.add(draft)
+
+
+def close(
+    database: Database,
+    clock: Clock,
+    reference: str,
+    *,
+    outcome: CaseOutcome,
+    actor: str,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Close a case with its outcome; pending drafts are dropped, nothing more is sent."""
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        what = f"case {case.reference} cannot be closed"
+        if case.status == Status.CLOSED:
+            raise NotAllowed(what, ["it is already closed"])
+        nothing_in_flight(store, case, what)
+        _reject_pending(session, store, case, "case closed")
+        now = utcnow()
+        case.outcome, case.closed_at = outcome.value, now
+        detail: dict[str, Any] = {"outcome": outcome.value}
+        if note:
+            detail["note"] = note
+        store.add_event(case.id, actor, "closed", detail)
+        store.set_status(case, Status.CLOSED, actor, f"closed: {outcome.value}")
+        session.commit()
+        return case_json(case, [], clock)
+
+
+def reopen(
+    database: Database, clock: Clock, reference: str, *, actor: str, reason: str
+) -> dict[str, Any]:
+    """Reopen a closed case: it is drafted again and reviewed like a new one."""
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        if case.status != Status.CLOSED:
+            raise NotAllowed(f"case {case.reference} cannot be reopened", [f"it is {case.status}"])
+        store.add_event(
+            case.id, actor, "reopened", {"reason": reason, "outcome_before": case.outcome}
+        )
+        case.outcome, case.closed_at, case.drafting_due = None, None, True
+        store.set_status(case, Status.NEW, actor, "reopened")
+        session.commit()
+        return case_json(case, [], clock)
+
+
+def extend(
+    database: Database,
+    drafting: Drafting,
+    clock: Clock,
+    reference: str,
+    *,
+    reason: str,
+    actor: str,
+) -> dict[str, Any]:
+    """Extend the deadline by two months and draft the notice (only within the first month)."""
+    if not reason.strip():
+        raise NotAllowed(f"case {reference} cannot be extended", ["give the reasons"])
+    with database.reader() as session:
+        case = CaseStore(session).case(reference)
+    first_month = case.original_due_date or case.due_date
+    problems = extension_problems(
+        Status(case.status), clock.local_today(), first_month, case.original_due_date is not None
+    )
+    if problems:
+        raise NotAllowed(f"case {case.reference} cannot be extended", problems)
+    received = case.received_at.astimezone(clock.zone).date()
+    new_due = extended_due_date(received)
+
+    def prepare(store: CaseStore, record: CaseRecord) -> None:
+        assert record.id is not None
+        if record.original_due_date is not None:  # extended by someone else meanwhile
+            raise NotAllowed(f"case {record.reference} cannot be extended", ["already extended"])
+        record.original_due_date, record.due_date = record.due_date, new_due
+        record.extended_at, record.extension_reason = utcnow(), reason
+        store.add_event(
+            record.id,
+            actor,
+            "extended",
+            {
+                "due_before": first_month.isoformat() if first_month else None,
+                "due_after": new_due.isoformat(),
+                "reason": reason,
+            },
+        )
+
+    assert case.id is not None
+    draft_id = drafting.draft_notice(
+        case.id, Notice(DraftKind.EXTENSION, reason, new_due), actor, prepare
+    )
+    with database.reader() as session:
+        data = case_json(CaseStore(session).case_by_id(case.id), [], clock)
+    data["draft"] = draft_id
+    return data
+
+
+def refuse(
+    database: Database,
+    drafting: Drafting,
+    clock: Clock,
+    reference: str,
+    *,
+    reason: str,
+    actor: str,
+) -> dict[str, Any]:
+    """Draft a refusal with the officer's reasons, in place of the reply."""
+    what = f"case {reference} cannot be refused"
+    if not reason.strip():
+        raise NotAllowed(what, ["give the reasons"])
+    with database.reader() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        if case.status not in OPEN:
+            raise NotAllowed(what, [f"it is {case.status}"])
+        nothing_in_flight(store, case, what)
+    assert case.id is not None
+
+    def prepare(store: CaseStore, record: CaseRecord) -> None:
+        assert record.id is not None
+        store.add_event(record.id, actor, "refusal", {"reason": reason})
+
+    draft_id = drafting.draft_notice(case.id, Notice(DraftKind.REFUSAL, reason), actor, prepare)
+    with database.reader() as session:
+        data = case_json(CaseStore(session).case_by_id(case.id), [], clock)
+    data["draft"] = draft_id
+    return data
+
+
+def new_case(
+    database: Database,
+    settings: Settings,
+    clock: Clock,
+    *,
+    requester: str,
+    rights: tuple[Right, ...],
+    received: date,
+    channel: Channel,
+    actor: str,
+    name: str | None = None,
+    language: str = "nl",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A request that came by post, phone or otherwise: a case with the same clock."""
+    address = normalise(requester)
+    if address is None:
+        raise NotAllowed("the case cannot be made", [f"{requester!r} is not an e-mail address"])
+    if not rights:
+        raise NotAllowed("the case cannot be made", ["name at least one right"])
+    if received > clock.local_today():
+        raise NotAllowed("the case cannot be made", ["the day of receipt is in the future"])
+    zone = clock.zone
+    received_at = datetime.combine(received, time(0, 0), tzinfo=zone)
+    prefix = settings.organisation.reference_prefix
+    with database.session() as session:
+        store = CaseStore(session)
+        number = store.next_reference_number(prefix, received.year)
+        now = utcnow()
+        case = store.add_case(
+            CaseRecord(
+                reference=format_reference(prefix, received.year, number),
+                status=Status.NEW.value,
+                rights=[right.value for right in rights],
+                language=language,
+                requester=address,
+                requester_name=name,
+                subject="",
+                received_at=received_at,
+                due_date=case_due_date(received_at, zone, True),
+                confidence=1.0,
+                classified_by=actor,
+                classified_at=now,
+                channel=channel.value,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        assert case.id is not None
+        detail: dict[str, Any] = {"channel": channel.value, "rights": case.rights}
+        if note:
+            detail["note"] = note
+        store.add_event(case.id, actor, "created", detail)
+        session.commit()
+        return case_json(case, [], clock)

@@ -1,0 +1,163 @@
+"""The daily digest: gathered from the database, composed by ``core.digest``, sent via the outbox.
+
+One per day: the day's ``digests`` row and its outbox mail are stored in one
+transaction, and the day is the row's primary key, so two workers (or a
+restart) never queue two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from mailbot.config import Settings
+from mailbot.core.cases import OPEN
+from mailbot.core.digest import CaseLine, Digest, DigestFacts, DraftLine, compose
+from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.outbox import OutboxState
+from mailbot.core.outgoing import Outgoing, build_message, message_id
+from mailbot.ports import Outcome
+from mailbot.service.cases import Clock
+from mailbot.service.review import sender_of
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DigestRecord,
+    DraftRecord,
+    MailRecord,
+    OutboxRecord,
+    utcnow,
+)
+
+
+def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
+    """Today's facts for the digest (references and counts; no mail text)."""
+    with database.reader() as session:
+        cases = session.exec(
+            select(CaseRecord).where(col(CaseRecord.status).in_([s.value for s in OPEN]))
+        ).all()
+        references = {
+            case.id: case.reference
+            for case in session.exec(select(CaseRecord)).all()
+            if case.id is not None
+        }
+        drafts = session.exec(
+            select(DraftRecord)
+            .where(
+                col(DraftRecord.status).in_(
+                    [DraftStatus.PENDING, DraftStatus.APPROVED, DraftStatus.FAILED]
+                )
+            )
+            .order_by(col(DraftRecord.id))
+        ).all()
+        quarantined = session.exec(
+            select(MailRecord)
+            .where(MailRecord.disposition == Outcome.QUARANTINED)
+            .order_by(col(MailRecord.id))
+        ).all()
+    open_cases = sorted(
+        (
+            CaseLine(case.reference, list(case.rights), case.status, case.due_date)
+            for case in cases
+            if case.due_date is not None
+        ),
+        key=lambda line: (line.due, line.reference),
+    )
+
+    def line(draft: DraftRecord, detail: str = "") -> DraftLine:
+        return DraftLine(draft.id or 0, references.get(draft.case_id, "?"), draft.kind, detail)
+
+    by_case = {case.id: case for case in cases}
+    extensions = []
+    for draft in drafts:
+        case = by_case.get(draft.case_id)
+        if draft.kind == DraftKind.EXTENSION and draft.status != DraftStatus.FAILED and case:
+            by = case.original_due_date.isoformat() if case.original_due_date else "?"
+            extensions.append(line(draft, f"{draft.status}, must be sent by {by}"))
+    return DigestFacts(
+        today=clock.local_today(),
+        organisation=settings.organisation.name,
+        open_cases=open_cases,
+        waiting=[
+            line(draft, f"pending since {clock.moment(draft.created_at)[:10]}")
+            for draft in drafts
+            if draft.status == DraftStatus.PENDING
+        ],
+        failed=[
+            line(draft, " ".join(draft.error.split())[:200])
+            for draft in drafts
+            if draft.status == DraftStatus.FAILED
+        ],
+        unsent_extensions=extensions,
+        quarantined=[
+            f"mail {mail.id} of {clock.moment(mail.arrived_at)[:10]}: {mail.reason[:150]}"
+            for mail in quarantined
+        ],
+    )
+
+
+def today_digest(database: Database, settings: Settings, clock: Clock) -> Digest:
+    return compose(gather(database, settings, clock))
+
+
+def is_due(database: Database, settings: Settings, now: datetime) -> bool:
+    """The digest is configured, its time of day has come, and today's was not queued yet."""
+    digest = settings.digest
+    if digest is None:
+        return False
+    local = now.astimezone(settings.organisation.zone)
+    if local.time() < digest.time:
+        return False
+    with database.reader() as session:
+        return session.get(DigestRecord, local.date()) is None
+
+
+def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
+    """Queue today's digest; returns its outbox id, or None when it was already queued."""
+    digest = settings.digest
+    if digest is None:
+        return None
+    composed = today_digest(database, settings, clock)
+    address, name = sender_of(settings)
+    now = utcnow()
+    made = message_id(uuid.uuid4().hex, address.rpartition("@")[2])
+    content = build_message(
+        Outgoing(
+            sender=address,
+            sender_name=name,
+            to=digest.to,
+            subject=composed.subject,
+            body=composed.body,
+            message_id=made,
+            date=now,
+            language="en",
+            automatic="auto-generated",
+        )
+    )
+    with database.session() as session:
+        day = clock.local_today()
+        if session.get(DigestRecord, day) is not None:
+            return None
+        row = OutboxRecord(
+            kind="digest",
+            message_id=made,
+            sender=address,
+            recipient=digest.to,
+            content=content,
+            state=OutboxState.QUEUED.value,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        session.add(DigestRecord(day=day, outbox_id=row.id, created_at=now))
+        try:
+            session.commit()
+        except IntegrityError:  # another worker queued today's first
+            session.rollback()
+            return None
+        return row.id

@@ -1,0 +1,353 @@
+"""The officer's review of drafts: approve, edit, reject; and the actions a reply waits for.
+
+Approving builds the mail once (``core.outgoing``), with a Message-ID in our own
+domain, and queues exactly those bytes in the outbox, in the same transaction
+that marks the draft approved. Nothing here talks to a mail server: the worker
+sends what is queued (``service.outbox``). The rules (what may be approved,
+what happens to the case) are in ``core.review``; this module applies them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from mailbot.config import Settings
+from mailbot.core.cases import Status
+from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.identity import Identity
+from mailbot.core.outbox import OutboxState
+from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
+from mailbot.core.review import (
+    EDITABLE,
+    REJECTABLE,
+    ApprovalFacts,
+    approval_problems,
+    status_after_approval,
+    status_after_withdrawal,
+)
+from mailbot.errors import NotAllowed, NotFound
+from mailbot.service.cases import Clock
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftActionRecord,
+    DraftAttachmentRecord,
+    DraftRecord,
+    OutboxRecord,
+    utcnow,
+)
+from mailbot.storage.store import CaseStore
+
+MAX_BODY = 1_000_000
+AUTOMATIC = "mailbot"
+
+
+def sender_of(settings: Settings) -> tuple[str, str]:
+    """The From address and name of every mail mailbot sends."""
+    smtp = settings.smtp
+    address = smtp.from_address if smtp is not None else settings.organisation.addresses[0]
+    name = (smtp.from_name if smtp is not None else None) or settings.organisation.name
+    return address, name
+
+
+def allowed_recipients(case: CaseRecord) -> set[str]:
+    """Where personal data may go for this case: the address on file, or a verified one."""
+    allowed: set[str] = set()
+    if case.identity in (Identity.KNOWN, Identity.VERIFIED) and case.address_on_file:
+        allowed.add(case.address_on_file.lower())
+    if case.identity == Identity.VERIFIED and case.send_to:
+        allowed.add(case.send_to.lower())
+    return allowed
+
+
+def open_actions(session: Session, draft: DraftRecord) -> list[DraftActionRecord]:
+    return list(
+        session.exec(
+            select(DraftActionRecord)
+            .where(DraftActionRecord.draft_id == draft.id, DraftActionRecord.done == False)  # noqa: E712
+            .order_by(col(DraftActionRecord.id))
+        )
+    )
+
+
+def approve_in_session(
+    session: Session,
+    settings: Settings,
+    draft: DraftRecord,
+    case: CaseRecord,
+    *,
+    actor: str,
+    today: date,
+    automatic: bool = False,
+) -> OutboxRecord:
+    """Approve ``draft`` and queue its mail, in the caller's transaction (not committed)."""
+    store = CaseStore(session)
+    kind = DraftKind(draft.kind)
+    actions = open_actions(session, draft)
+    facts = ApprovalFacts(
+        kind=kind,
+        draft_status=DraftStatus(draft.status),
+        case_status=Status(case.status),
+        case_reference=case.reference,
+        open_actions=[f"[{action.id}] {action.text}" for action in actions],
+        recipient_allowed=kind not in DATA_BEARING
+        or draft.to_address.lower() in allowed_recipients(case),
+        recipient=draft.to_address,
+        today=today,
+        first_month_ends=case.original_due_date or case.due_date,
+    )
+    problems = approval_problems(facts)
+    if problems:
+        raise NotAllowed(f"draft {draft.id} cannot be approved", problems)
+    assert draft.id is not None
+    assert case.id is not None
+    now = utcnow()
+    row = store.outbox_of(draft.id)
+    if row is not None:  # a failed mail approved again: the same bytes, the same Message-ID
+        row.state, row.attempts, row.next_attempt_at = OutboxState.QUEUED.value, 0, now
+        row.created_at, row.last_error, row.claimed_by, row.lease_until = now, "", None, None
+    else:
+        row = _queue(session, settings, draft, now, automatic=automatic)
+    session.add(row)
+    draft.status, draft.error = DraftStatus.APPROVED.value, ""
+    draft.approved_by, draft.approved_at, draft.automatic = actor, now, automatic
+    draft.message_id, draft.updated_at = row.message_id, now
+    session.add(draft)
+    store.add_message_id(case.id, row.message_id, "out")
+    store.add_event(
+        case.id,
+        actor,
+        "approved",
+        {"draft": draft.id, "kind": draft.kind, "automatic": automatic},
+    )
+    store.set_status(case, status_after_approval(kind, Status(case.status)), actor, "approved")
+    return row
+
+
+def _queue(
+    session: Session, settings: Settings, draft: DraftRecord, now: datetime, *, automatic: bool
+) -> OutboxRecord:
+    address, name = sender_of(settings)
+    made = message_id(uuid.uuid4().hex, address.rpartition("@")[2])
+    attachments = session.exec(
+        select(DraftAttachmentRecord)
+        .where(DraftAttachmentRecord.draft_id == draft.id)
+        .order_by(col(DraftAttachmentRecord.id))
+    ).all()
+    content = build_message(
+        Outgoing(
+            sender=address,
+            sender_name=name,
+            to=draft.to_address,
+            subject=draft.subject,
+            body=draft.body,
+            message_id=made,
+            date=now,
+            in_reply_to=draft.in_reply_to,
+            references=list(draft.references),
+            language=draft.language,
+            automatic="auto-replied" if automatic else None,
+            attachments=[
+                OutgoingAttachment(item.filename, item.content_type, item.content)
+                for item in attachments
+            ],
+        )
+    )
+    imap = settings.imap
+    return OutboxRecord(
+        draft_id=draft.id,
+        kind="draft",
+        message_id=made,
+        sender=address,
+        recipient=draft.to_address,
+        content=content,
+        state=OutboxState.QUEUED.value,
+        next_attempt_at=now,
+        created_at=now,
+        file_in_sent=imap is not None and imap.sent_folder != "",
+    )
+
+
+def approve(
+    database: Database, settings: Settings, clock: Clock, draft_id: int, actor: str
+) -> dict[str, Any]:
+    """The officer approves a draft: it is queued and the worker sends it."""
+    with database.session() as session:
+        store = CaseStore(session)
+        draft = store.draft(draft_id)
+        case = store.case_by_id(draft.case_id)
+        row = approve_in_session(
+            session, settings, draft, case, actor=actor, today=clock.local_today()
+        )
+        session.commit()
+        return {"id": draft_id, "case": case.reference, "message_id": row.message_id}
+
+
+def _withdraw(session: Session, store: CaseStore, draft: DraftRecord, case: CaseRecord) -> bool:
+    """Take an approved or failed draft out of the outbox; False when it is being sent now."""
+    assert draft.id is not None
+    result = session.execute(
+        delete(OutboxRecord).where(
+            col(OutboxRecord.draft_id) == draft.id,
+            col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.FAILED]),
+        )
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return store.outbox_of(draft.id) is None
+    draft.message_id = None
+    return True
+
+
+def reject(
+    database: Database, clock: Clock, draft_id: int, actor: str, reason: str
+) -> dict[str, Any]:
+    """The officer rejects a draft (also an approved one that has not left yet)."""
+    if not reason.strip():
+        raise NotAllowed(f"draft {draft_id} cannot be rejected", ["give a reason"])
+    with database.session() as session:
+        store = CaseStore(session)
+        draft = store.draft(draft_id)
+        case = store.case_by_id(draft.case_id)
+        assert case.id is not None
+        status = DraftStatus(draft.status)
+        if status not in REJECTABLE:
+            raise NotAllowed(f"draft {draft_id} cannot be rejected", [f"it is {status}"])
+        if status is not DraftStatus.PENDING and not _withdraw(session, store, draft, case):
+            raise NotAllowed(f"draft {draft_id} cannot be rejected", ["it is being sent now"])
+        draft.status, draft.reason, draft.updated_at = DraftStatus.REJECTED.value, reason, utcnow()
+        session.add(draft)
+        store.add_event(
+            case.id, actor, "rejected", {"draft": draft_id, "kind": draft.kind, "reason": reason}
+        )
+        if status is DraftStatus.APPROVED:
+            target = status_after_withdrawal(DraftKind(draft.kind), Status(case.status))
+            store.set_status(case, target, actor, "approval withdrawn")
+        if draft.kind == DraftKind.EXTENSION and case.original_due_date is not None:
+            store.add_event(
+                case.id,
+                actor,
+                "extension_withdrawn",
+                {"due_date": case.original_due_date.isoformat()},
+            )
+            case.due_date, case.original_due_date = case.original_due_date, None
+            case.extended_at, case.extension_reason = None, None
+            session.add(case)
+        session.commit()
+        return {"id": draft_id, "case": case.reference, "status": draft.status}
+
+
+def edit(database: Database, clock: Clock, draft_id: int, actor: str, body: str) -> dict[str, Any]:
+    """The officer's own text for a draft; it is what will be sent. Withdraws an approval."""
+    if not body.strip():
+        raise NotAllowed(f"draft {draft_id} cannot be edited", ["the text is empty"])
+    if len(body) > MAX_BODY:
+        raise NotAllowed(f"draft {draft_id} cannot be edited", ["the text is over 1 MB"])
+    with database.session() as session:
+        store = CaseStore(session)
+        draft = store.draft(draft_id)
+        case = store.case_by_id(draft.case_id)
+        assert case.id is not None
+        status = DraftStatus(draft.status)
+        if status not in EDITABLE:
+            raise NotAllowed(f"draft {draft_id} cannot be edited", [f"it is {status}"])
+        if body == draft.body:
+            return {"id": draft_id, "case": case.reference, "changed": False}
+        if status is not DraftStatus.PENDING and not _withdraw(session, store, draft, case):
+            raise NotAllowed(f"draft {draft_id} cannot be edited", ["it is being sent now"])
+        now = utcnow()
+        before = len(draft.body)
+        draft.drafted_body = draft.drafted_body if draft.drafted_body is not None else draft.body
+        draft.body, draft.edited_by, draft.edited_at, draft.updated_at = body, actor, now, now
+        draft.status = DraftStatus.PENDING.value
+        session.add(draft)
+        store.add_event(
+            case.id,
+            actor,
+            "edited",
+            {
+                "draft": draft_id,
+                "characters_before": before,
+                "characters_after": len(body),
+                "approval_withdrawn": status is DraftStatus.APPROVED,
+            },
+        )
+        if status is DraftStatus.APPROVED:
+            target = status_after_withdrawal(DraftKind(draft.kind), Status(case.status))
+            store.set_status(case, target, actor, "approval withdrawn by an edit")
+        session.commit()
+        return {"id": draft_id, "case": case.reference, "changed": True}
+
+
+def _current_reply(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
+    assert case.id is not None
+    replies = [
+        draft
+        for draft in store.drafts_of(case.id)
+        if draft.kind == DraftKind.REPLY and draft.status != DraftStatus.REJECTED
+    ]
+    return replies[-1] if replies else None
+
+
+def case_actions(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+    """The per-source actions of the case's current reply, done or not."""
+    with database.reader() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        reply = _current_reply(store, case)
+        actions: list[DraftActionRecord] = []
+        if reply is not None:
+            actions = list(
+                session.exec(
+                    select(DraftActionRecord)
+                    .where(DraftActionRecord.draft_id == reply.id)
+                    .order_by(col(DraftActionRecord.id))
+                )
+            )
+        return {
+            "case": case.reference,
+            "draft": reply.id if reply is not None else None,
+            "actions": [
+                {
+                    "id": action.id,
+                    "source": action.source,
+                    "right": action.right,
+                    "text": action.text,
+                    "kept_until": action.kept_until,
+                    "done": action.done,
+                    "done_by": action.done_by,
+                    "done_at": clock.moment(action.done_at) if action.done_at else None,
+                }
+                for action in actions
+            ],
+        }
+
+
+def action_done(
+    database: Database, reference: str, action_id: int, actor: str, note: str | None = None
+) -> dict[str, Any]:
+    """Record that the officer carried out one action in a data source."""
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        action = session.get(DraftActionRecord, action_id)
+        if action is None or action.case_id != case.id:
+            raise NotFound(f"case {case.reference} has no action {action_id}")
+        assert case.id is not None
+        if not action.done:
+            action.done, action.done_by, action.done_at = True, actor, utcnow()
+            session.add(action)
+            detail: dict[str, Any] = {
+                "action": action_id,
+                "source": action.source,
+                "right": action.right,
+            }
+            if note:
+                detail["note"] = note
+            store.add_event(case.id, actor, "action_done", detail)
+            session.commit()
+        left = len(open_actions(session, store.draft(action.draft_id)))
+        return {"case": case.reference, "action": action_id, "open": left}
