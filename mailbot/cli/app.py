@@ -14,7 +14,7 @@ from mailbot.drafts.render import Renderer
 from mailbot.ports import MailSource
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
-from mailbot.service.cases import Clock
+from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.outbox import Outbox

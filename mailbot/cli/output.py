@@ -95,11 +95,20 @@ def case_details(case: dict[str, Any]) -> str:
         f"  Subject:     {case['subject'] or NONE}",
         f"  Language:    {case['language'] or 'unknown'}",
         f"  Received:    {case['received_at']}",
-        f"  Due:         {case['due_date'] or NONE} ({days_left_text(case['days_left'])})",
+        f"  Due:         {case['due_date'] or NONE} ({days_left_text(case['days_left'])})"
+        + (
+            f", extended from {case['original_due_date']}: {case['extension_reason']}"
+            if case.get("extended")
+            else ""
+        ),
         f"  Confidence:  {confidence_text(case)} (classified by {case['classified_by']})",
         f"  Identity:    {case['identity'] or 'not decided yet'}"
         + (f" ({case['identity_detail']})" if case["identity_detail"] else ""),
     ]
+    if case.get("channel") and case["channel"] != "email":
+        lines.append(f"  Channel:     {case['channel']}")
+    if case.get("outcome"):
+        lines.append(f"  Outcome:     {case['outcome']} (closed {case['closed_at']})")
     if case["signals"]:
         lines.append(f"  Signals:     {', '.join(case['signals'])}")
     lines.append("  Evidence:")
@@ -119,6 +128,14 @@ def case_details(case: dict[str, Any]) -> str:
             + (f"  [attachments: {attachments}]" if attachments else "")
         )
         lines.extend(f"        note: {note}" for note in mail["notes"])
+    if case.get("drafts"):
+        lines.append("  Drafts:")
+        for draft in case["drafts"]:
+            extra = f": {draft['error']}" if draft.get("error") else ""
+            lines.append(
+                f"    #{draft['id']} {draft['kind']:<22} {draft['status']:<9} to {draft['to']}"
+                + extra
+            )
     lines.append("  Trail:")
     for event in case.get("events", []):
         lines.append(
@@ -155,7 +172,20 @@ def draft_details(draft: dict[str, Any]) -> str:
         f"Why: {draft['why']}",
     ]
     lines.extend(f"NOTE: {note}" for note in draft["notes"])
+    if draft.get("error"):
+        lines.append(f"NOT DELIVERED: {draft['error']}")
+    if draft.get("reason"):
+        lines.append(f"Rejected: {draft['reason']}")
+    if draft.get("approved_by"):
+        how = "automatically" if draft.get("automatic") else f"by {draft['approved_by']}"
+        lines.append(f"Approved {how} at {draft['approved_at']}")
+    if draft.get("sent_at"):
+        lines.append(f"Sent at {draft['sent_at']}")
+    if draft.get("edited"):
+        lines.append("Edited by the officer: the text below is what will be sent.")
     lines += ["", f"To: {draft['to']}", f"Subject: {draft['subject']}"]
+    if draft.get("message_id"):
+        lines.append(f"Message-ID: {draft['message_id']}")
     if draft["in_reply_to"]:
         lines.append(f"In-Reply-To: {draft['in_reply_to']}")
     if draft["references"]:
@@ -190,3 +220,41 @@ def mails_table(mails: Sequence[dict[str, Any]]) -> str:
     ]
     headers = ("id", "arrived", "outcome", "sender", "subject", "reason")
     return table(headers, rows, widths=(None, None, None, 32, 32, 70))
+
+
+def actions_table(found: dict[str, Any]) -> str:
+    if found["draft"] is None:
+        return f"{found['case']}: no reply drafted yet, so no actions"
+    rows = [
+        (
+            action["id"],
+            "done" if action["done"] else "open",
+            action["right"],
+            action["source"],
+            action["text"],
+            f"{action['done_by']} {action['done_at'][:10]}" if action["done"] else None,
+        )
+        for action in found["actions"]
+    ]
+    if not rows:
+        return f"{found['case']}: the reply (draft {found['draft']}) needs no actions"
+    headers = ("id", "state", "right", "source", "action", "done by")
+    return table(headers, rows, widths=(None, None, None, None, 70, None))
+
+
+def outbox_table(rows: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        (
+            row["id"],
+            row["case"],
+            row["kind"],
+            row["state"],
+            row["attempts"],
+            row["sent_at"] or row["next_attempt_at"],
+            row["to"],
+            row["last_error"] or row["server_reply"],
+        )
+        for row in rows
+    ]
+    headers = ("id", "case", "kind", "state", "tries", "sent / next try", "to", "server")
+    return table(headers, lines, widths=(None, None, None, None, None, 25, 36, 60))

@@ -66,6 +66,8 @@ class SmtpSender:
         )
         try:
             await client.connect()
+            if client.is_ehlo_or_helo_needed:  # after STARTTLS the server is greeted again
+                await client.ehlo()
             if settings.auth == "xoauth2":
                 token = await asyncio.to_thread(
                     tokens.oauth2_token,

@@ -6,10 +6,7 @@ The JSON shapes here are the product's interface (``mailbot cases list --json``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mailbot.core.addresses import normalise
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
@@ -17,24 +14,13 @@ from mailbot.core.identity import Identity
 from mailbot.core.review import extended_due_date
 from mailbot.core.rights import Right
 from mailbot.errors import InvalidTransition, NotAllowed
+from mailbot.service.clock import Clock
+from mailbot.service.drafts import case_drafts
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
 
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """The organisation's time zone and today's date there (a parameter, so tests can fix it)."""
-
-    zone: ZoneInfo
-    today: date | None = None
-
-    def local_today(self) -> date:
-        return self.today or datetime.now(self.zone).date()
-
-    def moment(self, value: datetime) -> str:
-        """ISO 8601 with the organisation's offset."""
-        return value.astimezone(self.zone).isoformat(timespec="seconds")
+__all__ = ["Clock", "case_json", "list_cases", "show_case"]
 
 
 def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[str, Any]:
@@ -124,6 +110,7 @@ def show_case(database: Database, clock: Clock, reference: str) -> dict[str, Any
         assert case.id is not None
         data = case_json(case, _message_ids(store, case), clock)
         data["mails"] = [mail_json(mail, store, clock) for mail in store.case_mails(case.id)]
+        data["drafts"] = case_drafts(session, case, clock)
         data["events"] = [
             {
                 "at": clock.moment(event.at),

@@ -26,7 +26,8 @@ from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.review import extended_due_date, extension_problems
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
-from mailbot.service.cases import Clock, case_json, nothing_in_flight
+from mailbot.service.cases import case_json, nothing_in_flight
+from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting, Notice
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow

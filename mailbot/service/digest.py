@@ -20,7 +20,7 @@ from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.ports import Outcome
-from mailbot.service.cases import Clock
+from mailbot.service.clock import Clock
 from mailbot.service.review import sender_of
 from mailbot.storage.database import Database
 from mailbot.storage.models import (

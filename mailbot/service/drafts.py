@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from mailbot.errors import NotFound
-from mailbot.service.cases import Clock
+from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
     CaseRecord,
@@ -30,7 +30,31 @@ def _summary(draft: DraftRecord, reference: str, names: list[str], clock: Clock)
         "why": draft.why,
         "notes": list(draft.notes),
         "created_at": clock.moment(draft.created_at),
+        "edited": draft.edited_at is not None,
+        "approved_by": draft.approved_by,
+        "approved_at": clock.moment(draft.approved_at) if draft.approved_at else None,
+        "automatic": draft.automatic,
+        "message_id": draft.message_id,
+        "sent_at": clock.moment(draft.sent_at) if draft.sent_at else None,
+        "error": draft.error or None,
+        "reason": draft.reason or None,
     }
+
+
+def case_drafts(session: Session, case: CaseRecord, clock: Clock) -> list[dict[str, Any]]:
+    """The drafts of one case, oldest first, as ``drafts list --json`` shows them."""
+    drafts = session.exec(
+        select(DraftRecord).where(DraftRecord.case_id == case.id).order_by(col(DraftRecord.id))
+    ).all()
+    result = []
+    for draft in drafts:
+        names = session.exec(
+            select(DraftAttachmentRecord.filename)
+            .where(DraftAttachmentRecord.draft_id == draft.id)
+            .order_by(col(DraftAttachmentRecord.id))
+        ).all()
+        result.append(_summary(draft, case.reference, list(names), clock))
+    return result
 
 
 def list_drafts(

@@ -30,7 +30,7 @@ from mailbot.core.review import (
     status_after_withdrawal,
 )
 from mailbot.errors import NotAllowed, NotFound
-from mailbot.service.cases import Clock
+from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
     CaseRecord,

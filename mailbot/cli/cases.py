@@ -1,0 +1,253 @@
+"""``mailbot cases ...``: list, show and decide cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from mailbot.cli import output
+from mailbot.cli.app import App, build_drafting
+from mailbot.cli.common import actor as actor_name
+from mailbot.cli.common import by_option, with_app
+from mailbot.core.cases import CaseOutcome, Channel, Status
+from mailbot.core.rights import Right, parse_rights
+from mailbot.service import casework
+from mailbot.service.cases import list_cases, reclassify, show_case, verify
+from mailbot.service.review import action_done, case_actions
+
+
+@click.group()
+def cases() -> None:
+    """List, show and decide cases."""
+
+
+@cases.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--status", type=click.Choice([status.value for status in Status]), default=None)
+@with_app
+def cases_list(app: App, as_json: bool, status: str | None) -> None:
+    """Every case, oldest first."""
+    found = list_cases(app.database, app.clock, Status(status) if status else None)
+    click.echo(output.to_json(found) if as_json else output.cases_table(found))
+
+
+@cases.command("show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_app
+def cases_show(app: App, reference: str, as_json: bool) -> None:
+    """One case: classification with evidence, due date, mails, drafts and trail."""
+    found = show_case(app.database, app.clock, reference)
+    click.echo(output.to_json(found) if as_json else output.case_details(found))
+
+
+def _rights(text: str, option: str) -> tuple[Right, ...]:
+    try:
+        return () if text.strip().lower() in ("none", "") else tuple(parse_rights(text))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+@cases.command("reclassify")
+@click.argument("reference")
+@click.option(
+    "--rights",
+    required=True,
+    help="Comma-separated rights (access,rectification,erasure,restriction,portability,objection); "
+    "'none' when the mail is no request.",
+)
+@by_option("corrects")
+@click.option("--note", default=None, help="Why, for the trail.")
+@with_app
+def cases_reclassify(
+    app: App, reference: str, rights: str, actor: str | None, note: str | None
+) -> None:
+    """Correct the rights of a case (kept with who and when); it is drafted again."""
+    chosen = _rights(rights, "--rights")
+    found = reclassify(
+        app.database, app.clock, reference, rights=chosen, actor=actor_name(actor), note=note
+    )
+    build_drafting(app).run()
+    click.echo(
+        f"{found['reference']}: {output.rights_text(found['rights'])} [{found['status']}], "
+        f"due {found['due_date'] or '-'}"
+    )
+
+
+@cases.command("verify")
+@click.argument("reference")
+@click.option("--method", required=True, help="How the identity was checked, e.g. 'ID checked'.")
+@click.option("--send-to", default=None, help="The address the person asked the data to go to.")
+@click.option(
+    "--address-on-file",
+    default=None,
+    help="The address the company knows the person by, when they wrote from another one.",
+)
+@by_option("verified")
+@with_app
+def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
+    app: App,
+    reference: str,
+    method: str,
+    send_to: str | None,
+    address_on_file: str | None,
+    actor: str | None,
+) -> None:
+    """Record that the officer confirmed who the person is; ID copies are then deleted."""
+    try:
+        found = verify(
+            app.database,
+            app.clock,
+            reference,
+            method=method,
+            actor=actor_name(actor),
+            send_to=send_to,
+            address_on_file=address_on_file,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    build_drafting(app).run()
+    click.echo(f"{found['reference']}: identity verified ({method}); the reply is drafted")
+
+
+@cases.command("close")
+@click.argument("reference")
+@click.option(
+    "--outcome", required=True, type=click.Choice([outcome.value for outcome in CaseOutcome])
+)
+@click.option("--note", default=None, help="Why, for the trail.")
+@by_option("closes")
+@with_app
+def cases_close(
+    app: App, reference: str, outcome: str, note: str | None, actor: str | None
+) -> None:
+    """Close a case with its outcome; drafts not approved are dropped."""
+    found = casework.close(
+        app.database, app.clock, reference, outcome=CaseOutcome(outcome), actor=actor_name(actor),
+        note=note,
+    )  # fmt: skip
+    click.echo(f"{found['reference']}: closed ({outcome})")
+
+
+@cases.command("reopen")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why, for the trail.")
+@by_option("reopens")
+@with_app
+def cases_reopen(app: App, reference: str, reason: str, actor: str | None) -> None:
+    """Reopen a closed case; it is drafted again."""
+    found = casework.reopen(
+        app.database, app.clock, reference, actor=actor_name(actor), reason=reason
+    )
+    build_drafting(app).run()
+    click.echo(f"{found['reference']}: reopened")
+
+
+@cases.command("extend")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why more time is needed (goes into the notice).")
+@by_option("extends")
+@with_app
+def cases_extend(app: App, reference: str, reason: str, actor: str | None) -> None:
+    """Extend the deadline by two months and draft the notice (only in the first month)."""
+    found = casework.extend(
+        app.database,
+        build_drafting(app),
+        app.clock,
+        reference,
+        reason=reason,
+        actor=actor_name(actor),
+    )
+    click.echo(
+        f"{found['reference']}: due {found['due_date']} (was {found['original_due_date']}); "
+        f"the notice is draft {found['draft']}: approve it within the first month"
+    )
+
+
+@cases.command("refuse")
+@click.argument("reference")
+@click.option("--reason", required=True, help="The reasons (go into the letter).")
+@by_option("refuses")
+@with_app
+def cases_refuse(app: App, reference: str, reason: str, actor: str | None) -> None:
+    """Draft a refusal with the reasons, the complaint and court routes, in place of the reply."""
+    found = casework.refuse(
+        app.database,
+        build_drafting(app),
+        app.clock,
+        reference,
+        reason=reason,
+        actor=actor_name(actor),
+    )
+    click.echo(f"{found['reference']}: the refusal is draft {found['draft']}")
+
+
+@cases.command("new")
+@click.option("--from", "requester", required=True, help="The person's e-mail address.")
+@click.option("--rights", required=True, help="Comma-separated rights, e.g. access,erasure.")
+@click.option(
+    "--received",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the request arrived (YYYY-MM-DD): the clock starts then.",
+)
+@click.option(
+    "--channel", required=True, type=click.Choice([c.value for c in Channel if c != "email"])
+)
+@click.option("--name", default=None, help="The person's name.")
+@click.option(
+    "--language", type=click.Choice(["nl", "en", "de", "fr"]), default="nl", show_default=True
+)
+@click.option("--note", default=None, help="For the trail (what was asked, how).")
+@by_option("records it")
+@with_app
+def cases_new(  # noqa: PLR0917 - click passes each option as an argument
+    app: App,
+    requester: str,
+    rights: str,
+    received: datetime,
+    channel: str,
+    name: str | None,
+    language: str,
+    note: str | None,
+    actor: str | None,
+) -> None:
+    """A request that came by post, phone or otherwise: a case with a clock."""
+    chosen = _rights(rights, "--rights")
+    day = received.date()
+    found = casework.new_case(
+        app.database, app.settings, app.clock, requester=requester, rights=chosen,
+        received=day, channel=Channel(channel), actor=actor_name(actor), name=name,
+        language=language, note=note,
+    )  # fmt: skip
+    build_drafting(app).run()
+    click.echo(f"{found['reference']}: {rights} by {channel}, due {found['due_date']}")
+
+
+@cases.command("actions")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_app
+def cases_actions(app: App, reference: str, as_json: bool) -> None:
+    """What to do in each data source before the reply can be approved."""
+    found = case_actions(app.database, app.clock, reference)
+    click.echo(output.to_json(found) if as_json else output.actions_table(found))
+
+
+@cases.command("done")
+@click.argument("reference")
+@click.argument("action_id", metavar="ACTION", type=int)
+@click.option("--note", default=None, help="What was done, for the trail.")
+@by_option("did it")
+@with_app
+def cases_done(
+    app: App, reference: str, action_id: int, note: str | None, actor: str | None
+) -> None:
+    """Record that an action was carried out in its data source."""
+    found = action_done(app.database, reference, action_id, actor_name(actor), note)
+    left = found["open"]
+    click.echo(
+        f"{found['case']}: action {action_id} done; "
+        + (f"{left} still open" if left else "the reply can be approved")
+    )
