@@ -2,8 +2,8 @@
 
 For erasure, rectification, restriction and objection the reply may only say
 what was done once it was done. Each source that holds data about the person
-gets one action per such right; the officer records each as done (the next
-issue blocks approval until then), and the reply states them.
+gets one action per such right; the officer records each as done (``mailbot
+cases done``: the reply cannot be approved before), and the reply states them.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Every value that reaches a header (subject, names, addresses, Message-IDs) is
 cleaned of line breaks and other control characters first, and addresses are
 parsed as addresses, so that no text (a subject a template wrote, a name from a
 customer file, a body the officer edited) can add a header or a recipient.
-Bodies are quoted-printable: no bare CR or LF, no line an SMTP server could read
-as the end of the data.
+Bodies are quoted-printable with CRLF line ends only: no bare CR or LF that a
+server could read differently from us (SMTP smuggling); the SMTP client doubles
+a leading dot, so a line with a single dot cannot end the data either.
 
 Mail that no person reviewed (an automatic acknowledgement, the digest) carries
 ``Auto-Submitted`` (RFC 3834) and ``X-Auto-Response-Suppress``, so that
@@ -94,8 +95,6 @@ def build_message(mail: Outgoing) -> bytes:
     references = safe_message_ids(list(mail.references))
     if references:
         message["References"] = " ".join(references)
-    if mail.language:
-        message["Content-Language"] = header_text(mail.language, 16)
     if mail.automatic:
         message["Auto-Submitted"] = mail.automatic
         message["X-Auto-Response-Suppress"] = "All"
@@ -109,4 +108,6 @@ def build_message(mail: Outgoing) -> bytes:
             subtype=subtype or "octet-stream",
             filename=header_text(attachment.filename, 200) or "attachment",
         )
+    if mail.language:  # after the parts: making a multipart moves Content-* headers inside
+        message["Content-Language"] = header_text(mail.language, 16)
     return message.as_bytes()

@@ -6,87 +6,21 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from itertools import count
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from mailbot.config import Settings, settings_from_dict
 from mailbot.core.rights import Right
-from mailbot.datasources import open_sources
-from mailbot.drafts.render import Renderer
-from mailbot.ports import MailKey, MailRef
-from mailbot.service.cases import Clock, reclassify, show_case, verify
-from mailbot.service.drafting import Drafting
-from mailbot.service.drafts import attachment_content, list_drafts, show_draft
-from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
+from mailbot.service.cases import reclassify, verify
+from mailbot.service.drafts import show_draft
 from mailbot.storage.database import Database
-from tests.conftest import base_config
-from tests.core.test_parsing import simple
-from tests.datasets import crm_source, invoice_source, make_crm, make_invoices
-
-OURS = "mx.voorbeeld.example"
-PASS = f"{OURS}; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass"
-FAIL = f"{OURS}; spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail"
-CLOCK = Clock(__import__("zoneinfo").ZoneInfo("Europe/Amsterdam"), today=date(2026, 3, 10))
-_uids = count(1)
-
-
-class Desk:
-    """Intake, drafting and the views, on one database with the test data sources."""
-
-    def __init__(self, database: Database, settings: Settings) -> None:
-        self.database = database
-        self.settings = settings
-        self.intake = Intake(database, IntakePolicy.from_settings(settings))
-        self.sources = open_sources(settings.sources)
-        self.drafting = Drafting(database, settings, self.sources, Renderer())
-
-    def mail(self, body: str, **headers: str) -> IntakeResult:
-        ref = MailRef(
-            MailKey("maildir", "/t", 0, f"m{next(_uids)}"), 100, datetime(2026, 3, 5, 9, tzinfo=UTC)
-        )
-        result = self.intake.process(ref, simple(body, **headers))
-        self.drafting.run()
-        return result
-
-    def drafts(self, reference: str) -> list[dict[str, Any]]:
-        return [draft for draft in list_drafts(self.database, CLOCK) if draft["case"] == reference]
-
-    def pending(self, reference: str) -> list[tuple[str, str]]:
-        return [(d["kind"], d["to"]) for d in self.drafts(reference) if d["status"] == "pending"]
-
-    def files(self, draft_id: int) -> dict[str, bytes]:
-        names = show_draft(self.database, CLOCK, draft_id)["attachments"]
-        return {name: attachment_content(self.database, draft_id, name) for name in names}
-
-    def case(self, reference: str) -> dict[str, Any]:
-        return show_case(self.database, CLOCK, reference)
-
-    def close(self) -> None:
-        for source in self.sources:
-            source.close()
+from tests.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks
 
 
 @pytest.fixture
 def desk(tmp_path: Path, database: Database) -> Iterator[Desk]:
-    values = base_config(tmp_path)
-    values["organisation"].update(
-        trusted_authserv_id=OURS, automated_decisions="geen", transfers_outside_eea="geen"
-    )
-    values["sources"] = [
-        crm_source(make_crm(tmp_path / "crm.db")).model_dump(mode="json"),
-        invoice_source(make_invoices(tmp_path / "invoices.csv")).model_dump(mode="json"),
-    ]
-    settings = settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
-    desk = Desk(database, settings)
-    yield desk
-    desk.close()
-
-
-TOM = "Tom Baker <tom.baker@example.com>"
+    yield from desks(tmp_path, database)
 
 
 def test_known_sender_gets_a_reply_with_exactly_their_own_rows(desk: Desk) -> None:
@@ -233,10 +167,7 @@ def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None
         b"Content-Type: text/plain\r\n\r\nHierbij mijn ID.\r\n--b\r\nContent-Type: image/jpeg\r\n"
         b"Content-Disposition: attachment; filename=id.jpg\r\n\r\nJPEGDATA\r\n--b--\r\n"
     )
-    ref = MailRef(
-        MailKey("maildir", "/t", 0, f"m{next(_uids)}"), 100, datetime(2026, 3, 6, tzinfo=UTC)
-    )
-    desk.intake.process(ref, id_copy)
+    desk.deliver(id_copy, datetime(2026, 3, 6, tzinfo=UTC))
     mails = desk.case(reference)["mails"]
     assert mails[1]["attachments"][0]["filename"] == "id.jpg"
     verify(

@@ -1,0 +1,120 @@
+"""What the officer may approve, and what that does to the case."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from mailbot.core.cases import Status
+from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.review import (
+    ApprovalFacts,
+    approval_problems,
+    extended_due_date,
+    extension_problems,
+    status_after_approval,
+    status_after_failure,
+    status_after_sent,
+    status_after_withdrawal,
+)
+
+REPLY = ApprovalFacts(
+    kind=DraftKind.REPLY,
+    draft_status=DraftStatus.PENDING,
+    case_status=Status.READY_FOR_REVIEW,
+    case_reference="AVG-2026-0001",
+)
+
+
+def test_a_ready_reply_can_be_approved() -> None:
+    assert approval_problems(REPLY) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        (DraftStatus.APPROVED, "already approved"),
+        (DraftStatus.SENT, "already been sent"),
+        (DraftStatus.REJECTED, "was rejected"),
+    ],
+)
+def test_approving_twice_or_after_rejection_is_refused(status: DraftStatus, says: str) -> None:
+    (problem,) = approval_problems(replace(REPLY, draft_status=status))
+    assert says in problem
+
+
+def test_a_failed_mail_can_be_approved_again() -> None:
+    assert approval_problems(replace(REPLY, draft_status=DraftStatus.FAILED)) == []
+
+
+def test_a_reply_waits_for_identity_and_confirmation_but_an_acknowledgement_does_not() -> None:
+    waiting = replace(REPLY, case_status=Status.AWAITING_IDENTITY)
+    (problem,) = approval_problems(waiting)
+    assert "verify the person first" in problem
+    assert approval_problems(replace(waiting, kind=DraftKind.IDENTIFICATION_REQUEST)) == []
+    assert approval_problems(replace(waiting, kind=DraftKind.ACKNOWLEDGEMENT)) == []
+
+
+def test_nothing_is_approved_on_a_closed_case() -> None:
+    closed = replace(REPLY, kind=DraftKind.ACKNOWLEDGEMENT, case_status=Status.CLOSED)
+    assert approval_problems(closed) == ["case AVG-2026-0001 is closed"]
+
+
+def test_open_actions_and_an_unsafe_recipient_block_a_reply() -> None:
+    problems = approval_problems(
+        replace(
+            REPLY,
+            open_actions=["[3] Erase the person's records in crm"],
+            recipient_allowed=False,
+            recipient="eve@evil.example",
+        )
+    )
+    assert len(problems) == 2
+    assert "1 action(s) are still open: [3] Erase" in problems[0]
+    assert "mailbot cases done AVG-2026-0001 ID" in problems[0]
+    assert "eve@evil.example" in problems[1]
+
+
+def test_an_extension_notice_only_within_the_first_month() -> None:
+    notice = replace(
+        REPLY,
+        kind=DraftKind.EXTENSION,
+        case_status=Status.NEW,
+        today=date(2026, 12, 3),
+        first_month_ends=date(2026, 12, 2),
+    )
+    (problem,) = approval_problems(notice)
+    assert "ended on 2026-12-02" in problem
+    assert approval_problems(replace(notice, today=date(2026, 12, 2))) == []
+
+
+def test_the_answer_moves_the_case_other_mail_does_not() -> None:
+    assert status_after_approval(DraftKind.REPLY, Status.READY_FOR_REVIEW) is Status.APPROVED
+    assert status_after_approval(DraftKind.REFUSAL, Status.READY_FOR_REVIEW) is Status.APPROVED
+    assert (
+        status_after_approval(DraftKind.ACKNOWLEDGEMENT, Status.AWAITING_IDENTITY)
+        is Status.AWAITING_IDENTITY
+    )
+    assert status_after_sent(DraftKind.REPLY, Status.APPROVED) is Status.SENT
+    assert status_after_sent(DraftKind.EXTENSION, Status.NEW) is Status.NEW
+    for status in (Status.APPROVED, Status.SENT, Status.CLOSED):
+        assert status_after_failure(DraftKind.REPLY, status) is Status.READY_FOR_REVIEW
+    assert status_after_failure(DraftKind.ACKNOWLEDGEMENT, Status.NEW) is Status.NEW
+    assert status_after_withdrawal(DraftKind.REPLY, Status.APPROVED) is Status.READY_FOR_REVIEW
+    assert status_after_withdrawal(DraftKind.EXTENSION, Status.NEW) is Status.NEW
+
+
+def test_extensions() -> None:
+    assert extension_problems(Status.NEW, date(2026, 12, 1), date(2026, 12, 2), False) == []
+    (late,) = extension_problems(Status.NEW, date(2026, 12, 3), date(2026, 12, 2), False)
+    assert "first month ended on 2026-12-02" in late
+    (twice,) = extension_problems(Status.NEW, date(2026, 12, 1), date(2026, 12, 2), True)
+    assert "already been extended" in twice
+    assert extension_problems(Status.CLOSED, date(2026, 12, 1), date(2026, 12, 2), False)
+    assert extension_problems(Status.NEW, date(2026, 12, 1), None, False)
+    # Three months from receipt, counted like the first: 31 August -> 30 November (a Monday).
+    assert extended_due_date(date(2026, 8, 31)) == date(2026, 11, 30)
+    # 5 February -> 5 May, Liberation Day -> 6 May.
+    assert extended_due_date(date(2026, 2, 5)) == date(2026, 5, 6)

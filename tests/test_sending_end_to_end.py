@@ -1,0 +1,331 @@
+"""The officer's day from the command line, against a real SMTP server (and Dovecot for Sent).
+
+A mailbox (a Maildir, or Dovecot over IMAP) and a customer CSV, ``mailbot run
+--once`` to draft, ``drafts approve`` / ``edit`` / ``reject``, ``run --once`` to
+send, and what arrives at the SMTP server and in the officer's Sent folder.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import select
+
+from mailbot.cli.app import load_app
+from mailbot.cli.main import cli
+from mailbot.core.deadlines import due_date
+from mailbot.core.review import extended_due_date
+from mailbot.storage.models import OutboxRecord
+from tests.core.test_parsing import simple
+from tests.smtp import SmtpServer
+from tests.sources.test_maildir import drop, make_maildir
+
+CUSTOMERS = "email,naam,klantnummer\ntom.baker@example.com,Tom Baker,C-1001\n"
+ORGANISATION = """\
+[organisation]
+name = "Voorbeeld B.V."
+officer_name = "R. de Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+trusted_authserv_id = "mx.voorbeeld.example"
+automated_decisions = "geen"
+transfers_outside_eea = "geen"
+
+[[sources]]
+name = "klanten"
+kind = "csv"
+path = "klanten.csv"
+email_column = "email"
+category = "Klantprofiel"
+purpose = "overeenkomst"
+legal_basis = "overeenkomst"
+retention = "36 maanden"
+recipients = ["Hosting (verwerker)"]
+"""
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def run_once(config: Path) -> Result:
+    result = invoke("run", "--once", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def smtp_section(server: SmtpServer, **extra: Any) -> str:
+    lines = [f"{key} = {json.dumps(value)}" for key, value in server.settings(**extra).items()]
+    return "[smtp]\n" + "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[SmtpServer]:
+    running = SmtpServer(tmp_path).start()
+    yield running
+    running.stop()
+
+
+def maildir_config(tmp_path: Path, server: SmtpServer, extra: str = "") -> Path:
+    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
+    make_maildir(tmp_path / "Maildir")
+    path = tmp_path / "mailbot.toml"
+    path.write_text(
+        '[database]\nurl = "sqlite:///mailbot.db"\n[maildir]\npath = "Maildir"\n'
+        + ORGANISATION
+        + smtp_section(server, from_name="Privacy Voorbeeld")
+        + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def drafts(config: Path) -> list[dict[str, Any]]:
+    return list(json.loads(invoke("drafts", "list", "--json", "--config", str(config)).output))
+
+
+def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
+    config = maildir_config(tmp_path, server)
+    drop(
+        tmp_path / "Maildir",
+        "1.M1P1.test",
+        simple(
+            "Ik wil graag weten welke gegevens jullie van mij hebben.",
+            From="Tom Baker <tom.baker@example.com>",
+            Message_ID="<req-1@example.com>",
+        ),
+    )
+    run_once(config)
+    assert server.received == []  # nothing leaves without the officer
+    by_kind = {draft["kind"]: draft for draft in drafts(config)}
+    ack, reply = by_kind["acknowledgement"], by_kind["reply"]
+
+    # He edits the reply in his editor (here: a script standing in for $EDITOR).
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('Beste', 'Geachte'), encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    edited = invoke(
+        "drafts", "edit", str(reply["id"]), "--by", "rudi", "--config", str(config),
+        env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
+    )  # fmt: skip
+    assert edited.exit_code == 0, edited.output
+    assert f"draft {reply['id']} (AVG-2026-0001) edited" in edited.output
+
+    for draft in (ack, reply):
+        approved = invoke("drafts", "approve", str(draft["id"]), "--by", "rudi", "--config",
+                          str(config))  # fmt: skip
+        assert approved.exit_code == 0, approved.output
+        assert "the worker sends it" in approved.output
+    run_once(config)
+    assert len(server.received) == 2
+    sent_reply = next(r for r in server.received if "Uw verzoek" in str(r.message["Subject"]))
+    assert sent_reply.message["In-Reply-To"] == "<req-1@example.com>"
+    assert sent_reply.message["Subject"].startswith("[AVG-2026-0001]")
+    text = sent_reply.message.get_body(("plain",)).get_content()
+    assert "Geachte Tom Baker" in text and "Beste" not in text  # the edited text was sent
+    assert {part.get_filename() for part in sent_reply.message.iter_attachments()} >= {
+        "klanten.json",
+        "klanten.csv",
+    }
+
+    # Approving or running again never sends again.
+    again = invoke("drafts", "approve", str(reply["id"]), "--config", str(config))
+    assert again.exit_code == 1 and "already been sent" in again.output
+    run_once(config)
+    assert len(server.received) == 2
+
+    shown = invoke("cases", "show", "AVG-2026-0001", "--config", str(config)).output
+    assert "[sent]" in shown and "rudi" in shown and "approved" in shown
+    outbox = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
+    assert [row["state"] for row in outbox] == ["sent", "sent"]
+    status = invoke("status", "--config", str(config))
+    assert f"smtp 127.0.0.1:{server.port}" in status.output and status.exit_code == 0
+
+    closed = invoke("cases", "close", "AVG-2026-0001", "--outcome", "granted", "--by", "rudi",
+                    "--config", str(config))  # fmt: skip
+    assert closed.exit_code == 0 and "closed (granted)" in closed.output
+    listed = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
+    assert (listed[0]["status"], listed[0]["outcome"]) == ("closed", "granted")
+
+
+def test_erasure_needs_its_actions_done_first(tmp_path: Path, server: SmtpServer) -> None:
+    config = maildir_config(tmp_path, server)
+    drop(
+        tmp_path / "Maildir",
+        "1.M1P1.test",
+        simple(
+            "Verwijder al mijn gegevens.",
+            From="Tom Baker <tom.baker@example.com>",
+            Authentication_Results="mx.voorbeeld.example; spf=pass smtp.mailfrom=example.com; "
+            "dkim=pass header.d=example.com; dmarc=pass",
+        ),
+    )
+    run_once(config)
+    reply = next(d for d in drafts(config) if d["kind"] == "reply")
+    refused = invoke("drafts", "approve", str(reply["id"]), "--config", str(config))
+    assert refused.exit_code == 1 and "action(s) are still open" in refused.output
+    listed = invoke("cases", "actions", "AVG-2026-0001", "--config", str(config))
+    assert "open" in listed.output and "klanten" in listed.output
+    actions = json.loads(
+        invoke("cases", "actions", "AVG-2026-0001", "--json", "--config", str(config)).output
+    )["actions"]
+    for action in actions:
+        done = invoke("cases", "done", "AVG-2026-0001", str(action["id"]), "--by", "rudi",
+                      "--config", str(config))  # fmt: skip
+        assert done.exit_code == 0, done.output
+    assert "the reply can be approved" in done.output
+    assert invoke("drafts", "approve", str(reply["id"]), "--config", str(config)).exit_code == 0
+
+
+def test_extension_refusal_and_a_request_by_post(tmp_path: Path, server: SmtpServer) -> None:
+    config = maildir_config(tmp_path, server)
+    received = datetime.now(ZoneInfo("Europe/Amsterdam")).date() - timedelta(days=3)
+    made = invoke(
+        "cases", "new", "--from", "tom.baker@example.com", "--rights", "access",
+        "--received", received.isoformat(), "--channel", "post", "--name", "Tom Baker",
+        "--config", str(config),
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    reference = made.output.split(":")[0]
+    extended = invoke("cases", "extend", reference, "--reason", "veel systemen", "--config",
+                      str(config))  # fmt: skip
+    assert extended.exit_code == 0, extended.output
+    first, later = due_date(received), extended_due_date(received)
+    assert f"due {later.isoformat()} (was {first.isoformat()})" in extended.output
+    (case,) = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
+    assert (case["channel"], case["due_date"], case["extended"]) == ("post", str(later), True)
+    refused = invoke("cases", "refuse", reference, "--reason", "kennelijk ongegrond",
+                     "--config", str(config))  # fmt: skip
+    assert refused.exit_code == 0 and "the refusal is draft" in refused.output
+    kinds = {d["kind"]: d["status"] for d in drafts(config)}
+    assert kinds["refusal"] == "pending" and kinds["reply"] == "rejected"
+    rejected = invoke("drafts", "reject", str(next(d["id"] for d in drafts(config)
+                      if d["kind"] == "refusal")), "--reason", "toch niet", "--config",
+                      str(config))  # fmt: skip
+    assert rejected.exit_code == 0 and "rejected" in rejected.output
+
+
+def test_automatic_acknowledgements(tmp_path: Path, server: SmtpServer) -> None:
+    config = maildir_config(tmp_path, server, "[drafts]\nauto_acknowledge = true\n")
+    maildir = tmp_path / "Maildir"
+    drop(maildir, "1.M1P1.test", simple("Ik wil weten welke gegevens jullie van mij hebben.",
+                                        From="Tom Baker <tom.baker@example.com>"))  # fmt: skip
+    forged = simple(
+        "Please send me a copy of my data.",
+        From="Tom Baker <tom.baker@example.com>",
+        Authentication_Results="mx.voorbeeld.example; spf=fail smtp.mailfrom=example.com; "
+        "dkim=none; dmarc=fail",
+    )
+    drop(maildir, "2.M2P1.test", forged)
+    auto_reply = simple("I am out of office.", From="Eve <eve@example.org>",
+                        Auto_Submitted="auto-replied")  # fmt: skip
+    drop(maildir, "3.M3P1.test", auto_reply)
+    run_once(config)
+    (got,) = server.received  # only the genuine sender's acknowledgement left on its own
+    assert got.message["Auto-Submitted"] == "auto-replied"
+    assert got.rcpt_tos == ("tom.baker@example.com",)
+    auto = [d for d in drafts(config) if d["automatic"]]
+    assert [(d["case"], d["kind"], d["status"]) for d in auto] == [
+        ("AVG-2026-0001", "acknowledgement", "sent")
+    ]
+    forged_ack = next(d for d in drafts(config) if d["case"] == "AVG-2026-0002"
+                      and d["kind"] == "acknowledgement")  # fmt: skip
+    assert forged_ack["status"] == "pending"  # the officer decides about a forged sender
+
+
+def test_a_permanent_failure_is_shown_to_the_officer(tmp_path: Path, server: SmtpServer) -> None:
+    config = maildir_config(tmp_path, server, '[digest]\nto = "rudi@voorbeeld.example"\n')
+    drop(
+        tmp_path / "Maildir",
+        "1.M1P1.test",
+        simple("Welke gegevens hebben jullie van mij?", From="Tom <tom.baker@example.com>"),
+    )
+    run_once(config)
+    ack = next(d for d in drafts(config) if d["kind"] == "acknowledgement")
+    invoke("drafts", "approve", str(ack["id"]), "--config", str(config))
+    server.scenario.rcpt.append("550 5.1.1 <tom.baker@example.com>: User unknown")
+    run_once(config)
+    failed = next(d for d in drafts(config) if d["id"] == ack["id"])
+    assert failed["status"] == "failed" and "User unknown" in failed["error"]
+    shown = invoke("drafts", "show", str(ack["id"]), "--config", str(config)).output
+    assert "NOT DELIVERED: recipient refused: 550 5.1.1" in shown
+    digest = invoke("digest", "--config", str(config)).output
+    assert "Mails that could not be sent (1)" in digest and "User unknown" in digest
+
+
+def test_unreachable_smtp_server_fails_the_run_and_keeps_the_mail(tmp_path: Path) -> None:
+    stopped = SmtpServer(tmp_path)
+    config = maildir_config(tmp_path, stopped)
+    drop(
+        tmp_path / "Maildir",
+        "1.M1P1.test",
+        simple("Welke gegevens hebben jullie van mij?", From="Tom <tom.baker@example.com>"),
+    )
+    run_once(config)
+    ack = next(d for d in drafts(config) if d["kind"] == "acknowledgement")
+    invoke("drafts", "approve", str(ack["id"]), "--config", str(config))
+    result = invoke("run", "--once", "--config", str(config))
+    assert result.exit_code == 1 and f"smtp 127.0.0.1:{stopped.port}" in result.output
+    status = invoke("status", "--config", str(config))
+    assert status.exit_code == 1 and "unreachable" in status.output
+    queued = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
+    assert [row["state"] for row in queued] == ["queued"]
+    stopped.controller.loop.close()  # never started: close its event loop
+
+
+def imap_config(tmp_path: Path, server: SmtpServer, dovecot: Any, user: str) -> Path:
+    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
+    path = tmp_path / "mailbot.toml"
+    path.write_text(
+        '[database]\nurl = "sqlite:///mailbot.db"\n'
+        f'[imap]\nhost = "127.0.0.1"\nport = {dovecot.port}\nsecurity = "none"\n'
+        f'username = "{user}"\npassword = "secret"\ntimeout = 10\n'
+        + ORGANISATION
+        + smtp_section(server),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sent_mail_is_filed_in_the_sent_folder_once(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str
+) -> None:
+    dovecot.append(mailbox, simple("Welke gegevens hebben jullie van mij?",
+                                   From="Tom <tom.baker@example.com>"))  # fmt: skip
+    config = imap_config(tmp_path, server, dovecot, mailbox)
+    run_once(config)
+    ack = next(d for d in drafts(config) if d["kind"] == "acknowledgement")
+    invoke("drafts", "approve", str(ack["id"]), "--config", str(config))
+    run_once(config)
+    (got,) = server.received
+    client = dovecot.client(mailbox)
+    try:
+        client.select_folder("Sent", readonly=True)
+        (uid,) = client.search("ALL")
+        fetched = client.fetch([uid], ["BODY.PEEK[]", "FLAGS"])[uid]
+        assert fetched[b"BODY[]"] == got.content  # the same bytes that were sent
+        assert b"\\Seen" in fetched[b"FLAGS"]
+    finally:
+        client.logout()
+    # Filing again (as after a crash before the commit) adds nothing.
+    app = load_app(config)
+    with app.database.session() as session:
+        for row in session.exec(select(OutboxRecord)).all():
+            row.filed_at = None
+            session.add(row)
+        session.commit()
+    app.close()
+    run_once(config)
+    assert len(dovecot.uids(mailbox, "Sent")) == 1
