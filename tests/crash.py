@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func
@@ -40,20 +41,26 @@ def counts(database: Database) -> tuple[int, int, int]:
 
 
 def kill_repeatedly(
-    config: Path, database: Database, times: int, chance: random.Random
+    config: Path,
+    database: Database,
+    times: int,
+    chance: random.Random,
+    *,
+    measure: Callable[[Database], int] | None = None,
+    between: tuple[float, float] = (0.6, 2.0),
 ) -> list[int]:
-    """Start `mailbot run`, SIGKILL it after a random 0.6 to 2 s, ``times`` times.
+    """Start `mailbot run`, SIGKILL it after a random time ``between`` (seconds), ``times`` times.
 
-    Returns how many mails were recorded after each kill.
+    Returns ``measure(database)`` after each kill (default: how many mails were recorded).
     """
     recorded = []
     for _ in range(times):
         process = subprocess.Popen(run_command(config), cwd=config.parent)
-        time.sleep(chance.uniform(0.6, 2.0))  # start-up, or mid-backlog: intake, commit, move
+        time.sleep(chance.uniform(*between))  # start-up, or mid-backlog: intake, send, commit
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         try:
-            recorded.append(counts(database)[0])
+            recorded.append((measure or (lambda db: counts(db)[0]))(database))
         except Exception:  # killed before it had created the schema
             recorded.append(0)
     return recorded

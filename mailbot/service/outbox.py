@@ -213,6 +213,8 @@ class Outbox:
         report = SendReport()
         if self.sender is None:
             return report
+        for row_id in await asyncio.to_thread(self._unsettled):
+            await asyncio.to_thread(self._settle, row_id)
         try:
             for row_id in await asyncio.to_thread(self.due, utcnow()):
                 if stopping():
@@ -247,34 +249,65 @@ class Outbox:
         return report
 
     def _sent(self, row_id: int, reply: str) -> None:
-        """The server took the mail: record it (the at-least-once window ends here)."""
+        """The server took the mail: record it at once (the at-least-once window ends here).
+
+        Only the outbox row is written in this first, small transaction; the draft,
+        the case and the trail follow in a second one (``_settle``). A crash between
+        the two leaves a sent row whose draft is still approved: settled on the next
+        pass, never sent again.
+        """
         now = utcnow()
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
-            assert row is not None
-            row.state, row.sent_at, row.server_reply = OutboxState.SENT.value, now, reply[:2000]
-            row.attempts += 1
-            row.claimed_by, row.lease_until, row.last_error = None, None, ""
-            session.add(row)
-            if row.draft_id is not None:
-                self._draft_sent(session, row.draft_id, row.message_id, now)
+            session.execute(
+                update(OutboxRecord)
+                .where(col(OutboxRecord.id) == row_id)
+                .values(
+                    state=OutboxState.SENT.value,
+                    sent_at=now,
+                    server_reply=reply[:2000],
+                    attempts=col(OutboxRecord.attempts) + 1,
+                    claimed_by=None,
+                    lease_until=None,
+                    last_error="",
+                )
+            )
             session.commit()
+        self._settle(row_id)
         log.info("outbox mail %s sent", row_id)
 
-    def _draft_sent(self, session: Session, draft_id: int, message_id: str, now: datetime) -> None:
-        store = CaseStore(session)
-        draft = store.draft(draft_id)
-        draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, now, now
-        session.add(draft)
-        case = store.case_by_id(draft.case_id)
-        assert case.id is not None
-        store.add_event(
-            case.id,
-            ACTOR,
-            "sent",
-            {"draft": draft_id, "kind": draft.kind, "message_id": message_id},
-        )
-        store.set_status(case, status_after_sent(DraftKind(draft.kind), Status(case.status)), ACTOR)
+    def _settle(self, row_id: int) -> None:
+        """Mark the sent mail's draft sent and move its case; does nothing twice."""
+        with self.database.session() as session:
+            row = session.get(OutboxRecord, row_id)
+            if row is None or row.draft_id is None or row.state != OutboxState.SENT:
+                return
+            store = CaseStore(session)
+            draft = store.draft(row.draft_id)
+            if draft.status != DraftStatus.APPROVED:  # settled before, or bounced meanwhile
+                return
+            now = row.sent_at or utcnow()
+            draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, now, utcnow()
+            session.add(draft)
+            case = store.case_by_id(draft.case_id)
+            assert case.id is not None
+            detail = {"draft": draft.id, "kind": draft.kind, "message_id": row.message_id}
+            store.add_event(case.id, ACTOR, "sent", detail)
+            target = status_after_sent(DraftKind(draft.kind), Status(case.status))
+            store.set_status(case, target, ACTOR)
+            session.commit()
+
+    def _unsettled(self) -> list[int]:
+        """Sent mail whose draft was not marked sent yet (a crash between the two commits)."""
+        with self.database.reader() as session:
+            found = session.exec(
+                select(OutboxRecord.id)
+                .join(DraftRecord, col(DraftRecord.id) == col(OutboxRecord.draft_id))
+                .where(
+                    col(OutboxRecord.state) == OutboxState.SENT,
+                    col(DraftRecord.status) == DraftStatus.APPROVED,
+                )
+            )
+            return [row_id for row_id in found if row_id is not None]
 
     def _deferred(self, row_id: int, error: str) -> bool:
         """A temporary failure: try later, or give up after ``smtp.retry_for``. True: gave up."""

@@ -289,3 +289,20 @@ async def test_one_digest_a_day(desk: Desk, server: SmtpServer) -> None:
     assert "drafts waiting" in mail.message["Subject"]
     body = mail.message.get_body(("plain",)).get_content()
     assert "AVG-2026-0001" in body and "tom.baker" not in body  # references, not people
+
+
+async def test_a_crash_between_the_two_commits_is_settled_without_sending_again(
+    desk: Desk, server: SmtpServer
+) -> None:
+    reference, draft_id = approved_reply(desk)
+    with desk.database.session() as session:  # as if killed right after the first commit
+        (row,) = session.exec(select(OutboxRecord)).all()
+        row.state, row.sent_at = "sent", utcnow()
+        session.add(row)
+        session.commit()
+    assert desk.case(reference)["status"] == "approved"
+    report = await outbox(desk).send_due()
+    assert report.sent == 0 and server.received == []
+    draft = next(d for d in desk.drafts(reference) if d["id"] == draft_id)
+    assert draft["status"] == "sent"
+    assert desk.case(reference)["status"] == "sent"
