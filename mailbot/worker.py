@@ -181,9 +181,9 @@ class Worker:
             return
         if state == OK:
             if name in self._states:
-                log.info("%s can be read again", name)
+                log.info("%s can be used again", name)
         else:
-            log.error("%s cannot be read (%s): %s; retrying with backoff", name, state, detail)
+            log.error("%s cannot be used (%s): %s; retrying with backoff", name, state, detail)
         self._states[name] = (state, detail)
         await asyncio.to_thread(record_state, self.intake.database, name, state, detail)
 

@@ -8,6 +8,7 @@ send, and what arrives at the SMTP server and in the officer's Sent folder.
 from __future__ import annotations
 
 import json
+import logging
 import stat
 import sys
 from collections.abc import Iterator
@@ -329,3 +330,36 @@ def test_sent_mail_is_filed_in_the_sent_folder_once(
     app.close()
     run_once(config)
     assert len(dovecot.uids(mailbox, "Sent")) == 1
+
+
+def test_no_personal_data_in_the_logs(
+    tmp_path: Path, server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    config = maildir_config(tmp_path, server)
+    drop(
+        tmp_path / "Maildir",
+        "1.M1P1.test",
+        simple(
+            "Welke gegevens hebben jullie van mij? Groet, Tom Baker",
+            From="Tom Baker <tom.baker@example.com>",
+            Message_ID="<r1@example.com>",
+        ),
+    )
+    run_once(config)
+    for draft in drafts(config):
+        invoke("drafts", "approve", str(draft["id"]), "--config", str(config))
+    server.scenario.rcpt.extend(
+        [
+            "450 4.2.1 <tom.baker@example.com>: mailbox busy",
+            "550 5.1.1 <tom.baker@example.com>: User unknown",
+        ]
+    )
+    run_once(config)
+    outbox = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
+    assert sorted(row["state"] for row in outbox) == ["failed", "queued"]
+    ours = [r for r in caplog.records if r.name.startswith("mailbot") and r.levelno >= logging.INFO]
+    assert len(ours) >= 4, "mailbot logged nothing"  # the test SMTP server's own log is not ours
+    logged = "\n".join(record.getMessage() for record in ours)
+    for personal in ("tom.baker", "Tom Baker", "Welke gegevens", "mailbox busy", "User unknown"):
+        assert personal not in logged, personal

@@ -100,7 +100,7 @@ def run_demo(directory: Path | None) -> None:
         )
         click.echo(f"Read now: {read}\n")
         click.echo(output.cases_table(list_cases(app.database, app.clock)))
-        click.echo("\nDrafts waiting for the officer (nothing is sent):")
+        click.echo("\nDrafts waiting for the officer (nothing is sent before he approves it):")
         click.echo(output.drafts_table(list_drafts(app.database, app.clock, "pending")))
         for outcome, title in (
             (Outcome.IGNORED, "Ignored (machine mail, never answered)"),
@@ -121,6 +121,10 @@ def run_demo(directory: Path | None) -> None:
         click.echo(
             f"\nTry: {program} cases show {_first_reference(app)} --config {config_file}\n"
             f"     {program} drafts show {_first_reply(app)} --config {config_file}\n"
+            f"     {program} drafts approve {_first_reply(app)} --config {config_file}"
+            "   (queued; this demo has no [smtp] to send it)\n"
+            f"     {program} outbox list --config {config_file}\n"
+            f"     {program} digest --config {config_file}\n"
             f"     {program} cases list --json --config {config_file}"
         )
     finally:

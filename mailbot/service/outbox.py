@@ -327,7 +327,8 @@ class Outbox:
             row.claimed_by, row.lease_until = None, None
             session.add(row)
             session.commit()
-        log.warning("outbox mail %s deferred: %s", row_id, error)
+        # The server's answer may name the recipient: it is stored, not logged.
+        log.warning("outbox mail %s deferred; tried again later", row_id)
         return False
 
     def _release(self, row_id: int, error: str) -> None:
