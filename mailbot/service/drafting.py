@@ -17,7 +17,7 @@ own notices (an extension, a refusal) are drafted on demand by ``draft_notice``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -48,11 +48,12 @@ from mailbot.core.identity import (
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
-from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
+from mailbot.datasources.base import DataSource
 from mailbot.drafts import copies
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
 from mailbot.errors import UnparseableMail
+from mailbot.service.persondata import PersonData
 from mailbot.service.review import approve_in_session
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
@@ -68,13 +69,6 @@ from mailbot.storage.store import CaseStore
 log = logging.getLogger(__name__)
 ACTOR = "mailbot"
 REPEAT_WINDOW = timedelta(days=365)
-OWN_RECORDS = "mailbot"
-_OWN = {
-    "nl": ("Uw verzoeken aan de functionaris persoonsgegevens", "het afhandelen van uw verzoeken"),
-    "en": ("Your requests to the data protection officer", "handling your requests"),
-    "de": ("Ihre Anfragen an die Datenschutzbeauftragten", "die Bearbeitung Ihrer Anfragen"),
-    "fr": ("Vos demandes au délégué à la protection des données", "le traitement de vos demandes"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +102,8 @@ class Drafting:
     ) -> None:
         self.database = database
         self.settings = settings
-        self.sources = list(sources)
         self.renderer = renderer
+        self.person_data = PersonData(database, settings, sources, renderer)
 
     def due(self) -> list[int]:
         with self.database.reader() as session:
@@ -149,7 +143,7 @@ class Drafting:
                 Identity.VERIFIED, True, f"verified: {case.verified_method}"
             )
         else:
-            on_file = self._on_file(requester, failed)
+            on_file = self.person_data.on_file(requester, failed)
             forwarded = mail is not None and mail.forwarded is not None
             headers = (
                 mail.header("Authentication-Results") if mail is not None and not forwarded else ()
@@ -199,24 +193,6 @@ class Drafting:
             "(within 12 months; the officer decides, nothing is refused automatically)"
             for other in earlier
         ]
-
-    def _on_file(self, address: str, failed: list[str]) -> bool:
-        found = False
-        for source in self.sources:
-            try:
-                found = found_any(source, address) or found
-            except DataSourceError as exc:
-                failed.append(source.settings.name)
-                log.warning("%s", exc)
-        return found
-
-    def _rows(self, source: DataSource, address: str, failed: list[str]) -> Iterator[Row]:
-        """The source's rows, streamed; a failure ends them and is recorded, never hidden."""
-        try:
-            yield from source.rows(address)
-        except DataSourceError as exc:
-            failed.append(source.settings.name)
-            log.warning("%s", exc)
 
     # -- drafting ------------------------------------------------------------
     def draft(self, case_id: int) -> None:
@@ -385,7 +361,7 @@ class Drafting:
         files: tuple[copies.CopyFile, ...] = ()
         if planned.carries_data:
             address = situation.address_on_file or planned.to
-            files, holdings = self._copies(gathered, address, language, failed)
+            files, holdings = self.person_data.files(case, address, language, failed)
             actions = actions_for(rights_needing_actions(situation.rights), holdings)
             total = sum(len(item.content) for item in files)
             if total > self.settings.drafts.max_mail_bytes:
@@ -461,89 +437,6 @@ class Drafting:
             for action in actions
         ]
         return draft, attachments, action_records
-
-    def _copies(
-        self, gathered: _Gathered, address: str, language: str, failed: list[str]
-    ) -> tuple[tuple[copies.CopyFile, ...], list[SourceHolding]]:
-        """The person's data from every source (and mailbot's own records), as files."""
-        rights = gathered.situation.rights
-        wants_copy = Right.ACCESS in rights
-        wants_port = Right.PORTABILITY in rights
-        tables: list[copies.Table] = []
-        counted: dict[str, int] = {}
-        for source in self.sources:
-            settings = source.settings
-            rows = self._rows(source, address, failed)
-            if wants_copy or (wants_port and settings.provided_by_subject):
-                recipients = settings.recipients or []
-                tables.append(
-                    copies.Table(
-                        settings.name, settings.category, rows, recipients, settings.purpose,
-                        settings.retention,
-                    )
-                )  # fmt: skip
-            else:
-                counted[settings.name] = sum(1 for _ in rows)
-        if wants_copy:
-            category, purpose = _OWN.get(language, _OWN["en"])
-            tables.append(
-                copies.Table(OWN_RECORDS, category, self._own_records(address), (), purpose)
-            )
-        built = copies.build(tables)  # streams every table's rows once
-        counted.update(built.counts)
-        holdings = [
-            SourceHolding(source.settings, counted.get(source.settings.name, 0))
-            for source in self.sources
-        ]
-        if not (wants_copy or wants_port):
-            return (), holdings
-        reference = gathered.case.reference
-        overview = None
-        if wants_copy:
-            facts = DraftFacts(
-                reference=reference,
-                received=gathered.case.received_at.date(),
-                due=gathered.case.due_date or gathered.case.received_at.date(),
-                rights=list(gathered.case.rights),
-                generated=utcnow().date(),
-                tables=list(built.overview_tables),
-            )
-            overview = self.renderer.overview(language, context(self.settings, language, facts))
-        files = copies.finish(
-            built,
-            overview_html=overview,
-            manifest_file=copies.manifest(
-                reference, self.settings.organisation.name, tables, built
-            ),
-            language=language,
-            reference=reference,
-            zip_above=self.settings.drafts.zip_above_bytes,
-        )
-        return files, holdings
-
-    def _own_records(self, address: str) -> Iterator[Row]:
-        """What mailbot itself keeps about the person: their cases and mails."""
-        with self.database.reader() as session:
-            store = CaseStore(session)
-            for case in store.cases_of(address):
-                assert case.id is not None
-                yield {
-                    "kind": "case",
-                    "reference": case.reference,
-                    "received_at": case.received_at.isoformat(),
-                    "rights": ", ".join(case.rights),
-                    "status": case.status,
-                    "subject": case.subject,
-                }
-                for mail in store.case_mails(case.id):
-                    yield {
-                        "kind": "mail",
-                        "reference": case.reference,
-                        "received_at": mail.arrived_at.isoformat(),
-                        "rights": "",
-                        "status": mail.disposition,
-                        "subject": mail.subject,
-                    }
 
 
 def _parse(raw: bytes | None) -> ParsedMail | None:

@@ -1,0 +1,150 @@
+"""What the company's data sources, and mailbot itself, hold about one person.
+
+The drafting pass asks two questions here: is this address on file anywhere, and
+what is held under it, as the files that go with a reply (copies for access,
+the person's own data for portability) and the counts per source that the
+per-source actions are built from. Sources are read as streams; a source that
+fails is named in ``failed`` and never hidden, and the other sources still count.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+
+from mailbot.config import Settings
+from mailbot.core.actions import SourceHolding
+from mailbot.core.rights import Right
+from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
+from mailbot.drafts import copies
+from mailbot.drafts.context import DraftFacts, context
+from mailbot.drafts.render import Renderer
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, utcnow
+from mailbot.storage.store import CaseStore
+
+log = logging.getLogger(__name__)
+OWN_RECORDS = "mailbot"
+_OWN = {
+    "nl": ("Uw verzoeken aan de functionaris persoonsgegevens", "het afhandelen van uw verzoeken"),
+    "en": ("Your requests to the data protection officer", "handling your requests"),
+    "de": ("Ihre Anfragen an die Datenschutzbeauftragten", "die Bearbeitung Ihrer Anfragen"),
+    "fr": ("Vos demandes au délégué à la protection des données", "le traitement de vos demandes"),
+}
+
+
+class PersonData:
+    """Looks one person up in every data source, and in mailbot's own records."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        sources: Sequence[DataSource],
+        renderer: Renderer,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.sources = list(sources)
+        self.renderer = renderer
+
+    def on_file(self, address: str, failed: list[str]) -> bool:
+        found = False
+        for source in self.sources:
+            try:
+                found = found_any(source, address) or found
+            except DataSourceError as exc:
+                failed.append(source.settings.name)
+                log.warning("%s", exc)
+        return found
+
+    def rows(self, source: DataSource, address: str, failed: list[str]) -> Iterator[Row]:
+        """The source's rows, streamed; a failure ends them and is recorded, never hidden."""
+        try:
+            yield from source.rows(address)
+        except DataSourceError as exc:
+            failed.append(source.settings.name)
+            log.warning("%s", exc)
+
+    def files(
+        self, case: CaseRecord, address: str, language: str, failed: list[str]
+    ) -> tuple[tuple[copies.CopyFile, ...], list[SourceHolding]]:
+        """The person's data from every source (and mailbot's own records), as files."""
+        rights = {Right(name) for name in case.rights}
+        wants_copy = Right.ACCESS in rights
+        wants_port = Right.PORTABILITY in rights
+        tables: list[copies.Table] = []
+        counted: dict[str, int] = {}
+        for source in self.sources:
+            settings = source.settings
+            rows = self.rows(source, address, failed)
+            if wants_copy or (wants_port and settings.provided_by_subject):
+                recipients = settings.recipients or []
+                tables.append(
+                    copies.Table(
+                        settings.name, settings.category, rows, recipients, settings.purpose,
+                        settings.retention,
+                    )
+                )  # fmt: skip
+            else:
+                counted[settings.name] = sum(1 for _ in rows)
+        if wants_copy:
+            category, purpose = _OWN.get(language, _OWN["en"])
+            tables.append(
+                copies.Table(OWN_RECORDS, category, self.own_records(address), (), purpose)
+            )
+        built = copies.build(tables)  # streams every table's rows once
+        counted.update(built.counts)
+        holdings = [
+            SourceHolding(source.settings, counted.get(source.settings.name, 0))
+            for source in self.sources
+        ]
+        if not (wants_copy or wants_port):
+            return (), holdings
+        reference = case.reference
+        overview = None
+        if wants_copy:
+            facts = DraftFacts(
+                reference=reference,
+                received=case.received_at.date(),
+                due=case.due_date or case.received_at.date(),
+                rights=list(case.rights),
+                generated=utcnow().date(),
+                tables=list(built.overview_tables),
+            )
+            overview = self.renderer.overview(language, context(self.settings, language, facts))
+        files = copies.finish(
+            built,
+            overview_html=overview,
+            manifest_file=copies.manifest(
+                reference, self.settings.organisation.name, tables, built
+            ),
+            language=language,
+            reference=reference,
+            zip_above=self.settings.drafts.zip_above_bytes,
+        )
+        return files, holdings
+
+    def own_records(self, address: str) -> Iterator[Row]:
+        """What mailbot itself keeps about the person: their cases and mails."""
+        with self.database.reader() as session:
+            store = CaseStore(session)
+            for case in store.cases_of(address):
+                assert case.id is not None
+                yield {
+                    "kind": "case",
+                    "reference": case.reference,
+                    "received_at": case.received_at.isoformat(),
+                    "rights": ", ".join(case.rights),
+                    "status": case.status,
+                    "subject": case.subject,
+                }
+                for mail in store.case_mails(case.id):
+                    yield {
+                        "kind": "mail",
+                        "reference": case.reference,
+                        "received_at": mail.arrived_at.isoformat(),
+                        "rights": "",
+                        "status": mail.disposition,
+                        "subject": mail.subject,
+                    }
