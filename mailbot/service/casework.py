@@ -7,6 +7,7 @@ gets (``service.drafting.Drafting.draft_notice``), in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -132,14 +133,10 @@ def extend(
             },
         )
 
-    assert case.id is not None
-    draft_id = drafting.draft_notice(
-        case.id, Notice(DraftKind.EXTENSION, reason, new_due), actor, prepare
+    notice = Notice(DraftKind.EXTENSION, reason, new_due)
+    return _with_notice(
+        database, drafting, clock, case, notice=notice, actor=actor, prepare=prepare
     )
-    with database.reader() as session:
-        data = case_json(CaseStore(session).case_by_id(case.id), [], clock)
-    data["draft"] = draft_id
-    return data
 
 
 def refuse(
@@ -167,7 +164,25 @@ def refuse(
         assert record.id is not None
         store.add_event(record.id, actor, "refusal", {"reason": reason})
 
-    draft_id = drafting.draft_notice(case.id, Notice(DraftKind.REFUSAL, reason), actor, prepare)
+    notice = Notice(DraftKind.REFUSAL, reason)
+    return _with_notice(
+        database, drafting, clock, case, notice=notice, actor=actor, prepare=prepare
+    )
+
+
+def _with_notice(
+    database: Database,
+    drafting: Drafting,
+    clock: Clock,
+    case: CaseRecord,
+    *,
+    notice: Notice,
+    actor: str,
+    prepare: Callable[[CaseStore, CaseRecord], None],
+) -> dict[str, Any]:
+    """Draft the officer's notice; the case as it is then, with the new draft's id."""
+    assert case.id is not None
+    draft_id = drafting.draft_notice(case.id, notice, actor, prepare)
     with database.reader() as session:
         data = case_json(CaseStore(session).case_by_id(case.id), [], clock)
     data["draft"] = draft_id
