@@ -281,6 +281,7 @@ def test_unreachable_smtp_server_fails_the_run_and_keeps_the_mail(tmp_path: Path
     assert result.exit_code == 1 and f"smtp 127.0.0.1:{stopped.port}" in result.output
     status = invoke("status", "--config", str(config))
     assert status.exit_code == 1 and "unreachable" in status.output
+    assert "outbox: 1 queued" in status.output and "no [smtp]" not in status.output
     queued = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
     assert [row["state"] for row in queued] == ["queued"]
     stopped.controller.loop.close()  # never started: close its event loop

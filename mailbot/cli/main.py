@@ -27,7 +27,7 @@ from mailbot.drafts.render import Renderer
 from mailbot.errors import MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
-from mailbot.service.status import OK, source_states
+from mailbot.service.status import OK, outbox_counts, source_states
 from mailbot.sources.imap import FolderState, ImapSource
 
 log = logging.getLogger("mailbot")
@@ -176,8 +176,16 @@ async def _imap_state(settings: ImapSettings) -> FolderState:
 @cli.command()
 @with_app
 def status(app: App) -> None:
-    """Whether each mail source could be read, as the worker last found."""
+    """Whether each mail source could be read, as the worker last found; what waits to be sent."""
     states = source_states(app.database)
+    counts = outbox_counts(app.database)
+    waiting = counts.get("queued", 0) + counts.get("sending", 0)
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
+    click.echo(f"outbox: {summary}")
+    if waiting and app.settings.smtp is None:
+        click.echo(
+            f"outbox: {waiting} approved mail(s) wait: no [smtp] section in the configuration"
+        )
     if not states:
         click.echo("no source has been read yet (is `mailbot run` running?)")
         return

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from mailbot.storage.database import Database
-from mailbot.storage.models import SourceStateRecord, utcnow
+from mailbot.storage.models import OutboxRecord, SourceStateRecord, utcnow
 
 OK = "ok"
 UNREACHABLE = "unreachable"
@@ -47,3 +47,10 @@ def source_states(database: Database) -> list[SourceState]:
     with database.reader() as session:
         records = session.exec(select(SourceStateRecord).order_by(col(SourceStateRecord.name)))
         return [SourceState(r.name, r.state, r.detail, r.changed_at, r.last_ok_at) for r in records]
+
+
+def outbox_counts(database: Database) -> dict[str, int]:
+    """How many outgoing mails are in each outbox state (queued, sending, sent, failed)."""
+    with database.reader() as session:
+        query = select(OutboxRecord.state, func.count()).group_by(col(OutboxRecord.state))
+        return {str(state): int(count) for state, count in session.exec(query).all()}

@@ -170,6 +170,17 @@ def test_ignored_mails_are_listed_with_their_reason(config: Path) -> None:
     assert [mail["reason"] for mail in ignored] == ["Auto-Submitted: auto-replied"]
 
 
+def test_status_says_approved_mail_waits_without_smtp(config: Path) -> None:
+    ran(config)
+    listed = json.loads(invoke("drafts", "list", "--json", "--config", str(config)).output)
+    first = next(draft for draft in listed if draft["kind"] == "acknowledgement")
+    assert invoke("drafts", "approve", str(first["id"]), "--config", str(config)).exit_code == 0
+    shown = invoke("status", "--config", str(config))
+    assert shown.exit_code == 0
+    assert "outbox: 1 queued, 0 sending, 0 sent, 0 failed" in shown.output
+    assert "1 approved mail(s) wait: no [smtp] section" in shown.output
+
+
 def test_db_upgrade(config: Path) -> None:
     result = invoke("db", "upgrade", "--config", str(config))
     assert result.exit_code == 0 and "up to date" in result.output
