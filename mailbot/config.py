@@ -295,6 +295,18 @@ class DigestSettings(_Section):
         return time(int(hours), int(minutes))
 
 
+class WebSettings(_Section):
+    """The review pages (``mailbot web``)."""
+
+    language: Literal["nl", "en"] = "nl"  # of the login page and of new users
+    session_hours: float = Field(12, gt=0, le=24 * 30)  # a session ends this long after login
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]  # whose X-Forwarded-* headers count
+    login_attempts: int = Field(5, ge=1)  # failed logins per user name (or 4x per client)...
+    login_window_minutes: float = Field(15, gt=0)  # ...within this many minutes, then a pause
+
+    _split = field_validator("trusted_proxies", mode="before")(_split_list)
+
+
 class ClassificationSettings(_Section):
     low_confidence: float = Field(0.7, ge=0, le=1)
 
@@ -310,6 +322,7 @@ class Settings(_Section):
     sources: list[DataSourceSettings] = []
     drafts: DraftSettings = DraftSettings()
     digest: DigestSettings | None = None
+    web: WebSettings = WebSettings()
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> Settings:

@@ -20,6 +20,7 @@ from mailbot.cli.common import MailbotGroup, with_app
 from mailbot.cli.demo import run_demo
 from mailbot.cli.drafts import drafts, outbox
 from mailbot.cli.mails import mails, quarantine
+from mailbot.cli.web import users, web
 from mailbot.config import ImapSettings, Settings, SmtpSettings
 from mailbot.datasources import open_sources
 from mailbot.drafts.context import context, sample_facts
@@ -54,7 +55,7 @@ def _setup_logging(level: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, log_level: str | None) -> None:
     """mailbot: GDPR requests that arrive by e-mail, as cases for the privacy officer."""
-    _setup_logging(log_level or ("info" if ctx.invoked_subcommand == "run" else "warning"))
+    _setup_logging(log_level or ("info" if ctx.invoked_subcommand in ("run", "web") else "warning"))
 
 
 @cli.command()
@@ -225,7 +226,7 @@ def digest_command(app: App) -> None:
     click.echo(f"Subject: {composed.subject}\n\n{composed.body}", nl=False)
 
 
-for group in (cases, drafts, outbox, quarantine, mails):
+for group in (cases, drafts, outbox, quarantine, mails, web, users):
     cli.add_command(group)
 
 

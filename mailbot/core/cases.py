@@ -79,18 +79,22 @@ def check_transition(current: Status, target: Status) -> None:
         raise InvalidTransition(f"a case that is {current} cannot become {target}")
 
 
-def status_after_reclassification(current: Status, is_request: bool) -> Status:
+def status_after_reclassification(
+    current: Status, is_request: bool, rights_changed: bool = True
+) -> Status:
     """The status after the officer corrects the rights of a case.
 
-    Rights removed: the case is no request. Rights given to a case that was no
-    request: it becomes new. Otherwise the status stays. Closed and sent cases
-    are not reclassified (reopen first).
+    Rights removed: the case is no request. Other rights for an open case: it is
+    new again, so that identity, confirmation and the drafts are decided afresh for
+    the rights it now has (adding erasure to an access request needs a confirmation
+    the case was not waiting for). The same rights: the status stays. Closed and
+    sent cases are not reclassified (reopen first).
     """
     if current in (Status.CLOSED, Status.SENT):
         raise InvalidTransition(f"a case that is {current} cannot be reclassified; reopen it first")
     if not is_request:
         return Status.NOT_A_REQUEST
-    if current is Status.NOT_A_REQUEST:
+    if current is Status.NOT_A_REQUEST or rights_changed:
         return Status.NEW
     return current
 

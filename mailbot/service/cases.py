@@ -143,7 +143,8 @@ def reclassify(
         assert case.id is not None
         nothing_in_flight(store, case, f"case {case.reference} cannot be reclassified")
         before_rights, before_status = list(case.rights), case.status
-        status = status_after_reclassification(Status(case.status), bool(rights))
+        changed = sorted(case.rights) != sorted(right.value for right in rights)
+        status = status_after_reclassification(Status(case.status), bool(rights), changed)
         now = utcnow()
         case.rights = [right.value for right in rights]
         case.status = status.value

@@ -101,7 +101,12 @@ def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any
                 "in_reply_to": draft.in_reply_to,
                 "references": list(draft.references),
                 "attachment_files": [
-                    {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                    {
+                        "id": a.id,
+                        "filename": a.filename,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                    }
                     for a in attachments
                 ],
                 "actions": [
@@ -130,3 +135,24 @@ def attachment_content(database: Database, draft_id: int, filename: str) -> byte
     if found is None:
         raise NotFound(f"draft {draft_id} has no attachment {filename!r}")
     return found
+
+
+def attachment_file(database: Database, draft_id: int, file_id: int) -> DraftAttachmentRecord:
+    """One attachment of a draft, with its content."""
+    with database.reader() as session:
+        found = session.get(DraftAttachmentRecord, file_id)
+        if found is None or found.draft_id != draft_id:
+            raise NotFound(f"draft {draft_id} has no attachment {file_id}")
+        session.expunge(found)
+        return found
+
+
+def case_of_draft(database: Database, draft_id: int) -> str:
+    """The reference of the case a draft belongs to."""
+    with database.reader() as session:
+        draft = session.get(DraftRecord, draft_id)
+        if draft is None:
+            raise NotFound(f"no draft {draft_id}")
+        case = session.get(CaseRecord, draft.case_id)
+        assert case is not None
+        return case.reference

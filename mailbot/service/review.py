@@ -43,6 +43,7 @@ from mailbot.storage.models import (
 from mailbot.storage.store import CaseStore
 
 MAX_BODY = 1_000_000
+MAX_SUBJECT = 300
 AUTOMATIC = "mailbot"
 
 
@@ -111,7 +112,7 @@ def approve_in_session(
         row.state, row.attempts, row.next_attempt_at = OutboxState.QUEUED.value, 0, now
         row.created_at, row.last_error, row.claimed_by, row.lease_until = now, "", None, None
     else:
-        row = _queue(session, settings, draft, now, automatic=automatic)
+        row = _queue(session, settings, draft, case.reference, now, automatic=automatic)
     session.add(row)
     draft.status, draft.error = DraftStatus.APPROVED.value, ""
     draft.approved_by, draft.approved_at, draft.automatic = actor, now, automatic
@@ -129,7 +130,13 @@ def approve_in_session(
 
 
 def _queue(
-    session: Session, settings: Settings, draft: DraftRecord, now: datetime, *, automatic: bool
+    session: Session,
+    settings: Settings,
+    draft: DraftRecord,
+    reference: str,
+    now: datetime,
+    *,
+    automatic: bool,
 ) -> OutboxRecord:
     address, name = sender_of(settings)
     made = message_id(uuid.uuid4().hex, address.rpartition("@")[2])
@@ -143,7 +150,7 @@ def _queue(
             sender=address,
             sender_name=name,
             to=draft.to_address,
-            subject=draft.subject,
+            subject=with_reference(draft.subject, reference),
             body=draft.body,
             message_id=made,
             date=now,
@@ -185,6 +192,12 @@ def approve(
         )
         session.commit()
         return {"id": draft_id, "case": case.reference, "message_id": row.message_id}
+
+
+def with_reference(subject: str, reference: str) -> str:
+    """The subject with ``[REF]`` in it (put back if an edit took it out), for the replies."""
+    tag = f"[{reference}]"
+    return subject if tag in subject else f"{tag} {subject}"
 
 
 def _withdraw(session: Session, store: CaseStore, draft: DraftRecord, case: CaseRecord) -> bool:
@@ -240,12 +253,31 @@ def reject(
         return {"id": draft_id, "case": case.reference, "status": draft.status}
 
 
-def edit(database: Database, clock: Clock, draft_id: int, actor: str, body: str) -> dict[str, Any]:
-    """The officer's own text for a draft; it is what will be sent. Withdraws an approval."""
+def edit(
+    database: Database,
+    clock: Clock,
+    draft_id: int,
+    actor: str,
+    body: str,
+    *,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The officer's own text (and subject) for a draft; it is what will be sent.
+
+    Withdraws an approval. A subject must be one line: a line break in it could
+    otherwise start a header of its own, so it is refused, not cleaned.
+    """
+    what = f"draft {draft_id} cannot be edited"
     if not body.strip():
-        raise NotAllowed(f"draft {draft_id} cannot be edited", ["the text is empty"])
+        raise NotAllowed(what, ["the text is empty"])
     if len(body) > MAX_BODY:
-        raise NotAllowed(f"draft {draft_id} cannot be edited", ["the text is over 1 MB"])
+        raise NotAllowed(what, ["the text is over 1 MB"])
+    if subject is not None:
+        if any(c in subject for c in "\r\n\x00\x0b\x0c\x85\u2028\u2029"):
+            raise NotAllowed(what, ["the subject must be a single line"])
+        subject = subject.strip()
+        if not subject or len(subject) > MAX_SUBJECT:
+            raise NotAllowed(what, [f"the subject must be 1 to {MAX_SUBJECT} characters"])
     with database.session() as session:
         store = CaseStore(session)
         draft = store.draft(draft_id)
@@ -254,14 +286,17 @@ def edit(database: Database, clock: Clock, draft_id: int, actor: str, body: str)
         status = DraftStatus(draft.status)
         if status not in EDITABLE:
             raise NotAllowed(f"draft {draft_id} cannot be edited", [f"it is {status}"])
-        if body == draft.body:
+        subject = draft.subject if subject is None else subject
+        if body == draft.body and subject == draft.subject:
             return {"id": draft_id, "case": case.reference, "changed": False}
         if status is not DraftStatus.PENDING and not _withdraw(session, store, draft, case):
             raise NotAllowed(f"draft {draft_id} cannot be edited", ["it is being sent now"])
         now = utcnow()
         before = len(draft.body)
         draft.drafted_body = draft.drafted_body if draft.drafted_body is not None else draft.body
-        draft.body, draft.edited_by, draft.edited_at, draft.updated_at = body, actor, now, now
+        subject_changed = subject != draft.subject
+        draft.body, draft.subject = body, subject
+        draft.edited_by, draft.edited_at, draft.updated_at = actor, now, now
         draft.status = DraftStatus.PENDING.value
         session.add(draft)
         store.add_event(
@@ -272,6 +307,7 @@ def edit(database: Database, clock: Clock, draft_id: int, actor: str, body: str)
                 "draft": draft_id,
                 "characters_before": before,
                 "characters_after": len(body),
+                "subject_changed": subject_changed,
                 "approval_withdrawn": status is DraftStatus.APPROVED,
             },
         )

@@ -291,3 +291,31 @@ class ReferenceCounterRecord(SQLModel, table=True):
     prefix: str = Field(max_length=16, primary_key=True)
     year: int = Field(primary_key=True)
     last_number: int = 0
+
+
+class UserRecord(SQLModel, table=True):
+    """Someone who may use the review pages (the officer, a deputy): ``mailbot users add``."""
+
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True, max_length=120)
+    password_hash: str = Field(max_length=400)
+    language: str = Field(max_length=8)
+    created_at: datetime = _moment()
+    password_changed_at: datetime = _moment()
+
+
+class WebSessionRecord(SQLModel, table=True):
+    """A browser session of the review pages; only a hash of its id is kept.
+
+    A session without a user is the one a login form belongs to (for its CSRF token);
+    logging in always replaces it with a new one.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user_name: str | None = Field(default=None, foreign_key="users.name", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _moment()
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))

@@ -49,7 +49,12 @@ def test_every_status_has_transitions_and_the_flow_holds() -> None:
 def test_reclassification_status() -> None:
     assert status_after_reclassification(Status.NOT_A_REQUEST, True) is Status.NEW
     assert status_after_reclassification(Status.NEW, False) is Status.NOT_A_REQUEST
-    assert status_after_reclassification(Status.AWAITING_IDENTITY, True) is Status.AWAITING_IDENTITY
+    assert (
+        status_after_reclassification(Status.AWAITING_IDENTITY, True, rights_changed=False)
+        is Status.AWAITING_IDENTITY
+    )
+    # other rights: decided afresh (an added erasure needs a confirmation first)
+    assert status_after_reclassification(Status.READY_FOR_REVIEW, True) is Status.NEW
     with pytest.raises(InvalidTransition, match="reopen"):
         status_after_reclassification(Status.CLOSED, True)
 

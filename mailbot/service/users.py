@@ -1,0 +1,180 @@
+"""The review pages' users and their browser sessions, kept in the database.
+
+A session id is a random 256-bit token held by the browser; the database keeps
+only its SHA-256, so a copy of the database opens no session. Logging in always
+starts a new session (the login form's anonymous one is deleted), so an id planted
+before login is worth nothing after it; logging out deletes the row, so the
+cookie is worth nothing after that either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import col, delete, select
+
+from mailbot.core.passwords import hash_password, needs_rehash, verify_password
+from mailbot.errors import NotAllowed, NotFound
+from mailbot.storage.database import Database
+from mailbot.storage.models import UserRecord, WebSessionRecord, utcnow
+
+LANGUAGES = ("nl", "en")
+ANONYMOUS_LIFETIME = timedelta(hours=1)  # a login form's session
+# verify_password is run against this for an unknown user name, so that a login
+# takes as long for a name that does not exist as for a wrong password
+_NO_SUCH_USER = hash_password("no such user, no such password")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    name: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A live session: ``user`` is None for the login form's session."""
+
+    token: str
+    user: User | None
+    csrf_token: str
+    expires_at: datetime
+
+
+def _valid_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 120 or not name.isprintable() or any(c.isspace() for c in name):
+        raise NotAllowed(f"user name {name!r} cannot be used", ["one word, at most 120 characters"])
+    return name
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise NotAllowed(f"language {language!r}", [f"choose one of {', '.join(LANGUAGES)}"])
+    return language
+
+
+def add_user(database: Database, name: str, password: str, language: str) -> User:
+    name, language = _valid_name(name), _language(language)
+    hashed = hash_password(password)
+    with database.session() as session:
+        if session.get(UserRecord, name) is not None:
+            raise NotAllowed(f"user {name} cannot be added", ["there is one with that name"])
+        now = utcnow()
+        session.add(
+            UserRecord(
+                name=name, password_hash=hashed, language=language, created_at=now,
+                password_changed_at=now,
+            )
+        )  # fmt: skip
+        session.commit()
+    return User(name, language)
+
+
+def set_password(database: Database, name: str, password: str) -> None:
+    """A new password; every session of the user ends."""
+    hashed = hash_password(password)
+    with database.session() as session:
+        user = session.get(UserRecord, name)
+        if user is None:
+            raise NotFound(f"no user {name}")
+        user.password_hash, user.password_changed_at = hashed, utcnow()
+        session.add(user)
+        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.user_name) == name))
+        session.commit()
+
+
+def set_language(database: Database, name: str, language: str) -> None:
+    language = _language(language)
+    with database.session() as session:
+        user = session.get(UserRecord, name)
+        if user is None:
+            raise NotFound(f"no user {name}")
+        user.language = language
+        session.add(user)
+        session.commit()
+
+
+def remove_user(database: Database, name: str) -> None:
+    """The user and every session of theirs; what they did stays in the audit trail."""
+    with database.session() as session:
+        user = session.get(UserRecord, name)
+        if user is None:
+            raise NotFound(f"no user {name}")
+        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.user_name) == name))
+        session.delete(user)
+        session.commit()
+
+
+def list_users(database: Database) -> list[User]:
+    with database.reader() as session:
+        users = session.exec(select(UserRecord).order_by(col(UserRecord.name))).all()
+        return [User(user.name, user.language) for user in users]
+
+
+def authenticate(database: Database, name: str, password: str) -> User | None:
+    """The user when ``password`` is theirs, else None (same work either way)."""
+    with database.reader() as session:
+        user = session.get(UserRecord, name) if name else None
+        stored = user.password_hash if user is not None else _NO_SUCH_USER
+        language = user.language if user is not None else ""
+    if not verify_password(password, stored) or user is None:
+        return None
+    if needs_rehash(stored):
+        set_password(database, name, password)
+    return User(name, language)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def start_session(
+    database: Database, user: User | None, lifetime: timedelta, replaces: str | None = None
+) -> WebSession:
+    """A new session (for ``user``, or anonymous for a login form); ``replaces`` ends."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + (lifetime if user is not None else ANONYMOUS_LIFETIME)
+    with database.session() as session:
+        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.expires_at) < now))
+        if replaces:
+            session.execute(
+                delete(WebSessionRecord).where(col(WebSessionRecord.id_hash) == _hash(replaces))
+            )
+        session.add(
+            WebSessionRecord(
+                id_hash=_hash(token), user_name=user.name if user else None, csrf_token=csrf,
+                created_at=now, expires_at=expires,
+            )
+        )  # fmt: skip
+        session.commit()
+    return WebSession(token, user, csrf, expires)
+
+
+def find_session(database: Database, token: str | None) -> WebSession | None:
+    """The live session for a cookie's token, or None (unknown, expired, user removed)."""
+    if not token or len(token) > 100:
+        return None
+    with database.reader() as session:
+        record = session.get(WebSessionRecord, _hash(token))
+        if record is None or record.expires_at <= utcnow():
+            return None
+        user = None
+        if record.user_name is not None:
+            found = session.get(UserRecord, record.user_name)
+            if found is None:
+                return None
+            user = User(found.name, found.language)
+        return WebSession(token, user, record.csrf_token, record.expires_at)
+
+
+def end_session(database: Database, token: str) -> None:
+    with database.session() as session:
+        session.execute(
+            delete(WebSessionRecord).where(col(WebSessionRecord.id_hash) == _hash(token))
+        )
+        session.commit()

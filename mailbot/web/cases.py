@@ -1,0 +1,248 @@
+"""The case list, the case page, and the forms on it (classification, identity, deadline,
+actions, closing). Each form calls the service function the command line calls, then
+sends the browser back to the case (post/redirect/get); a refusal is shown on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from mailbot.cli.app import build_drafting
+from mailbot.core.cases import OPEN, CaseOutcome, Status
+from mailbot.core.parsing import parse_mail
+from mailbot.core.rights import Right
+from mailbot.errors import MailbotError, NotFound, UnparseableMail
+from mailbot.service import casework
+from mailbot.service.cases import list_cases, reclassify, show_case, verify
+from mailbot.service.clock import Clock
+from mailbot.service.drafts import show_draft
+from mailbot.service.review import action_done, case_actions
+from mailbot.service.users import WebSession
+from mailbot.storage.database import Database
+from mailbot.storage.store import CaseStore
+from mailbot.web.common import Web, message, page, render, text_field, web_of
+
+SOON = 7  # days: a due date this close stands out in the list
+SHOWN_TEXT = 200_000  # characters of a mail shown on the page
+
+
+def mail_texts(database: Database, reference: str) -> dict[int, str | None]:
+    """Each mail's text (never its HTML); None when it was deleted (an ID document)."""
+    texts: dict[int, str | None] = {}
+    with database.reader() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        assert case.id is not None
+        for mail in store.case_mails(case.id):
+            assert mail.id is not None
+            raw = store.raw(mail.id)
+            if raw is None:
+                texts[mail.id] = None
+                continue
+            try:
+                texts[mail.id] = parse_mail(raw).text[:SHOWN_TEXT]
+            except UnparseableMail as exc:
+                texts[mail.id] = f"({exc})"
+    return texts
+
+
+def case_page(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+    """Everything the case page shows, read in one go."""
+    case = show_case(database, clock, reference)
+    texts = mail_texts(database, reference)
+    for mail in case["mails"]:
+        mail["text"] = texts.get(mail["id"])
+    case["drafts"] = [show_draft(database, clock, draft["id"]) for draft in case["drafts"]]
+    case["actions"] = case_actions(database, clock, reference)["actions"]
+    return case
+
+
+def urgency(days_left: int | None, status: str) -> str:
+    """``overdue``, ``soon`` or ``""``, for an open case's days left."""
+    if days_left is None or Status(status) not in OPEN:
+        return ""
+    if days_left < 0:
+        return "overdue"
+    return "soon" if days_left <= SOON else ""
+
+
+@page
+async def case_list(request: Request, session: WebSession) -> Response:
+    web = web_of(request)
+    wanted = request.query_params.get("status", "open")
+    query = request.query_params.get("q", "").strip()
+    found = await web.call(list_cases, web.app.database, web.app.clock)
+    if wanted == "open":
+        found = [case for case in found if Status(case["status"]) in OPEN]
+    elif wanted in set(Status):
+        found = [case for case in found if case["status"] == wanted]
+    if query:
+        found = [case for case in found if query.upper() in case["reference"].upper()]
+    found.sort(key=lambda case: (case["due_date"] or "9999", case["reference"]))
+    for case in found:
+        case["urgency"] = urgency(case["days_left"], case["status"])
+    return render(
+        request, session, "cases.html", cases=found, wanted=wanted, query=query,
+        statuses=[status.value for status in Status],
+    )  # fmt: skip
+
+
+async def show(request: Request, session: WebSession, status: int = 200, **extra: Any) -> Response:
+    web = web_of(request)
+    reference = request.path_params["reference"]
+    try:
+        case = await web.call(case_page, web.app.database, web.app.clock, reference)
+    except NotFound:
+        return message(request, session, 404, "Not found", "Nothing found with that name.")
+    return render(
+        request, session, "case.html", status, case=case,
+        done=request.query_params.get("done", ""),
+        rights=[right.value for right in Right],
+        outcomes=[outcome.value for outcome in CaseOutcome],
+        is_open=Status(case["status"]) in OPEN,
+        **extra,
+    )  # fmt: skip
+
+
+@page
+async def case_detail(request: Request, session: WebSession) -> Response:
+    return await show(request, session)
+
+
+async def act(
+    request: Request, session: WebSession, done: str, work: Any, *, redraft: bool = False
+) -> Response:
+    """Run ``work(web, actor)`` for a form; back to the case, or the case with the refusal."""
+    web = web_of(request)
+    assert session.user is not None
+    reference = request.path_params["reference"]
+
+    def run() -> None:
+        work(web, session.user.name if session.user else "")
+        if redraft:  # the drafts follow at once, as on the command line
+            build_drafting(web.app).run()
+
+    try:
+        await web.call(run)
+    except (MailbotError, ValueError) as exc:
+        return await show(request, session, 409, error=str(exc))
+    return RedirectResponse(f"/cases/{reference}?done={done}", status_code=303)
+
+
+@page
+async def case_reclassify(request: Request, session: WebSession) -> Response:
+    form = await request.form()
+    chosen = tuple(Right(value) for value in form.getlist("rights") if value in set(Right))
+    note = text_field(form, "note").strip() or None
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        reclassify(
+            web.app.database, web.app.clock, reference, rights=chosen, actor=actor, note=note
+        )
+
+    return await act(request, session, "reclassified", work, redraft=True)
+
+
+@page
+async def case_verify(request: Request, session: WebSession) -> Response:
+    form = await request.form()
+    method = text_field(form, "method").strip()
+    send_to = text_field(form, "send_to").strip() or None
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        if not method:
+            raise ValueError("say how the person was verified")
+        verify(
+            web.app.database, web.app.clock, reference, method=method, actor=actor,
+            send_to=send_to,
+        )  # fmt: skip
+
+    return await act(request, session, "verified", work, redraft=True)
+
+
+@page
+async def case_extend(request: Request, session: WebSession) -> Response:
+    reason = text_field(await request.form(), "reason")
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        casework.extend(
+            web.app.database, build_drafting(web.app), web.app.clock, reference,
+            reason=reason, actor=actor,
+        )  # fmt: skip
+
+    return await act(request, session, "extended", work)
+
+
+@page
+async def case_refuse(request: Request, session: WebSession) -> Response:
+    reason = text_field(await request.form(), "reason")
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        casework.refuse(
+            web.app.database, build_drafting(web.app), web.app.clock, reference,
+            reason=reason, actor=actor,
+        )  # fmt: skip
+
+    return await act(request, session, "refused", work)
+
+
+@page
+async def case_close(request: Request, session: WebSession) -> Response:
+    form = await request.form()
+    outcome = text_field(form, "outcome")
+    note = text_field(form, "note").strip() or None
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        if outcome not in set(CaseOutcome):
+            raise ValueError("choose an outcome")
+        casework.close(
+            web.app.database, web.app.clock, reference, outcome=CaseOutcome(outcome),
+            actor=actor, note=note,
+        )  # fmt: skip
+
+    return await act(request, session, "closed", work)
+
+
+@page
+async def case_reopen(request: Request, session: WebSession) -> Response:
+    reason = text_field(await request.form(), "reason").strip()
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        if not reason:
+            raise ValueError("give a reason for reopening")
+        casework.reopen(web.app.database, web.app.clock, reference, actor=actor, reason=reason)
+
+    return await act(request, session, "reopened", work, redraft=True)
+
+
+@page
+async def case_action_done(request: Request, session: WebSession) -> Response:
+    reference = request.path_params["reference"]
+    action_id = int(request.path_params["action"])
+
+    def work(web: Web, actor: str) -> None:
+        action_done(web.app.database, reference, action_id, actor)
+
+    return await act(request, session, "action", work)
+
+
+routes = [
+    Route("/cases", case_list, methods=["GET"]),
+    Route("/cases/{reference}", case_detail, methods=["GET"]),
+    Route("/cases/{reference}/reclassify", case_reclassify, methods=["POST"]),
+    Route("/cases/{reference}/verify", case_verify, methods=["POST"]),
+    Route("/cases/{reference}/extend", case_extend, methods=["POST"]),
+    Route("/cases/{reference}/refuse", case_refuse, methods=["POST"]),
+    Route("/cases/{reference}/close", case_close, methods=["POST"]),
+    Route("/cases/{reference}/reopen", case_reopen, methods=["POST"]),
+    Route("/cases/{reference}/actions/{action:int}/done", case_action_done, methods=["POST"]),
+]

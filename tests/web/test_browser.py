@@ -1,0 +1,230 @@
+"""The officer's day in a real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots go to ``build/screenshots`` (or ``$MAILBOT_SCREENSHOTS``) for a person to
+look at. The same flow is done a second time with the keyboard alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.web.conftest import PASSWORD, Site, invoke
+
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+REPLY_NL = re.compile(r"Concept \d+: antwoord")
+REPLY_EN = re.compile(r"Draft \d+: reply")
+SCREENSHOTS = Path(os.environ.get("MAILBOT_SCREENSHOTS", "build/screenshots"))
+NAME_OF_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e) return "";
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : "";
+  return (e.getAttribute("aria-label") || label || e.innerText || e.value || "").trim();
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (scripts/setup-system does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    yield opened
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def received_by(site: Site, address: str) -> list[Message]:
+    return [
+        message_from_bytes(envelope.content)
+        for envelope in site.smtp.received
+        if address in envelope.rcpt_tos
+    ]
+
+
+def body_of(message: Message) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(part.get_content_charset() or "utf-8")
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """Controls without a label, headings out of order, a page without ``lang``."""
+    problems: list[str] = page.evaluate("""() => {
+      const found = [];
+      if (!document.documentElement.lang) found.push("no lang on <html>");
+      for (const e of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+        const named = (e.labels && e.labels.length) || e.getAttribute("aria-label");
+        if (!named) found.push("no label: " + e.outerHTML.slice(0, 80));
+      }
+      for (const b of document.querySelectorAll("button, a")) {
+        const named = b.innerText.trim() || b.getAttribute("aria-label");
+        if (!named) found.push("no name: " + b.outerHTML.slice(0, 80));
+      }
+      let last = 0;
+      for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+        const level = Number(h.tagName[1]);
+        if (level > last + 1) found.push("heading jumps to " + h.tagName + ": " + h.innerText);
+        last = level;
+      }
+      if (document.querySelectorAll("h1").length !== 1) found.push("not exactly one h1");
+      return found;
+    }""")
+    return problems
+
+
+def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
+    reference = site.reference_of("tom.baker@example.com")
+    page.goto(f"{site.url}/cases")
+    assert "/login" in page.url
+    assert accessibility_problems(page) == []
+    shot(page, "01-login")
+    page.get_by_label("Gebruikersnaam").fill("rudi")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert accessibility_problems(page) == []
+    shot(page, "02-cases")
+
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_url(f"**/cases/{reference}")
+    assert accessibility_problems(page) == []
+    assert "Welke gegevens hebben jullie van mij?" in page.locator("pre.mail").first.inner_text()
+    # the classifier found access; the officer adds portability
+    page.get_by_label("overdraagbaarheid").check()
+    page.get_by_label("Notitie (optioneel)").first.fill("vraagt ook om een kopie voor een ander")
+    page.get_by_role("button", name="Rechten opslaan").click()
+    assert "de rechten zijn gecorrigeerd" in page.get_by_role("status").inner_text()
+
+    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
+    text = reply.get_by_label("Tekst")
+    text.fill(text.input_value() + "\nPS: gecontroleerd door Rudi.\n")
+    reply.get_by_role("button", name="Tekst opslaan").click()
+    assert "de tekst is opgeslagen" in page.get_by_role("status").inner_text()
+    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
+    reply.get_by_role("button", name="Goedkeuren en versturen").click()
+    assert "goedgekeurd" in page.get_by_role("status").inner_text()
+
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    sent = received_by(site, "tom.baker@example.com")
+    replies = [m for m in sent if "Uw verzoek" in str(m["Subject"])]
+    assert len(replies) == 1
+    assert "PS: gecontroleerd door Rudi." in body_of(replies[0])
+    names = {part.get_filename() for part in replies[0].walk() if part.get_filename()}
+    assert "klanten.json" in names
+
+    page.reload()
+    assert page.locator("article.draft.sent", has_text=REPLY_NL).count() == 1
+    trail = page.locator("table.trail").inner_text()
+    assert "rudi" in trail and "reclassified" in trail and "edited" in trail
+    shot(page, "03-case-after-sending")
+
+
+def tab_to(page: Page, name: str, limit: int = 400) -> None:
+    """Press Tab until the focused control is called ``name`` (as a screen reader would say)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(NAME_OF_FOCUSED) == name:
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"no visible focus on {name!r}"
+            return
+    pytest.fail(f"Tab never reached {name!r}")
+
+
+def submit(page: Page) -> None:
+    """Press Enter on the focused button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_the_same_day_with_the_keyboard_alone(site: Site, page: Page) -> None:
+    reference = site.reference_of("anna.smit@example.org")
+    page.goto(f"{site.url}/login")
+    tab_to(page, "Gebruikersnaam")  # the login page speaks the configured language
+    page.keyboard.type("deputy")
+    tab_to(page, "Wachtwoord")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    tab_to(page, "Skip to the content")
+    tab_to(page, reference)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{reference}")
+
+    tab_to(page, "rectification")  # a right the classifier did not see; the officer adds it
+    page.keyboard.press("Space")
+    tab_to(page, "Save the rights")
+    submit(page)
+    assert "the rights were corrected" in page.get_by_role("status").inner_text()
+    # a reply to rectification waits for its action in the data source: tick it off first
+    tab_to(page, "Mark as done: klanten, rectification")
+    submit(page)
+    assert "the action is marked as done" in page.get_by_role("status").inner_text()
+
+    reply = page.locator("article.draft.pending", has_text=REPLY_EN)
+    body_id = reply.get_by_label("Text").get_attribute("id")
+    tab_to(page, "Text")
+    while page.evaluate("() => document.activeElement.id") != body_id:
+        tab_to(page, "Text")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nChecked by the deputy, with the keyboard.\n")
+    page.keyboard.press("Tab")
+    assert page.evaluate(NAME_OF_FOCUSED) == "Save the text"
+    submit(page)
+    assert "the text was saved" in page.get_by_role("status").inner_text()
+    focused_reply = page.locator("article.draft.pending", has_text=REPLY_EN)
+    approve_name = focused_reply.get_by_role("button", name="Approve and send").inner_text()
+    draft_id = focused_reply.get_attribute("id")
+    tab_to(page, approve_name)
+    while page.evaluate("() => document.activeElement.closest('article').id") != draft_id:
+        tab_to(page, approve_name)
+    submit(page)
+    assert "approved" in page.get_by_role("status").inner_text()
+    shot(page, "04-keyboard-approved")
+
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    texts = [body_of(m) for m in received_by(site, "anna.smit@example.org")]
+    assert sum("Checked by the deputy, with the keyboard." in t for t in texts) == 1
+
+
+def test_quarantine_and_digest_pages(site: Site, page: Page) -> None:
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill("deputy")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    for path, heading in (("/quarantine", "Quarantined mail"), ("/digest", "Today's digest")):
+        page.goto(f"{site.url}{path}")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert accessibility_problems(page) == []
+        shot(page, path.strip("/"))
+    assert "Drafts waiting for your review" in page.locator("pre.mail").inner_text()

@@ -1,0 +1,163 @@
+"""The review pages against a real uvicorn server, with an HTTP client playing the attacker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from mailbot.storage.models import DraftRecord
+from tests.web.conftest import PASSWORD, Site, form_token, invoke
+
+
+def drafts_of(site: Site, reference: str) -> list[dict[str, Any]]:
+    listed = json.loads(invoke("drafts", "list", "--json", "--config", str(site.config)).output)
+    return [draft for draft in listed if draft["case"] == reference]
+
+
+def pending_draft(site: Site, requester: str, kind: str = "acknowledgement") -> dict[str, Any]:
+    reference = site.reference_of(requester)
+    return next(d for d in drafts_of(site, reference) if d["kind"] == kind)
+
+
+def test_no_page_without_a_login(site: Site) -> None:
+    reference = site.reference_of("tom.baker@example.com")
+    draft = pending_draft(site, "tom.baker@example.com")
+    client = site.client()
+    for path in ("/cases", f"/cases/{reference}", "/quarantine", "/digest",
+                 f"/drafts/{draft['id']}/files/1", f"/drafts/{draft['id']}/files/1/preview",
+                 f"/drafts/{draft['id']}/files/1/raw"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code == 303, path
+        assert answer.headers["location"].startswith("/login?next="), path
+    for path in (f"/drafts/{draft['id']}/approve", f"/cases/{reference}/close",
+                 f"/cases/{reference}/reclassify", "/quarantine/1/retry", "/logout"):  # fmt: skip
+        answer = client.post(path, data={"outcome": "granted", "csrf": "x"})
+        assert answer.status_code == 403, path
+    assert drafts_of(site, reference)[0]["status"] == "pending"
+    assert client.get("/login").status_code == 200
+
+
+def test_a_form_without_or_with_a_wrong_csrf_token_is_refused(site: Site) -> None:
+    client = site.login()
+    draft = pending_draft(site, "tom.baker@example.com")
+    for data in ({}, {"csrf": "not-the-token"}, {"csrf": ""}):
+        answer = client.post(f"/drafts/{draft['id']}/approve", data=data)
+        assert answer.status_code == 403
+        assert "verlopen" in answer.text
+    assert pending_draft(site, "tom.baker@example.com")["status"] == "pending"
+    page = client.get(f"/cases/{draft['case']}")
+    answer = client.post(f"/drafts/{draft['id']}/approve", data={"csrf": form_token(page.text)})
+    assert answer.status_code == 303
+    assert pending_draft(site, "tom.baker@example.com")["status"] == "approved"
+
+
+def test_a_session_id_planted_before_login_is_worthless_after_it(site: Site) -> None:
+    attacker = site.client()
+    attacker.get("/login")
+    planted = attacker.cookies["mailbot_session"]
+
+    victim = site.client()
+    victim.cookies.set("mailbot_session", planted, domain="127.0.0.1")
+    csrf = form_token(victim.get("/login").text)  # the planted (valid) login session is used
+    assert victim.cookies["mailbot_session"] == planted
+    answer = victim.post("/login", data={"csrf": csrf, "name": "rudi", "password": PASSWORD})
+    assert answer.status_code == 303
+    assert victim.cookies["mailbot_session"] != planted
+    assert victim.get("/cases").status_code == 200
+    assert attacker.get("/cases").status_code == 303  # still only a login form's session
+
+
+def test_a_session_is_worthless_after_logout_and_others_go_on(site: Site) -> None:
+    officer, deputy = site.login("rudi"), site.login("deputy")
+    token = officer.cookies["mailbot_session"]
+    csrf = form_token(officer.get("/cases").text)
+    assert officer.post("/logout", data={"csrf": csrf}).status_code == 303
+    replay = site.client()
+    replay.cookies.set("mailbot_session", token, domain="127.0.0.1")
+    assert replay.get("/cases").status_code == 303
+    assert replay.post("/logout", data={"csrf": csrf}).status_code == 403
+    assert deputy.get("/cases").status_code == 200
+
+
+def test_hostile_text_is_shown_escaped(site: Site) -> None:
+    client = site.login()
+    reference = site.reference_of("mallory@example.org")
+    html = client.get(f"/cases/{reference}").text
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; inzage" in html  # subject
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;.pdf" in html  # file name
+    assert "Ik wil inzage in mijn gegevens. &lt;script&gt;" in html  # body
+    listed = client.get("/cases").text
+    assert "<script>" not in listed
+
+
+def test_an_edited_subject_with_a_line_break_is_refused(site: Site) -> None:
+    client = site.login("deputy")
+    draft = pending_draft(site, "tom.baker@example.com")
+    csrf = form_token(client.get(f"/cases/{draft['case']}").text)
+    for subject in ("Hello\r\nBcc: evil@example.org", "Hello\nBcc: evil@example.org"):
+        answer = client.post(
+            f"/drafts/{draft['id']}/edit",
+            data={"csrf": csrf, "subject": subject, "body": "New text"},
+        )
+        assert answer.status_code == 409
+        assert "the subject must be a single line" in answer.text
+    with site.app.database.reader() as session:
+        stored = session.exec(select(DraftRecord).where(DraftRecord.id == draft["id"])).one()
+    assert stored.subject == draft["subject"] and "New text" not in stored.body
+
+
+def test_failed_logins_are_limited(site: Site) -> None:
+    client = site.client()
+    for _ in range(5):
+        csrf = form_token(client.get("/login").text)
+        answer = client.post("/login", data={"csrf": csrf, "name": "rudi", "password": "wrong!"})
+        assert answer.status_code == 401
+    csrf = form_token(client.get("/login").text)
+    answer = client.post("/login", data={"csrf": csrf, "name": "rudi", "password": PASSWORD})
+    assert answer.status_code == 429  # even the right password waits now
+    assert site.login("deputy").get("/cases").status_code == 200  # another user is not held up
+
+
+def test_headers_cookie_and_redirects(site: Site) -> None:
+    client = site.client()
+    login_page = client.get("/login")
+    cookie = login_page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
+    csrf = form_token(login_page.text)
+    answer = client.post(
+        "/login",
+        data={"csrf": csrf, "name": "rudi", "password": PASSWORD, "next": "//evil.example/x"},
+        headers={"X-Forwarded-Proto": "https"},  # from loopback, a trusted proxy
+    )
+    assert answer.headers["location"] == "/cases"
+    assert "secure" in answer.headers["set-cookie"].lower()
+    assert client.get("/cases").status_code == 303  # a Secure cookie is not sent over http
+    reference = site.reference_of("tom.baker@example.com")
+    page = site.login().get(f"/cases/{reference}")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_attachments_download_and_preview(site: Site) -> None:
+    client = site.login()
+    invoke("run", "--once", "--config", str(site.config))
+    reply = pending_draft(site, "tom.baker@example.com", kind="reply")
+    shown = json.loads(
+        invoke("drafts", "show", str(reply["id"]), "--json", "--config", str(site.config)).output
+    )
+    files = {item["filename"]: item["id"] for item in shown["attachment_files"]}
+    data = client.get(f"/drafts/{reply['id']}/files/{files['klanten.json']}")
+    assert data.headers["content-disposition"].startswith('attachment; filename="klanten.json"')
+    assert b"tom.baker@example.com" in data.content and b"anna" not in data.content
+    preview = client.get(f"/drafts/{reply['id']}/files/{files['klanten.json']}/preview")
+    assert "C-1001" in preview.text and "<pre" in preview.text
+    overview = next(name for name in files if name.endswith(".html"))
+    frame = client.get(f"/drafts/{reply['id']}/files/{files[overview]}/raw")
+    assert frame.headers["content-security-policy"].startswith("sandbox")
+    other = pending_draft(site, "anna.smit@example.org", kind="reply")
+    assert client.get(f"/drafts/{other['id']}/files/{files['klanten.json']}").status_code == 404
