@@ -54,9 +54,9 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def received_by(site: Site, address: str) -> list[Message]:
@@ -145,6 +145,8 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     trail = page.locator("table.trail").inner_text()
     assert "rudi" in trail and "reclassified" in trail and "edited" in trail
     shot(page, "03-case-after-sending")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "05-case-drafts", full_page=False)  # the README shows this one
 
 
 def tab_to(page: Page, name: str, limit: int = 400) -> None:
