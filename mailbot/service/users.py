@@ -9,6 +9,7 @@ cookie is worth nothing after that either.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -23,9 +24,13 @@ from mailbot.storage.models import UserRecord, WebSessionRecord, utcnow
 
 LANGUAGES = ("nl", "en")
 ANONYMOUS_LIFETIME = timedelta(hours=1)  # a login form's session
-# verify_password is run against this for an unknown user name, so that a login
-# takes as long for a name that does not exist as for a wrong password
-_NO_SUCH_USER = hash_password("no such user, no such password")
+
+
+@functools.cache
+def _no_such_user() -> str:
+    """Checked instead for an unknown user name, so that such a login takes as long as a
+    wrong password. Made on first use: a hash costs 0.1 s, which no other command should pay."""
+    return hash_password("no such user, no such password")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,7 @@ def authenticate(database: Database, name: str, password: str) -> User | None:
     """The user when ``password`` is theirs, else None (same work either way)."""
     with database.reader() as session:
         user = session.get(UserRecord, name) if name else None
-        stored = user.password_hash if user is not None else _NO_SUCH_USER
+        stored = user.password_hash if user is not None else _no_such_user()
         language = user.language if user is not None else ""
     if not verify_password(password, stored) or user is None:
         return None

@@ -29,30 +29,27 @@ SOON = 7  # days: a due date this close stands out in the list
 SHOWN_TEXT = 200_000  # characters of a mail shown on the page
 
 
-def mail_texts(database: Database, reference: str) -> dict[int, str | None]:
+def mail_texts(database: Database, mail_ids: list[int]) -> dict[int, str | None]:
     """Each mail's text (never its HTML); None when it was deleted (an ID document)."""
     texts: dict[int, str | None] = {}
     with database.reader() as session:
         store = CaseStore(session)
-        case = store.case(reference)
-        assert case.id is not None
-        for mail in store.case_mails(case.id):
-            assert mail.id is not None
-            raw = store.raw(mail.id)
+        for mail_id in mail_ids:
+            raw = store.raw(mail_id)
             if raw is None:
-                texts[mail.id] = None
+                texts[mail_id] = None
                 continue
             try:
-                texts[mail.id] = parse_mail(raw).text[:SHOWN_TEXT]
+                texts[mail_id] = parse_mail(raw).text[:SHOWN_TEXT]
             except UnparseableMail as exc:
-                texts[mail.id] = f"({exc})"
+                texts[mail_id] = f"({exc})"
     return texts
 
 
 def case_page(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
     """Everything the case page shows, read in one go."""
     case = show_case(database, clock, reference)
-    texts = mail_texts(database, reference)
+    texts = mail_texts(database, [mail["id"] for mail in case["mails"]])
     for mail in case["mails"]:
         mail["text"] = texts.get(mail["id"])
     case["drafts"] = [show_draft(database, clock, draft["id"]) for draft in case["drafts"]]
@@ -165,32 +162,28 @@ async def case_verify(request: Request, session: WebSession) -> Response:
     return await act(request, session, "verified", work, redraft=True)
 
 
-@page
-async def case_extend(request: Request, session: WebSession) -> Response:
+async def _notice(request: Request, session: WebSession, done: str, draft: Any) -> Response:
+    """A notice the officer asks for with his reasons (``casework.extend`` or ``refuse``)."""
     reason = text_field(await request.form(), "reason")
     reference = request.path_params["reference"]
 
     def work(web: Web, actor: str) -> None:
-        casework.extend(
+        draft(
             web.app.database, build_drafting(web.app), web.app.clock, reference,
             reason=reason, actor=actor,
         )  # fmt: skip
 
-    return await act(request, session, "extended", work)
+    return await act(request, session, done, work)
+
+
+@page
+async def case_extend(request: Request, session: WebSession) -> Response:
+    return await _notice(request, session, "extended", casework.extend)
 
 
 @page
 async def case_refuse(request: Request, session: WebSession) -> Response:
-    reason = text_field(await request.form(), "reason")
-    reference = request.path_params["reference"]
-
-    def work(web: Web, actor: str) -> None:
-        casework.refuse(
-            web.app.database, build_drafting(web.app), web.app.clock, reference,
-            reason=reason, actor=actor,
-        )  # fmt: skip
-
-    return await act(request, session, "refused", work)
+    return await _notice(request, session, "refused", casework.refuse)
 
 
 @page

@@ -84,7 +84,7 @@ async def draft_edit(request: Request, session: WebSession) -> Response:
     return await _act(request, session, "edited", work)
 
 
-async def _file(request: Request, session: WebSession) -> Any:
+async def _file(request: Request) -> Any:
     web = web_of(request)
     return await web.call(
         attachment_file,
@@ -102,7 +102,7 @@ def _disposition(kind: str, filename: str) -> str:
 @page
 async def file_download(request: Request, session: WebSession) -> Response:
     try:
-        found = await _file(request, session)
+        found = await _file(request)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     return Response(
@@ -116,7 +116,7 @@ async def file_download(request: Request, session: WebSession) -> Response:
 async def file_raw(request: Request, session: WebSession) -> Response:
     """The printable overview, for the sandboxed frame of its preview only."""
     try:
-        found = await _file(request, session)
+        found = await _file(request)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     if found.content_type != "text/html":
@@ -135,7 +135,7 @@ async def file_raw(request: Request, session: WebSession) -> Response:
 @page
 async def file_preview(request: Request, session: WebSession) -> Response:
     try:
-        found = await _file(request, session)
+        found = await _file(request)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     web = web_of(request)
