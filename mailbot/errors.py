@@ -9,7 +9,8 @@ exit code 2 before anything is done::
     ├── ConfigError              bad or missing configuration key (names key and file)
     ├── TransientError           retry later
     │   ├── SourceUnavailable    the mailbox cannot be reached right now
-    │   │   └── LoginFailed      the server refuses the credentials (retried: they may be fixed)
+    │   │   ├── LoginFailed      the server refuses the credentials (retried: they may be fixed)
+    │   │   └── SourceStalled    the server stopped answering (a timeout): no progress
     │   ├── SmtpUnavailable      the SMTP server cannot be reached, or refuses the login, now
     │   └── SendDeferred         this mail was not accepted now (4xx, connection lost): retried
     └── PermanentError           retrying does not help
@@ -58,6 +59,14 @@ class SourceUnavailable(TransientError):
 
 class LoginFailed(SourceUnavailable):
     """The mail server refused the login. Retried with backoff, and shown to the officer."""
+
+
+class SourceStalled(SourceUnavailable):
+    """The mail server accepted the connection but stopped answering within the timeout.
+
+    Retried like any unavailability, but it is not progress: the systemd watchdog
+    is no longer fed while every attempt stalls.
+    """
 
 
 class PermanentError(MailbotError):

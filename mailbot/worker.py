@@ -9,21 +9,33 @@ Blocking work (files, database, parsing) runs in threads; the event loop only
 coordinates. Mails already recorded are settled again on every pass, so that a
 mail whose move was cut off by a crash is moved on the next one. A server that
 cannot be reached is retried with backoff, its state is recorded for the
-officer, and it does not stop the others. A stop request (SIGTERM, SIGINT) is
-honoured between mails: the mail in hand, read or sent, is finished and
-committed first.
+officer, and it does not stop the others. A stop request (``stop()``, which
+the service calls on SIGTERM and before a reload) is honoured between mails and
+between drafts: the mail in hand, read or sent, is finished and committed first.
+
+Each loop beats a ``Heartbeat`` when it gets somewhere (a mail processed, a pass
+whose servers all answered, an outbox pass); the systemd watchdog is fed from
+it. With ``max_wait`` set, no wait (IDLE, backoff) lasts longer, so that a
+healthy worker beats at least that often.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from mailbot.errors import LoginFailed, MailbotError, PermanentError, TransientError
+from mailbot.core.heartbeat import Heartbeat
+from mailbot.errors import (
+    LoginFailed,
+    MailbotError,
+    PermanentError,
+    SourceStalled,
+    TransientError,
+)
 from mailbot.ports import MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
@@ -36,6 +48,8 @@ MAX_BACKOFF = 300.0
 
 
 OUTBOX_INTERVAL = 5.0
+MAIL_LOOP = "mail"
+OUTBOX_LOOP = "outbox"
 
 
 @dataclass
@@ -63,13 +77,20 @@ class Worker:
         drafting: Drafting | None = None,
         outbox: Outbox | None = None,
         digest: Callable[[], object] | None = None,
+        *,
+        heartbeat: Heartbeat | None = None,
+        max_wait: float | None = None,
     ) -> None:
         self.intake = intake
         self.sources = list(sources)
         self.drafting = drafting
         self.outbox = outbox
         self.digest = digest  # queues the daily digest when it is due
+        self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
+        self.max_wait = max_wait
         self.stopping = asyncio.Event()
+        self.activity = "starting"
+        self.totals: Counter[str] = Counter()  # read, drafted, sent since start (for STATUS)
         self._outbox_wake = asyncio.Event()
         self._backoff: dict[str, float] = {}
         self._states: dict[str, tuple[str, str]] = {}
@@ -78,15 +99,31 @@ class Worker:
         """Ask the worker to stop after the mail in hand."""
         self.stopping.set()
 
+    def beat(self, loop: str) -> None:
+        self.heartbeat.beat(loop, time.monotonic())
+
+    def status_line(self) -> str:
+        """What the worker does, for ``systemctl status``: counts and server names, no person."""
+        failing = [name for name, (state, _) in sorted(self._states.items()) if state != OK]
+        line = (
+            f"{self.activity}; since start: {self.totals['read']} mails read, "
+            f"{self.totals['drafted']} drafted, {self.totals['sent']} sent"
+        )
+        return line + (f"; cannot use: {', '.join(failing)}" if failing else "")
+
+    def _capped(self, seconds: float) -> float:
+        return seconds if self.max_wait is None else min(seconds, self.max_wait)
+
     async def drain(self, source: MailSource, report: DrainReport) -> None:
         """Process every mail of ``source`` that has not been recorded yet."""
         refs = await source.pending()
         unseen, recorded = await asyncio.to_thread(self.intake.sort, refs)
         for ref, outcome in recorded:
             await source.settle(ref, outcome)
-        for ref in unseen:
+        for left, ref in enumerate(unseen):
             if self.stopping.is_set():
                 return
+            self.activity = f"reading mail ({len(unseen) - left} waiting in {source.name})"
             raw = None
             if not self.intake.too_large(ref):
                 try:
@@ -96,7 +133,9 @@ class Worker:
                     continue
             result = await asyncio.to_thread(self.intake.process, ref, raw)
             report.outcomes[result.outcome] += 1
+            self.totals["read"] += 1
             await source.settle(ref, result.outcome)
+            self.beat(MAIL_LOOP)
 
     async def run_once(self) -> DrainReport:
         """One pass over every source, then the outbox until nothing more can go now."""
@@ -108,19 +147,25 @@ class Worker:
     async def mail_pass(self) -> DrainReport:
         """One pass over every source; failures are reported and recorded, not raised."""
         report = DrainReport()
+        stalled = False
         for source in self.sources:
             try:
                 await self.drain(source, report)
             except TransientError as exc:
+                stalled = stalled or isinstance(exc, SourceStalled)
                 report.failures[source.name] = str(exc)
                 state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
                 await self._set_state(source.name, state, str(exc))
             else:
                 await self._set_state(source.name, OK, "")
         if self.drafting is not None and not self.stopping.is_set():
-            report.drafted = await asyncio.to_thread(self.drafting.run)
+            self.activity = "drafting replies"
+            report.drafted = await asyncio.to_thread(self.drafting.run, self.stopping.is_set)
+            self.totals["drafted"] += report.drafted
             if report.drafted:
                 self._outbox_wake.set()
+        if not stalled:  # every server answered (or said no): the loop got somewhere
+            self.beat(MAIL_LOOP)
         return report
 
     async def outbox_pass(self, report: DrainReport) -> None:
@@ -133,6 +178,7 @@ class Worker:
         while not self.stopping.is_set():
             sent = await outbox.send_due(self.stopping.is_set)
             report.sent += sent.sent
+            self.totals["sent"] += sent.sent
             report.deferred += sent.deferred
             report.send_failed += sent.failed
             if outbox.sender is not None:
@@ -162,9 +208,12 @@ class Worker:
             except Exception:  # a bug must not stop sending for good; logged, retried
                 report.failures["outbox"] = "error"
                 log.exception("the outbox pass failed; retrying")
+            else:
+                self.beat(OUTBOX_LOOP)
             if report.sent:
                 log.info("sent %d mails", report.sent)
             delay = min(MAX_BACKOFF, delay * 2) if report.failures else OUTBOX_INTERVAL
+            delay = self._capped(delay)
             waits = [
                 asyncio.ensure_future(self.stopping.wait()),
                 asyncio.ensure_future(self._outbox_wake.wait()),
@@ -188,27 +237,27 @@ class Worker:
         await asyncio.to_thread(record_state, self.intake.database, name, state, detail)
 
     async def run_forever(self, idle_timeout: float = 600.0) -> None:
-        """Run until ``stop()`` (or SIGTERM/SIGINT) is called."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stop)
+        """Run until ``stop()`` is called; the mail and the draft in hand are finished first."""
+        self.beat(MAIL_LOOP)
+        if self.outbox is not None:
+            self.beat(OUTBOX_LOOP)
         sending = asyncio.ensure_future(self._outbox_loop())
         try:
             while not self.stopping.is_set():
                 report = await self.mail_pass()
                 if report.read:
                     log.info("processed %d mails: %s", report.read, dict(report.outcomes))
+                self.activity = "waiting for mail"
                 await self._wait(report, idle_timeout)
         finally:
             self.stopping.set()
+            self.activity = "stopping"
             await sending  # finishes the mail in hand, then ends
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
             await self.close()
 
     async def _wait(self, report: DrainReport, idle_timeout: float) -> None:
         """Wait for new mail (IDLE, directory changes), a retry after a failure, or a stop."""
-        timeout = idle_timeout
+        timeout = self._capped(idle_timeout)
         healthy = []
         for source in self.sources:
             if source.name in report.failures:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailbot.config import Settings, config_path, load_settings
+from mailbot.core.heartbeat import Heartbeat
 from mailbot.datasources import open_sources
 from mailbot.drafts.render import Renderer
 from mailbot.ports import MailSource
@@ -89,23 +90,30 @@ def queue_digest_if_due(app: App) -> int | None:
     return digest.queue(app.database, app.settings, app.clock)
 
 
-def run_worker(app: App, once: bool) -> DrainReport | None:
+def build_worker(
+    app: App, heartbeat: Heartbeat | None = None, max_wait: float | None = None
+) -> Worker:
+    """The worker for ``app``'s settings: its sources, drafting, outbox and digest."""
     intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
-    worker = Worker(
+    return Worker(
         intake,
         build_sources(app.settings),
         build_drafting(app),
         build_outbox(app),
         functools.partial(queue_digest_if_due, app),
+        heartbeat=heartbeat,
+        max_wait=max_wait,
     )
-    if once:
 
-        async def _once() -> DrainReport:
-            try:
-                return await worker.run_once()
-            finally:
-                await worker.close()
 
-        return asyncio.run(_once())
-    asyncio.run(worker.run_forever())
-    return None
+def run_once(app: App) -> DrainReport:
+    """One pass over the mailboxes and the outbox (``mailbot run --once``)."""
+    worker = build_worker(app)
+
+    async def _once() -> DrainReport:
+        try:
+            return await worker.run_once()
+        finally:
+            await worker.close()
+
+    return asyncio.run(_once())

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from mailbot.cli import output
-from mailbot.cli.app import App, run_worker
+from mailbot.cli.app import App, run_once
 from mailbot.config import load_settings
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails
@@ -91,7 +91,7 @@ def run_demo(directory: Path | None) -> None:
             shutil.copyfile(source, customers)
     app = App(load_settings(config_file), config_file)
     try:
-        report = run_worker(app, once=True)
+        report = run_once(app)
         assert report is not None
         click.echo(f"Sample mailbox: {count} mails in {work / 'maildir'}")
         read = (

@@ -10,7 +10,7 @@ from typing import Any
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import Action, SourceHolding, actions_for
 from mailbot.core.rights import Right
-from mailbot.drafts.render import date_text, right_names
+from mailbot.drafts.render import Renderer, date_text, right_names
 
 MISSING = "[missing in the configuration: {key}]"
 
@@ -152,3 +152,15 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         delivery_address="other@example.org",
     )
     return [full, empty, by_post, elsewhere]
+
+
+def template_problems(settings: Settings, renderer: Renderer) -> list[str]:
+    """Every template rendered in every language with sample facts; one line per problem."""
+    problems = [
+        problem
+        for facts in sample_facts(settings)
+        for problem in renderer.check(
+            lambda language, facts=facts: context(settings, language, facts)
+        )
+    ]
+    return list(dict.fromkeys(problems))

@@ -4,6 +4,10 @@ The company's own copies (``[drafts] templates``) win over the bundled ones.
 Undefined variables are errors (``StrictUndefined``), and ``mailbot check``
 renders every template with sample data, so a mistake shows at installation,
 not when a request arrives. A kind missing in a language falls back to English.
+
+A ``Renderer`` reads every template once, when it is made: a template edited
+while the worker runs changes nothing until the worker reloads (SIGHUP), which
+checks the new set before it uses it. A half-saved file never reaches a draft.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import DictLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
 
 from mailbot.core.drafting import DraftKind
+from mailbot.errors import ConfigError
 
 FALLBACK = "en"
 LANGUAGES = ("nl", "en", "de", "fr")
@@ -83,6 +88,23 @@ def bundled_templates() -> Path:
     return packaged if packaged.is_dir() else here.parents[1] / "templates"
 
 
+def _read_templates(folders: list[Path]) -> dict[str, str]:
+    """Every ``*.j2`` file by its name under its folder; the first folder that has a name wins."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(folder, [("drafts.templates", "is not a directory")])
+        for path in sorted(folder.rglob("*.j2")):
+            name = path.relative_to(folder).as_posix()
+            if name in found:
+                continue
+            try:
+                found[name] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(path, [("drafts.templates", f"cannot read: {exc}")]) from None
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     subject: str
@@ -92,11 +114,10 @@ class Rendered:
 
 class Renderer:
     def __init__(self, override: Path | None = None) -> None:
-        folders = [str(override)] if override is not None else []
-        folders.append(str(bundled_templates()))
-        loader = FileSystemLoader(folders)
+        folders = [override] if override is not None else []
+        folders.append(bundled_templates())
         options: dict[str, Any] = {
-            "loader": loader,
+            "loader": DictLoader(_read_templates(folders)),
             "undefined": StrictUndefined,
             "trim_blocks": True,
             "lstrip_blocks": True,

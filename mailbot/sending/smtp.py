@@ -82,7 +82,8 @@ class SmtpSender:
         except SMTPAuthenticationError as exc:
             await _abort(client)
             raise SmtpUnavailable(
-                f"{self.name}: login refused for {settings.username}: {exc.code} {exc.message}",
+                f"{self.name}: login refused (check smtp.username and the password): "
+                f"{exc.code} {exc.message}",
                 login=True,
             ) from None
         except LoginFailed as exc:

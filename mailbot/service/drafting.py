@@ -112,10 +112,12 @@ class Drafting:
                 case_id for case_id in session.exec(query.order_by(col(CaseRecord.id))) if case_id
             ]
 
-    def run(self) -> int:
-        """Draft every case that is due; returns how many were drafted."""
+    def run(self, stopping: Callable[[], bool] = lambda: False) -> int:
+        """Draft every case that is due, until ``stopping()``; returns how many were drafted."""
         drafted = 0
         for case_id in self.due():
+            if stopping():
+                break  # the rest stay due: the next start drafts them
             try:
                 self.draft(case_id)
             except Exception:  # one case's failure must not stop the others; it stays due

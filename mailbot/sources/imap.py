@@ -38,7 +38,7 @@ from imapclient.imapclient import SEEN, SENT
 
 from mailbot import tokens
 from mailbot.config import ImapSettings
-from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
+from mailbot.errors import LoginFailed, MailVanished, SourceStalled, SourceUnavailable
 from mailbot.ports import MailKey, MailRef, Outcome
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,11 @@ def _translated(
         if "[UNAVAILABLE]" in str(exc):
             # RFC 5530: the server cannot authenticate right now; the credentials may be fine.
             raise SourceUnavailable(f"{name}: {exc}") from None
-        raise LoginFailed(f"{name}: login refused for {settings.username}: {exc}") from None
+        hint = "check imap.username and the password"
+        raise LoginFailed(f"{name}: login refused ({hint}): {exc}") from None
+    except TimeoutError as exc:  # socket.timeout: the server stopped answering
+        drop()
+        raise SourceStalled(f"{name}: no answer within {settings.timeout:g} s ({exc})") from None
     except (OSError, IMAPClientError, EOFError) as exc:
         drop()
         raise SourceUnavailable(f"{name}: {type(exc).__name__}: {exc}") from None
@@ -364,6 +368,23 @@ class ImapSentFolder:
             self._executor,
             functools.partial(_translated, self.name, self.settings, call, self._drop),
         )
+
+    def _locate(self) -> tuple[str, bool]:
+        client = _login(self.settings)
+        try:
+            folder = self.settings.sent_folder
+            if folder == "auto":
+                folder = client.find_special_folder(SENT) or "Sent"
+            return folder, bool(client.folder_exists(folder))
+        finally:
+            _quietly(client.logout)
+            _quietly(client.shutdown)
+
+    async def locate(self) -> tuple[str, bool]:
+        """Log in and find the folder that would be filed into, and whether it exists yet."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(_translated, self.name, self.settings, self._locate, self._drop)
+        return await loop.run_in_executor(self._executor, call)
 
     @property
     def folder(self) -> str:

@@ -66,8 +66,13 @@ def test_configuration_error_names_key_and_file_and_exits_2(tmp_path: Path) -> N
     path.write_text(CONFIG.replace('name = "Voorbeeld B.V."\n', ""), encoding="utf-8")
     result = invoke("check", "--config", str(path))
     assert result.exit_code == 2
-    assert f"configuration error in {path}" in result.stderr
-    assert "organisation.name: required key is missing" in result.stderr
+    # check: one line for the item, the key and the file in it
+    assert result.stdout.startswith(f"configuration: FAILED: configuration error in {path}:")
+    assert "organisation.name: required key is missing" in result.stdout
+    listed = invoke("cases", "list", "--config", str(path))
+    assert listed.exit_code == 2
+    assert f"configuration error in {path}" in listed.stderr
+    assert "organisation.name: required key is missing" in listed.stderr
     assert invoke("cases", "list", "--config", str(tmp_path / "absent.toml")).exit_code == 2
 
 

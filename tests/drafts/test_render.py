@@ -84,9 +84,11 @@ def test_company_templates_win_and_undefined_variables_are_errors(
         "template nl/acknowledgement.txt.j2: UndefinedError: 'dict object' has no attribute 'nmae'"
     ]
     (override / "acknowledgement.txt.j2").write_text("[{{ case.reference }}] Eigen tekst\nHallo\n")
-    own = renderer.render(
-        DraftKind.ACKNOWLEDGEMENT, "nl", context(config, "nl", sample_facts(config)[0])
-    )
+    facts = context(config, "nl", sample_facts(config)[0])
+    # A renderer keeps the templates it read: an edit counts from the next one (a reload).
+    with pytest.raises(UndefinedError, match="nmae"):
+        renderer.render(DraftKind.ACKNOWLEDGEMENT, "nl", facts)
+    own = Renderer(tmp_path / "templates").render(DraftKind.ACKNOWLEDGEMENT, "nl", facts)
     assert own.subject == "[AVG-2026-0001] Eigen tekst"
 
 

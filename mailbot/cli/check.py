@@ -1,0 +1,161 @@
+"""``mailbot check``: everything the worker needs, one line each, before it is needed.
+
+Configuration, database, templates, the IMAP mailbox (and its Sent folder), the
+Maildir, SMTP, each data source, and what an access reply must name. Each line
+starts with the item and ``ok`` or ``FAILED``; one failure makes the exit code
+non-zero (2 when the configuration itself cannot be read, 1 otherwise), and the
+other items are still checked so that one run shows every problem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+
+from mailbot.cli.app import App, load_app
+from mailbot.config import ImapSettings, Settings, SmtpSettings
+from mailbot.datasources import open_sources
+from mailbot.drafts.context import template_problems
+from mailbot.drafts.render import Renderer
+from mailbot.errors import ConfigError, MailbotError
+from mailbot.sending.smtp import SmtpSender
+from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
+
+Line = tuple[str, bool, str]  # item, ok, detail
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: $MAILBOT_CONFIG, else /etc/mailbot/mailbot.toml).",
+)
+def check(config_file: Path | None) -> None:
+    """Check configuration, database, templates, mail servers and data sources; one line each."""
+    try:
+        app = load_app(config_file)
+    except ConfigError as exc:
+        click.echo(f"configuration: FAILED: {_one_line(exc)}")
+        sys.exit(2)
+    failed = False
+    try:
+        for item, ok, detail in _lines(app):
+            click.echo(f"{item}: ok ({detail})" if ok else f"{item}: FAILED: {detail}")
+            failed = failed or not ok
+    finally:
+        app.close()
+    if failed:
+        sys.exit(1)
+
+
+def _one_line(exc: BaseException) -> str:
+    return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+
+
+def _guard(item: str, probe: Callable[[], str]) -> Line:
+    """Run ``probe``; its text when it works, the reason when anything fails."""
+    try:
+        return item, True, probe()
+    except Exception as exc:  # every failure is a FAILED line, never a traceback
+        return item, False, _one_line(exc) or type(exc).__name__
+
+
+def _lines(app: App) -> Iterator[Line]:
+    settings = app.settings
+    yield "configuration", True, str(app.config_file)
+    yield _guard("database", lambda: _database(app))
+    yield from _templates(settings)
+    if settings.imap is not None:
+        imap = settings.imap
+        yield _guard("imap", lambda: _imap(imap))
+        if imap.sent_folder and settings.smtp is not None:
+            yield _guard("imap sent folder", lambda: _sent_folder(imap))
+    if settings.maildir is not None:
+        path = settings.maildir.path
+        if all((path / sub).is_dir() for sub in ("new", "cur")):
+            yield "maildir", True, str(path)
+        else:
+            yield "maildir", False, f"{path} is not a Maildir (needs new/ and cur/)"
+    if settings.smtp is not None:
+        smtp = settings.smtp
+        yield _guard("smtp", lambda: asyncio.run(_smtp(smtp)))
+    else:
+        yield "smtp", True, "not configured: approved replies wait in the outbox"
+    yield from _sources(settings)
+    missing = settings.missing_for_access()
+    if missing:
+        yield "access replies", False, "missing " + "; ".join(missing)
+    elif settings.sources:
+        yield "access replies", True, "every Art. 15 item is configured"
+
+
+def _sources(settings: Settings) -> Iterator[Line]:
+    for source in open_sources(settings.sources):
+        name = f"source {source.settings.name}"
+        try:
+            source.check()
+        except MailbotError as exc:
+            yield name, False, _one_line(exc)
+        else:
+            yield name, True, source.settings.kind
+        finally:
+            source.close()
+
+
+def _database(app: App) -> str:
+    database = app.database
+    return f"{database.safe_url}, schema current: {database.is_current()}"
+
+
+def _templates(settings: Settings) -> Iterator[Line]:
+    try:
+        problems = template_problems(settings, Renderer(settings.drafts.templates))
+    except ConfigError as exc:
+        problems = [_one_line(exc)]
+    if not problems:
+        yield "templates", True, "every kind and language renders"
+    for problem in problems:
+        yield "templates", False, problem
+
+
+def _imap(settings: ImapSettings) -> str:
+    state = asyncio.run(_imap_state(settings))
+    folder = f"'{state.requests_folder}' " + (
+        "exists" if state.requests_folder_exists else "will be created"
+    )
+    return (
+        f"{settings.host}:{settings.port}, {state.folder}: "
+        f"{state.messages} mails, UIDVALIDITY {state.uidvalidity}, "
+        f"IDLE {'yes' if state.idle else 'no (polling)'}, "
+        f"MOVE {'yes' if state.move else 'no (copy and delete)'}"
+        + (f", requests folder {folder}" if state.requests_folder else "")
+    )
+
+
+async def _imap_state(settings: ImapSettings) -> FolderState:
+    source = ImapSource(settings)
+    try:
+        return await source.state()
+    finally:
+        await source.close()
+
+
+def _sent_folder(settings: ImapSettings) -> str:
+    async def locate() -> tuple[str, bool]:
+        sent = ImapSentFolder(settings)
+        try:
+            return await sent.locate()
+        finally:
+            await sent.close()
+
+    folder, exists = asyncio.run(locate())
+    return f"sent replies are filed in '{folder}'" + ("" if exists else " (will be created)")
+
+
+async def _smtp(settings: SmtpSettings) -> str:
+    return (await SmtpSender(settings).check()).split(": ", 1)[-1]
