@@ -114,7 +114,7 @@ async def keep_alive(
                     log.warning("progress again: the watchdog is fed again")
             elif fed:
                 log.error(
-                    "no progress in %s for %.0f s: the watchdog is no longer fed "
+                    "no progress in %s for %g s: the watchdog is no longer fed "
                     "(systemd restarts the service when it runs out)",
                     " and ".join(stale),
                     interval,

@@ -363,6 +363,8 @@ class Outbox:
             return 0
         filed = 0
         rows = await asyncio.to_thread(self._to_file)
+        if not rows:
+            return 0
         try:
             for row_id, message_id, content, sent_at in rows:
                 try:

@@ -392,6 +392,6 @@ class ImapSentFolder:
         return self._folder
 
     async def close(self) -> None:
+        """Log out; the folder stays usable (the next ``file`` logs in again)."""
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._drop)
-        self._executor.shutdown(wait=False)

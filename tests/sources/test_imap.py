@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from mailbot.config import ImapSettings
 from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
 from mailbot.ports import Outcome
-from mailbot.sources.imap import ImapSource
+from mailbot.sources.imap import ImapSentFolder, ImapSource
 from tests.conftest import TokenIntrospection
 from tests.core.test_parsing import simple
 
@@ -271,3 +272,19 @@ async def test_a_certificate_nobody_vouches_for_is_refused(tls_dovecot: Any) -> 
             await source.pending()
     finally:
         await source.close()
+
+
+def test_the_sent_folder_files_again_after_it_was_closed(dovecot: Any, mailbox: str) -> None:
+    """The worker closes the Sent folder after each filing pass and files again later."""
+
+    async def scenario() -> list[bool]:
+        folder = ImapSentFolder(imap_settings(dovecot, mailbox))
+        done = []
+        for index in range(2):
+            when = datetime(2026, 11, 25, 12, index, tzinfo=UTC)
+            done.append(await folder.file(f"<sent-{index}@x>", request(index), when))
+            await folder.close()
+        return done
+
+    assert asyncio.run(scenario()) == [True, True]
+    assert len(dovecot.uids(mailbox, "Sent")) == 2

@@ -1,0 +1,319 @@
+"""The real `mailbot run` as systemd runs it: notify protocol, watchdog, SIGTERM, SIGHUP.
+
+Every test starts the command as a subprocess against the shared Dovecot, with a
+datagram socket standing in for systemd's NOTIFY_SOCKET, and looks at what it
+said there, what it logged, and what it left in the database and the mailbox.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from mailbot.drafts.render import bundled_templates
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord
+from tests.core.test_parsing import simple
+from tests.notify import NotifyListener, notify_listener
+from tests.proxy import stalling_proxy
+
+STOP_LIMIT = 10.0  # seconds; the unit allows TimeoutStopSec=2min
+
+
+def write_config(
+    tmp_path: Path, port: int, mailbox: str, *, timeout: float = 10, templates: Path | None = None
+) -> Path:
+    text = f"""\
+[database]
+url = "sqlite:///mailbot.db"
+
+[imap]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+username = "{mailbox}"
+password = "secret"
+timeout = {timeout}
+
+[organisation]
+name = "Voorbeeld B.V."
+officer_name = "R. de Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+automated_decisions = "geen"
+transfers_outside_eea = "geen"
+"""
+    if templates is not None:
+        text += f'\n[drafts]\ntemplates = "{templates}"\n'
+    path = tmp_path / "mailbot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Running:
+    """A `mailbot run` subprocess with its notify socket and its log file."""
+
+    def __init__(self, config: Path, listener: NotifyListener, watchdog: float | None) -> None:
+        self.config = config
+        self.listener = listener
+        self.log = config.parent / "mailbot.log"
+        self._log_file = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
+            cwd=config.parent,
+            env=listener.environ(watchdog),
+            stdout=subprocess.DEVNULL,
+            stderr=self._log_file,
+        )
+
+    def ready(self, timeout: float = 30, since: float = 0.0) -> None:
+        self.listener.wait_for(
+            lambda: self.listener.with_key("READY", "1", since) or self.process.poll() is not None,
+            timeout,
+            "READY=1",
+        )
+        assert self.process.poll() is None, self.stderr()
+
+    def signal(self, signum: int) -> float:
+        sent = time.monotonic()
+        self.process.send_signal(signum)
+        return sent
+
+    def stop(self) -> float:
+        """SIGTERM; the seconds until the process exited."""
+        sent = self.signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        return time.monotonic() - sent
+
+    def stderr(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self._log_file.close()
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    started: list[Running] = []
+    with notify_listener() as listener:
+
+        def _start(config: Path, watchdog: float | None = None) -> Running:
+            running = Running(config, listener, watchdog)
+            started.append(running)
+            return running
+
+        yield _start
+        for running in started:
+            running.close()
+
+
+def requests(count: int, first: int = 0, tag: str = "svc") -> list[bytes]:
+    return [
+        simple(
+            f"Graag wil ik inzage in mijn gegevens. Klantnummer {index}.",
+            From=f"Klant {index} <klant{index}@example.nl>",
+            Message_ID=f"<{tag}-{index}@example.nl>",
+        )
+        for index in range(first, first + count)
+    ]
+
+
+def count(database: Database, model: Any) -> int:
+    with database.reader() as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.05)
+
+
+def message_ids(database: Database) -> list[str]:
+    with database.reader() as session:
+        return sorted(session.exec(select(MailRecord.message_id)).all())
+
+
+def finish(config: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mailbot", "run", "--once", "--config", str(config)],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
+    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    total = 300
+    dovecot.append(mailbox, *requests(total))
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    running = start(config, watchdog=30)
+    running.ready()
+    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    until(lambda: count(database, CaseRecord) >= 20, 60, "the first 20 cases")
+    took = running.stop()
+    at_stop = count(database, CaseRecord)
+    assert running.process.returncode == 0, running.stderr()
+    assert took < STOP_LIMIT
+    assert at_stop < total, "the backlog was done before SIGTERM: nothing was tested"
+    assert running.listener.with_key("STOPPING", "1")
+    assert "Traceback" not in running.stderr()
+    # What was read is committed and moved; what was not is still in the inbox.
+    assert len(dovecot.uids(mailbox)) == total - at_stop
+    assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == at_stop
+    finish(config)
+    expected = sorted(f"<svc-{index}@example.nl>" for index in range(total))
+    assert message_ids(database) == expected  # every mail once, none twice
+    assert count(database, CaseRecord) == total
+    assert dovecot.uids(mailbox) == []
+    database.dispose()
+
+
+def _templates_with(tmp_path: Path, marker: str) -> Path:
+    """A copy of the bundled templates whose every text ends with ``marker``."""
+    folder = tmp_path / "templates"
+    if not folder.exists():
+        shutil.copytree(bundled_templates(), folder)
+    for path in folder.rglob("*.txt.j2"):
+        if path.parent.name == "parts":
+            continue
+        text = path.read_text(encoding="utf-8").rstrip("\n").rsplit("\n-- versie", 1)[0]
+        path.write_text(f"{text}\n-- versie {marker}\n", encoding="utf-8")
+    return folder
+
+
+def _drafts_by_case(database: Database) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    with database.reader() as session:
+        for draft in session.exec(select(DraftRecord)):
+            found.setdefault(draft.case_id, []).append(draft.body)
+    return found
+
+
+def test_sighup_with_a_changed_template_during_a_backlog_loses_and_repeats_nothing(
+    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    templates = _templates_with(tmp_path, "OUD")
+    config = write_config(tmp_path, dovecot.port, mailbox, templates=templates)
+    first, second = 20, 300
+    dovecot.append(mailbox, *requests(first))
+    running = start(config, watchdog=30)
+    running.ready()
+    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    until(lambda: len(_drafts_by_case(database)) >= first, 60, "drafts for the first mails")
+    dovecot.append(mailbox, *requests(second, first=first))
+    until(lambda: count(database, CaseRecord) >= first + 10, 60, "the backlog under way")
+    _templates_with(tmp_path, "NIEUW")
+    hup = running.signal(signal.SIGHUP)
+    at_hup = count(database, CaseRecord)
+    running.ready(since=hup)
+    until(lambda: len(_drafts_by_case(database)) >= first + second, 120, "every case drafted")
+    assert at_hup < first + second, "the backlog was done before SIGHUP: nothing was tested"
+    assert running.listener.with_key("RELOADING", "1", since=hup)
+    assert running.stop() < STOP_LIMIT
+    assert running.process.returncode == 0, running.stderr()
+    assert "configuration reloaded" in running.stderr()
+    expected = sorted(f"<svc-{index}@example.nl>" for index in range(first + second))
+    assert message_ids(database) == expected
+    drafts = _drafts_by_case(database)
+    with database.reader() as session:
+        case_of = {mail.message_id: mail.case_id for mail in session.exec(select(MailRecord))}
+    kinds = {len(bodies) for bodies in drafts.values()}
+    assert len(kinds) == 1, f"cases with different numbers of drafts: {kinds}"  # none twice
+    for index in range(first + second):
+        bodies = drafts[case_of[f"<svc-{index}@example.nl>"]]
+        markers = {("OUD" if "-- versie OUD" in body else "NIEUW") for body in bodies}
+        assert all(("-- versie OUD" in b) != ("-- versie NIEUW" in b) for b in bodies)
+        # drafted before the reload: the old text; the rest of the backlog: the new one
+        assert markers == ({"OUD"} if index < first else {"NIEUW"}), index
+    assert dovecot.uids(mailbox) == []
+    database.dispose()
+
+
+def test_sighup_with_a_broken_file_keeps_running_on_the_old_one(
+    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    good = config.read_text(encoding="utf-8")
+    running = start(config, watchdog=30)
+    running.ready()
+    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    config.write_text(good.replace("[organisation]", "[organisation"), encoding="utf-8")
+    hup = running.signal(signal.SIGHUP)
+    running.ready(since=hup)
+    refused = running.listener.with_key("READY", "1", since=hup)[0]
+    assert "last reload refused" in refused.fields["STATUS"]
+    # still at work on the old configuration: new mail becomes a case
+    dovecot.append(mailbox, *requests(1, tag="after-hup"))
+    until(lambda: count(database, CaseRecord) == 1, 30, "a case for mail after the refused reload")
+    # a template with a syntax error is refused too, naming the file
+    config.write_text(good + '\n[drafts]\ntemplates = "broken"\n', encoding="utf-8")
+    broken = tmp_path / "broken" / "nl"
+    broken.mkdir(parents=True)
+    (broken / "acknowledgement.txt.j2").write_text("{% if %}\n", encoding="utf-8")
+    hup = running.signal(signal.SIGHUP)
+    running.ready(since=hup)
+    dovecot.append(mailbox, *requests(1, first=1, tag="after-hup"))
+    until(lambda: count(database, CaseRecord) == 2, 30, "a case after the second refused reload")
+    assert running.stop() < STOP_LIMIT
+    assert running.process.returncode == 0
+    log = running.stderr()
+    assert log.count("reload refused, still running on the previous configuration") == 2
+    assert f"configuration error in {config}" in log
+    assert "nl/acknowledgement.txt.j2" in log
+    database.dispose()
+
+
+def test_watchdog_is_fed_while_imap_answers_and_stops_while_it_stalls(
+    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    watchdog = 3.0
+    with stalling_proxy(dovecot.port) as proxy:
+        config = write_config(tmp_path, proxy.port, mailbox, timeout=1)
+        running = start(config, watchdog=watchdog)
+        running.ready()
+        listener = running.listener
+        listener.wait_for(lambda: len(listener.with_key("WATCHDOG")) >= 3, 15, "WATCHDOG=1")
+        dovecot.append(mailbox, *requests(1, tag="before-stall"))
+        database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+        until(lambda: count(database, CaseRecord) == 1, 30, "the mail before the stall")
+        proxy.stall()
+        stalled = time.monotonic()
+        time.sleep(3 * watchdog)
+        pings = [n.at for n in listener.with_key("WATCHDOG", since=stalled)]
+        # at most the pings of the first interval (the last progress was just before)
+        assert pings == [] or max(pings) < stalled + watchdog + watchdog / 2 + 0.5, pings
+        status = listener.with_key("STATUS", since=stalled)
+        assert any("cannot use: imap" in n.fields["STATUS"] for n in status)
+        proxy.resume()
+        resumed = time.monotonic()
+        listener.wait_for(
+            lambda: listener.with_key("WATCHDOG", since=resumed), 20, "WATCHDOG after the stall"
+        )
+        dovecot.append(mailbox, *requests(1, tag="after-stall"))
+        until(lambda: count(database, CaseRecord) == 2, 30, "the mail after the stall")
+        assert running.stop() < STOP_LIMIT
+        assert running.process.returncode == 0, running.stderr()
+    log = running.stderr()
+    assert "the watchdog is no longer fed" in log and "the watchdog is fed again" in log
+    assert listener.with_key("STOPPING", "1")
+    database.dispose()
