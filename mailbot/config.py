@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import time
@@ -41,6 +42,7 @@ from mailbot.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("/etc/mailbot/mailbot.toml")
 ENV_PREFIX = "MAILBOT_"
+CREDENTIALS = "CREDENTIALS_DIRECTORY"  # where systemd puts LoadCredential= files
 
 
 def _email(value: str) -> str:
@@ -389,7 +391,7 @@ def settings_from_dict(
     from_env = _apply_environment(data, environ)
     data.setdefault("database", {})
     problems: list[tuple[str, str]] = []
-    _read_password_files(data, base_dir, (), problems)
+    _read_password_files(data, base_dir, (), problems, environ)
     if problems:
         raise ConfigError(path, problems)
     try:
@@ -425,17 +427,38 @@ def _env_value(value: str) -> Any:
     return value
 
 
+def _expand(raw: str, environ: Mapping[str, str]) -> str:
+    """``$NAME`` and ``${NAME}`` from ``environ``; an unset one raises ``KeyError``."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in environ:
+            raise KeyError(name)
+        return environ[name]
+
+    return _VARIABLE.sub(value, raw)
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def _read_password_files(
-    node: dict[str, Any], base_dir: Path, where: tuple[str, ...], problems: list[tuple[str, str]]
+    node: dict[str, Any],
+    base_dir: Path,
+    where: tuple[str, ...],
+    problems: list[tuple[str, str]],
+    environ: Mapping[str, str],
 ) -> None:
     """Replace every ``password_file`` by the ``password`` read from that file."""
     for key, value in list(node.items()):
         if isinstance(value, dict):
-            _read_password_files(value, base_dir, (*where, key), problems)
+            _read_password_files(value, base_dir, (*where, key), problems, environ)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, dict):
-                    _read_password_files(item, base_dir, (*where, key, str(index)), problems)
+                    _read_password_files(
+                        item, base_dir, (*where, key, str(index)), problems, environ
+                    )
     if "password_file" not in node:
         return
     name = ".".join((*where, "password_file"))
@@ -446,7 +469,12 @@ def _read_password_files(
     if not isinstance(raw, str):
         problems.append((name, "must be a file path"))
         return
-    secret_path = Path(os.path.expandvars(raw)).expanduser()
+    try:
+        secret_path = Path(_expand(raw, environ)).expanduser()
+    except KeyError as exc:
+        hint = " (outside the service, use mailbot-admin)" if exc.args[0] == CREDENTIALS else ""
+        problems.append((name, f"${{{exc.args[0]}}} is not set{hint}"))
+        return
     if not secret_path.is_absolute():
         secret_path = base_dir / secret_path
     try:

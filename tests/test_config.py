@@ -106,11 +106,18 @@ def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
         'password = "imap-secret"', 'password_file = "${CREDENTIALS_DIRECTORY}/imap"'
     )
     path = write(tmp_path, text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
-        settings = load_settings(path, environ={})
+    settings = load_settings(path, environ={"CREDENTIALS_DIRECTORY": str(credentials)})
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "from-file"
+    # Outside the service the variable is not set: said so, not "file not found"
+    with pytest.raises(ConfigError) as outside:
+        load_settings(path, environ={})
+    assert outside.value.problems == [
+        (
+            "imap.password_file",
+            "${CREDENTIALS_DIRECTORY} is not set (outside the service, use mailbot-admin)",
+        )
+    ]
 
 
 def test_password_file_from_the_environment(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from mailbot.cli.main import cli
 from mailbot.service.drafts import attachment_content, show_draft
 from tests.core.test_parsing import simple
 from tests.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
+from tests.smtp import SmtpServer
 
 
 def config(tmp_path: Path, dovecot: Any, mailbox: str, templates: Path | None = None) -> Path:
@@ -178,3 +179,34 @@ def test_check_names_a_broken_template_and_a_broken_source(
     assert "source invoices: FAILED: source invoices: cannot read" in result.output
     assert "source crm: ok (sql)" in result.output
     assert "access replies: ok" in result.output
+
+
+def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mailbox: str) -> None:
+    smtp = SmtpServer(tmp_path).start()
+    try:
+        path = config(tmp_path, dovecot, mailbox)
+        settings = "\n".join(f"{k} = {json.dumps(v)}" for k, v in smtp.settings().items())
+        path.write_text(path.read_text(encoding="utf-8") + f"\n[smtp]\n{settings}\n", "utf-8")
+        good = invoke("check", "--config", str(path))
+        assert good.exit_code == 0, good.output
+        items = [line.split(": ", 1)[0] for line in good.output.splitlines()]
+        assert items == [
+            "configuration", "database", "templates", "imap", "imap sent folder", "smtp",
+            "source crm", "source invoices", "access replies",
+        ]  # fmt: skip
+        assert all(": ok (" in line for line in good.output.splitlines())
+    finally:
+        smtp.stop()
+    # The SMTP server gone and the database unusable: each says so, the rest is still checked.
+    (tmp_path / "a-directory").mkdir()
+    text = path.read_text(encoding="utf-8").replace(
+        'url = "sqlite:///mailbot.db"', 'url = "sqlite:///a-directory"'
+    )
+    path.write_text(text, encoding="utf-8")
+    bad = invoke("check", "--config", str(path))
+    assert bad.exit_code == 1
+    lines = bad.output.splitlines()
+    assert len(lines) == 9
+    assert lines[1].startswith("database: FAILED: ")
+    assert next(line for line in lines if line.startswith("smtp:")).startswith("smtp: FAILED: ")
+    assert "imap: ok (" in bad.output and "source crm: ok (sql)" in bad.output

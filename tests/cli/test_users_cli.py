@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import httpx
 from click.testing import CliRunner
 
 from mailbot.cli.main import cli
+from tests.notify import notify_listener
 
 CONFIG = """\
 [database]
@@ -79,3 +81,51 @@ def test_mailbot_web_serves_the_login_page(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=20)
     assert process.returncode == 0
     assert b"no users yet" in output
+
+
+def test_mailbot_web_speaks_to_systemd_and_reloads_on_sighup(tmp_path: Path) -> None:
+    config = tmp_path / "mailbot.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "Maildir").mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    login = f"http://127.0.0.1:{port}/login"
+    with notify_listener() as listener:
+        env = {**listener.environ(watchdog=1.0), "PYTHONWARNINGS": "error"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mailbot", "web", "--port", str(port), "--config", str(config)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+        try:
+            listener.wait_for(lambda: listener.with_key("READY", "1"), 30, "READY=1")
+            # READY comes once the port listens
+            assert httpx.get(login, timeout=2).status_code == 200
+            listener.wait_for(lambda: len(listener.with_key("WATCHDOG")) >= 3, 10, "WATCHDOG")
+            config.write_text(CONFIG.replace("[web]", "[web"), encoding="utf-8")
+            sent = time.monotonic()
+            process.send_signal(signal.SIGHUP)
+            listener.wait_for(lambda: listener.with_key("READY", since=sent), 10, "refusal")
+            refused = listener.with_key("READY", since=sent)[0].fields["STATUS"]
+            assert "last reload refused" in refused
+            assert '<html lang="en">' in httpx.get(login, timeout=2).text
+            config.write_text(CONFIG.replace('language = "en"', 'language = "nl"'), "utf-8")
+            sent = time.monotonic()
+            process.send_signal(signal.SIGHUP)
+            listener.wait_for(lambda: listener.with_key("READY", since=sent), 10, "reload")
+            assert "refused" not in listener.with_key("READY", since=sent)[0].fields["STATUS"]
+            assert '<html lang="nl">' in httpx.get(login, timeout=2).text
+            sent = time.monotonic()
+            process.terminate()
+            output, _ = process.communicate(timeout=20)
+            stopped = time.monotonic() - sent
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=10)
+        assert listener.with_key("STOPPING", "1")
+        assert listener.with_key("RELOADING", "1")
+    assert process.returncode == 0 and stopped < 10
+    text = output.decode()
+    assert "reload refused, still running on the previous configuration" in text
+    assert "configuration reloaded" in text
