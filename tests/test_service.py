@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from mailbot.drafts.render import bundled_templates
+from mailbot.logs import ADDRESS
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord
 from tests.core.test_parsing import simple
+from tests.datasets import CUSTOMERS, make_crm
 from tests.notify import NotifyListener, notify_listener
 from tests.proxy import stalling_proxy
 
@@ -317,3 +321,48 @@ def test_watchdog_is_fed_while_imap_answers_and_stops_while_it_stalls(
     assert "the watchdog is no longer fed" in log and "the watchdog is fed again" in log
     assert listener.with_key("STOPPING", "1")
     database.dispose()
+
+
+def test_the_service_log_holds_no_address_name_or_mail_text(
+    tmp_path: Path, dovecot: Any, mailbox: str
+) -> None:
+    """Every fixture mail through the real worker, with data sources: stderr at INFO is clean."""
+    fixtures = sorted((Path(__file__).parent / "fixtures" / "mails").rglob("*.eml"))
+    raws = [path.read_bytes() for path in fixtures]
+    dovecot.append(mailbox, *raws)
+    crm = make_crm(tmp_path / "crm.db")
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f"""
+[[sources]]
+name = "crm"
+kind = "sql"
+url = "sqlite:///{crm}"
+query = "SELECT name, email, city FROM customers WHERE lower(email) = lower(:email)"
+category = "Klantprofiel"
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mailbot", "--log-level", "info", "run", "--once",
+         "--config", str(config)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    log = done.stderr.lower()
+    assert log.count(": new_case avg-") >= 100  # the log is there, naming cases by reference
+    addresses = {a.lower() for raw in raws for a in ADDRESS.findall(raw.decode("latin-1"))}
+    addresses |= {customer[1].lower() for customer in CUSTOMERS}
+    names = {customer[0].lower() for customer in CUSTOMERS}
+    for raw in raws:
+        message = message_from_bytes(raw, policy=policy.default)
+        for name, _ in getaddresses([str(value) for value in message.get_all("From", [])]):
+            if " " in name.strip() and len(name) >= 6:
+                names.add(name.lower())
+    found = sorted(a for a in addresses if a in log) + sorted(n for n in names if n in log)
+    assert found == [], found[:10]
+    subjects = [
+        str(message_from_bytes(raw, policy=policy.default).get("Subject", "")) for raw in raws
+    ]
+    assert [s for s in subjects if len(s) > 12 and s.lower() in log] == []
