@@ -51,6 +51,33 @@ def load_checked(config_file: Path) -> App:
     return app
 
 
+class Reloader:
+    """SIGHUP's work, for the worker and the review pages: the new configuration or the old.
+
+    Says RELOADING=1, loads and checks the configuration in a thread, and returns
+    the new ``App``; when it is broken, logs why (file and key), says READY=1 again
+    with a STATUS that the reload was refused, and returns None.
+    """
+
+    def __init__(self, notifier: Notifier, load: Callable[[], App]) -> None:
+        self.notifier = notifier
+        self.load = load
+        self.note = ""  # the last reload's outcome, for STATUS
+
+    async def __call__(self, status: Callable[[], str]) -> App | None:
+        self.notifier.reloading()
+        log.info("reloading the configuration")
+        try:
+            replacement = await asyncio.to_thread(self.load)
+        except Exception as exc:  # any failure keeps the running configuration
+            log.error("reload refused, still running on the previous configuration: %s", exc)
+            self.note = "last reload refused (see the journal)"
+            self.notifier.ready(status())
+            return None
+        self.note = ""
+        return replacement
+
+
 class Service:
     """Runs workers one after the other: a reload replaces the worker between mails."""
 
@@ -62,15 +89,15 @@ class Service:
     ) -> None:
         self.app = app
         self.notifier = notifier
-        self._reload = reload or (lambda: load_checked(app.config_file))
+        self.reloader = Reloader(notifier, reload or (lambda: load_checked(app.config_file)))
         self.heartbeat = Heartbeat()
-        self.note = ""  # the last reload's outcome, shown in STATUS
         self._stop = asyncio.Event()
         self._hup = asyncio.Event()
         self._worker_status: Callable[[], str] = lambda: "starting"
 
     def status(self) -> str:
-        return self._worker_status() + (f"; {self.note}" if self.note else "")
+        note = self.reloader.note
+        return self._worker_status() + (f"; {note}" if note else "")
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -132,23 +159,9 @@ class Service:
                 log.info("stopping: finishing the mail in hand")
                 return None
             self._hup.clear()
-            replacement = await self._try_reload()
+            replacement = await self.reloader(self.status)
             if replacement is not None:
                 return replacement
-
-    async def _try_reload(self) -> App | None:
-        """The checked new configuration, or None (logged, old one kept) when it is broken."""
-        self.notifier.reloading()
-        log.info("reloading the configuration from %s", self.app.config_file)
-        try:
-            replacement = await asyncio.to_thread(self._reload)
-        except Exception as exc:  # any failure keeps the running configuration
-            log.error("reload refused, still running on the previous configuration: %s", exc)
-            self.note = "last reload refused (see the journal)"
-            self.notifier.ready(self.status())
-            return None
-        self.note = ""
-        return replacement
 
 
 def serve(app: App) -> None:

@@ -22,7 +22,8 @@ from typing import Any
 
 import uvicorn
 
-from mailbot.cli.app import App, load_app
+from mailbot.cli.app import App
+from mailbot.cli.daemon import Reloader, load_checked
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
 from mailbot.web.app import create_app
@@ -42,14 +43,14 @@ class ReviewServer(uvicorn.Server):
         super().__init__(config)
         self.web = web
         self.notifier = notifier
-        self._reload = reload
+        self.reloader = Reloader(notifier, reload)
         self.heartbeat = Heartbeat()
-        self.note = ""
         self._tasks: list[asyncio.Future[Any]] = []
 
     def status(self) -> str:
         line = f"serving the review pages on {self.config.host}:{self.config.port}"
-        return line + (f"; {self.note}" if self.note else "")
+        note = self.reloader.note
+        return line + (f"; {note}" if note else "")
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -81,32 +82,16 @@ class ReviewServer(uvicorn.Server):
 
     async def reload(self) -> bool:
         """Read the configuration again; True when the pages now use it."""
-        self.notifier.reloading()
-        try:
-            replacement = await asyncio.to_thread(self._reload)
-        except Exception as exc:  # any failure keeps the running configuration
-            log.error("reload refused, still running on the previous configuration: %s", exc)
-            self.note = "last reload refused (see the journal)"
-            self.notifier.ready(self.status())
+        replacement = await self.reloader(self.status)
+        if replacement is None:
             return False
         previous, self.web.app = self.web.app, replacement
         settings = replacement.settings.web
         self.web.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
         previous.close()  # connections in use close when they are returned
-        self.note = ""
         log.info("configuration reloaded from %s", replacement.config_file)
         self.notifier.ready(self.status())
         return True
-
-
-def _load_with_database(app: App) -> App:
-    replacement = load_app(app.config_file)
-    try:
-        _ = replacement.database  # opened and up to date, or the error says why
-    except BaseException:
-        replacement.close()
-        raise
-    return replacement
 
 
 def server(
@@ -127,4 +112,4 @@ def server(
     )
     web: Web = starlette.state.web
     notifier = notifier if notifier is not None else Notifier.from_environment()
-    return ReviewServer(config, web, notifier, lambda: _load_with_database(web.app))
+    return ReviewServer(config, web, notifier, lambda: load_checked(web.app.config_file))

@@ -52,13 +52,18 @@ def test_users_from_the_command_line(tmp_path: Path) -> None:
     assert code == 1 and "no user rudi" in output
 
 
-def test_mailbot_web_serves_the_login_page(tmp_path: Path) -> None:
+def web_setup(tmp_path: Path) -> tuple[Path, int]:
+    """A configuration for the review pages and a free port to serve them on."""
     config = tmp_path / "mailbot.toml"
     config.write_text(CONFIG, encoding="utf-8")
     (tmp_path / "Maildir").mkdir()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return config, int(probe.getsockname()[1])
+
+
+def test_mailbot_web_serves_the_login_page(tmp_path: Path) -> None:
+    config, port = web_setup(tmp_path)
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     process = subprocess.Popen(
         [sys.executable, "-m", "mailbot", "web", "--port", str(port), "--config", str(config)],
@@ -84,12 +89,7 @@ def test_mailbot_web_serves_the_login_page(tmp_path: Path) -> None:
 
 
 def test_mailbot_web_speaks_to_systemd_and_reloads_on_sighup(tmp_path: Path) -> None:
-    config = tmp_path / "mailbot.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    (tmp_path / "Maildir").mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    config, port = web_setup(tmp_path)
     login = f"http://127.0.0.1:{port}/login"
     with notify_listener() as listener:
         env = {**listener.environ(watchdog=1.0), "PYTHONWARNINGS": "error"}
