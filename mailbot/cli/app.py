@@ -11,7 +11,9 @@ from pathlib import Path
 from mailbot.config import Settings, config_path, load_settings
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.datasources import open_sources
+from mailbot.drafts.context import template_problems
 from mailbot.drafts.render import Renderer
+from mailbot.errors import ConfigError
 from mailbot.ports import MailSource
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
@@ -33,6 +35,7 @@ class App:
     settings: Settings
     config_file: Path
     _database: Database | None = field(default=None, repr=False)
+    _renderer: Renderer | None = field(default=None, repr=False)
 
     @property
     def database(self) -> Database:
@@ -41,6 +44,24 @@ class App:
             self._database = Database(self.settings.database.url)
             self._database.upgrade()
         return self._database
+
+    @property
+    def renderer(self) -> Renderer:
+        """The templates, read once: what was checked is what drafts use."""
+        if self._renderer is None:
+            self._renderer = Renderer(self.settings.drafts.templates)
+        return self._renderer
+
+    def template_problems(self) -> list[str]:
+        """Every template rendered with sample facts; one line per problem (none: all good)."""
+        return template_problems(self.settings, self.renderer)
+
+    def check_templates(self) -> None:
+        """Raise ``ConfigError`` naming each template that does not render."""
+        problems = self.template_problems()
+        if problems:
+            where = self.settings.drafts.templates or self.config_file
+            raise ConfigError(where, [("drafts.templates", problem) for problem in problems])
 
     @property
     def clock(self) -> Clock:
@@ -69,9 +90,7 @@ def build_sources(settings: Settings) -> list[MailSource]:
 
 def build_drafting(app: App) -> Drafting:
     settings = app.settings
-    return Drafting(
-        app.database, settings, open_sources(settings.sources), Renderer(settings.drafts.templates)
-    )
+    return Drafting(app.database, settings, open_sources(settings.sources), app.renderer)
 
 
 def build_outbox(app: App) -> Outbox:

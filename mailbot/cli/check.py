@@ -17,10 +17,9 @@ from pathlib import Path
 import click
 
 from mailbot.cli.app import App, load_app
+from mailbot.cli.common import config_option
 from mailbot.config import ImapSettings, Settings, SmtpSettings
 from mailbot.datasources import open_sources
-from mailbot.drafts.context import template_problems
-from mailbot.drafts.render import Renderer
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
@@ -29,12 +28,7 @@ Line = tuple[str, bool, str]  # item, ok, detail
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file (default: $MAILBOT_CONFIG, else /etc/mailbot/mailbot.toml).",
-)
+@config_option  # not with_app: a configuration that cannot be read is one line of the report
 def check(config_file: Path | None) -> None:
     """Check configuration, database, templates, mail servers and data sources; one line each."""
     try:
@@ -69,7 +63,7 @@ def _lines(app: App) -> Iterator[Line]:
     settings = app.settings
     yield "configuration", True, str(app.config_file)
     yield _guard("database", lambda: _database(app))
-    yield from _templates(settings)
+    yield from _templates(app)
     if settings.imap is not None:
         imap = settings.imap
         yield _guard("imap", lambda: _imap(imap))
@@ -112,9 +106,9 @@ def _database(app: App) -> str:
     return f"{database.safe_url}, schema current: {database.is_current()}"
 
 
-def _templates(settings: Settings) -> Iterator[Line]:
+def _templates(app: App) -> Iterator[Line]:
     try:
-        problems = template_problems(settings, Renderer(settings.drafts.templates))
+        problems = app.template_problems()
     except ConfigError as exc:
         problems = [_one_line(exc)]
     if not problems:

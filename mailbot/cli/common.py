@@ -17,15 +17,18 @@ from mailbot.errors import ConfigError, MailbotError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: $MAILBOT_CONFIG, else /etc/mailbot/mailbot.toml).",
+)
+
+
 def with_app(command: F) -> F:
     """Add ``--config`` to a command and hand it the ``App``."""
 
-    @click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Configuration file (default: $MAILBOT_CONFIG, else /etc/mailbot/mailbot.toml).",
-    )
+    @config_option
     @functools.wraps(command)
     def wrapper(config_file: Path | None, **kwargs: Any) -> Any:
         app = load_app(config_file)

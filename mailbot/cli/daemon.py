@@ -26,9 +26,6 @@ from typing import Any
 
 from mailbot.cli.app import App, build_worker, load_app
 from mailbot.core.heartbeat import Heartbeat
-from mailbot.drafts.context import template_problems
-from mailbot.drafts.render import Renderer
-from mailbot.errors import ConfigError
 from mailbot.systemd import Notifier, keep_alive
 
 log = logging.getLogger(__name__)
@@ -39,11 +36,7 @@ def load_checked(config_file: Path) -> App:
     """The configuration at ``config_file`` with its templates and database, checked for use."""
     app = load_app(config_file)
     try:
-        renderer = Renderer(app.settings.drafts.templates)
-        problems = template_problems(app.settings, renderer)
-        if problems:
-            where = app.settings.drafts.templates or config_file
-            raise ConfigError(where, [("drafts.templates", problem) for problem in problems])
+        app.check_templates()  # the renderer checked here is the one the new worker drafts with
         _ = app.database  # opened and brought up to date, or the error says why
     except BaseException:
         app.close()

@@ -22,9 +22,6 @@ from mailbot.cli.demo import run_demo
 from mailbot.cli.drafts import drafts, outbox
 from mailbot.cli.mails import mails, quarantine
 from mailbot.cli.web import users, web
-from mailbot.drafts.context import template_problems
-from mailbot.drafts.render import Renderer
-from mailbot.errors import ConfigError
 from mailbot.service import digest
 from mailbot.service.status import OK, outbox_counts, source_states
 
@@ -53,10 +50,7 @@ def run(app: App, once: bool) -> None:
 
     Without --once it runs until SIGTERM and reloads its configuration on SIGHUP.
     """
-    problems = template_problems(app.settings, Renderer(app.settings.drafts.templates))
-    if problems:
-        where = app.settings.drafts.templates or app.config_file
-        raise ConfigError(where, [("drafts.templates", problem) for problem in problems])
+    app.check_templates()
     if not once:
         serve(app)
         return
