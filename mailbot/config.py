@@ -4,7 +4,8 @@
 resulting ``Settings``. Nothing here connects to anything.
 
 - any key can be overridden as ``MAILBOT_<SECTION>__<KEY>`` (``MAILBOT_IMAP__PASSWORD``);
-- every ``password`` key is also accepted as ``password_file`` (systemd credentials);
+- every ``password`` key is also accepted as ``password_file``, and ``key`` as ``key_file``
+  (systemd credentials);
   ``${CREDENTIALS_DIRECTORY}`` and other variables are expanded in the path;
 - relative paths (Maildir, SQLite file, password files) are taken relative to the
   directory of the configuration file, so a service does not depend on its working directory;
@@ -38,6 +39,8 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from mailbot.core.retention import Periods
+from mailbot.core.suppression import key_problem
 from mailbot.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("/etc/mailbot/mailbot.toml")
@@ -313,6 +316,31 @@ class ClassificationSettings(_Section):
     low_confidence: float = Field(0.7, ge=0, le=1)
 
 
+class RetentionSettings(_Section):
+    """How long the personal data of a case are kept after it ended (``mailbot purge``)."""
+
+    closed_case_days: int = Field(365, ge=0)
+    erasure_case_days: int = Field(30, ge=0)  # erasure cases: at most this long
+
+    @property
+    def periods(self) -> Periods:
+        return Periods(self.closed_case_days, self.erasure_case_days)
+
+
+class SuppressionSettings(_Section):
+    """The key of the marketing suppression list (keep it in the credentials, never beside it)."""
+
+    key: SecretStr
+
+    @field_validator("key")
+    @classmethod
+    def _check_key(cls, value: SecretStr) -> SecretStr:
+        problem = key_problem(value.get_secret_value())
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
 class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     imap: ImapSettings | None = None
@@ -325,6 +353,8 @@ class Settings(_Section):
     drafts: DraftSettings = DraftSettings()
     digest: DigestSettings | None = None
     web: WebSettings = WebSettings()
+    retention: RetentionSettings = RetentionSettings()
+    suppression: SuppressionSettings | None = None
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> Settings:
@@ -442,6 +472,9 @@ def _expand(raw: str, environ: Mapping[str, str]) -> str:
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+SECRET_FILES = {"password_file": "password", "key_file": "key"}
+
+
 def _read_password_files(
     node: dict[str, Any],
     base_dir: Path,
@@ -449,7 +482,7 @@ def _read_password_files(
     problems: list[tuple[str, str]],
     environ: Mapping[str, str],
 ) -> None:
-    """Replace every ``password_file`` by the ``password`` read from that file."""
+    """Replace every ``password_file`` (``key_file``) by the ``password`` (``key``) it holds."""
     for key, value in list(node.items()):
         if isinstance(value, dict):
             _read_password_files(value, base_dir, (*where, key), problems, environ)
@@ -459,13 +492,25 @@ def _read_password_files(
                     _read_password_files(
                         item, base_dir, (*where, key, str(index)), problems, environ
                     )
-    if "password_file" not in node:
+    for file_key, secret_key in SECRET_FILES.items():
+        if file_key in node:
+            _read_secret(node, file_key, secret_key, base_dir, where, problems, environ)
+
+
+def _read_secret(  # noqa: PLR0917 - one step of the walk above
+    node: dict[str, Any],
+    file_key: str,
+    secret_key: str,
+    base_dir: Path,
+    where: tuple[str, ...],
+    problems: list[tuple[str, str]],
+    environ: Mapping[str, str],
+) -> None:
+    name = ".".join((*where, file_key))
+    if secret_key in node:
+        problems.append((name, f"give either {secret_key} or {file_key}, not both"))
         return
-    name = ".".join((*where, "password_file"))
-    if "password" in node:
-        problems.append((name, "give either password or password_file, not both"))
-        return
-    raw = node.pop("password_file")
+    raw = node.pop(file_key)
     if not isinstance(raw, str):
         problems.append((name, "must be a file path"))
         return
@@ -478,7 +523,7 @@ def _read_password_files(
     if not secret_path.is_absolute():
         secret_path = base_dir / secret_path
     try:
-        node["password"] = secret_path.read_text(encoding="utf-8").rstrip("\r\n")
+        node[secret_key] = secret_path.read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as exc:
         problems.append((name, f"cannot read {secret_path}: {exc.strerror or exc}"))
 
@@ -495,7 +540,7 @@ def _describe(exc: ValidationError, from_env: Mapping[str, str]) -> list[tuple[s
         key = ".".join(str(part) for part in error["loc"])
         message = _MESSAGES.get(error["type"], error["msg"])
         message = message.removeprefix("Value error, ")
-        secret = "password" in key
+        secret = "password" in key or key.endswith("key")
         if error["type"] not in _MESSAGES and not secret and not isinstance(error["input"], dict):
             message = f"{message} (got {error['input']!r})"
         if key in from_env:

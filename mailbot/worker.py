@@ -2,8 +2,9 @@
 
 Two loops run side by side. The mail loop reads every source, turns new mail
 into cases, drafts, and waits for more (IDLE, directory changes). The outbox
-loop queues the daily digest when it is due, sends what the officer approved,
-and files it in his Sent folder, every few seconds (sooner after drafting).
+loop queues the daily digest when it is due, purges what the retention period
+has passed for (once a day), sends what the officer approved, and files it in
+his Sent folder, every few seconds (sooner after drafting).
 
 Blocking work (files, database, parsing) runs in threads; the event loop only
 coordinates. Mails already recorded are settled again on every pass, so that a
@@ -80,12 +81,14 @@ class Worker:
         *,
         heartbeat: Heartbeat | None = None,
         max_wait: float | None = None,
+        purge: Callable[[], object] | None = None,
     ) -> None:
         self.intake = intake
         self.sources = list(sources)
         self.drafting = drafting
         self.outbox = outbox
         self.digest = digest  # queues the daily digest when it is due
+        self.purge = purge  # deletes the personal data of old cases, once a day
         self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         self.max_wait = max_wait
         self.stopping = asyncio.Event()
@@ -175,6 +178,8 @@ class Worker:
             return
         if self.digest is not None:
             await asyncio.to_thread(self.digest)
+        if self.purge is not None:
+            await asyncio.to_thread(self.purge)
         while not self.stopping.is_set():
             sent = await outbox.send_due(self.stopping.is_set)
             report.sent += sent.sent

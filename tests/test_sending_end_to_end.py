@@ -200,15 +200,15 @@ def test_extension_refusal_and_a_request_by_post(tmp_path: Path, server: SmtpSer
     )  # fmt: skip
     assert made.exit_code == 0, made.output
     reference = made.output.split(":")[0]
-    extended = invoke("cases", "extend", reference, "--reason", "veel systemen", "--config",
-                      str(config))  # fmt: skip
+    extended = invoke("cases", "extend", reference, "--reason", "veel systemen",
+                      "--ground", "complexity", "--config", str(config))  # fmt: skip
     assert extended.exit_code == 0, extended.output
     first, later = due_date(received), extended_due_date(received)
     assert f"due {later.isoformat()} (was {first.isoformat()})" in extended.output
     (case,) = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
     assert (case["channel"], case["due_date"], case["extended"]) == ("post", str(later), True)
     refused = invoke("cases", "refuse", reference, "--reason", "kennelijk ongegrond",
-                     "--config", str(config))  # fmt: skip
+                     "--ground", "manifestly_unfounded", "--config", str(config))  # fmt: skip
     assert refused.exit_code == 0 and "the refusal is draft" in refused.output
     kinds = {d["kind"]: d["status"] for d in drafts(config)}
     assert kinds["refusal"] == "pending" and kinds["reply"] == "rejected"

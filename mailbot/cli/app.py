@@ -21,6 +21,7 @@ from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.outbox import Outbox
+from mailbot.service.retention import DailyPurge
 from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
@@ -112,7 +113,7 @@ def queue_digest_if_due(app: App) -> int | None:
 def build_worker(
     app: App, heartbeat: Heartbeat | None = None, max_wait: float | None = None
 ) -> Worker:
-    """The worker for ``app``'s settings: its sources, drafting, outbox and digest."""
+    """The worker for ``app``'s settings: its sources, drafting, outbox, digest and purge."""
     intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
     return Worker(
         intake,
@@ -122,6 +123,7 @@ def build_worker(
         functools.partial(queue_digest_if_due, app),
         heartbeat=heartbeat,
         max_wait=max_wait,
+        purge=DailyPurge(app.database, app.settings),
     )
 
 

@@ -10,11 +10,14 @@ from mailbot.cli import output
 from mailbot.cli.app import App, build_drafting
 from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option, with_app
-from mailbot.core.cases import CaseOutcome, Channel, Status
+from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround, Status
+from mailbot.core.identity import Verification
 from mailbot.core.rights import Right, parse_rights
 from mailbot.service import casework
 from mailbot.service.cases import list_cases, reclassify, show_case, verify
 from mailbot.service.review import action_done, case_actions
+
+GROUNDS = click.Choice([ground.value for ground in RefusalGround])
 
 
 @click.group()
@@ -78,6 +81,13 @@ def cases_reclassify(
 @cases.command("verify")
 @click.argument("reference")
 @click.option("--method", required=True, help="How the identity was checked, e.g. 'ID checked'.")
+@click.option(
+    "--check",
+    type=click.Choice([check.value for check in Verification]),
+    default=Verification.OTHER.value,
+    show_default=True,
+    help="For the register: an ID document, details on file, or otherwise.",
+)
 @click.option("--send-to", default=None, help="The address the person asked the data to go to.")
 @click.option(
     "--address-on-file",
@@ -90,6 +100,7 @@ def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
     app: App,
     reference: str,
     method: str,
+    check: str,
     send_to: str | None,
     address_on_file: str | None,
     actor: str | None,
@@ -104,6 +115,7 @@ def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
             actor=actor_name(actor),
             send_to=send_to,
             address_on_file=address_on_file,
+            check=Verification(check),
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
@@ -117,15 +129,23 @@ def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
     "--outcome", required=True, type=click.Choice([outcome.value for outcome in CaseOutcome])
 )
 @click.option("--note", default=None, help="Why, for the trail.")
+@click.option(
+    "--ground", default=None, type=GROUNDS, help="For a refusal: its ground, for the register."
+)
 @by_option("closes")
 @with_app
-def cases_close(
-    app: App, reference: str, outcome: str, note: str | None, actor: str | None
+def cases_close(  # noqa: PLR0917 - click passes each option as an argument
+    app: App,
+    reference: str,
+    outcome: str,
+    note: str | None,
+    ground: str | None,
+    actor: str | None,
 ) -> None:
     """Close a case with its outcome; drafts not approved are dropped."""
     found = casework.close(
-        app.database, app.clock, reference, outcome=CaseOutcome(outcome), actor=actor_name(actor),
-        note=note,
+        app.database, app.settings, app.clock, reference, outcome=CaseOutcome(outcome),
+        actor=actor_name(actor), note=note, ground=RefusalGround(ground) if ground else None,
     )  # fmt: skip
     click.echo(f"{found['reference']}: closed ({outcome})")
 
@@ -147,9 +167,15 @@ def cases_reopen(app: App, reference: str, reason: str, actor: str | None) -> No
 @cases.command("extend")
 @click.argument("reference")
 @click.option("--reason", required=True, help="Why more time is needed (goes into the notice).")
+@click.option(
+    "--ground",
+    required=True,
+    type=click.Choice([ground.value for ground in ExtensionGround]),
+    help="What the register keeps: the complexity or the number of requests (Art. 12(3)).",
+)
 @by_option("extends")
 @with_app
-def cases_extend(app: App, reference: str, reason: str, actor: str | None) -> None:
+def cases_extend(app: App, reference: str, reason: str, ground: str, actor: str | None) -> None:
     """Extend the deadline by two months and draft the notice (only in the first month)."""
     found = casework.extend(
         app.database,
@@ -157,6 +183,7 @@ def cases_extend(app: App, reference: str, reason: str, actor: str | None) -> No
         app.clock,
         reference,
         reason=reason,
+        ground=ExtensionGround(ground),
         actor=actor_name(actor),
     )
     click.echo(
@@ -168,9 +195,10 @@ def cases_extend(app: App, reference: str, reason: str, actor: str | None) -> No
 @cases.command("refuse")
 @click.argument("reference")
 @click.option("--reason", required=True, help="The reasons (go into the letter).")
+@click.option("--ground", required=True, type=GROUNDS, help="What the register keeps.")
 @by_option("refuses")
 @with_app
-def cases_refuse(app: App, reference: str, reason: str, actor: str | None) -> None:
+def cases_refuse(app: App, reference: str, reason: str, ground: str, actor: str | None) -> None:
     """Draft a refusal with the reasons, the complaint and court routes, in place of the reply."""
     found = casework.refuse(
         app.database,
@@ -178,6 +206,7 @@ def cases_refuse(app: App, reference: str, reason: str, actor: str | None) -> No
         app.clock,
         reference,
         reason=reason,
+        ground=RefusalGround(ground),
         actor=actor_name(actor),
     )
     click.echo(f"{found['reference']}: the refusal is draft {found['draft']}")

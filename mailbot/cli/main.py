@@ -21,6 +21,7 @@ from mailbot.cli.daemon import serve
 from mailbot.cli.demo import run_demo
 from mailbot.cli.drafts import drafts, outbox
 from mailbot.cli.mails import mails, quarantine
+from mailbot.cli.register import purge, register, suppression
 from mailbot.cli.web import users, web
 from mailbot.service import digest
 from mailbot.service.status import OK, outbox_counts, source_states
@@ -122,7 +123,9 @@ def digest_command(app: App) -> None:
     click.echo(f"Subject: {composed.subject}\n\n{composed.body}", nl=False)
 
 
-for group in (check, cases, drafts, outbox, quarantine, mails, web, users):
+for group in (
+    check, cases, drafts, outbox, quarantine, mails, web, users, register, purge, suppression,
+):  # fmt: skip
     cli.add_command(group)
 
 

@@ -64,6 +64,28 @@ class CaseOutcome(StrEnum):
     NO_IDENTITY = "no_identity"
 
 
+class RefusalGround(StrEnum):
+    """Why a request was (partly) refused, as the register records it (never the officer's text)."""
+
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"  # Art. 12(5)
+    EXCESSIVE = "excessive"  # Art. 12(5), e.g. repetitive
+    IDENTITY_NOT_ESTABLISHED = "identity_not_established"  # Art. 11(2), 12(2)
+    RIGHTS_OF_OTHERS = "rights_of_others"  # Art. 15(4)
+    LEGAL_OBLIGATION = "legal_obligation"  # Art. 17(3)(b): e.g. invoices kept for the tax office
+    LEGAL_CLAIMS = "legal_claims"  # Art. 17(3)(e), 18(2), 21(1)
+    COMPELLING_GROUNDS = "compelling_grounds"  # Art. 21(1): overriding legitimate grounds
+    STATUTORY_EXCEPTION = "statutory_exception"  # Art. 23 GDPR, Art. 41 UAVG
+    OTHER = "other"
+
+
+class ExtensionGround(StrEnum):
+    """Why the deadline was extended: the two reasons Art. 12(3) allows."""
+
+    COMPLEXITY = "complexity"
+    NUMBER_OF_REQUESTS = "number_of_requests"
+    COMPLEXITY_AND_NUMBER = "complexity_and_number"
+
+
 class Channel(StrEnum):
     """How a request reached the organisation; only e-mail ones are read by mailbot itself."""
 

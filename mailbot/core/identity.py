@@ -36,6 +36,14 @@ class Identity(StrEnum):
     VERIFIED = "verified"
 
 
+class Verification(StrEnum):
+    """How the officer verified a person (``cases verify --check``), as the register records it."""
+
+    ID_DOCUMENT = "id"  # an ID copy was checked (and deleted right after)
+    DETAILS = "details"  # details on file: customer number, address, order
+    OTHER = "other"  # in person, a representative's authority, ...
+
+
 # Rights that erase, block or stop something: a known address must confirm them first
 # unless the mail was authenticated.
 DESTRUCTIVE = frozenset({Right.ERASURE, Right.RESTRICTION, Right.OBJECTION})

@@ -10,9 +10,10 @@ from typing import Any
 
 from mailbot.core.addresses import normalise
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
-from mailbot.core.identity import Identity
+from mailbot.core.identity import Identity, Verification
 from mailbot.core.review import extended_due_date
 from mailbot.core.rights import Right
+from mailbot.core.suppression import is_direct_marketing
 from mailbot.errors import InvalidTransition, NotAllowed
 from mailbot.service.clock import Clock
 from mailbot.service.drafts import case_drafts
@@ -50,8 +51,13 @@ def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[st
         "extended": case.original_due_date is not None,
         "original_due_date": case.original_due_date.isoformat() if case.original_due_date else None,
         "extension_reason": case.extension_reason,
+        "extension_ground": case.extension_ground,
+        "refusal_ground": case.refusal_ground,
         "outcome": case.outcome,
         "closed_at": clock.moment(case.closed_at) if case.closed_at else None,
+        "answered_at": clock.moment(case.answered_at) if case.answered_at else None,
+        "direct_marketing": case.direct_marketing,
+        "purged_at": clock.moment(case.purged_at) if case.purged_at else None,
     }
 
 
@@ -141,12 +147,14 @@ def reclassify(
         store = CaseStore(session)
         case = store.case(reference)
         assert case.id is not None
+        not_purged(case, f"case {case.reference} cannot be reclassified")
         nothing_in_flight(store, case, f"case {case.reference} cannot be reclassified")
         before_rights, before_status = list(case.rights), case.status
         changed = sorted(case.rights) != sorted(right.value for right in rights)
         status = status_after_reclassification(Status(case.status), bool(rights), changed)
         now = utcnow()
         case.rights = [right.value for right in rights]
+        case.direct_marketing = is_direct_marketing(case.rights, case.evidence, any_right=True)
         case.status = status.value
         case.due_date = case_due_date(case.received_at, clock.zone, bool(rights))
         if rights and case.original_due_date is not None:  # an extension announced stays
@@ -196,6 +204,7 @@ def verify(
     actor: str,
     send_to: str | None = None,
     address_on_file: str | None = None,
+    check: Verification = Verification.OTHER,
 ) -> dict[str, Any]:
     """The officer confirms who the person is (DOMAIN.md section 4).
 
@@ -214,6 +223,7 @@ def verify(
         now = utcnow()
         case.identity = Identity.VERIFIED.value
         case.verified_method, case.verified_by, case.verified_at = method, actor, now
+        case.verification = check.value
         case.address_on_file = on_file
         case.send_to = _address(send_to, "--send-to") or on_file
         case.drafting_due, case.updated_at = True, now
@@ -225,11 +235,28 @@ def verify(
             case.id,
             actor,
             "verified",
-            {"method": method, "send_to": case.send_to, "id_documents_deleted": deleted},
+            {
+                "method": method,
+                "check": check.value,
+                "send_to": case.send_to,
+                "id_documents_deleted": deleted,
+            },
         )
         session.add(case)
         session.commit()
         return case_json(case, _message_ids(store, case), clock)
+
+
+def not_purged(case: CaseRecord, what: str) -> None:
+    """A purged case has no mail, no address and no drafts left to work with."""
+    if case.purged_at is not None:
+        raise NotAllowed(
+            what,
+            [
+                f"its personal data were purged on {case.purged_at.date().isoformat()} "
+                "(retention); only its register row is left. Make a new case instead."
+            ],
+        )
 
 
 def nothing_in_flight(store: CaseStore, case: CaseRecord, what: str) -> None:

@@ -19,6 +19,8 @@ from mailbot.core.cases import (
     OPEN,
     CaseOutcome,
     Channel,
+    ExtensionGround,
+    RefusalGround,
     Status,
     case_due_date,
     format_reference,
@@ -27,9 +29,11 @@ from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.review import extended_due_date, extension_problems
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
-from mailbot.service.cases import case_json, nothing_in_flight
+from mailbot.service.cases import case_json, not_purged, nothing_in_flight
 from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting, Notice
+from mailbot.service.review import allowed_recipients
+from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
 from mailbot.storage.store import CaseStore
@@ -44,16 +48,26 @@ def _reject_pending(session: Session, store: CaseStore, case: CaseRecord, why: s
             session.add(draft)
 
 
+GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
+
+
 def close(
     database: Database,
+    settings: Settings,
     clock: Clock,
     reference: str,
     *,
     outcome: CaseOutcome,
     actor: str,
     note: str | None = None,
+    ground: RefusalGround | None = None,
 ) -> dict[str, Any]:
-    """Close a case with its outcome; pending drafts are dropped, nothing more is sent."""
+    """Close a case with its outcome; pending drafts are dropped, nothing more is sent.
+
+    A refusal needs its ground (given here, or with the refusal drafted before); a
+    granted objection to direct marketing puts the verified addresses on the
+    suppression list.
+    """
     with database.session() as session:
         store = CaseStore(session)
         case = store.case(reference)
@@ -61,11 +75,27 @@ def close(
         what = f"case {case.reference} cannot be closed"
         if case.status == Status.CLOSED:
             raise NotAllowed(what, ["it is already closed"])
+        if outcome is CaseOutcome.REFUSED and ground is None and case.refusal_ground is None:
+            raise NotAllowed(what, ["a refusal needs its ground (--ground)"])
         nothing_in_flight(store, case, what)
         _reject_pending(session, store, case, "case closed")
         now = utcnow()
         case.outcome, case.closed_at = outcome.value, now
+        if ground is not None:
+            case.refusal_ground = ground.value
+        if outcome in GRANTED:
+            suppress_case(
+                session,
+                settings,
+                case,
+                allowed_recipients(case),
+                actor=actor,
+                today=clock.local_today(),
+                what=what,
+            )
         detail: dict[str, Any] = {"outcome": outcome.value}
+        if ground is not None:
+            detail["ground"] = ground.value
         if note:
             detail["note"] = note
         store.add_event(case.id, actor, "closed", detail)
@@ -84,6 +114,7 @@ def reopen(
         assert case.id is not None
         if case.status != Status.CLOSED:
             raise NotAllowed(f"case {case.reference} cannot be reopened", [f"it is {case.status}"])
+        not_purged(case, f"case {case.reference} cannot be reopened")
         store.add_event(
             case.id, actor, "reopened", {"reason": reason, "outcome_before": case.outcome}
         )
@@ -100,9 +131,14 @@ def extend(
     reference: str,
     *,
     reason: str,
+    ground: ExtensionGround,
     actor: str,
 ) -> dict[str, Any]:
-    """Extend the deadline by two months and draft the notice (only within the first month)."""
+    """Extend the deadline by two months and draft the notice (only within the first month).
+
+    ``reason`` is the officer's explanation to the person; ``ground`` is what the
+    register keeps (the complexity or the number of requests, Art. 12(3)).
+    """
     if not reason.strip():
         raise NotAllowed(f"case {reference} cannot be extended", ["give the reasons"])
     with database.reader() as session:
@@ -122,6 +158,7 @@ def extend(
             raise NotAllowed(f"case {record.reference} cannot be extended", ["already extended"])
         record.original_due_date, record.due_date = record.due_date, new_due
         record.extended_at, record.extension_reason = utcnow(), reason
+        record.extension_ground = ground.value
         store.add_event(
             record.id,
             actor,
@@ -130,6 +167,7 @@ def extend(
                 "due_before": first_month.isoformat() if first_month else None,
                 "due_after": new_due.isoformat(),
                 "reason": reason,
+                "ground": ground.value,
             },
         )
 
@@ -146,9 +184,13 @@ def refuse(
     reference: str,
     *,
     reason: str,
+    ground: RefusalGround,
     actor: str,
 ) -> dict[str, Any]:
-    """Draft a refusal with the officer's reasons, in place of the reply."""
+    """Draft a refusal with the officer's reasons, in place of the reply.
+
+    ``reason`` goes to the person; ``ground`` (a code) to the register.
+    """
     what = f"case {reference} cannot be refused"
     if not reason.strip():
         raise NotAllowed(what, ["give the reasons"])
@@ -162,7 +204,8 @@ def refuse(
 
     def prepare(store: CaseStore, record: CaseRecord) -> None:
         assert record.id is not None
-        store.add_event(record.id, actor, "refusal", {"reason": reason})
+        record.refusal_ground = ground.value
+        store.add_event(record.id, actor, "refusal", {"reason": reason, "ground": ground.value})
 
     notice = Notice(DraftKind.REFUSAL, reason)
     return _with_notice(

@@ -34,6 +34,7 @@ from mailbot.core.followups import match_follow_up
 from mailbot.core.machine import machine_reason
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, parse_mail, peek_headers
+from mailbot.core.suppression import is_direct_marketing
 from mailbot.errors import UnparseableMail
 from mailbot.ports import MailKey, MailRef, Outcome
 from mailbot.service.outbox import record_bounce
@@ -302,6 +303,10 @@ class Intake:
                 confidence=classification.confidence,
                 low_confidence=classification.confidence < policy.low_confidence,
                 evidence=[item.as_dict() for item in classification.evidence],
+                direct_marketing=is_direct_marketing(
+                    [right.value for right in classification.rights],
+                    [item.as_dict() for item in classification.evidence],
+                ),
                 signals=list(classification.signals),
                 classified_by=ACTOR,
                 classified_at=now,

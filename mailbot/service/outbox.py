@@ -42,7 +42,7 @@ from mailbot.core.outbox import (
     rate_limited_until,
     retry_delay,
 )
-from mailbot.core.review import status_after_failure, status_after_sent
+from mailbot.core.review import ANSWER_KINDS, status_after_failure, status_after_sent
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
 from mailbot.storage.database import Database
@@ -292,6 +292,8 @@ class Outbox:
             assert case.id is not None
             detail = {"draft": draft.id, "kind": draft.kind, "message_id": row.message_id}
             store.add_event(case.id, ACTOR, "sent", detail)
+            if DraftKind(draft.kind) in ANSWER_KINDS and case.answered_at is None:
+                case.answered_at = now
             target = status_after_sent(DraftKind(draft.kind), Status(case.status))
             store.set_status(case, target, ACTOR)
             session.commit()
@@ -419,6 +421,8 @@ def mark_failed(session: Session, row: OutboxRecord, reply: str, action: str) ->
     case = store.case_by_id(draft.case_id)
     assert case.id is not None
     store.add_event(case.id, ACTOR, action, {"draft": draft.id, "kind": draft.kind, "reply": reply})
+    if DraftKind(draft.kind) in ANSWER_KINDS:  # not answered after all: the next answer counts
+        case.answered_at = None
     target = status_after_failure(DraftKind(draft.kind), Status(case.status))
     store.set_status(case, target, ACTOR, "the mail could not be delivered")
     return case.reference

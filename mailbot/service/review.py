@@ -31,6 +31,7 @@ from mailbot.core.review import (
 )
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
+from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
     CaseRecord,
@@ -119,6 +120,16 @@ def approve_in_session(
     draft.message_id, draft.updated_at = row.message_id, now
     session.add(draft)
     store.add_message_id(case.id, row.message_id, "out")
+    if kind is DraftKind.REPLY:  # the objection is granted: no more marketing, from now on
+        suppress_case(
+            session,
+            settings,
+            case,
+            allowed_recipients(case),
+            actor=actor,
+            today=today,
+            what=f"draft {draft.id} cannot be approved",
+        )
     store.add_event(
         case.id,
         actor,
@@ -239,6 +250,9 @@ def reject(
         if status is DraftStatus.APPROVED:
             target = status_after_withdrawal(DraftKind(draft.kind), Status(case.status))
             store.set_status(case, target, actor, "approval withdrawn")
+        if draft.kind == DraftKind.REFUSAL:  # not refused after all (unless refused again)
+            case.refusal_ground = None
+            session.add(case)
         if draft.kind == DraftKind.EXTENSION and case.original_due_date is not None:
             store.add_event(
                 case.id,
@@ -247,7 +261,7 @@ def reject(
                 {"due_date": case.original_due_date.isoformat()},
             )
             case.due_date, case.original_due_date = case.original_due_date, None
-            case.extended_at, case.extension_reason = None, None
+            case.extended_at, case.extension_reason, case.extension_ground = None, None, None
             session.add(case)
         session.commit()
         return {"id": draft_id, "case": case.reference, "status": draft.status}

@@ -10,7 +10,7 @@ writer. A plain ``postgresql://`` URL is served by psycopg 3.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows (purged mails, ID copies) are overwritten, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -136,6 +138,23 @@ class Database:
         head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
         with self.read_engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision() == head
+
+    def release_deleted(self, tables: Sequence[str]) -> None:
+        """After a purge: leave no copy of deleted rows in the database's own files.
+
+        SQLite overwrites deleted rows (``secure_delete``); the checkpoint copies the
+        write-ahead log into the database and empties it. PostgreSQL's VACUUM makes
+        the space of deleted rows reusable (it is overwritten as it is reused).
+        """
+        if self.url.get_backend_name() == "sqlite":
+            with self.engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+            if busy:  # a reader holds an older snapshot; the next checkpoint will do it
+                log.info("the database log could not be emptied yet (a reader is busy)")
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f'VACUUM "{table}"')
 
     def dispose(self) -> None:
         self.engine.dispose()

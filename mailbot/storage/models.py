@@ -12,7 +12,8 @@
 - ``drafts``, ``draft_attachments``, ``draft_actions``: the replies mailbot proposes, the copies
   they carry, and what the officer must do in each data source before a reply can go;
 - ``outbox``: approved mail, built once, waiting to be sent (and filed in the Sent folder);
-- ``digests``: the day of each daily digest, so that one is sent per day.
+- ``digests``: the day of each daily digest, so that one is sent per day;
+- ``suppression``: keyed hashes of addresses that objected to direct marketing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.engine import Dialect
@@ -109,6 +111,16 @@ class CaseRecord(SQLModel, table=True):
     original_due_date: date | None = None
     extended_at: datetime | None = _moment(nullable=True)
     extension_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # For the register (codes, never text): why the deadline was extended, on which ground a
+    # request was refused, how the officer verified the person, and when the answer went out.
+    extension_ground: str | None = Field(default=None, max_length=32)
+    refusal_ground: str | None = Field(default=None, max_length=32)
+    verification: str | None = Field(default=None, max_length=16)
+    answered_at: datetime | None = _moment(nullable=True)
+    direct_marketing: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    purged_at: datetime | None = _moment(nullable=True)
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
@@ -291,6 +303,20 @@ class ReferenceCounterRecord(SQLModel, table=True):
     prefix: str = Field(max_length=16, primary_key=True)
     year: int = Field(primary_key=True)
     last_number: int = 0
+
+
+class SuppressionRecord(SQLModel, table=True):
+    """An address that must get no direct marketing, as a keyed hash (``core.suppression``).
+
+    Pseudonymised, not anonymous: whoever holds the key can test an address against it.
+    No case reference, no name, only the day it was added and why.
+    """
+
+    __tablename__ = "suppression"
+
+    address_hash: str = Field(primary_key=True, max_length=64)
+    added_on: date
+    origin: str = Field(max_length=16)  # "objection" (a case) or "officer" (added by hand)
 
 
 class UserRecord(SQLModel, table=True):

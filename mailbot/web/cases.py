@@ -4,14 +4,16 @@ sends the browser back to the case (post/redirect/get); a refusal is shown on th
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.cli.app import build_drafting
-from mailbot.core.cases import OPEN, CaseOutcome, Status
+from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
+from mailbot.core.identity import Verification
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
@@ -148,6 +150,7 @@ async def case_reclassify(request: Request, session: WebSession) -> Response:
 async def case_verify(request: Request, session: WebSession) -> Response:
     form = await request.form()
     method = text_field(form, "method").strip()
+    check = text_field(form, "check") or Verification.OTHER.value
     send_to = text_field(form, "send_to").strip() or None
     reference = request.path_params["reference"]
 
@@ -156,21 +159,34 @@ async def case_verify(request: Request, session: WebSession) -> Response:
             raise ValueError("say how the person was verified")
         verify(
             web.app.database, web.app.clock, reference, method=method, actor=actor,
-            send_to=send_to,
+            send_to=send_to, check=_choice(Verification, check, "how the person was verified"),
         )  # fmt: skip
 
     return await act(request, session, "verified", work, redraft=True)
 
 
-async def _notice(request: Request, session: WebSession, done: str, draft: Any) -> Response:
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(kind: type[E], value: str, what: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"choose {what}") from None
+
+
+async def _notice(
+    request: Request, session: WebSession, done: str, draft: Any, grounds: type[StrEnum]
+) -> Response:
     """A notice the officer asks for with his reasons (``casework.extend`` or ``refuse``)."""
-    reason = text_field(await request.form(), "reason")
+    form = await request.form()
+    reason, ground = text_field(form, "reason"), text_field(form, "ground")
     reference = request.path_params["reference"]
 
     def work(web: Web, actor: str) -> None:
         draft(
             web.app.database, build_drafting(web.app), web.app.clock, reference,
-            reason=reason, actor=actor,
+            reason=reason, ground=_choice(grounds, ground, "a ground"), actor=actor,
         )  # fmt: skip
 
     return await act(request, session, done, work)
@@ -178,12 +194,12 @@ async def _notice(request: Request, session: WebSession, done: str, draft: Any) 
 
 @page
 async def case_extend(request: Request, session: WebSession) -> Response:
-    return await _notice(request, session, "extended", casework.extend)
+    return await _notice(request, session, "extended", casework.extend, ExtensionGround)
 
 
 @page
 async def case_refuse(request: Request, session: WebSession) -> Response:
-    return await _notice(request, session, "refused", casework.refuse)
+    return await _notice(request, session, "refused", casework.refuse, RefusalGround)
 
 
 @page
@@ -191,14 +207,14 @@ async def case_close(request: Request, session: WebSession) -> Response:
     form = await request.form()
     outcome = text_field(form, "outcome")
     note = text_field(form, "note").strip() or None
+    ground = text_field(form, "ground")
     reference = request.path_params["reference"]
 
     def work(web: Web, actor: str) -> None:
-        if outcome not in set(CaseOutcome):
-            raise ValueError("choose an outcome")
         casework.close(
-            web.app.database, web.app.clock, reference, outcome=CaseOutcome(outcome),
-            actor=actor, note=note,
+            web.app.database, web.app.settings, web.app.clock, reference,
+            outcome=_choice(CaseOutcome, outcome, "an outcome"), actor=actor, note=note,
+            ground=_choice(RefusalGround, ground, "a ground") if ground else None,
         )  # fmt: skip
 
     return await act(request, session, "closed", work)

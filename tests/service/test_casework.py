@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.core.cases import CaseOutcome, Channel
+from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
 from mailbot.service import casework
@@ -17,6 +17,9 @@ from mailbot.service.cases import reclassify
 from mailbot.service.review import approve, reject
 from mailbot.storage.database import Database
 from tests.desk import CLOCK, TOM, Desk, desks
+
+EXT = ExtensionGround.COMPLEXITY
+REFUSED = RefusalGround.MANIFESTLY_UNFOUNDED
 
 
 @pytest.fixture
@@ -31,7 +34,7 @@ def access_case(desk: Desk) -> str:
 def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> None:
     reference = access_case(desk)
     closed = casework.close(
-        desk.database, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
+        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
         note="person withdrew by phone",
     )  # fmt: skip
     assert closed["status"] == "closed" and closed["outcome"] == "withdrawn"
@@ -40,7 +43,14 @@ def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> Non
     assert any(e["action"] == "closed" and e["detail"]["note"] == "person withdrew by phone"
                for e in events)  # fmt: skip
     with pytest.raises(NotAllowed, match="already closed"):
-        casework.close(desk.database, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi")
+        casework.close(
+            desk.database,
+            desk.settings,
+            CLOCK,
+            reference,
+            outcome=CaseOutcome.GRANTED,
+            actor="rudi",
+        )
 
 
 def test_a_case_cannot_be_closed_or_reclassified_while_its_answer_is_on_its_way(
@@ -50,16 +60,22 @@ def test_a_case_cannot_be_closed_or_reclassified_while_its_answer_is_on_its_way(
     reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
     approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
     with pytest.raises(NotAllowed, match="approved and waiting to be sent"):
-        casework.close(desk.database, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="r")
+        casework.close(
+            desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="r"
+        )
     with pytest.raises(NotAllowed, match="approved and waiting to be sent"):
         reclassify(desk.database, CLOCK, reference, rights=(Right.ERASURE,), actor="r")
     reject(desk.database, CLOCK, reply["id"], "rudi", "not yet")
-    casework.close(desk.database, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi")
+    casework.close(
+        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi"
+    )
 
 
 def test_reopening_drafts_the_case_again(desk: Desk) -> None:
     reference = access_case(desk)
-    casework.close(desk.database, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi")
+    casework.close(
+        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi"
+    )
     other = desk.mail("Wat weten jullie van mij?", From="Eve <eve@example.org>").reference
     with pytest.raises(NotAllowed, match="cannot be reopened"):
         casework.reopen(desk.database, CLOCK, other or "", actor="rudi", reason="x")
@@ -79,7 +95,7 @@ def test_an_extension_moves_the_due_date_and_drafts_the_notice(desk: Desk) -> No
     assert desk.case(reference)["due_date"] == "2026-04-07"
     extended = casework.extend(
         desk.database, desk.drafting, CLOCK, reference, reason="uw gegevens staan in vijf systemen",
-        actor="rudi",
+        ground=EXT, actor="rudi",
     )  # fmt: skip
     assert extended["due_date"] == "2026-06-05" and extended["original_due_date"] == "2026-04-07"
     assert extended["extended"] and extended["extension_reason"].startswith("uw gegevens")
@@ -88,7 +104,9 @@ def test_an_extension_moves_the_due_date_and_drafts_the_notice(desk: Desk) -> No
     body = desk.draft_body(notice["id"])
     assert "5 juni 2026" in body and "uw gegevens staan in vijf systemen" in body
     with pytest.raises(NotAllowed, match="already been extended"):
-        casework.extend(desk.database, desk.drafting, CLOCK, reference, reason="x", actor="r")
+        casework.extend(
+            desk.database, desk.drafting, CLOCK, reference, reason="x", ground=EXT, actor="r"
+        )
     # Reclassifying keeps the announced extension.
     reclassify(desk.database, CLOCK, reference, rights=(Right.ACCESS, Right.ERASURE), actor="r")
     assert desk.case(reference)["due_date"] == "2026-06-05"
@@ -98,13 +116,17 @@ def test_an_extension_after_the_first_month_is_refused(desk: Desk) -> None:
     reference = access_case(desk)
     late = replace(CLOCK, today=date(2026, 4, 8))
     with pytest.raises(NotAllowed, match="first month ended on 2026-04-07"):
-        casework.extend(desk.database, desk.drafting, late, reference, reason="x", actor="r")
+        casework.extend(
+            desk.database, desk.drafting, late, reference, reason="x", ground=EXT, actor="r"
+        )
     assert desk.case(reference)["due_date"] == "2026-04-07"
 
 
 def test_rejecting_the_notice_withdraws_the_extension(desk: Desk) -> None:
     reference = access_case(desk)
-    casework.extend(desk.database, desk.drafting, CLOCK, reference, reason="drukte", actor="r")
+    casework.extend(
+        desk.database, desk.drafting, CLOCK, reference, reason="drukte", ground=EXT, actor="r"
+    )
     notice = next(d for d in desk.drafts(reference) if d["kind"] == "extension")
     reject(desk.database, CLOCK, notice["id"], "rudi", "toch niet nodig")
     case = desk.case(reference)
@@ -113,7 +135,9 @@ def test_rejecting_the_notice_withdraws_the_extension(desk: Desk) -> None:
 
 def test_an_extension_notice_approved_too_late_is_refused(desk: Desk) -> None:
     reference = access_case(desk)
-    casework.extend(desk.database, desk.drafting, CLOCK, reference, reason="drukte", actor="r")
+    casework.extend(
+        desk.database, desk.drafting, CLOCK, reference, reason="drukte", ground=EXT, actor="r"
+    )
     notice = next(d for d in desk.drafts(reference) if d["kind"] == "extension")
     late = replace(CLOCK, today=date(2026, 4, 8))
     with pytest.raises(NotAllowed, match="must be sent within it"):
@@ -125,7 +149,7 @@ def test_a_refusal_replaces_the_reply(desk: Desk) -> None:
     reference = access_case(desk)
     refused = casework.refuse(
         desk.database, desk.drafting, CLOCK, reference,
-        reason="het verzoek is kennelijk ongegrond", actor="rudi",
+        reason="het verzoek is kennelijk ongegrond", ground=REFUSED, actor="rudi",
     )  # fmt: skip
     assert refused["status"] == "ready_for_review"
     pending = desk.pending(reference)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mailbot.core.identity import Verification
 from mailbot.core.rights import Right
 from mailbot.service.cases import reclassify, verify
 from mailbot.service.drafts import show_draft
@@ -173,6 +174,7 @@ def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None
     verify(
         desk.database, CLOCK, reference, method="ID checked", actor="rudi",
         send_to="Piet@Elders.example", address_on_file="sanne.devries@example.net",
+        check=Verification.ID_DOCUMENT,
     )  # fmt: skip
     desk.drafting.run()
     case = desk.case(reference)
@@ -181,6 +183,7 @@ def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None
     verified = next(event for event in case["events"] if event["action"] == "verified")
     assert verified["detail"] == {
         "method": "ID checked",
+        "check": "id",
         "send_to": "piet@elders.example",
         "id_documents_deleted": 1,
     }

@@ -1,0 +1,93 @@
+"""The register of handled requests, read from the cases (``core.register`` says what a row is).
+
+Every case that asked for a right is in it, from the day it was made, and stays
+in it after its personal data are purged; mails that asked for none are not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, select
+
+from mailbot.core import register
+from mailbot.core.cases import Status
+from mailbot.core.rights import Right
+from mailbot.service.clock import Clock
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord
+
+
+def facts_of(case: CaseRecord, clock: Clock) -> register.CaseFacts:
+    zone = clock.zone
+    return register.CaseFacts(
+        reference=case.reference,
+        rights=tuple(case.rights),
+        channel=case.channel,
+        received=case.received_at.astimezone(zone).date(),
+        due=case.due_date,
+        extended=case.original_due_date is not None,
+        extension_ground=case.extension_ground,
+        answered=case.answered_at.astimezone(zone).date() if case.answered_at else None,
+        outcome=case.outcome,
+        refusal_ground=case.refusal_ground,
+        identity=case.identity,
+        confirmed=case.confirmed_at is not None,
+        verification=case.verification,
+        closed=case.status == Status.CLOSED,
+    )
+
+
+def _facts(
+    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+) -> list[register.CaseFacts]:
+    with database.reader() as session:
+        cases = session.exec(
+            select(CaseRecord)
+            .where(CaseRecord.status != Status.NOT_A_REQUEST.value)
+            .order_by(col(CaseRecord.received_at), col(CaseRecord.id))
+        ).all()
+    found = [facts_of(case, clock) for case in cases]
+    return [
+        facts
+        for facts in found
+        if (start is None or facts.received >= start) and (end is None or facts.received <= end)
+    ]
+
+
+def rows(
+    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+) -> list[dict[str, Any]]:
+    """The register rows of the cases received from ``start`` to ``end`` (inclusive)."""
+    return [register.row(facts) for facts in _facts(database, clock, start, end)]
+
+
+def stats(
+    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+) -> register.Stats:
+    return register.stats(
+        _facts(database, clock, start, end), clock.local_today(), [right.value for right in Right]
+    )
+
+
+def as_csv(found: list[dict[str, Any]]) -> str:
+    """Rows as CSV: a header of ``register.FIELDS``, rights joined by ``;``, empty for none."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(register.FIELDS)
+    for item in found:
+        writer.writerow([_cell(item[name]) for name in register.FIELDS])
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(part) for part in value)
+    return str(value)
