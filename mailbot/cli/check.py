@@ -1,7 +1,8 @@
 """``mailbot check``: everything the worker needs, one line each, before it is needed.
 
 Configuration, database, templates, the IMAP mailbox (and its Sent folder), the
-Maildir, SMTP, each data source, and what an access reply must name. Each line
+Maildir, SMTP, each data source, the retention periods and the suppression key,
+and what an access reply must name. Each line
 starts with the item and ``ok`` or ``FAILED``; one failure makes the exit code
 non-zero (2 when the configuration itself cannot be read, 1 otherwise), and the
 other items are still checked so that one run shows every problem.
@@ -81,6 +82,26 @@ def _lines(app: App) -> Iterator[Line]:
     else:
         yield "smtp", True, "not configured: approved replies wait in the outbox"
     yield from _sources(settings)
+    retention = settings.retention
+    yield (
+        "retention",
+        True,
+        (
+            f"closed cases purged after {retention.closed_case_days} days, "
+            f"erasure cases after {min(retention.closed_case_days, retention.erasure_case_days)}"
+        ),
+    )
+    if settings.suppression is None:
+        yield (
+            "suppression key",
+            True,
+            (
+                "not configured: an objection to direct marketing cannot be granted until "
+                "[suppression] key_file is set"
+            ),
+        )
+    else:
+        yield "suppression key", True, "configured"
     missing = settings.missing_for_access()
     if missing:
         yield "access replies", False, "missing " + "; ".join(missing)

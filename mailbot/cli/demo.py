@@ -10,6 +10,7 @@ directory reads nothing twice.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -57,6 +58,11 @@ retention = "tot 36 maanden nadat u geen klant meer bent"
 recipients = ["Hostingbedrijf Voorbeeld (verwerker)", "Mailingdienst Voorbeeld (verwerker)"]
 provided_by_subject = true
 marketing = true
+
+# Objections to direct marketing are kept as keyed hashes; a real key lives in the
+# service's credentials (deploy/README.md), never beside the database.
+[suppression]
+key_file = "suppression-key"
 """
 SPACING = timedelta(hours=31)  # between the arrivals of the sample mails
 
@@ -84,6 +90,10 @@ def run_demo(directory: Path | None) -> None:
     config_file = work / "mailbot.toml"
     if not config_file.exists():
         config_file.write_text(CONFIG, encoding="utf-8")
+    key_file = work / "suppression-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        key_file.chmod(0o600)
     count = _copy_mailbox(work / "maildir")
     customers = work / "klanten.csv"
     if not customers.exists():
@@ -125,6 +135,7 @@ def run_demo(directory: Path | None) -> None:
             "   (queued; this demo has no [smtp] to send it)\n"
             f"     {program} outbox list --config {config_file}\n"
             f"     {program} digest --config {config_file}\n"
+            f"     {program} register stats --config {config_file}\n"
             f"     {program} cases list --json --config {config_file}"
         )
     finally:

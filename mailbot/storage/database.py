@@ -147,8 +147,13 @@ class Database:
         the space of deleted rows reusable (it is overwritten as it is reused).
         """
         if self.url.get_backend_name() == "sqlite":
-            with self.engine.connect() as connection:
-                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+            raw = self.engine.raw_connection()  # outside a transaction, which would block it
+            try:
+                cursor = raw.cursor()
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                cursor.close()
+            finally:
+                raw.close()
             if busy:  # a reader holds an older snapshot; the next checkpoint will do it
                 log.info("the database log could not be emptied yet (a reader is busy)")
             return

@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mailbot.cli.app import App
-from mailbot.web import auth, cases, drafts, overview
+from mailbot.web import auth, cases, drafts, overview, register
 from mailbot.web.common import Web, message
 from mailbot.web.security import LoginLimiter, SecurityHeaders
 
@@ -52,6 +52,7 @@ def create_app(app: App) -> Starlette:
         *cases.routes,
         *drafts.routes,
         *overview.routes,
+        *register.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     starlette = Starlette(routes=routes, exception_handlers={404: not_found})

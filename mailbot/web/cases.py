@@ -101,6 +101,9 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
         done=request.query_params.get("done", ""),
         rights=[right.value for right in Right],
         outcomes=[outcome.value for outcome in CaseOutcome],
+        checks=[check.value for check in Verification],
+        extension_grounds=[ground.value for ground in ExtensionGround],
+        refusal_grounds=[ground.value for ground in RefusalGround],
         is_open=Status(case["status"]) in OPEN,
         **extra,
     )  # fmt: skip

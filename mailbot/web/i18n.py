@@ -138,6 +138,24 @@ DUTCH: dict[str, str] = {
     "Page not found.": "Pagina niet gevonden.",
     "Something went wrong": "Er ging iets mis",
     "Your session has ended. Log in again.": "Uw sessie is verlopen. Log opnieuw in.",
+    "Register": "Register",
+    "Register of handled requests": "Register van afgehandelde verzoeken",
+    "The facts of each request, without names, addresses or mail text; the register stays when a case's personal data are purged.": "De feiten van elk verzoek, zonder namen, adressen of tekst uit mails; het register blijft als de persoonsgegevens van een zaak zijn verwijderd.",
+    "Received from": "Ontvangen van",
+    "to": "tot en met",
+    "Requests and answers": "Verzoeken en antwoorden",
+    "All requests": "Alle verzoeken",
+    "Received in": "Ontvangen in",
+    "Answered within one month: by the first deadline; within three months: by the extended deadline. A request for several rights counts under each of them.": "Binnen een maand beantwoord: voor de eerste termijn; binnen drie maanden: voor de verlengde termijn. Een verzoek om meerdere rechten telt bij elk daarvan mee.",
+    "Download the register": "Register downloaden",
+    "The personal data of this case were purged on": "De persoonsgegevens van deze zaak zijn verwijderd op",
+    "only its register row is left.": "alleen de regel in het register is over.",
+    "Refusal ground": "Weigeringsgrond",
+    "Direct marketing": "Direct marketing",
+    "The person objects to direct marketing: approving the reply puts the verified address on the suppression list.": "De persoon maakt bezwaar tegen direct marketing: met het goedkeuren van het antwoord komt het geverifieerde adres op de lijst van uitsluitingen.",
+    "What was checked": "Wat is gecontroleerd",
+    "Ground (for the register)": "Grond (voor het register)",
+    "Refusal ground (when refused)": "Weigeringsgrond (bij weigering)",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -168,6 +186,62 @@ LABELS: dict[str, tuple[str, str]] = {
     "outcome.refused": ("refused", "geweigerd"),
     "outcome.withdrawn": ("withdrawn", "ingetrokken"),
     "outcome.no_identity": ("no identity shown", "geen identiteit aangetoond"),
+    # the register's counts
+    "tally.received": ("received", "ontvangen"),
+    "tally.answered": ("answered", "beantwoord"),
+    "tally.within_one_month": ("within 1 month", "binnen 1 maand"),
+    "tally.within_three_months": ("within 3 months", "binnen 3 maanden"),
+    "tally.late": ("late", "te laat"),
+    "tally.open": ("open", "open"),
+    "tally.overdue": ("overdue", "termijn verstreken"),
+    "tally.extended": ("extended", "verlengd"),
+    "tally.refused": ("refused", "geweigerd"),
+    # why a deadline was extended, why a request was refused, how a person was verified
+    "extension.complexity": ("complexity", "complexiteit"),
+    "extension.number_of_requests": ("number of requests", "aantal verzoeken"),
+    "extension.complexity_and_number": (
+        "complexity and number of requests",
+        "complexiteit en aantal verzoeken",
+    ),
+    "ground.manifestly_unfounded": (
+        "manifestly unfounded (Art. 12(5))",
+        "kennelijk ongegrond (art. 12 lid 5)",
+    ),
+    "ground.excessive": ("excessive (Art. 12(5))", "buitensporig (art. 12 lid 5)"),
+    "ground.identity_not_established": (
+        "identity not established (Art. 12(2))",
+        "identiteit niet vastgesteld (art. 12 lid 2)",
+    ),
+    "ground.rights_of_others": (
+        "rights of others (Art. 15(4))",
+        "rechten van anderen (art. 15 lid 4)",
+    ),
+    "ground.legal_obligation": (
+        "legal obligation (Art. 17(3)(b))",
+        "wettelijke plicht (art. 17 lid 3 sub b)",
+    ),
+    "ground.legal_claims": (
+        "legal claims (Art. 17(3)(e))",
+        "rechtsvordering (art. 17 lid 3 sub e)",
+    ),
+    "ground.compelling_grounds": (
+        "compelling legitimate grounds (Art. 21(1))",
+        "dwingende gerechtvaardigde gronden (art. 21 lid 1)",
+    ),
+    "ground.statutory_exception": (
+        "statutory exception (Art. 23 GDPR, Art. 41 UAVG)",
+        "wettelijke uitzondering (art. 23 AVG, art. 41 UAVG)",
+    ),
+    "ground.other": ("other", "anders"),
+    "check.id": ("an ID document", "een identiteitsbewijs"),
+    "check.details": (
+        "details on file (customer number, address)",
+        "bekende gegevens (klantnummer, adres)",
+    ),
+    "check.other": (
+        "otherwise (in person, authority of a representative)",
+        "anders (persoonlijk, machtiging)",
+    ),
     # channels
     "channel.email": ("e-mail", "e-mail"),
     "channel.post": ("post", "post"),

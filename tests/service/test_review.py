@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from mailbot.config import SuppressionSettings
 from mailbot.errors import NotAllowed
 from mailbot.service.drafts import show_draft
 from mailbot.service.review import action_done, approve, case_actions, edit, reject
+from mailbot.service.suppression import check
 from mailbot.storage.database import Database
 from mailbot.storage.models import DraftRecord, OutboxRecord
 from tests.desk import CLOCK, PASS, TOM, Desk, desks
@@ -194,3 +196,24 @@ def test_a_data_bearing_draft_to_another_address_is_never_approved(desk: Desk) -
     with pytest.raises(NotAllowed, match="neither the address on file"):
         approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
     assert queued(desk.database) == []
+
+
+def test_a_marketing_objection_needs_the_suppression_key_to_be_granted(desk: Desk) -> None:
+    reference = (
+        desk.mail(
+            "Ik wil geen nieuwsbrief meer ontvangen.", From=TOM, Authentication_Results=PASS
+        ).reference
+        or ""
+    )
+    assert desk.case(reference)["direct_marketing"]
+    reply = draft_of(desk, reference, "reply")
+    for action in case_actions(desk.database, CLOCK, reference)["actions"]:
+        action_done(desk.database, reference, action["id"], "rudi")
+    with pytest.raises(NotAllowed, match=r"objects to direct marketing; no suppression key"):
+        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    assert desk.case(reference)["status"] == "ready_for_review"  # nothing happened
+    keyed = desk.settings.model_copy(update={"suppression": SuppressionSettings(key="k" * 40)})
+    approve(desk.database, keyed, CLOCK, reply["id"], "rudi")
+    trail = [e for e in desk.case(reference)["events"] if e["action"] == "suppressed"]
+    assert [e["detail"] for e in trail] == [{"entries": 1, "new_entries": 1}]
+    assert check(desk.database, keyed, "tom.baker@example.com") is not None

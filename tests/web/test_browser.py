@@ -224,7 +224,11 @@ def test_quarantine_and_digest_pages(site: Site, page: Page) -> None:
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/cases")
-    for path, heading in (("/quarantine", "Quarantined mail"), ("/digest", "Today's digest")):
+    for path, heading in (
+        ("/register", "Register of handled requests"),
+        ("/quarantine", "Quarantined mail"),
+        ("/digest", "Today's digest"),
+    ):
         page.goto(f"{site.url}{path}")
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert accessibility_problems(page) == []

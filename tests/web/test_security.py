@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from mailbot.core import register
 from mailbot.storage.models import DraftRecord
 from tests.web.conftest import PASSWORD, Site, form_token, invoke
 
@@ -25,7 +26,8 @@ def test_no_page_without_a_login(site: Site) -> None:
     reference = site.reference_of("tom.baker@example.com")
     draft = pending_draft(site, "tom.baker@example.com")
     client = site.client()
-    for path in ("/cases", f"/cases/{reference}", "/quarantine", "/digest",
+    for path in ("/cases", f"/cases/{reference}", "/quarantine", "/digest", "/register",
+                 "/register/export.csv", "/register/export.json",
                  f"/drafts/{draft['id']}/files/1", f"/drafts/{draft['id']}/files/1/preview",
                  f"/drafts/{draft['id']}/files/1/raw"):  # fmt: skip
         answer = client.get(path)
@@ -161,3 +163,27 @@ def test_attachments_download_and_preview(site: Site) -> None:
     assert frame.headers["content-security-policy"].startswith("sandbox")
     other = pending_draft(site, "anna.smit@example.org", kind="reply")
     assert client.get(f"/drafts/{other['id']}/files/{files['klanten.json']}").status_code == 404
+
+
+def test_the_register_page_extends_a_case_and_downloads_rows_without_a_person(site: Site) -> None:
+    reference = site.reference_of("tom.baker@example.com")
+    client = site.login()
+    page = client.get(f"/cases/{reference}").text
+    answer = client.post(f"/cases/{reference}/extend", data={
+        "csrf": form_token(page), "reason": "Uw gegevens staan in vijf systemen.",
+        "ground": "number_of_requests"})  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    stats = client.get("/register?from=2026-01-01").text
+    assert "Register van afgehandelde verzoeken" in stats and "verlengd" in stats
+    rows = client.get("/register/export.json").json()
+    assert len(rows) == 3 and list(rows[0]) == list(register.FIELDS)
+    extended = next(row for row in rows if row["reference"] == reference)
+    assert (extended["extended"], extended["extension_reason"]) == (True, "number_of_requests")
+    exported = client.get("/register/export.csv")
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    text = exported.text.lower()
+    assert text.startswith(",".join(register.FIELDS))
+    for person in ("tom.baker", "anna.smit", "mallory", "vijf systemen", "<script"):
+        assert person not in text
+    assert client.get("/register/export.exe").status_code == 404

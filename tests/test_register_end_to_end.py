@@ -1,0 +1,269 @@
+"""Accountability end to end: every fixture mail through ``mailbot run``, the officer's
+decisions from the command line, replies sent to a real SMTP server, then the register,
+the purge and the suppression list as the officer and the marketing department use them."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import re
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailbot.core import register
+from mailbot.core.cases import CaseOutcome, ExtensionGround, RefusalGround
+from mailbot.core.rights import Right
+from tests.conftest import MAILS
+from tests.smtp import SmtpServer
+from tests.sources.test_maildir import drop
+from tests.test_sending_end_to_end import invoke, maildir_config
+
+ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+KEY = "0123456789abcdef0123456789abcdef-test-key"
+REFERENCE = re.compile(r"^AVG-\d{4}-\d{4}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CODES = {
+    "rights": {right.value for right in Right},
+    "channel": {"email", "post", "phone", "other"},
+    "extension_reason": {ground.value for ground in ExtensionGround},
+    "outcome": {outcome.value for outcome in CaseOutcome},
+    "refusal_ground": {ground.value for ground in RefusalGround},
+    "identity_method": {
+        register.KNOWN_ADDRESS,
+        register.CONFIRMED,
+        register.NOT_ESTABLISHED,
+        *register.VERIFIED.values(),
+    },
+}
+
+
+def fixture_mails() -> list[bytes]:
+    return [path.read_bytes() for path in sorted(MAILS.rglob("*.eml"))]
+
+
+def senders(raws: list[bytes]) -> list[tuple[str, str]]:
+    """(name, address) of every From in the fixtures."""
+    found = []
+    for raw in raws:
+        message = message_from_bytes(raw, policy=policy.default)
+        found += getaddresses([str(value) for value in message.get_all("From", [])])
+    return found
+
+
+def cli(config: Path, *args: str) -> Any:
+    result = invoke(*args, "--config", str(config))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def cases(config: Path) -> list[dict[str, Any]]:
+    return list(json.loads(cli(config, "cases", "list", "--json")))
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[SmtpServer]:
+    running = SmtpServer(tmp_path).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def office(tmp_path: Path, server: SmtpServer) -> Path:
+    """Every fixture mail read; each sender is a customer, so replies are drafted."""
+    raws = fixture_mails()
+    people = {address.lower(): name for name, address in senders(raws) if "@" in address}
+    key_file = tmp_path / "credentials" / "suppression-key"
+    key_file.parent.mkdir()
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    extra = '[retention]\nclosed_case_days = 30\n[suppression]\nkey_file = "credentials/{}"\n'
+    config = maildir_config(tmp_path, server, extra.format("suppression-key"))
+    rows = "".join(
+        f'{address},"{name}",C-{n}\n' for n, (address, name) in enumerate(people.items())
+    )
+    (tmp_path / "klanten.csv").write_text("email,naam,klantnummer\n" + rows, encoding="utf-8")
+    for index, raw in enumerate(raws):
+        drop(tmp_path / "Maildir", f"17000{index:05d}.M{index}P1.test", raw)
+    cli(config, "run", "--once")
+    return config
+
+
+def decide(config: Path) -> dict[str, str]:
+    """The officer's day: refuse one, extend one, leave one, approve the rest, close half."""
+    waiting = [c["reference"] for c in cases(config) if c["status"] == "ready_for_review"]
+    refused, extended, left = waiting[:3]
+    cli(config, "cases", "refuse", refused, "--reason", "Uw verzoek is kennelijk ongegrond.",
+        "--ground", "manifestly_unfounded", "--by", "rudi")  # fmt: skip
+    cli(config, "cases", "extend", extended, "--reason", "Uw gegevens staan in vele systemen.",
+        "--ground", "complexity", "--by", "rudi")  # fmt: skip
+    approved = 0
+    for draft in json.loads(cli(config, "drafts", "list", "--json")):
+        if draft["status"] == "pending" and draft["case"] != left:
+            result = invoke("drafts", "approve", str(draft["id"]), "--by", "rudi", "--config",
+                            str(config))  # fmt: skip
+            approved += result.exit_code == 0
+    assert approved >= 20
+    cli(config, "run", "--once")  # sends what was approved
+    sent = [c["reference"] for c in cases(config) if c["status"] == "sent"]
+    assert len(sent) >= 10 and refused in sent
+    for reference in sent[: len(sent) // 2]:
+        cli(config, "cases", "close", reference, "--outcome", "granted", "--by", "rudi")
+    return {"refused": refused, "extended": extended, "open": left}
+
+
+def purge(config: Path, *args: str) -> str:
+    """``mailbot purge`` as if the retention period had passed for every closed case."""
+    result = invoke("purge", "--json", *args, "--config", str(config),
+                    env={"MAILBOT_RETENTION__CLOSED_CASE_DAYS": "0"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def export(config: Path, form: str) -> str:
+    return str(cli(config, "register", "export", "--format", form))
+
+
+def check_row(row: dict[str, Any]) -> None:
+    """Every value is a reference, a date, a number, a yes/no or a code: nothing else."""
+    assert list(row) == list(register.FIELDS)
+    assert REFERENCE.match(row["reference"])
+    assert row["rights"] and set(row["rights"]) <= CODES["rights"]
+    for name in ("received_at", "due_date", "answered_at"):
+        assert row[name] is None or DAY.match(row[name]), (name, row[name])
+    assert isinstance(row["extended"], bool)
+    assert row["days_taken"] is None or isinstance(row["days_taken"], int)
+    for name in ("channel", "extension_reason", "outcome", "refusal_ground", "identity_method"):
+        assert row[name] is None or row[name] in CODES[name], (name, row[name])
+
+
+def test_the_register_holds_no_address_name_or_mail_text(office: Path) -> None:
+    raws = fixture_mails()
+    decided = decide(office)
+    as_json = json.loads(export(office, "json"))
+    as_csv = export(office, "csv")
+    requests = [c for c in cases(office) if c["status"] != "not_a_request"]
+    assert len(as_json) == len(requests) >= 100
+    for row in as_json:
+        check_row(row)
+    assert next(csv.reader(io.StringIO(as_csv))) == list(register.FIELDS)
+
+    everything = (json.dumps(as_json) + as_csv).lower()
+    addresses = {a.lower() for raw in raws for a in ADDRESS.findall(raw.decode("latin-1"))}
+    names = {name.lower() for name, _ in senders(raws) if len(name.strip()) >= 4}
+    assert addresses and names
+    assert sorted(a for a in addresses if a in everything) == []
+    assert sorted(n for n in names if n in everything) == []
+    phrases = {
+        str(item["phrase"]).lower()
+        for reference in [c["reference"] for c in requests]
+        for item in json.loads(cli(office, "cases", "show", reference, "--json"))["evidence"]
+        if len(str(item["phrase"])) >= 8
+    }
+    subjects = {c["subject"].lower() for c in requests if len(c["subject"]) >= 8}
+    typed = {"kennelijk ongegrond", "vele systemen"}  # the officer's own words to the person
+    words = {text for text in phrases | subjects if " " in text.strip()}  # "objection" is a code
+    leaked = [text for text in words | typed if text in everything]
+    assert leaked == []
+
+    by_reference = {row["reference"]: row for row in as_json}
+    refused, extended = by_reference[decided["refused"]], by_reference[decided["extended"]]
+    assert refused["refusal_ground"] == "manifestly_unfounded"
+    assert (extended["extended"], extended["extension_reason"]) == (True, "complexity")
+    answered = [row for row in as_json if row["answered_at"]]
+    assert answered and all(row["days_taken"] == 0 for row in answered)  # the mails' own day
+    assert {row["identity_method"] for row in answered} <= {"known address"}
+
+
+def test_a_purge_keeps_the_register_and_open_cases_and_empties_the_state_directory(
+    office: Path,
+) -> None:
+    decide(office)
+    before = {c["reference"]: c for c in cases(office)}
+    closed = [r for r, c in before.items() if c["status"] in ("closed", "not_a_request")]
+    still_open = [r for r, c in before.items() if r not in closed]
+    assert len(closed) >= 10 and len(still_open) >= 10
+    register_before = export(office, "json")
+    shown_before = {r: cli(office, "cases", "show", r, "--json") for r in still_open}
+    database = office.parent / "mailbot.db"
+    state = database.read_bytes()
+    purged_markers = {before[r]["requester"] for r in closed if before[r]["requester"]}
+    open_markers = {before[r]["requester"] for r in still_open if before[r]["requester"]}
+    only_purged = purged_markers - open_markers
+    assert only_purged and all(m.encode() in state for m in only_purged)
+
+    dry = json.loads(purge(office, "--dry-run"))
+    assert sorted(dry["cases"]) == sorted(closed) and dry["dry_run"]
+    assert cases(office) == list(before.values())  # a dry run changes nothing
+    report = json.loads(purge(office))
+    assert sorted(report["cases"]) == sorted(closed)
+    assert report["raw_mails"] >= len(closed) and report["drafts"] >= 1
+
+    assert export(office, "json") == register_before  # every register row stays as it was
+    for reference in still_open:  # open cases: untouched, to the byte
+        assert cli(office, "cases", "show", reference, "--json") == shown_before[reference]
+    for reference in closed:
+        shown = json.loads(cli(office, "cases", "show", reference, "--json"))
+        assert (shown["requester"], shown["requester_name"], shown["subject"]) == (None, None, "")
+        assert shown["evidence"] == [] and shown["purged_at"]
+        assert all(m["sender"] is None and m["subject"] == "" for m in shown["mails"])
+        assert [d for d in json.loads(cli(office, "drafts", "list", "--json"))
+                if d["case"] == reference] == []  # fmt: skip
+    files = [p for p in office.parent.glob("mailbot.db*") if p.is_file()]
+    stored = b"".join(p.read_bytes() for p in files)
+    left = sorted(m for m in only_purged if m.encode() in stored)
+    assert left == []  # not in the database file, nor in its log
+    assert all(m.encode() in stored for m in open_markers)  # the search itself works
+    again = json.loads(purge(office))
+    assert again["cases"] == [] and again["mails"] == 0
+    cli(office, "run", "--once")  # the worker's own purge finds nothing more
+    assert len(cases(office)) == len(before)
+    ended = next(r for r in closed if before[r]["status"] == "closed")
+    refused = invoke("cases", "reopen", ended, "--reason", "x", "--config", str(office))
+    assert refused.exit_code == 1 and "purged" in refused.output
+
+
+def test_a_marketing_objection_ends_on_the_suppression_list(
+    office: Path, server: SmtpServer
+) -> None:
+    objections = [
+        c for c in cases(office) if "objection" in c["rights"] and c["status"] != "not_a_request"
+    ]
+    marketing = [
+        c
+        for c in objections
+        if json.loads(cli(office, "cases", "show", c["reference"], "--json"))["direct_marketing"]
+    ]
+    assert marketing, [c["subject"] for c in objections]
+    case = marketing[0]
+    address = case["requester"]
+    assert invoke("suppression", "check", address, "--config", str(office)).exit_code == 1
+    if case["status"] != "ready_for_review":  # no DKIM in the fixtures: the officer confirms
+        cli(office, "cases", "verify", case["reference"], "--method", "called the customer",
+            "--check", "details", "--by", "rudi")  # fmt: skip
+    reply = next(
+        d
+        for d in json.loads(cli(office, "drafts", "list", "--json"))
+        if d["case"] == case["reference"] and d["kind"] == "reply" and d["status"] == "pending"
+    )
+    for action in json.loads(cli(office, "cases", "actions", case["reference"], "--json"))[
+        "actions"
+    ]:
+        if not action["done"]:
+            cli(office, "cases", "done", case["reference"], str(action["id"]), "--by", "rudi")
+    cli(office, "drafts", "approve", str(reply["id"]), "--by", "rudi")
+    listed = cli(office, "suppression", "check", address.upper())
+    assert "listed since" in listed and "objection" in listed
+    exported = cli(office, "suppression", "export")
+    assert address.lower() not in exported.lower()
+    entries = json.loads(cli(office, "suppression", "export", "--format", "json"))["entries"]
+    mine = hmac.new(KEY.encode(), address.lower().encode(), hashlib.sha256).hexdigest()
+    assert mine in [entry["hash"] for entry in entries]  # what the marketing system computes
+    assert "already listed" in cli(office, "suppression", "add", address)
+    assert "added" in cli(office, "suppression", "add", "Someone.Else@Example.org")
