@@ -90,9 +90,13 @@ def test_the_example_configuration_loads_with_its_credentials(tmp_path: Path) ->
     credentials.mkdir()
     for name in ("imap-password", "smtp-password"):
         (credentials / f"mailbot_{name}").write_text("s3cret\n", encoding="utf-8")
+    key = "3f" * 32
+    (credentials / "mailbot_suppression-key").write_text(key + "\n", encoding="utf-8")
     settings = load_settings(
         DEPLOY / "mailbot.toml", environ={"CREDENTIALS_DIRECTORY": str(credentials)}
     )
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "s3cret"
     assert settings.database.url == "sqlite:////var/lib/mailbot/mailbot.db"
+    assert settings.suppression is not None
+    assert settings.suppression.key.get_secret_value() == key

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,15 @@ import pytest
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
-from mailbot.service import casework
+from mailbot.service import casework, register, retention
 from mailbot.service.cases import reclassify
 from mailbot.service.review import approve, reject
 from mailbot.storage.database import Database
+from mailbot.storage.models import utcnow
+from mailbot.storage.store import CaseStore
 from tests.desk import CLOCK, TOM, Desk, desks
+
+SANNE = "Sanne de Vries <sanne.devries@example.net>"
 
 EXT = ExtensionGround.COMPLEXITY
 REFUSED = RefusalGround.MANIFESTLY_UNFOUNDED
@@ -197,3 +202,41 @@ def test_a_case_by_post_needs_an_address_a_right_and_a_past_day(
             desk.database, desk.settings, CLOCK, requester=requester, rights=rights,
             received=received, channel=Channel.PHONE, actor="rudi",
         )  # fmt: skip
+
+
+def test_a_purge_removes_a_closed_case_and_leaves_an_open_one_alone(desk: Desk) -> None:
+    closed = access_case(desk)
+    still_open = desk.mail("Verwijder al mijn gegevens.", From=SANNE).reference or ""
+    casework.close(
+        desk.database, desk.settings, CLOCK, closed, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
+        note="Tom belde om in te trekken",
+    )  # fmt: skip
+    open_before = desk.case(still_open)
+    rows_before = register.rows(desk.database, CLOCK)
+    soon = retention.purge(desk.database, desk.settings, now=utcnow() + timedelta(days=364))
+    assert soon.cases == []  # within the year: nothing
+    report = retention.purge(desk.database, desk.settings, now=utcnow() + timedelta(days=366))
+    assert report.cases == [closed]
+    assert (report.mails, report.raw_mails, report.drafts) == (1, 1, 2)  # acknowledgement, reply
+    assert desk.case(still_open) == open_before
+    assert register.rows(desk.database, CLOCK) == rows_before
+    purged = desk.case(closed)
+    assert (purged["requester"], purged["requester_name"], purged["subject"]) == (None, None, "")
+    assert purged["evidence"] == [] and purged["drafts"] == [] and purged["purged_at"]
+    assert [(m["sender"], m["subject"], m["message_id"]) for m in purged["mails"]] == [
+        (None, "", None)
+    ]
+    trail = json.dumps(purged["events"])
+    assert "tom" not in trail.lower() and "belde" not in trail
+    with desk.database.reader() as session:
+        assert CaseStore(session).raw(purged["mails"][0]["id"]) is None
+    with pytest.raises(NotAllowed, match="purged"):
+        casework.reopen(desk.database, CLOCK, closed, actor="rudi", reason="again")
+
+
+def test_the_worker_purges_once_a_day(desk: Desk) -> None:
+    daily = retention.DailyPurge(desk.database, desk.settings)
+    start = utcnow()
+    assert daily(start) is not None
+    assert daily(start + timedelta(hours=23)) is None
+    assert daily(start + timedelta(hours=25)) is not None
