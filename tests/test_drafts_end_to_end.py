@@ -206,7 +206,7 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
     bad = invoke("check", "--config", str(path))
     assert bad.exit_code == 1
     lines = bad.output.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 11
     assert lines[1].startswith("database: FAILED: ")
     assert next(line for line in lines if line.startswith("smtp:")).startswith("smtp: FAILED: ")
     assert "imap: ok (" in bad.output and "source crm: ok (sql)" in bad.output
