@@ -151,6 +151,7 @@ DUTCH: dict[str, str] = {
     "The personal data of this case were purged on": "De persoonsgegevens van deze zaak zijn verwijderd op",
     "only its register row is left.": "alleen de regel in het register is over.",
     "Refusal ground": "Weigeringsgrond",
+    "Purged (retention).": "Verwijderd (bewaartermijn).",
     "Direct marketing": "Direct marketing",
     "The person objects to direct marketing: approving the reply puts the verified address on the suppression list.": "De persoon maakt bezwaar tegen direct marketing: met het goedkeuren van het antwoord komt het geverifieerde adres op de lijst van uitsluitingen.",
     "What was checked": "Wat is gecontroleerd",
