@@ -33,6 +33,7 @@ from mailbot.core.heartbeat import Heartbeat
 from mailbot.errors import (
     LoginFailed,
     MailbotError,
+    MailVanished,
     PermanentError,
     SourceStalled,
     TransientError,
@@ -131,6 +132,9 @@ class Worker:
             if not self.intake.too_large(ref):
                 try:
                     raw = await source.fetch(ref)
+                except MailVanished as exc:  # another worker, or the officer, took it first
+                    log.info("%s: %s", source.name, exc)
+                    continue
                 except PermanentError as exc:
                     log.warning("%s: a mail could not be read: %s", source.name, exc)
                     continue

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from mailbot.config import Settings, settings_from_dict
 from mailbot.storage.database import Database, normalise_url
 
+pytest_plugins = ["tests.running"]  # the `start` fixture: `mailbot run` as a subprocess
 FIXTURES = Path(__file__).parent / "fixtures"
 MAILS = FIXTURES / "mails"
 # The shared request corpus lies beside the project (../shared); MAILBOT_CORPUS may point elsewhere.

@@ -12,13 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -28,8 +27,8 @@ from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord
 from tests.core.test_parsing import simple
 from tests.datasets import CUSTOMERS, make_crm
-from tests.notify import NotifyListener, notify_listener
 from tests.proxy import stalling_proxy
+from tests.running import Running
 
 STOP_LIMIT = 10.0  # seconds; the unit allows TimeoutStopSec=2min
 
@@ -61,67 +60,6 @@ transfers_outside_eea = "geen"
     path = tmp_path / "mailbot.toml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-class Running:
-    """A `mailbot run` subprocess with its notify socket and its log file."""
-
-    def __init__(self, config: Path, listener: NotifyListener, watchdog: float | None) -> None:
-        self.config = config
-        self.listener = listener
-        self.log = config.parent / "mailbot.log"
-        self._log_file = self.log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
-            cwd=config.parent,
-            env=listener.environ(watchdog),
-            stdout=subprocess.DEVNULL,
-            stderr=self._log_file,
-        )
-
-    def ready(self, timeout: float = 30, since: float = 0.0) -> None:
-        self.listener.wait_for(
-            lambda: self.listener.with_key("READY", "1", since) or self.process.poll() is not None,
-            timeout,
-            "READY=1",
-        )
-        assert self.process.poll() is None, self.stderr()
-
-    def signal(self, signum: int) -> float:
-        sent = time.monotonic()
-        self.process.send_signal(signum)
-        return sent
-
-    def stop(self) -> float:
-        """SIGTERM; the seconds until the process exited."""
-        sent = self.signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
-        return time.monotonic() - sent
-
-    def stderr(self) -> str:
-        self._log_file.flush()
-        return self.log.read_text(encoding="utf-8")
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self._log_file.close()
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Callable[..., Running]]:
-    started: list[Running] = []
-    with notify_listener() as listener:
-
-        def _start(config: Path, watchdog: float | None = None) -> Running:
-            running = Running(config, listener, watchdog)
-            started.append(running)
-            return running
-
-        yield _start
-        for running in started:
-            running.close()
 
 
 def requests(count: int, first: int = 0, tag: str = "svc") -> list[bytes]:

@@ -119,11 +119,9 @@ class Drafting:
             if stopping():
                 break  # the rest stay due: the next start drafts them
             try:
-                self.draft(case_id)
+                drafted += self.draft(case_id)
             except Exception:  # one case's failure must not stop the others; it stays due
                 log.exception("case id %s could not be drafted; retried on the next pass", case_id)
-                continue
-            drafted += 1
         return drafted
 
     # -- gathering -----------------------------------------------------------
@@ -197,7 +195,13 @@ class Drafting:
         ]
 
     # -- drafting ------------------------------------------------------------
-    def draft(self, case_id: int) -> None:
+    def draft(self, case_id: int) -> bool:
+        """Draft one case; False when it changed meanwhile (another worker, the officer).
+
+        The facts are read and the drafts built outside the transaction; the
+        transaction then locks the case and stores them only if the case is still
+        as it was read, so that two workers never both draft it.
+        """
         gathered = self._gather(case_id)
         case, situation = gathered.case, gathered.situation
         decided = plan(situation)
@@ -207,8 +211,11 @@ class Drafting:
         built = [self._build(gathered, planned, language) for planned in decided.drafts]
         with self.database.session() as session:
             store = CaseStore(session)
-            record = store.case_by_id(case_id)
+            record = store.case_for_update(case_id)
             assert record.id is not None
+            if not record.drafting_due or record.updated_at != case.updated_at:
+                log.info("case %s changed while it was drafted; left as it is", case.reference)
+                return False
             self._supersede(session, record.id, [planned.kind for planned in decided.drafts])
             stored = [self._store(session, record.id, *parts) for parts in built]
             store.set_status(record, decided.status, ACTOR, "drafted")
@@ -246,6 +253,7 @@ class Drafting:
             case.reference,
             ", ".join(d.kind for d in decided.drafts) or "nothing",
         )
+        return True
 
     def _today(self) -> date:
         return datetime.now(self.settings.organisation.zone).date()

@@ -123,7 +123,7 @@ def _due_cases(database: Database, periods: Periods, now: datetime) -> list[int]
 
 def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeReport) -> None:
     store = CaseStore(session)
-    case = store.case_by_id(case_id)
+    case = store.case_for_update(case_id)
     if Status(case.status) not in ENDED or case.purged_at is not None:  # changed meanwhile
         return
     for draft in store.drafts_of(case_id):

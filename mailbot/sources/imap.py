@@ -141,8 +141,12 @@ class _Connection:
 
     def ensure_folders(self) -> None:
         for folder in (self.settings.requests_folder, self.settings.other_folder):
-            if folder and not self.client.folder_exists(folder):
-                self.client.create_folder(folder)
+            created = (
+                bool(folder)
+                and not self.client.folder_exists(folder)
+                and _create_folder(self.client, folder)
+            )
+            if created:
                 _quietly(self.client.subscribe_folder, folder)
                 log.info("created IMAP folder %s", folder)
 
@@ -181,6 +185,15 @@ class _Connection:
         if not self._current(ref):
             return  # a UIDVALIDITY change: the next pass settles it under its new key
         uid = int(ref.key.uid)
+        try:
+            self._move(uid, folder)
+        except IMAPClientError:
+            # Gone already: another worker (or the officer) moved it; there is nothing to do.
+            if uid not in self.client.search(["UID", str(uid)]):
+                return
+            raise
+
+    def _move(self, uid: int, folder: str) -> None:
         if self.client.has_capability("MOVE"):
             self.client.move([uid], folder)
             return
@@ -232,6 +245,17 @@ class _Connection:
 
 def _is_keepalive(response: Any) -> bool:
     return isinstance(response, tuple) and bool(response) and response[0] == b"OK"
+
+
+def _create_folder(client: IMAPClient, folder: str) -> bool:
+    """Create ``folder``; False when another worker created it first (it exists now)."""
+    try:
+        client.create_folder(folder)
+    except IMAPClientError:
+        if client.folder_exists(folder):
+            return False
+        raise
+    return True
 
 
 def _quietly(call: Callable[..., object], *args: object) -> None:
@@ -349,7 +373,7 @@ class ImapSentFolder:
             if folder == "auto":
                 folder = client.find_special_folder(SENT) or "Sent"
             if not client.folder_exists(folder):
-                client.create_folder(folder)
+                _create_folder(client, folder)
             self._folder = folder
         return self._client
 

@@ -218,6 +218,18 @@ class CaseStore:
             raise NotFound(f"no case with id {case_id}")
         return record
 
+    def case_for_update(self, case_id: int) -> CaseRecord:
+        """The case, locked until the transaction ends (PostgreSQL; SQLite's writers take turns)."""
+        record = self.session.exec(
+            select(CaseRecord)
+            .where(col(CaseRecord.id) == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if record is None:
+            raise NotFound(f"no case with id {case_id}")
+        return record
+
     def cases(self, status: str | None = None) -> list[CaseRecord]:
         query = select(CaseRecord).order_by(col(CaseRecord.received_at), col(CaseRecord.id))
         if status is not None:
