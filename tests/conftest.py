@@ -3,6 +3,13 @@
 PostgreSQL runs as a private cluster in a temporary directory, started once
 per test session from Debian's server binaries. When they are missing the
 tests that need it fail, naming the package to install; they never skip.
+
+Tests of the services take both databases (``database``). The rest, which run
+mailbot itself from a configuration file, use SQLite beside the file; with
+``MAILBOT_TEST_DATABASE=postgresql`` every one of them gets a fresh PostgreSQL
+database instead (``MAILBOT_DATABASE__URL``, which subprocesses inherit), so
+the whole suite runs on PostgreSQL too. A test marked ``own_database`` chooses
+its database itself (it inspects the SQLite file, or tests the URL setting).
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from sqlalchemy import create_engine, text
 from mailbot.config import Settings, settings_from_dict
 from mailbot.storage.database import Database, normalise_url
 
+TEST_DATABASE = os.environ.get("MAILBOT_TEST_DATABASE", "sqlite")
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise RuntimeError(f"MAILBOT_TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
 pytest_plugins = ["tests.running"]  # the `start` fixture: `mailbot run` as a subprocess
 FIXTURES = Path(__file__).parent / "fixtures"
 MAILS = FIXTURES / "mails"
@@ -34,10 +44,15 @@ CORPUS = Path(
 )
 
 
+def mailbot_database_url(tmp_path: Path) -> str:
+    """The test's database: its PostgreSQL one on that pass (see ``state_url``), else SQLite."""
+    return os.environ.get("MAILBOT_DATABASE__URL") or f"sqlite:///{tmp_path / 'mailbot.db'}"
+
+
 def base_config(tmp_path: Path, **sections: dict[str, Any]) -> dict[str, Any]:
     """A valid configuration as a dict: a Maildir in ``tmp_path``, SQLite there too."""
     config: dict[str, Any] = {
-        "database": {"url": f"sqlite:///{tmp_path / 'mailbot.db'}"},
+        "database": {"url": mailbot_database_url(tmp_path)},
         "maildir": {"path": str(tmp_path / "Maildir")},
         "organisation": {
             "name": "Voorbeeld B.V.",
@@ -164,6 +179,22 @@ def database(database_url: str) -> Iterator[Database]:
     db.upgrade()
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database mailbot uses in this test when run from a configuration file."""
+    if TEST_DATABASE == "sqlite" or request.node.get_closest_marker("own_database"):
+        return f"sqlite:///{tmp_path / 'mailbot.db'}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    return cluster.new_database()
+
+
+@pytest.fixture(autouse=True)
+def _mailbot_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the PostgreSQL pass, every configuration file's database is the test's own."""
+    if TEST_DATABASE == "postgresql" and not request.node.get_closest_marker("own_database"):
+        monkeypatch.setenv("MAILBOT_DATABASE__URL", request.getfixturevalue("state_url"))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from mailbot.cli.app import load_app
@@ -181,6 +182,7 @@ def test_check_names_a_broken_template_and_a_broken_source(
     assert "access replies: ok" in result.output
 
 
+@pytest.mark.own_database  # makes the SQLite file unusable
 def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mailbox: str) -> None:
     smtp = SmtpServer(tmp_path).start()
     try:

@@ -25,6 +25,7 @@ from mailbot.sources.imap import ImapSource
 from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
 from mailbot.worker import Worker
+from tests.conftest import mailbot_database_url
 from tests.core.test_parsing import simple
 from tests.crash import counts, finish, kill_repeatedly
 from tests.dovecot import Dovecot
@@ -45,7 +46,7 @@ def config_text(dovecot: Any, user: str, database: str, password: str = "secret"
 def make_settings(tmp_path: Path, dovecot: Any, user: str) -> Settings:
     import tomllib
 
-    text = config_text(dovecot, user, f"sqlite:///{tmp_path / 'mailbot.db'}")
+    text = config_text(dovecot, user, mailbot_database_url(tmp_path))
     return settings_from_dict(tomllib.loads(text), tmp_path / "mailbot.toml", environ={})
 
 
@@ -264,14 +265,14 @@ async def test_dovecot_restart_mid_run_and_the_worker_recovers_by_itself(
 
 
 def test_sigkill_during_a_300_mail_backlog_loses_nothing_and_doubles_nothing(
-    tmp_path: Path, dovecot: Any, mailbox: str
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str
 ) -> None:
     """Kill `mailbot run` with SIGKILL at random moments, five times, then finish the backlog."""
     total = 300
     dovecot.append(mailbox, *(request(index) for index in range(total)))
     config = tmp_path / "mailbot.toml"
     config.write_text(config_text(dovecot, mailbox, "sqlite:///mailbot.db"), encoding="utf-8")
-    database = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
+    database = Database(state_url)
     seed = random.randrange(1_000_000)
     kills = kill_repeatedly(config, database, 5, random.Random(seed))
     assert any(0 < done < total for done in kills), (

@@ -181,6 +181,7 @@ def test_the_register_holds_no_address_name_or_mail_text(office: Path) -> None:
     assert {row["identity_method"] for row in answered} <= {"known address"}
 
 
+@pytest.mark.own_database  # reads the SQLite files byte by byte
 def test_a_purge_keeps_the_register_and_open_cases_and_empties_the_state_directory(
     office: Path,
 ) -> None:

@@ -103,14 +103,14 @@ def finish(config: Path) -> None:
 
 
 def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
-    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
     total = 300
     dovecot.append(mailbox, *requests(total))
     config = write_config(tmp_path, dovecot.port, mailbox)
     running = start(config, watchdog=30)
     running.ready()
-    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    database = Database(state_url)
     until(lambda: count(database, CaseRecord) >= 20, 60, "the first 20 cases")
     took = running.stop()
     at_stop = count(database, CaseRecord)
@@ -152,7 +152,7 @@ def _drafts_by_case(database: Database) -> dict[int, list[str]]:
 
 
 def test_sighup_with_a_changed_template_during_a_backlog_loses_and_repeats_nothing(
-    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
     templates = _templates_with(tmp_path, "OUD")
     config = write_config(tmp_path, dovecot.port, mailbox, templates=templates)
@@ -160,7 +160,7 @@ def test_sighup_with_a_changed_template_during_a_backlog_loses_and_repeats_nothi
     dovecot.append(mailbox, *requests(first))
     running = start(config, watchdog=30)
     running.ready()
-    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    database = Database(state_url)
     until(lambda: len(_drafts_by_case(database)) >= first, 60, "drafts for the first mails")
     dovecot.append(mailbox, *requests(second, first=first))
     until(lambda: count(database, CaseRecord) >= first + 10, 60, "the backlog under way")
@@ -192,13 +192,13 @@ def test_sighup_with_a_changed_template_during_a_backlog_loses_and_repeats_nothi
 
 
 def test_sighup_with_a_broken_file_keeps_running_on_the_old_one(
-    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
     config = write_config(tmp_path, dovecot.port, mailbox)
     good = config.read_text(encoding="utf-8")
     running = start(config, watchdog=30)
     running.ready()
-    database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+    database = Database(state_url)
     config.write_text(good.replace("[organisation]", "[organisation"), encoding="utf-8")
     hup = running.signal(signal.SIGHUP)
     running.ready(since=hup)
@@ -226,7 +226,7 @@ def test_sighup_with_a_broken_file_keeps_running_on_the_old_one(
 
 
 def test_watchdog_is_fed_while_imap_answers_and_stops_while_it_stalls(
-    tmp_path: Path, dovecot: Any, mailbox: str, start: Callable[..., Running]
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
     watchdog = 3.0
     with stalling_proxy(dovecot.port) as proxy:
@@ -236,7 +236,7 @@ def test_watchdog_is_fed_while_imap_answers_and_stops_while_it_stalls(
         listener = running.listener
         listener.wait_for(lambda: len(listener.with_key("WATCHDOG")) >= 3, 15, "WATCHDOG=1")
         dovecot.append(mailbox, *requests(1, tag="before-stall"))
-        database = Database("sqlite:///" + str(tmp_path / "mailbot.db"))
+        database = Database(state_url)
         until(lambda: count(database, CaseRecord) == 1, 30, "the mail before the stall")
         proxy.stall()
         stalled = time.monotonic()

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -88,7 +89,9 @@ def _write_config(tmp_path: Path) -> Path:
     return config
 
 
-def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
+def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(
+    tmp_path: Path, state_url: str
+) -> None:
     """Kill `mailbot run` with SIGKILL at random moments, three times, then finish with --once."""
     config = _write_config(tmp_path)
     maildir = make_maildir(tmp_path / "Maildir")
@@ -100,7 +103,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path)
             Message_ID=f"<kill-{index}@example.nl>",
         )
         drop(maildir, f"{1700000000 + index}.M{index}P1.test", raw)
-    database = Database(f"sqlite:///{tmp_path / 'mailbot.db'}")
+    database = Database(state_url)
     seed = random.randrange(1_000_000)
     kills = kill_repeatedly(config, database, 3, random.Random(seed))
     assert any(0 < done < total for done in kills), f"no kill landed mid-run: {kills} (seed {seed})"
@@ -113,6 +116,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(tmp_path: Path)
     database.dispose()
 
 
+@pytest.mark.own_database  # waits for the SQLite file to appear
 def test_sigterm_stops_between_mails(tmp_path: Path) -> None:
     config = _write_config(tmp_path)
     make_maildir(tmp_path / "Maildir")
