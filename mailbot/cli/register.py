@@ -36,6 +36,9 @@ def _day(value: datetime | None) -> date | None:
 
 def period_options(command: click.decorators.FC) -> click.decorators.FC:
     command = click.option(
+        "--mailbox", "mailboxes", multiple=True, help="Only this mailbox's cases (repeatable)."
+    )(command)
+    command = click.option(
         "--to", "end", type=DAY, default=None, help="Cases received up to this day (YYYY-MM-DD)."
     )(command)
     return click.option(
@@ -52,9 +55,17 @@ def register() -> None:
 @click.option("--format", "form", type=click.Choice(["csv", "json"]), default="csv")
 @period_options
 @with_app
-def register_export(app: App, form: str, start: datetime | None, end: datetime | None) -> None:
+def register_export(
+    app: App,
+    form: str,
+    start: datetime | None,
+    end: datetime | None,
+    mailboxes: tuple[str, ...],
+) -> None:
     """One row per request: reference, rights, dates, extension, outcome, identity method."""
-    found = register_service.rows(app.database, app.clock, _day(start), _day(end))
+    found = register_service.rows(
+        app.database, app.clock, _day(start), _day(end), _chosen(app, mailboxes)
+    )
     text = output.to_json(found) if form == "json" else register_service.as_csv(found)
     click.echo(text, nl=form == "json")
 
@@ -63,10 +74,25 @@ def register_export(app: App, form: str, start: datetime | None, end: datetime |
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @period_options
 @with_app
-def register_stats(app: App, as_json: bool, start: datetime | None, end: datetime | None) -> None:
+def register_stats(
+    app: App,
+    as_json: bool,
+    start: datetime | None,
+    end: datetime | None,
+    mailboxes: tuple[str, ...],
+) -> None:
     """Answered within one and three months, per right and per month; open, overdue, refused."""
-    found = register_service.stats(app.database, app.clock, _day(start), _day(end))
+    found = register_service.stats(
+        app.database, app.clock, _day(start), _day(end), _chosen(app, mailboxes)
+    )
     click.echo(output.to_json(found.as_dict()) if as_json else stats_text(found))
+
+
+def _chosen(app: App, mailboxes: tuple[str, ...]) -> set[str] | None:
+    """The mailboxes named with ``--mailbox`` (each checked), or None for all of them."""
+    for name in mailboxes:
+        app.settings.for_mailbox(name)
+    return set(mailboxes) or None
 
 
 def _tally_row(label: str, tally: Tally) -> tuple[object, ...]:

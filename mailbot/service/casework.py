@@ -264,6 +264,7 @@ def new_case(
         case = store.add_case(
             CaseRecord(
                 reference=format_reference(prefix, received.year, number),
+                mailbox=settings.mailbox,
                 status=Status.NEW.value,
                 rights=[right.value for right in rights],
                 language=language,

@@ -93,6 +93,13 @@ class Intake:
         self.database = database
         self.policy = policy
 
+    @classmethod
+    def for_mail(cls, database: Database, settings: Settings, mail_id: int) -> Intake:
+        """The intake of the mailbox a mail came to (to retry a quarantined mail)."""
+        with database.reader() as session:
+            mailbox = CaseStore(session).mail(mail_id).mailbox
+        return cls(database, IntakePolicy.from_settings(settings.for_mailbox(mailbox)))
+
     def sort(self, refs: Sequence[MailRef]) -> tuple[list[MailRef], list[tuple[MailRef, Outcome]]]:
         """Split ``refs`` into mails not recorded yet and recorded ones with their outcome."""
         with self.database.reader() as session:
