@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 from click.testing import CliRunner, Result
 
 from mailbot.cli.main import cli
 from tests.core.test_parsing import simple
+from tests.web.conftest import PASSWORD, form_token, serving
 
 ORGANISATIONS = {
     "omix": ("Omix B.V.", "OMX"),
@@ -23,7 +25,7 @@ def invoke(*args: str) -> Result:
 
 
 def mailboxes_config(tmp_path: Path, dovecot: Any, users: dict[str, tuple[str, str]]) -> Path:
-    text = '[database]\nurl = "sqlite:///mailbot.db"\n'
+    text = f'[database]\nurl = "sqlite:///mailbot.db"\n[suppression]\nkey = "{"k" * 40}"\n'
     for name, (user, password) in users.items():
         title, prefix = ORGANISATIONS[name]
         text += f"""
@@ -77,7 +79,8 @@ def test_three_mailboxes_one_with_a_wrong_password(tmp_path: Path, dovecot: Any)
     assert len(by_mailbox["omix"]) == len(by_mailbox["dochter"]) == 5
     # Each mailbox's replies speak for its own organisation.
     drafts = json.loads(invoke("drafts", "list", "--json", "--config", str(config)).output)
-    reply = next(d for d in drafts if d["case"].startswith("DOC-") and d["kind"] != "acknowledgement")
+    ours = [d for d in drafts if d["case"].startswith("DOC-")]
+    reply = next(d for d in ours if d["kind"] == "identification_request")  # unknown senders
     assert reply["mailbox"] == "dochter"
     shown = json.loads(
         invoke("drafts", "show", str(reply["id"]), "--json", "--config", str(config)).output
@@ -102,3 +105,36 @@ def test_three_mailboxes_one_with_a_wrong_password(tmp_path: Path, dovecot: Any)
                str(config)).output
     )  # fmt: skip
     assert len(register) == 5 and {row["mailbox"] for row in register} == {"klant"}
+
+    # Each organisation's suppression list is its own.
+    added = invoke(
+        "suppression", "add", "p@example.nl", "--mailbox", "omix", "--config", str(config)
+    )
+    assert added.exit_code == 0
+    for mailbox, listed in (("omix", 0), ("dochter", 1)):
+        checked = invoke("suppression", "check", "p@example.nl", "--mailbox", mailbox,
+                         "--config", str(config))  # fmt: skip
+        assert checked.exit_code == listed, mailbox
+
+    # An officer limited to one mailbox sees that mailbox only, in every page.
+    added = CliRunner().invoke(
+        cli, ["users", "add", "doc", "--mailbox", "dochter", "--config", str(config)],
+        input=f"{PASSWORD}\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    omx = next(c["reference"] for c in cases if c["mailbox"] == "omix")
+    doc = next(c["reference"] for c in cases if c["mailbox"] == "dochter")
+    with serving(config) as (url, _app), httpx.Client(base_url=url, timeout=20) as client:
+        token = form_token(client.get("/login").text)
+        login = client.post("/login", data={"csrf": token, "name": "doc", "password": PASSWORD})
+        assert login.status_code == 303
+        listed = client.get("/cases?status=all").text
+        assert doc in listed and omx not in listed
+        assert client.get(f"/cases/{omx}").status_code == 404
+        assert client.get(f"/cases/{doc}").status_code == 200
+        page = client.get(f"/cases/{doc}").text
+        closing = client.post(f"/cases/{omx}/close", data={"csrf": form_token(page),
+                              "outcome": "withdrawn"})  # fmt: skip
+        assert closing.status_code == 404
+        rows = client.get("/register/export.json").json()
+        assert {row["mailbox"] for row in rows} == {"dochter"} and len(rows) == 5

@@ -27,6 +27,7 @@ from tests.smtp import SmtpServer
 from tests.test_service import count, finish, requests, until
 
 MAILS = 500
+pytestmark = pytest.mark.own_database  # PostgreSQL on both passes: it is what several workers need
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import click
 from mailbot.cli import output
 from mailbot.cli.app import App
 from mailbot.cli.common import with_app
+from mailbot.config import Settings
 from mailbot.core.register import Stats, Tally
 from mailbot.service import register as register_service
 from mailbot.service import retention
@@ -153,12 +154,22 @@ def suppression() -> None:
     """The direct-marketing suppression list (keyed hashes of addresses)."""
 
 
+MAILBOX = click.option(
+    "--mailbox", default=None, help="Whose list (with [[mailboxes]]; default: the first)."
+)
+
+
+def _settings(app: App, mailbox: str | None) -> Settings:
+    return app.settings.for_mailbox(mailbox) if mailbox else app.settings
+
+
 @suppression.command("export")
 @click.option("--format", "form", type=click.Choice(["csv", "json"]), default="csv")
+@MAILBOX
 @with_app
-def suppression_export(app: App, form: str) -> None:
+def suppression_export(app: App, form: str, mailbox: str | None) -> None:
     """Every entry, for the marketing system; it hashes its addresses with the same key."""
-    found = suppression_service.export(app.database)
+    found = suppression_service.export(app.database, _settings(app, mailbox).mailbox)
     if form == "json":
         click.echo(output.to_json(found))
         return
@@ -169,11 +180,12 @@ def suppression_export(app: App, form: str) -> None:
 
 @suppression.command("check")
 @click.argument("address")
+@MAILBOX
 @with_app
-def suppression_check(app: App, address: str) -> None:
+def suppression_check(app: App, address: str, mailbox: str | None) -> None:
     """Whether ADDRESS is on the list (exit 0) or not (exit 1)."""
     try:
-        found = suppression_service.check(app.database, app.settings, address)
+        found = suppression_service.check(app.database, _settings(app, mailbox), address)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from None
     if found is None:
@@ -184,12 +196,13 @@ def suppression_check(app: App, address: str) -> None:
 
 @suppression.command("add")
 @click.argument("address")
+@MAILBOX
 @with_app
-def suppression_add(app: App, address: str) -> None:
+def suppression_add(app: App, address: str, mailbox: str | None) -> None:
     """Put ADDRESS on the list: an objection that came by post or phone, or one mailbot missed."""
     try:
         added = suppression_service.add(
-            app.database, app.settings, address, app.clock.local_today()
+            app.database, _settings(app, mailbox), address, app.clock.local_today()
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from None

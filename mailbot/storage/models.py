@@ -328,6 +328,7 @@ class SuppressionRecord(SQLModel, table=True):
 
     __tablename__ = "suppression"
 
+    mailbox: str = Field(default="default", primary_key=True, max_length=32)  # whose objection
     address_hash: str = Field(primary_key=True, max_length=64)
     added_on: date
     origin: str = Field(max_length=16)  # "objection" (a case) or "officer" (added by hand)

@@ -49,9 +49,30 @@ def upgrade() -> None:
     op.rename_table("digests_by_mailbox", "digests")
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("mailboxes", sa.JSON(), nullable=False, server_default="[]"))
+    # Each organisation's suppression list is its own.
+    op.create_table(
+        "suppression_by_mailbox",
+        sa.Column("mailbox", sa.String(32), primary_key=True),
+        sa.Column("address_hash", sa.String(64), primary_key=True),
+        sa.Column("added_on", sa.Date(), nullable=False),
+        sa.Column("origin", sa.String(16), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO suppression_by_mailbox (mailbox, address_hash, added_on, origin) "
+        "SELECT 'default', address_hash, added_on, origin FROM suppression"
+    )
+    op.drop_table("suppression")
+    op.rename_table("suppression_by_mailbox", "suppression")
 
 
 def downgrade() -> None:
+    op.drop_table("suppression")
+    op.create_table(
+        "suppression",
+        sa.Column("address_hash", sa.String(64), primary_key=True),
+        sa.Column("added_on", sa.Date(), nullable=False),
+        sa.Column("origin", sa.String(16), nullable=False),
+    )
     with op.batch_alter_table("users") as batch:
         batch.drop_column("mailboxes")
     op.drop_table("digests")
