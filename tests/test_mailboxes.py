@@ -128,8 +128,8 @@ def test_three_mailboxes_one_with_a_wrong_password(tmp_path: Path, dovecot: Any)
         token = form_token(client.get("/login").text)
         login = client.post("/login", data={"csrf": token, "name": "doc", "password": PASSWORD})
         assert login.status_code == 303
-        listed = client.get("/cases?status=all").text
-        assert doc in listed and omx not in listed
+        shown = client.get("/cases?status=all").text
+        assert doc in shown and omx not in shown
         assert client.get(f"/cases/{omx}").status_code == 404
         assert client.get(f"/cases/{doc}").status_code == 200
         page = client.get(f"/cases/{doc}").text

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import col, select
 
@@ -464,6 +464,18 @@ def _parse(raw: bytes | None) -> ParsedMail | None:
 
 def _from(mail: MailRecord, address: str) -> bool:
     return (mail.sender or "").lower() == address
+
+
+class NoticeDrafter(Protocol):
+    """What the officer's notices need: one mailbox's ``Drafting``, or every mailbox's."""
+
+    def draft_notice(
+        self,
+        case_id: int,
+        notice: Notice,
+        actor: str,
+        prepare: Callable[[CaseStore, CaseRecord], None] | None = None,
+    ) -> int: ...
 
 
 class Draftings:
