@@ -178,19 +178,9 @@ class Worker:
     async def mail_pass(self) -> DrainReport:
         """One pass over every source; failures are reported and recorded, not raised."""
         report = DrainReport()
-        stalled = False
-        for lane in self.lanes:
-            for source in lane.sources:
-                name = self._name(lane, source.name)
-                try:
-                    await self.drain(source, report, lane)
-                except TransientError as exc:
-                    stalled = stalled or isinstance(exc, SourceStalled)
-                    report.failures[name] = str(exc)
-                    state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
-                    await self._set_state(name, state, str(exc))
-                else:
-                    await self._set_state(name, OK, "")
+        # The mailboxes side by side: a slow or stalled server holds up only its own.
+        answered = await asyncio.gather(*(self._read_lane(lane, report) for lane in self.lanes))
+        stalled = not all(answered)
         for lane in self.lanes:
             if lane.drafting is None or self.stopping.is_set():
                 continue
@@ -203,6 +193,22 @@ class Worker:
         if not stalled:  # every server answered (or said no): the loop got somewhere
             self.beat(MAIL_LOOP)
         return report
+
+    async def _read_lane(self, lane: Lane, report: DrainReport) -> bool:
+        """Read every source of one mailbox; False when a server did not answer (a stall)."""
+        answered = True
+        for source in lane.sources:
+            name = self._name(lane, source.name)
+            try:
+                await self.drain(source, report, lane)
+            except TransientError as exc:
+                answered = answered and not isinstance(exc, SourceStalled)
+                report.failures[name] = str(exc)
+                state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
+                await self._set_state(name, state, str(exc))
+            else:
+                await self._set_state(name, OK, "")
+        return answered
 
     async def outbox_pass(self, report: DrainReport) -> None:
         """Purge once a day; per mailbox: queue the digest if due, send, file what was sent."""
