@@ -30,6 +30,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -41,7 +42,7 @@ from sqlalchemy.exc import ArgumentError
 
 from mailbot.core.retention import Periods
 from mailbot.core.suppression import key_problem
-from mailbot.errors import ConfigError
+from mailbot.errors import ConfigError, NotFound
 
 DEFAULT_CONFIG_PATH = Path("/etc/mailbot/mailbot.toml")
 ENV_PREFIX = "MAILBOT_"
@@ -341,7 +342,24 @@ class SuppressionSettings(_Section):
         return value
 
 
+MAILBOX_SECTIONS = (
+    "organisation", "imap", "maildir", "smtp", "digest", "sources", "drafts", "intake",
+    "classification",
+)  # fmt: skip
+MAILBOX_NAME = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+DEFAULT_MAILBOX = "default"
+
+
 class Settings(_Section):
+    """One mailbox's settings: the shared sections and its own (see ``[[mailboxes]]``).
+
+    A file without ``[[mailboxes]]`` is one mailbox, ``default``. With them, each
+    mailbox's sections replace the top-level ones of the same name; ``database``,
+    ``web``, ``retention`` and ``suppression`` are shared. ``mailboxes`` lists every
+    mailbox of the file (each a ``Settings``), ``for_mailbox`` finds one by name.
+    """
+
+    mailbox: str = Field(DEFAULT_MAILBOX, pattern=MAILBOX_NAME)
     database: DatabaseSettings = DatabaseSettings()
     imap: ImapSettings | None = None
     maildir: MaildirSettings | None = None
@@ -355,6 +373,7 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     retention: RetentionSettings = RetentionSettings()
     suppression: SuppressionSettings | None = None
+    _siblings: tuple[Settings, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> Settings:
@@ -377,6 +396,19 @@ class Settings(_Section):
             if getattr(organisation, key) is None:
                 missing.append(f"[organisation] {key}")
         return missing
+
+    @property
+    def mailboxes(self) -> tuple[Settings, ...]:
+        """Every mailbox of the configuration file, this one included, in the file's order."""
+        return self._siblings or (self,)
+
+    def for_mailbox(self, name: str) -> Settings:
+        """The settings of mailbox ``name``; raises NotFound naming the ones there are."""
+        for settings in self.mailboxes:
+            if settings.mailbox == name:
+                return settings
+        known = ", ".join(settings.mailbox for settings in self.mailboxes)
+        raise NotFound(f"no mailbox {name!r} in the configuration (there are: {known})")
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -424,10 +456,61 @@ def settings_from_dict(
     _read_password_files(data, base_dir, (), problems, environ)
     if problems:
         raise ConfigError(path, problems)
-    try:
-        return Settings.model_validate(data, context={"base_dir": base_dir})
-    except ValidationError as exc:
-        raise ConfigError(path, _describe(exc, from_env)) from None
+    if "mailboxes" not in data:
+        try:
+            return Settings.model_validate(data, context={"base_dir": base_dir})
+        except ValidationError as exc:
+            raise ConfigError(path, _describe(exc, from_env)) from None
+    found = _mailboxes(data, base_dir, from_env, problems)
+    if problems:
+        raise ConfigError(path, problems)
+    everything = tuple(found)
+    for settings in everything:
+        settings._siblings = everything
+    return everything[0]
+
+
+def _mailboxes(
+    data: dict[str, Any],
+    base_dir: Path,
+    from_env: Mapping[str, str],
+    problems: list[tuple[str, str]],
+) -> list[Settings]:
+    """Validate each ``[[mailboxes]]`` entry merged over the top-level sections."""
+    entries = data.pop("mailboxes")
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
+        problems.append(("mailboxes", "must be one or more [[mailboxes]] tables"))
+        return []
+    found: list[Settings] = []
+    for index, entry in enumerate(entries):
+        label = f"mailboxes.{index}"
+        for key in sorted(set(entry) - {"name", *MAILBOX_SECTIONS}):
+            problems.append((f"{label}.{key}", SHARED_ONLY))
+        if "name" not in entry:
+            problems.append((f"{label}.name", "required key is missing"))
+            continue
+        merged = dict(data)
+        merged.update({key: value for key, value in entry.items() if key in MAILBOX_SECTIONS})
+        merged["mailbox"] = entry["name"]
+        try:
+            found.append(Settings.model_validate(merged, context={"base_dir": base_dir}))
+        except ValidationError as exc:
+            for key, message in _describe(exc, from_env):
+                problems.append((f"{label}.{'name' if key == 'mailbox' else key}", message))
+    names = [entry.get("name") for entry in entries]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        problems.append(("mailboxes", f"two mailboxes are named {name!r}"))
+    return found
+
+
+SHARED_ONLY = (
+    "not a mailbox's own section: database, web, retention and suppression are shared "
+    "(at the top of the file)"
+)
 
 
 def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, str]:

@@ -71,7 +71,21 @@ class DrainReport:
         return sum(self.outcomes.values())
 
 
+@dataclass
+class Lane:
+    """One mailbox's part of the work: its intake, sources, drafting, outbox and digest."""
+
+    mailbox: str
+    intake: Intake
+    sources: list[MailSource]
+    drafting: Drafting | None = None
+    outbox: Outbox | None = None
+    digest: Callable[[], object] | None = None  # queues the daily digest when it is due
+
+
 class Worker:
+    """The loops over every mailbox (``lanes``); one failing mailbox does not stop the others."""
+
     def __init__(
         self,
         intake: Intake,
@@ -83,12 +97,12 @@ class Worker:
         heartbeat: Heartbeat | None = None,
         max_wait: float | None = None,
         purge: Callable[[], object] | None = None,
+        more: Sequence[Lane] = (),
     ) -> None:
+        first = Lane(intake.policy.mailbox, intake, list(sources), drafting, outbox, digest)
+        self.lanes = [first, *more]
+        self.named = len(self.lanes) > 1  # state names carry the mailbox
         self.intake = intake
-        self.sources = list(sources)
-        self.drafting = drafting
-        self.outbox = outbox
-        self.digest = digest  # queues the daily digest when it is due
         self.purge = purge  # deletes the personal data of old cases, once a day
         self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         self.max_wait = max_wait
@@ -118,10 +132,20 @@ class Worker:
     def _capped(self, seconds: float) -> float:
         return seconds if self.max_wait is None else min(seconds, self.max_wait)
 
-    async def drain(self, source: MailSource, report: DrainReport) -> None:
+    @property
+    def sources(self) -> list[MailSource]:
+        return [source for lane in self.lanes for source in lane.sources]
+
+    def _name(self, lane: Lane, name: str) -> str:
+        return f"{lane.mailbox}: {name}" if self.named else name
+
+    async def drain(
+        self, source: MailSource, report: DrainReport, lane: Lane | None = None
+    ) -> None:
         """Process every mail of ``source`` that has not been recorded yet."""
+        intake = (lane or self.lanes[0]).intake
         refs = await source.pending()
-        unseen, recorded = await asyncio.to_thread(self.intake.sort, refs)
+        unseen, recorded = await asyncio.to_thread(intake.sort, refs)
         for ref, outcome in recorded:
             await source.settle(ref, outcome)
         for left, ref in enumerate(unseen):
@@ -129,7 +153,7 @@ class Worker:
                 return
             self.activity = f"reading mail ({len(unseen) - left} waiting in {source.name})"
             raw = None
-            if not self.intake.too_large(ref):
+            if not intake.too_large(ref):
                 try:
                     raw = await source.fetch(ref)
                 except MailVanished as exc:  # another worker, or the officer, took it first
@@ -138,7 +162,7 @@ class Worker:
                 except PermanentError as exc:
                     log.warning("%s: a mail could not be read: %s", source.name, exc)
                     continue
-            result = await asyncio.to_thread(self.intake.process, ref, raw)
+            result = await asyncio.to_thread(intake.process, ref, raw)
             report.outcomes[result.outcome] += 1
             self.totals["read"] += 1
             await source.settle(ref, result.outcome)
@@ -154,36 +178,55 @@ class Worker:
     async def mail_pass(self) -> DrainReport:
         """One pass over every source; failures are reported and recorded, not raised."""
         report = DrainReport()
-        stalled = False
-        for source in self.sources:
-            try:
-                await self.drain(source, report)
-            except TransientError as exc:
-                stalled = stalled or isinstance(exc, SourceStalled)
-                report.failures[source.name] = str(exc)
-                state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
-                await self._set_state(source.name, state, str(exc))
-            else:
-                await self._set_state(source.name, OK, "")
-        if self.drafting is not None and not self.stopping.is_set():
+        # The mailboxes side by side: a slow or stalled server holds up only its own.
+        answered = await asyncio.gather(*(self._read_lane(lane, report) for lane in self.lanes))
+        stalled = not all(answered)
+        for lane in self.lanes:
+            if lane.drafting is None or self.stopping.is_set():
+                continue
             self.activity = "drafting replies"
-            report.drafted = await asyncio.to_thread(self.drafting.run, self.stopping.is_set)
-            self.totals["drafted"] += report.drafted
-            if report.drafted:
-                self._outbox_wake.set()
+            drafted = await asyncio.to_thread(lane.drafting.run, self.stopping.is_set)
+            report.drafted += drafted
+            self.totals["drafted"] += drafted
+        if report.drafted:
+            self._outbox_wake.set()
         if not stalled:  # every server answered (or said no): the loop got somewhere
             self.beat(MAIL_LOOP)
         return report
 
+    async def _read_lane(self, lane: Lane, report: DrainReport) -> bool:
+        """Read every source of one mailbox; False when a server did not answer (a stall)."""
+        answered = True
+        for source in lane.sources:
+            name = self._name(lane, source.name)
+            try:
+                await self.drain(source, report, lane)
+            except TransientError as exc:
+                answered = answered and not isinstance(exc, SourceStalled)
+                report.failures[name] = str(exc)
+                state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
+                await self._set_state(name, state, str(exc))
+            else:
+                await self._set_state(name, OK, "")
+        return answered
+
     async def outbox_pass(self, report: DrainReport) -> None:
-        """Queue the digest if due, send every mail that may go now, file what was sent."""
-        outbox = self.outbox
-        if outbox is None:
+        """Purge once a day; per mailbox: queue the digest if due, send, file what was sent."""
+        if not self.has_outbox:
             return
-        if self.digest is not None:
-            await asyncio.to_thread(self.digest)
         if self.purge is not None:
             await asyncio.to_thread(self.purge)
+        for lane in self.lanes:
+            if lane.outbox is not None and not self.stopping.is_set():
+                await self._lane_outbox(lane, lane.outbox, report)
+
+    @property
+    def has_outbox(self) -> bool:
+        return any(lane.outbox is not None for lane in self.lanes)
+
+    async def _lane_outbox(self, lane: Lane, outbox: Outbox, report: DrainReport) -> None:
+        if lane.digest is not None:
+            await asyncio.to_thread(lane.digest)
         while not self.stopping.is_set():
             sent = await outbox.send_due(self.stopping.is_set)
             report.sent += sent.sent
@@ -191,7 +234,7 @@ class Worker:
             report.deferred += sent.deferred
             report.send_failed += sent.failed
             if outbox.sender is not None:
-                name = outbox.sender.name
+                name = self._name(lane, outbox.sender.name)
                 if sent.unavailable is not None:
                     report.failures[name] = sent.unavailable
                     state = LOGIN_FAILED if sent.login_refused else UNREACHABLE
@@ -200,7 +243,7 @@ class Worker:
             if not (sent.sent or sent.failed or sent.deferred):
                 break
             if outbox.sender is not None:  # the server answered: it can be used
-                await self._set_state(outbox.sender.name, OK, "")
+                await self._set_state(self._name(lane, outbox.sender.name), OK, "")
         report.filed += await outbox.file_sent()
 
     async def _outbox_loop(self) -> None:
@@ -248,7 +291,7 @@ class Worker:
     async def run_forever(self, idle_timeout: float = 600.0) -> None:
         """Run until ``stop()`` is called; the mail and the draft in hand are finished first."""
         self.beat(MAIL_LOOP)
-        if self.outbox is not None:
+        if self.has_outbox:
             self.beat(OUTBOX_LOOP)
         sending = asyncio.ensure_future(self._outbox_loop())
         try:
@@ -268,14 +311,16 @@ class Worker:
         """Wait for new mail (IDLE, directory changes), a retry after a failure, or a stop."""
         timeout = self._capped(idle_timeout)
         healthy = []
-        for source in self.sources:
-            if source.name in report.failures:
-                delay = min(MAX_BACKOFF, self._backoff.get(source.name, FIRST_BACKOFF / 2) * 2)
-                self._backoff[source.name] = delay
-                timeout = min(timeout, delay)
-            else:
-                self._backoff.pop(source.name, None)
-                healthy.append(source)
+        for lane in self.lanes:
+            for source in lane.sources:
+                name = self._name(lane, source.name)
+                if name in report.failures:
+                    delay = min(MAX_BACKOFF, self._backoff.get(name, FIRST_BACKOFF / 2) * 2)
+                    self._backoff[name] = delay
+                    timeout = min(timeout, delay)
+                else:
+                    self._backoff.pop(name, None)
+                    healthy.append(source)
         waits: list[asyncio.Future[object]] = [
             asyncio.ensure_future(source.wait(timeout)) for source in healthy
         ]

@@ -51,19 +51,35 @@ def kill_repeatedly(
 ) -> list[int]:
     """Start `mailbot run`, SIGKILL it after a random time ``between`` (seconds), ``times`` times.
 
+    Every second kill waits, after that time, until the worker has made progress since the
+    last kill (a slow start on a busy machine would otherwise only ever kill start-ups).
     Returns ``measure(database)`` after each kill (default: how many mails were recorded).
     """
+    database.upgrade()  # the schema is there: kills land in the work, not in a migration
+    measured = measure or (lambda db: counts(db)[0])
     recorded = []
-    for _ in range(times):
+    for index in range(times):
+        before = _quietly(measured, database)
         process = subprocess.Popen(run_command(config), cwd=config.parent)
         time.sleep(chance.uniform(*between))  # start-up, or mid-backlog: intake, send, commit
+        if index % 2:
+            deadline = time.monotonic() + 30
+            while _quietly(measured, database) == before and process.poll() is None:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+            time.sleep(chance.uniform(0, 0.2))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-        try:
-            recorded.append((measure or (lambda db: counts(db)[0]))(database))
-        except Exception:  # killed before it had created the schema
-            recorded.append(0)
+        recorded.append(_quietly(measured, database))
     return recorded
+
+
+def _quietly(measure: Callable[[Database], int], database: Database) -> int:
+    try:
+        return measure(database)
+    except Exception:  # the schema is not there yet
+        return 0
 
 
 def finish(config: Path) -> subprocess.CompletedProcess[bytes]:

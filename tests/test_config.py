@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from mailbot.config import config_path, load_settings
-from mailbot.errors import ConfigError
+from mailbot.errors import ConfigError, NotFound
 
 FULL = """\
 [database]
@@ -273,3 +273,74 @@ def test_password_login_needs_a_password(tmp_path: Path) -> None:
     text = FULL.replace('password = "imap-secret"\n', "")
     with pytest.raises(ConfigError, match=r"imap\.password \(or password_file\) is required"):
         load_settings(write(tmp_path, text), environ={})
+
+
+MAILBOXES = """\
+[database]
+url = "sqlite:///mailbot.db"
+
+[smtp]
+host = "smtp.example.org"
+from_address = "privacy@example.org"
+
+[organisation]
+name = "Group B.V."
+officer_name = "A. Officer"
+addresses = ["privacy@example.org"]
+
+[[mailboxes]]
+name = "omix"
+[mailboxes.imap]
+host = "imap.example.org"
+username = "privacy@omix.example"
+password = "one"
+[mailboxes.organisation]
+name = "Omix B.V."
+officer_name = "O. Officer"
+addresses = ["privacy@omix.example"]
+reference_prefix = "OMX"
+
+[[mailboxes]]
+name = "daughter"
+[mailboxes.maildir]
+path = "daughter-mail"
+[[mailboxes.sources]]
+name = "crm"
+kind = "csv"
+path = "crm.csv"
+email_column = "email"
+category = "Klant"
+"""
+
+
+def test_mailboxes_each_get_their_own_sections_over_the_shared_ones(tmp_path: Path) -> None:
+    first = load_settings(write(tmp_path, MAILBOXES), environ={})
+    omix, daughter = first.mailboxes
+    assert (first.mailbox, omix.mailbox, daughter.mailbox) == ("omix", "omix", "daughter")
+    assert omix.organisation.reference_prefix == "OMX" and omix.imap is not None
+    assert omix.maildir is None and omix.sources == []
+    assert daughter.organisation.name == "Group B.V." and daughter.imap is None
+    assert daughter.maildir is not None and daughter.maildir.path == tmp_path / "daughter-mail"
+    assert [source.name for source in daughter.sources] == ["crm"]
+    assert omix.smtp == daughter.smtp and omix.database == daughter.database  # shared
+    assert daughter.for_mailbox("omix") is omix
+    with pytest.raises(NotFound, match="there are: omix, daughter"):
+        omix.for_mailbox("nope")
+
+
+def test_a_file_without_mailboxes_is_one_mailbox(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path), environ={})
+    assert settings.mailbox == "default" and settings.mailboxes == (settings,)
+    assert settings.for_mailbox("default") is settings
+
+
+def test_a_bad_mailbox_is_named_with_its_key(tmp_path: Path) -> None:
+    text = MAILBOXES.replace('password = "one"\n', "").replace('name = "daughter"', 'name = "omix"')
+    text += '\n[[mailboxes]]\nname = "Bad Name"\n[mailboxes.web]\nlanguage = "en"\n'
+    with pytest.raises(ConfigError) as exc:
+        load_settings(write(tmp_path, text), environ={})
+    found = problems(exc)
+    assert "imap.password (or password_file) is required" in found["mailboxes.0.imap"]
+    assert "shared" in found["mailboxes.2.web"]
+    assert "pattern" in found["mailboxes.2.name"] or "match" in found["mailboxes.2.name"]
+    assert found["mailboxes"] == "two mailboxes are named 'omix'"

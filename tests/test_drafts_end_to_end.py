@@ -194,7 +194,7 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
         items = [line.split(": ", 1)[0] for line in good.output.splitlines()]
         assert items == [
             "configuration", "database", "templates", "imap", "imap sent folder", "smtp",
-            "source crm", "source invoices", "retention", "suppression key", "access replies",
+            "source crm", "source invoices", "access replies", "retention", "suppression key",
         ]  # fmt: skip
         assert all(": ok (" in line for line in good.output.splitlines())
     finally:

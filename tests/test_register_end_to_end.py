@@ -139,6 +139,7 @@ def check_row(row: dict[str, Any]) -> None:
         assert row[name] is None or DAY.match(row[name]), (name, row[name])
     assert isinstance(row["extended"], bool)
     assert row["days_taken"] is None or isinstance(row["days_taken"], int)
+    assert row["mailbox"] == "default"
     for name in ("channel", "extension_reason", "outcome", "refusal_ground", "identity_method"):
         assert row[name] is None or row[name] in CODES[name], (name, row[name])
 

@@ -18,7 +18,7 @@ from mailbot.ports import MailSource
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
 from mailbot.service.clock import Clock
-from mailbot.service.drafting import Drafting
+from mailbot.service.drafting import Drafting, Draftings
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.outbox import Outbox
 from mailbot.service.retention import DailyPurge
@@ -26,7 +26,7 @@ from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
 from mailbot.storage.models import utcnow
-from mailbot.worker import DrainReport, Worker
+from mailbot.worker import DrainReport, Lane, Worker
 
 
 @dataclass
@@ -36,7 +36,7 @@ class App:
     settings: Settings
     config_file: Path
     _database: Database | None = field(default=None, repr=False)
-    _renderer: Renderer | None = field(default=None, repr=False)
+    _renderers: dict[str, Renderer] = field(default_factory=dict, repr=False)
 
     @property
     def database(self) -> Database:
@@ -48,14 +48,24 @@ class App:
 
     @property
     def renderer(self) -> Renderer:
-        """The templates, read once: what was checked is what drafts use."""
-        if self._renderer is None:
-            self._renderer = Renderer(self.settings.drafts.templates)
-        return self._renderer
+        """The (first) mailbox's templates, read once: what was checked is what drafts use."""
+        return self.renderer_for(self.settings.mailbox)
+
+    def renderer_for(self, mailbox: str) -> Renderer:
+        """A mailbox's templates (its ``drafts.templates`` over the bundled ones), read once."""
+        if mailbox not in self._renderers:
+            templates = self.settings.for_mailbox(mailbox).drafts.templates
+            self._renderers[mailbox] = Renderer(templates)
+        return self._renderers[mailbox]
 
     def template_problems(self) -> list[str]:
-        """Every template rendered with sample facts; one line per problem (none: all good)."""
-        return template_problems(self.settings, self.renderer)
+        """Every template of every mailbox rendered with sample facts; one line per problem."""
+        several = len(self.settings.mailboxes) > 1
+        return [
+            f"mailbox {settings.mailbox}: {problem}" if several else problem
+            for settings in self.settings.mailboxes
+            for problem in template_problems(settings, self.renderer_for(settings.mailbox))
+        ]
 
     def check_templates(self) -> None:
         """Raise ``ConfigError`` naming each template that does not render."""
@@ -89,41 +99,64 @@ def build_sources(settings: Settings) -> list[MailSource]:
     return sources
 
 
-def build_drafting(app: App) -> Drafting:
-    settings = app.settings
-    return Drafting(app.database, settings, open_sources(settings.sources), app.renderer)
+def mailbox_drafting(app: App, settings: Settings) -> Drafting:
+    """The drafting of one mailbox: its data sources, its templates."""
+    renderer = app.renderer_for(settings.mailbox)
+    return Drafting(app.database, settings, open_sources(settings.sources), renderer)
 
 
-def build_outbox(app: App) -> Outbox:
-    """The outbox with the configured SMTP server and the officer's Sent folder (if any)."""
-    settings = app.settings
+def build_drafting(app: App) -> Draftings:
+    """The drafting of every mailbox; a case is drafted by its own mailbox's."""
+    return Draftings(
+        app.database,
+        {settings.mailbox: mailbox_drafting(app, settings) for settings in app.settings.mailboxes},
+    )
+
+
+def build_outbox(app: App, settings: Settings | None = None) -> Outbox:
+    """A mailbox's outbox with its SMTP server and the officer's Sent folder (if any)."""
+    settings = settings or app.settings
     sender = SmtpSender(settings.smtp) if settings.smtp is not None else None
     imap = settings.imap
     sent_folder = ImapSentFolder(imap) if imap is not None and imap.sent_folder else None
     return Outbox(app.database, settings, sender, sent_folder)
 
 
-def queue_digest_if_due(app: App) -> int | None:
-    """Queue today's digest for the officer when its time has come (once per day)."""
-    if not digest.is_due(app.database, app.settings, utcnow()):
+def queue_digest_if_due(app: App, settings: Settings | None = None) -> int | None:
+    """Queue a mailbox's digest for its officer when its time has come (once per day)."""
+    settings = settings or app.settings
+    if not digest.is_due(app.database, settings, utcnow()):
         return None
-    return digest.queue(app.database, app.settings, app.clock)
+    return digest.queue(app.database, settings, Clock(settings.organisation.zone))
+
+
+def build_lane(app: App, settings: Settings) -> Lane:
+    """One mailbox's part of the worker."""
+    return Lane(
+        settings.mailbox,
+        Intake(app.database, IntakePolicy.from_settings(settings)),
+        build_sources(settings),
+        mailbox_drafting(app, settings),
+        build_outbox(app, settings),
+        functools.partial(queue_digest_if_due, app, settings),
+    )
 
 
 def build_worker(
     app: App, heartbeat: Heartbeat | None = None, max_wait: float | None = None
 ) -> Worker:
-    """The worker for ``app``'s settings: its sources, drafting, outbox, digest and purge."""
-    intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
+    """The worker for every mailbox: sources, drafting, outbox and digest each; one purge."""
+    first, *more = (build_lane(app, settings) for settings in app.settings.mailboxes)
     return Worker(
-        intake,
-        build_sources(app.settings),
-        build_drafting(app),
-        build_outbox(app),
-        functools.partial(queue_digest_if_due, app),
+        first.intake,
+        first.sources,
+        first.drafting,
+        first.outbox,
+        first.digest,
         heartbeat=heartbeat,
         max_wait=max_wait,
         purge=DailyPurge(app.database, app.settings),
+        more=more,
     )
 
 

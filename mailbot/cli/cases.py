@@ -28,10 +28,12 @@ def cases() -> None:
 @cases.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--status", type=click.Choice([status.value for status in Status]), default=None)
+@click.option("--mailbox", "mailboxes", multiple=True, help="Only this mailbox's (repeatable).")
 @with_app
-def cases_list(app: App, as_json: bool, status: str | None) -> None:
+def cases_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[str, ...]) -> None:
     """Every case, oldest first."""
-    found = list_cases(app.database, app.clock, Status(status) if status else None)
+    chosen = set(mailboxes) or None
+    found = list_cases(app.database, app.clock, Status(status) if status else None, chosen)
     click.echo(output.to_json(found) if as_json else output.cases_table(found))
 
 
@@ -229,6 +231,9 @@ def cases_refuse(app: App, reference: str, reason: str, ground: str, actor: str 
     "--language", type=click.Choice(["nl", "en", "de", "fr"]), default="nl", show_default=True
 )
 @click.option("--note", default=None, help="For the trail (what was asked, how).")
+@click.option(
+    "--mailbox", default=None, help="Whose request (with [[mailboxes]]; default: the first)."
+)
 @by_option("records it")
 @with_app
 def cases_new(  # noqa: PLR0917 - click passes each option as an argument
@@ -240,13 +245,15 @@ def cases_new(  # noqa: PLR0917 - click passes each option as an argument
     name: str | None,
     language: str,
     note: str | None,
+    mailbox: str | None,
     actor: str | None,
 ) -> None:
     """A request that came by post, phone or otherwise: a case with a clock."""
     chosen = _rights(rights, "--rights")
     day = received.date()
+    settings = app.settings.for_mailbox(mailbox) if mailbox else app.settings
     found = casework.new_case(
-        app.database, app.settings, app.clock, requester=requester, rights=chosen,
+        app.database, settings, app.clock, requester=requester, rights=chosen,
         received=day, channel=Channel(channel), actor=actor_name(actor), name=name,
         language=language, note=note,
     )  # fmt: skip

@@ -65,23 +65,11 @@ def _lines(app: App) -> Iterator[Line]:
     yield "configuration", True, str(app.config_file)
     yield _guard("database", lambda: _database(app))
     yield from _templates(app)
-    if settings.imap is not None:
-        imap = settings.imap
-        yield _guard("imap", lambda: _imap(imap))
-        if imap.sent_folder and settings.smtp is not None:
-            yield _guard("imap sent folder", lambda: _sent_folder(imap))
-    if settings.maildir is not None:
-        path = settings.maildir.path
-        if all((path / sub).is_dir() for sub in ("new", "cur")):
-            yield "maildir", True, str(path)
-        else:
-            yield "maildir", False, f"{path} is not a Maildir (needs new/ and cur/)"
-    if settings.smtp is not None:
-        smtp = settings.smtp
-        yield _guard("smtp", lambda: asyncio.run(_smtp(smtp)))
-    else:
-        yield "smtp", True, "not configured: approved replies wait in the outbox"
-    yield from _sources(settings)
+    several = len(settings.mailboxes) > 1
+    for mailbox in settings.mailboxes:
+        prefix = f"mailbox {mailbox.mailbox}: " if several else ""
+        for item, ok, detail in _mailbox_lines(mailbox):
+            yield prefix + item, ok, detail
     retention = settings.retention
     yield (
         "retention",
@@ -102,6 +90,27 @@ def _lines(app: App) -> Iterator[Line]:
         )
     else:
         yield "suppression key", True, "configured"
+
+
+def _mailbox_lines(settings: Settings) -> Iterator[Line]:
+    """The items of one mailbox: its mail servers, data sources and access-reply facts."""
+    if settings.imap is not None:
+        imap = settings.imap
+        yield _guard("imap", lambda: _imap(imap))
+        if imap.sent_folder and settings.smtp is not None:
+            yield _guard("imap sent folder", lambda: _sent_folder(imap))
+    if settings.maildir is not None:
+        path = settings.maildir.path
+        if all((path / sub).is_dir() for sub in ("new", "cur")):
+            yield "maildir", True, str(path)
+        else:
+            yield "maildir", False, f"{path} is not a Maildir (needs new/ and cur/)"
+    if settings.smtp is not None:
+        smtp = settings.smtp
+        yield _guard("smtp", lambda: asyncio.run(_smtp(smtp)))
+    else:
+        yield "smtp", True, "not configured: approved replies wait in the outbox"
+    yield from _sources(settings)
     missing = settings.missing_for_access()
     if missing:
         yield "access replies", False, "missing " + "; ".join(missing)

@@ -25,10 +25,11 @@ def drafts() -> None:
 @drafts.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--status", type=click.Choice([status.value for status in DraftStatus]), default=None)
+@click.option("--mailbox", "mailboxes", multiple=True, help="Only this mailbox's (repeatable).")
 @with_app
-def drafts_list(app: App, as_json: bool, status: str | None) -> None:
+def drafts_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[str, ...]) -> None:
     """Every draft, oldest first."""
-    found = list_drafts(app.database, app.clock, status)
+    found = list_drafts(app.database, app.clock, status, set(mailboxes) or None)
     click.echo(output.to_json(found) if as_json else output.drafts_table(found))
 
 

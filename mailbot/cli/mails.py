@@ -11,7 +11,7 @@ from mailbot.cli.app import App
 from mailbot.cli.common import with_app
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_mails
-from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.service.intake import Intake
 
 
 @click.group()
@@ -33,8 +33,7 @@ def quarantine_list(app: App, as_json: bool) -> None:
 @with_app
 def quarantine_retry(app: App, mail_id: int) -> None:
     """Process a quarantined mail again (after an update or a raised limit)."""
-    intake = Intake(app.database, IntakePolicy.from_settings(app.settings))
-    result = intake.retry(mail_id)
+    result = Intake.for_mail(app.database, app.settings, mail_id).retry(mail_id)
     reference = f" {result.reference}" if result.reference else ""
     reason = f": {result.reason}" if result.outcome is Outcome.QUARANTINED else ""
     click.echo(f"mail {mail_id}: {result.outcome}{reference}{reason}")

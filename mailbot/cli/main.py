@@ -118,9 +118,11 @@ def db_upgrade(app: App) -> None:
 @cli.command("digest")
 @with_app
 def digest_command(app: App) -> None:
-    """Print today's digest for the officer (the worker mails it at [digest] at)."""
-    composed = digest.today_digest(app.database, app.settings, app.clock)
-    click.echo(f"Subject: {composed.subject}\n\n{composed.body}", nl=False)
+    """Print today's digest for the officer (the worker mails it at [digest] at), per mailbox."""
+    for index, settings in enumerate(app.settings.mailboxes):
+        composed = digest.today_digest(app.database, settings, app.clock)
+        separator = "\n" if index else ""
+        click.echo(f"{separator}Subject: {composed.subject}\n\n{composed.body}", nl=False)
 
 
 for group in (

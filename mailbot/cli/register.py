@@ -10,6 +10,7 @@ import click
 from mailbot.cli import output
 from mailbot.cli.app import App
 from mailbot.cli.common import with_app
+from mailbot.config import Settings
 from mailbot.core.register import Stats, Tally
 from mailbot.service import register as register_service
 from mailbot.service import retention
@@ -36,6 +37,9 @@ def _day(value: datetime | None) -> date | None:
 
 def period_options(command: click.decorators.FC) -> click.decorators.FC:
     command = click.option(
+        "--mailbox", "mailboxes", multiple=True, help="Only this mailbox's cases (repeatable)."
+    )(command)
+    command = click.option(
         "--to", "end", type=DAY, default=None, help="Cases received up to this day (YYYY-MM-DD)."
     )(command)
     return click.option(
@@ -52,9 +56,17 @@ def register() -> None:
 @click.option("--format", "form", type=click.Choice(["csv", "json"]), default="csv")
 @period_options
 @with_app
-def register_export(app: App, form: str, start: datetime | None, end: datetime | None) -> None:
+def register_export(
+    app: App,
+    form: str,
+    start: datetime | None,
+    end: datetime | None,
+    mailboxes: tuple[str, ...],
+) -> None:
     """One row per request: reference, rights, dates, extension, outcome, identity method."""
-    found = register_service.rows(app.database, app.clock, _day(start), _day(end))
+    found = register_service.rows(
+        app.database, app.clock, _day(start), _day(end), _chosen(app, mailboxes)
+    )
     text = output.to_json(found) if form == "json" else register_service.as_csv(found)
     click.echo(text, nl=form == "json")
 
@@ -63,10 +75,25 @@ def register_export(app: App, form: str, start: datetime | None, end: datetime |
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @period_options
 @with_app
-def register_stats(app: App, as_json: bool, start: datetime | None, end: datetime | None) -> None:
+def register_stats(
+    app: App,
+    as_json: bool,
+    start: datetime | None,
+    end: datetime | None,
+    mailboxes: tuple[str, ...],
+) -> None:
     """Answered within one and three months, per right and per month; open, overdue, refused."""
-    found = register_service.stats(app.database, app.clock, _day(start), _day(end))
+    found = register_service.stats(
+        app.database, app.clock, _day(start), _day(end), _chosen(app, mailboxes)
+    )
     click.echo(output.to_json(found.as_dict()) if as_json else stats_text(found))
+
+
+def _chosen(app: App, mailboxes: tuple[str, ...]) -> set[str] | None:
+    """The mailboxes named with ``--mailbox`` (each checked), or None for all of them."""
+    for name in mailboxes:
+        app.settings.for_mailbox(name)
+    return set(mailboxes) or None
 
 
 def _tally_row(label: str, tally: Tally) -> tuple[object, ...]:
@@ -127,12 +154,22 @@ def suppression() -> None:
     """The direct-marketing suppression list (keyed hashes of addresses)."""
 
 
+MAILBOX = click.option(
+    "--mailbox", default=None, help="Whose list (with [[mailboxes]]; default: the first)."
+)
+
+
+def _settings(app: App, mailbox: str | None) -> Settings:
+    return app.settings.for_mailbox(mailbox) if mailbox else app.settings
+
+
 @suppression.command("export")
 @click.option("--format", "form", type=click.Choice(["csv", "json"]), default="csv")
+@MAILBOX
 @with_app
-def suppression_export(app: App, form: str) -> None:
+def suppression_export(app: App, form: str, mailbox: str | None) -> None:
     """Every entry, for the marketing system; it hashes its addresses with the same key."""
-    found = suppression_service.export(app.database)
+    found = suppression_service.export(app.database, _settings(app, mailbox).mailbox)
     if form == "json":
         click.echo(output.to_json(found))
         return
@@ -143,11 +180,12 @@ def suppression_export(app: App, form: str) -> None:
 
 @suppression.command("check")
 @click.argument("address")
+@MAILBOX
 @with_app
-def suppression_check(app: App, address: str) -> None:
+def suppression_check(app: App, address: str, mailbox: str | None) -> None:
     """Whether ADDRESS is on the list (exit 0) or not (exit 1)."""
     try:
-        found = suppression_service.check(app.database, app.settings, address)
+        found = suppression_service.check(app.database, _settings(app, mailbox), address)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from None
     if found is None:
@@ -158,12 +196,13 @@ def suppression_check(app: App, address: str) -> None:
 
 @suppression.command("add")
 @click.argument("address")
+@MAILBOX
 @with_app
-def suppression_add(app: App, address: str) -> None:
+def suppression_add(app: App, address: str, mailbox: str | None) -> None:
     """Put ADDRESS on the list: an objection that came by post or phone, or one mailbot missed."""
     try:
         added = suppression_service.add(
-            app.database, app.settings, address, app.clock.local_today()
+            app.database, _settings(app, mailbox), address, app.clock.local_today()
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from None

@@ -70,13 +70,18 @@ def _password(confirm: bool) -> str:
 @click.argument("name")
 @click.option("--language", type=click.Choice(user_service.LANGUAGES), default=None,
               help="Language of the pages (default: [web] language).")  # fmt: skip
+@click.option("--mailbox", "mailboxes", multiple=True,
+              help="Only this mailbox (repeatable; default: every mailbox).")  # fmt: skip
 @with_app
-def users_add(app: App, name: str, language: str | None) -> None:
+def users_add(app: App, name: str, language: str | None, mailboxes: tuple[str, ...]) -> None:
     """Add a user; the password is read from standard input when it is not a terminal."""
+    for mailbox in mailboxes:
+        app.settings.for_mailbox(mailbox)  # a name that is not configured is refused
     try:
         user_service.add_user(
-            app.database, name, _password(True), language or app.settings.web.language
-        )
+            app.database, name, _password(True), language or app.settings.web.language,
+            mailboxes,
+        )  # fmt: skip
     except PasswordProblem as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"user {name} added")
@@ -108,4 +113,5 @@ def users_remove(app: App, name: str) -> None:
 def users_list(app: App) -> None:
     """The users, by name."""
     found = user_service.list_users(app.database)
-    click.echo(output.table(("name", "language"), [(u.name, u.language) for u in found]))
+    rows = [(u.name, u.language, ", ".join(u.mailboxes) or "all") for u in found]
+    click.echo(output.table(("name", "language", "mailboxes"), rows))

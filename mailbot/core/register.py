@@ -36,6 +36,7 @@ FIELDS = (
     "outcome",
     "refusal_ground",
     "identity_method",
+    "mailbox",
 )
 
 KNOWN_ADDRESS = "known address"
@@ -66,6 +67,7 @@ class CaseFacts:
     confirmed: bool
     verification: str | None
     closed: bool
+    mailbox: str = "default"
 
 
 def identity_method(identity: str | None, confirmed: bool, verification: str | None) -> str:
@@ -96,6 +98,7 @@ def row(facts: CaseFacts) -> dict[str, Any]:
         "outcome": facts.outcome,
         "refusal_ground": facts.refusal_ground,
         "identity_method": identity_method(facts.identity, facts.confirmed, facts.verification),
+        "mailbox": facts.mailbox,
     }
 
 

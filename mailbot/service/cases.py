@@ -6,6 +6,7 @@ The JSON shapes here are the product's interface (``mailbot cases list --json``,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from mailbot.core.addresses import normalise
@@ -29,6 +30,7 @@ def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[st
     due = case.due_date
     return {
         "reference": case.reference,
+        "mailbox": case.mailbox,
         "rights": list(case.rights),
         "language": case.language,
         "status": case.status,
@@ -65,6 +67,7 @@ def mail_json(mail: MailRecord, store: CaseStore, clock: Clock) -> dict[str, Any
     assert mail.id is not None
     return {
         "id": mail.id,
+        "mailbox": mail.mailbox,
         "arrived_at": clock.moment(mail.arrived_at),
         "outcome": mail.disposition,
         "reason": mail.reason,
@@ -98,14 +101,25 @@ def _message_ids(store: CaseStore, case: CaseRecord) -> list[str]:
 
 
 def list_cases(
-    database: Database, clock: Clock, status: Status | None = None
+    database: Database,
+    clock: Clock,
+    status: Status | None = None,
+    mailboxes: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """The cases, oldest first; only those of ``mailboxes`` when given."""
     with database.reader() as session:
         store = CaseStore(session)
         return [
             case_json(case, _message_ids(store, case), clock)
             for case in store.cases(status.value if status else None)
+            if mailboxes is None or case.mailbox in mailboxes
         ]
+
+
+def mailbox_of(database: Database, reference: str) -> str:
+    """The mailbox a case belongs to; raises NotFound."""
+    with database.reader() as session:
+        return CaseStore(session).case(reference).mailbox
 
 
 def show_case(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
@@ -176,12 +190,16 @@ def reclassify(
         return case_json(case, _message_ids(store, case), clock)
 
 
-def list_mails(database: Database, clock: Clock, outcome: str) -> list[dict[str, Any]]:
+def list_mails(
+    database: Database, clock: Clock, outcome: str, mailboxes: Collection[str] | None = None
+) -> list[dict[str, Any]]:
     """The mails with one outcome (say, ``quarantined`` or ``ignored``), oldest first."""
     with database.reader() as session:
         store = CaseStore(session)
         result = []
         for mail in store.mails_with_disposition(outcome):
+            if mailboxes is not None and mail.mailbox not in mailboxes:
+                continue
             data = mail_json(mail, store, clock)
             assert mail.id is not None
             data["readable"] = store.has_raw(mail.id)

@@ -31,7 +31,7 @@ from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
 from mailbot.service.cases import case_json, not_purged, nothing_in_flight
 from mailbot.service.clock import Clock
-from mailbot.service.drafting import Drafting, Notice
+from mailbot.service.drafting import Notice, NoticeDrafter
 from mailbot.service.review import allowed_recipients
 from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
@@ -126,7 +126,7 @@ def reopen(
 
 def extend(
     database: Database,
-    drafting: Drafting,
+    drafting: NoticeDrafter,
     clock: Clock,
     reference: str,
     *,
@@ -179,7 +179,7 @@ def extend(
 
 def refuse(
     database: Database,
-    drafting: Drafting,
+    drafting: NoticeDrafter,
     clock: Clock,
     reference: str,
     *,
@@ -215,7 +215,7 @@ def refuse(
 
 def _with_notice(
     database: Database,
-    drafting: Drafting,
+    drafting: NoticeDrafter,
     clock: Clock,
     case: CaseRecord,
     *,
@@ -264,6 +264,7 @@ def new_case(
         case = store.add_case(
             CaseRecord(
                 reference=format_reference(prefix, received.year, number),
+                mailbox=settings.mailbox,
                 status=Status.NEW.value,
                 rights=[right.value for right in rights],
                 language=language,

@@ -36,12 +36,13 @@ from mailbot.storage.models import (
 def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
     """Today's facts for the digest (references and counts; no mail text)."""
     with database.reader() as session:
+        mine = CaseRecord.mailbox == settings.mailbox
         cases = session.exec(
-            select(CaseRecord).where(col(CaseRecord.status).in_([s.value for s in OPEN]))
+            select(CaseRecord).where(col(CaseRecord.status).in_([s.value for s in OPEN]), mine)
         ).all()
         references = {
             case.id: case.reference
-            for case in session.exec(select(CaseRecord)).all()
+            for case in session.exec(select(CaseRecord).where(mine)).all()
             if case.id is not None
         }
         drafts = session.exec(
@@ -53,9 +54,13 @@ def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
             )
             .order_by(col(DraftRecord.id))
         ).all()
+        drafts = [draft for draft in drafts if draft.case_id in references]
         quarantined = session.exec(
             select(MailRecord)
-            .where(MailRecord.disposition == Outcome.QUARANTINED)
+            .where(
+                MailRecord.disposition == Outcome.QUARANTINED,
+                MailRecord.mailbox == settings.mailbox,
+            )
             .order_by(col(MailRecord.id))
         ).all()
     open_cases = sorted(
@@ -112,7 +117,7 @@ def is_due(database: Database, settings: Settings, now: datetime) -> bool:
     if local.time() < digest.time:
         return False
     with database.reader() as session:
-        return session.get(DigestRecord, local.date()) is None
+        return session.get(DigestRecord, (settings.mailbox, local.date())) is None
 
 
 def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
@@ -139,10 +144,11 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
     )
     with database.session() as session:
         day = clock.local_today()
-        if session.get(DigestRecord, day) is not None:
+        if session.get(DigestRecord, (settings.mailbox, day)) is not None:
             return None
         row = OutboxRecord(
             kind="digest",
+            mailbox=settings.mailbox,
             message_id=made,
             sender=address,
             recipient=digest.to,
@@ -154,7 +160,9 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
         session.add(row)
         session.flush()
         assert row.id is not None
-        session.add(DigestRecord(day=day, outbox_id=row.id, created_at=now))
+        session.add(
+            DigestRecord(mailbox=settings.mailbox, day=day, outbox_id=row.id, created_at=now)
+        )
         try:
             session.commit()
         except IntegrityError:  # another worker queued today's first

@@ -17,10 +17,10 @@ own notices (an extension, a refusal) are drafted on demand by ``draft_notice``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import col, select
 
@@ -52,7 +52,7 @@ from mailbot.datasources.base import DataSource
 from mailbot.drafts import copies
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
-from mailbot.errors import UnparseableMail
+from mailbot.errors import NotFound, UnparseableMail
 from mailbot.service.persondata import PersonData
 from mailbot.service.review import approve_in_session
 from mailbot.storage.database import Database
@@ -107,7 +107,10 @@ class Drafting:
 
     def due(self) -> list[int]:
         with self.database.reader() as session:
-            query = select(CaseRecord.id).where(CaseRecord.drafting_due == True)  # noqa: E712
+            query = select(CaseRecord.id).where(
+                CaseRecord.drafting_due == True,  # noqa: E712
+                CaseRecord.mailbox == self.settings.mailbox,
+            )
             return [
                 case_id for case_id in session.exec(query.order_by(col(CaseRecord.id))) if case_id
             ]
@@ -185,6 +188,7 @@ class Drafting:
             other
             for other in store.cases_of(case.requester)
             if other.id != case.id
+            and other.mailbox == case.mailbox
             and other.rights
             and since <= other.received_at <= case.received_at
         ]
@@ -460,3 +464,46 @@ def _parse(raw: bytes | None) -> ParsedMail | None:
 
 def _from(mail: MailRecord, address: str) -> bool:
     return (mail.sender or "").lower() == address
+
+
+class NoticeDrafter(Protocol):
+    """What the officer's notices need: one mailbox's ``Drafting``, or every mailbox's."""
+
+    def draft_notice(
+        self,
+        case_id: int,
+        notice: Notice,
+        actor: str,
+        prepare: Callable[[CaseStore, CaseRecord], None] | None = None,
+    ) -> int: ...
+
+
+class Draftings:
+    """The drafting of every mailbox: each case is drafted with its own mailbox's settings,
+    data sources and templates (what the command line and the review pages use)."""
+
+    def __init__(self, database: Database, by_mailbox: Mapping[str, Drafting]) -> None:
+        self.database = database
+        self.by_mailbox = dict(by_mailbox)
+
+    def run(self, stopping: Callable[[], bool] = lambda: False) -> int:
+        return sum(drafting.run(stopping) for drafting in self.by_mailbox.values())
+
+    def of_case(self, case_id: int) -> Drafting:
+        with self.database.reader() as session:
+            mailbox = CaseStore(session).case_by_id(case_id).mailbox
+        try:
+            return self.by_mailbox[mailbox]
+        except KeyError:
+            raise NotFound(
+                f"case {case_id} belongs to mailbox {mailbox!r}, which is not configured"
+            ) from None
+
+    def draft_notice(
+        self,
+        case_id: int,
+        notice: Notice,
+        actor: str,
+        prepare: Callable[[CaseStore, CaseRecord], None] | None = None,
+    ) -> int:
+        return self.of_case(case_id).draft_notice(case_id, notice, actor, prepare)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -17,10 +18,14 @@ from mailbot.storage.models import (
 )
 
 
-def _summary(draft: DraftRecord, reference: str, names: list[str], clock: Clock) -> dict[str, Any]:
+def _summary(
+    draft: DraftRecord, case: tuple[str, str], names: list[str], clock: Clock
+) -> dict[str, Any]:
+    reference, mailbox = case
     return {
         "id": draft.id,
         "case": reference,
+        "mailbox": mailbox,
         "kind": draft.kind,
         "language": draft.language,
         "to": draft.to_address,
@@ -53,19 +58,25 @@ def case_drafts(session: Session, case: CaseRecord, clock: Clock) -> list[dict[s
             .where(DraftAttachmentRecord.draft_id == draft.id)
             .order_by(col(DraftAttachmentRecord.id))
         ).all()
-        result.append(_summary(draft, case.reference, list(names), clock))
+        result.append(_summary(draft, (case.reference, case.mailbox), list(names), clock))
     return result
 
 
 def list_drafts(
-    database: Database, clock: Clock, status: str | None = None
+    database: Database,
+    clock: Clock,
+    status: str | None = None,
+    mailboxes: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """The drafts, oldest first; only those of ``mailboxes`` when given."""
     with database.reader() as session:
-        query = select(DraftRecord, CaseRecord.reference).join(
+        query = select(DraftRecord, CaseRecord.reference, CaseRecord.mailbox).join(
             CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id)
         )
         if status is not None:
             query = query.where(DraftRecord.status == status)
+        if mailboxes is not None:
+            query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
         rows = session.exec(query.order_by(col(DraftRecord.id))).all()
         names: dict[int, list[str]] = {}
         for draft_id, filename in session.exec(
@@ -75,8 +86,8 @@ def list_drafts(
         ):
             names.setdefault(draft_id, []).append(filename)
         return [
-            _summary(draft, reference, names.get(draft.id or 0, []), clock)
-            for draft, reference in rows
+            _summary(draft, (reference, mailbox), names.get(draft.id or 0, []), clock)
+            for draft, reference, mailbox in rows
         ]
 
 
@@ -94,7 +105,8 @@ def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any
         actions = session.exec(
             select(DraftActionRecord).where(DraftActionRecord.draft_id == draft_id)
         ).all()
-        data = _summary(draft, case.reference, [a.filename for a in attachments], clock)
+        names = [a.filename for a in attachments]
+        data = _summary(draft, (case.reference, case.mailbox), names, clock)
         data.update(
             {
                 "body": draft.body,

@@ -56,6 +56,7 @@ class IntakePolicy:
     own_addresses: frozenset[str]
     limits: Limits = field(default_factory=Limits)
     low_confidence: float = 0.7
+    mailbox: str = "default"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakePolicy:
@@ -71,6 +72,7 @@ class IntakePolicy:
                 max_depth=intake.max_depth,
             ),
             low_confidence=settings.classification.low_confidence,
+            mailbox=settings.mailbox,
         )
 
 
@@ -91,10 +93,17 @@ class Intake:
         self.database = database
         self.policy = policy
 
+    @classmethod
+    def for_mail(cls, database: Database, settings: Settings, mail_id: int) -> Intake:
+        """The intake of the mailbox a mail came to (to retry a quarantined mail)."""
+        with database.reader() as session:
+            mailbox = CaseStore(session).mail(mail_id).mailbox
+        return cls(database, IntakePolicy.from_settings(settings.for_mailbox(mailbox)))
+
     def sort(self, refs: Sequence[MailRef]) -> tuple[list[MailRef], list[tuple[MailRef, Outcome]]]:
         """Split ``refs`` into mails not recorded yet and recorded ones with their outcome."""
         with self.database.reader() as session:
-            known = CaseStore(session).known_keys(ref.key for ref in refs)
+            known = CaseStore(session).known_keys((ref.key for ref in refs), self.policy.mailbox)
         unseen = [ref for ref in refs if ref.key not in known]
         recorded = [(ref, Outcome(known[ref.key])) for ref in refs if ref.key in known]
         return unseen, recorded
@@ -126,10 +135,10 @@ class Intake:
     def _process_once(self, ref: MailRef, raw: bytes | None) -> IntakeResult:
         with self.database.session() as session:
             store = CaseStore(session)
-            existing = store.mail_by_key(ref.key)
+            existing = store.mail_by_key(ref.key, self.policy.mailbox)
             if existing is not None:
                 return _result(store, existing)
-            record = _new_record(ref)
+            record = _new_record(ref, self.policy.mailbox)
             result = self._decide(store, record, raw)
             session.commit()
             return result
@@ -137,7 +146,7 @@ class Intake:
     def _recorded(self, key: MailKey) -> IntakeResult | None:
         with self.database.reader() as session:
             store = CaseStore(session)
-            existing = store.mail_by_key(key)
+            existing = store.mail_by_key(key, self.policy.mailbox)
             return None if existing is None else _result(store, existing)
 
     def retry(self, mail_id: int) -> IntakeResult:
@@ -175,14 +184,17 @@ class Intake:
             reason = f"mail is {record.size} bytes, over intake.max_mail_bytes ({limit}); not read"
             return self._store_quarantined(store, record, None, reason)
         record.content_hash = hashlib.sha256(raw).hexdigest()
-        stale = store.stale_copy(_key(record), record.content_hash, None) if rekey else None
+        mailbox = record.mailbox
+        stale = (
+            store.stale_copy(_key(record), mailbox, record.content_hash, None) if rekey else None
+        )
         if stale is not None:
             return _rekey(store, stale, record)
         try:
             mail = parse_mail(raw, self.policy.limits)
         except UnparseableMail as exc:
             return self._store_quarantined(store, record, raw, exc.reason)
-        stale = store.stale_copy(_key(record), None, mail.fingerprint) if rekey else None
+        stale = store.stale_copy(_key(record), mailbox, None, mail.fingerprint) if rekey else None
         if stale is not None:
             return _rekey(store, stale, record)
         forwarded_from = mail.forwarded.sender if mail.forwarded else None
@@ -196,13 +208,15 @@ class Intake:
             reference = _bounce_of_ours(store, record, raw)
             store.add_mail(record, raw, _attachments(mail))
             return IntakeResult(_id(record), Outcome.IGNORED, reference, record.reason)
-        original = store.first_by_fingerprint(record.fingerprint or "")
+        original = store.first_by_fingerprint(record.fingerprint or "", mailbox)
         if original is not None and original.id != record.id:
             return self._store_duplicate(store, record, raw, original)
         follow_up = match_follow_up(
             mail,
-            store.case_by_thread(mail.thread_ids),
-            store.cases_by_reference(references_in(mail.subject, self.policy.reference_prefix)),
+            store.case_by_thread(mail.thread_ids, mailbox),
+            store.cases_by_reference(
+                references_in(mail.subject, self.policy.reference_prefix), mailbox
+            ),
         )
         classification = classify(mail.request_subject, mail.request_text, _quoted(mail))
         _classified(record, classification)
@@ -292,6 +306,7 @@ class Intake:
         case = store.add_case(
             CaseRecord(
                 reference=reference,
+                mailbox=record.mailbox,
                 status=Status.NEW if classification.is_request else Status.NOT_A_REQUEST,
                 rights=[right.value for right in classification.rights],
                 language=classification.language,
@@ -336,10 +351,10 @@ class Intake:
         reason = f"mailbot failed on this mail ({type(exc).__name__}: {exc}); retry after an update"
         with self.database.session() as session:
             store = CaseStore(session)
-            existing = store.mail_by_key(ref.key)
+            existing = store.mail_by_key(ref.key, self.policy.mailbox)
             if existing is not None:
                 return _result(store, existing)
-            record = _new_record(ref, reason[:2000])
+            record = _new_record(ref, self.policy.mailbox, reason[:2000])
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
@@ -373,9 +388,10 @@ def _rekey(store: CaseStore, stale: MailRecord, record: MailRecord) -> IntakeRes
     return replace(found, reason=f"re-keyed from UIDVALIDITY/UID {before}", rekeyed=True)
 
 
-def _new_record(ref: MailRef, reason: str = "") -> MailRecord:
+def _new_record(ref: MailRef, mailbox: str, reason: str = "") -> MailRecord:
     """A mail record for ``ref``, quarantined until a decision says otherwise."""
     return MailRecord(
+        mailbox=mailbox,
         source=ref.key.source,
         folder=ref.key.folder,
         uidvalidity=ref.key.uidvalidity,

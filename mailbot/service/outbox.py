@@ -118,13 +118,14 @@ class Outbox:
             rows = session.exec(
                 select(OutboxRecord.id, OutboxRecord.state, OutboxRecord.claimed_by)
                 .where(
+                    col(OutboxRecord.mailbox) == self.settings.mailbox,
                     or_(
                         and_(
                             col(OutboxRecord.state) == OutboxState.QUEUED,
                             col(OutboxRecord.next_attempt_at) <= now,
                         ),
                         col(OutboxRecord.state) == OutboxState.SENDING,
-                    )
+                    ),
                 )
                 .order_by(col(OutboxRecord.next_attempt_at), col(OutboxRecord.id))
             ).all()
@@ -305,6 +306,7 @@ class Outbox:
                 select(OutboxRecord.id)
                 .join(DraftRecord, col(DraftRecord.id) == col(OutboxRecord.draft_id))
                 .where(
+                    col(OutboxRecord.mailbox) == self.settings.mailbox,
                     col(OutboxRecord.state) == OutboxState.SENT,
                     col(DraftRecord.status) == DraftStatus.APPROVED,
                 )
@@ -384,6 +386,7 @@ class Outbox:
         with self.database.reader() as session:
             rows = session.exec(
                 select(OutboxRecord).where(
+                    col(OutboxRecord.mailbox) == self.settings.mailbox,
                     col(OutboxRecord.state) == OutboxState.SENT,
                     col(OutboxRecord.file_in_sent) == True,  # noqa: E712
                     col(OutboxRecord.filed_at).is_(None),

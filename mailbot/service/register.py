@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -38,11 +39,16 @@ def facts_of(case: CaseRecord, clock: Clock) -> register.CaseFacts:
         confirmed=case.confirmed_at is not None,
         verification=case.verification,
         closed=case.status == Status.CLOSED,
+        mailbox=case.mailbox,
     )
 
 
 def _facts(
-    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+    database: Database,
+    clock: Clock,
+    start: date | None = None,
+    end: date | None = None,
+    mailboxes: Collection[str] | None = None,
 ) -> list[register.CaseFacts]:
     with database.reader() as session:
         cases = session.exec(
@@ -54,23 +60,32 @@ def _facts(
     return [
         facts
         for facts in found
-        if (start is None or facts.received >= start) and (end is None or facts.received <= end)
+        if (start is None or facts.received >= start)
+        and (end is None or facts.received <= end)
+        and (mailboxes is None or facts.mailbox in mailboxes)
     ]
 
 
 def rows(
-    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+    database: Database,
+    clock: Clock,
+    start: date | None = None,
+    end: date | None = None,
+    mailboxes: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The register rows of the cases received from ``start`` to ``end`` (inclusive)."""
-    return [register.row(facts) for facts in _facts(database, clock, start, end)]
+    return [register.row(facts) for facts in _facts(database, clock, start, end, mailboxes)]
 
 
 def stats(
-    database: Database, clock: Clock, start: date | None = None, end: date | None = None
+    database: Database,
+    clock: Clock,
+    start: date | None = None,
+    end: date | None = None,
+    mailboxes: Collection[str] | None = None,
 ) -> register.Stats:
-    return register.stats(
-        _facts(database, clock, start, end), clock.local_today(), [right.value for right in Right]
-    )
+    found = _facts(database, clock, start, end, mailboxes)
+    return register.stats(found, clock.local_today(), [right.value for right in Right])
 
 
 def as_csv(found: list[dict[str, Any]]) -> str:

@@ -86,7 +86,11 @@ def approve_in_session(
     today: date,
     automatic: bool = False,
 ) -> OutboxRecord:
-    """Approve ``draft`` and queue its mail, in the caller's transaction (not committed)."""
+    """Approve ``draft`` and queue its mail, in the caller's transaction (not committed).
+
+    The mail goes out from the case's own mailbox (its sender, SMTP server, Sent folder).
+    """
+    settings = settings.for_mailbox(case.mailbox)
     store = CaseStore(session)
     kind = DraftKind(draft.kind)
     actions = open_actions(session, draft)
@@ -179,6 +183,7 @@ def _queue(
     return OutboxRecord(
         draft_id=draft.id,
         kind="draft",
+        mailbox=settings.mailbox,
         message_id=made,
         sender=address,
         recipient=draft.to_address,

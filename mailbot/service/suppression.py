@@ -34,12 +34,16 @@ def suppression_key(settings: Settings) -> str:
     return settings.suppression.key.get_secret_value()
 
 
-def add_in_session(session: Session, key: str, address: str, origin: str, today: date) -> bool:
-    """Put ``address`` on the list (not committed); False when it was on it already."""
+def add_in_session(
+    session: Session, key: str, mailbox: str, address: str, *, origin: str, today: date
+) -> bool:
+    """Put ``address`` on ``mailbox``'s list (not committed); False when it was on it already."""
     digest = keyed_hash(key, address)
-    if session.get(SuppressionRecord, digest) is not None:
+    if session.get(SuppressionRecord, (mailbox, digest)) is not None:
         return False
-    session.add(SuppressionRecord(address_hash=digest, added_on=today, origin=origin))
+    session.add(
+        SuppressionRecord(mailbox=mailbox, address_hash=digest, added_on=today, origin=origin)
+    )
     session.flush()
     return True
 
@@ -60,7 +64,10 @@ def suppress_case(
     if settings.suppression is None:
         raise NotAllowed(what, [f"case {case.reference} objects to direct marketing; {NO_KEY}"])
     key = settings.suppression.key.get_secret_value()
-    added = sum(add_in_session(session, key, address, OBJECTION, today) for address in addresses)
+    added = sum(
+        add_in_session(session, key, case.mailbox, address, origin=OBJECTION, today=today)
+        for address in addresses
+    )
     assert case.id is not None
     CaseStore(session).add_event(
         case.id, actor, "suppressed", {"entries": len(addresses), "new_entries": added}
@@ -68,10 +75,10 @@ def suppress_case(
 
 
 def add(database: Database, settings: Settings, address: str, today: date) -> bool:
-    """The officer puts an address on the list by hand; False when it was on it already."""
+    """The officer puts an address on ``settings``' mailbox's list by hand; False: it was on it."""
     key = suppression_key(settings)
     with database.session() as session:
-        added = add_in_session(session, key, address, OFFICER, today)
+        added = add_in_session(session, key, settings.mailbox, address, origin=OFFICER, today=today)
         session.commit()
         return added
 
@@ -80,21 +87,22 @@ def check(database: Database, settings: Settings, address: str) -> dict[str, Any
     """The entry for ``address`` (when and why it was added), or None when it is not listed."""
     digest = keyed_hash(suppression_key(settings), address)
     with database.reader() as session:
-        found = session.get(SuppressionRecord, digest)
+        found = session.get(SuppressionRecord, (settings.mailbox, digest))
     if found is None:
         return None
     return {"hash": digest, "added_on": found.added_on.isoformat(), "origin": found.origin}
 
 
-def export(database: Database) -> dict[str, Any]:
-    """Every entry, for the marketing system (which hashes its own addresses with the same key)."""
+def export(database: Database, mailbox: str = "default") -> dict[str, Any]:
+    """A mailbox's entries, for its marketing system (which hashes its addresses the same way)."""
     with database.reader() as session:
         rows = session.exec(
-            select(SuppressionRecord).order_by(
-                col(SuppressionRecord.added_on), col(SuppressionRecord.address_hash)
-            )
+            select(SuppressionRecord)
+            .where(SuppressionRecord.mailbox == mailbox)
+            .order_by(col(SuppressionRecord.added_on), col(SuppressionRecord.address_hash))
         ).all()
     return {
+        "mailbox": mailbox,
         "algorithm": ALGORITHM,
         "entries": [
             {"hash": row.address_hash, "added_on": row.added_on.isoformat(), "origin": row.origin}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +38,19 @@ def _no_such_user() -> str:
 class User:
     name: str
     language: str
+    mailboxes: tuple[str, ...] = ()  # the only mailboxes this user may see; empty: every one
+
+    def sees(self, mailbox: str) -> bool:
+        return not self.mailboxes or mailbox in self.mailboxes
+
+    @property
+    def allowed(self) -> frozenset[str] | None:
+        """The mailboxes to show, or None for every one (for the listing functions)."""
+        return frozenset(self.mailboxes) if self.mailboxes else None
+
+
+def _user(record: UserRecord) -> User:
+    return User(record.name, record.language, tuple(record.mailboxes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +76,14 @@ def _language(language: str) -> str:
     return language
 
 
-def add_user(database: Database, name: str, password: str, language: str) -> User:
+def add_user(
+    database: Database,
+    name: str,
+    password: str,
+    language: str,
+    mailboxes: Sequence[str] = (),
+) -> User:
+    """A user of the review pages; with ``mailboxes``, limited to those."""
     name, language = _valid_name(name), _language(language)
     hashed = hash_password(password)
     with database.session() as session:
@@ -72,11 +93,11 @@ def add_user(database: Database, name: str, password: str, language: str) -> Use
         session.add(
             UserRecord(
                 name=name, password_hash=hashed, language=language, created_at=now,
-                password_changed_at=now,
+                password_changed_at=now, mailboxes=list(mailboxes),
             )
         )  # fmt: skip
         session.commit()
-    return User(name, language)
+    return User(name, language, tuple(mailboxes))
 
 
 def set_password(database: Database, name: str, password: str) -> None:
@@ -117,7 +138,7 @@ def remove_user(database: Database, name: str) -> None:
 def list_users(database: Database) -> list[User]:
     with database.reader() as session:
         users = session.exec(select(UserRecord).order_by(col(UserRecord.name))).all()
-        return [User(user.name, user.language) for user in users]
+        return [_user(user) for user in users]
 
 
 def authenticate(database: Database, name: str, password: str) -> User | None:
@@ -125,12 +146,11 @@ def authenticate(database: Database, name: str, password: str) -> User | None:
     with database.reader() as session:
         user = session.get(UserRecord, name) if name else None
         stored = user.password_hash if user is not None else _no_such_user()
-        language = user.language if user is not None else ""
     if not verify_password(password, stored) or user is None:
         return None
     if needs_rehash(stored):
         set_password(database, name, password)
-    return User(name, language)
+    return _user(user)
 
 
 def _hash(token: str) -> str:
@@ -173,7 +193,7 @@ def find_session(database: Database, token: str | None) -> WebSession | None:
             found = session.get(UserRecord, record.user_name)
             if found is None:
                 return None
-            user = User(found.name, found.language)
+            user = _user(found)
         return WebSession(token, user, record.csrf_token, record.expires_at)
 
 

@@ -67,6 +67,13 @@ def _moment(nullable: bool = False) -> Any:
     return Field(sa_column=Column(UtcDateTime(), nullable=nullable))
 
 
+def _mailbox() -> Any:
+    return Field(
+        default="default",
+        sa_column=Column(String(32), nullable=False, server_default="default", index=True),
+    )
+
+
 def _json(default: Any) -> Any:
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
 
@@ -76,6 +83,7 @@ class CaseRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=40, unique=True)
+    mailbox: str = _mailbox()
     status: str = Field(max_length=32, index=True)
     rights: list[str] = _json(list)
     language: str | None = Field(default=None, max_length=8)
@@ -128,10 +136,14 @@ class CaseRecord(SQLModel, table=True):
 class MailRecord(SQLModel, table=True):
     __tablename__ = "mails"
     __table_args__ = (
-        UniqueConstraint("source", "folder", "uidvalidity", "uid", name="uq_mails_key"),
+        UniqueConstraint("mailbox", "source", "folder", "uidvalidity", "uid", name="uq_mails_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(
+        default="default",
+        sa_column=Column(String(32), nullable=False, server_default="default"),
+    )
     source: str = Field(max_length=16)
     folder: str = Field(max_length=1024)
     uidvalidity: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
@@ -261,6 +273,7 @@ class OutboxRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int | None = Field(default=None, foreign_key="drafts.id", unique=True)
     kind: str = Field(max_length=16)  # "draft" or "digest"
+    mailbox: str = _mailbox()  # whose SMTP server sends it
     message_id: str = Field(max_length=998, unique=True)
     sender: str = Field(max_length=320)
     recipient: str = Field(max_length=320, index=True)
@@ -282,6 +295,7 @@ class OutboxRecord(SQLModel, table=True):
 class DigestRecord(SQLModel, table=True):
     __tablename__ = "digests"
 
+    mailbox: str = Field(default="default", primary_key=True, max_length=32)
     day: date = Field(primary_key=True)
     outbox_id: int = Field(foreign_key="outbox.id")
     created_at: datetime = _moment()
@@ -314,6 +328,7 @@ class SuppressionRecord(SQLModel, table=True):
 
     __tablename__ = "suppression"
 
+    mailbox: str = Field(default="default", primary_key=True, max_length=32)  # whose objection
     address_hash: str = Field(primary_key=True, max_length=64)
     added_on: date
     origin: str = Field(max_length=16)  # "objection" (a case) or "officer" (added by hand)
@@ -327,6 +342,9 @@ class UserRecord(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=120)
     password_hash: str = Field(max_length=400)
     language: str = Field(max_length=8)
+    mailboxes: list[str] = Field(  # the mailboxes this user may see; empty: every one
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = _moment()
     password_changed_at: datetime = _moment()
 

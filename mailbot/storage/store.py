@@ -42,7 +42,7 @@ class CaseStore:
         self.session = session
 
     # -- mails -------------------------------------------------------------
-    def known_keys(self, keys: Iterable[MailKey]) -> dict[MailKey, str]:
+    def known_keys(self, keys: Iterable[MailKey], mailbox: str = "default") -> dict[MailKey, str]:
         """The keys among ``keys`` that already have a mail record, with what became of it."""
         groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for key in keys:
@@ -53,6 +53,7 @@ class CaseStore:
                 chunk = uids[start : start + _CHUNK]
                 rows = self.session.exec(
                     select(MailRecord.uid, MailRecord.disposition).where(
+                        MailRecord.mailbox == mailbox,
                         MailRecord.source == source,
                         MailRecord.folder == folder,
                         MailRecord.uidvalidity == validity,
@@ -64,7 +65,7 @@ class CaseStore:
         return found
 
     def stale_copy(
-        self, key: MailKey, content_hash: str | None, fingerprint: str | None
+        self, key: MailKey, mailbox: str, content_hash: str | None, fingerprint: str | None
     ) -> MailRecord | None:
         """A record of the same mail in the same folder under an earlier UIDVALIDITY.
 
@@ -72,6 +73,7 @@ class CaseStore:
         failing that, the fingerprint) tell which records they belong to.
         """
         same_folder = select(MailRecord).where(
+            MailRecord.mailbox == mailbox,
             MailRecord.source == key.source,
             MailRecord.folder == key.folder,
             MailRecord.uidvalidity != key.uidvalidity,
@@ -92,9 +94,10 @@ class CaseStore:
             ).first()
         return None
 
-    def mail_by_key(self, key: MailKey) -> MailRecord | None:
+    def mail_by_key(self, key: MailKey, mailbox: str = "default") -> MailRecord | None:
         return self.session.exec(
             select(MailRecord).where(
+                MailRecord.mailbox == mailbox,
                 MailRecord.source == key.source,
                 MailRecord.folder == key.folder,
                 MailRecord.uidvalidity == key.uidvalidity,
@@ -108,11 +111,15 @@ class CaseStore:
             raise NotFound(f"no mail with id {mail_id}")
         return record
 
-    def first_by_fingerprint(self, fingerprint: str) -> MailRecord | None:
-        """The first mail recorded with this fingerprint that was not itself a duplicate."""
+    def first_by_fingerprint(self, fingerprint: str, mailbox: str = "default") -> MailRecord | None:
+        """The first mail recorded in ``mailbox`` with this fingerprint, not itself a duplicate."""
         return self.session.exec(
             select(MailRecord)
-            .where(MailRecord.fingerprint == fingerprint, MailRecord.disposition != "duplicate")
+            .where(
+                MailRecord.mailbox == mailbox,
+                MailRecord.fingerprint == fingerprint,
+                MailRecord.disposition != "duplicate",
+            )
             .order_by(col(MailRecord.id))
         ).first()
 
@@ -268,24 +275,34 @@ class CaseStore:
             query = query.where(CaseMessageRecord.direction == direction)
         return list(self.session.exec(query.order_by(col(CaseMessageRecord.id))))
 
-    def case_by_thread(self, message_ids: Sequence[str]) -> CaseLink | None:
-        """The case that owns one of ``message_ids`` (the most recently created, if several)."""
+    def case_by_thread(
+        self, message_ids: Sequence[str], mailbox: str = "default"
+    ) -> CaseLink | None:
+        """The case of ``mailbox`` that owns one of ``message_ids`` (the newest, if several)."""
         if not message_ids:
             return None
         case_id = self.session.exec(
             select(CaseMessageRecord.case_id)
-            .where(col(CaseMessageRecord.message_id).in_(list(message_ids)[:_CHUNK]))
+            .join(CaseRecord, col(CaseRecord.id) == col(CaseMessageRecord.case_id))
+            .where(
+                col(CaseMessageRecord.message_id).in_(list(message_ids)[:_CHUNK]),
+                CaseRecord.mailbox == mailbox,
+            )
             .order_by(col(CaseMessageRecord.case_id).desc())
         ).first()
         return None if case_id is None else self._link(self.case_by_id(case_id))
 
-    def cases_by_reference(self, references: Sequence[str]) -> list[CaseLink]:
+    def cases_by_reference(
+        self, references: Sequence[str], mailbox: str = "default"
+    ) -> list[CaseLink]:
         links = []
         for reference in references:
             try:
-                links.append(self._link(self.case(reference)))
+                case = self.case(reference)
             except NotFound:
                 continue
+            if case.mailbox == mailbox:
+                links.append(self._link(case))
         return links
 
     def _link(self, case: CaseRecord) -> CaseLink:

@@ -18,7 +18,7 @@ from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
 from mailbot.service import casework
-from mailbot.service.cases import list_cases, reclassify, show_case, verify
+from mailbot.service.cases import list_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
 from mailbot.service.drafts import show_draft
 from mailbot.service.review import action_done, case_actions
@@ -68,12 +68,33 @@ def urgency(days_left: int | None, status: str) -> str:
     return "soon" if days_left <= SOON else ""
 
 
+async def hidden(request: Request, session: WebSession, reference: str) -> bool:
+    """True when there is no such case, or it is in a mailbox the user may not see."""
+    web = web_of(request)
+    try:
+        mailbox = await web.call(mailbox_of, web.app.database, reference)
+    except NotFound:
+        return True
+    return session.user is None or not session.user.sees(mailbox)
+
+
+def not_found(request: Request, session: WebSession) -> Response:
+    return message(request, session, 404, "Not found", "Nothing found with that name.")
+
+
 @page
 async def case_list(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     wanted = request.query_params.get("status", "open")
     query = request.query_params.get("q", "").strip()
-    found = await web.call(list_cases, web.app.database, web.app.clock)
+    mailbox = request.query_params.get("mailbox", "")
+    assert session.user is not None
+    allowed = session.user.allowed
+    mailboxes = [
+        s.mailbox for s in web.app.settings.mailboxes if allowed is None or s.mailbox in allowed
+    ]
+    chosen = {mailbox} & set(mailboxes) if mailbox else set(mailboxes)
+    found = await web.call(list_cases, web.app.database, web.app.clock, None, chosen)
     if wanted == "open":
         found = [case for case in found if Status(case["status"]) in OPEN]
     elif wanted in set(Status):
@@ -85,17 +106,20 @@ async def case_list(request: Request, session: WebSession) -> Response:
         case["urgency"] = urgency(case["days_left"], case["status"])
     return render(
         request, session, "cases.html", cases=found, wanted=wanted, query=query,
-        statuses=[status.value for status in Status],
+        statuses=[status.value for status in Status], mailbox=mailbox,
+        mailboxes=mailboxes if len(web.app.settings.mailboxes) > 1 else [],
     )  # fmt: skip
 
 
 async def show(request: Request, session: WebSession, status: int = 200, **extra: Any) -> Response:
     web = web_of(request)
     reference = request.path_params["reference"]
+    if await hidden(request, session, reference):
+        return not_found(request, session)
     try:
         case = await web.call(case_page, web.app.database, web.app.clock, reference)
     except NotFound:
-        return message(request, session, 404, "Not found", "Nothing found with that name.")
+        return not_found(request, session)
     return render(
         request, session, "case.html", status, case=case,
         done=request.query_params.get("done", ""),
@@ -121,6 +145,8 @@ async def act(
     web = web_of(request)
     assert session.user is not None
     reference = request.path_params["reference"]
+    if await hidden(request, session, reference):
+        return not_found(request, session)
 
     def run() -> None:
         work(web, session.user.name if session.user else "")

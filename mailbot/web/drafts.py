@@ -38,6 +38,8 @@ async def _act(
         reference = await web.call(case_of_draft, web.app.database, draft_id)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
+    if await cases.hidden(request, session, reference):
+        return cases.not_found(request, session)
     actor = session.user.name if session.user is not None else ""
     try:
         result = await web.call(work, web, actor)
@@ -84,8 +86,12 @@ async def draft_edit(request: Request, session: WebSession) -> Response:
     return await _act(request, session, "edited", work)
 
 
-async def _file(request: Request) -> Any:
+async def _file(request: Request, session: WebSession) -> Any:
+    """The attachment, if the user may see its case (NotFound otherwise)."""
     web = web_of(request)
+    reference = await web.call(case_of_draft, web.app.database, int(request.path_params["draft"]))
+    if await cases.hidden(request, session, reference):
+        raise NotFound("not for this user")
     return await web.call(
         attachment_file,
         web.app.database,
@@ -102,7 +108,7 @@ def _disposition(kind: str, filename: str) -> str:
 @page
 async def file_download(request: Request, session: WebSession) -> Response:
     try:
-        found = await _file(request)
+        found = await _file(request, session)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     return Response(
@@ -116,7 +122,7 @@ async def file_download(request: Request, session: WebSession) -> Response:
 async def file_raw(request: Request, session: WebSession) -> Response:
     """The printable overview, for the sandboxed frame of its preview only."""
     try:
-        found = await _file(request)
+        found = await _file(request, session)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     if found.content_type != "text/html":
@@ -135,7 +141,7 @@ async def file_raw(request: Request, session: WebSession) -> Response:
 @page
 async def file_preview(request: Request, session: WebSession) -> Response:
     try:
-        found = await _file(request)
+        found = await _file(request, session)
     except NotFound:
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     web = web_of(request)

@@ -152,6 +152,8 @@ DUTCH: dict[str, str] = {
     "only its register row is left.": "alleen de regel in het register is over.",
     "Refusal ground": "Weigeringsgrond",
     "Purged (retention).": "Verwijderd (bewaartermijn).",
+    "Mailbox": "Mailbox",
+    "All mailboxes": "Alle mailboxen",
     "Direct marketing": "Direct marketing",
     "The person objects to direct marketing: approving the reply puts the verified address on the suppression list.": "De persoon maakt bezwaar tegen direct marketing: met het goedkeuren van het antwoord komt het geverifieerde adres op de lijst van uitsluitingen.",
     "What was checked": "Wat is gecontroleerd",

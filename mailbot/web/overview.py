@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mailbot.errors import MailbotError
+from mailbot.errors import MailbotError, NotFound
 from mailbot.ports import Outcome
 from mailbot.service import digest
 from mailbot.service.cases import list_mails
-from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.service.intake import Intake
 from mailbot.service.users import WebSession
 from mailbot.web.common import message, page, render, web_of
 
@@ -18,7 +18,10 @@ from mailbot.web.common import message, page, render, web_of
 @page
 async def quarantine(request: Request, session: WebSession) -> Response:
     web = web_of(request)
-    mails = await web.call(list_mails, web.app.database, web.app.clock, Outcome.QUARANTINED)
+    assert session.user is not None
+    mails = await web.call(
+        list_mails, web.app.database, web.app.clock, Outcome.QUARANTINED, session.user.allowed
+    )
     return render(
         request, session, "quarantine.html", mails=mails,
         done=request.query_params.get("done", ""),
@@ -28,9 +31,13 @@ async def quarantine(request: Request, session: WebSession) -> Response:
 @page
 async def quarantine_retry(request: Request, session: WebSession) -> Response:
     web = web_of(request)
-    intake = Intake(web.app.database, IntakePolicy.from_settings(web.app.settings))
+    mail_id = int(request.path_params["mail"])
+    assert session.user is not None
     try:
-        await web.call(intake.retry, int(request.path_params["mail"]))
+        intake = await web.call(Intake.for_mail, web.app.database, web.app.settings, mail_id)
+        if not session.user.sees(intake.policy.mailbox):
+            raise NotFound("not for this user")
+        await web.call(intake.retry, mail_id)
     except MailbotError as exc:
         return message(request, session, 409, "This could not be done:", str(exc))
     return RedirectResponse("/quarantine?done=retried", status_code=303)
@@ -39,10 +46,13 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
 @page
 async def today(request: Request, session: WebSession) -> Response:
     web = web_of(request)
-    composed = await web.call(
-        digest.today_digest, web.app.database, web.app.settings, web.app.clock
-    )
-    return render(request, session, "digest.html", digest=composed)
+    assert session.user is not None
+    composed = [
+        await web.call(digest.today_digest, web.app.database, settings, web.app.clock)
+        for settings in web.app.settings.mailboxes
+        if session.user.sees(settings.mailbox)
+    ]
+    return render(request, session, "digest.html", digests=composed)
 
 
 routes = [

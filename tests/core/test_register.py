@@ -112,6 +112,7 @@ def test_a_row_has_the_register_fields_and_no_other() -> None:
         "outcome": None,
         "refusal_ground": None,
         "identity_method": "known address",
+        "mailbox": "default",
     }
     assert row(CASES[5])["days_taken"] is None
 

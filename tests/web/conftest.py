@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -120,6 +121,16 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[Site]:
         added = invoke("users", "add", name, "--language", language, "--config", str(config),
                        stdin=f"{PASSWORD}\n")  # fmt: skip
         assert added.exit_code == 0, added.output
+    with serving(config) as (url, app):
+        running = Site(url, config, app, smtp)
+        yield running
+        for client in running.clients:
+            client.close()
+
+
+@contextmanager
+def serving(config: Path) -> Iterator[tuple[str, App]]:
+    """The review pages for ``config``, served by uvicorn on a free loopback port."""
     app = load_app(config)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -132,11 +143,10 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[Site]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the review pages did not start")
         time.sleep(0.02)
-    running = Site(f"http://127.0.0.1:{port}", config, app, smtp)
-    yield running
-    for client in running.clients:
-        client.close()
-    served.should_exit = True
-    thread.join(10)
-    sock.close()
-    app.close()
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        served.should_exit = True
+        thread.join(10)
+        sock.close()
+        app.close()
