@@ -194,10 +194,20 @@ def _preferred_alternative(children: list[Message]) -> Message:
     return children[-1]
 
 
+def safe_filename(name: str) -> str | None:
+    """A sender's file name as a plain name: no directories, no control characters.
+
+    ``../../etc/passwd`` becomes ``passwd``, ``C:\\boot.ini`` ``boot.ini``; nothing left: None.
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(char for char in base if char.isprintable()).strip().lstrip(".")
+    return cleaned[:255] or None
+
+
 def _store_attachment(part: Message, walk: _Walk, *, as_message: bool = False) -> None:
     data = part.as_bytes() if as_message else _payload(part)
     filename = part.get_filename()
-    name = header_text(filename) if filename else None
+    name = safe_filename(header_text(filename)) if filename else None
     disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
     inline = disposition == "inline" or (not disposition and part.get("Content-ID") is not None)
     keep = len(data) <= walk.limits.max_attachment_bytes

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mailbot.core.mail import BodySource
-from mailbot.core.parsing import Limits, header_text, parse_mail, peek_headers
+from mailbot.core.parsing import Limits, header_text, parse_mail, peek_headers, safe_filename
 from mailbot.errors import UnparseableMail
 from tests.conftest import MAILS
 
@@ -274,3 +274,11 @@ def test_every_parsing_fixture_is_either_parsed_or_refused_with_a_reason(path: P
             parse_mail(path.read_bytes())
     else:
         assert parse_mail(path.read_bytes()).sender is not None
+
+
+def test_a_sender_file_name_becomes_a_plain_name() -> None:
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename("C:\\boot.ini") == "boot.ini"
+    assert safe_filename("nul\x00byte\r\n.txt") == "nulbyte.txt"
+    assert safe_filename("..") is None and safe_filename("/") is None
+    assert safe_filename("rapport 2026 (1).pdf") == "rapport 2026 (1).pdf"
