@@ -144,8 +144,13 @@ def _part_text(part: Message, walk: _Walk) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _disposition(part: Message) -> str:
+    """``attachment``, ``inline`` or ``""``; a header of raw 8-bit bytes is read as text too."""
+    return header_text(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+
+
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = _disposition(part)
     return disposition == "attachment" or (
         disposition != "inline" and part.get_filename() is not None
     )
@@ -208,7 +213,7 @@ def _store_attachment(part: Message, walk: _Walk, *, as_message: bool = False) -
     data = part.as_bytes() if as_message else _payload(part)
     filename = part.get_filename()
     name = safe_filename(header_text(filename)) if filename else None
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = _disposition(part)
     inline = disposition == "inline" or (not disposition and part.get("Content-ID") is not None)
     keep = len(data) <= walk.limits.max_attachment_bytes
     if not keep:
