@@ -89,6 +89,12 @@ def test_three_mailboxes_one_with_a_wrong_password(tmp_path: Path, dovecot: Any)
     assert dovecot.uids(users["omix"][0]) == [] and dovecot.uids(users["dochter"][0]) == []
     assert len(dovecot.uids(users["klant"][0])) == 5  # untouched, waiting
 
+    checked = invoke("check", "--config", str(config))
+    assert checked.exit_code == 1
+    assert "mailbox omix: imap: ok (" in checked.output
+    assert "mailbox dochter: imap: ok (" in checked.output
+    assert "mailbox klant: imap: FAILED: " in checked.output
+
     status = invoke("status", "--config", str(config))
     assert status.exit_code == 1
     lines = {line.split()[0]: line for line in status.output.splitlines() if line[:1].isalpha()}
