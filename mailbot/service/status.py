@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from mailbot.storage.database import Database
@@ -29,7 +30,18 @@ class SourceState:
 
 
 def record_state(database: Database, name: str, state: str, detail: str = "") -> None:
-    """Store the state of source ``name`` (call it when the state changes)."""
+    """Store the state of source ``name`` (call it when the state changes).
+
+    Several workers may record the first state of a source at once: the one that
+    loses the insert updates the row the other made.
+    """
+    try:
+        _record_state(database, name, state, detail)
+    except IntegrityError:
+        _record_state(database, name, state, detail)
+
+
+def _record_state(database: Database, name: str, state: str, detail: str) -> None:
     now = utcnow()
     with database.session() as session:
         record = session.get(SourceStateRecord, name)
