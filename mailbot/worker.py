@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.errors import (
@@ -88,21 +89,17 @@ class Worker:
 
     def __init__(
         self,
-        intake: Intake,
-        sources: Sequence[MailSource],
-        drafting: Drafting | None = None,
-        outbox: Outbox | None = None,
-        digest: Callable[[], object] | None = None,
+        lanes: Sequence[Lane],
         *,
         heartbeat: Heartbeat | None = None,
         max_wait: float | None = None,
         purge: Callable[[], object] | None = None,
-        more: Sequence[Lane] = (),
     ) -> None:
-        first = Lane(intake.policy.mailbox, intake, list(sources), drafting, outbox, digest)
-        self.lanes = [first, *more]
+        if not lanes:
+            raise ValueError("a worker needs at least one mailbox")
+        self.lanes = list(lanes)
         self.named = len(self.lanes) > 1  # state names carry the mailbox
-        self.intake = intake
+        self.database = self.lanes[0].intake.database  # the one every mailbox shares
         self.purge = purge  # deletes the personal data of old cases, once a day
         self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         self.max_wait = max_wait
@@ -112,6 +109,20 @@ class Worker:
         self._outbox_wake = asyncio.Event()
         self._backoff: dict[str, float] = {}
         self._states: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def single(
+        cls,
+        intake: Intake,
+        sources: Sequence[MailSource],
+        drafting: Drafting | None = None,
+        outbox: Outbox | None = None,
+        digest: Callable[[], object] | None = None,
+        **options: Any,
+    ) -> Worker:
+        """A worker for one mailbox (the one of ``intake``)."""
+        lane = Lane(intake.policy.mailbox, intake, list(sources), drafting, outbox, digest)
+        return cls([lane], **options)
 
     def stop(self) -> None:
         """Ask the worker to stop after the mail in hand."""
@@ -139,11 +150,9 @@ class Worker:
     def _name(self, lane: Lane, name: str) -> str:
         return f"{lane.mailbox}: {name}" if self.named else name
 
-    async def drain(
-        self, source: MailSource, report: DrainReport, lane: Lane | None = None
-    ) -> None:
-        """Process every mail of ``source`` that has not been recorded yet."""
-        intake = (lane or self.lanes[0]).intake
+    async def drain(self, lane: Lane, source: MailSource, report: DrainReport) -> None:
+        """Process every mail of ``source`` (one of ``lane``'s) that has not been recorded yet."""
+        intake = lane.intake
         refs = await source.pending()
         unseen, recorded = await asyncio.to_thread(intake.sort, refs)
         for ref, outcome in recorded:
@@ -200,7 +209,7 @@ class Worker:
         for source in lane.sources:
             name = self._name(lane, source.name)
             try:
-                await self.drain(source, report, lane)
+                await self.drain(lane, source, report)
             except TransientError as exc:
                 answered = answered and not isinstance(exc, SourceStalled)
                 report.failures[name] = str(exc)
@@ -286,7 +295,7 @@ class Worker:
         else:
             log.error("%s cannot be used (%s): %s; retrying with backoff", name, state, detail)
         self._states[name] = (state, detail)
-        await asyncio.to_thread(record_state, self.intake.database, name, state, detail)
+        await asyncio.to_thread(record_state, self.database, name, state, detail)
 
     async def run_forever(self, idle_timeout: float = 600.0) -> None:
         """Run until ``stop()`` is called; the mail and the draft in hand are finished first."""

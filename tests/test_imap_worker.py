@@ -65,7 +65,7 @@ def database(settings: Settings) -> Iterator[Database]:
 
 def worker_for(settings: Settings, database: Database) -> Worker:
     assert settings.imap is not None
-    return Worker(
+    return Worker.single(
         Intake(database, IntakePolicy.from_settings(settings)), [ImapSource(settings.imap)]
     )
 
@@ -205,7 +205,7 @@ async def test_a_server_without_idle_and_move_is_polled_and_copied(tmp_path: Pat
         polling = settings.imap.model_copy(update={"poll_interval": 0.5})
         database = Database(settings.database.url)
         database.upgrade()
-        worker = Worker(
+        worker = Worker.single(
             Intake(database, IntakePolicy.from_settings(settings)), [ImapSource(polling)]
         )
         running = asyncio.ensure_future(worker.run_forever())

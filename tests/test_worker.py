@@ -28,7 +28,7 @@ from tests.sources.test_maildir import drop, make_maildir
 def worker_for(settings: Settings, database: Database) -> Worker:
     assert settings.maildir is not None
     intake = Intake(database, IntakePolicy.from_settings(settings))
-    return Worker(intake, [MaildirSource(settings.maildir.path, poll_interval=0.2)])
+    return Worker.single(intake, [MaildirSource(settings.maildir.path, poll_interval=0.2)])
 
 
 async def test_run_once_reads_everything_once(

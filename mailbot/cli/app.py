@@ -36,7 +36,7 @@ class App:
     settings: Settings
     config_file: Path
     _database: Database | None = field(default=None, repr=False)
-    _renderers: dict[str, Renderer] = field(default_factory=dict, repr=False)
+    _renderers: dict[Path | None, Renderer] = field(default_factory=dict, repr=False)
 
     @property
     def database(self) -> Database:
@@ -52,11 +52,12 @@ class App:
         return self.renderer_for(self.settings.mailbox)
 
     def renderer_for(self, mailbox: str) -> Renderer:
-        """A mailbox's templates (its ``drafts.templates`` over the bundled ones), read once."""
-        if mailbox not in self._renderers:
-            templates = self.settings.for_mailbox(mailbox).drafts.templates
-            self._renderers[mailbox] = Renderer(templates)
-        return self._renderers[mailbox]
+        """A mailbox's templates (its ``drafts.templates`` over the bundled ones), read once;
+        mailboxes with the same directory share one reading."""
+        templates = self.settings.for_mailbox(mailbox).drafts.templates
+        if templates not in self._renderers:
+            self._renderers[templates] = Renderer(templates)
+        return self._renderers[templates]
 
     def template_problems(self) -> list[str]:
         """Every template of every mailbox rendered with sample facts; one line per problem."""
@@ -146,17 +147,11 @@ def build_worker(
     app: App, heartbeat: Heartbeat | None = None, max_wait: float | None = None
 ) -> Worker:
     """The worker for every mailbox: sources, drafting, outbox and digest each; one purge."""
-    first, *more = (build_lane(app, settings) for settings in app.settings.mailboxes)
     return Worker(
-        first.intake,
-        first.sources,
-        first.drafting,
-        first.outbox,
-        first.digest,
+        [build_lane(app, settings) for settings in app.settings.mailboxes],
         heartbeat=heartbeat,
         max_wait=max_wait,
         purge=DailyPurge(app.database, app.settings),
-        more=more,
     )
 
 

@@ -223,3 +223,15 @@ def delivery_elsewhere(
         if address is not None and address not in known:
             return DeliveryRequest(address, False, normalised.original(*match.span()))
     return None
+
+
+def allowed_recipients(
+    identity: str | None, address_on_file: str | None, send_to: str | None
+) -> set[str]:
+    """Where a case's personal data may go: the address on file, or one the officer verified."""
+    allowed: set[str] = set()
+    if identity in (Identity.KNOWN, Identity.VERIFIED) and address_on_file:
+        allowed.add(address_on_file.lower())
+    if identity == Identity.VERIFIED and send_to:
+        allowed.add(send_to.lower())
+    return allowed

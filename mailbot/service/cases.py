@@ -111,8 +111,7 @@ def list_cases(
         store = CaseStore(session)
         return [
             case_json(case, _message_ids(store, case), clock)
-            for case in store.cases(status.value if status else None)
-            if mailboxes is None or case.mailbox in mailboxes
+            for case in store.cases(status.value if status else None, mailboxes)
         ]
 
 

@@ -32,7 +32,6 @@ from mailbot.errors import NotAllowed
 from mailbot.service.cases import case_json, not_purged, nothing_in_flight
 from mailbot.service.clock import Clock
 from mailbot.service.drafting import Notice, NoticeDrafter
-from mailbot.service.review import allowed_recipients
 from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
@@ -88,7 +87,6 @@ def close(
                 session,
                 settings,
                 case,
-                allowed_recipients(case),
                 actor=actor,
                 today=clock.local_today(),
                 what=what,

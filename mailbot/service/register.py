@@ -50,19 +50,16 @@ def _facts(
     end: date | None = None,
     mailboxes: Collection[str] | None = None,
 ) -> list[register.CaseFacts]:
+    query = select(CaseRecord).where(CaseRecord.status != Status.NOT_A_REQUEST.value)
+    if mailboxes is not None:
+        query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
     with database.reader() as session:
-        cases = session.exec(
-            select(CaseRecord)
-            .where(CaseRecord.status != Status.NOT_A_REQUEST.value)
-            .order_by(col(CaseRecord.received_at), col(CaseRecord.id))
-        ).all()
-    found = [facts_of(case, clock) for case in cases]
+        cases = session.exec(query.order_by(col(CaseRecord.received_at), col(CaseRecord.id))).all()
+    found = [facts_of(case, clock) for case in cases]  # the day of receipt is a local one
     return [
         facts
         for facts in found
-        if (start is None or facts.received >= start)
-        and (end is None or facts.received <= end)
-        and (mailboxes is None or facts.mailbox in mailboxes)
+        if (start is None or facts.received >= start) and (end is None or facts.received <= end)
     ]
 
 

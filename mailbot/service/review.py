@@ -18,7 +18,6 @@ from sqlmodel import Session, col, delete, select
 from mailbot.config import Settings
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
-from mailbot.core.identity import Identity
 from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.core.review import (
@@ -56,16 +55,6 @@ def sender_of(settings: Settings) -> tuple[str, str]:
     return address, name
 
 
-def allowed_recipients(case: CaseRecord) -> set[str]:
-    """Where personal data may go for this case: the address on file, or a verified one."""
-    allowed: set[str] = set()
-    if case.identity in (Identity.KNOWN, Identity.VERIFIED) and case.address_on_file:
-        allowed.add(case.address_on_file.lower())
-    if case.identity == Identity.VERIFIED and case.send_to:
-        allowed.add(case.send_to.lower())
-    return allowed
-
-
 def open_actions(session: Session, draft: DraftRecord) -> list[DraftActionRecord]:
     return list(
         session.exec(
@@ -101,7 +90,7 @@ def approve_in_session(
         case_reference=case.reference,
         open_actions=[f"[{action.id}] {action.text}" for action in actions],
         recipient_allowed=kind not in DATA_BEARING
-        or draft.to_address.lower() in allowed_recipients(case),
+        or draft.to_address.lower() in case.allowed_recipients,
         recipient=draft.to_address,
         today=today,
         first_month_ends=case.original_due_date or case.due_date,
@@ -129,7 +118,6 @@ def approve_in_session(
             session,
             settings,
             case,
-            allowed_recipients(case),
             actor=actor,
             today=today,
             what=f"draft {draft.id} cannot be approved",

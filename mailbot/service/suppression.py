@@ -52,13 +52,17 @@ def suppress_case(
     session: Session,
     settings: Settings,
     case: CaseRecord,
-    addresses: set[str],
     *,
     actor: str,
     today: date,
     what: str,
 ) -> None:
-    """A granted objection to direct marketing: its verified ``addresses`` go on the list."""
+    """A granted objection to direct marketing: the case's verified addresses go on the list.
+
+    Those are where its personal data may go (the address on file, or one the officer
+    verified), never an unidentified sender's.
+    """
+    addresses = case.allowed_recipients
     if not case.direct_marketing:
         return
     if settings.suppression is None:

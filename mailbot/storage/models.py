@@ -38,6 +38,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from mailbot.core.identity import allowed_recipients
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware datetimes stored as UTC, read back as aware UTC, on every backend."""
@@ -131,6 +133,11 @@ class CaseRecord(SQLModel, table=True):
     purged_at: datetime | None = _moment(nullable=True)
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
+
+    @property
+    def allowed_recipients(self) -> set[str]:
+        """Where this case's personal data may go (``core.identity.allowed_recipients``)."""
+        return allowed_recipients(self.identity, self.address_on_file, self.send_to)
 
 
 class MailRecord(SQLModel, table=True):

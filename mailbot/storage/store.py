@@ -7,7 +7,7 @@ so that a mail, its case and its audit entry are stored together or not at all.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, update
@@ -42,7 +42,7 @@ class CaseStore:
         self.session = session
 
     # -- mails -------------------------------------------------------------
-    def known_keys(self, keys: Iterable[MailKey], mailbox: str = "default") -> dict[MailKey, str]:
+    def known_keys(self, keys: Iterable[MailKey], mailbox: str) -> dict[MailKey, str]:
         """The keys among ``keys`` that already have a mail record, with what became of it."""
         groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for key in keys:
@@ -94,7 +94,7 @@ class CaseStore:
             ).first()
         return None
 
-    def mail_by_key(self, key: MailKey, mailbox: str = "default") -> MailRecord | None:
+    def mail_by_key(self, key: MailKey, mailbox: str) -> MailRecord | None:
         return self.session.exec(
             select(MailRecord).where(
                 MailRecord.mailbox == mailbox,
@@ -111,7 +111,7 @@ class CaseStore:
             raise NotFound(f"no mail with id {mail_id}")
         return record
 
-    def first_by_fingerprint(self, fingerprint: str, mailbox: str = "default") -> MailRecord | None:
+    def first_by_fingerprint(self, fingerprint: str, mailbox: str) -> MailRecord | None:
         """The first mail recorded in ``mailbox`` with this fingerprint, not itself a duplicate."""
         return self.session.exec(
             select(MailRecord)
@@ -237,10 +237,14 @@ class CaseStore:
             raise NotFound(f"no case with id {case_id}")
         return record
 
-    def cases(self, status: str | None = None) -> list[CaseRecord]:
+    def cases(
+        self, status: str | None = None, mailboxes: Collection[str] | None = None
+    ) -> list[CaseRecord]:
         query = select(CaseRecord).order_by(col(CaseRecord.received_at), col(CaseRecord.id))
         if status is not None:
             query = query.where(CaseRecord.status == status)
+        if mailboxes is not None:
+            query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
         return list(self.session.exec(query))
 
     def cases_of(self, address: str) -> list[CaseRecord]:
@@ -275,9 +279,7 @@ class CaseStore:
             query = query.where(CaseMessageRecord.direction == direction)
         return list(self.session.exec(query.order_by(col(CaseMessageRecord.id))))
 
-    def case_by_thread(
-        self, message_ids: Sequence[str], mailbox: str = "default"
-    ) -> CaseLink | None:
+    def case_by_thread(self, message_ids: Sequence[str], mailbox: str) -> CaseLink | None:
         """The case of ``mailbox`` that owns one of ``message_ids`` (the newest, if several)."""
         if not message_ids:
             return None
@@ -292,9 +294,7 @@ class CaseStore:
         ).first()
         return None if case_id is None else self._link(self.case_by_id(case_id))
 
-    def cases_by_reference(
-        self, references: Sequence[str], mailbox: str = "default"
-    ) -> list[CaseLink]:
+    def cases_by_reference(self, references: Sequence[str], mailbox: str) -> list[CaseLink]:
         links = []
         for reference in references:
             try:
