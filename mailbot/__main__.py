@@ -2,4 +2,5 @@
 
 from mailbot.cli.main import main
 
-main()
+if __name__ == "__main__":  # not when a child process re-imports the main module
+    main()

@@ -232,6 +232,7 @@ class IntakeSettings(_Section):
     max_attachment_bytes: int = Field(15 * 1024 * 1024, ge=0)
     max_parts: int = Field(200, gt=0)
     max_depth: int = Field(8, gt=0)
+    time_limit: float = Field(30.0, gt=0, le=3600)
 
 
 class DataSourceSettings(_Section):

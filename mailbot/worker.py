@@ -25,11 +25,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mailbot.core.analysis import Analysis
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.errors import (
     LoginFailed,
@@ -39,11 +40,12 @@ from mailbot.errors import (
     SourceStalled,
     TransientError,
 )
-from mailbot.ports import MailSource, Outcome
+from mailbot.ports import MailRef, MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
 from mailbot.service.outbox import Outbox
 from mailbot.service.status import LOGIN_FAILED, OK, UNREACHABLE, record_state
+from mailbot.storage.database import DatabaseUnavailable, refusals_reported
 
 log = logging.getLogger(__name__)
 FIRST_BACKOFF = 5.0
@@ -51,7 +53,10 @@ MAX_BACKOFF = 300.0
 
 
 OUTBOX_INTERVAL = 5.0
+READ_AHEAD = 4  # mails fetched and read while the one before them is stored
+READ_AHEAD_BYTES = 32 * 1024 * 1024  # ... unless they are this large together
 MAIL_LOOP = "mail"
+DATABASE = "database"  # the name under which the database's state is reported
 OUTBOX_LOOP = "outbox"
 
 
@@ -70,6 +75,27 @@ class DrainReport:
     @property
     def read(self) -> int:
         return sum(self.outcomes.values())
+
+
+@dataclass(frozen=True)
+class _Read:
+    raw: bytes | None  # None: too large to read (quarantined unread)
+    analysis: Analysis | None
+
+
+async def _read(intake: Intake, source: MailSource, ref: MailRef) -> _Read | None:
+    """Fetch one mail and read it; None when it is gone or cannot be fetched."""
+    if intake.too_large(ref):
+        return _Read(None, None)
+    try:
+        raw = await source.fetch(ref)
+    except MailVanished as exc:  # another worker, or the officer, took it first
+        log.info("%s: %s", source.name, exc)
+        return None
+    except PermanentError as exc:
+        log.warning("%s: a mail could not be read: %s", source.name, exc)
+        return None
+    return _Read(raw, await asyncio.to_thread(intake.analyse, raw))
 
 
 @dataclass
@@ -151,31 +177,53 @@ class Worker:
         return f"{lane.mailbox}: {name}" if self.named else name
 
     async def drain(self, lane: Lane, source: MailSource, report: DrainReport) -> None:
-        """Process every mail of ``source`` (one of ``lane``'s) that has not been recorded yet."""
+        """Process every mail of ``source`` (one of ``lane``'s) that has not been recorded yet.
+
+        The next few mails are fetched and read (in the readers' processes) while the one
+        before is stored; they are stored one by one, in the order the source gave them.
+        """
         intake = lane.intake
         refs = await source.pending()
         unseen, recorded = await asyncio.to_thread(intake.sort, refs)
         for ref, outcome in recorded:
             await source.settle(ref, outcome)
-        for left, ref in enumerate(unseen):
-            if self.stopping.is_set():
+        waiting = iter(unseen)
+        ahead: deque[tuple[MailRef, asyncio.Future[_Read | None]]] = deque()
+        try:
+            for left in range(len(unseen), 0, -1):
+                if self.stopping.is_set():
+                    return
+                self._read_ahead(intake, source, waiting, ahead)
+                self.activity = f"reading mail ({left} waiting in {source.name})"
+                ref, reading = ahead.popleft()
+                read = await reading
+                if read is None:
+                    continue
+                result = await asyncio.to_thread(intake.store, ref, read.raw, read.analysis)
+                report.outcomes[result.outcome] += 1
+                self.totals["read"] += 1
+                await source.settle(ref, result.outcome)
+                self.beat(MAIL_LOOP)
+        finally:  # a stop or a failure: what was read ahead is read again next time
+            for _, reading in ahead:
+                reading.cancel()
+            await asyncio.gather(*(reading for _, reading in ahead), return_exceptions=True)
+
+    def _read_ahead(
+        self,
+        intake: Intake,
+        source: MailSource,
+        waiting: Iterator[MailRef],
+        ahead: deque[tuple[MailRef, asyncio.Future[_Read | None]]],
+    ) -> None:
+        """Start reading mails until READ_AHEAD mails (or READ_AHEAD_BYTES) are under way."""
+        while len(ahead) < READ_AHEAD:
+            if ahead and sum(ref.size for ref, _ in ahead) >= READ_AHEAD_BYTES:
                 return
-            self.activity = f"reading mail ({len(unseen) - left} waiting in {source.name})"
-            raw = None
-            if not intake.too_large(ref):
-                try:
-                    raw = await source.fetch(ref)
-                except MailVanished as exc:  # another worker, or the officer, took it first
-                    log.info("%s: %s", source.name, exc)
-                    continue
-                except PermanentError as exc:
-                    log.warning("%s: a mail could not be read: %s", source.name, exc)
-                    continue
-            result = await asyncio.to_thread(intake.process, ref, raw)
-            report.outcomes[result.outcome] += 1
-            self.totals["read"] += 1
-            await source.settle(ref, result.outcome)
-            self.beat(MAIL_LOOP)
+            ref = next(waiting, None)
+            if ref is None:
+                return
+            ahead.append((ref, asyncio.ensure_future(_read(intake, source, ref))))
 
     async def run_once(self) -> DrainReport:
         """One pass over every source, then the outbox until nothing more can go now."""
@@ -190,13 +238,21 @@ class Worker:
         # The mailboxes side by side: a slow or stalled server holds up only its own.
         answered = await asyncio.gather(*(self._read_lane(lane, report) for lane in self.lanes))
         stalled = not all(answered)
-        for lane in self.lanes:
-            if lane.drafting is None or self.stopping.is_set():
-                continue
-            self.activity = "drafting replies"
-            drafted = await asyncio.to_thread(lane.drafting.run, self.stopping.is_set)
-            report.drafted += drafted
-            self.totals["drafted"] += drafted
+        try:
+            for lane in self.lanes:
+                if lane.drafting is None or self.stopping.is_set() or DATABASE in report.failures:
+                    continue
+                self.activity = "drafting replies"
+                with refusals_reported():
+                    drafted = await asyncio.to_thread(lane.drafting.run, self.stopping.is_set)
+                report.drafted += drafted
+                self.totals["drafted"] += drafted
+        except DatabaseUnavailable as exc:
+            report.failures[DATABASE] = exc.reason
+        if DATABASE in report.failures:
+            await self._set_state(DATABASE, UNREACHABLE, report.failures[DATABASE])
+        elif DATABASE in self._states:
+            await self._set_state(DATABASE, OK, "")
         if report.drafted:
             self._outbox_wake.set()
         if not stalled:  # every server answered (or said no): the loop got somewhere
@@ -209,7 +265,11 @@ class Worker:
         for source in lane.sources:
             name = self._name(lane, source.name)
             try:
-                await self.drain(lane, source, report)
+                with refusals_reported():
+                    await self.drain(lane, source, report)
+            except DatabaseUnavailable as exc:  # not the source's fault: it stays as it is
+                report.failures[DATABASE] = exc.reason
+                return answered
             except TransientError as exc:
                 answered = answered and not isinstance(exc, SourceStalled)
                 report.failures[name] = str(exc)
@@ -262,7 +322,8 @@ class Worker:
             self._outbox_wake.clear()
             report = DrainReport()
             try:
-                await self.outbox_pass(report)
+                with refusals_reported():
+                    await self.outbox_pass(report)
             except TransientError as exc:
                 report.failures["outbox"] = str(exc)
                 log.error("the outbox could not be handled: %s; retrying", exc)
@@ -295,7 +356,13 @@ class Worker:
         else:
             log.error("%s cannot be used (%s): %s; retrying with backoff", name, state, detail)
         self._states[name] = (state, detail)
-        await asyncio.to_thread(record_state, self.database, name, state, detail)
+        if name == DATABASE:
+            return  # told in the journal and the STATUS line: it cannot be recorded in itself
+        try:
+            with refusals_reported():
+                await asyncio.to_thread(record_state, self.database, name, state, detail)
+        except DatabaseUnavailable as exc:
+            log.warning("the state of %s could not be recorded: %s", name, exc)
 
     async def run_forever(self, idle_timeout: float = 600.0) -> None:
         """Run until ``stop()`` is called; the mail and the draft in hand are finished first."""
@@ -330,6 +397,12 @@ class Worker:
                 else:
                     self._backoff.pop(name, None)
                     healthy.append(source)
+        if DATABASE in report.failures:  # retried with backoff like a server
+            delay = min(MAX_BACKOFF, self._backoff.get(DATABASE, FIRST_BACKOFF / 2) * 2)
+            self._backoff[DATABASE] = delay
+            timeout = min(timeout, delay)
+        else:
+            self._backoff.pop(DATABASE, None)
         waits: list[asyncio.Future[object]] = [
             asyncio.ensure_future(source.wait(timeout)) for source in healthy
         ]
@@ -346,6 +419,9 @@ class Worker:
                 log.warning("waiting for mail failed: %s: %s", type(result).__name__, result)
 
     async def close(self) -> None:
+        readers = {id(lane.intake.reader): lane.intake.reader for lane in self.lanes}
+        for reader in readers.values():
+            await asyncio.to_thread(reader.close)
         for source in self.sources:
             try:
                 await source.close()

@@ -10,6 +10,10 @@ mailbot itself from a configuration file, use SQLite beside the file; with
 database instead (``MAILBOT_DATABASE__URL``, which subprocesses inherit), so
 the whole suite runs on PostgreSQL too. A test marked ``own_database`` chooses
 its database itself (it inspects the SQLite file, or tests the URL setting).
+
+The PostgreSQL pass leaves out (and reports as deselected) the tests whose run
+does not depend on it: those marked ``own_database`` and those that take each
+database as a parameter; the first pass runs them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,25 @@ TEST_DATABASE = os.environ.get("MAILBOT_TEST_DATABASE", "sqlite")
 if TEST_DATABASE not in ("sqlite", "postgresql"):
     raise RuntimeError(f"MAILBOT_TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
 pytest_plugins = ["tests.running"]  # the `start` fixture: `mailbot run` as a subprocess
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, run only the tests whose database that pass chooses."""
+    if TEST_DATABASE != "postgresql":
+        return
+    keep: list[pytest.Item] = []
+    same: list[pytest.Item] = []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        either_way = item.get_closest_marker("own_database") is not None or (
+            params is not None and "database_url" in params.params
+        )
+        (same if either_way else keep).append(item)
+    if same:
+        config.hook.pytest_deselected(items=same)
+        items[:] = keep
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MAILS = FIXTURES / "mails"
 # The shared request corpus lies beside the project (../shared); MAILBOT_CORPUS may point elsewhere.

@@ -1,9 +1,11 @@
-"""A TCP proxy on loopback in front of a real server, that can stall the connections.
+"""A TCP proxy on loopback in front of a real server, that can stall or cut the connections.
 
 ``stall()`` stops forwarding in both directions (bytes are held, not dropped,
 and connections stay open): to the client the server has stopped answering, as
 a hung server or a dead network path looks. ``resume()`` lets everything through
-again. Threads only; nothing here speaks the protocol it carries.
+again. ``cut()`` closes every open connection at once, in the middle of whatever
+it carries, as a reset by a firewall or a server restart does; new connections
+are let through. Threads only; nothing here speaks the protocol it carries.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ class StallingProxy:
 
     def resume(self) -> None:
         self._flowing.set()
+
+    def cut(self) -> int:
+        """Close every open connection now; returns how many there were."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+        return len(sockets) // 2
 
     def close(self) -> None:
         self._closed.set()

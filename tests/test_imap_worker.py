@@ -27,7 +27,7 @@ from mailbot.storage.models import MailRecord
 from mailbot.worker import Worker
 from tests.conftest import mailbot_database_url
 from tests.core.test_parsing import simple
-from tests.crash import counts, finish, kill_repeatedly
+from tests.crash import counts
 from tests.dovecot import Dovecot
 from tests.sources.test_imap import request
 
@@ -262,37 +262,6 @@ async def test_dovecot_restart_mid_run_and_the_worker_recovers_by_itself(
         database.dispose()
     assert server.uids(user) == []
     assert len(server.uids(user, "AVG-verzoeken")) == 2
-
-
-def test_sigkill_during_a_300_mail_backlog_loses_nothing_and_doubles_nothing(
-    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str
-) -> None:
-    """Kill `mailbot run` with SIGKILL at random moments, five times, then finish the backlog."""
-    total = 300
-    dovecot.append(mailbox, *(request(index) for index in range(total)))
-    config = tmp_path / "mailbot.toml"
-    config.write_text(config_text(dovecot, mailbox, "sqlite:///mailbot.db"), encoding="utf-8")
-    database = Database(state_url)
-    seed = random.randrange(1_000_000)
-    kills = kill_repeatedly(config, database, 5, random.Random(seed))
-    assert any(0 < done < total for done in kills), (
-        f"no kill landed mid-backlog: {kills} (seed {seed})"
-    )
-    done = finish(config)
-    assert done.returncode == 0, done.stderr
-    assert counts(database) == (total, total, total), f"seed {seed}, kills at {kills}"
-    assert dovecot.uids(mailbox) == []
-    moved = dovecot.uids(mailbox, "AVG-verzoeken")
-    assert len(moved) == total, f"seed {seed}: {len(moved)} mails in the requests folder"
-    client = dovecot.client(mailbox)
-    client.select_folder("AVG-verzoeken", readonly=True)
-    ids = {
-        data[b"BODY[HEADER.FIELDS (MESSAGE-ID)]"]
-        for data in client.fetch(moved, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).values()
-    }
-    client.logout()
-    assert len(ids) == total
-    database.dispose()
 
 
 def test_check_logs_in_and_reports_the_folder(tmp_path: Path, dovecot: Any, mailbox: str) -> None:

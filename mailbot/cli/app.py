@@ -21,6 +21,7 @@ from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting, Draftings
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.outbox import Outbox
+from mailbot.service.readers import ChildProcesses, Reader
 from mailbot.service.retention import DailyPurge
 from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
@@ -131,11 +132,11 @@ def queue_digest_if_due(app: App, settings: Settings | None = None) -> int | Non
     return digest.queue(app.database, settings, Clock(settings.organisation.zone))
 
 
-def build_lane(app: App, settings: Settings) -> Lane:
+def build_lane(app: App, settings: Settings, reader: Reader | None = None) -> Lane:
     """One mailbox's part of the worker."""
     return Lane(
         settings.mailbox,
-        Intake(app.database, IntakePolicy.from_settings(settings)),
+        Intake(app.database, IntakePolicy.from_settings(settings), reader),
         build_sources(settings),
         mailbox_drafting(app, settings),
         build_outbox(app, settings),
@@ -146,9 +147,13 @@ def build_lane(app: App, settings: Settings) -> Lane:
 def build_worker(
     app: App, heartbeat: Heartbeat | None = None, max_wait: float | None = None
 ) -> Worker:
-    """The worker for every mailbox: sources, drafting, outbox and digest each; one purge."""
+    """The worker for every mailbox: sources, drafting, outbox and digest each; one purge.
+
+    Mail is read in child processes (``ChildProcesses``), each within ``intake.time_limit``.
+    """
+    readers = ChildProcesses()
     return Worker(
-        [build_lane(app, settings) for settings in app.settings.mailboxes],
+        [build_lane(app, settings, readers) for settings in app.settings.mailboxes],
         heartbeat=heartbeat,
         max_wait=max_wait,
         purge=DailyPurge(app.database, app.settings),

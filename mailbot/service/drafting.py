@@ -55,7 +55,7 @@ from mailbot.drafts.render import Renderer
 from mailbot.errors import NotFound, UnparseableMail
 from mailbot.service.persondata import PersonData
 from mailbot.service.review import approve_in_session
-from mailbot.storage.database import Database
+from mailbot.storage.database import REFUSALS, Database
 from mailbot.storage.models import (
     CaseRecord,
     DraftActionRecord,
@@ -123,6 +123,8 @@ class Drafting:
                 break  # the rest stay due: the next start drafts them
             try:
                 drafted += self.draft(case_id)
+            except REFUSALS:
+                raise  # the database, not the case: the others would fail the same way
             except Exception:  # one case's failure must not stop the others; it stays due
                 log.exception("case id %s could not be drafted; retried on the next pass", case_id)
         return drafted

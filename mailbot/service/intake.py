@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 
 from mailbot.config import Settings
+from mailbot.core.analysis import Analysis
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
@@ -29,16 +30,15 @@ from mailbot.core.cases import (
     received_moment,
     references_in,
 )
-from mailbot.core.classification import Classification, classify
+from mailbot.core.classification import Classification
 from mailbot.core.followups import match_follow_up
-from mailbot.core.machine import machine_reason
 from mailbot.core.mail import ParsedMail
-from mailbot.core.parsing import Limits, parse_mail, peek_headers
+from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
-from mailbot.errors import UnparseableMail
 from mailbot.ports import MailKey, MailRef, Outcome
 from mailbot.service.outbox import record_bounce
-from mailbot.storage.database import Database
+from mailbot.service.readers import InThread, Reader
+from mailbot.storage.database import REFUSALS, Database, refusals_reported
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
 
@@ -57,6 +57,7 @@ class IntakePolicy:
     limits: Limits = field(default_factory=Limits)
     low_confidence: float = 0.7
     mailbox: str = "default"
+    time_limit: float = 30.0  # seconds to read one mail (with a reader that can stop)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakePolicy:
@@ -73,6 +74,7 @@ class IntakePolicy:
             ),
             low_confidence=settings.classification.low_confidence,
             mailbox=settings.mailbox,
+            time_limit=intake.time_limit,
         )
 
 
@@ -89,16 +91,22 @@ class IntakeResult:
 class Intake:
     """Turns mails into cases; safe to call from several threads and processes."""
 
-    def __init__(self, database: Database, policy: IntakePolicy) -> None:
+    def __init__(
+        self, database: Database, policy: IntakePolicy, reader: Reader | None = None
+    ) -> None:
         self.database = database
         self.policy = policy
+        self.reader = reader if reader is not None else InThread()
 
     @classmethod
-    def for_mail(cls, database: Database, settings: Settings, mail_id: int) -> Intake:
+    def for_mail(
+        cls, database: Database, settings: Settings, mail_id: int, reader: Reader | None = None
+    ) -> Intake:
         """The intake of the mailbox a mail came to (to retry a quarantined mail)."""
         with database.reader() as session:
             mailbox = CaseStore(session).mail(mail_id).mailbox
-        return cls(database, IntakePolicy.from_settings(settings.for_mailbox(mailbox)))
+        policy = IntakePolicy.from_settings(settings.for_mailbox(mailbox))
+        return cls(database, policy, reader)
 
     def sort(self, refs: Sequence[MailRef]) -> tuple[list[MailRef], list[tuple[MailRef, Outcome]]]:
         """Split ``refs`` into mails not recorded yet and recorded ones with their outcome."""
@@ -115,10 +123,25 @@ class Intake:
     def too_large(self, ref: MailRef) -> bool:
         return ref.size > self.policy.limits.max_mail_bytes
 
+    def analyse(self, raw: bytes) -> Analysis:
+        """Read a mail (parse, machine or person, rights) with this mailbox's limits."""
+        policy = self.policy
+        return self.reader.read(raw, policy.limits, policy.own_addresses, policy.time_limit)
+
     def process(self, ref: MailRef, raw: bytes | None) -> IntakeResult:
         """Record one mail and what became of it. ``raw`` is None when it was too large to read."""
+        return self.store(ref, raw, None if raw is None else self.analyse(raw))
+
+    def store(self, ref: MailRef, raw: bytes | None, analysis: Analysis | None) -> IntakeResult:
+        """Record one mail read by ``analyse`` (None when it was too large to read)."""
+        with refusals_reported():  # full, read-only, gone: the mail waits, nothing recorded
+            return self._store(ref, raw, analysis)
+
+    def _store(self, ref: MailRef, raw: bytes | None, analysis: Analysis | None) -> IntakeResult:
         try:
-            result = self._process_once(ref, raw)
+            result = self._process_once(ref, raw, analysis)
+        except REFUSALS:
+            raise
         except IntegrityError as exc:
             # Usually another worker recorded the same key between our check and our commit.
             existing = self._recorded(ref.key)
@@ -132,14 +155,16 @@ class Intake:
         log.info("mail %s: %s%s", _key_text(ref.key), result.outcome, _ref_text(result.reference))
         return result
 
-    def _process_once(self, ref: MailRef, raw: bytes | None) -> IntakeResult:
+    def _process_once(
+        self, ref: MailRef, raw: bytes | None, analysis: Analysis | None
+    ) -> IntakeResult:
         with self.database.session() as session:
             store = CaseStore(session)
             existing = store.mail_by_key(ref.key, self.policy.mailbox)
             if existing is not None:
                 return _result(store, existing)
             record = _new_record(ref, self.policy.mailbox)
-            result = self._decide(store, record, raw)
+            result = self._decide(store, record, raw, analysis)
             session.commit()
             return result
 
@@ -151,6 +176,9 @@ class Intake:
 
     def retry(self, mail_id: int) -> IntakeResult:
         """Process a quarantined mail again (after a fix or a raised limit)."""
+        with self.database.reader() as session:
+            raw = CaseStore(session).raw(mail_id)
+        analysis = None if raw is None else self.analyse(raw)
         with self.database.session() as session:
             store = CaseStore(session)
             record = store.mail(mail_id)
@@ -164,7 +192,7 @@ class Intake:
                 reason = "will be read again from the mailbox on the next run"
                 return IntakeResult(mail_id, Outcome.QUARANTINED, None, reason, read_again=True)
             record.processed_at, record.reason = utcnow(), ""
-            result = self._decide(store, record, raw, rekey=False)
+            result = self._decide(store, record, raw, analysis, rekey=False)
             session.commit()
         log.info(
             "quarantined mail %s retried: %s%s",
@@ -176,10 +204,16 @@ class Intake:
 
     # -- deciding ------------------------------------------------------------
     def _decide(  # noqa: PLR0911 - one early return per kind of mail, in the order decided
-        self, store: CaseStore, record: MailRecord, raw: bytes | None, *, rekey: bool = True
+        self,
+        store: CaseStore,
+        record: MailRecord,
+        raw: bytes | None,
+        analysis: Analysis | None,
+        *,
+        rekey: bool = True,
     ) -> IntakeResult:
         """Decide what ``record``'s mail is and store it; ``rekey`` looks for older keys first."""
-        if raw is None:
+        if raw is None or analysis is None:
             limit = self.policy.limits.max_mail_bytes
             reason = f"mail is {record.size} bytes, over intake.max_mail_bytes ({limit}); not read"
             return self._store_quarantined(store, record, None, reason)
@@ -190,21 +224,15 @@ class Intake:
         )
         if stale is not None:
             return _rekey(store, stale, record)
-        try:
-            mail = parse_mail(raw, self.policy.limits)
-        except UnparseableMail as exc:
-            return self._store_quarantined(store, record, raw, exc.reason)
+        mail = analysis.mail
+        if mail is None:
+            return self._store_quarantined(store, record, raw, analysis.problem)
         stale = store.stale_copy(_key(record), mailbox, None, mail.fingerprint) if rekey else None
         if stale is not None:
             return _rekey(store, stale, record)
-        forwarded_from = mail.forwarded.sender if mail.forwarded else None
-        if forwarded_from is not None and forwarded_from.key in self.policy.own_addresses:
-            # Our own earlier mail, quoted or attached, is history: the writer is the requester.
-            mail = replace(mail, forwarded=None)
         _describe(record, mail)
-        machine = machine_reason(mail, self.policy.own_addresses)
-        if machine is not None:
-            record.disposition, record.reason = Outcome.IGNORED, machine
+        if analysis.machine is not None:
+            record.disposition, record.reason = Outcome.IGNORED, analysis.machine
             reference = _bounce_of_ours(store, record, raw)
             store.add_mail(record, raw, _attachments(mail))
             return IntakeResult(_id(record), Outcome.IGNORED, reference, record.reason)
@@ -218,7 +246,8 @@ class Intake:
                 references_in(mail.subject, self.policy.reference_prefix), mailbox
             ),
         )
-        classification = classify(mail.request_subject, mail.request_text, _quoted(mail))
+        classification = analysis.classification
+        assert classification is not None  # every mail from a person is classified
         _classified(record, classification)
         if follow_up is not None:
             return self._store_follow_up(
@@ -412,10 +441,6 @@ def _id(record: MailRecord) -> int:
 def _result(store: CaseStore, record: MailRecord) -> IntakeResult:
     reference = store.case_by_id(record.case_id).reference if record.case_id else None
     return IntakeResult(_id(record), Outcome(record.disposition), reference, record.reason)
-
-
-def _quoted(mail: ParsedMail) -> str:
-    return mail.quoted_text if mail.forwarded is None else ""
 
 
 def _describe(record: MailRecord, mail: ParsedMail) -> None:

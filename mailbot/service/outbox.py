@@ -326,13 +326,20 @@ class Outbox:
                 mark_failed(session, row, reason, "send_failed")
                 session.commit()
                 return True
+            delay = retry_delay(row.attempts)
             row.state, row.last_error = OutboxState.QUEUED.value, error[:2000]
-            row.next_attempt_at = now + retry_delay(row.attempts)
+            row.next_attempt_at = now + delay
             row.claimed_by, row.lease_until = None, None
             session.add(row)
             session.commit()
         # The server's answer may name the recipient: it is stored, not logged.
-        log.warning("outbox mail %s deferred; tried again later", row_id)
+        server = self.sender.name if self.sender is not None else "the server"
+        log.warning(
+            "outbox mail %s deferred by %s; tried again in %d s",
+            row_id,
+            server,
+            delay.total_seconds(),
+        )
         return False
 
     def _release(self, row_id: int, error: str) -> None:

@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
@@ -34,7 +34,29 @@ _MIGRATION_LOCK = 0x6D61696C626F74
 
 
 class DatabaseUnavailable(TransientError):
-    """The database cannot be reached or opened right now."""
+    """The database cannot be reached, opened or written right now (down, full, read-only).
+
+    Nothing is recorded as failed because of it: the work in hand is done again once the
+    database can be used. ``reason`` is the database's own words."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+# What the database raises when it cannot do its work (DB-API "operational" errors: gone,
+# locked too long, disk full, read-only; PostgreSQL's read-only transaction is "internal").
+REFUSALS = (OperationalError, InternalError)
+
+
+@contextmanager
+def refusals_reported() -> Iterator[None]:
+    """Turn the database refusing to work into ``DatabaseUnavailable`` with its reason."""
+    try:
+        yield
+    except REFUSALS as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"the database cannot be used: {reason}", reason) from None
 
 
 def normalise_url(url: str) -> URL:

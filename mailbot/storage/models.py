@@ -27,11 +27,14 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Index,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
     false,
+    func,
+    text,
     true,
 )
 from sqlalchemy.engine import Dialect
@@ -82,6 +85,8 @@ def _json(default: Any) -> Any:
 
 class CaseRecord(SQLModel, table=True):
     __tablename__ = "cases"
+    # A person's earlier cases are looked up by address, case-insensitively.
+    __table_args__ = (Index("ix_cases_requester_lower", func.lower(text("requester"))),)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=40, unique=True)

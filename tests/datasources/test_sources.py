@@ -70,6 +70,33 @@ def test_csv_rows_match_normalised_addresses(tmp_path: Path) -> None:
     assert not found_any(source, "nobody@example.net")
 
 
+def test_csv_lookups_read_the_rows_as_written_and_see_a_changed_file(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        'name;email;note\r\n"Tom";Tom.Baker@Example.com;"two\r\nlines; quoted"\r\n'
+        "Sanne;sanne@example.net;é\r\nTom again;tom.baker@example.com\r\n\r\n",
+        encoding="utf-8",
+    )
+    source = CsvSource(invoice_source(path, delimiter=";"))
+    assert list(source.rows("tom.baker@example.com")) == [
+        {"name": "Tom", "email": "Tom.Baker@Example.com", "note": "two\r\nlines; quoted"},
+        {"name": "Tom again", "email": "tom.baker@example.com", "note": None},  # short row
+    ]
+    assert [row["note"] for row in source.rows("SANNE@example.net")] == ["é"]
+    path.write_text("email;name\nnieuw@example.net;Nieuw\n", encoding="utf-8")
+    assert not found_any(source, "tom.baker@example.com")  # the file changed: read again
+    assert list(source.rows("nieuw@example.net")) == [
+        {"email": "nieuw@example.net", "name": "Nieuw"}
+    ]
+
+
+def test_csv_in_utf16_is_read_too(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("email,name\ntom@example.com,Tóm\n", encoding="utf-16")
+    source = CsvSource(invoice_source(path, encoding="utf-16"))
+    assert list(source.rows("Tom@example.com")) == [{"email": "tom@example.com", "name": "Tóm"}]
+
+
 def test_csv_without_the_address_column_names_source_and_columns(tmp_path: Path) -> None:
     path = make_invoices(tmp_path / "invoices.csv")
     source = CsvSource(invoice_source(path, email_column="mail"))

@@ -1,0 +1,66 @@
+"""Run a command to its end, measuring its wall time and memory, for the benchmarks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mib: float  # the process's own high-water mark (VmHWM)
+    tree_mib: float  # the highest sum of its and its children's memory (PSS), sampled
+
+
+def _kib(pid: int, table: str, key: str) -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path(f"/proc/{pid}/{table}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                for child in children:
+                    found.append(int(child))
+                    todo.append(int(child))
+    return found
+
+
+def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``command``; fails with its stderr when it exits non-zero.
+
+    Memory is read from /proc every 20 ms until the process exits: its own
+    high-water mark (``VmHWM``; ``wait4``'s figure would include the memory this
+    script had when it forked), and the sum of the proportional set size (PSS:
+    shared pages counted once) of the process and all its descendants (mailbot's
+    mail readers are child processes of a fork server).
+    """
+    errors = cwd / "stderr.txt"
+    with errors.open("wb") as sink:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=sink, env=env
+        )
+        peak = tree = 0
+        while process.poll() is None:
+            peak = max(peak, _kib(process.pid, "status", "VmHWM:"))
+            processes = [process.pid, *_descendants(process.pid)]
+            tree = max(tree, sum(_kib(pid, "smaps_rollup", "Pss:") for pid in processes))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        text = errors.read_text(errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(command[:5])} failed ({process.returncode}): {text}")
+    return Run(seconds, peak / 1024, tree / 1024)

@@ -1,0 +1,265 @@
+"""Measure a backlog: ``mailbot run --once`` against the bare fetch and getmail6.
+
+    python bench/backlog.py [--mails 2000] [--rounds 3] [--write]
+    python bench/backlog.py --short          # CI: 100 mails, one round, checks only
+
+A Dovecot server on loopback (the tests' fixture) gets, for every way and every round,
+a fresh mailbox holding the same backlog (bench/mix.py). Then, as separate processes,
+each timed from start to exit, in an order that rotates from round to round:
+
+- **mailbot**: ``mailbot run --once`` on a fresh SQLite database: every mail read,
+  recorded, classified, checked against the customer file (half of the senders are
+  in it), turned into a case or a follow-up or ignored, drafted (with copies of the
+  customer's data), and the requests moved to the requests folder;
+- **imapclient**: the bare fetch of every mail (``BODY.PEEK[]``, 100 per command),
+  nothing else: the limit of this machine and server;
+- **getmail6**: getmail from PyPI retrieving the mailbox into a Maildir
+  (``read_all``, no delete), what a sysadmin would otherwise script.
+
+Reported: medians of the wall time, mails per second, the ratio to mailbot, and
+each process's peak RSS (``wait4``). mailbot's work is checked after every round
+(every mail accounted for once; every case drafted), so a fast wrong run cannot pass.
+``--write`` puts the table into bench/RESULTS.md (section "Backlog").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pwd
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlmodel import func, select  # noqa: E402
+
+from bench import mix  # noqa: E402
+from bench._measure import Run, measured  # noqa: E402
+from bench._results import machine, write_section  # noqa: E402
+from mailbot.storage.database import Database  # noqa: E402
+from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord  # noqa: E402
+from tests.dovecot import Dovecot  # noqa: E402
+
+MAILBOT_CONFIG = """\
+[database]
+url = "sqlite:///{work}/mailbot.db"
+
+[imap]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+username = "{user}"
+password = "secret"
+timeout = 60
+
+[organisation]
+name = "Voorbeeld B.V."
+officer_name = "R. de Functionaris"
+addresses = ["privacy@voorbeeld.example"]
+automated_decisions = "geen"
+transfers_outside_eea = "geen"
+
+[[sources]]
+name = "klanten"
+kind = "csv"
+path = "{work}/klanten.csv"
+email_column = "email"
+category = "Klantprofiel"
+purpose = "uitvoering van de overeenkomst"
+legal_basis = "overeenkomst (AVG art. 6 lid 1 onder b)"
+retention = "tot 36 maanden nadat u geen klant meer bent"
+provided_by_subject = true
+"""
+
+GETMAILRC = """\
+[retriever]
+type = SimpleIMAPRetriever
+server = 127.0.0.1
+port = {port}
+username = {user}
+password = secret
+mailboxes = ("INBOX",)
+
+[destination]
+type = Maildir
+path = {work}/Maildir/
+
+{user_line}
+[options]
+verbose = 0
+read_all = true
+delete = false
+"""
+
+
+class Bench:
+    def __init__(self, root: Path, backlog: mix.Backlog) -> None:
+        self.root = root
+        self.backlog = backlog
+        self.dovecot = Dovecot(root / "dovecot")
+        self.dovecot.start()
+        self.runs = 0
+
+    def fresh_mailbox(self) -> tuple[str, Path]:
+        """A new Dovecot user holding the backlog, and an empty work directory."""
+        user = self.dovecot.add_user()
+        client = self.dovecot.client(user)
+        try:
+            for raw in self.backlog.mails:
+                client.append("INBOX", raw)
+        finally:
+            client.logout()
+        self.runs += 1
+        work = self.root / f"run{self.runs}"
+        work.mkdir()
+        return user, work
+
+    def mailbot(self) -> Run:
+        user, work = self.fresh_mailbox()
+        self.backlog.write_customers(work / "klanten.csv")
+        config = work / "mailbot.toml"
+        config.write_text(
+            MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user), encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "mailbot", "--log-level", "warning", "run", "--once"]
+        run = measured([*command, "--config", str(config)], work)
+        check_mailbot(work / "mailbot.db", self.backlog)
+        return run
+
+    def imapclient(self) -> Run:
+        user, work = self.fresh_mailbox()
+        script = [sys.executable, str(HERE / "bare_fetch.py"), str(self.dovecot.port), user]
+        return measured(script, work)
+
+    def getmail(self) -> Run:
+        user, work = self.fresh_mailbox()
+        for sub in ("new", "cur", "tmp"):
+            (work / "Maildir" / sub).mkdir(parents=True)
+        user_line = ""
+        if os.geteuid() == 0:  # getmail will not deliver as root (CI runs as root)
+            nobody = pwd.getpwnam("nobody")
+            for path in (work / "Maildir", *(work / "Maildir").iterdir()):
+                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+            user_line = "user = nobody"
+        (work / "getmailrc").write_text(
+            GETMAILRC.format(port=self.dovecot.port, user=user, work=work, user_line=user_line),
+            encoding="utf-8",
+        )
+        getmail = shutil.which("getmail", path=str(Path(sys.executable).parent)) or "getmail"
+        run = measured([getmail, "--getmaildir", str(work), "--rcfile", "getmailrc"], work)
+        got = len(list((work / "Maildir" / "new").iterdir()))
+        assert got == len(self.backlog.mails), f"getmail retrieved {got}"
+        return run
+
+    def close(self) -> None:
+        self.dovecot.stop()
+
+
+def check_mailbot(path: Path, backlog: mix.Backlog) -> None:
+    """Every mail recorded once, requests cases, every case drafted (or found to need none)."""
+    database = Database(f"sqlite:///{path}")
+    with database.reader() as session:
+        mails = session.exec(select(func.count()).select_from(MailRecord)).one()
+        cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
+        drafted = session.exec(select(func.count(func.distinct(DraftRecord.case_id)))).one()
+        requests = session.exec(
+            select(func.count()).where(CaseRecord.status != "not_a_request")
+        ).one()
+        undrafted = session.exec(
+            select(func.count()).where(CaseRecord.drafting_due == True)  # noqa: E712
+        ).one()
+        outcomes = dict(
+            session.exec(
+                select(MailRecord.disposition, func.count()).group_by(MailRecord.disposition)
+            ).all()
+        )
+    database.dispose()
+    assert mails == len(backlog.mails), f"{mails} mail records for {len(backlog.mails)} mails"
+    assert cases > 0.8 * backlog.kinds["request"], f"only {cases} cases: {outcomes}"
+    assert undrafted == 0, f"{undrafted} cases not drafted"
+    assert drafted == requests, f"{drafted} drafted for {requests} requests"
+    assert outcomes.get("quarantined", 0) == 0, outcomes
+    assert outcomes.get("ignored", 0) >= backlog.kinds["machine"], outcomes
+
+
+WAYS: dict[str, Callable[[Bench], Run]] = {
+    "mailbot run --once": Bench.mailbot,
+    "imapclient, bare fetch": Bench.imapclient,
+    "getmail6 to a Maildir": Bench.getmail,
+}
+
+
+def measure(count: int, rounds: int) -> tuple[str, dict[str, list[Run]]]:
+    backlog = mix.make(count)
+    results: dict[str, list[Run]] = {name: [] for name in WAYS}
+    root = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
+    root.chmod(0o755)  # Dovecot's own users must reach its directory
+    bench = Bench(root, backlog)
+    names = list(WAYS)
+    try:
+        for round_number in range(rounds):
+            order = names[round_number % 3 :] + names[: round_number % 3]
+            for name in order:
+                run = WAYS[name](bench)
+                results[name].append(run)
+                print(f"round {round_number + 1} {name}: {run.seconds:.2f} s, "
+                      f"{run.peak_mib:.0f} MiB, with children {run.tree_mib:.0f} MiB",
+                      flush=True)  # fmt: skip
+    finally:
+        bench.close()
+        shutil.rmtree(root, ignore_errors=True)
+    return mix.describe(backlog), results
+
+
+def table(count: int, results: dict[str, list[Run]]) -> str:
+    own = statistics.median(run.seconds for run in results["mailbot run --once"])
+    lines = [
+        "| way | median time (s) | mails/s | time / mailbot's | peak RSS (MiB) "
+        "| with its children (MiB) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, runs in results.items():
+        seconds = statistics.median(run.seconds for run in runs)
+        peak = max(run.peak_mib for run in runs)
+        tree = max(run.tree_mib for run in runs)
+        lines.append(
+            f"| {name} | {seconds:.2f} | {count / seconds:.0f} | {seconds / own:.2f} "
+            f"| {peak:.0f} | {tree:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mails", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument("--short", action="store_true", help="100 mails, one round (CI)")
+    args = parser.parse_args()
+    if args.short:
+        args.mails, args.rounds = 100, 1
+    described, results = measure(args.mails, args.rounds)
+    text = table(args.mails, results)
+    print(f"\n{described}\n\n{text}")
+    if args.write:
+        write_section(
+            "backlog",
+            "### Backlog\n\n"
+            f"Measured by `python bench/backlog.py --mails {args.mails} --rounds {args.rounds}"
+            f" --write` ({machine()}). Every way reads its own copy of the same backlog from "
+            "Dovecot on loopback, as a separate process, in rotating order; wall time from "
+            "start to exit (mailbot's includes its start-up and the database's creation); "
+            "medians of the rounds, the highest peak RSS.\n\n"
+            f"Backlog: {described}.\n\n{text}",
+        )
+
+
+if __name__ == "__main__":
+    main()

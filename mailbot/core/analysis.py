@@ -1,0 +1,49 @@
+"""What intake can tell from a mail's bytes alone: readable, machine-made, which rights.
+
+``analyse`` is pure (no I/O, no clock) and its result is plain data, so that it
+can run anywhere: in the caller's thread, or in a child process that is
+stopped when it takes too long (``mailbot.service.readers``). Everything that
+needs the database (duplicates, follow-ups, the case) is decided afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from mailbot.core.classification import Classification, classify
+from mailbot.core.machine import machine_reason
+from mailbot.core.mail import ParsedMail
+from mailbot.core.parsing import Limits, parse_mail
+from mailbot.errors import UnparseableMail
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One mail read: ``mail`` with its reading, or ``problem``, why it is quarantined."""
+
+    mail: ParsedMail | None = None
+    machine: str | None = None  # why it is machine mail (never answered), else None
+    classification: Classification | None = None  # for mail from a person
+    problem: str = ""
+
+    @classmethod
+    def failed(cls, problem: str) -> Analysis:
+        return cls(problem=problem)
+
+
+def analyse(raw: bytes, limits: Limits, own_addresses: Collection[str]) -> Analysis:
+    """Parse, see whether a machine wrote it, classify what a person wrote."""
+    try:
+        mail = parse_mail(raw, limits)
+    except UnparseableMail as exc:
+        return Analysis.failed(exc.reason)
+    forwarded_from = mail.forwarded.sender if mail.forwarded else None
+    if forwarded_from is not None and forwarded_from.key in own_addresses:
+        # Our own earlier mail, quoted or attached, is history: the writer is the requester.
+        mail = replace(mail, forwarded=None)
+    machine = machine_reason(mail, own_addresses)
+    if machine is not None:
+        return Analysis(mail, machine=machine)
+    quoted = mail.quoted_text if mail.forwarded is None else ""
+    return Analysis(mail, classification=classify(mail.request_subject, mail.request_text, quoted))

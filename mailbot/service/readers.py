@@ -1,0 +1,176 @@
+"""Reading mail (``core.analysis``) in child processes, each mail within a time limit.
+
+A mail that makes the parser or the classifier run too long (a pathological
+regular-expression case, a decoder that loops) must not hold up the mails
+after it, nor the worker's watchdog. Each mail is therefore read in a child
+process; when the answer does not come within ``time_limit`` seconds the child
+is killed and replaced, and the mail is quarantined with that reason. A child
+that dies (out of memory, a crash in a C library) quarantines its mail too.
+Reading in processes also lets a backlog use every core: the worker reads the
+next mails while it stores the one before.
+
+Children come from a fork server started from a clean interpreter (never a
+fork of the threaded worker) and are started when first needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.context
+import os
+import queue
+import threading
+import traceback
+from collections.abc import Collection
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Protocol
+
+from mailbot.core.analysis import Analysis, analyse
+from mailbot.core.parsing import Limits
+
+log = logging.getLogger(__name__)
+
+
+class Reader(Protocol):
+    """Reads one mail's bytes into an ``Analysis``; never raises for a bad mail."""
+
+    def read(
+        self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
+    ) -> Analysis: ...
+
+    def close(self) -> None: ...
+
+
+def bug(exc: BaseException) -> str:
+    return f"mailbot failed on this mail ({type(exc).__name__}: {exc}); retry after an update"
+
+
+class InThread:
+    """Reads in the caller's thread, without a time limit (tests, one-off commands)."""
+
+    def read(
+        self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
+    ) -> Analysis:
+        try:
+            return analyse(raw, limits, own_addresses)
+        except Exception as exc:  # a bug must quarantine the mail, not stop the worker
+            log.exception("a mail could not be read")
+            return Analysis.failed(bug(exc))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _serve(connection: Connection) -> None:
+    """A child's loop: read mails until the pipe closes."""
+    while True:
+        try:
+            raw, limits, own_addresses = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: Analysis | str = analyse(raw, limits, own_addresses)
+        except Exception as exc:
+            answer = f"{bug(exc)}\n{traceback.format_exc()}"
+        connection.send(answer)
+
+
+class _Child:
+    def __init__(self, context: multiprocessing.context.ForkServerContext) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(theirs,), name="mailbot-reader", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+_FREE = "free"  # a token in the queue: a child may be started
+_CLOSED = "closed"
+
+
+class ChildProcesses:
+    """Up to ``processes`` children reading side by side; thread-safe."""
+
+    def __init__(self, processes: int | None = None) -> None:
+        self.processes = processes or max(1, min(4, os.cpu_count() or 1))
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["mailbot.core.analysis"])
+        self._queue: queue.SimpleQueue[_Child | str] = queue.SimpleQueue()
+        for _ in range(self.processes):
+            self._queue.put(_FREE)
+        self._lock = threading.Lock()
+        self._children: set[_Child] = set()
+
+    def read(
+        self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
+    ) -> Analysis:
+        child = self._take()
+        healthy = False
+        try:
+            child.connection.send((raw, limits, own_addresses))
+            if not child.connection.poll(time_limit):
+                log.warning("a mail took longer than %g s to read; quarantined", time_limit)
+                return Analysis.failed(
+                    f"reading this mail took longer than intake.time_limit ({time_limit:g} s); "
+                    "its reader was stopped"
+                )
+            answer = child.connection.recv()
+            healthy = True
+        except (EOFError, OSError):
+            child.process.join(1)
+            log.warning("a mail reader died (exit code %s); its mail is quarantined",
+                        child.process.exitcode)  # fmt: skip
+            return Analysis.failed(
+                f"the process reading this mail died (exit code {child.process.exitcode}); "
+                "it may need more memory than the service may use"
+            )
+        finally:
+            if healthy:
+                self._queue.put(child)
+            else:
+                self._retire(child)
+        if isinstance(answer, str):
+            log.error("a mail could not be read: %s", answer)
+            return Analysis.failed(answer.partition("\n")[0])
+        assert isinstance(answer, Analysis)
+        return answer
+
+    def _take(self) -> _Child:
+        token = self._queue.get()
+        if isinstance(token, _Child):
+            return token
+        if token == _CLOSED:
+            self._queue.put(_CLOSED)  # for the next one waiting
+            raise RuntimeError("the mail readers are closed")
+        try:
+            child = _Child(self._context)
+        except BaseException:
+            self._queue.put(_FREE)
+            raise
+        with self._lock:
+            self._children.add(child)
+        return child
+
+    def _retire(self, child: _Child) -> None:
+        child.stop()
+        with self._lock:
+            self._children.discard(child)
+        self._queue.put(_FREE)
+
+    def close(self) -> None:
+        with self._lock:
+            children, self._children = list(self._children), set()
+        for child in children:
+            child.stop()
+        self._queue.put(_CLOSED)

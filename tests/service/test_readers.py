@@ -1,0 +1,127 @@
+"""Reading mail in child processes: the same reading as in-thread, and a time limit."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from mailbot.core.analysis import Analysis, analyse
+from mailbot.core.parsing import Limits
+from mailbot.ports import Outcome
+from mailbot.service.intake import Intake
+from mailbot.service.readers import ChildProcesses, InThread
+from mailbot.storage.database import Database
+from tests.conftest import MAILS
+from tests.core.test_parsing import simple
+from tests.service.test_intake import POLICY, ref
+
+OWN = frozenset({"privacy@voorbeeld.example"})
+LARGE = simple("Verwijder al mijn gegevens.\n" + "Een lange regel tekst. " * 150_000)
+
+
+@pytest.fixture
+def readers() -> Iterator[ChildProcesses]:
+    pool = ChildProcesses(2)
+    yield pool
+    pool.close()
+
+
+def test_children_read_exactly_as_the_thread_does(readers: ChildProcesses) -> None:
+    paths = sorted((MAILS / "informal").glob("*/*.eml"))[:20] + sorted(
+        (MAILS / "parsing").glob("*.eml")
+    )
+    for path in paths:
+        raw = path.read_bytes()
+        assert readers.read(raw, Limits(), OWN, 30) == analyse(raw, Limits(), OWN), path.name
+
+
+def test_several_threads_share_the_children(readers: ChildProcesses) -> None:
+    raw = (MAILS / "informal" / "nl" / "nl-01-wat-hebben-jullie.eml").read_bytes()
+    expected = analyse(raw, Limits(), OWN)
+    answers: list[Analysis] = []
+
+    def read() -> None:
+        answers.extend(readers.read(raw, Limits(), OWN, 30) for _ in range(5))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert answers == [expected] * 20
+
+
+def test_a_mail_over_the_time_limit_is_given_up_and_the_next_one_read(
+    readers: ChildProcesses,
+) -> None:
+    slow = readers.read(LARGE, Limits(), OWN, 0.001)
+    assert slow.mail is None
+    assert slow.problem.startswith("reading this mail took longer than intake.time_limit (0.001 s)")
+    small = simple("Welke gegevens hebben jullie van mij?")
+    assert readers.read(small, Limits(), OWN, 30) == analyse(small, Limits(), OWN)
+
+
+def test_a_reader_that_dies_quarantines_its_mail_only(readers: ChildProcesses) -> None:
+    before = set(_children())
+    killer = threading.Thread(target=_kill_first_new_child, args=(before,))
+    killer.start()  # the pool starts its reader for this mail; it is killed at first sight
+    dead = readers.read(LARGE * 3, Limits(max_mail_bytes=10**9), OWN, 60)
+    killer.join(10)
+    assert dead.mail is None
+    assert dead.problem.startswith("the process reading this mail died (exit code -9)")
+    small = simple("Welke gegevens hebben jullie van mij?")
+    assert readers.read(small, Limits(), OWN, 30).classification is not None
+
+
+def test_intake_quarantines_a_slow_mail_with_its_reason_and_retries_it(
+    database: Database, readers: ChildProcesses
+) -> None:
+    hurried = Intake(database, dataclasses.replace(POLICY, time_limit=0.001), readers)
+    result = hurried.process(ref(), LARGE)
+    assert result.outcome is Outcome.QUARANTINED
+    assert "intake.time_limit (0.001 s)" in result.reason
+    retried = Intake(database, POLICY, readers).retry(result.mail_id)  # the limit raised
+    assert retried.outcome is Outcome.NEW_CASE
+
+
+def test_in_thread_reading_is_the_plain_analysis() -> None:
+    raw = simple("Ik maak bezwaar tegen het gebruik van mijn gegevens voor reclame.")
+    assert InThread().read(raw, Limits(), OWN, 0.000001) == analyse(raw, Limits(), OWN)
+
+
+def _children() -> Iterator[int]:
+    """Process ids of the readers: children of the fork server, a child of this process."""
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent = fields[1]
+        try:
+            with open(f"/proc/{parent}/stat", encoding="utf-8") as handle:
+                grandparent = handle.read().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            continue
+        if grandparent == me:
+            yield int(entry)
+
+
+def _kill_first_new_child(before: set[int]) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        new = set(_children()) - before
+        if new:
+            for pid in new:
+                os.kill(pid, signal.SIGKILL)
+            return
+        time.sleep(0.002)
