@@ -181,6 +181,7 @@ class Worker:
 
         The next few mails are fetched and read (in the readers' processes) while the one
         before is stored; they are stored one by one, in the order the source gave them.
+        A mail is settled (moved) after its commit, without waiting for that before the next.
         """
         intake = lane.intake
         refs = await source.pending()
@@ -189,6 +190,7 @@ class Worker:
             await source.settle(ref, outcome)
         waiting = iter(unseen)
         ahead: deque[tuple[MailRef, asyncio.Future[_Read | None]]] = deque()
+        settling: list[asyncio.Future[None]] = []
         try:
             for left in range(len(unseen), 0, -1):
                 if self.stopping.is_set():
@@ -202,12 +204,16 @@ class Worker:
                 result = await asyncio.to_thread(intake.store, ref, read.raw, read.analysis)
                 report.outcomes[result.outcome] += 1
                 self.totals["read"] += 1
-                await source.settle(ref, result.outcome)
+                settling.append(asyncio.ensure_future(source.settle(ref, result.outcome)))
                 self.beat(MAIL_LOOP)
         finally:  # a stop or a failure: what was read ahead is read again next time
             for _, reading in ahead:
                 reading.cancel()
             await asyncio.gather(*(reading for _, reading in ahead), return_exceptions=True)
+            settled = await asyncio.gather(*settling, return_exceptions=True)
+        for done in settled:  # a move that failed is done again on the next pass
+            if isinstance(done, BaseException):
+                raise done
 
     def _read_ahead(
         self,
