@@ -55,18 +55,23 @@ class IdleWatcher:
         self.client.select_folder("INBOX")
         self.announced = threading.Event()
         self.at = 0.0
+        self.failure = ""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
     def _watch(self) -> None:
-        self.client.idle()
-        while not self._stop.is_set():
-            for response in self.client.idle_check(timeout=0.2):
-                if len(response) > 1 and response[1] == b"EXISTS":
-                    self.at = time.perf_counter()
-                    self.announced.set()
-        self.client.idle_done()
+        try:
+            self.client.idle()
+            while not self._stop.is_set():
+                for response in self.client.idle_check(timeout=0.2):
+                    new = len(response) > 1 and response[1] in (b"EXISTS", b"RECENT")
+                    if new and not self.announced.is_set():
+                        self.at = time.perf_counter()
+                        self.announced.set()
+            self.client.idle_done()
+        except Exception as exc:  # reported by the next wait, not lost in the thread
+            self.failure = f"{type(exc).__name__}: {exc}"
 
     def close(self) -> None:
         self._stop.set()
@@ -130,7 +135,7 @@ def measure(count: int) -> tuple[list[float], list[float]]:
             appender.append("INBOX", raw)
             committed = wait_for_case(database, message_id, 60 if index == 0 else 30)
             if not watcher.announced.wait(10):
-                raise SystemExit("the IDLE baseline was not told of the mail")
+                raise SystemExit(f"the IDLE baseline was not told of the mail {watcher.failure}")
             if index:  # the first mail waits for the worker's start
                 own.append((committed - started) * MS)
                 bare.append((watcher.at - started) * MS)

@@ -45,7 +45,6 @@ from mailbot.core.identity import (
     representation,
     trusted_authentication,
 )
-from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource
@@ -85,7 +84,6 @@ class _Gathered:
     """Facts about one case, read before anything is written."""
 
     case: CaseRecord
-    mail: ParsedMail | None
     situation: Situation
     notes: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -136,9 +134,8 @@ class Drafting:
             case = store.case_by_id(case_id)
             mails = store.case_mails(case_id)
             existing = session.exec(select(DraftRecord).where(DraftRecord.case_id == case_id)).all()
-            raw = store.raw(mails[0].id) if mails and mails[0].id is not None else None
+            reading = _reading(store, mails[0]) if mails else _Reading("", ())
             earlier = self._earlier_requests(store, case)
-        mail = _parse(raw)
         requester = normalise(case.requester or "") or (case.requester or "").lower()
         sender = requester
         rights = tuple(Right(name) for name in case.rights)
@@ -149,15 +146,11 @@ class Drafting:
             )
         else:
             on_file = self.person_data.on_file(requester, failed)
-            forwarded = mail is not None and mail.forwarded is not None
-            headers = (
-                mail.header("Authentication-Results") if mail is not None and not forwarded else ()
-            )
             trusted = trusted_authentication(
-                headers, self.settings.organisation.trusted_authserv_id
+                reading.authentication_results, self.settings.organisation.trusted_authserv_id
             )
             decision = decide_identity(on_file, trusted, domain(requester))
-        text = mail.request_text if mail is not None else ""
+        text = reading.request_text
         situation = Situation(
             rights=rights,
             sender=sender,
@@ -177,7 +170,7 @@ class Drafting:
             ),
             confirmed=case.confirmed_at is not None,
         )
-        gathered = _Gathered(case, mail, situation, failed=failed)
+        gathered = _Gathered(case, situation, failed=failed)
         gathered.notes += earlier
         gathered.thread = [m.message_id for m in mails if m.message_id and _from(m, requester)]
         return gathered
@@ -455,13 +448,28 @@ class Drafting:
         return draft, attachments, action_records
 
 
-def _parse(raw: bytes | None) -> ParsedMail | None:
-    if raw is None:
-        return None
+@dataclass(frozen=True)
+class _Reading:
+    """What drafting needs from a case's first mail."""
+
+    request_text: str
+    authentication_results: tuple[str, ...]
+
+
+def _reading(store: CaseStore, mail: MailRecord) -> _Reading:
+    """Kept at intake; a mail recorded before that was kept is read from its bytes."""
+    if mail.request_text is not None:
+        return _Reading(mail.request_text, tuple(mail.authentication_results or ()))
+    raw = store.raw(mail.id) if mail.id is not None else None
     try:
-        return parse_mail(raw)
+        parsed = parse_mail(raw) if raw is not None else None
     except UnparseableMail:
-        return None
+        parsed = None
+    if parsed is None:
+        return _Reading("", ())
+    forwarded = parsed.forwarded is not None
+    headers = () if forwarded else parsed.header("Authentication-Results")
+    return _Reading(parsed.request_text, headers)
 
 
 def _from(mail: MailRecord, address: str) -> bool:

@@ -161,6 +161,7 @@ def _empty_mail(session: Session, store: CaseStore, mail: MailRecord, report: Pu
     report.raw_mails += raw
     mail.sender = mail.forwarded_by = mail.message_id = None
     mail.subject, mail.body_text = "", ""
+    mail.request_text, mail.authentication_results = None, None
     mail.evidence, mail.notes = [], []
     session.add(mail)
     report.mails += 1

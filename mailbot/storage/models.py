@@ -177,6 +177,13 @@ class MailRecord(SQLModel, table=True):
     evidence: list[dict[str, Any]] = _json(list)
     notes: list[str] = _json(list)
     body_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # What drafting reads, kept at intake so that the mail is not parsed again (None: a mail
+    # recorded before 0009, read from its bytes): the person's own words, and the receiving
+    # server's Authentication-Results headers (none for a forwarded request).
+    request_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    authentication_results: list[str] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     forwarded_by: str | None = Field(default=None, max_length=320)
     identity_evidence: bool = False  # arrived while its case awaited identity: may hold an ID copy
     processed_at: datetime = _moment()

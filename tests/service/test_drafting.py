@@ -13,9 +13,12 @@ import pytest
 
 from mailbot.core.identity import Verification
 from mailbot.core.rights import Right
+from mailbot.ports import MailKey, MailRef
 from mailbot.service.cases import reclassify, verify
 from mailbot.service.drafts import show_draft
 from mailbot.storage.database import Database
+from mailbot.storage.models import MailRecord
+from tests.core.test_parsing import simple
 from tests.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks
 
 
@@ -237,3 +240,31 @@ def test_portability_copies_only_what_the_person_provided(desk: Desk) -> None:
     assert sorted(files) == ["crm.csv", "crm.json", "manifest.json"]
     rows = list(csv.DictReader(io.StringIO(files["crm.csv"].decode())))
     assert [row["number"] for row in rows] == ["C-1001"]
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["kept at intake", "recorded before 0009"])
+def test_drafting_reads_what_intake_kept_or_else_the_mail_itself(desk: Desk, kept: bool) -> None:
+    forged = simple("Please send me a copy of all my personal data.", From=TOM,
+                    Authentication_Results=FAIL)  # fmt: skip
+    elsewhere = simple(
+        "Stuur alstublieft een kopie van mijn gegevens naar tom.new@elsewhere.example.", From=TOM
+    )
+    moment = datetime(2026, 3, 5, 9, tzinfo=UTC)
+    results = [
+        desk.intake.process(MailRef(MailKey("maildir", "/t", 0, uid), len(raw), moment), raw)
+        for uid, raw in (("forged", forged), ("elsewhere", elsewhere))
+    ]
+    with desk.database.session() as session:
+        for result in results:
+            record = session.get(MailRecord, result.mail_id)
+            assert record is not None
+            assert record.request_text
+            if not kept:
+                record.request_text = record.authentication_results = None
+                session.add(record)
+        session.commit()
+    desk.drafting.run()
+    assert desk.case(results[0].reference or "")["identity"] == "spoofed"  # headers read
+    reference = results[1].reference or ""
+    request = next(d for d in desk.drafts(reference) if d["kind"] == "identification_request")
+    assert "tom.new@elsewhere.example" in desk.draft_body(request["id"])  # the text read
