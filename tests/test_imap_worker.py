@@ -24,6 +24,7 @@ from mailbot.service.status import source_states
 from mailbot.sources.imap import ImapSource
 from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
+from mailbot.storage.store import CaseStore
 from mailbot.worker import Worker
 from tests.conftest import mailbot_database_url
 from tests.core.test_parsing import simple
@@ -192,6 +193,8 @@ async def test_a_20_mb_mail(
     with database.reader() as session:
         mail = session.exec(select(MailRecord)).one()
     assert mail.size == len(raw) and mail.rights == ["erasure"]
+    with database.reader() as session:
+        assert CaseStore(session).raw(mail.id or 0) == raw  # fetched in pieces, byte for byte
 
 
 async def test_a_server_without_idle_and_move_is_polled_and_copied(tmp_path: Path) -> None:

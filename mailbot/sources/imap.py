@@ -44,6 +44,7 @@ from mailbot.ports import MailKey, MailRef, Outcome
 log = logging.getLogger(__name__)
 SOURCE = "imap"
 FETCH_CHUNK = 500
+PIECE = 2 * 1024 * 1024  # mails larger than this are fetched in pieces of this size
 IDLE_SLICE = 1.0  # seconds between looks at the stop flag while in IDLE
 CONNECT_TIMEOUT = 20.0
 _REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
@@ -174,8 +175,22 @@ class _Connection:
         if not self._current(ref):
             raise SourceUnavailable("the folder's UIDVALIDITY changed; it is read again")
         uid = int(ref.key.uid)
-        data = self.client.fetch([uid], ["BODY.PEEK[]"])
-        body = data.get(uid, {}).get(b"BODY[]")
+        if ref.size <= PIECE:
+            data = self.client.fetch([uid], ["BODY.PEEK[]"])
+            return self._body(uid, data.get(uid, {}).get(b"BODY[]"))
+        # A large mail in pieces: imapclient holds a literal several times over while it
+        # reads one, so a 25 MB mail fetched whole took some 100 MB on top of itself.
+        pieces: list[bytes] = []
+        offset = 0
+        while True:
+            data = self.client.fetch([uid], [f"BODY.PEEK[]<{offset}.{PIECE}>"])
+            piece = self._body(uid, data.get(uid, {}).get(f"BODY[]<{offset}>".encode()))
+            pieces.append(piece)
+            offset += len(piece)
+            if len(piece) < PIECE:
+                return b"".join(pieces)
+
+    def _body(self, uid: int, body: object) -> bytes:
         if not isinstance(body, bytes):
             folder = self.settings.folder
             raise MailVanished(f"UID {uid} was removed from {folder} before it was read")

@@ -14,7 +14,7 @@ import pytest
 from mailbot.config import ImapSettings
 from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
 from mailbot.ports import Outcome
-from mailbot.sources.imap import ImapSentFolder, ImapSource
+from mailbot.sources.imap import PIECE, ImapSentFolder, ImapSource
 from tests.conftest import TokenIntrospection
 from tests.core.test_parsing import simple
 
@@ -57,6 +57,25 @@ async def test_lists_fetches_without_marking_read(dovecot: Any, mailbox: str) ->
     client.select_folder("INBOX", readonly=True)
     assert all(b"\\Seen" not in flags for flags in client.get_flags([1, 2]).values())
     client.logout()
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, PIECE])
+async def test_a_large_mail_is_fetched_in_pieces_byte_for_byte(
+    dovecot: Any, mailbox: str, extra: int
+) -> None:
+    head = request(1).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # as stored
+    filler = b"x" * 998 + b"\r\n"
+    body = filler * ((PIECE + extra - len(head)) // len(filler) + 1)
+    raw = (head + body)[: PIECE + extra - 2] + b"\r\n"  # around the size of one piece
+    assert len(raw) == PIECE + extra
+    dovecot.append(mailbox, raw)
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        (ref,) = await source.pending()
+        assert ref.size == len(raw)
+        assert await source.fetch(ref) == raw
+    finally:
+        await source.close()
 
 
 async def test_settle_moves_requests_and_leaves_other_mail(dovecot: Any, mailbox: str) -> None:
