@@ -12,6 +12,7 @@ from mailbot.cli.common import with_app
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_mails
 from mailbot.service.intake import Intake
+from mailbot.service.readers import ChildProcesses
 
 
 @click.group()
@@ -33,7 +34,8 @@ def quarantine_list(app: App, as_json: bool) -> None:
 @with_app
 def quarantine_retry(app: App, mail_id: int) -> None:
     """Process a quarantined mail again (after an update or a raised limit)."""
-    result = Intake.for_mail(app.database, app.settings, mail_id).retry(mail_id)
+    with ChildProcesses(1) as reader:  # within intake.time_limit, as the worker reads
+        result = Intake.for_mail(app.database, app.settings, mail_id, reader).retry(mail_id)
     reference = f" {result.reference}" if result.reference else ""
     reason = f": {result.reason}" if result.outcome is Outcome.QUARANTINED else ""
     click.echo(f"mail {mail_id}: {result.outcome}{reference}{reason}")

@@ -168,6 +168,12 @@ class ChildProcesses:
             self._children.discard(child)
         self._queue.put(_FREE)
 
+    def __enter__(self) -> ChildProcesses:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             children, self._children = list(self._children), set()

@@ -11,6 +11,7 @@ from mailbot.ports import Outcome
 from mailbot.service import digest
 from mailbot.service.cases import list_mails
 from mailbot.service.intake import Intake
+from mailbot.service.readers import ChildProcesses
 from mailbot.service.users import WebSession
 from mailbot.web.common import message, page, render, web_of
 
@@ -33,13 +34,18 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
     assert session.user is not None
+    reader = ChildProcesses(1)  # within intake.time_limit, as the worker reads
     try:
-        intake = await web.call(Intake.for_mail, web.app.database, web.app.settings, mail_id)
+        intake = await web.call(
+            Intake.for_mail, web.app.database, web.app.settings, mail_id, reader
+        )
         if not session.user.sees(intake.policy.mailbox):
             raise NotFound("not for this user")
         await web.call(intake.retry, mail_id)
     except MailbotError as exc:
         return message(request, session, 409, "This could not be done:", str(exc))
+    finally:
+        await web.call(reader.close)
     return RedirectResponse("/quarantine?done=retried", status_code=303)
 
 

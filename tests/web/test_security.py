@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from mailbot.core import register
 from mailbot.storage.models import DraftRecord
+from tests.sources.test_maildir import drop
 from tests.web.conftest import PASSWORD, Site, form_token, invoke
 
 
@@ -187,3 +188,17 @@ def test_the_register_page_extends_a_case_and_downloads_rows_without_a_person(si
     for person in ("tom.baker", "anna.smit", "mallory", "vijf systemen", "<script"):
         assert person not in text
     assert client.get("/register/export.exe").status_code == 404
+
+
+def test_a_quarantined_mail_is_read_again_from_the_page(site: Site) -> None:
+    drop(site.config.parent / "Maildir", "1800000000.M9P1.test", b"no headers, only words\n")
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    listed = json.loads(invoke("quarantine", "list", "--json", "--config", str(site.config)).output)
+    (quarantined,) = listed
+    client = site.login()
+    csrf = form_token(client.get("/quarantine").text)
+    answer = client.post(f"/quarantine/{quarantined['id']}/retry", data={"csrf": csrf})
+    assert (answer.status_code, answer.headers["location"]) == (303, "/quarantine?done=retried")
+    again = json.loads(invoke("quarantine", "list", "--json", "--config", str(site.config)).output)
+    assert [mail["id"] for mail in again] == [quarantined["id"]]  # read again: still no sender
+    assert again[0]["reason"] == quarantined["reason"]
