@@ -68,7 +68,8 @@ def _serve(connection: Connection) -> None:
     """A child's loop: read mails until the pipe closes."""
     while True:
         try:
-            raw, limits, own_addresses = connection.recv()
+            limits, own_addresses = connection.recv()
+            raw = connection.recv_bytes()
         except (EOFError, OSError):
             return
         try:
@@ -118,7 +119,8 @@ class ChildProcesses:
         child = self._take()
         healthy = False
         try:
-            child.connection.send((raw, limits, own_addresses))
+            child.connection.send((limits, own_addresses))
+            child.connection.send_bytes(raw)  # as it is: no pickled copy of a large mail
             if not child.connection.poll(time_limit):
                 log.warning("a mail took longer than %g s to read; quarantined", time_limit)
                 return Analysis.failed(
