@@ -1,8 +1,8 @@
 """``mailbot check``: everything the worker needs, one line each, before it is needed.
 
-Configuration, database, templates, the IMAP mailbox (and its Sent folder), the
-Maildir, SMTP, each data source, the retention periods and the suppression key,
-and what an access reply must name. Each line
+Configuration, database, a mail reader process, templates, the IMAP mailbox (and
+its Sent folder), the Maildir, SMTP, each data source, the retention periods and
+the suppression key, and what an access reply must name. Each line
 starts with the item and ``ok`` or ``FAILED``; one failure makes the exit code
 non-zero (2 when the configuration itself cannot be read, 1 otherwise), and the
 other items are still checked so that one run shows every problem.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,9 +21,11 @@ import click
 from mailbot.cli.app import App, load_app
 from mailbot.cli.common import config_option
 from mailbot.config import ImapSettings, Settings, SmtpSettings
+from mailbot.core.parsing import Limits
 from mailbot.datasources import open_sources
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
+from mailbot.service.readers import ChildProcesses
 from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
 
 Line = tuple[str, bool, str]  # item, ok, detail
@@ -64,6 +67,7 @@ def _lines(app: App) -> Iterator[Line]:
     settings = app.settings
     yield "configuration", True, str(app.config_file)
     yield _guard("database", lambda: _database(app))
+    yield _guard("mail readers", lambda: _readers(settings))
     yield from _templates(app)
     several = len(settings.mailboxes) > 1
     for mailbox in settings.mailboxes:
@@ -90,6 +94,25 @@ def _lines(app: App) -> Iterator[Line]:
         )
     else:
         yield "suppression key", True, "configured"
+
+
+SAMPLE = (
+    b"From: Check <check@mailbot.invalid>\r\nTo: privacy@mailbot.invalid\r\n"
+    b"Subject: check\r\nMessage-ID: <check@mailbot.invalid>\r\n\r\n"
+    b"Ik wil graag inzage in mijn gegevens.\r\n"
+)
+
+
+def _readers(settings: Settings) -> str:
+    """Read a sample mail in a child process, as the worker reads every mail."""
+    limit = settings.intake.time_limit
+    started = time.monotonic()
+    with ChildProcesses(1) as reader:
+        analysis = reader.read(SAMPLE, Limits(), frozenset(), limit)
+    if analysis.classification is None:
+        raise RuntimeError(analysis.problem or "the sample mail was not read")
+    took = (time.monotonic() - started) * 1000
+    return f"a sample mail read in a child process in {took:.0f} ms; time limit {limit:g} s"
 
 
 def _mailbox_lines(settings: Settings) -> Iterator[Line]:

@@ -81,6 +81,8 @@ def test_check_validates_configuration_and_database(config: Path) -> None:
     assert result.exit_code == 0
     assert "configuration: ok" in result.output
     assert "schema current: True" in result.output
+    assert "mail readers: ok (a sample mail read in a child process in " in result.output
+    assert "; time limit 30 s)" in result.output
 
 
 def test_config_from_the_environment(config: Path) -> None:
