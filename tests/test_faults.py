@@ -1,4 +1,5 @@
-"""Faults under a real run with sending: SIGKILL twenty times, and the network cut and stalled.
+"""Faults under a real run with sending: SIGKILL twenty times, the network cut and stalled,
+and Dovecot restarted in the middle of a backlog.
 
 Each test appends requests to a Dovecot mailbox and lets mailbot acknowledge them
 automatically over SMTP (aiosmtpd). Afterwards every mail must have been recorded
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import random
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +30,7 @@ from sqlmodel import func, select
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, OutboxRecord
 from tests.crash import finish, kill_repeatedly
+from tests.dovecot import Dovecot
 from tests.proxy import StallingProxy, stalling_proxy
 from tests.running import Running
 from tests.smtp import SmtpServer
@@ -145,3 +149,35 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
     assert "Traceback" not in log
     assert dovecot.uids(mailbox) == []
     database.dispose()
+
+
+def test_dovecot_restarted_in_the_middle_of_a_backlog(
+    tmp_path: Path, state_url: str, smtp: SmtpServer, start: Callable[..., Running]
+) -> None:
+    root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
+    server = Dovecot(root)
+    server.start()
+    try:
+        user = server.add_user()
+        total = 300
+        server.append(user, *requests(total, tag="restart"))
+        config = write_config(tmp_path, "sqlite:///mailbot.db", server.port, user, smtp)
+        running = start(config)
+        running.ready(60)
+        database = Database(state_url)
+        until(lambda: count(database, MailRecord) >= 40, 60, "intake under way")
+        server.doveadm("kick", user)  # its sessions end at once, as in a restart that kills them
+        server.restart()
+        until(lambda: count(database, MailRecord) == total, 120, "every mail recorded")
+        until(lambda: sent(database) == total, 120, "every acknowledgement sent")
+        until(lambda: server.uids(user) == [], 60, "the inbox emptied")
+        log = running.stderr()
+        running.stop()
+        check_once(database, smtp, total, 0)
+        assert "imap 127.0.0.1/INBOX cannot be used" in log
+        assert "imap 127.0.0.1/INBOX can be used again" in log
+        assert "Traceback" not in log
+        database.dispose()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
