@@ -389,26 +389,30 @@ class Worker:
             await sending  # finishes the mail in hand, then ends
             await self.close()
 
+    def _backoff_for(self, name: str, report: DrainReport) -> float | None:
+        """The wait before ``name`` is tried again after it failed in ``report`` (doubling up
+        to MAX_BACKOFF), or None when it did not fail."""
+        if name not in report.failures:
+            self._backoff.pop(name, None)
+            return None
+        delay = min(MAX_BACKOFF, self._backoff.get(name, FIRST_BACKOFF / 2) * 2)
+        self._backoff[name] = delay
+        return delay
+
     async def _wait(self, report: DrainReport, idle_timeout: float) -> None:
         """Wait for new mail (IDLE, directory changes), a retry after a failure, or a stop."""
         timeout = self._capped(idle_timeout)
         healthy = []
         for lane in self.lanes:
             for source in lane.sources:
-                name = self._name(lane, source.name)
-                if name in report.failures:
-                    delay = min(MAX_BACKOFF, self._backoff.get(name, FIRST_BACKOFF / 2) * 2)
-                    self._backoff[name] = delay
-                    timeout = min(timeout, delay)
-                else:
-                    self._backoff.pop(name, None)
+                delay = self._backoff_for(self._name(lane, source.name), report)
+                if delay is None:
                     healthy.append(source)
-        if DATABASE in report.failures:  # retried with backoff like a server
-            delay = min(MAX_BACKOFF, self._backoff.get(DATABASE, FIRST_BACKOFF / 2) * 2)
-            self._backoff[DATABASE] = delay
+                else:
+                    timeout = min(timeout, delay)
+        delay = self._backoff_for(DATABASE, report)  # retried with backoff like a server
+        if delay is not None:
             timeout = min(timeout, delay)
-        else:
-            self._backoff.pop(DATABASE, None)
         waits: list[asyncio.Future[object]] = [
             asyncio.ensure_future(source.wait(timeout)) for source in healthy
         ]

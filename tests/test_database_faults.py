@@ -27,34 +27,9 @@ from mailbot.worker import FIRST_BACKOFF
 from tests.conftest import PostgresCluster
 from tests.running import Running
 from tests.test_service import count, requests, until
+from tests.test_workers import write_config
 
 pytestmark = pytest.mark.own_database  # each needs its own kind of database
-
-
-def write_config(tmp_path: Path, url: str, port: int, mailbox: str) -> Path:
-    config = tmp_path / "mailbot.toml"
-    config.write_text(
-        f"""\
-[database]
-url = "{url}"
-
-[imap]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-username = "{mailbox}"
-password = "secret"
-timeout = 10
-idle_timeout = 5
-
-[organisation]
-name = "Voorbeeld B.V."
-officer_name = "R. de Functionaris"
-addresses = ["privacy@voorbeeld.example"]
-""",
-        encoding="utf-8",
-    )
-    return config
 
 
 def check_each_mail_once(database: Database, total: int) -> None:
@@ -96,7 +71,7 @@ def test_a_read_only_postgresql_holds_the_mail_until_it_can_write(
     name = url.rsplit("/", 1)[1]
     total = 300
     dovecot.append(mailbox, *requests(total, tag="ro"))
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox))
+    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     until(lambda: count(database, MailRecord) >= 20, 60, "some mail recorded")
@@ -177,7 +152,7 @@ def test_a_full_disk_holds_the_mail_until_there_is_room(
         scans.append(bytes(scan))
     dovecot.append(mailbox, *scans)
     url = f"sqlite:///{small_disk / 'mailbot.db'}"
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox))
+    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     recorded = refused_and_still(database, running, "database or disk is full")

@@ -37,8 +37,19 @@ def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
     server.stop()
 
 
-def write_config(tmp_path: Path, url: str, port: int, mailbox: str, smtp: SmtpServer) -> Path:
-    settings = "\n".join(f"{key} = {json.dumps(value)}" for key, value in smtp.settings().items())
+def write_config(
+    tmp_path: Path, url: str, port: int, mailbox: str, smtp: SmtpServer | None
+) -> Path:
+    """Dovecot's ``mailbox``; with ``smtp``, acknowledgements approved and sent automatically."""
+    sending = ""
+    if smtp is not None:
+        settings = "\n".join(
+            f"{key} = {json.dumps(value)}" for key, value in smtp.settings().items()
+        )
+        sending = (
+            f"[smtp]\n{settings}\nmax_per_recipient_per_hour = 100\n\n"
+            "[drafts]\nauto_acknowledge = true\n\n"
+        )
     text = f"""\
 [database]
 url = "{url}"
@@ -52,14 +63,7 @@ password = "secret"
 timeout = 10
 idle_timeout = 5
 
-[smtp]
-{settings}
-max_per_recipient_per_hour = 100
-
-[drafts]
-auto_acknowledge = true
-
-[organisation]
+{sending}[organisation]
 name = "Voorbeeld B.V."
 officer_name = "R. de Functionaris"
 addresses = ["privacy@voorbeeld.example"]

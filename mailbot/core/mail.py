@@ -116,6 +116,12 @@ class ParsedMail:
         return self.new_text
 
     @property
+    def authentication_results(self) -> tuple[str, ...]:
+        """The receiving servers' verdicts on the sender; none for a forwarded request, where
+        they would be about the colleague who forwarded it."""
+        return () if self.forwarded is not None else self.header("Authentication-Results")
+
+    @property
     def fingerprint(self) -> str:
         """Identifies the same mail delivered twice (say, once in To and once in Cc).
 

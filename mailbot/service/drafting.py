@@ -467,9 +467,7 @@ def _reading(store: CaseStore, mail: MailRecord) -> _Reading:
         parsed = None
     if parsed is None:
         return _Reading("", ())
-    forwarded = parsed.forwarded is not None
-    headers = () if forwarded else parsed.header("Authentication-Results")
-    return _Reading(parsed.request_text, headers)
+    return _Reading(parsed.request_text, parsed.authentication_results)
 
 
 def _from(mail: MailRecord, address: str) -> bool:

@@ -451,11 +451,8 @@ def _describe(record: MailRecord, mail: ParsedMail) -> None:
     record.body_text = mail.text[:MAX_BODY_TEXT]
     record.request_text = mail.request_text[:MAX_BODY_TEXT]
     record.notes = list(mail.notes)
+    record.authentication_results = list(mail.authentication_results)
     forwarded = mail.forwarded
-    # For a forwarded request the receiving server's verdict is about the forwarder.
-    record.authentication_results = (
-        [] if forwarded is not None else list(mail.header("Authentication-Results"))
-    )
     if forwarded is not None and forwarded.forwarded_by is not None:
         record.forwarded_by = forwarded.forwarded_by.address
 
