@@ -343,9 +343,38 @@ class SuppressionSettings(_Section):
         return value
 
 
+class MailClientSettings(_Section):
+    """Review in the officer's own mail client: the folders his drafts go to and come from.
+
+    Each draft waiting for review is placed in ``review_folder`` (and, when
+    ``drafts_folder`` is set, in his Drafts folder); moving it to ``approve_folder``
+    sends it, to ``reject_folder`` drops it; mailbot then moves it to ``done_folder``.
+    Folders are created when missing. ``drafts_folder = "auto"`` is the folder the
+    server marks ``\\Drafts``. With ``watch_sent``, mail he sends himself is recognised
+    in his Sent folder (``imap.sent_folder``). The folders are looked at when mail
+    arrives, the moment a copy is moved to ``approve_folder``, and every
+    ``poll_interval`` seconds.
+    """
+
+    review_folder: str = Field("AVG-beoordelen", min_length=1)
+    approve_folder: str = Field("AVG-goedkeuren", min_length=1)
+    reject_folder: str = Field("AVG-afwijzen", min_length=1)
+    done_folder: str = Field("AVG-afgehandeld", min_length=1)
+    drafts_folder: str = ""
+    watch_sent: bool = True
+    poll_interval: float = Field(60.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> MailClientSettings:
+        folders = [self.review_folder, self.approve_folder, self.reject_folder, self.done_folder]
+        if len({folder.lower() for folder in folders}) != len(folders):
+            raise ValueError("the review, approve, reject and done folders must be four folders")
+        return self
+
+
 MAILBOX_SECTIONS = (
     "organisation", "imap", "maildir", "smtp", "digest", "sources", "drafts", "intake",
-    "classification",
+    "classification", "mail_client",
 )  # fmt: skip
 MAILBOX_NAME = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 DEFAULT_MAILBOX = "default"
@@ -374,6 +403,7 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     retention: RetentionSettings = RetentionSettings()
     suppression: SuppressionSettings | None = None
+    mail_client: MailClientSettings | None = None
     _siblings: tuple[Settings, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
@@ -383,6 +413,8 @@ class Settings(_Section):
         names = [source.name for source in self.sources]
         if len(names) != len(set(names)):
             raise ValueError("two [[sources]] have the same name")
+        if self.mail_client is not None and self.imap is None:
+            raise ValueError("[mail_client] works on the officer's IMAP mailbox: configure [imap]")
         return self
 
     def missing_for_access(self) -> list[str]:

@@ -128,3 +128,68 @@ class SentFolder(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FolderMail:
+    """A mail in one of the officer's folders: where it lies and its bytes (or its header)."""
+
+    folder: str
+    uid: int
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NewMail:
+    """The mail that came into a folder after a mark: (UIDVALIDITY, last UID) to keep."""
+
+    uidvalidity: int
+    last_uid: int
+    headers: list[FolderMail]
+
+
+class ReviewMailbox(Protocol):
+    """The officer's folders for review in his own mail client (``service.mail_client``).
+
+    Every method raises ``SourceUnavailable`` when the mailbox cannot be used now.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    async def prepare(self, folders: list[str], special: list[str]) -> dict[str, str]:
+        """Find the ``special`` folders (``"drafts"``, ``"sent"``: marked so by the server,
+        else the usual name) and create every missing one; returns the special ones' names."""
+        ...
+
+    async def mails(self, folder: str) -> list[FolderMail]:
+        """Every mail in ``folder``, whole."""
+        ...
+
+    async def new_mail(self, folder: str, mark: tuple[int, int] | None) -> NewMail:
+        """The headers of the mail that came into ``folder`` after ``mark``; without a mark
+        (or after a UIDVALIDITY change), none: the folder's present end becomes the mark."""
+        ...
+
+    async def fetch(self, folder: str, uid: int) -> bytes | None:
+        """One mail whole, or None when it is gone."""
+        ...
+
+    async def place(self, folder: str, message_id: str, content: bytes) -> bool:
+        """APPEND ``content`` unless a mail with ``message_id`` is in ``folder``; True: added."""
+        ...
+
+    async def move(self, mail: FolderMail, target: str) -> None:
+        """Move one mail; nothing happens when it is gone already."""
+        ...
+
+    async def remove(self, message_ids: list[str], folders: list[str], target: str) -> int:
+        """Move the mails with these Message-IDs out of ``folders`` to ``target`` (delete
+        them when ``target`` is ""); returns how many were found."""
+        ...
+
+    async def wait(self, folder: str, timeout: float) -> None:
+        """Return when ``folder`` changed, or after ``timeout`` seconds."""
+        ...
+
+    async def close(self) -> None: ...

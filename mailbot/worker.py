@@ -26,7 +26,7 @@ import asyncio
 import logging
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,7 @@ from mailbot.errors import (
 from mailbot.ports import MailRef, MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
+from mailbot.service.mail_client import MailClientReview
 from mailbot.service.outbox import Outbox
 from mailbot.service.status import LOGIN_FAILED, OK, UNREACHABLE, record_state
 from mailbot.storage.database import DatabaseUnavailable, refusals_reported
@@ -71,6 +72,7 @@ class DrainReport:
     deferred: int = 0
     send_failed: int = 0
     filed: int = 0
+    approved: int = 0  # in the officer's mail client
 
     @property
     def read(self) -> int:
@@ -108,6 +110,7 @@ class Lane:
     drafting: Drafting | None = None
     outbox: Outbox | None = None
     digest: Callable[[], object] | None = None  # queues the daily digest when it is due
+    review: MailClientReview | None = None  # review in the officer's mail client
 
 
 class Worker:
@@ -253,13 +256,17 @@ class Worker:
                     drafted = await asyncio.to_thread(lane.drafting.run, self.stopping.is_set)
                 report.drafted += drafted
                 self.totals["drafted"] += drafted
+            for lane in self.lanes:
+                if lane.review is None or self.stopping.is_set() or DATABASE in report.failures:
+                    continue
+                stalled = not await self._review(lane, lane.review, report) or stalled
         except DatabaseUnavailable as exc:
             report.failures[DATABASE] = exc.reason
         if DATABASE in report.failures:
             await self._set_state(DATABASE, UNREACHABLE, report.failures[DATABASE])
         elif DATABASE in self._states:
             await self._set_state(DATABASE, OK, "")
-        if report.drafted:
+        if report.drafted or report.approved:
             self._outbox_wake.set()
         if not stalled:  # every server answered (or said no): the loop got somewhere
             self.beat(MAIL_LOOP)
@@ -284,6 +291,25 @@ class Worker:
             else:
                 await self._set_state(name, OK, "")
         return answered
+
+    async def _review(self, lane: Lane, review: MailClientReview, report: DrainReport) -> bool:
+        """One pass over the officer's review folders; False when the server did not answer."""
+        name = self._name(lane, review.name)
+        self.activity = "reading the review folders"
+        try:
+            with refusals_reported():
+                done = await review.run(self.stopping.is_set)
+        except TransientError as exc:
+            report.failures[name] = str(exc)
+            state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE
+            await self._set_state(name, state, str(exc))
+            return not isinstance(exc, SourceStalled)
+        await self._set_state(name, OK, "")
+        report.approved += done.approved
+        counts = {key: value for key, value in vars(done).items() if value and key != "problems"}
+        if counts:
+            log.info("%s: %s", name, counts)
+        return True
 
     async def outbox_pass(self, report: DrainReport) -> None:
         """Purge once a day; per mailbox: queue the digest if due, send, file what was sent."""
@@ -402,19 +428,29 @@ class Worker:
     async def _wait(self, report: DrainReport, idle_timeout: float) -> None:
         """Wait for new mail (IDLE, directory changes), a retry after a failure, or a stop."""
         timeout = self._capped(idle_timeout)
+        # What may wake the worker: every source, and every mailbox's review folders.
+        watched: list[tuple[str, Callable[[float], Awaitable[None]]]] = [
+            (self._name(lane, source.name), source.wait)
+            for lane in self.lanes
+            for source in lane.sources
+        ]
+        watched += [
+            (self._name(lane, lane.review.name), lane.review.wait)
+            for lane in self.lanes
+            if lane.review is not None
+        ]
         healthy = []
-        for lane in self.lanes:
-            for source in lane.sources:
-                delay = self._backoff_for(self._name(lane, source.name), report)
-                if delay is None:
-                    healthy.append(source)
-                else:
-                    timeout = min(timeout, delay)
+        for name, wait in watched:
+            delay = self._backoff_for(name, report)
+            if delay is None:
+                healthy.append(wait)
+            else:
+                timeout = min(timeout, delay)
         delay = self._backoff_for(DATABASE, report)  # retried with backoff like a server
         if delay is not None:
             timeout = min(timeout, delay)
         waits: list[asyncio.Future[object]] = [
-            asyncio.ensure_future(source.wait(timeout)) for source in healthy
+            asyncio.ensure_future(wait(timeout)) for wait in healthy
         ]
         waits.append(asyncio.ensure_future(self.stopping.wait()))
         try:
@@ -437,3 +473,6 @@ class Worker:
                 await source.close()
             except MailbotError as exc:
                 log.warning("%s did not close cleanly: %s", source.name, exc)
+        for lane in self.lanes:
+            if lane.review is not None:
+                await lane.review.close()

@@ -20,11 +20,13 @@ from mailbot.service import digest
 from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting, Draftings
 from mailbot.service.intake import Intake, IntakePolicy
+from mailbot.service.mail_client import MailClientReview
 from mailbot.service.outbox import Outbox
 from mailbot.service.readers import ChildProcesses, Reader
 from mailbot.service.retention import DailyPurge
 from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
+from mailbot.sources.review_folders import ImapReviewFolders
 from mailbot.storage.database import Database
 from mailbot.storage.models import utcnow
 from mailbot.worker import DrainReport, Lane, Worker
@@ -132,6 +134,14 @@ def queue_digest_if_due(app: App, settings: Settings | None = None) -> int | Non
     return digest.queue(app.database, settings, Clock(settings.organisation.zone))
 
 
+def build_review(app: App, settings: Settings) -> MailClientReview | None:
+    """Review in the officer's mail client, when ``[mail_client]`` is configured."""
+    if settings.mail_client is None or settings.imap is None:
+        return None
+    folders = ImapReviewFolders(settings.imap)
+    return MailClientReview(app.database, settings, folders, Clock(settings.organisation.zone))
+
+
 def build_lane(app: App, settings: Settings, reader: Reader | None = None) -> Lane:
     """One mailbox's part of the worker."""
     return Lane(
@@ -141,6 +151,7 @@ def build_lane(app: App, settings: Settings, reader: Reader | None = None) -> La
         mailbox_drafting(app, settings),
         build_outbox(app, settings),
         functools.partial(queue_digest_if_due, app, settings),
+        build_review(app, settings),
     )
 
 

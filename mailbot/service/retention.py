@@ -31,6 +31,7 @@ from mailbot.storage.models import (
     MailRecord,
     OutboxRecord,
     RawMailRecord,
+    ReviewCopyRecord,
     utcnow,
 )
 from mailbot.storage.store import CaseStore
@@ -38,7 +39,7 @@ from mailbot.storage.store import CaseStore
 log = logging.getLogger(__name__)
 TABLES = (
     "cases", "mails", "raw_mails", "attachments", "drafts", "draft_attachments",
-    "draft_actions", "outbox", "case_messages", "case_events",
+    "draft_actions", "outbox", "case_messages", "case_events", "review_copies",
 )  # fmt: skip
 CASELESS = (Outcome.IGNORED.value, Outcome.DUPLICATE.value)
 
@@ -132,6 +133,7 @@ def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeRepo
         )
         _delete(session, DraftActionRecord, DraftActionRecord.draft_id == draft.id)
         report.outbox += _delete(session, OutboxRecord, OutboxRecord.draft_id == draft.id)
+        _delete(session, ReviewCopyRecord, ReviewCopyRecord.draft_id == draft.id)
         session.delete(draft)
         report.drafts += 1
     session.flush()

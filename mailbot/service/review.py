@@ -141,31 +141,10 @@ def _queue(
     *,
     automatic: bool,
 ) -> OutboxRecord:
-    address, name = sender_of(settings)
+    address, _ = sender_of(settings)
     made = message_id(uuid.uuid4().hex, address.rpartition("@")[2])
-    attachments = session.exec(
-        select(DraftAttachmentRecord)
-        .where(DraftAttachmentRecord.draft_id == draft.id)
-        .order_by(col(DraftAttachmentRecord.id))
-    ).all()
     content = build_message(
-        Outgoing(
-            sender=address,
-            sender_name=name,
-            to=draft.to_address,
-            subject=with_reference(draft.subject, reference),
-            body=draft.body,
-            message_id=made,
-            date=now,
-            in_reply_to=draft.in_reply_to,
-            references=list(draft.references),
-            language=draft.language,
-            automatic="auto-replied" if automatic else None,
-            attachments=[
-                OutgoingAttachment(item.filename, item.content_type, item.content)
-                for item in attachments
-            ],
-        )
+        outgoing(session, settings, draft, reference, made=made, now=now, automatic=automatic)
     )
     imap = settings.imap
     return OutboxRecord(
@@ -180,6 +159,47 @@ def _queue(
         next_attempt_at=now,
         created_at=now,
         file_in_sent=imap is not None and imap.sent_folder != "",
+    )
+
+
+def draft_attachments(session: Session, draft_id: int | None) -> list[DraftAttachmentRecord]:
+    return list(
+        session.exec(
+            select(DraftAttachmentRecord)
+            .where(DraftAttachmentRecord.draft_id == draft_id)
+            .order_by(col(DraftAttachmentRecord.id))
+        )
+    )
+
+
+def outgoing(
+    session: Session,
+    settings: Settings,
+    draft: DraftRecord,
+    reference: str,
+    *,
+    made: str,
+    now: datetime,
+    automatic: bool = False,
+) -> Outgoing:
+    """The mail ``draft`` becomes (Message-ID ``made``, dated ``now``), attachments and all."""
+    address, name = sender_of(settings)
+    return Outgoing(
+        sender=address,
+        sender_name=name,
+        to=draft.to_address,
+        subject=with_reference(draft.subject, reference),
+        body=draft.body,
+        message_id=made,
+        date=now,
+        in_reply_to=draft.in_reply_to,
+        references=list(draft.references),
+        language=draft.language,
+        automatic="auto-replied" if automatic else None,
+        attachments=[
+            OutgoingAttachment(item.filename, item.content_type, item.content)
+            for item in draft_attachments(session, draft.id)
+        ],
     )
 
 

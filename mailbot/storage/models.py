@@ -382,3 +382,45 @@ class WebSessionRecord(SQLModel, table=True):
     csrf_token: str = Field(max_length=64)
     created_at: datetime = _moment()
     expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+
+
+class ReviewCopyRecord(SQLModel, table=True):
+    """A draft's copy in the officer's mailbox (``service.mail_client``), found by Message-ID.
+
+    ``placed``: in the review folder (or moved by the officer since); ``done``: moved to
+    the done folder after the draft was approved, rejected or sent; ``replaced``: removed,
+    because the draft was changed and a new copy was placed.
+    """
+
+    __tablename__ = "review_copies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = _mailbox()
+    draft_id: int = Field(foreign_key="drafts.id", index=True)
+    fingerprint: str = Field(max_length=64)
+    message_id: str = Field(max_length=998, unique=True)
+    note_message_id: str = Field(max_length=998)
+    state: str = Field(max_length=16, index=True)
+    placed_at: datetime = _moment()
+    done_at: datetime | None = _moment(nullable=True)
+
+
+class ReviewMarkRecord(SQLModel, table=True):
+    """How far a mailbox's Sent folder was read for mail the officer sent himself."""
+
+    __tablename__ = "review_marks"
+
+    mailbox: str = Field(primary_key=True, max_length=32)
+    folder: str = Field(primary_key=True, max_length=300)
+    uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_uid: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SigningKeyRecord(SQLModel, table=True):
+    """A key made for this database when it was created (or upgraded): signs review copies."""
+
+    __tablename__ = "signing_keys"
+
+    name: str = Field(primary_key=True, max_length=32)
+    key: str = Field(max_length=128)
+    created_at: datetime = _moment()

@@ -1,0 +1,525 @@
+"""Review in the officer's own mail client (``[mail_client]``): one pass over his folders.
+
+Each pass, in this order:
+
+1. copies moved to the approval folder are read back (``core.mail_client``); a
+   copy signed by mailbot, unchanged, of the draft as it is now, approves the
+   stored draft through ``service.review.approve_in_session``, the path of the
+   web and the command line; the worker's outbox sends it;
+2. copies moved to the rejection folder reject their draft (``service.review.reject``);
+3. the Sent folder is read from where the last pass stopped, for mail the
+   officer sent himself (``service.sent_mail``);
+4. the mailbox is brought in line with the database: a copy (and a note) for
+   every draft waiting for review, none for a draft that no longer waits, a new
+   one for a draft that was changed.
+
+The database is the source of truth: a copy is only ever a way to point at a
+draft. Whatever the officer moved is moved on to the done folder (or back to the
+review folder, when he has to do something), and every refusal to act is told
+to him in a note beside it. Nothing here logs a person's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from mailbot.config import MailClientSettings, Settings
+from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.mail_client import (
+    HEADER,
+    NOTE_HEADER,
+    Content,
+    Problem,
+    Reading,
+    attachment_name,
+    header_value,
+    read,
+    with_header,
+)
+from mailbot.core.outgoing import Outgoing, build_message, message_id
+from mailbot.core.review_notes import Folders, ReviewFacts, review_note, text
+from mailbot.errors import NotAllowed, NotFound
+from mailbot.ports import FolderMail, ReviewMailbox
+from mailbot.service import review
+from mailbot.service.clock import Clock
+from mailbot.service.sent_mail import SentMail
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftRecord,
+    ReviewCopyRecord,
+    SigningKeyRecord,
+    utcnow,
+)
+from mailbot.storage.store import CaseStore
+from mailbot.web.i18n import labeller
+
+log = logging.getLogger(__name__)
+ACTOR = "mail client"  # who approved or rejected, in the case's history
+PLACED, DONE, REPLACED = "placed", "done", "replaced"
+EVIDENCE_SHOWN = 5
+
+
+@dataclass
+class ReviewReport:
+    """What one pass over the officer's folders did (counts only)."""
+
+    placed: int = 0
+    approved: int = 0
+    rejected: int = 0
+    not_acted: int = 0  # a changed or outdated copy, or an approval the rules refused
+    ignored: int = 0  # not a copy mailbot signed
+    sent_by_officer: int = 0
+    retired: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Told:
+    """What to tell the officer about a mail he moved, and where that mail goes."""
+
+    subject: str
+    body: str
+    back: str  # the folder the mail goes to
+
+
+def signing_key(database: Database) -> bytes:
+    with database.reader() as session:
+        record = session.get(SigningKeyRecord, "review")
+        if record is None:  # the migration made it; only a hand-edited database lacks it
+            raise NotFound("the database has no signing key for review copies (migration 0010)")
+        return bytes.fromhex(record.key)
+
+
+class MailClientReview:
+    """Review in the officer's mail client, for one mailbox."""
+
+    def __init__(
+        self, database: Database, settings: Settings, mailbox: ReviewMailbox, clock: Clock
+    ) -> None:
+        assert settings.mail_client is not None
+        self.database = database
+        self.settings = settings
+        self.config: MailClientSettings = settings.mail_client
+        self.mailbox = mailbox
+        self.clock = clock
+        self.language = settings.web.language
+        self._special: dict[str, str] | None = None
+        self._key: bytes | None = None
+
+    @property
+    def name(self) -> str:
+        return self.mailbox.name
+
+    @property
+    def folders(self) -> Folders:
+        config, special = self.config, self._special or {}
+        drafts = (
+            special.get("drafts", "") if config.drafts_folder == "auto" else config.drafts_folder
+        )
+        return Folders(
+            config.review_folder,
+            config.approve_folder,
+            config.reject_folder,
+            config.done_folder,
+            drafts,
+        )
+
+    def _t(self, key: str, **values: object) -> str:
+        return text(self.language, key, **values)
+
+    # -- the pass ------------------------------------------------------------
+    async def run(self, stopping: Callable[[], bool] = lambda: False) -> ReviewReport:
+        """One pass over the folders; ``SourceUnavailable`` when the mailbox cannot be used."""
+        report = ReviewReport()
+        if self._special is None:
+            config = self.config
+            wanted = [config.review_folder, config.approve_folder, config.reject_folder]
+            wanted.append(config.done_folder)
+            if config.drafts_folder not in ("", "auto"):
+                wanted.append(config.drafts_folder)
+            special = ["sent"] if config.watch_sent else []
+            special += ["drafts"] if config.drafts_folder == "auto" else []
+            self._special = await self.mailbox.prepare(wanted, special)
+        if self._key is None:
+            self._key = await asyncio.to_thread(signing_key, self.database)
+        folders = self.folders
+        for mail in await self.mailbox.mails(folders.approve):
+            if stopping():
+                return report
+            await self._handle(mail, self._key, report, approve=True)
+        for mail in await self.mailbox.mails(folders.reject):
+            if stopping():
+                return report
+            await self._handle(mail, self._key, report, approve=False)
+        sent = self._special.get("sent", "")
+        if self.config.watch_sent and sent:
+            watcher = SentMail(self.database, self.settings, self.mailbox, self._key, self.clock)
+            for told in await watcher.run(sent, stopping):
+                await self._tell(told[0], told[1])
+                report.sent_by_officer += 1
+        await self._reconcile(self._key, report, stopping)
+        return report
+
+    async def wait(self, timeout: float) -> None:
+        """Until a copy is moved to the approval folder, or ``mail_client.poll_interval``."""
+        await self.mailbox.wait(self.config.approve_folder, min(timeout, self.config.poll_interval))
+
+    async def close(self) -> None:
+        await self.mailbox.close()
+
+    # -- what the officer moved ----------------------------------------------
+    async def _handle(
+        self, mail: FolderMail, key: bytes, report: ReviewReport, *, approve: bool
+    ) -> None:
+        folders = self.folders
+        reading = read(mail.content, key, self.settings.mailbox)
+        if reading.note:  # a note moved along with its copy
+            await self.mailbox.move(mail, folders.done)
+            return
+        if reading.draft_id is None:
+            await self._ignored(mail, reading, report)
+            return
+        decide = self._approve if approve else self._reject
+        told = await asyncio.to_thread(decide, reading, report)
+        if told is None:
+            await self.mailbox.move(mail, folders.done)
+            return
+        await self.mailbox.move(mail, told.back)
+        await self._tell(told.subject, told.body)
+
+    async def _ignored(self, mail: FolderMail, reading: Reading, report: ReviewReport) -> None:
+        folders = self.folders
+        why = self._t("bad_signature") if reading.problem is Problem.BAD_SIGNATURE else ""
+        log.warning(
+            "%s: a mail in %s is not a copy mailbot signed (%s); ignored and moved to %s",
+            self.name,
+            mail.folder,
+            reading.problem,
+            folders.done,
+        )
+        report.ignored += 1
+        report.problems.append(f"{mail.folder}: {reading.problem}")
+        await self.mailbox.move(mail, folders.done)
+        subject = self._t("ignored.subject", folder=mail.folder)
+        body = self._t(
+            "ignored",
+            folder=mail.folder,
+            subject=reading.content.subject or "-",
+            why=why,
+            done=folders.done,
+        )
+        await self._tell(subject, body)
+
+    def _approve(self, reading: Reading, report: ReviewReport) -> _Told | None:
+        """Approve the draft a copy in the approval folder names, if all is well."""
+        folders = self.folders
+        assert reading.draft_id is not None
+        with self.database.session() as session:
+            found = self._draft(session, reading.draft_id)
+            if found is None:
+                report.ignored += 1
+                return _Told(*self._not_ours(folders.approve, reading), folders.done)
+            draft, case = found
+            assert case.id is not None
+            store = CaseStore(session)
+            status = DraftStatus(draft.status)
+            if status in (DraftStatus.APPROVED, DraftStatus.SENT):
+                return None  # approved before (moved back and forth): sent once, nothing to do
+            current = self.content(session, draft, case).fingerprint
+            problem = reading.against(current)
+            if problem is not None:
+                store.add_event(
+                    case.id, ACTOR, "not_sent", {"draft": draft.id, "why": problem.value}
+                )
+                session.commit()
+                report.not_acted += 1
+                log.warning(
+                    "%s: draft %s (case %s) not sent: the copy moved to %s is %s",
+                    self.name, draft.id, case.reference, folders.approve, problem,
+                )  # fmt: skip
+                back = folders.review if problem is Problem.CHANGED else folders.done
+                body = self._t(
+                    problem.value, draft=draft.id, folder=folders.approve, back=folders.review
+                )
+                subject = self._t(
+                    "told.subject", reference=case.reference, what=self._t("not_sent")
+                )
+                return _Told(subject, body, back)
+            try:
+                review.approve_in_session(
+                    session, self.settings, draft, case, actor=ACTOR, today=self.clock.local_today()
+                )
+            except NotAllowed as exc:
+                session.rollback()
+                report.not_acted += 1
+                problems = "\n".join(f"- {problem}" for problem in exc.reasons)
+                body = self._t("refused", draft=draft.id, problems=problems, back=folders.review)
+                subject = self._t(
+                    "told.subject", reference=case.reference, what=self._t("not_sent")
+                )
+                return _Told(subject, body, folders.review)
+            session.commit()
+            report.approved += 1
+            log.info(
+                "%s: draft %s (case %s) approved in the mail client",
+                self.name,
+                draft.id,
+                case.reference,
+            )
+            return None
+
+    def _reject(self, reading: Reading, report: ReviewReport) -> _Told | None:
+        """Reject the draft a copy in the rejection folder names (changed or not)."""
+        folders = self.folders
+        assert reading.draft_id is not None
+        with self.database.reader() as session:
+            found = self._draft(session, reading.draft_id)
+            if found is None:
+                report.ignored += 1
+                return _Told(*self._not_ours(folders.reject, reading), folders.done)
+            draft, case = found
+        if draft.status == DraftStatus.REJECTED:
+            return None
+        reason = f"moved to {folders.reject} in the mail client"
+        try:
+            review.reject(self.database, self.clock, reading.draft_id, ACTOR, reason)
+        except NotAllowed as exc:
+            report.not_acted += 1
+            body = self._t("not_rejected", draft=draft.id, problems="; ".join(exc.reasons))
+            subject = self._t("told.subject", reference=case.reference, what=self._t("not_sent"))
+            return _Told(subject, body, folders.done)
+        report.rejected += 1
+        log.info(
+            "%s: draft %s (case %s) rejected in the mail client",
+            self.name,
+            draft.id,
+            case.reference,
+        )
+        return None
+
+    def _not_ours(self, folder: str, reading: Reading) -> tuple[str, str]:
+        subject = self._t("ignored.subject", folder=folder)
+        body = self._t(
+            "ignored", folder=folder, subject=reading.content.subject or "-", why="",
+            done=self.folders.done,
+        )  # fmt: skip
+        return subject, body
+
+    def _draft(self, session: Session, draft_id: int) -> tuple[DraftRecord, CaseRecord] | None:
+        """The draft and its case, when it is one of this mailbox's."""
+        draft = session.get(DraftRecord, draft_id)
+        if draft is None:
+            return None
+        case = CaseStore(session).case_by_id(draft.case_id)
+        return (draft, case) if case.mailbox == self.settings.mailbox else None
+
+    # -- copies and notes ----------------------------------------------------
+    def content(self, session: Session, draft: DraftRecord, case: CaseRecord) -> Content:
+        """What the draft's mail says, as its copy is compared."""
+        attachments = review.draft_attachments(session, draft.id)
+        return Content(
+            to=draft.to_address,
+            subject=review.with_reference(draft.subject, case.reference),
+            body=draft.body,
+            attachments=tuple(
+                (attachment_name(item.filename), item.content) for item in attachments
+            ),
+        )
+
+    def _domain(self) -> str:
+        return review.sender_of(self.settings)[0].rpartition("@")[2]
+
+    def _note(self, subject: str, body: str, made: str) -> bytes:
+        address, name = review.sender_of(self.settings)
+        officer = self.settings.digest.to if self.settings.digest is not None else address
+        note = Outgoing(
+            sender=address,
+            sender_name=name,
+            to=officer,
+            subject=subject,
+            body=body,
+            message_id=made,
+            date=utcnow(),
+            language=self.language,
+            automatic="auto-generated",
+        )
+        return with_header(build_message(note), NOTE_HEADER, "1")
+
+    async def _tell(self, subject: str, body: str) -> None:
+        """A note to the officer in the review folder."""
+        made = message_id(f"note.{uuid.uuid4().hex}", self._domain())
+        await self.mailbox.place(self.folders.review, made, self._note(subject, body, made))
+
+    def _copy(self, draft_id: int, key: bytes) -> tuple[ReviewCopyRecord, bytes, bytes] | None:
+        """A pending draft's copy and note, and the row that records them (not added yet)."""
+        with self.database.reader() as session:
+            draft = session.get(DraftRecord, draft_id)
+            if draft is None or draft.status != DraftStatus.PENDING:
+                return None
+            case = CaseStore(session).case_by_id(draft.case_id)
+            content = self.content(session, draft, case)
+            fingerprint = content.fingerprint
+            unique = f"{draft_id}.{fingerprint[:16]}"
+            copy_id = message_id(f"review.{unique}", self._domain())
+            note_id = message_id(f"note.{unique}", self._domain())
+            mail = review.outgoing(
+                session, self.settings, draft, case.reference, made=copy_id, now=utcnow()
+            )
+            value = header_value(key, self.settings.mailbox, draft_id, fingerprint)
+            copy = with_header(build_message(mail), HEADER, value)
+            subject, body = review_note(
+                self._facts(session, draft, case),
+                self.folders,
+                self.language,
+                labeller(self.language),
+            )
+            note = self._note(subject, body, note_id)
+            row = ReviewCopyRecord(
+                mailbox=self.settings.mailbox,
+                draft_id=draft_id,
+                fingerprint=fingerprint,
+                message_id=copy_id,
+                note_message_id=note_id,
+                state=PLACED,
+                placed_at=utcnow(),
+            )
+            return row, copy, note
+
+    def _facts(self, session: Session, draft: DraftRecord, case: CaseRecord) -> ReviewFacts:
+        actions = review.open_actions(session, draft)
+        kind = DraftKind(draft.kind)
+        allowed = case.allowed_recipients
+        return ReviewFacts(
+            draft=draft.id or 0,
+            reference=case.reference,
+            kind=draft.kind,
+            to=draft.to_address,
+            on_file=draft.to_address.lower() in allowed
+            if kind in DATA_BEARING or allowed
+            else True,
+            rights=list(case.rights),
+            identity=case.identity,
+            identity_detail=case.identity_detail,
+            due=case.due_date,
+            today=self.clock.local_today(),
+            evidence=[str(item.get("phrase", "")) for item in case.evidence if item.get("right")][
+                :EVIDENCE_SHOWN
+            ],
+            why=draft.why,
+            notes=list(draft.notes),
+            actions=[f"[{action.id}] {action.text}" for action in actions],
+            attachments=[item.filename for item in review.draft_attachments(session, draft.id)],
+        )
+
+    def _plan(self) -> tuple[list[int], list[ReviewCopyRecord]]:
+        """Drafts whose copy is missing or may be out of date; copies of drafts not waiting."""
+        with self.database.reader() as session:
+            pending = session.exec(
+                select(DraftRecord.id, DraftRecord.updated_at)
+                .join(CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id))
+                .where(
+                    col(DraftRecord.status) == DraftStatus.PENDING,
+                    col(CaseRecord.mailbox) == self.settings.mailbox,
+                )
+                .order_by(col(DraftRecord.id))
+            ).all()
+            rows = session.exec(
+                select(ReviewCopyRecord).where(
+                    col(ReviewCopyRecord.mailbox) == self.settings.mailbox,
+                    col(ReviewCopyRecord.state) == PLACED,
+                )
+            ).all()
+        placed = {row.draft_id: row for row in rows}
+        waiting = {draft_id for draft_id, _ in pending}
+        check = [
+            draft_id
+            for draft_id, updated in pending
+            if draft_id is not None
+            and (draft_id not in placed or _after(updated, placed[draft_id].placed_at))
+        ]
+        return check, [row for row in rows if row.draft_id not in waiting]
+
+    async def _reconcile(
+        self, key: bytes, report: ReviewReport, stopping: Callable[[], bool]
+    ) -> None:
+        check, retire = await asyncio.to_thread(self._plan)
+        folders = self.folders
+        for row in retire:
+            if stopping():
+                return
+            await self._remove(row, folders.done)
+            await asyncio.to_thread(self._mark, row, DONE)
+            report.retired += 1
+        for draft_id in check:
+            if stopping():
+                return
+            made = await asyncio.to_thread(self._copy, draft_id, key)
+            if made is None:
+                continue
+            row, copy, note = made
+            old = await asyncio.to_thread(self._placed, draft_id)
+            if old is not None and old.fingerprint == row.fingerprint:
+                await asyncio.to_thread(self._touch, old)
+                continue
+            if old is not None:  # the draft was changed: its old copy goes
+                await self._remove(old, "")
+                await asyncio.to_thread(self._mark, old, REPLACED)
+            await self.mailbox.place(folders.review, row.message_id, copy)
+            if folders.drafts:
+                await self.mailbox.place(folders.drafts, row.message_id, copy)
+            await self.mailbox.place(folders.review, row.note_message_id, note)
+            await asyncio.to_thread(self._record, row)
+            report.placed += 1
+
+    async def _remove(self, row: ReviewCopyRecord, target: str) -> None:
+        folders = self.folders
+        where = [folders.review, folders.approve, folders.reject]
+        await self.mailbox.remove([row.message_id, row.note_message_id], where, target)
+        if folders.drafts:  # the Drafts folder's copy is deleted: one copy in done is enough
+            await self.mailbox.remove([row.message_id], [folders.drafts], "")
+
+    def _placed(self, draft_id: int) -> ReviewCopyRecord | None:
+        with self.database.reader() as session:
+            return session.exec(
+                select(ReviewCopyRecord).where(
+                    col(ReviewCopyRecord.draft_id) == draft_id,
+                    col(ReviewCopyRecord.state) == PLACED,
+                )
+            ).first()
+
+    def _record(self, row: ReviewCopyRecord) -> None:
+        with self.database.session() as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another worker placed the same copy and recorded it first
+                session.rollback()
+
+    def _touch(self, row: ReviewCopyRecord) -> None:
+        with self.database.session() as session:
+            current = session.get(ReviewCopyRecord, row.id)
+            if current is not None:
+                current.placed_at = utcnow()
+                session.add(current)
+                session.commit()
+
+    def _mark(self, row: ReviewCopyRecord, state: str) -> None:
+        with self.database.session() as session:
+            current = session.get(ReviewCopyRecord, row.id)
+            if current is not None:
+                current.state, current.done_at = state, utcnow()
+                session.add(current)
+                session.commit()
+
+
+def _after(moment: datetime, placed: datetime) -> bool:
+    return moment > placed

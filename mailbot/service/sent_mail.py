@@ -1,0 +1,297 @@
+"""Mail the officer sent himself, found in his Sent folder: the case is answered with that text.
+
+The Sent folder is read from a mark (UIDVALIDITY, last UID) kept per mailbox,
+headers first; only a mail with a valid ``X-Mailbot-Draft`` header, or with a
+case reference in its subject *and* in the thread of that case, is fetched
+whole. Mailbot's own sent mail (its Message-ID is in the outbox) is skipped.
+
+The draft it answers (the signed one, else the case's waiting draft) is marked
+sent with the text that really went, the way ``service.outbox`` settles mail
+it sent itself; the officer is warned when it went to an address that is not
+on file or without an attachment of the draft. Each mail is recorded with the
+mark in one transaction: a crash reads it again, and records it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from email.message import EmailMessage
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from mailbot.config import Settings
+from mailbot.core.cases import Status, references_in
+from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.mail_client import (
+    HEADER,
+    NOTE_HEADER,
+    check_sent,
+    content_of,
+    parse,
+    recipients_of,
+    signed_draft,
+    thread_of,
+)
+from mailbot.core.outbox import OutboxState
+from mailbot.core.review import ANSWER_KINDS, status_after_approval, status_after_sent
+from mailbot.core.review_notes import text
+from mailbot.errors import NotAllowed
+from mailbot.ports import ReviewMailbox
+from mailbot.service import review
+from mailbot.service.clock import Clock
+from mailbot.service.suppression import suppress_case
+from mailbot.storage.database import Database
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftRecord,
+    OutboxRecord,
+    ReviewMarkRecord,
+    utcnow,
+)
+from mailbot.storage.store import CaseStore
+
+log = logging.getLogger(__name__)
+ACTOR = "mail client"
+# Which waiting draft a mail the officer sent answers, when no header names one.
+_PREFERENCE = (DraftKind.REPLY, DraftKind.REFUSAL, DraftKind.EXTENSION)
+_OPEN = (DraftStatus.PENDING, DraftStatus.FAILED, DraftStatus.APPROVED)
+
+
+class SentMail:
+    """Reads one mailbox's Sent folder for mail the officer sent himself."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        mailbox: ReviewMailbox,
+        key: bytes,
+        clock: Clock,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.mailbox = mailbox
+        self.key = key
+        self.clock = clock
+        self.language = settings.web.language
+
+    async def run(self, folder: str, stopping: Callable[[], bool]) -> list[tuple[str, str]]:
+        """Record what came into ``folder``; returns the notes (subject, text) to place."""
+        mark = await asyncio.to_thread(self._mark, folder)
+        new = await self.mailbox.new_mail(folder, mark)
+        notes: list[tuple[str, str]] = []
+        for header in new.headers:
+            if stopping():
+                return notes
+            raw = (
+                await self.mailbox.fetch(folder, header.uid)
+                if self._candidate(header.content)
+                else None
+            )
+            note = await asyncio.to_thread(self._record, folder, (new.uidvalidity, header.uid), raw)
+            if note is not None:
+                notes.append(note)
+        await asyncio.to_thread(self._save_mark, folder, (new.uidvalidity, new.last_uid))
+        return notes
+
+    def _candidate(self, header: bytes) -> bool:
+        message = parse(header)
+        if message.get(NOTE_HEADER) is not None:
+            return False
+        if message.get(HEADER) is not None:
+            return True
+        prefix = self.settings.organisation.reference_prefix
+        return bool(references_in(str(message.get("Subject", "")), prefix))
+
+    # -- the mark --------------------------------------------------------------
+    def _mark(self, folder: str) -> tuple[int, int] | None:
+        with self.database.reader() as session:
+            record = session.get(ReviewMarkRecord, (self.settings.mailbox, folder))
+            return None if record is None else (record.uidvalidity, record.last_uid)
+
+    def _save_mark(
+        self, folder: str, mark: tuple[int, int], session: Session | None = None
+    ) -> None:
+        if session is None:
+            with self.database.session() as own:
+                self._save_mark(folder, mark, own)
+                own.commit()
+            return
+        record = session.get(ReviewMarkRecord, (self.settings.mailbox, folder))
+        if record is None:
+            record = ReviewMarkRecord(
+                mailbox=self.settings.mailbox, folder=folder, uidvalidity=0, last_uid=0
+            )
+        if record.uidvalidity == mark[0] and record.last_uid >= mark[1]:
+            return
+        record.uidvalidity, record.last_uid = mark
+        session.add(record)
+
+    # -- one mail ------------------------------------------------------------
+    def _record(
+        self, folder: str, mark: tuple[int, int], raw: bytes | None
+    ) -> tuple[str, str] | None:
+        """Record one sent mail (None: not ours to record) with the mark, in one transaction."""
+        with self.database.session() as session:
+            note = self._answer(session, raw) if raw is not None else None
+            self._save_mark(folder, mark, session)
+            session.commit()
+            return note
+
+    def _answer(self, session: Session, raw: bytes) -> tuple[str, str] | None:
+        message = parse(raw)
+        sent_id = str(message.get("Message-ID", "")).strip()
+        ours = session.exec(
+            select(OutboxRecord.id).where(col(OutboxRecord.message_id) == sent_id)
+        ).first()
+        if sent_id and ours is not None:
+            return None  # mailbot sent it and filed it here
+        found = self._match(session, message)
+        if found is None:
+            return None
+        case, draft = found
+        assert case.id is not None
+        store = CaseStore(session)
+        if sent_id and sent_id in store.message_ids(case.id, "out"):
+            return None  # recorded before
+        if sent_id:
+            store.add_message_id(case.id, sent_id, "out")
+        if draft is None or DraftStatus(draft.status) not in _OPEN:
+            store.add_event(case.id, ACTOR, "officer_mail", {"message_id": sent_id, "draft": None})
+            log.info("case %s: a mail the officer sent himself was recorded", case.reference)
+            return None
+        content = content_of(message)
+        attachments = [item.filename for item in review.draft_attachments(session, draft.id)]
+        check = check_sent(
+            content,
+            recipients_of(message),
+            draft_to=draft.to_address,
+            draft_attachments=attachments,
+            allowed=case.allowed_recipients,
+            data_bearing=DraftKind(draft.kind) in DATA_BEARING,
+        )
+        warnings = check.warnings
+        if DraftStatus(draft.status) is DraftStatus.APPROVED and not self._withdraw(session, draft):
+            warnings.append("also_sent_by_mailbot")
+        self._sent(session, store, case, draft, content.body, sent_id, warnings)
+        if not warnings:
+            return None
+        log.warning(
+            "case %s: draft %s sent by the officer himself; check: %s",
+            case.reference, draft.id, ", ".join(warnings),
+        )  # fmt: skip
+        return self._warning(case, draft, recipients_of(message), check.dropped, warnings)
+
+    def _match(
+        self, session: Session, message: EmailMessage
+    ) -> tuple[CaseRecord, DraftRecord | None] | None:
+        """The case (and the draft) a sent mail answers, or None when it is not recognised."""
+        store = CaseStore(session)
+        signed = signed_draft(message, self.key, self.settings.mailbox)
+        if signed is not None:
+            draft = session.get(DraftRecord, signed[0])
+            if draft is not None:
+                case = store.case_by_id(draft.case_id)
+                if case.mailbox == self.settings.mailbox:
+                    return case, draft
+        thread = set(thread_of(message))
+        prefix = self.settings.organisation.reference_prefix
+        for link in store.cases_by_reference(
+            references_in(str(message.get("Subject", "")), prefix), self.settings.mailbox
+        ):
+            if thread & set(store.message_ids(link.case_id)):
+                case = store.case_by_id(link.case_id)
+                return case, self._waiting(store, case)
+        return None
+
+    @staticmethod
+    def _waiting(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
+        assert case.id is not None
+        waiting = [
+            draft for draft in store.drafts_of(case.id) if DraftStatus(draft.status) in _OPEN
+        ]
+        for kind in _PREFERENCE:
+            chosen = [draft for draft in waiting if draft.kind == kind]
+            if chosen:
+                return chosen[-1]
+        return waiting[-1] if len(waiting) == 1 else None
+
+    @staticmethod
+    def _withdraw(session: Session, draft: DraftRecord) -> bool:
+        """An approved draft the officer sent himself: out of the outbox, unless it is going."""
+        result = session.execute(
+            delete(OutboxRecord).where(
+                col(OutboxRecord.draft_id) == draft.id,
+                col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.FAILED]),
+            )
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def _sent(  # noqa: PLR0917 (the case, its draft, and what was sent)
+        self,
+        session: Session,
+        store: CaseStore,
+        case: CaseRecord,
+        draft: DraftRecord,
+        body: str,
+        sent_id: str,
+        warnings: list[str],
+    ) -> None:
+        assert case.id is not None
+        now = utcnow()
+        kind = DraftKind(draft.kind)
+        edited = body.strip() != draft.body.strip()
+        if edited:
+            draft.drafted_body = (
+                draft.drafted_body if draft.drafted_body is not None else draft.body
+            )
+            draft.body, draft.edited_by, draft.edited_at = body, ACTOR, now
+        draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, now, now
+        draft.approved_by, draft.approved_at, draft.message_id = ACTOR, now, sent_id or None
+        draft.error = ""
+        session.add(draft)
+        detail = {"draft": draft.id, "kind": draft.kind, "message_id": sent_id, "edited": edited}
+        store.add_event(case.id, ACTOR, "sent_by_officer", detail | {"warnings": warnings})
+        if kind is DraftKind.REPLY:
+            try:
+                suppress_case(
+                    session, self.settings, case, actor=ACTOR, today=self.clock.local_today(),
+                    what=f"draft {draft.id}",
+                )  # fmt: skip
+            except NotAllowed as exc:
+                warnings.append("suppression_not_recorded")
+                store.add_event(
+                    case.id, ACTOR, "warning", {"draft": draft.id, "problems": exc.reasons}
+                )
+        if kind in ANSWER_KINDS and case.answered_at is None:
+            case.answered_at = now
+        approved = status_after_approval(kind, Status(case.status))
+        store.set_status(case, approved, ACTOR, "sent by the officer from his mail client")
+        store.set_status(case, status_after_sent(kind, approved), ACTOR)
+
+    def _warning(
+        self,
+        case: CaseRecord,
+        draft: DraftRecord,
+        recipients: list[str],
+        dropped: tuple[str, ...],
+        warnings: list[str],
+    ) -> tuple[str, str]:
+        def t(key: str, **values: object) -> str:
+            return text(self.language, key, **values)
+
+        sent_to = ", ".join(recipients) or "-"
+        lines = [t("sent_intro", draft=draft.id, reference=case.reference)]
+        for warning in warnings:
+            if warning in ("recipient_not_on_file", "recipient_changed"):
+                lines.append(t(warning, sent_to=sent_to, to=draft.to_address))
+            elif warning == "attachment_dropped":
+                lines.append(t(warning, dropped=", ".join(dropped)))
+            else:
+                lines.append(f"- {warning}")
+        return t("told.subject", reference=case.reference, what=t("warning")), "\n".join(
+            lines
+        ) + "\n"

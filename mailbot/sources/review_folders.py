@@ -1,0 +1,211 @@
+"""The officer's review folders over IMAP: the ``ReviewMailbox`` port.
+
+One connection, used by this adapter's own thread (imapclient is synchronous),
+with the same timeouts, login and error translation as the inbox
+(``sources.imap``). Mail is found by Message-ID (``SEARCH HEADER``) and moved
+with MOVE (or COPY, \\Deleted and UID EXPUNGE): plain IMAP4rev1 and folders
+only, no keywords, which is what Microsoft 365 offers too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+from imapclient.imapclient import DRAFTS, SEEN, SENT
+
+from mailbot.config import ImapSettings
+from mailbot.ports import FolderMail, NewMail
+from mailbot.sources.imap import FETCH_CHUNK, _Connection, _create_folder, _quietly, _translated
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_SPECIAL = {"drafts": (DRAFTS, "Drafts"), "sent": (SENT, "Sent")}
+
+
+class ImapReviewFolders:
+    """The ``ReviewMailbox`` on the officer's IMAP account."""
+
+    def __init__(self, settings: ImapSettings, idle: bool = True) -> None:
+        self.settings = settings
+        self.idle = idle
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-review")
+        self._connection: _Connection | None = None
+        self._interrupt = threading.Event()
+
+    @property
+    def name(self) -> str:
+        return f"imap {self.settings.host} review folders"
+
+    # -- in the adapter's thread ---------------------------------------------
+    def _client(self) -> IMAPClient:
+        if self._connection is None:
+            self._connection = _Connection(self.settings)
+        return self._connection.client
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def _run(self, call: Callable[[IMAPClient], T]) -> T:
+        def guarded() -> T:
+            return _translated(self.name, self.settings, lambda: call(self._client()), self._drop)
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, guarded)
+
+    @staticmethod
+    def _prepare(
+        client: IMAPClient, folders: list[str], special: list[str], sent: str
+    ) -> dict[str, str]:
+        found = {}
+        for which in special:
+            flag, usual = _SPECIAL[which]
+            found[which] = client.find_special_folder(flag) or usual
+        if "sent" in found and sent not in ("", "auto"):
+            found["sent"] = sent
+        for folder in [*folders, *found.values()]:
+            if folder and not client.folder_exists(folder) and _create_folder(client, folder):
+                _quietly(client.subscribe_folder, folder)
+                log.info("created IMAP folder %s", folder)
+        return found
+
+    @staticmethod
+    def _mails(client: IMAPClient, folder: str) -> list[FolderMail]:
+        client.select_folder(folder)
+        found: list[FolderMail] = []
+        uids = sorted(client.search("ALL"))
+        for start in range(0, len(uids), FETCH_CHUNK):
+            chunk = uids[start : start + FETCH_CHUNK]
+            for uid, item in sorted(client.fetch(chunk, ["BODY.PEEK[]"]).items()):
+                body = item.get(b"BODY[]")
+                if isinstance(body, bytes):
+                    found.append(FolderMail(folder, uid, body))
+        return found
+
+    @staticmethod
+    def _new_mail(client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
+        selected = client.select_folder(folder, readonly=True)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        uids = sorted(client.search("ALL"))
+        last = uids[-1] if uids else 0
+        if mark is None or mark[0] != uidvalidity:
+            return NewMail(uidvalidity, last, [])
+        newer = [uid for uid in uids if uid > mark[1]]
+        headers: list[FolderMail] = []
+        for start in range(0, len(newer), FETCH_CHUNK):
+            chunk = newer[start : start + FETCH_CHUNK]
+            for uid, item in sorted(client.fetch(chunk, ["BODY.PEEK[HEADER]"]).items()):
+                header = item.get(b"BODY[HEADER]")
+                if isinstance(header, bytes):
+                    headers.append(FolderMail(folder, uid, header))
+        return NewMail(uidvalidity, max(last, mark[1]), headers)
+
+    @staticmethod
+    def _fetch(client: IMAPClient, folder: str, uid: int) -> bytes | None:
+        client.select_folder(folder, readonly=True)
+        body = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
+        return body if isinstance(body, bytes) else None
+
+    @staticmethod
+    def _place(client: IMAPClient, folder: str, message_id: str, content: bytes) -> bool:
+        client.select_folder(folder)
+        if client.search(["HEADER", "Message-ID", message_id]):
+            return False
+        client.append(folder, content, flags=(SEEN,))
+        return True
+
+    @staticmethod
+    def _move(client: IMAPClient, uids: list[int], target: str) -> None:
+        if not uids:
+            return
+        try:
+            if target and client.has_capability("MOVE"):
+                client.move(uids, target)
+                return
+            if target:
+                client.copy(uids, target)
+            client.delete_messages(uids)
+            if client.has_capability("UIDPLUS"):
+                client.uid_expunge(uids)
+        except IMAPClientError:
+            left = set(client.search(["UID", ",".join(str(uid) for uid in uids)]))
+            if left & set(uids):
+                raise
+            # Gone already: the officer (or another worker) moved them first.
+
+    def _move_one(self, client: IMAPClient, mail: FolderMail, target: str) -> None:
+        client.select_folder(mail.folder)
+        self._move(client, [mail.uid], target)
+
+    def _remove(
+        self, client: IMAPClient, message_ids: list[str], folders: list[str], target: str
+    ) -> int:
+        found = 0
+        for folder in folders:
+            if not folder or folder == target or not client.folder_exists(folder):
+                continue
+            client.select_folder(folder)
+            uids: set[int] = set()
+            for message_id in message_ids:
+                uids.update(client.search(["HEADER", "Message-ID", message_id]))
+            self._move(client, sorted(uids), target)
+            found += len(uids)
+        return found
+
+    def _wait(self, folder: str, timeout: float) -> None:
+        if self._connection is None:
+            self._client()
+        assert self._connection is not None
+        self._connection.client.select_folder(folder, readonly=True)
+        self._connection.wait(timeout, self._interrupt)
+
+    # -- the ReviewMailbox port ----------------------------------------------
+    async def prepare(self, folders: list[str], special: list[str]) -> dict[str, str]:
+        sent = self.settings.sent_folder
+        return await self._run(lambda client: self._prepare(client, folders, special, sent))
+
+    async def mails(self, folder: str) -> list[FolderMail]:
+        return await self._run(lambda client: self._mails(client, folder))
+
+    async def new_mail(self, folder: str, mark: tuple[int, int] | None) -> NewMail:
+        return await self._run(lambda client: self._new_mail(client, folder, mark))
+
+    async def fetch(self, folder: str, uid: int) -> bytes | None:
+        return await self._run(lambda client: self._fetch(client, folder, uid))
+
+    async def place(self, folder: str, message_id: str, content: bytes) -> bool:
+        return await self._run(lambda client: self._place(client, folder, message_id, content))
+
+    async def move(self, mail: FolderMail, target: str) -> None:
+        await self._run(lambda client: self._move_one(client, mail, target))
+
+    async def remove(self, message_ids: list[str], folders: list[str], target: str) -> int:
+        return await self._run(
+            functools.partial(self._remove, message_ids=message_ids, folders=folders, target=target)
+        )
+
+    async def wait(self, folder: str, timeout: float) -> None:
+        if not self.idle:
+            await asyncio.sleep(timeout)
+            return
+        self._interrupt.clear()
+        try:
+            await self._run(lambda client: self._wait(folder, timeout))
+        except asyncio.CancelledError:
+            self._interrupt.set()  # the thread leaves IDLE within a second
+            raise
+
+    async def close(self) -> None:
+        self._interrupt.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._drop)
+        self._executor.shutdown(wait=False)

@@ -1,0 +1,365 @@
+"""Review in the officer's own mail client, against Dovecot and a real SMTP server.
+
+An IMAP client stands in for the officer's Outlook or Thunderbird: it moves the
+copies mailbot placed, changes one, sends one itself (its Sent folder), and
+drops a forged one in the approval folder. ``mailbot run --once`` does the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from imapclient import IMAPClient
+
+from mailbot.cli.app import build_worker, load_app
+from mailbot.core.mail_client import HEADER, NOTE_HEADER
+from mailbot.service import review
+from mailbot.storage.models import CaseRecord, DraftRecord
+from tests.core.test_parsing import simple
+from tests.smtp import SmtpServer
+from tests.test_sending_end_to_end import drafts, imap_config, invoke, run_once, server
+
+__all__ = ["server"]  # the SMTP server fixture
+
+REVIEW, APPROVE, REJECT, DONE = (
+    "AVG-beoordelen",
+    "AVG-goedkeuren",
+    "AVG-afwijzen",
+    "AVG-afgehandeld",
+)
+REQUEST = "Ik wil graag weten welke gegevens jullie van mij hebben."
+
+
+class Officer:
+    """The officer's mail client: an IMAP session on his mailbox."""
+
+    def __init__(self, dovecot: Any, user: str) -> None:
+        self.client: IMAPClient = dovecot.client(user)
+
+    def mails(self, folder: str) -> dict[int, EmailMessage]:
+        if not self.client.folder_exists(folder):
+            return {}
+        self.client.select_folder(folder)
+        uids = self.client.search("ALL")
+        fetched = self.client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
+        return {
+            uid: message_from_bytes(item[b"BODY[]"], policy=policy.default)  # type: ignore[misc]
+            for uid, item in fetched.items()
+        }
+
+    def copies(self, folder: str = REVIEW) -> dict[int, EmailMessage]:
+        return {uid: mail for uid, mail in self.mails(folder).items() if mail[HEADER]}
+
+    def notes(self, folder: str = REVIEW) -> list[EmailMessage]:
+        return [mail for mail in self.mails(folder).values() if mail[NOTE_HEADER]]
+
+    def copy_of(self, draft_id: int, folder: str = REVIEW) -> tuple[int, EmailMessage]:
+        for uid, mail in self.copies(folder).items():
+            if str(mail[HEADER]).startswith(f"{draft_id};"):
+                return uid, mail
+        raise AssertionError(f"no copy of draft {draft_id} in {folder}")
+
+    def move(self, uid: int, source: str, target: str) -> None:
+        self.client.select_folder(source)
+        self.client.move([uid], target)
+
+    def replace(self, uid: int, folder: str, raw: bytes, target: str) -> None:
+        """What a client does when a mail is edited in place: a new mail, the old one gone."""
+        self.client.append(target, raw)
+        self.client.select_folder(folder)
+        self.client.delete_messages([uid])
+        self.client.uid_expunge([uid])
+
+    def close(self) -> None:
+        self.client.logout()
+
+
+def review_config(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, user: str, extra: str = ""
+) -> Path:
+    path = imap_config(tmp_path, server, dovecot, user)
+    path.write_text(
+        path.read_text(encoding="utf-8") + "[mail_client]\npoll_interval = 5\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def officer(dovecot: Any, mailbox: str) -> Any:
+    client = Officer(dovecot, mailbox)
+    yield client
+    client.close()
+
+
+def start(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, extra: str = ""
+) -> tuple[Path, dict[str, Any]]:
+    """A request in the inbox, read and drafted: its drafts by kind."""
+    dovecot.append(
+        mailbox,
+        simple(REQUEST, From="Tom Baker <tom.baker@example.com>", Message_ID="<req-1@example.com>"),
+    )
+    config = review_config(tmp_path, server, dovecot, mailbox, extra)
+    run_once(config)
+    return config, {draft["kind"]: draft for draft in drafts(config)}
+
+
+def draft_status(config: Path, draft_id: int) -> str:
+    return str(next(d for d in drafts(config) if d["id"] == draft_id)["status"])
+
+
+def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_note(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    copies = officer.copies()
+    assert len(copies) == len(by_kind) == 2
+    _, reply = officer.copy_of(by_kind["reply"]["id"])
+    assert reply["To"] == "tom.baker@example.com"
+    assert str(reply["Subject"]).startswith("[AVG-2026-0001]")
+    assert reply["In-Reply-To"] == "<req-1@example.com>"
+    names = {part.get_filename() for part in reply.iter_attachments()}
+    assert "klanten.json" in names  # the copies of the person's data, as he would get them
+    body = reply.get_body(("plain",))
+    assert body is not None and "Tom Baker" in body.get_content()
+    # Nothing meant for the officer is in the mail itself; it is in the note beside it.
+    notes = officer.notes()
+    assert len(notes) == 2
+    note = next(n for n in notes if f"concept {by_kind['reply']['id']}" in str(n["Subject"]))
+    text = note.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    for expected in ("inzage", "bekend adres", "Uiterste datum", APPROVE, REJECT, DONE):
+        assert expected in text, expected
+    assert "Waarom mailbot deze rechten las" in text and "weten welke gegevens" in text
+    reply_text = reply.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Waarom mailbot" not in reply_text and "Uiterste datum" not in reply_text
+    # A second pass places nothing twice.
+    run_once(config)
+    assert len(officer.copies()) == 2 and len(officer.notes()) == 2
+
+
+def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_forth(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    uid, _ = officer.copy_of(ack)
+    officer.move(uid, REVIEW, APPROVE)
+    run_once(config)
+    assert len(server.received) == 1
+    sent = server.received[0].message
+    assert sent["To"] == "tom.baker@example.com" and sent[HEADER] is None
+    assert draft_status(config, ack) == "sent"
+    assert officer.copies(APPROVE) == {}
+    done = officer.mails(DONE)
+    assert any(m[HEADER] for m in done.values()) and any(m[NOTE_HEADER] for m in done.values())
+    # Back to approve, to review, to approve again, to reject: still that one mail.
+    uid, _ = officer.copy_of(ack, DONE)
+    officer.move(uid, DONE, APPROVE)
+    run_once(config)
+    uid, _ = officer.copy_of(ack, DONE)
+    officer.move(uid, DONE, REJECT)
+    run_once(config)
+    run_once(config)
+    assert len(server.received) == 1
+    assert draft_status(config, ack) == "sent"
+    told = [str(n["Subject"]) for n in officer.notes()]
+    assert any("Niet verstuurd" in subject for subject in told)  # it could not be rejected
+
+
+def test_moved_to_reject_nothing_is_sent(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    uid, _ = officer.copy_of(ack)
+    officer.move(uid, REVIEW, REJECT)
+    run_once(config)
+    run_once(config)
+    assert server.received == []
+    assert draft_status(config, ack) == "rejected"
+    assert officer.copies(REJECT) == {}
+    officer.copy_of(ack, DONE)
+    assert [n for n in officer.notes() if f"concept {ack}" in str(n["Subject"])] == []
+
+
+def test_a_changed_copy_is_not_sent_and_the_officer_is_told(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    uid, copy = officer.copy_of(ack)
+    body = copy.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    body.set_content(body.get_content() + "\nPS: en nog iets van mij.\n")
+    officer.replace(uid, REVIEW, copy.as_bytes(), APPROVE)
+    run_once(config)
+    assert server.received == []
+    assert draft_status(config, ack) == "pending"
+    _, back = officer.copy_of(ack)  # back in the review folder, his change still in it
+    assert "nog iets van mij" in back.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    told = [n for n in officer.notes() if "Niet verstuurd" in str(n["Subject"])]
+    assert len(told) == 1
+    text = told[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "gewijzigd" in text and "webinterface" in text
+    app = load_app(config)
+    with app.database.reader() as session:
+        case = session.exec(__import__("sqlmodel").select(CaseRecord)).one()
+        events = [
+            e.action
+            for e in __import__("mailbot.storage.store", fromlist=["CaseStore"])
+            .CaseStore(session)
+            .events(case.id)
+        ]
+    app.close()
+    assert "not_sent" in events
+
+
+def test_a_forged_copy_is_ignored_and_reported(  # noqa: PLR0917 (fixtures)
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    _, copy = officer.copy_of(ack)
+    forged = re.sub(rb"sig=[0-9a-f]{64}", b"sig=" + b"0" * 64, copy.as_bytes())
+    officer.client.append(APPROVE, forged)
+    officer.client.append(APPROVE, simple("Zomaar een bericht", Subject="los bericht"))
+    run_once(config)
+    assert server.received == []
+    assert draft_status(config, ack) == "pending"
+    assert officer.mails(APPROVE) == {}
+    told = [n for n in officer.notes() if "Genegeerd" in str(n["Subject"])]
+    assert len(told) == 2
+    texts = [n.get_body(("plain",)).get_content() for n in told]  # type: ignore[union-attr]
+    assert any("handtekening klopt niet" in t for t in texts)
+    assert "not a copy mailbot signed" in caplog.text
+    officer.copy_of(ack)  # the real copy is untouched
+
+
+def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    app = load_app(config)
+    review.edit(
+        app.database, app.clock, ack, "rudi", "Geachte heer Baker,\n\nWij hebben uw verzoek.\n"
+    )
+    app.close()
+    run_once(config)
+    _, copy = officer.copy_of(ack)
+    assert "Geachte heer Baker" in copy.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert len([c for c in officer.copies().values() if str(c[HEADER]).startswith(f"{ack};")]) == 1
+    invoke("drafts", "approve", str(ack), "--config", str(config))
+    run_once(config)
+    assert len(server.received) == 1
+    with pytest.raises(AssertionError):
+        officer.copy_of(ack)
+    officer.copy_of(ack, DONE)
+
+
+def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox, 'drafts_folder = "auto"\n')
+    reply = by_kind["reply"]["id"]
+    uid, copy = officer.copy_of(reply, "Drafts")
+    # He edits the draft in his Drafts folder, drops an attachment, and sends it.
+    sent = EmailMessage()
+    for name in ("From", "To", "Subject", "In-Reply-To", "References"):
+        if copy[name]:
+            sent[name] = str(copy[name])
+    sent["Message-ID"] = "<sent-by-officer-1@voorbeeld.example>"
+    sent.set_content("Beste Tom,\n\nHierbij uw gegevens, zelf geschreven.\n")
+    officer.client.append("Sent", sent.as_bytes())
+    officer.client.select_folder("Drafts")
+    officer.client.delete_messages([uid])
+    officer.client.uid_expunge([uid])
+    run_once(config)
+    assert server.received == []  # mailbot sent nothing itself
+    app = load_app(config)
+    with app.database.reader() as session:
+        draft = session.get(DraftRecord, reply)
+        assert draft is not None and draft.status == "sent"
+        assert "zelf geschreven" in draft.body and draft.drafted_body is not None
+        case = session.get(CaseRecord, draft.case_id)
+        assert case is not None and case.answered_at is not None
+    app.close()
+    warnings = [n for n in officer.notes() if "Controleer wat u verstuurde" in str(n["Subject"])]
+    assert len(warnings) == 1
+    assert "klanten.json" in warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    run_once(config)  # read once
+    assert len([n for n in officer.notes() if "Controleer" in str(n["Subject"])]) == 1
+
+
+def test_a_reply_in_the_thread_is_recognised_and_a_wrong_recipient_warned(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    sent = EmailMessage()
+    sent["From"] = "privacy@voorbeeld.example"
+    sent["To"] = "someone.else@example.org"
+    sent["Subject"] = "Re: [AVG-2026-0001] vraag"
+    sent["In-Reply-To"] = "<req-1@example.com>"
+    sent["Message-ID"] = "<own-2@voorbeeld.example>"
+    sent.set_content("We hebben uw verzoek ontvangen.\n")
+    officer.client.append("Sent", sent.as_bytes())
+    stranger = EmailMessage()
+    stranger["Subject"] = "[AVG-2026-0001] zonder draad"
+    stranger["Message-ID"] = "<own-3@voorbeeld.example>"
+    stranger.set_content("not in the thread")
+    officer.client.append("Sent", stranger.as_bytes())
+    run_once(config)
+    # No header names a draft: the case's waiting answer is the one he sent.
+    assert draft_status(config, by_kind["reply"]["id"]) == "sent"
+    assert draft_status(config, by_kind["acknowledgement"]["id"]) == "pending"
+    warnings = [n for n in officer.notes() if "Controleer" in str(n["Subject"])]
+    assert len(warnings) == 1
+    assert "someone.else@example.org" in warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    case = json.loads(
+        invoke("cases", "show", "AVG-2026-0001", "--json", "--config", str(config)).output
+    )
+    assert any(event["action"] == "sent_by_officer" for event in case["events"])
+
+
+def test_the_worker_sends_a_copy_moved_to_approve_at_once(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    """The approval folder is watched with IDLE: no waiting for ``poll_interval`` (10 minutes)."""
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("poll_interval = 5", "poll_interval = 600"),
+        encoding="utf-8",
+    )
+    app = load_app(config)
+
+    async def scenario() -> float:
+        worker = build_worker(app)
+        running = asyncio.ensure_future(worker.run_forever(idle_timeout=600))
+        try:
+            await asyncio.sleep(2)  # the first pass is done; the worker waits in IDLE
+            uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])
+            officer.move(uid, REVIEW, APPROVE)
+            moved = time.monotonic()
+            while not server.received and time.monotonic() - moved < 20:
+                await asyncio.sleep(0.05)
+            return time.monotonic() - moved
+        finally:
+            worker.stop()
+            await running
+
+    try:
+        took = asyncio.run(scenario())
+    finally:
+        app.close()
+    assert len(server.received) == 1, "not sent within 20 s"
+    assert took < 10  # IDLE, not the 600 s poll: 1.1 s measured here
