@@ -226,6 +226,21 @@ def test_a_mail_source_is_required(tmp_path: Path) -> None:
         load_settings(write(tmp_path, text), environ={})
 
 
+def test_mail_client_review_has_dutch_folders_by_default_and_needs_imap(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, FULL + "[mail_client]\n"), environ={})
+    assert settings.mail_client is not None
+    assert settings.mail_client.review_folder == "AVG-beoordelen"
+    assert settings.mail_client.approve_folder == "AVG-goedkeuren"
+    assert settings.mail_client.drafts_folder == ""
+    without_imap = FULL.split("[imap]", maxsplit=1)[0] + "[smtp]" + FULL.split("[smtp]")[1]
+    with pytest.raises(ConfigError, match=r"\[mail_client\] works on the officer's IMAP"):
+        load_settings(write(tmp_path, without_imap + "[mail_client]\n"), environ={})
+    same = FULL + '[mail_client]\napprove_folder = "AVG-afwijzen"\n'
+    with pytest.raises(ConfigError, match="must be four folders") as exc:
+        load_settings(write(tmp_path, same), environ={})
+    assert "mail_client" in str(exc.value) and "mailbot.toml" in str(exc.value)
+
+
 def test_not_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(write(tmp_path, "[database\nurl = 1"), environ={})

@@ -51,7 +51,7 @@ class Officer:
         uids = self.client.search("ALL")
         fetched = self.client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
         return {
-            uid: message_from_bytes(item[b"BODY[]"], policy=policy.default)  # type: ignore[misc]
+            uid: message_from_bytes(item[b"BODY[]"], policy=policy.default)
             for uid, item in fetched.items()
         }
 
@@ -363,3 +363,19 @@ def test_the_worker_sends_a_copy_moved_to_approve_at_once(
         app.close()
     assert len(server.received) == 1, "not sent within 20 s"
     assert took < 10  # IDLE, not the 600 s poll: 1.1 s measured here
+
+
+def test_check_describes_the_review_folders(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str
+) -> None:
+    config = review_config(tmp_path, server, dovecot, mailbox, 'drafts_folder = "auto"\n')
+    result = invoke("check", "--config", str(config))
+    line = next(line for line in result.output.splitlines() if "mail client review" in line)
+    assert f"copies in '{REVIEW}', approve in '{APPROVE}' (watched with IDLE)" in line
+    assert "also in 'Drafts'" in line and "read in 'Sent'" in line
+    assert f"will be created: '{REVIEW}'" in line
+    client = dovecot.client(mailbox)
+    try:
+        assert not client.folder_exists(REVIEW)  # check changes nothing
+    finally:
+        client.logout()

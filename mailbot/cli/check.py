@@ -20,13 +20,14 @@ import click
 
 from mailbot.cli.app import App, load_app
 from mailbot.cli.common import config_option
-from mailbot.config import ImapSettings, Settings, SmtpSettings
+from mailbot.config import ImapSettings, MailClientSettings, Settings, SmtpSettings
 from mailbot.core.parsing import Limits
 from mailbot.datasources import open_sources
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service.readers import ChildProcesses
 from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
+from mailbot.sources.review_folders import ImapReviewFolders
 
 Line = tuple[str, bool, str]  # item, ok, detail
 
@@ -122,6 +123,9 @@ def _mailbox_lines(settings: Settings) -> Iterator[Line]:
         yield _guard("imap", lambda: _imap(imap))
         if imap.sent_folder and settings.smtp is not None:
             yield _guard("imap sent folder", lambda: _sent_folder(imap))
+        if settings.mail_client is not None:
+            config = settings.mail_client
+            yield _guard("mail client review", lambda: _review_folders(imap, config))
     if settings.maildir is not None:
         path = settings.maildir.path
         if all((path / sub).is_dir() for sub in ("new", "cur")):
@@ -202,6 +206,36 @@ def _sent_folder(settings: ImapSettings) -> str:
 
     folder, exists = asyncio.run(locate())
     return f"sent replies are filed in '{folder}'" + ("" if exists else " (will be created)")
+
+
+def _review_folders(imap: ImapSettings, config: MailClientSettings) -> str:
+    folders = [config.review_folder, config.approve_folder, config.reject_folder]
+    folders.append(config.done_folder)
+    if config.drafts_folder not in ("", "auto"):
+        folders.append(config.drafts_folder)
+    special = ["sent"] if config.watch_sent else []
+    special += ["drafts"] if config.drafts_folder == "auto" else []
+
+    async def survey() -> tuple[dict[str, str], list[str], bool]:
+        review = ImapReviewFolders(imap)
+        try:
+            return await review.survey(folders, special)
+        finally:
+            await review.close()
+
+    found, missing, idle = asyncio.run(survey())
+    if "sent" in found and imap.sent_folder not in ("", "auto"):
+        found["sent"] = imap.sent_folder
+    line = f"copies in '{config.review_folder}', approve in '{config.approve_folder}'"
+    line += f" (watched {'with IDLE' if idle else f'every {config.poll_interval:g} s'})"
+    line += f", reject in '{config.reject_folder}', done in '{config.done_folder}'"
+    if config.drafts_folder:
+        line += f", also in '{found.get('drafts', config.drafts_folder)}'"
+    if "sent" in found:
+        line += f"; mail he sends himself is read in '{found['sent']}'"
+    if missing:
+        line += "; will be created: " + ", ".join(f"'{folder}'" for folder in missing)
+    return line
 
 
 async def _smtp(settings: SmtpSettings) -> str:

@@ -46,7 +46,7 @@ from mailbot.core.mail_client import (
 )
 from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.core.review_notes import Folders, ReviewFacts, review_note, text
-from mailbot.errors import NotAllowed, NotFound
+from mailbot.errors import NotAllowed, NotFound, SourceUnavailable
 from mailbot.ports import FolderMail, ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
@@ -139,6 +139,13 @@ class MailClientReview:
     # -- the pass ------------------------------------------------------------
     async def run(self, stopping: Callable[[], bool] = lambda: False) -> ReviewReport:
         """One pass over the folders; ``SourceUnavailable`` when the mailbox cannot be used."""
+        try:
+            return await self._run(stopping)
+        except SourceUnavailable:
+            self._special = None  # a folder may have been deleted: made again next time
+            raise
+
+    async def _run(self, stopping: Callable[[], bool]) -> ReviewReport:
         report = ReviewReport()
         if self._special is None:
             config = self.config
@@ -261,12 +268,14 @@ class MailClientReview:
             except NotAllowed as exc:
                 session.rollback()
                 report.not_acted += 1
+                # A waiting draft's copy goes back for another try; any other to done.
+                back = folders.review if status is DraftStatus.PENDING else folders.done
                 problems = "\n".join(f"- {problem}" for problem in exc.reasons)
-                body = self._t("refused", draft=draft.id, problems=problems, back=folders.review)
+                body = self._t("refused", draft=draft.id, problems=problems, back=back)
                 subject = self._t(
                     "told.subject", reference=case.reference, what=self._t("not_sent")
                 )
-                return _Told(subject, body, folders.review)
+                return _Told(subject, body, back)
             session.commit()
             report.approved += 1
             log.info(

@@ -86,11 +86,11 @@ class SentMail:
         for header in new.headers:
             if stopping():
                 return notes
-            raw = (
-                await self.mailbox.fetch(folder, header.uid)
-                if self._candidate(header.content)
-                else None
-            )
+            if not await asyncio.to_thread(self._candidate, header.content):
+                continue  # the mark at the end passes it
+            raw = await self.mailbox.fetch(folder, header.uid)
+            if raw is None:
+                continue
             note = await asyncio.to_thread(self._record, folder, (new.uidvalidity, header.uid), raw)
             if note is not None:
                 notes.append(note)
@@ -98,8 +98,10 @@ class SentMail:
         return notes
 
     def _candidate(self, header: bytes) -> bool:
+        """Whether a sent mail may answer a case (judged by its header, before its body
+        is fetched): not a note, not sent by mailbot, with our header or a reference."""
         message = parse(header)
-        if message.get(NOTE_HEADER) is not None:
+        if message.get(NOTE_HEADER) is not None or self._ours(str(message.get("Message-ID", ""))):
             return False
         if message.get(HEADER) is not None:
             return True
@@ -131,12 +133,20 @@ class SentMail:
         session.add(record)
 
     # -- one mail ------------------------------------------------------------
-    def _record(
-        self, folder: str, mark: tuple[int, int], raw: bytes | None
-    ) -> tuple[str, str] | None:
-        """Record one sent mail (None: not ours to record) with the mark, in one transaction."""
+    def _ours(self, sent_id: str) -> bool:
+        """Whether mailbot sent the mail with this Message-ID (and filed it in Sent)."""
+        if not sent_id.strip():
+            return False
+        with self.database.reader() as session:
+            found = session.exec(
+                select(OutboxRecord.id).where(col(OutboxRecord.message_id) == sent_id.strip())
+            ).first()
+            return found is not None
+
+    def _record(self, folder: str, mark: tuple[int, int], raw: bytes) -> tuple[str, str] | None:
+        """Record one sent mail with the mark, in one transaction; returns a warning note."""
         with self.database.session() as session:
-            note = self._answer(session, raw) if raw is not None else None
+            note = self._answer(session, raw)
             self._save_mark(folder, mark, session)
             session.commit()
             return note
@@ -144,11 +154,6 @@ class SentMail:
     def _answer(self, session: Session, raw: bytes) -> tuple[str, str] | None:
         message = parse(raw)
         sent_id = str(message.get("Message-ID", "")).strip()
-        ours = session.exec(
-            select(OutboxRecord.id).where(col(OutboxRecord.message_id) == sent_id)
-        ).first()
-        if sent_id and ours is not None:
-            return None  # mailbot sent it and filed it here
         found = self._match(session, message)
         if found is None:
             return None

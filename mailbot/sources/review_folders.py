@@ -168,6 +168,25 @@ class ImapReviewFolders:
         self._connection.client.select_folder(folder, readonly=True)
         self._connection.wait(timeout, self._interrupt)
 
+    @staticmethod
+    def _survey(
+        client: IMAPClient, folders: list[str], special: list[str]
+    ) -> tuple[dict[str, str], list[str], bool]:
+        found = {
+            which: client.find_special_folder(_SPECIAL[which][0]) or _SPECIAL[which][1]
+            for which in special
+        }
+        wanted = [*folders, *found.values()]
+        missing = [folder for folder in wanted if folder and not client.folder_exists(folder)]
+        return found, missing, bool(client.has_capability("IDLE"))
+
+    async def survey(
+        self, folders: list[str], special: list[str]
+    ) -> tuple[dict[str, str], list[str], bool]:
+        """For ``mailbot check``, changing nothing: the special folders' names, the folders
+        that do not exist yet, and whether the server offers IDLE."""
+        return await self._run(lambda client: self._survey(client, folders, special))
+
     # -- the ReviewMailbox port ----------------------------------------------
     async def prepare(self, folders: list[str], special: list[str]) -> dict[str, str]:
         sent = self.settings.sent_folder
