@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
-from imapclient.imapclient import DRAFTS, SEEN, SENT
+from imapclient.imapclient import DRAFTS, SENT
 
 from mailbot.config import ImapSettings
 from mailbot.ports import FolderMail, NewMail
@@ -120,7 +120,7 @@ class ImapReviewFolders:
         client.select_folder(folder)
         if client.search(["HEADER", "Message-ID", message_id]):
             return False
-        client.append(folder, content, flags=(SEEN,))
+        client.append(folder, content)  # unread: new work for the officer
         return True
 
     @staticmethod
