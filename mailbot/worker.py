@@ -299,6 +299,8 @@ class Worker:
         try:
             with refusals_reported():
                 done = await review.run(self.stopping.is_set)
+        except DatabaseUnavailable:
+            raise  # the database's fault, not the mailbox's: reported as such by the caller
         except TransientError as exc:
             report.failures[name] = str(exc)
             state = LOGIN_FAILED if isinstance(exc, LoginFailed) else UNREACHABLE

@@ -23,49 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from mailbot.config import MailClientSettings, Settings
-from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
-from mailbot.core.mail_client import (
-    HEADER,
-    NOTE_HEADER,
-    Content,
-    Problem,
-    Reading,
-    attachment_name,
-    header_value,
-    read,
-    with_header,
-)
-from mailbot.core.outgoing import Outgoing, build_message, message_id
-from mailbot.core.review_notes import Folders, ReviewFacts, review_note, text
+from mailbot.core.drafting import DraftStatus
+from mailbot.core.mail_client import Problem, Reading, read
+from mailbot.core.review_notes import Folders, text
 from mailbot.errors import NotAllowed, NotFound, SourceUnavailable
 from mailbot.ports import FolderMail, ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
+from mailbot.service.review_copies import ReviewCopies, draft_content
 from mailbot.service.sent_mail import SentMail
 from mailbot.storage.database import Database
-from mailbot.storage.models import (
-    CaseRecord,
-    DraftRecord,
-    ReviewCopyRecord,
-    SigningKeyRecord,
-    utcnow,
-)
+from mailbot.storage.models import CaseRecord, DraftRecord, SigningKeyRecord
 from mailbot.storage.store import CaseStore
-from mailbot.web.i18n import labeller
 
 log = logging.getLogger(__name__)
 ACTOR = "mail client"  # who approved or rejected, in the case's history
-PLACED, DONE, REPLACED = "placed", "done", "replaced"
-EVIDENCE_SHOWN = 5
 
 
 @dataclass
@@ -114,6 +93,7 @@ class MailClientReview:
         self.language = settings.web.language
         self._special: dict[str, str] | None = None
         self._key: bytes | None = None
+        self.copies = ReviewCopies(database, settings, mailbox, clock, lambda: self.folders)
 
     @property
     def name(self) -> str:
@@ -171,9 +151,10 @@ class MailClientReview:
         if self.config.watch_sent and sent:
             watcher = SentMail(self.database, self.settings, self.mailbox, self._key, self.clock)
             for told in await watcher.run(sent, stopping):
-                await self._tell(told[0], told[1])
+                await self.copies.tell(told[0], told[1])
                 report.sent_by_officer += 1
-        await self._reconcile(self._key, report, stopping)
+        reconciled = await self.copies.reconcile(self._key, stopping)
+        report.placed, report.retired = reconciled.placed, reconciled.retired
         return report
 
     async def wait(self, timeout: float) -> None:
@@ -201,7 +182,7 @@ class MailClientReview:
             await self.mailbox.move(mail, folders.done)
             return
         await self.mailbox.move(mail, told.back)
-        await self._tell(told.subject, told.body)
+        await self.copies.tell(told.subject, told.body)
 
     async def _ignored(self, mail: FolderMail, reading: Reading, report: ReviewReport) -> None:
         folders = self.folders
@@ -224,7 +205,7 @@ class MailClientReview:
             why=why,
             done=folders.done,
         )
-        await self._tell(subject, body)
+        await self.copies.tell(subject, body)
 
     def _approve(self, reading: Reading, report: ReviewReport) -> _Told | None:
         """Approve the draft a copy in the approval folder names, if all is well."""
@@ -238,10 +219,13 @@ class MailClientReview:
             draft, case = found
             assert case.id is not None
             store = CaseStore(session)
+            case = store.case_for_update(case.id)  # another worker may approve it right now
+            assert case.id is not None
+            session.refresh(draft)
             status = DraftStatus(draft.status)
             if status in (DraftStatus.APPROVED, DraftStatus.SENT):
                 return None  # approved before (moved back and forth): sent once, nothing to do
-            current = self.content(session, draft, case).fingerprint
+            current = draft_content(session, draft, case).fingerprint
             problem = reading.against(current)
             if problem is not None:
                 store.add_event(
@@ -276,7 +260,11 @@ class MailClientReview:
                     "told.subject", reference=case.reference, what=self._t("not_sent")
                 )
                 return _Told(subject, body, back)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:  # another worker approved it first (its outbox row exists)
+                session.rollback()
+                return None
             report.approved += 1
             log.info(
                 "%s: draft %s (case %s) approved in the mail client",
@@ -330,205 +318,3 @@ class MailClientReview:
             return None
         case = CaseStore(session).case_by_id(draft.case_id)
         return (draft, case) if case.mailbox == self.settings.mailbox else None
-
-    # -- copies and notes ----------------------------------------------------
-    def content(self, session: Session, draft: DraftRecord, case: CaseRecord) -> Content:
-        """What the draft's mail says, as its copy is compared."""
-        attachments = review.draft_attachments(session, draft.id)
-        return Content(
-            to=draft.to_address,
-            subject=review.with_reference(draft.subject, case.reference),
-            body=draft.body,
-            attachments=tuple(
-                (attachment_name(item.filename), item.content) for item in attachments
-            ),
-        )
-
-    def _domain(self) -> str:
-        return review.sender_of(self.settings)[0].rpartition("@")[2]
-
-    def _note(self, subject: str, body: str, made: str) -> bytes:
-        address, name = review.sender_of(self.settings)
-        officer = self.settings.digest.to if self.settings.digest is not None else address
-        note = Outgoing(
-            sender=address,
-            sender_name=name,
-            to=officer,
-            subject=subject,
-            body=body,
-            message_id=made,
-            date=utcnow(),
-            language=self.language,
-            automatic="auto-generated",
-        )
-        return with_header(build_message(note), NOTE_HEADER, "1")
-
-    async def _tell(self, subject: str, body: str) -> None:
-        """A note to the officer in the review folder."""
-        made = message_id(f"note.{uuid.uuid4().hex}", self._domain())
-        await self.mailbox.place(self.folders.review, made, self._note(subject, body, made))
-
-    def _copy(self, draft_id: int, key: bytes) -> tuple[ReviewCopyRecord, bytes, bytes] | None:
-        """A pending draft's copy and note, and the row that records them (not added yet)."""
-        with self.database.reader() as session:
-            draft = session.get(DraftRecord, draft_id)
-            if draft is None or draft.status != DraftStatus.PENDING:
-                return None
-            case = CaseStore(session).case_by_id(draft.case_id)
-            content = self.content(session, draft, case)
-            fingerprint = content.fingerprint
-            unique = f"{draft_id}.{fingerprint[:16]}"
-            copy_id = message_id(f"review.{unique}", self._domain())
-            note_id = message_id(f"note.{unique}", self._domain())
-            mail = review.outgoing(
-                session, self.settings, draft, case.reference, made=copy_id, now=utcnow()
-            )
-            value = header_value(key, self.settings.mailbox, draft_id, fingerprint)
-            copy = with_header(build_message(mail), HEADER, value)
-            subject, body = review_note(
-                self._facts(session, draft, case),
-                self.folders,
-                self.language,
-                labeller(self.language),
-            )
-            note = self._note(subject, body, note_id)
-            row = ReviewCopyRecord(
-                mailbox=self.settings.mailbox,
-                draft_id=draft_id,
-                fingerprint=fingerprint,
-                message_id=copy_id,
-                note_message_id=note_id,
-                state=PLACED,
-                placed_at=utcnow(),
-            )
-            return row, copy, note
-
-    def _facts(self, session: Session, draft: DraftRecord, case: CaseRecord) -> ReviewFacts:
-        actions = review.open_actions(session, draft)
-        kind = DraftKind(draft.kind)
-        allowed = case.allowed_recipients
-        return ReviewFacts(
-            draft=draft.id or 0,
-            reference=case.reference,
-            kind=draft.kind,
-            to=draft.to_address,
-            on_file=draft.to_address.lower() in allowed
-            if kind in DATA_BEARING or allowed
-            else True,
-            rights=list(case.rights),
-            identity=case.identity,
-            identity_detail=case.identity_detail,
-            due=case.due_date,
-            today=self.clock.local_today(),
-            evidence=[str(item.get("phrase", "")) for item in case.evidence if item.get("right")][
-                :EVIDENCE_SHOWN
-            ],
-            why=draft.why,
-            notes=list(draft.notes),
-            actions=[f"[{action.id}] {action.text}" for action in actions],
-            attachments=[item.filename for item in review.draft_attachments(session, draft.id)],
-        )
-
-    def _plan(self) -> tuple[list[int], list[ReviewCopyRecord]]:
-        """Drafts whose copy is missing or may be out of date; copies of drafts not waiting."""
-        with self.database.reader() as session:
-            pending = session.exec(
-                select(DraftRecord.id, DraftRecord.updated_at)
-                .join(CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id))
-                .where(
-                    col(DraftRecord.status) == DraftStatus.PENDING,
-                    col(CaseRecord.mailbox) == self.settings.mailbox,
-                )
-                .order_by(col(DraftRecord.id))
-            ).all()
-            rows = session.exec(
-                select(ReviewCopyRecord).where(
-                    col(ReviewCopyRecord.mailbox) == self.settings.mailbox,
-                    col(ReviewCopyRecord.state) == PLACED,
-                )
-            ).all()
-        placed = {row.draft_id: row for row in rows}
-        waiting = {draft_id for draft_id, _ in pending}
-        check = [
-            draft_id
-            for draft_id, updated in pending
-            if draft_id is not None
-            and (draft_id not in placed or _after(updated, placed[draft_id].placed_at))
-        ]
-        return check, [row for row in rows if row.draft_id not in waiting]
-
-    async def _reconcile(
-        self, key: bytes, report: ReviewReport, stopping: Callable[[], bool]
-    ) -> None:
-        check, retire = await asyncio.to_thread(self._plan)
-        folders = self.folders
-        for row in retire:
-            if stopping():
-                return
-            await self._remove(row, folders.done)
-            await asyncio.to_thread(self._mark, row, DONE)
-            report.retired += 1
-        for draft_id in check:
-            if stopping():
-                return
-            made = await asyncio.to_thread(self._copy, draft_id, key)
-            if made is None:
-                continue
-            row, copy, note = made
-            old = await asyncio.to_thread(self._placed, draft_id)
-            if old is not None and old.fingerprint == row.fingerprint:
-                await asyncio.to_thread(self._touch, old)
-                continue
-            if old is not None:  # the draft was changed: its old copy goes
-                await self._remove(old, "")
-                await asyncio.to_thread(self._mark, old, REPLACED)
-            await self.mailbox.place(folders.review, row.message_id, copy)
-            if folders.drafts:
-                await self.mailbox.place(folders.drafts, row.message_id, copy)
-            await self.mailbox.place(folders.review, row.note_message_id, note)
-            await asyncio.to_thread(self._record, row)
-            report.placed += 1
-
-    async def _remove(self, row: ReviewCopyRecord, target: str) -> None:
-        folders = self.folders
-        where = [folders.review, folders.approve, folders.reject]
-        await self.mailbox.remove([row.message_id, row.note_message_id], where, target)
-        if folders.drafts:  # the Drafts folder's copy is deleted: one copy in done is enough
-            await self.mailbox.remove([row.message_id], [folders.drafts], "")
-
-    def _placed(self, draft_id: int) -> ReviewCopyRecord | None:
-        with self.database.reader() as session:
-            return session.exec(
-                select(ReviewCopyRecord).where(
-                    col(ReviewCopyRecord.draft_id) == draft_id,
-                    col(ReviewCopyRecord.state) == PLACED,
-                )
-            ).first()
-
-    def _record(self, row: ReviewCopyRecord) -> None:
-        with self.database.session() as session:
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # another worker placed the same copy and recorded it first
-                session.rollback()
-
-    def _touch(self, row: ReviewCopyRecord) -> None:
-        with self.database.session() as session:
-            current = session.get(ReviewCopyRecord, row.id)
-            if current is not None:
-                current.placed_at = utcnow()
-                session.add(current)
-                session.commit()
-
-    def _mark(self, row: ReviewCopyRecord, state: str) -> None:
-        with self.database.session() as session:
-            current = session.get(ReviewCopyRecord, row.id)
-            if current is not None:
-                current.state, current.done_at = state, utcnow()
-                session.add(current)
-                session.commit()
-
-
-def _after(moment: datetime, placed: datetime) -> bool:
-    return moment > placed

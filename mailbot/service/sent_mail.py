@@ -160,6 +160,10 @@ class SentMail:
         case, draft = found
         assert case.id is not None
         store = CaseStore(session)
+        case = store.case_for_update(case.id)  # another worker may be reading the same mail
+        assert case.id is not None
+        if draft is not None:
+            session.refresh(draft)
         if sent_id and sent_id in store.message_ids(case.id, "out"):
             return None  # recorded before
         if sent_id:

@@ -95,11 +95,13 @@ class ImapReviewFolders:
     def _new_mail(client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
         selected = client.select_folder(folder, readonly=True)
         uidvalidity = int(selected[b"UIDVALIDITY"])
-        uids = sorted(client.search("ALL"))
-        last = uids[-1] if uids else 0
         if mark is None or mark[0] != uidvalidity:
-            return NewMail(uidvalidity, last, [])
-        newer = [uid for uid in uids if uid > mark[1]]
+            # The folder's present end: UIDNEXT - 1, or its highest UID when not announced.
+            if b"UIDNEXT" in selected:
+                return NewMail(uidvalidity, int(selected[b"UIDNEXT"]) - 1, [])
+            return NewMail(uidvalidity, max(client.search("ALL"), default=0), [])
+        # "n:*" also names the last mail when none is newer than n: filtered below.
+        newer = sorted(uid for uid in client.search(["UID", f"{mark[1] + 1}:*"]) if uid > mark[1])
         headers: list[FolderMail] = []
         for start in range(0, len(newer), FETCH_CHUNK):
             chunk = newer[start : start + FETCH_CHUNK]
@@ -107,7 +109,7 @@ class ImapReviewFolders:
                 header = item.get(b"BODY[HEADER]")
                 if isinstance(header, bytes):
                     headers.append(FolderMail(folder, uid, header))
-        return NewMail(uidvalidity, max(last, mark[1]), headers)
+        return NewMail(uidvalidity, max([mark[1], *newer]), headers)
 
     @staticmethod
     def _fetch(client: IMAPClient, folder: str, uid: int) -> bytes | None:

@@ -1,0 +1,287 @@
+"""The drafts' copies in the officer's mailbox, kept in line with the database; notes to him.
+
+Every draft waiting for review has one copy (and one note) in the review folder,
+and, with ``mail_client.drafts_folder``, one in his Drafts folder. A draft that no
+longer waits (approved, rejected, sent: here, in the browser, on the command
+line) has its copy and note moved to the done folder; a draft that was changed
+has its old copy deleted and a new one placed. Each copy is recorded in
+``review_copies`` under a Message-ID made from the draft and its fingerprint, so
+placing is idempotent: a copy is claimed in the database (``placing``) before it
+is appended, and appended only when no mail with its Message-ID is in the folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from mailbot.config import Settings
+from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.mail_client import (
+    HEADER,
+    NOTE_HEADER,
+    Content,
+    attachment_name,
+    header_value,
+    with_header,
+)
+from mailbot.core.outgoing import Outgoing, build_message, message_id
+from mailbot.core.review_notes import Folders, ReviewFacts, review_note
+from mailbot.ports import ReviewMailbox
+from mailbot.service import review
+from mailbot.service.clock import Clock
+from mailbot.storage.database import Database
+from mailbot.storage.models import CaseRecord, DraftRecord, ReviewCopyRecord, utcnow
+from mailbot.storage.store import CaseStore
+from mailbot.web.i18n import labeller
+
+PLACING, PLACED, DONE, REPLACED = "placing", "placed", "done", "replaced"
+LIVE = (PLACING, PLACED)  # a copy that is (or is about to be) in the officer's mailbox
+EVIDENCE_SHOWN = 5
+
+
+def draft_content(session: Session, draft: DraftRecord, case: CaseRecord) -> Content:
+    """What the draft's mail says, as a copy of it is compared."""
+    attachments = review.draft_attachments(session, draft.id)
+    return Content(
+        to=draft.to_address,
+        subject=review.with_reference(draft.subject, case.reference),
+        body=draft.body,
+        attachments=tuple((attachment_name(item.filename), item.content) for item in attachments),
+    )
+
+
+@dataclass
+class Reconciled:
+    placed: int = 0
+    retired: int = 0
+
+
+class ReviewCopies:
+    """Places, replaces and retires one mailbox's copies; writes the notes."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        mailbox: ReviewMailbox,
+        clock: Clock,
+        folders: Callable[[], Folders],
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.mailbox = mailbox
+        self.clock = clock
+        self.folders = folders
+        self.language = settings.web.language
+
+    # -- notes ---------------------------------------------------------------
+    def _domain(self) -> str:
+        return review.sender_of(self.settings)[0].rpartition("@")[2]
+
+    def note(self, subject: str, body: str, made: str) -> bytes:
+        """A note from mailbot to the officer (never sent: only placed in his mailbox)."""
+        address, name = review.sender_of(self.settings)
+        officer = self.settings.digest.to if self.settings.digest is not None else address
+        note = Outgoing(
+            sender=address,
+            sender_name=name,
+            to=officer,
+            subject=subject,
+            body=body,
+            message_id=made,
+            date=utcnow(),
+            language=self.language,
+            automatic="auto-generated",
+        )
+        return with_header(build_message(note), NOTE_HEADER, "1")
+
+    async def tell(self, subject: str, body: str) -> None:
+        """A note to the officer in the review folder."""
+        made = message_id(f"note.{uuid.uuid4().hex}", self._domain())
+        await self.mailbox.place(self.folders().review, made, self.note(subject, body, made))
+
+    # -- keeping the mailbox in line -----------------------------------------
+    async def reconcile(self, key: bytes, stopping: Callable[[], bool]) -> Reconciled:
+        """Place what is missing or changed, retire what no longer waits."""
+        done = Reconciled()
+        check, retire = await asyncio.to_thread(self._plan)
+        for row in retire:
+            if stopping():
+                return done
+            await self._remove(row, self.folders().done)
+            await asyncio.to_thread(self._mark, row, DONE)
+            done.retired += 1
+        for draft_id in check:
+            if stopping():
+                return done
+            done.placed += await self._place(draft_id, key)
+        return done
+
+    async def _place(self, draft_id: int, key: bytes) -> int:
+        made = await asyncio.to_thread(self._copy, draft_id, key)
+        if made is None:
+            return 0
+        row, copy, note = made
+        old = await asyncio.to_thread(self._live, draft_id)
+        if old is not None and old.fingerprint == row.fingerprint and old.state == PLACED:
+            await asyncio.to_thread(self._mark, old, PLACED)  # checked: still what it says
+            return 0
+        if old is not None and old.fingerprint != row.fingerprint:
+            await self._remove(old, "")  # the draft was changed: its old copy goes
+            await asyncio.to_thread(self._mark, old, REPLACED)
+        claimed = await asyncio.to_thread(self._claim, row)
+        if claimed is None:
+            return 0  # another worker is placing it
+        folders = self.folders()
+        await self.mailbox.place(folders.review, row.message_id, copy)
+        if folders.drafts:
+            await self.mailbox.place(folders.drafts, row.message_id, copy)
+        await self.mailbox.place(folders.review, row.note_message_id, note)
+        await asyncio.to_thread(self._mark, claimed, PLACED)
+        return 1
+
+    async def _remove(self, row: ReviewCopyRecord, target: str) -> None:
+        folders = self.folders()
+        where = [folders.review, folders.approve, folders.reject]
+        await self.mailbox.remove([row.message_id, row.note_message_id], where, target)
+        if folders.drafts:  # the Drafts folder's copy is deleted: one copy in done is enough
+            await self.mailbox.remove([row.message_id], [folders.drafts], "")
+
+    def _plan(self) -> tuple[list[int], list[ReviewCopyRecord]]:
+        """Drafts whose copy is missing or may be out of date; copies of drafts not waiting."""
+        mailbox = self.settings.mailbox
+        with self.database.reader() as session:
+            pending = session.exec(
+                select(DraftRecord.id, DraftRecord.updated_at)
+                .join(CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id))
+                .where(
+                    col(DraftRecord.status) == DraftStatus.PENDING,
+                    col(CaseRecord.mailbox) == mailbox,
+                )
+                .order_by(col(DraftRecord.id))
+            ).all()
+            rows = session.exec(
+                select(ReviewCopyRecord).where(
+                    col(ReviewCopyRecord.mailbox) == mailbox,
+                    col(ReviewCopyRecord.state).in_(LIVE),
+                )
+            ).all()
+        live = {row.draft_id: row for row in rows}
+        waiting = {draft_id for draft_id, _ in pending}
+        check = [
+            draft_id
+            for draft_id, updated in pending
+            if draft_id is not None
+            and (
+                draft_id not in live
+                or live[draft_id].state == PLACING  # a placing cut off: done again
+                or updated > live[draft_id].placed_at  # changed since: checked
+            )
+        ]
+        return check, [row for row in rows if row.draft_id not in waiting]
+
+    def _copy(self, draft_id: int, key: bytes) -> tuple[ReviewCopyRecord, bytes, bytes] | None:
+        """A waiting draft's copy and note, and the row that will record them."""
+        with self.database.reader() as session:
+            draft = session.get(DraftRecord, draft_id)
+            if draft is None or draft.status != DraftStatus.PENDING:
+                return None
+            case = CaseStore(session).case_by_id(draft.case_id)
+            fingerprint = draft_content(session, draft, case).fingerprint
+            unique = f"{draft_id}.{fingerprint[:16]}"
+            copy_id = message_id(f"review.{unique}", self._domain())
+            note_id = message_id(f"note.{unique}", self._domain())
+            mail = review.outgoing(
+                session, self.settings, draft, case.reference, made=copy_id, now=utcnow()
+            )
+            value = header_value(key, self.settings.mailbox, draft_id, fingerprint)
+            copy = with_header(build_message(mail), HEADER, value)
+            facts = self._facts(session, draft, case)
+            subject, body = review_note(
+                facts, self.folders(), self.language, labeller(self.language)
+            )
+            row = ReviewCopyRecord(
+                mailbox=self.settings.mailbox,
+                draft_id=draft_id,
+                fingerprint=fingerprint,
+                message_id=copy_id,
+                note_message_id=note_id,
+                state=PLACING,
+                placed_at=utcnow(),
+            )
+            return row, copy, self.note(subject, body, note_id)
+
+    def _facts(self, session: Session, draft: DraftRecord, case: CaseRecord) -> ReviewFacts:
+        allowed = case.allowed_recipients
+        data_bearing = DraftKind(draft.kind) in DATA_BEARING
+        evidence = [str(item.get("phrase", "")) for item in case.evidence if item.get("right")]
+        return ReviewFacts(
+            draft=draft.id or 0,
+            reference=case.reference,
+            kind=draft.kind,
+            to=draft.to_address,
+            # Only a reply carries personal data; any other may go where the person wrote from.
+            on_file=draft.to_address.lower() in allowed if data_bearing or allowed else True,
+            rights=list(case.rights),
+            identity=case.identity,
+            identity_detail=case.identity_detail,
+            due=case.due_date,
+            today=self.clock.local_today(),
+            evidence=evidence[:EVIDENCE_SHOWN],
+            why=draft.why,
+            notes=list(draft.notes),
+            actions=[f"[{item.id}] {item.text}" for item in review.open_actions(session, draft)],
+            attachments=[item.filename for item in review.draft_attachments(session, draft.id)],
+        )
+
+    # -- the rows ------------------------------------------------------------
+    def _live(self, draft_id: int) -> ReviewCopyRecord | None:
+        with self.database.reader() as session:
+            return session.exec(
+                select(ReviewCopyRecord).where(
+                    col(ReviewCopyRecord.draft_id) == draft_id,
+                    col(ReviewCopyRecord.state).in_(LIVE),
+                )
+            ).first()
+
+    def _claim(self, row: ReviewCopyRecord) -> ReviewCopyRecord | None:
+        """Record that this copy is being placed; None when another worker claimed it.
+
+        A copy placed before under the same Message-ID (the draft changed and was
+        changed back) is the same mail: its row is taken up again.
+        """
+        with self.database.session() as session:
+            found = session.exec(
+                select(ReviewCopyRecord).where(col(ReviewCopyRecord.message_id) == row.message_id)
+            ).first()
+            if found is not None and found.state == PLACED:
+                return None
+            if found is not None:
+                found.state, found.placed_at, found.done_at = PLACING, row.placed_at, None
+                row = found
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another worker claimed it first
+                session.rollback()
+                return None
+            session.refresh(row)
+            return row
+
+    def _mark(self, row: ReviewCopyRecord, state: str) -> None:
+        with self.database.session() as session:
+            current = session.get(ReviewCopyRecord, row.id)
+            if current is not None:
+                current.state = state
+                if state == PLACED:
+                    current.placed_at = utcnow()
+                else:
+                    current.done_at = utcnow()
+                session.add(current)
+                session.commit()
