@@ -175,17 +175,17 @@ class ReviewMailbox(Protocol):
         """One mail whole, or None when it is gone."""
         ...
 
-    async def place(self, folder: str, message_id: str, content: bytes) -> bool:
-        """APPEND ``content`` unless a mail with ``message_id`` is in ``folder``; True: added."""
+    async def index(self, folder: str) -> dict[str, int]:
+        """The Message-ID and UID of every mail in ``folder`` (one command, however many)."""
         ...
 
-    async def move(self, mail: FolderMail, target: str) -> None:
-        """Move one mail; nothing happens when it is gone already."""
+    async def append(self, folder: str, content: bytes) -> None:
+        """Add a mail to ``folder``, unread."""
         ...
 
-    async def remove(self, message_ids: list[str], folders: list[str], target: str) -> int:
-        """Move the mails with these Message-IDs out of ``folders`` to ``target`` (delete
-        them when ``target`` is ""); returns how many were found."""
+    async def move(self, folder: str, uids: list[int], target: str) -> None:
+        """Move mails from ``folder`` to ``target`` (delete them when ``target`` is "");
+        mails that are gone already are no error."""
         ...
 
     async def wait(self, folder: str, timeout: float) -> None:

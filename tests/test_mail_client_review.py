@@ -183,6 +183,14 @@ def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_fort
     assert draft_status(config, ack) == "sent"
     told = [str(n["Subject"]) for n in officer.notes()]
     assert any("Niet verstuurd" in subject for subject in told)  # it could not be rejected
+    # mailbot filed its own mail in Sent; reading Sent did not take it for the officer's.
+    assert len(dovecot.uids(mailbox, "Sent")) == 1
+    case = json.loads(
+        invoke("cases", "show", "AVG-2026-0001", "--json", "--config", str(config)).output
+    )
+    actions = [event["action"] for event in case["events"]]
+    assert actions.count("sent") == 1 and "sent_by_officer" not in actions
+    assert "officer_mail" not in actions
 
 
 def test_moved_to_reject_nothing_is_sent(
@@ -435,3 +443,28 @@ def test_the_officers_day_on_a_server_with_fewer_capabilities(
     finally:
         limited.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_draft_changed_and_changed_back_has_one_copy_again(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    _, first = officer.copy_of(ack)
+    original = first.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    app = load_app(config)
+    try:
+        for text in ("Een andere tekst.\n", original):
+            review.edit(app.database, app.clock, ack, "rudi", text)
+            run_once(config)
+            mine = [c for c in officer.copies().values() if str(c[HEADER]).startswith(f"{ack};")]
+            assert len(mine) == 1
+            assert mine[0].get_body(("plain",)).get_content().strip() == text.strip()  # type: ignore[union-attr]
+    finally:
+        app.close()
+    run_once(config)
+    assert len(officer.copies()) == 2 and len(officer.notes()) == 2
+    uid, _ = officer.copy_of(ack)
+    officer.move(uid, REVIEW, APPROVE)
+    run_once(config)
+    assert len(server.received) == 1

@@ -139,14 +139,17 @@ class MailClientReview:
         if self._key is None:
             self._key = await asyncio.to_thread(signing_key, self.database)
         folders = self.folders
-        for mail in await self.mailbox.mails(folders.approve):
+        for folder, approve in ((folders.approve, True), (folders.reject, False)):
+            moves: dict[str, list[int]] = {}
+            for mail in await self.mailbox.mails(folder):
+                if stopping():
+                    break
+                target = await self._handle(mail, self._key, report, approve=approve)
+                moves.setdefault(target, []).append(mail.uid)
+            for target, uids in moves.items():  # what was handled leaves the folder
+                await self.mailbox.move(folder, uids, target)
             if stopping():
                 return report
-            await self._handle(mail, self._key, report, approve=True)
-        for mail in await self.mailbox.mails(folders.reject):
-            if stopping():
-                return report
-            await self._handle(mail, self._key, report, approve=False)
         sent = self._special.get("sent", "")
         if self.config.watch_sent and sent:
             watcher = SentMail(self.database, self.settings, self.mailbox, self._key, self.clock)
@@ -167,22 +170,21 @@ class MailClientReview:
     # -- what the officer moved ----------------------------------------------
     async def _handle(
         self, mail: FolderMail, key: bytes, report: ReviewReport, *, approve: bool
-    ) -> None:
+    ) -> str:
+        """Act on one mail the officer moved; returns the folder it goes to next."""
         folders = self.folders
         reading = read(mail.content, key, self.settings.mailbox)
         if reading.note:  # a note moved along with its copy
-            await self.mailbox.move(mail, folders.done)
-            return
+            return folders.done
         if reading.draft_id is None:
             await self._ignored(mail, reading, report)
-            return
+            return folders.done
         decide = self._approve if approve else self._reject
         told = await asyncio.to_thread(decide, reading, report)
         if told is None:
-            await self.mailbox.move(mail, folders.done)
-            return
-        await self.mailbox.move(mail, told.back)
+            return folders.done
         await self.copies.tell(told.subject, told.body)
+        return told.back
 
     async def _ignored(self, mail: FolderMail, reading: Reading, report: ReviewReport) -> None:
         folders = self.folders
@@ -196,7 +198,6 @@ class MailClientReview:
         )
         report.ignored += 1
         report.problems.append(f"{mail.folder}: {reading.problem}")
-        await self.mailbox.move(mail, folders.done)
         subject = self._t("ignored.subject", folder=mail.folder)
         body = self._t(
             "ignored",

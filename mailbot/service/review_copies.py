@@ -104,54 +104,67 @@ class ReviewCopies:
     async def tell(self, subject: str, body: str) -> None:
         """A note to the officer in the review folder."""
         made = message_id(f"note.{uuid.uuid4().hex}", self._domain())
-        await self.mailbox.place(self.folders().review, made, self.note(subject, body, made))
+        await self.mailbox.append(self.folders().review, self.note(subject, body, made))
 
     # -- keeping the mailbox in line -----------------------------------------
     async def reconcile(self, key: bytes, stopping: Callable[[], bool]) -> Reconciled:
         """Place what is missing or changed, retire what no longer waits."""
         done = Reconciled()
         check, retire = await asyncio.to_thread(self._plan)
-        for row in retire:
-            if stopping():
-                return done
-            await self._remove(row, self.folders().done)
-            await asyncio.to_thread(self._mark, row, DONE)
-            done.retired += 1
+        index = _Index(self.mailbox)  # what is in each folder, read once per pass
+        if retire and not stopping():
+            await self._remove(index, retire, self.folders().done)
+            await asyncio.to_thread(self._mark, retire, DONE)
+            done.retired = len(retire)
         for draft_id in check:
             if stopping():
                 return done
-            done.placed += await self._place(draft_id, key)
+            done.placed += await self._place(index, draft_id, key)
         return done
 
-    async def _place(self, draft_id: int, key: bytes) -> int:
+    async def _place(self, index: _Index, draft_id: int, key: bytes) -> int:
         made = await asyncio.to_thread(self._copy, draft_id, key)
         if made is None:
             return 0
         row, copy, note = made
         old = await asyncio.to_thread(self._live, draft_id)
         if old is not None and old.fingerprint == row.fingerprint and old.state == PLACED:
-            await asyncio.to_thread(self._mark, old, PLACED)  # checked: still what it says
+            await asyncio.to_thread(self._mark, [old], PLACED)  # checked: still what it says
             return 0
         if old is not None and old.fingerprint != row.fingerprint:
-            await self._remove(old, "")  # the draft was changed: its old copy goes
-            await asyncio.to_thread(self._mark, old, REPLACED)
+            await self._remove(index, [old], "")  # the draft was changed: its old copy goes
+            await asyncio.to_thread(self._mark, [old], REPLACED)
         claimed = await asyncio.to_thread(self._claim, row)
         if claimed is None:
             return 0  # another worker is placing it
         folders = self.folders()
-        await self.mailbox.place(folders.review, row.message_id, copy)
+        places = [
+            (folders.review, row.message_id, copy),
+            (folders.review, row.note_message_id, note),
+        ]
         if folders.drafts:
-            await self.mailbox.place(folders.drafts, row.message_id, copy)
-        await self.mailbox.place(folders.review, row.note_message_id, note)
-        await asyncio.to_thread(self._mark, claimed, PLACED)
+            places.insert(1, (folders.drafts, row.message_id, copy))
+        for folder, made_id, content in places:
+            present = await index.get(folder)
+            if made_id not in present:  # not there from a pass cut off after its APPEND
+                await self.mailbox.append(folder, content)
+                present[made_id] = 0
+        await asyncio.to_thread(self._mark, [claimed], PLACED)
         return 1
 
-    async def _remove(self, row: ReviewCopyRecord, target: str) -> None:
+    async def _remove(self, index: _Index, rows: list[ReviewCopyRecord], target: str) -> None:
+        """Move the copies and notes of ``rows`` to ``target`` (delete them when "")."""
         folders = self.folders()
-        where = [folders.review, folders.approve, folders.reject]
-        await self.mailbox.remove([row.message_id, row.note_message_id], where, target)
+        wanted = {made for row in rows for made in (row.message_id, row.note_message_id)}
+        for folder in (folders.review, folders.approve, folders.reject):
+            if folder != target:
+                present = await index.get(folder)
+                uids = [present.pop(made) for made in wanted if made in present]
+                await self.mailbox.move(folder, uids, target)
         if folders.drafts:  # the Drafts folder's copy is deleted: one copy in done is enough
-            await self.mailbox.remove([row.message_id], [folders.drafts], "")
+            present = await index.get(folders.drafts)
+            uids = [present.pop(row.message_id) for row in rows if row.message_id in present]
+            await self.mailbox.move(folders.drafts, uids, "")
 
     def _plan(self) -> tuple[list[int], list[ReviewCopyRecord]]:
         """Drafts whose copy is missing or may be out of date; copies of drafts not waiting."""
@@ -274,14 +287,30 @@ class ReviewCopies:
             session.refresh(row)
             return row
 
-    def _mark(self, row: ReviewCopyRecord, state: str) -> None:
+    def _mark(self, rows: list[ReviewCopyRecord], state: str) -> None:
+        now = utcnow()
         with self.database.session() as session:
-            current = session.get(ReviewCopyRecord, row.id)
-            if current is not None:
+            for row in rows:
+                current = session.get(ReviewCopyRecord, row.id)
+                if current is None:
+                    continue
                 current.state = state
                 if state == PLACED:
-                    current.placed_at = utcnow()
+                    current.placed_at = now
                 else:
-                    current.done_at = utcnow()
+                    current.done_at = now
                 session.add(current)
-                session.commit()
+            session.commit()
+
+
+class _Index:
+    """The Message-IDs (and UIDs) in each folder, read when first needed in a pass."""
+
+    def __init__(self, mailbox: ReviewMailbox) -> None:
+        self.mailbox = mailbox
+        self.folders: dict[str, dict[str, int]] = {}
+
+    async def get(self, folder: str) -> dict[str, int]:
+        if folder not in self.folders:
+            self.folders[folder] = await self.mailbox.index(folder)
+        return self.folders[folder]

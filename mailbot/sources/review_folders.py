@@ -10,7 +10,6 @@ only, no keywords, which is what Microsoft 365 offers too.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -118,17 +117,29 @@ class ImapReviewFolders:
         return body if isinstance(body, bytes) else None
 
     @staticmethod
-    def _place(client: IMAPClient, folder: str, message_id: str, content: bytes) -> bool:
-        client.select_folder(folder)
-        if client.search(["HEADER", "Message-ID", message_id]):
-            return False
-        client.append(folder, content)  # unread: new work for the officer
-        return True
+    def _index(client: IMAPClient, folder: str) -> dict[str, int]:
+        if not client.folder_exists(folder):
+            return {}
+        if not client.select_folder(folder, readonly=True).get(b"EXISTS"):
+            return {}
+        found: dict[str, int] = {}
+        fetched = client.fetch(client.search("ALL"), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        for uid, item in fetched.items():
+            header = item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]", b"")
+            value = header.decode("ascii", "replace").partition(":")[2].strip()
+            if value:
+                found[value] = uid
+        return found
 
     @staticmethod
-    def _move(client: IMAPClient, uids: list[int], target: str) -> None:
+    def _append(client: IMAPClient, folder: str, content: bytes) -> None:
+        client.append(folder, content)  # unread: new work for the officer
+
+    @staticmethod
+    def _move(client: IMAPClient, folder: str, uids: list[int], target: str) -> None:
         if not uids:
             return
+        client.select_folder(folder)
         try:
             if target and client.has_capability("MOVE"):
                 client.move(uids, target)
@@ -139,29 +150,9 @@ class ImapReviewFolders:
             if client.has_capability("UIDPLUS"):
                 client.uid_expunge(uids)
         except IMAPClientError:
-            left = set(client.search(["UID", ",".join(str(uid) for uid in uids)]))
-            if left & set(uids):
+            if set(client.search("ALL")) & set(uids):
                 raise
             # Gone already: the officer (or another worker) moved them first.
-
-    def _move_one(self, client: IMAPClient, mail: FolderMail, target: str) -> None:
-        client.select_folder(mail.folder)
-        self._move(client, [mail.uid], target)
-
-    def _remove(
-        self, client: IMAPClient, message_ids: list[str], folders: list[str], target: str
-    ) -> int:
-        found = 0
-        for folder in folders:
-            if not folder or folder == target or not client.folder_exists(folder):
-                continue
-            client.select_folder(folder)
-            uids: set[int] = set()
-            for message_id in message_ids:
-                uids.update(client.search(["HEADER", "Message-ID", message_id]))
-            self._move(client, sorted(uids), target)
-            found += len(uids)
-        return found
 
     def _wait(self, folder: str, timeout: float) -> None:
         if self._connection is None:
@@ -203,16 +194,14 @@ class ImapReviewFolders:
     async def fetch(self, folder: str, uid: int) -> bytes | None:
         return await self._run(lambda client: self._fetch(client, folder, uid))
 
-    async def place(self, folder: str, message_id: str, content: bytes) -> bool:
-        return await self._run(lambda client: self._place(client, folder, message_id, content))
+    async def index(self, folder: str) -> dict[str, int]:
+        return await self._run(lambda client: self._index(client, folder))
 
-    async def move(self, mail: FolderMail, target: str) -> None:
-        await self._run(lambda client: self._move_one(client, mail, target))
+    async def append(self, folder: str, content: bytes) -> None:
+        await self._run(lambda client: self._append(client, folder, content))
 
-    async def remove(self, message_ids: list[str], folders: list[str], target: str) -> int:
-        return await self._run(
-            functools.partial(self._remove, message_ids=message_ids, folders=folders, target=target)
-        )
+    async def move(self, folder: str, uids: list[int], target: str) -> None:
+        await self._run(lambda client: self._move(client, folder, uids, target))
 
     async def wait(self, folder: str, timeout: float) -> None:
         if not self.idle:
