@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import tempfile
+import textwrap
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -59,14 +60,19 @@ class Officer:
         }
 
     def copies(self, folder: str = REVIEW) -> dict[int, EmailMessage]:
-        return {uid: mail for uid, mail in self.mails(folder).items() if mail[HEADER]}
+        """The copies of drafts (known by their header, or their Message-ID without it)."""
+        return {
+            uid: mail
+            for uid, mail in self.mails(folder).items()
+            if mail[HEADER] or str(mail["Message-ID"]).startswith("<review.")
+        }
 
     def notes(self, folder: str = REVIEW) -> list[EmailMessage]:
         return [mail for mail in self.mails(folder).values() if mail[NOTE_HEADER]]
 
     def copy_of(self, draft_id: int, folder: str = REVIEW) -> tuple[int, EmailMessage]:
         for uid, mail in self.copies(folder).items():
-            if str(mail[HEADER]).startswith(f"{draft_id};"):
+            if str(mail["Message-ID"]).startswith(f"<review.{draft_id}."):
                 return uid, mail
         raise AssertionError(f"no copy of draft {draft_id} in {folder}")
 
@@ -134,6 +140,7 @@ def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_no
     copies = officer.copies()
     assert len(copies) == len(by_kind) == 2
     _, reply = officer.copy_of(by_kind["reply"]["id"])
+    assert str(reply[HEADER]).startswith(f"{by_kind['reply']['id']}; fp=")
     assert reply["To"] == "tom.baker@example.com"
     assert str(reply["Subject"]).startswith("[AVG-2026-0001]")
     assert reply["In-Reply-To"] == "<req-1@example.com>"
@@ -410,6 +417,24 @@ M365 = "IMAP4rev1 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITER
 OLD = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE UIDPLUS"
 
 
+def rewritten(copy: EmailMessage) -> bytes:
+    """A copy as a server that stores mail in its own form may return it: our header
+    dropped, the text wrapped anew and base64-encoded; Message-ID, words and files kept."""
+    text = copy.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    again = EmailMessage()
+    for name in ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References"):
+        if copy[name]:
+            again[name] = str(copy[name])
+    again.set_content(textwrap.fill(" ".join(text.split()), 40) + "\n", cte="base64")
+    for part in copy.iter_attachments():
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        maintype, subtype = part.get_content_type().split("/")
+        again.add_attachment(data, maintype=maintype, subtype=subtype, filename=part.get_filename())
+    assert again[HEADER] is None
+    return again.as_bytes()
+
+
 @pytest.mark.parametrize("capability", [M365, OLD], ids=["microsoft-365", "no-move-no-idle"])
 def test_the_officers_day_on_a_server_with_fewer_capabilities(
     tmp_path: Path, server: SmtpServer, capability: str
@@ -423,8 +448,11 @@ def test_the_officers_day_on_a_server_with_fewer_capabilities(
         officer.client.create_folder("Sent Items")  # Outlook's name; found without SPECIAL-USE
         try:
             config, by_kind = start(tmp_path, server, limited, user)
-            uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])
-            officer.move_by_copy(uid, REVIEW, APPROVE)
+            uid, copy = officer.copy_of(by_kind["acknowledgement"]["id"])
+            if capability == M365:  # Exchange gives mail back in its own form: see rewritten()
+                officer.replace(uid, REVIEW, rewritten(copy), APPROVE)
+            else:
+                officer.move_by_copy(uid, REVIEW, APPROVE)
             sent = EmailMessage()
             _, reply = officer.copy_of(by_kind["reply"]["id"])
             for name in ("From", "To", "Subject", "In-Reply-To", "References", HEADER):

@@ -34,6 +34,10 @@ from mailbot.core.outgoing import MAX_SUBJECT, header_text
 
 HEADER = "X-Mailbot-Draft"
 NOTE_HEADER = "X-Mailbot-Note"
+FINGERPRINT_IN_ID = 16  # hex digits of the fingerprint a copy's Message-ID carries
+_SIGNED_ID = re.compile(
+    r"^<review\.(?P<draft>[0-9]{1,18})\.(?P<fp>[0-9a-f]{16})\.(?P<sig>[0-9a-f]{32})@[^<>@\s]+>$"
+)
 _HEADER_VALUE = re.compile(
     r"^\s*(?P<draft>[0-9]{1,18})\s*;\s*fp=(?P<fp>[0-9a-f]{64})\s*;\s*sig=(?P<sig>[0-9a-f]{64})\s*$"
 )
@@ -50,8 +54,8 @@ class Content:
 
     @property
     def fingerprint(self) -> str:
-        """A hash of the recipient, subject, text and attachments, blind to line ends and
-        trailing spaces (which mail clients change without anyone editing)."""
+        """A hash of the recipient, subject, words of the text, and attachments: blind to
+        line ends, wrapping and spacing, which servers and clients change unasked."""
         canonical = {
             "to": self.to.strip().lower(),
             "subject": " ".join(header_text(self.subject, MAX_SUBJECT).split()),
@@ -65,7 +69,9 @@ class Content:
 
 
 def _canonical_text(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    # Words, not layout: a server that stores mail in its own form (Exchange) may give it
+    # back wrapped or re-encoded; only a change of the words is a change of the text.
+    return " ".join(text.split())
 
 
 def attachment_name(filename: str) -> str:
@@ -102,7 +108,7 @@ class Reading:
     """What a mail read back from the officer's mailbox says about itself."""
 
     draft_id: int | None  # the draft a valid signature names
-    signed: str  # the fingerprint it was signed with ("" without a valid signature)
+    signed: str  # the fingerprint (or its first 16 digits) it was signed with, else ""
     problem: Problem | None  # NOT_OURS, BAD_SIGNATURE or CHANGED; OUTDATED is ``against``'s
     content: Content
     message_id: str = ""
@@ -111,7 +117,7 @@ class Reading:
 
     def against(self, current: str) -> Problem | None:
         """The problem with acting on this copy, given the draft's fingerprint now."""
-        if self.problem is None and current != self.signed:
+        if self.problem is None and not current.startswith(self.signed):
             return Problem.OUTDATED
         return self.problem
 
@@ -146,16 +152,43 @@ def content_of(message: EmailMessage) -> Content:
     )
 
 
+def copy_id(key: bytes, mailbox: str, draft_id: int, fingerprint: str, domain: str) -> str:
+    """The Message-ID of a draft's copy: names the draft and is signed, like the header.
+
+    Servers keep a Message-ID where they may drop a header they do not know, so a
+    copy is still recognised on them (with the first 16 digits of its fingerprint).
+    """
+    short = fingerprint[:FINGERPRINT_IN_ID]
+    sig = signature(key, mailbox, draft_id, short)[:32]
+    return f"<review.{draft_id}.{short}.{sig}@{domain.lower()}>"
+
+
 def signed_draft(message: EmailMessage, key: bytes, mailbox: str) -> tuple[int, str] | None:
-    """The draft id and fingerprint of a valid ``X-Mailbot-Draft`` header, else None."""
+    """The draft id and (signed) fingerprint a mail carries, else None.
+
+    The ``X-Mailbot-Draft`` header counts when there is one (the whole fingerprint);
+    without it, a copy's signed Message-ID (its first 16 digits).
+    """
     value = message.get(HEADER)
-    found = _HEADER_VALUE.match(str(value)) if value is not None else None
-    if found is None:
-        return None
-    draft_id, signed = int(found["draft"]), found["fp"]
-    if not hmac.compare_digest(signature(key, mailbox, draft_id, signed), found["sig"]):
-        return None
-    return draft_id, signed
+    if value is not None:
+        found = _HEADER_VALUE.match(str(value))
+        if found is None:
+            return None
+        draft_id, signed, sig = int(found["draft"]), found["fp"], found["sig"]
+        expected = signature(key, mailbox, draft_id, signed)
+    else:
+        found = _SIGNED_ID.match(str(message.get("Message-ID", "")).strip())
+        if found is None:
+            return None
+        draft_id, signed, sig = int(found["draft"]), found["fp"], found["sig"]
+        expected = signature(key, mailbox, draft_id, signed)[:32]
+    return (draft_id, signed) if hmac.compare_digest(expected, sig) else None
+
+
+def carries_signature(message: EmailMessage) -> bool:
+    """Whether a mail claims to be a copy (a header, or a copy's Message-ID), valid or not."""
+    message_id = str(message.get("Message-ID", "")).strip()
+    return message.get(HEADER) is not None or re.match(r"<review\.[0-9]+\.", message_id) is not None
 
 
 def thread_of(message: EmailMessage) -> tuple[str, ...]:
@@ -170,13 +203,13 @@ def read(raw: bytes, key: bytes, mailbox: str) -> Reading:
     content = content_of(message)
     draft_id: int | None = None
     fingerprint, problem = "", None
-    if message.get(HEADER) is None:
+    if not carries_signature(message):
         problem = Problem.NOT_OURS
     elif (signed := signed_draft(message, key, mailbox)) is None:
         problem = Problem.BAD_SIGNATURE
     else:
         draft_id, fingerprint = signed
-        problem = Problem.CHANGED if content.fingerprint != fingerprint else None
+        problem = None if content.fingerprint.startswith(fingerprint) else Problem.CHANGED
     return Reading(
         draft_id,
         fingerprint,

@@ -27,6 +27,7 @@ from mailbot.core.mail_client import (
     NOTE_HEADER,
     Content,
     attachment_name,
+    copy_id,
     header_value,
     with_header,
 )
@@ -207,11 +208,10 @@ class ReviewCopies:
                 return None
             case = CaseStore(session).case_by_id(draft.case_id)
             fingerprint = draft_content(session, draft, case).fingerprint
-            unique = f"{draft_id}.{fingerprint[:16]}"
-            copy_id = message_id(f"review.{unique}", self._domain())
-            note_id = message_id(f"note.{unique}", self._domain())
+            made = copy_id(key, self.settings.mailbox, draft_id, fingerprint, self._domain())
+            note_id = message_id(f"note.{draft_id}.{fingerprint[:16]}", self._domain())
             mail = review.outgoing(
-                session, self.settings, draft, case.reference, made=copy_id, now=utcnow()
+                session, self.settings, draft, case.reference, made=made, now=utcnow()
             )
             value = header_value(key, self.settings.mailbox, draft_id, fingerprint)
             copy = with_header(build_message(mail), HEADER, value)
@@ -223,7 +223,7 @@ class ReviewCopies:
                 mailbox=self.settings.mailbox,
                 draft_id=draft_id,
                 fingerprint=fingerprint,
-                message_id=copy_id,
+                message_id=made,
                 note_message_id=note_id,
                 state=PLACING,
                 placed_at=utcnow(),

@@ -26,8 +26,8 @@ from mailbot.config import Settings
 from mailbot.core.cases import Status, references_in
 from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
 from mailbot.core.mail_client import (
-    HEADER,
     NOTE_HEADER,
+    carries_signature,
     check_sent,
     content_of,
     parse,
@@ -103,7 +103,7 @@ class SentMail:
         message = parse(header)
         if message.get(NOTE_HEADER) is not None or self._ours(str(message.get("Message-ID", ""))):
             return False
-        if message.get(HEADER) is not None:
+        if carries_signature(message):
             return True
         prefix = self.settings.organisation.reference_prefix
         return bool(references_in(str(message.get("Subject", "")), prefix))

@@ -13,6 +13,7 @@ from mailbot.core.mail_client import (
     Problem,
     check_sent,
     content_of,
+    copy_id,
     header_value,
     parse,
     read,
@@ -66,10 +67,12 @@ def test_an_unchanged_copy_names_its_draft() -> None:
     assert reading.against(stored().fingerprint) is None
 
 
-def test_line_ends_and_trailing_spaces_are_not_a_change() -> None:
+def test_line_ends_wrapping_and_spaces_are_not_a_change() -> None:
     a = Content("t@x.nl", "s", "regel een  \r\nregel twee\r\n", ())
     b = Content("T@x.nl", "s", "regel een\nregel twee", ())
-    assert a.fingerprint == b.fingerprint
+    c = Content("t@x.nl", "s", "regel een regel\n  twee", ())  # wrapped anew by a server
+    assert a.fingerprint == b.fingerprint == c.fingerprint
+    assert Content("t@x.nl", "s", "regel een regeltwee", ()).fingerprint != a.fingerprint
 
 
 @pytest.mark.parametrize(
@@ -153,3 +156,31 @@ def test_a_mail_without_personal_data_may_go_to_the_drafts_recipient() -> None:
         draft_attachments=[], allowed={"tom.baker@example.com"}, data_bearing=False,
     )  # fmt: skip
     assert check.warnings == ["recipient_not_on_file"]
+
+
+def without_header(raw: bytes) -> bytes:
+    """What a server that drops headers it does not know gives back."""
+    return b"\r\n".join(line for line in raw.split(b"\r\n") if not line.startswith(HEADER.encode()))
+
+
+def copy_with_id(message_id: str, body: str = BODY) -> bytes:
+    raw = draft_mail(body).replace(b"<review.1@voorbeeld.example>", message_id.encode())
+    return with_header(raw, HEADER, header_value(KEY, "default", 7, stored().fingerprint))
+
+
+def test_a_copy_without_its_header_is_still_known_by_its_signed_message_id() -> None:
+    made = copy_id(KEY, "default", 7, stored().fingerprint, "Voorbeeld.example")
+    assert made.endswith("@voorbeeld.example>") and made.startswith("<review.7.")
+    reading = read(without_header(copy_with_id(made)), KEY, "default")
+    assert reading.draft_id == 7 and reading.problem is None
+    assert reading.against(stored().fingerprint) is None
+    newer = Content(stored().to, stored().subject, "Nieuwe tekst", stored().attachments)
+    assert reading.against(newer.fingerprint) is Problem.OUTDATED
+    edited = read(without_header(copy_with_id(made, BODY + " PS")), KEY, "default")
+    assert edited.draft_id == 7 and edited.problem is Problem.CHANGED
+    forged = made.replace(made.split(".")[3][:32], "0" * 32)
+    assert read(without_header(copy_with_id(forged)), KEY, "default").problem is (
+        Problem.BAD_SIGNATURE
+    )
+    other = copy_id(KEY, "default", 8, stored().fingerprint, "voorbeeld.example")
+    assert read(without_header(copy_with_id(other)), KEY, "default").draft_id == 8
