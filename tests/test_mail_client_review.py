@@ -28,6 +28,7 @@ from mailbot.service import review
 from mailbot.storage.models import CaseRecord, DraftRecord
 from tests.core.test_parsing import simple
 from tests.dovecot import Dovecot
+from tests.hostile import HOSTILE
 from tests.smtp import SmtpServer
 from tests.test_sending_end_to_end import drafts, imap_config, invoke, run_once, server
 
@@ -493,6 +494,24 @@ def test_a_draft_changed_and_changed_back_has_one_copy_again(
     run_once(config)
     assert len(officer.copies()) == 2 and len(officer.notes()) == 2
     uid, _ = officer.copy_of(ack)
+    officer.move(uid, REVIEW, APPROVE)
+    run_once(config)
+    assert len(server.received) == 1
+
+
+def test_hostile_mails_moved_to_approve_or_into_sent_stop_nothing(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    for make in HOSTILE.values():
+        raw = make()
+        officer.client.append(APPROVE, raw)
+        officer.client.append("Sent", raw.replace(b"Subject: ", b"Subject: [AVG-2026-0001] ", 1))
+    run_once(config)
+    assert server.received == [] and officer.mails(APPROVE) == {}
+    assert len([n for n in officer.notes() if "Genegeerd" in str(n["Subject"])]) == len(HOSTILE)
+    assert all(d["status"] == "pending" for d in drafts(config))
+    uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])  # and review goes on
     officer.move(uid, REVIEW, APPROVE)
     run_once(config)
     assert len(server.received) == 1

@@ -198,17 +198,22 @@ def thread_of(message: EmailMessage) -> tuple[str, ...]:
 
 
 def read(raw: bytes, key: bytes, mailbox: str) -> Reading:
-    """Read a copy back: which draft it names, and whether it is still what was placed."""
+    """Read a copy back: which draft it names, and whether it is still what was placed.
+
+    A mail that is no signed copy is not read further than its headers (it may be
+    anything: it is only told to the officer by its subject).
+    """
     message = parse(raw)
-    content = content_of(message)
     draft_id: int | None = None
     fingerprint, problem = "", None
+    content = Content("", str(message.get("Subject", "")), "")
     if not carries_signature(message):
         problem = Problem.NOT_OURS
     elif (signed := signed_draft(message, key, mailbox)) is None:
         problem = Problem.BAD_SIGNATURE
     else:
         draft_id, fingerprint = signed
+        content = content_of(message)
         problem = None if content.fingerprint.startswith(fingerprint) else Problem.CHANGED
     return Reading(
         draft_id,

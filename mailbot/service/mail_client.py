@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from mailbot.config import MailClientSettings, Settings
 from mailbot.core.drafting import DraftStatus
-from mailbot.core.mail_client import Problem, Reading, read
+from mailbot.core.mail_client import Content, Problem, Reading, read
 from mailbot.core.review_notes import Folders, text
 from mailbot.errors import NotAllowed, NotFound, SourceUnavailable
 from mailbot.ports import FolderMail, ReviewMailbox
@@ -173,7 +173,11 @@ class MailClientReview:
     ) -> str:
         """Act on one mail the officer moved; returns the folder it goes to next."""
         folders = self.folders
-        reading = read(mail.content, key, self.settings.mailbox)
+        try:
+            reading = read(mail.content, key, self.settings.mailbox)
+        except Exception as exc:  # anything can be moved there: it must not stop the worker
+            log.warning("%s: a mail in %s could not be read (%s)", self.name, mail.folder, exc)
+            reading = Reading(None, "", Problem.NOT_OURS, Content("", "", ""))
         if reading.note:  # a note moved along with its copy
             return folders.done
         if reading.draft_id is None:

@@ -43,7 +43,7 @@ from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
 from mailbot.service.suppression import suppress_case
-from mailbot.storage.database import Database
+from mailbot.storage.database import Database, DatabaseUnavailable
 from mailbot.storage.models import (
     CaseRecord,
     DraftRecord,
@@ -86,7 +86,7 @@ class SentMail:
         for header in new.headers:
             if stopping():
                 return notes
-            if not await asyncio.to_thread(self._candidate, header.content):
+            if not await asyncio.to_thread(self._candidate, header.content, folder):
                 continue  # the mark at the end passes it
             raw = await self.mailbox.fetch(folder, header.uid)
             if raw is None:
@@ -97,10 +97,15 @@ class SentMail:
         await asyncio.to_thread(self._save_mark, folder, (new.uidvalidity, new.last_uid))
         return notes
 
-    def _candidate(self, header: bytes) -> bool:
+    def _candidate(self, header: bytes, folder: str) -> bool:
         """Whether a sent mail may answer a case (judged by its header, before its body
         is fetched): not a note, not sent by mailbot, with our header or a reference."""
-        message = parse(header)
+        try:
+            message = parse(header)
+            message.get("Subject")
+        except Exception as exc:  # any header at all: one must not stop the pass
+            log.warning("a mail's header in %s could not be read (%s); skipped", folder, exc)
+            return False
         if message.get(NOTE_HEADER) is not None or self._ours(str(message.get("Message-ID", ""))):
             return False
         if carries_signature(message):
@@ -146,7 +151,14 @@ class SentMail:
     def _record(self, folder: str, mark: tuple[int, int], raw: bytes) -> tuple[str, str] | None:
         """Record one sent mail with the mark, in one transaction; returns a warning note."""
         with self.database.session() as session:
-            note = self._answer(session, raw)
+            try:
+                note = self._answer(session, raw)
+            except DatabaseUnavailable:
+                raise
+            except Exception as exc:  # his Sent folder holds any mail: one must not stop us
+                session.rollback()
+                log.warning("a mail in the Sent folder could not be read (%s); skipped", exc)
+                note = None
             self._save_mark(folder, mark, session)
             session.commit()
             return note
