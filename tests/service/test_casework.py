@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround
 from mailbot.core.rights import Right
@@ -17,7 +18,7 @@ from mailbot.service import casework, register, retention
 from mailbot.service.cases import reclassify
 from mailbot.service.review import approve, reject
 from mailbot.storage.database import Database
-from mailbot.storage.models import utcnow
+from mailbot.storage.models import ReviewCopyRecord, utcnow
 from mailbot.storage.store import CaseStore
 from tests.desk import CLOCK, TOM, Desk, desks
 
@@ -211,6 +212,16 @@ def test_a_purge_removes_a_closed_case_and_leaves_an_open_one_alone(desk: Desk) 
         desk.database, desk.settings, CLOCK, closed, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
         note="Tom belde om in te trekken",
     )  # fmt: skip
+    with desk.database.session() as session:  # copies placed in the officer's mailbox
+        for number, draft in enumerate(desk.case(closed)["drafts"]):
+            session.add(
+                ReviewCopyRecord(
+                    draft_id=draft["id"], fingerprint="0" * 64, state="done",
+                    message_id=f"<review.{number}@x>", note_message_id=f"<note.{number}@x>",
+                    placed_at=utcnow(),
+                )
+            )  # fmt: skip
+        session.commit()
     open_before = desk.case(still_open)
     rows_before = register.rows(desk.database, CLOCK)
     soon = retention.purge(desk.database, desk.settings, now=utcnow() + timedelta(days=364))
@@ -230,6 +241,7 @@ def test_a_purge_removes_a_closed_case_and_leaves_an_open_one_alone(desk: Desk) 
     assert "tom" not in trail.lower() and "belde" not in trail
     with desk.database.reader() as session:
         assert CaseStore(session).raw(purged["mails"][0]["id"]) is None
+        assert session.exec(select(ReviewCopyRecord)).all() == []
     with pytest.raises(NotAllowed, match="purged"):
         casework.reopen(desk.database, CLOCK, closed, actor="rudi", reason="again")
 
