@@ -51,6 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drafts": (" (it is in your Drafts folder too)", " (het staat ook in uw map Concepten)"),
     "told.subject": ("[{reference}] {what}", "[{reference}] {what}"),
     "not_sent": ("Not sent", "Niet verstuurd"),
+    "not_rejected.what": ("Not rejected", "Niet afgewezen"),
     "changed": ("The copy of draft {draft} you moved to \"{folder}\" was changed, so it was not "
                 "sent: mailbot sends only the stored draft. Edit the draft in the web interface, "
                 "or send your version yourself from your mail client. The copy is back in "

@@ -297,7 +297,8 @@ class MailClientReview:
         except NotAllowed as exc:
             report.not_acted += 1
             body = self._t("not_rejected", draft=draft.id, problems="; ".join(exc.reasons))
-            subject = self._t("told.subject", reference=case.reference, what=self._t("not_sent"))
+            what = self._t("not_rejected.what")
+            subject = self._t("told.subject", reference=case.reference, what=what)
             return _Told(subject, body, folders.done)
         report.rejected += 1
         log.info(

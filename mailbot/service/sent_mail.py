@@ -43,7 +43,7 @@ from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
 from mailbot.service.suppression import suppress_case
-from mailbot.storage.database import Database, DatabaseUnavailable
+from mailbot.storage.database import REFUSALS, Database, DatabaseUnavailable
 from mailbot.storage.models import (
     CaseRecord,
     DraftRecord,
@@ -153,8 +153,8 @@ class SentMail:
         with self.database.session() as session:
             try:
                 note = self._answer(session, raw)
-            except DatabaseUnavailable:
-                raise
+            except (DatabaseUnavailable, *REFUSALS):
+                raise  # the database's fault: the mail is read again when it can be used
             except Exception as exc:  # his Sent folder holds any mail: one must not stop us
                 session.rollback()
                 log.warning("a mail in the Sent folder could not be read (%s); skipped", exc)
