@@ -78,20 +78,23 @@ class ImapReviewFolders:
         return found
 
     @staticmethod
-    def _mails(client: IMAPClient, folder: str) -> list[FolderMail]:
-        client.select_folder(folder)
+    def _fetched(client: IMAPClient, folder: str, uids: list[int], part: str) -> list[FolderMail]:
+        """``part`` (``BODY[]``, ``BODY[HEADER]``) of each mail, FETCH_CHUNK per command."""
         found: list[FolderMail] = []
-        uids = sorted(client.search("ALL"))
         for start in range(0, len(uids), FETCH_CHUNK):
             chunk = uids[start : start + FETCH_CHUNK]
-            for uid, item in sorted(client.fetch(chunk, ["BODY.PEEK[]"]).items()):
-                body = item.get(b"BODY[]")
-                if isinstance(body, bytes):
-                    found.append(FolderMail(folder, uid, body))
+            peek = part.replace("BODY[", "BODY.PEEK[")
+            for uid, item in sorted(client.fetch(chunk, [peek]).items()):
+                data = item.get(part.encode())
+                if isinstance(data, bytes):
+                    found.append(FolderMail(folder, uid, data))
         return found
 
-    @staticmethod
-    def _new_mail(client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
+    def _mails(self, client: IMAPClient, folder: str) -> list[FolderMail]:
+        client.select_folder(folder)
+        return self._fetched(client, folder, sorted(client.search("ALL")), "BODY[]")
+
+    def _new_mail(self, client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
         selected = client.select_folder(folder, readonly=True)
         uidvalidity = int(selected[b"UIDVALIDITY"])
         if mark is None or mark[0] != uidvalidity:
@@ -101,13 +104,7 @@ class ImapReviewFolders:
             return NewMail(uidvalidity, max(client.search("ALL"), default=0), [])
         # "n:*" also names the last mail when none is newer than n: filtered below.
         newer = sorted(uid for uid in client.search(["UID", f"{mark[1] + 1}:*"]) if uid > mark[1])
-        headers: list[FolderMail] = []
-        for start in range(0, len(newer), FETCH_CHUNK):
-            chunk = newer[start : start + FETCH_CHUNK]
-            for uid, item in sorted(client.fetch(chunk, ["BODY.PEEK[HEADER]"]).items()):
-                header = item.get(b"BODY[HEADER]")
-                if isinstance(header, bytes):
-                    headers.append(FolderMail(folder, uid, header))
+        headers = self._fetched(client, folder, newer, "BODY[HEADER]")
         return NewMail(uidvalidity, max([mark[1], *newer]), headers)
 
     @staticmethod
