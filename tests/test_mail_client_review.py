@@ -204,6 +204,24 @@ def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_fort
     assert "officer_mail" not in actions
 
 
+def test_a_copy_moved_away_again_but_left_flagged_deleted_is_not_acted_on(
+    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+) -> None:
+    """Outlook moves between IMAP folders by COPY and \\Deleted, and expunges later."""
+    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    ack = by_kind["acknowledgement"]["id"]
+    uid, _ = officer.copy_of(ack)
+    officer.client.select_folder(REVIEW)
+    officer.client.copy([uid], APPROVE)  # moved to approve ...
+    officer.client.select_folder(APPROVE)
+    (moved,) = officer.client.search("ALL")
+    officer.client.copy([moved], REVIEW)  # ... and back, before any pass: no expunge
+    officer.client.delete_messages([moved])
+    run_once(config)
+    assert server.received == []
+    assert draft_status(config, ack) == "pending"
+
+
 def test_moved_to_reject_nothing_is_sent(
     tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:

@@ -92,7 +92,9 @@ class ImapReviewFolders:
 
     def _mails(self, client: IMAPClient, folder: str) -> list[FolderMail]:
         client.select_folder(folder)
-        return self._fetched(client, folder, sorted(client.search("ALL")), "BODY[]")
+        # A client that moves by COPY and \Deleted (Outlook, until it purges) leaves the
+        # original behind, flagged: moved away again, it is no longer the officer's choice.
+        return self._fetched(client, folder, sorted(client.search("UNDELETED")), "BODY[]")
 
     def _new_mail(self, client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
         selected = client.select_folder(folder, readonly=True)
