@@ -162,8 +162,8 @@ class ReviewMailbox(Protocol):
         else the usual name) and create every missing one; returns the special ones' names."""
         ...
 
-    async def mails(self, folder: str) -> list[FolderMail]:
-        """Every mail in ``folder``, whole."""
+    async def uids(self, folder: str) -> list[int]:
+        """The UIDs of the mails in ``folder`` (not those flagged \\Deleted), in order."""
         ...
 
     async def new_mail(self, folder: str, mark: tuple[int, int] | None) -> NewMail:

@@ -141,11 +141,15 @@ class MailClientReview:
         folders = self.folders
         for folder, approve in ((folders.approve, True), (folders.reject, False)):
             moves: dict[str, list[int]] = {}
-            for mail in await self.mailbox.mails(folder):
+            for uid in await self.mailbox.uids(folder):  # one at a time: copies may be large
                 if stopping():
                     break
+                raw = await self.mailbox.fetch(folder, uid)
+                if raw is None:
+                    continue  # moved away meanwhile
+                mail = FolderMail(folder, uid, raw)
                 target = await self._handle(mail, self._key, report, approve=approve)
-                moves.setdefault(target, []).append(mail.uid)
+                moves.setdefault(target, []).append(uid)
             for target, uids in moves.items():  # what was handled leaves the folder
                 await self.mailbox.move(folder, uids, target)
             if stopping():

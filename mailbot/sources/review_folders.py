@@ -90,11 +90,12 @@ class ImapReviewFolders:
                     found.append(FolderMail(folder, uid, data))
         return found
 
-    def _mails(self, client: IMAPClient, folder: str) -> list[FolderMail]:
-        client.select_folder(folder)
+    @staticmethod
+    def _uids(client: IMAPClient, folder: str) -> list[int]:
+        client.select_folder(folder, readonly=True)
         # A client that moves by COPY and \Deleted (Outlook, until it purges) leaves the
         # original behind, flagged: moved away again, it is no longer the officer's choice.
-        return self._fetched(client, folder, sorted(client.search("UNDELETED")), "BODY[]")
+        return sorted(client.search("UNDELETED"))
 
     def _new_mail(self, client: IMAPClient, folder: str, mark: tuple[int, int] | None) -> NewMail:
         selected = client.select_folder(folder, readonly=True)
@@ -184,8 +185,8 @@ class ImapReviewFolders:
         sent = self.settings.sent_folder
         return await self._run(lambda client: self._prepare(client, folders, special, sent))
 
-    async def mails(self, folder: str) -> list[FolderMail]:
-        return await self._run(lambda client: self._mails(client, folder))
+    async def uids(self, folder: str) -> list[int]:
+        return await self._run(lambda client: self._uids(client, folder))
 
     async def new_mail(self, folder: str, mark: tuple[int, int] | None) -> NewMail:
         return await self._run(lambda client: self._new_mail(client, folder, mark))
