@@ -4,13 +4,14 @@ import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
-from mailbot.storage.database import Database, normalise_url
-from mailbot.storage.models import CaseRecord, utcnow
+from mailbot.storage.database import Database, _alembic_config, normalise_url
+from mailbot.storage.models import CaseRecord, SigningKeyRecord, utcnow
 from mailbot.storage.store import CaseStore
 
 
@@ -45,6 +46,20 @@ def test_a_persons_earlier_cases_are_found_by_the_index(database: Database) -> N
 def test_upgrade_twice_is_harmless(database: Database) -> None:
     database.upgrade()
     assert database.is_current()
+
+
+def test_each_database_gets_its_own_signing_key_once(database: Database) -> None:
+    """Migration 0010 makes the key that signs the review copies: one, random, kept."""
+    with database.reader() as session:
+        (first,) = session.exec(select(SigningKeyRecord)).all()
+    assert first.name == "review" and len(bytes.fromhex(first.key)) == 32
+    database.upgrade()
+    with database.engine.begin() as connection:  # back to 0009 and up again: a new key
+        command.downgrade(_alembic_config(connection), "0009")
+        command.upgrade(_alembic_config(connection), "head")
+    with database.reader() as session:
+        (again,) = session.exec(select(SigningKeyRecord)).all()
+    assert again.key != first.key
 
 
 def test_plain_postgresql_url_means_psycopg() -> None:
