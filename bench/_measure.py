@@ -6,8 +6,13 @@ import contextlib
 import os
 import subprocess
 import time
+import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,13 @@ def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -
         text = errors.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(command[:5])} failed ({process.returncode}): {text}")
     return Run(seconds, peak / 1024, tree / 1024)
+
+
+def python_peak(call: Callable[[], T]) -> tuple[int, T]:
+    """The peak of Python allocations (bytes, ``tracemalloc``) during ``call``; its result."""
+    tracemalloc.start()
+    try:
+        result = call()
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()

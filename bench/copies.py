@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import platform
@@ -27,13 +28,13 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._measure import python_peak  # noqa: E402
 from bench._results import write_section  # noqa: E402
 from mailbot.config import DataSourceSettings  # noqa: E402
 from mailbot.datasources.sql import SqlSource  # noqa: E402
@@ -109,15 +110,6 @@ def timed(way: Callable[[SqlSource], int], source: SqlSource) -> float:
     return time.perf_counter() - start
 
 
-def peak(way: Callable[[SqlSource], int], source: SqlSource) -> tuple[int, int]:
-    tracemalloc.start()
-    try:
-        size = way(source)
-        return tracemalloc.get_traced_memory()[1], size
-    finally:
-        tracemalloc.stop()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -137,7 +129,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 for name, way in ways.items():
                     seconds[name].append(timed(way, source))
-                    peak_bytes, sizes[name] = peak(way, source)
+                    peak_bytes, sizes[name] = python_peak(functools.partial(way, source))
                     peaks[name].append(peak_bytes)
         finally:
             source.close()

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import tomllib
-import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from sqlmodel import func, select  # noqa: E402
 
+from bench._measure import python_peak  # noqa: E402
 from bench._results import machine, write_section  # noqa: E402
 from bench.copies import OTHERS, PERSON, make_database  # noqa: E402
 from mailbot.config import Settings, settings_from_dict  # noqa: E402
@@ -148,15 +148,6 @@ def timed(way: Callable[[], int]) -> float:
     return time.perf_counter() - started
 
 
-def peak(way: Callable[[], int]) -> int:
-    tracemalloc.start()
-    try:
-        way()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -179,7 +170,7 @@ def main() -> None:
             for name in order:
                 seconds[name].append(timed(ways[name]))
             for name in order:
-                peaks[name].append(peak(ways[name]))
+                peaks[name].append(python_peak(ways[name])[0])
         for source in setup.sources:
             source.close()
         setup.database.dispose()

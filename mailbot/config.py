@@ -364,6 +364,19 @@ class MailClientSettings(_Section):
     watch_sent: bool = True
     poll_interval: float = Field(60.0, gt=0, le=3600)
 
+    @property
+    def folders(self) -> list[str]:
+        """The folders mailbot keeps (created when missing), a Drafts folder named outright
+        included."""
+        named = [self.review_folder, self.approve_folder, self.reject_folder, self.done_folder]
+        return named + ([self.drafts_folder] if self.drafts_folder not in ("", "auto") else [])
+
+    def special(self, sent_folder: str) -> dict[str, str]:
+        """The special folders it needs, as configured (``"auto"``: found on the server);
+        Sent is read even when ``imap.sent_folder = ""`` turns filing there off."""
+        wanted = {"sent": sent_folder or "auto"} if self.watch_sent else {}
+        return wanted | ({"drafts": "auto"} if self.drafts_folder == "auto" else {})
+
     @model_validator(mode="after")
     def _distinct(self) -> MailClientSettings:
         folders = [self.review_folder, self.approve_folder, self.reject_folder, self.done_folder]

@@ -157,9 +157,10 @@ class ReviewMailbox(Protocol):
     @property
     def name(self) -> str: ...
 
-    async def prepare(self, folders: list[str], special: list[str]) -> dict[str, str]:
-        """Find the ``special`` folders (``"drafts"``, ``"sent"``: marked so by the server,
-        else the usual name) and create every missing one; returns the special ones' names."""
+    async def prepare(self, folders: list[str], special: dict[str, str]) -> dict[str, str]:
+        """Find the ``special`` folders (``"drafts"``, ``"sent"`` to their configured name or
+        ``"auto"``: marked so by the server, else the usual name) and create every missing
+        one; returns the special ones' names."""
         ...
 
     async def uids(self, folder: str) -> list[int]:

@@ -308,7 +308,7 @@ class Worker:
             return not isinstance(exc, SourceStalled)
         await self._set_state(name, OK, "")
         report.approved += done.approved
-        counts = {key: value for key, value in vars(done).items() if value and key != "problems"}
+        counts = {key: value for key, value in vars(done).items() if value}
         if counts:
             log.info("%s: %s", name, counts)
         return True

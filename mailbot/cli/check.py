@@ -209,12 +209,7 @@ def _sent_folder(settings: ImapSettings) -> str:
 
 
 def _review_folders(imap: ImapSettings, config: MailClientSettings) -> str:
-    folders = [config.review_folder, config.approve_folder, config.reject_folder]
-    folders.append(config.done_folder)
-    if config.drafts_folder not in ("", "auto"):
-        folders.append(config.drafts_folder)
-    special = ["sent"] if config.watch_sent else []
-    special += ["drafts"] if config.drafts_folder == "auto" else []
+    folders, special = config.folders, config.special(imap.sent_folder)
 
     async def survey() -> tuple[dict[str, str], list[str], bool]:
         review = ImapReviewFolders(imap)
@@ -224,8 +219,6 @@ def _review_folders(imap: ImapSettings, config: MailClientSettings) -> str:
             await review.close()
 
     found, missing, idle = asyncio.run(survey())
-    if "sent" in found and imap.sent_folder not in ("", "auto"):
-        found["sent"] = imap.sent_folder
     line = f"copies in '{config.review_folder}', approve in '{config.approve_folder}'"
     line += f" (watched {'with IDLE' if idle else f'every {config.poll_interval:g} s'})"
     line += f", reject in '{config.reject_folder}', done in '{config.done_folder}'"

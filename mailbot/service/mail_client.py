@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -58,7 +58,6 @@ class ReviewReport:
     ignored: int = 0  # not a copy mailbot signed
     sent_by_officer: int = 0
     retired: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -128,14 +127,9 @@ class MailClientReview:
     async def _run(self, stopping: Callable[[], bool]) -> ReviewReport:
         report = ReviewReport()
         if self._special is None:
-            config = self.config
-            wanted = [config.review_folder, config.approve_folder, config.reject_folder]
-            wanted.append(config.done_folder)
-            if config.drafts_folder not in ("", "auto"):
-                wanted.append(config.drafts_folder)
-            special = ["sent"] if config.watch_sent else []
-            special += ["drafts"] if config.drafts_folder == "auto" else []
-            self._special = await self.mailbox.prepare(wanted, special)
+            assert self.settings.imap is not None  # the configuration guarantees it
+            special = self.config.special(self.settings.imap.sent_folder)
+            self._special = await self.mailbox.prepare(self.config.folders, special)
         if self._key is None:
             self._key = await asyncio.to_thread(signing_key, self.database)
         folders = self.folders
@@ -155,11 +149,11 @@ class MailClientReview:
             if stopping():
                 return report
         sent = self._special.get("sent", "")
-        if self.config.watch_sent and sent:
+        if sent:
             watcher = SentMail(self.database, self.settings, self.mailbox, self._key, self.clock)
-            for told in await watcher.run(sent, stopping):
-                await self.copies.tell(told[0], told[1])
-                report.sent_by_officer += 1
+            for subject, body in await watcher.run(sent, stopping):
+                await self.copies.tell(subject, body)
+            report.sent_by_officer = watcher.recorded
         reconciled = await self.copies.reconcile(self._key, stopping)
         report.placed, report.retired = reconciled.placed, reconciled.retired
         return report
@@ -195,26 +189,15 @@ class MailClientReview:
         return told.back
 
     async def _ignored(self, mail: FolderMail, reading: Reading, report: ReviewReport) -> None:
-        folders = self.folders
-        why = self._t("bad_signature") if reading.problem is Problem.BAD_SIGNATURE else ""
         log.warning(
             "%s: a mail in %s is not a copy mailbot signed (%s); ignored and moved to %s",
             self.name,
             mail.folder,
             reading.problem,
-            folders.done,
+            self.folders.done,
         )
-        report.ignored += 1
-        report.problems.append(f"{mail.folder}: {reading.problem}")
-        subject = self._t("ignored.subject", folder=mail.folder)
-        body = self._t(
-            "ignored",
-            folder=mail.folder,
-            subject=reading.content.subject or "-",
-            why=why,
-            done=folders.done,
-        )
-        await self.copies.tell(subject, body)
+        told = self._not_ours(mail.folder, reading, report)
+        await self.copies.tell(told.subject, told.body)
 
     def _approve(self, reading: Reading, report: ReviewReport) -> _Told | None:
         """Approve the draft a copy in the approval folder names, if all is well."""
@@ -223,8 +206,7 @@ class MailClientReview:
         with self.database.session() as session:
             found = self._draft(session, reading.draft_id)
             if found is None:
-                report.ignored += 1
-                return _Told(*self._not_ours(folders.approve, reading), folders.done)
+                return self._not_ours(folders.approve, reading, report)
             draft, case = found
             assert case.id is not None
             store = CaseStore(session)
@@ -234,7 +216,8 @@ class MailClientReview:
             status = DraftStatus(draft.status)
             if status in (DraftStatus.APPROVED, DraftStatus.SENT):
                 return None  # approved before (moved back and forth): sent once, nothing to do
-            current = draft_content(session, draft, case).fingerprint
+            attachments = review.draft_attachments(session, draft.id)
+            current = draft_content(draft, case, attachments).fingerprint
             problem = reading.against(current)
             if problem is not None:
                 store.add_event(
@@ -290,8 +273,7 @@ class MailClientReview:
         with self.database.reader() as session:
             found = self._draft(session, reading.draft_id)
             if found is None:
-                report.ignored += 1
-                return _Told(*self._not_ours(folders.reject, reading), folders.done)
+                return self._not_ours(folders.reject, reading, report)
             draft, case = found
         if draft.status == DraftStatus.REJECTED:
             return None
@@ -313,13 +295,16 @@ class MailClientReview:
         )
         return None
 
-    def _not_ours(self, folder: str, reading: Reading) -> tuple[str, str]:
+    def _not_ours(self, folder: str, reading: Reading, report: ReviewReport) -> _Told:
+        """A mail that names no draft of this mailbox: not acted on; told; to done."""
+        report.ignored += 1
+        why = self._t("bad_signature") if reading.problem is Problem.BAD_SIGNATURE else ""
+        done = self.folders.done
         subject = self._t("ignored.subject", folder=folder)
         body = self._t(
-            "ignored", folder=folder, subject=reading.content.subject or "-", why="",
-            done=self.folders.done,
-        )  # fmt: skip
-        return subject, body
+            "ignored", folder=folder, subject=reading.content.subject or "-", why=why, done=done
+        )
+        return _Told(subject, body, done)
 
     def _draft(self, session: Session, draft_id: int) -> tuple[DraftRecord, CaseRecord] | None:
         """The draft and its case, when it is one of this mailbox's."""

@@ -46,7 +46,7 @@ from mailbot.core.review import ANSWER_KINDS, status_after_failure, status_after
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
 from mailbot.storage.database import Database
-from mailbot.storage.models import DraftRecord, OutboxRecord, utcnow
+from mailbot.storage.models import CaseRecord, DraftRecord, OutboxRecord, utcnow
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -286,17 +286,11 @@ class Outbox:
             draft = store.draft(row.draft_id)
             if draft.status != DraftStatus.APPROVED:  # settled before, or bounced meanwhile
                 return
-            now = row.sent_at or utcnow()
-            draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, now, utcnow()
-            session.add(draft)
             case = store.case_by_id(draft.case_id)
             assert case.id is not None
             detail = {"draft": draft.id, "kind": draft.kind, "message_id": row.message_id}
             store.add_event(case.id, ACTOR, "sent", detail)
-            if DraftKind(draft.kind) in ANSWER_KINDS and case.answered_at is None:
-                case.answered_at = now
-            target = status_after_sent(DraftKind(draft.kind), Status(case.status))
-            store.set_status(case, target, ACTOR)
+            record_sent(store, draft, case, row.sent_at or utcnow(), ACTOR)
             session.commit()
 
     def _unsettled(self) -> list[int]:
@@ -415,6 +409,19 @@ class Outbox:
                 row.filed_at, row.file_error = utcnow(), ""
             session.add(row)
             session.commit()
+
+
+def record_sent(
+    store: CaseStore, draft: DraftRecord, case: CaseRecord, when: datetime, actor: str
+) -> None:
+    """The draft went out at ``when`` (by mailbot, or by the officer himself): the draft is
+    sent, an answer answers the case, and the case moves on."""
+    draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, when, utcnow()
+    store.session.add(draft)
+    kind = DraftKind(draft.kind)
+    if kind in ANSWER_KINDS and case.answered_at is None:
+        case.answered_at = when
+    store.set_status(case, status_after_sent(kind, Status(case.status)), actor)
 
 
 def mark_failed(session: Session, row: OutboxRecord, reply: str, action: str) -> str | None:

@@ -10,6 +10,7 @@ what happens to the case) are in ``core.review``; this module applies them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -181,8 +182,12 @@ def outgoing(
     made: str,
     now: datetime,
     automatic: bool = False,
+    attachments: Sequence[DraftAttachmentRecord] | None = None,
 ) -> Outgoing:
-    """The mail ``draft`` becomes (Message-ID ``made``, dated ``now``), attachments and all."""
+    """The mail ``draft`` becomes (Message-ID ``made``, dated ``now``), attachments and all
+    (``attachments``, when the caller has read them already)."""
+    if attachments is None:
+        attachments = draft_attachments(session, draft.id)
     address, name = sender_of(settings)
     return Outgoing(
         sender=address,
@@ -198,7 +203,7 @@ def outgoing(
         automatic="auto-replied" if automatic else None,
         attachments=[
             OutgoingAttachment(item.filename, item.content_type, item.content)
-            for item in draft_attachments(session, draft.id)
+            for item in attachments
         ],
     )
 
@@ -224,8 +229,9 @@ def with_reference(subject: str, reference: str) -> str:
     return subject if tag in subject else f"{tag} {subject}"
 
 
-def _withdraw(session: Session, store: CaseStore, draft: DraftRecord, case: CaseRecord) -> bool:
-    """Take an approved or failed draft out of the outbox; False when it is being sent now."""
+def withdraw(session: Session, draft: DraftRecord) -> bool:
+    """Take an approved or failed draft out of the outbox; False when it is being sent now
+    (or was sent)."""
     assert draft.id is not None
     result = session.execute(
         delete(OutboxRecord).where(
@@ -234,7 +240,7 @@ def _withdraw(session: Session, store: CaseStore, draft: DraftRecord, case: Case
         )
     )
     if getattr(result, "rowcount", 0) != 1:
-        return store.outbox_of(draft.id) is None
+        return CaseStore(session).outbox_of(draft.id) is None
     draft.message_id = None
     return True
 
@@ -253,7 +259,7 @@ def reject(
         status = DraftStatus(draft.status)
         if status not in REJECTABLE:
             raise NotAllowed(f"draft {draft_id} cannot be rejected", [f"it is {status}"])
-        if status is not DraftStatus.PENDING and not _withdraw(session, store, draft, case):
+        if status is not DraftStatus.PENDING and not withdraw(session, draft):
             raise NotAllowed(f"draft {draft_id} cannot be rejected", ["it is being sent now"])
         draft.status, draft.reason, draft.updated_at = DraftStatus.REJECTED.value, reason, utcnow()
         session.add(draft)
@@ -316,7 +322,7 @@ def edit(
         subject = draft.subject if subject is None else subject
         if body == draft.body and subject == draft.subject:
             return {"id": draft_id, "case": case.reference, "changed": False}
-        if status is not DraftStatus.PENDING and not _withdraw(session, store, draft, case):
+        if status is not DraftStatus.PENDING and not withdraw(session, draft):
             raise NotAllowed(f"draft {draft_id} cannot be edited", ["it is being sent now"])
         now = utcnow()
         before = len(draft.body)

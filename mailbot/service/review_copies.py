@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mailbot.config import Settings
-from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.drafting import DraftStatus
 from mailbot.core.mail_client import (
     HEADER,
     NOTE_HEADER,
@@ -37,7 +37,13 @@ from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
-from mailbot.storage.models import CaseRecord, DraftRecord, ReviewCopyRecord, utcnow
+from mailbot.storage.models import (
+    CaseRecord,
+    DraftAttachmentRecord,
+    DraftRecord,
+    ReviewCopyRecord,
+    utcnow,
+)
 from mailbot.storage.store import CaseStore
 from mailbot.web.i18n import labeller
 
@@ -46,9 +52,10 @@ LIVE = (PLACING, PLACED)  # a copy that is (or is about to be) in the officer's 
 EVIDENCE_SHOWN = 5
 
 
-def draft_content(session: Session, draft: DraftRecord, case: CaseRecord) -> Content:
+def draft_content(
+    draft: DraftRecord, case: CaseRecord, attachments: Sequence[DraftAttachmentRecord]
+) -> Content:
     """What the draft's mail says, as a copy of it is compared."""
-    attachments = review.draft_attachments(session, draft.id)
     return Content(
         to=draft.to_address,
         subject=review.with_reference(draft.subject, case.reference),
@@ -207,15 +214,17 @@ class ReviewCopies:
             if draft is None or draft.status != DraftStatus.PENDING:
                 return None
             case = CaseStore(session).case_by_id(draft.case_id)
-            fingerprint = draft_content(session, draft, case).fingerprint
+            attachments = review.draft_attachments(session, draft.id)
+            fingerprint = draft_content(draft, case, attachments).fingerprint
             made = copy_id(key, self.settings.mailbox, draft_id, fingerprint, self._domain())
             note_id = message_id(f"note.{draft_id}.{fingerprint[:16]}", self._domain())
             mail = review.outgoing(
-                session, self.settings, draft, case.reference, made=made, now=utcnow()
-            )
+                session, self.settings, draft, case.reference, made=made, now=utcnow(),
+                attachments=attachments,
+            )  # fmt: skip
             value = header_value(key, self.settings.mailbox, draft_id, fingerprint)
             copy = with_header(build_message(mail), HEADER, value)
-            facts = self._facts(session, draft, case)
+            facts = self._facts(session, draft, case, [item.filename for item in attachments])
             subject, body = review_note(
                 facts, self.folders(), self.language, labeller(self.language)
             )
@@ -230,17 +239,16 @@ class ReviewCopies:
             )
             return row, copy, self.note(subject, body, note_id)
 
-    def _facts(self, session: Session, draft: DraftRecord, case: CaseRecord) -> ReviewFacts:
-        allowed = case.allowed_recipients
-        data_bearing = DraftKind(draft.kind) in DATA_BEARING
+    def _facts(
+        self, session: Session, draft: DraftRecord, case: CaseRecord, attachments: list[str]
+    ) -> ReviewFacts:
         evidence = [str(item.get("phrase", "")) for item in case.evidence if item.get("right")]
         return ReviewFacts(
             draft=draft.id or 0,
             reference=case.reference,
             kind=draft.kind,
             to=draft.to_address,
-            # Only a reply carries personal data; any other may go where the person wrote from.
-            on_file=draft.to_address.lower() in allowed if data_bearing or allowed else True,
+            on_file=draft.to_address.lower() in case.allowed_recipients,
             rights=list(case.rights),
             identity=case.identity,
             identity_detail=case.identity_detail,
@@ -250,7 +258,7 @@ class ReviewCopies:
             why=draft.why,
             notes=list(draft.notes),
             actions=[f"[{item.id}] {item.text}" for item in review.open_actions(session, draft)],
-            attachments=[item.filename for item in review.draft_attachments(session, draft.id)],
+            attachments=attachments,
         )
 
     # -- the rows ------------------------------------------------------------

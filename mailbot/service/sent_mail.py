@@ -19,7 +19,6 @@ import logging
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from mailbot.config import Settings
@@ -35,13 +34,13 @@ from mailbot.core.mail_client import (
     signed_draft,
     thread_of,
 )
-from mailbot.core.outbox import OutboxState
-from mailbot.core.review import ANSWER_KINDS, status_after_approval, status_after_sent
+from mailbot.core.review import status_after_approval
 from mailbot.core.review_notes import text
 from mailbot.errors import NotAllowed
 from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
+from mailbot.service.outbox import record_sent
 from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import REFUSALS, Database, DatabaseUnavailable
 from mailbot.storage.models import (
@@ -55,6 +54,7 @@ from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
 ACTOR = "mail client"
+_NO_NOTE: tuple[str, str] = ("", "")  # a draft recorded as sent, nothing to tell
 # Which waiting draft a mail the officer sent answers, when no header names one.
 _PREFERENCE = (DraftKind.REPLY, DraftKind.REFUSAL, DraftKind.EXTENSION)
 _OPEN = (DraftStatus.PENDING, DraftStatus.FAILED, DraftStatus.APPROVED)
@@ -77,6 +77,7 @@ class SentMail:
         self.key = key
         self.clock = clock
         self.language = settings.web.language
+        self.recorded = 0  # drafts recorded as sent by the officer in this run
 
     async def run(self, folder: str, stopping: Callable[[], bool]) -> list[tuple[str, str]]:
         """Record what came into ``folder``; returns the notes (subject, text) to place."""
@@ -102,16 +103,17 @@ class SentMail:
         is fetched): not a note, not sent by mailbot, with our header or a reference."""
         try:
             message = parse(header)
-            message.get("Subject")
+            if message.get(NOTE_HEADER) is not None:
+                return False
+            if carries_signature(message):
+                return True  # a copy he sent (mailbot's own sent mail carries no signature)
+            subject = str(message.get("Subject", ""))
+            message_id = str(message.get("Message-ID", ""))
         except Exception as exc:  # any header at all: one must not stop the pass
             log.warning("a mail's header in %s could not be read (%s); skipped", folder, exc)
             return False
-        if message.get(NOTE_HEADER) is not None or self._ours(str(message.get("Message-ID", ""))):
-            return False
-        if carries_signature(message):
-            return True
         prefix = self.settings.organisation.reference_prefix
-        return bool(references_in(str(message.get("Subject", "")), prefix))
+        return bool(references_in(subject, prefix)) and not self._ours(message_id)
 
     # -- the mark --------------------------------------------------------------
     def _mark(self, folder: str) -> tuple[int, int] | None:
@@ -161,9 +163,14 @@ class SentMail:
                 note = None
             self._save_mark(folder, mark, session)
             session.commit()
-            return note
+            if note is None:
+                return None
+            self.recorded += 1
+            return None if note == _NO_NOTE else note
 
     def _answer(self, session: Session, raw: bytes) -> tuple[str, str] | None:
+        """Record what the officer sent; None when it answers no waiting draft, else the
+        warning note for him (``_NO_NOTE`` when all is well)."""
         message = parse(raw)
         sent_id = str(message.get("Message-ID", "")).strip()
         found = self._match(session, message)
@@ -195,11 +202,13 @@ class SentMail:
             data_bearing=DraftKind(draft.kind) in DATA_BEARING,
         )
         warnings = check.warnings
-        if DraftStatus(draft.status) is DraftStatus.APPROVED and not self._withdraw(session, draft):
+        if DraftStatus(draft.status) is DraftStatus.APPROVED and not review.withdraw(
+            session, draft
+        ):
             warnings.append("also_sent_by_mailbot")
         self._sent(session, store, case, draft, content.body, sent_id, warnings)
         if not warnings:
-            return None
+            return _NO_NOTE
         log.warning(
             "case %s: draft %s sent by the officer himself; check: %s",
             case.reference, draft.id, ", ".join(warnings),
@@ -240,17 +249,6 @@ class SentMail:
                 return chosen[-1]
         return waiting[-1] if len(waiting) == 1 else None
 
-    @staticmethod
-    def _withdraw(session: Session, draft: DraftRecord) -> bool:
-        """An approved draft the officer sent himself: out of the outbox, unless it is going."""
-        result = session.execute(
-            delete(OutboxRecord).where(
-                col(OutboxRecord.draft_id) == draft.id,
-                col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.FAILED]),
-            )
-        )
-        return getattr(result, "rowcount", 0) == 1
-
     def _sent(  # noqa: PLR0917 (the case, its draft, and what was sent)
         self,
         session: Session,
@@ -270,10 +268,8 @@ class SentMail:
                 draft.drafted_body if draft.drafted_body is not None else draft.body
             )
             draft.body, draft.edited_by, draft.edited_at = body, ACTOR, now
-        draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, now, now
         draft.approved_by, draft.approved_at, draft.message_id = ACTOR, now, sent_id or None
         draft.error = ""
-        session.add(draft)
         detail = {"draft": draft.id, "kind": draft.kind, "message_id": sent_id, "edited": edited}
         store.add_event(case.id, ACTOR, "sent_by_officer", detail | {"warnings": warnings})
         if kind is DraftKind.REPLY:
@@ -287,11 +283,9 @@ class SentMail:
                 store.add_event(
                     case.id, ACTOR, "warning", {"draft": draft.id, "problems": exc.reasons}
                 )
-        if kind in ANSWER_KINDS and case.answered_at is None:
-            case.answered_at = now
         approved = status_after_approval(kind, Status(case.status))
         store.set_status(case, approved, ACTOR, "sent by the officer from his mail client")
-        store.set_status(case, status_after_sent(kind, approved), ACTOR)
+        record_sent(store, draft, case, now, ACTOR)
 
     def _warning(
         self,

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
-from imapclient.imapclient import SEEN, SENT
+from imapclient.imapclient import DRAFTS, SEEN, SENT
 
 from mailbot import tokens
 from mailbot.config import ImapSettings
@@ -273,6 +273,19 @@ def _create_folder(client: IMAPClient, folder: str) -> bool:
     return True
 
 
+SPECIAL_FOLDERS = {"drafts": (DRAFTS, "Drafts"), "sent": (SENT, "Sent")}
+
+
+def special_folder(client: IMAPClient, which: str, configured: str = "auto") -> str:
+    """The officer's ``which`` folder (``"sent"``, ``"drafts"``): ``configured`` when it is a
+    name; for ``"auto"`` the folder the server marks so (RFC 6154), else one with a usual name
+    (Outlook's "Sent Items" too), else the plain name (created by the caller)."""
+    if configured and configured != "auto":
+        return configured
+    flag, usual = SPECIAL_FOLDERS[which]
+    return str(client.find_special_folder(flag) or usual)
+
+
 def _quietly(call: Callable[..., object], *args: object) -> None:
     with contextlib.suppress(Exception):  # closing a connection that may already be dead
         call(*args)
@@ -384,9 +397,7 @@ class ImapSentFolder:
         if self._client is None:
             client = _login(self.settings)
             self._client = client
-            folder = self.settings.sent_folder
-            if folder == "auto":
-                folder = client.find_special_folder(SENT) or "Sent"
+            folder = special_folder(client, "sent", self.settings.sent_folder)
             if not client.folder_exists(folder):
                 _create_folder(client, folder)
             self._folder = folder
@@ -411,9 +422,7 @@ class ImapSentFolder:
     def _locate(self) -> tuple[str, bool]:
         client = _login(self.settings)
         try:
-            folder = self.settings.sent_folder
-            if folder == "auto":
-                folder = client.find_special_folder(SENT) or "Sent"
+            folder = special_folder(client, "sent", self.settings.sent_folder)
             return folder, bool(client.folder_exists(folder))
         finally:
             _quietly(client.logout)

@@ -18,15 +18,20 @@ from typing import TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
-from imapclient.imapclient import DRAFTS, SENT
 
 from mailbot.config import ImapSettings
 from mailbot.ports import FolderMail, NewMail
-from mailbot.sources.imap import FETCH_CHUNK, _Connection, _create_folder, _quietly, _translated
+from mailbot.sources.imap import (
+    FETCH_CHUNK,
+    _Connection,
+    _create_folder,
+    _quietly,
+    _translated,
+    special_folder,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_SPECIAL = {"drafts": (DRAFTS, "Drafts"), "sent": (SENT, "Sent")}
 
 
 class ImapReviewFolders:
@@ -62,15 +67,8 @@ class ImapReviewFolders:
         return await loop.run_in_executor(self._executor, guarded)
 
     @staticmethod
-    def _prepare(
-        client: IMAPClient, folders: list[str], special: list[str], sent: str
-    ) -> dict[str, str]:
-        found = {}
-        for which in special:
-            flag, usual = _SPECIAL[which]
-            found[which] = client.find_special_folder(flag) or usual
-        if "sent" in found and sent not in ("", "auto"):
-            found["sent"] = sent
+    def _prepare(client: IMAPClient, folders: list[str], special: dict[str, str]) -> dict[str, str]:
+        found = {which: special_folder(client, which, name) for which, name in special.items()}
         for folder in [*folders, *found.values()]:
             if folder and not client.folder_exists(folder) and _create_folder(client, folder):
                 _quietly(client.subscribe_folder, folder)
@@ -163,27 +161,23 @@ class ImapReviewFolders:
 
     @staticmethod
     def _survey(
-        client: IMAPClient, folders: list[str], special: list[str]
+        client: IMAPClient, folders: list[str], special: dict[str, str]
     ) -> tuple[dict[str, str], list[str], bool]:
-        found = {
-            which: client.find_special_folder(_SPECIAL[which][0]) or _SPECIAL[which][1]
-            for which in special
-        }
+        found = {which: special_folder(client, which, name) for which, name in special.items()}
         wanted = [*folders, *found.values()]
         missing = [folder for folder in wanted if folder and not client.folder_exists(folder)]
         return found, missing, bool(client.has_capability("IDLE"))
 
     async def survey(
-        self, folders: list[str], special: list[str]
+        self, folders: list[str], special: dict[str, str]
     ) -> tuple[dict[str, str], list[str], bool]:
         """For ``mailbot check``, changing nothing: the special folders' names, the folders
         that do not exist yet, and whether the server offers IDLE."""
         return await self._run(lambda client: self._survey(client, folders, special))
 
     # -- the ReviewMailbox port ----------------------------------------------
-    async def prepare(self, folders: list[str], special: list[str]) -> dict[str, str]:
-        sent = self.settings.sent_folder
-        return await self._run(lambda client: self._prepare(client, folders, special, sent))
+    async def prepare(self, folders: list[str], special: dict[str, str]) -> dict[str, str]:
+        return await self._run(lambda client: self._prepare(client, folders, special))
 
     async def uids(self, folder: str) -> list[int]:
         return await self._run(lambda client: self._uids(client, folder))
