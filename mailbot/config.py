@@ -40,6 +40,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from mailbot.core.authentication import MailService, Trust
 from mailbot.core.retention import Periods
 from mailbot.core.suppression import key_problem
 from mailbot.errors import ConfigError, NotFound
@@ -197,6 +198,11 @@ class OrganisationSettings(_Section):
     name: str = Field(min_length=1)
     officer_name: str = Field(min_length=1)
     addresses: Annotated[list[EmailAddress], Field(min_length=1)]
+    # Whose Authentication-Results header counts (DOMAIN.md section 4): the receiving service
+    # that wrote it. "own": a server of our own, known by its authserv-id (trusted_authserv_id);
+    # "microsoft365": Exchange Online (no authserv-id, the value begins with "spf="...);
+    # "google": Google Workspace ("mx.google.com").
+    mail_service: Literal["own", "microsoft365", "google"] = "own"
     trusted_authserv_id: str | None = None
     timezone: str = "Europe/Amsterdam"
     reference_prefix: str = Field("AVG", pattern=r"^[A-Za-z][A-Za-z0-9]{0,15}$")
@@ -219,6 +225,11 @@ class OrganisationSettings(_Section):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def trust(self) -> Trust:
+        """Whose Authentication-Results header counts (``core.authentication``)."""
+        return Trust(MailService(self.mail_service), self.trusted_authserv_id)
+
 
 class MaildirSettings(_Section):
     path: Path
@@ -233,6 +244,11 @@ class IntakeSettings(_Section):
     max_parts: int = Field(200, gt=0)
     max_depth: int = Field(8, gt=0)
     time_limit: float = Field(30.0, gt=0, le=3600)
+    # Colleagues whose (authenticated) forwards make the forwarded sender the requester;
+    # a forward from anyone else is that person's own mail.
+    forwarders: list[EmailAddress] = []
+
+    _split_forwarders = field_validator("forwarders", mode="before")(_split_list)
 
 
 class DataSourceSettings(_Section):
@@ -244,6 +260,7 @@ class DataSourceSettings(_Section):
     query: str | None = None
     path: Path | None = None
     email_column: str | None = None
+    name_column: str | None = None  # the person's name on file, for the greeting of a letter
     delimiter: str = Field(",", min_length=1, max_length=1)
     encoding: str = "utf-8"
     timeout: float = Field(10.0, gt=0)
@@ -307,7 +324,7 @@ class WebSettings(_Section):
 
     language: Literal["nl", "en"] = "nl"  # of the login page and of new users
     session_hours: float = Field(12, gt=0, le=24 * 30)  # a session ends this long after login
-    trusted_proxies: list[str] = ["127.0.0.1", "::1"]  # whose X-Forwarded-* headers count
+    trusted_proxies: list[str] = []  # whose X-Forwarded-* headers count: none unless configured
     login_attempts: int = Field(5, ge=1)  # failed logins per user name (or 4x per client)...
     login_window_minutes: float = Field(15, gt=0)  # ...within this many minutes, then a pause
 

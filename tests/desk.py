@@ -18,6 +18,7 @@ from mailbot.datasources import open_sources
 from mailbot.drafts.render import Renderer
 from mailbot.ports import MailKey, MailRef
 from mailbot.service.cases import Clock, show_case
+from mailbot.service import review
 from mailbot.service.drafting import Drafting
 from mailbot.service.drafts import attachment_content, list_drafts, show_draft
 from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
@@ -27,7 +28,10 @@ from tests.core.test_parsing import simple
 from tests.datasets import crm_source, invoice_source, make_crm, make_invoices
 
 OURS = "mx.voorbeeld.example"
-PASS = f"{OURS}; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=pass"
+PASS = (
+    f"{OURS}; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
+    "dmarc=pass header.from=example.com"
+)
 FAIL = f"{OURS}; spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail"
 CLOCK = Clock(ZoneInfo("Europe/Amsterdam"), today=date(2026, 3, 10))
 _uids = count(1)
@@ -54,6 +58,17 @@ class Desk:
         result = self.intake.process(ref, raw)
         self.drafting.run()
         return result
+
+    def approve(self, reference: str, kind: str) -> str:
+        """The officer approves the case's pending draft of ``kind``; its Message-ID."""
+        draft = next(
+            d for d in self.drafts(reference) if d["kind"] == kind and d["status"] == "pending"
+        )
+        return str(
+            review.approve(self.database, self.settings, CLOCK, draft["id"], "officer")[
+                "message_id"
+            ]
+        )
 
     def drafts(self, reference: str) -> list[dict[str, Any]]:
         return [draft for draft in list_drafts(self.database, CLOCK) if draft["case"] == reference]

@@ -11,6 +11,7 @@ from mailbot.cli.app import App, build_drafting
 from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option, with_app
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround, Status
+from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification
 from mailbot.core.rights import Right, parse_rights
 from mailbot.service import casework
@@ -150,6 +151,36 @@ def cases_close(  # noqa: PLR0917 - click passes each option as an argument
         actor=actor_name(actor), note=note, ground=RefusalGround(ground) if ground else None,
     )  # fmt: skip
     click.echo(f"{found['reference']}: closed ({outcome})")
+
+
+@cases.command("confirm")
+@click.argument("reference")
+@click.option(
+    "--answer",
+    type=click.Choice([answer.value for answer in Answer]),
+    default=Answer.YES.value,
+    show_default=True,
+    help="What the person's answer says, as you read it: yes (go on), no (it was not them), "
+    "unclear (keep waiting).",
+)
+@click.option("--note", required=True, help="Why: which mail or call, for the trail.")
+@by_option("confirms")
+@with_app
+def cases_confirm(app: App, reference: str, answer: str, note: str, actor: str | None) -> None:
+    """Record the person's answer to a confirmation request, as you read it."""
+    found = casework.take_answer(
+        app.database, app.clock, reference, Answer(answer), actor=actor_name(actor), note=note
+    )
+    if answer == Answer.YES:
+        build_drafting(app).run()
+        click.echo(f"{found['reference']}: confirmed; drafted on")
+    elif answer == Answer.NO:
+        click.echo(
+            f"{found['reference']}: the person says it was not them; nothing more is drafted. "
+            f"Close it: mailbot cases close {found['reference']} --outcome not_the_person"
+        )
+    else:
+        click.echo(f"{found['reference']}: still waiting for the person's answer")
 
 
 @cases.command("reopen")

@@ -12,6 +12,7 @@ from mailbot.cli.app import App
 from mailbot.cli.common import with_app
 from mailbot.config import Settings
 from mailbot.core.register import Stats, Tally
+from mailbot.core.spreadsheet import cell
 from mailbot.service import register as register_service
 from mailbot.service import retention
 from mailbot.service import suppression as suppression_service
@@ -28,6 +29,7 @@ STATS_HEADERS = (
     "overdue",
     "extended",
     "refused",
+    "not the person",
 )
 
 
@@ -175,7 +177,7 @@ def suppression_export(app: App, form: str, mailbox: str | None) -> None:
         return
     click.echo("hash,added_on,origin")
     for entry in found["entries"]:
-        click.echo(f"{entry['hash']},{entry['added_on']},{entry['origin']}")
+        click.echo(",".join(cell(entry[key]) for key in ("hash", "added_on", "origin")))
 
 
 @suppression.command("check")

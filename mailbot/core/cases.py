@@ -62,6 +62,7 @@ class CaseOutcome(StrEnum):
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
     NO_IDENTITY = "no_identity"
+    NOT_THE_PERSON = "not_the_person"  # the address's owner said the request was not theirs
 
 
 class RefusalGround(StrEnum):

@@ -5,12 +5,17 @@ goes only to the address on file, or to the address the officer verified.
 Identification and confirmation requests carry none and go to the sender.
 
 - no right asked: nothing to draft;
+- a sender that looks forged: only a short "did you send this?" (``sender_check``)
+  to the address used, whose owner is not the forger; nothing else, no
+  acknowledgement, never anything to the forger (who is not at that address);
 - an acknowledgement (reference, due date) to the sender, once per case;
 - verified by the officer: the reply, to the verified address;
-- unknown or spoofed sender, someone acting for another, or a request for the
-  data elsewhere (another address, by post): an identification request;
-- known but unauthenticated, asking to erase, restrict or object: a
-  confirmation request to the address on file, until a reply from it confirms;
+- unknown sender, someone acting for another (or forwarding another person's
+  mail), or a request for the data elsewhere (another address, by post): an
+  identification request;
+- known but unauthenticated, asking to erase, restrict, object or change their
+  contact details: a confirmation request to the address on file, until a reply
+  from it confirms;
 - otherwise: the reply, to the address on file.
 """
 
@@ -29,6 +34,7 @@ class DraftKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     IDENTIFICATION_REQUEST = "identification_request"
     CONFIRMATION_REQUEST = "confirmation_request"
+    SENDER_CHECK = "sender_check"  # "did you send this?" to the owner of a forged address
     REPLY = "reply"
     EXTENSION = "extension"
     REFUSAL = "refusal"
@@ -44,6 +50,8 @@ class DraftStatus(StrEnum):
 
 # Only these kinds may carry copies of a person's data.
 DATA_BEARING = frozenset({DraftKind.REPLY})
+# The kinds that ask the owner of the address on file whether the request is theirs.
+CONFIRMING = frozenset({DraftKind.CONFIRMATION_REQUEST, DraftKind.SENDER_CHECK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +85,21 @@ class Situation:
     delivery: DeliveryRequest | None = None
     acknowledged: bool = False
     confirmed: bool = False
+    contact_change: str | None = None  # a rectification of the e-mail or postal address, phone
 
 
 def plan(situation: Situation) -> Plan:
     """The drafts to make now and the status the case moves to."""
     if not situation.rights:
         return Plan(Status.NOT_A_REQUEST, ())
+    decision = situation.decision
+    if decision.identity is Identity.SPOOFED:
+        note = (
+            f"FORGED SENDER? {decision.reason}. Nothing is sent, erased or changed; "
+            "the address's owner is asked whether the mail was theirs."
+        )
+        check = PlannedDraft(DraftKind.SENDER_CHECK, situation.sender, "sender looks forged")
+        return Plan(Status.AWAITING_CONFIRMATION, (check,), (note,))
     drafts: list[PlannedDraft] = []
     if not situation.acknowledged:
         drafts.append(
@@ -95,7 +112,7 @@ def plan(situation: Situation) -> Plan:
     return Plan(status, tuple(drafts), notes)
 
 
-def _next_step(  # noqa: PLR0911 - one return per row of the table in the module docstring
+def _next_step(
     situation: Situation,
 ) -> tuple[Status, PlannedDraft, tuple[str, ...]]:
     decision, sender = situation.decision, situation.sender
@@ -107,16 +124,6 @@ def _next_step(  # noqa: PLR0911 - one return per row of the table in the module
             PlannedDraft(DraftKind.REPLY, to, "verified by the officer"),
             (),
         )
-    if decision.identity is Identity.SPOOFED:
-        note = (
-            f"FORGED SENDER? {decision.reason}. "
-            "Treated as unknown: nothing is sent, erased or changed."
-        )
-        return (
-            Status.AWAITING_IDENTITY,
-            PlannedDraft(identify, sender, "sender looks forged"),
-            (note,),
-        )
     if decision.identity is Identity.UNKNOWN:
         return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, "address not on file"), ()
     if situation.representation:
@@ -127,8 +134,12 @@ def _next_step(  # noqa: PLR0911 - one return per row of the table in the module
         why = f"asks for the data {where}: identification first (privacy statement)"
         return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, why), ()
     on_file = situation.address_on_file or sender
-    if needs_confirmation(decision, situation.rights) and not situation.confirmed:
-        why = "erasure, restriction or objection from an unauthenticated mail: confirm first"
+    contact = bool(situation.contact_change)
+    if needs_confirmation(decision, situation.rights, contact) and not situation.confirmed:
+        why = (
+            "erasure, restriction, objection or a change of contact details "
+            "from an unauthenticated mail: confirm first"
+        )
         draft = PlannedDraft(DraftKind.CONFIRMATION_REQUEST, on_file, why)
         return Status.AWAITING_CONFIRMATION, draft, ()
     return Status.READY_FOR_REVIEW, PlannedDraft(DraftKind.REPLY, on_file, "address on file"), ()

@@ -1,31 +1,40 @@
-"""Who is asking (DOMAIN.md section 4): known, unknown, spoofed, or verified by the officer.
+"""Who is asking (DOMAIN.md sections 4 and 7): known, unknown, spoofed, or verified.
 
-The From header can be forged. Only the topmost ``Authentication-Results``
-header written by our own receiving server (``trusted_authserv_id``) counts;
-any below it, or from another server, may have been written by the sender.
+Everything a sender writes is a claim; the receiving service's verdict on the
+mail (``core.authentication``) is the evidence:
 
-- ``known``: the address is on file in a data source, and our server's header
-  (if there is one) does not show a failure;
-- ``spoofed``: our server saw DMARC fail, or SPF fail/softfail without an aligned
-  DKIM pass. Flagged loudly and treated as unknown: never a reason to send,
-  erase or change anything;
+- ``known``: the address is on file in a data source and nothing says it is forged;
+- ``spoofed``: the service found the From address forged (DMARC fail, SPF
+  fail/softfail without an aligned DKIM pass, Microsoft's compauth=fail), or the
+  mail names more than one sender. Flagged loudly: never a reason to send,
+  erase or change anything; at most the address's owner is asked "did you send
+  this?";
 - ``unknown``: the address is not on file;
 - ``verified``: the officer confirmed the person (set by ``cases verify``).
 
-``authenticated`` (DMARC pass, or a DKIM pass aligned with the From domain)
-decides whether a known sender asking to erase, restrict or object must first
+``authenticated`` (a pass for the From domain) decides whether a known sender
+asking to erase, restrict, object or change their contact details must first
 confirm from the address on file.
+
+Who the requester is: the From address, except for a forward from a colleague
+named in ``[intake] forwarders`` whose own mail passed (on Microsoft 365: was
+not flagged; where no receiving service checks anything: carries no verdict):
+then the forwarded original's sender.
+Anyone else who forwards another person's mail asks for that person, which
+needs proof of authority.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from mailbot.core.addresses import normalise as normalise_address
+from mailbot.core.authentication import Judgement, MailService, Trust, Verdict, judge_mail
 from mailbot.core.classification.text import normalise as normalise_text
+from mailbot.core.mail import Address, ParsedMail
 from mailbot.core.rights import Right
 
 
@@ -48,94 +57,40 @@ class Verification(StrEnum):
 # unless the mail was authenticated.
 DESTRUCTIVE = frozenset({Right.ERASURE, Right.RESTRICTION, Right.OBJECTION})
 
-_COMMENT = re.compile(r"\([^()]*\)")
-_RESULT = re.compile(r"^\s*([a-z0-9-]+)\s*=\s*([a-z]+)(.*)$", re.IGNORECASE)
-_PROPERTY = re.compile(r"([a-z0-9-]+)\.([a-z0-9-]+)\s*=\s*(\"[^\"]*\"|[^\s;]+)", re.IGNORECASE)
-
 
 @dataclass(frozen=True, slots=True)
-class Authentication:
-    """What our receiving server found: SPF, DKIM (result and signing domain), DMARC."""
+class Sender:
+    """Who asks in a mail, and the verdict that bears on that person's address."""
 
-    authserv_id: str
-    spf: str | None = None
-    dmarc: str | None = None
-    dkim: tuple[tuple[str, str], ...] = field(default=())
-
-    def aligned_dkim_pass(self, from_domain: str) -> bool:
-        return any(
-            result == "pass" and _aligned(signer, from_domain) for result, signer in self.dkim
-        )
-
-    def passed(self, from_domain: str) -> bool:
-        return self.dmarc == "pass" or self.aligned_dkim_pass(from_domain)
-
-    def failed(self, from_domain: str) -> bool:
-        if self.dmarc == "fail":
-            return True
-        return self.spf in ("fail", "softfail") and not self.aligned_dkim_pass(from_domain)
-
-    def summary(self) -> str:
-        dkim = ",".join(f"{result}({signer})" for result, signer in self.dkim) or "none"
-        spf, dmarc = self.spf or "none", self.dmarc or "none"
-        return f"{self.authserv_id}: spf={spf} dkim={dkim} dmarc={dmarc}"
+    requester: Address | None
+    judgement: Judgement
+    forwarded_by: Address | None = None  # a colleague forwarded the request (accepted)
+    writes_for: Address | None = None  # forwards another person's mail: asks for them
 
 
-def _aligned(signer: str, from_domain: str) -> bool:
-    """Relaxed alignment, approximated: the same domain, or one a subdomain of the other."""
-    signer, from_domain = signer.lower().rstrip("."), from_domain.lower().rstrip(".")
-    if not signer or not from_domain:
-        return False
-    return (
-        signer == from_domain
-        or from_domain.endswith("." + signer)
-        or signer.endswith("." + from_domain)
+def sender_of(mail: ParsedMail, trust: Trust, forwarders: Collection[str] = ()) -> Sender:
+    """Who asks in ``mail`` and what the receiving service says about it."""
+    sender = mail.sender
+    domain = sender.domain if sender is not None else ""
+    outer = judge_mail(mail.authentication_results, domain, mail.authors, trust)
+    forwarded = mail.forwarded
+    original = forwarded.sender if forwarded is not None else None
+    if sender is None or original is None or original.key == sender.key:
+        return Sender(sender, outer)
+    colleague = sender.key in {address.lower() for address in forwarders}
+    vouched = outer.verdict is Verdict.PASS or (
+        # Exchange Online judges spoofing itself (compauth), the tenant's own domains too, and
+        # stamps mail from inside the tenant without a DMARC pass: not flagged is enough there.
+        (trust.service is MailService.MICROSOFT365 and outer.verdict is Verdict.NEUTRAL)
+        or (not trust.checks and outer.verdict is Verdict.UNCHECKED)
     )
-
-
-def parse_authentication_results(value: str) -> Authentication | None:
-    """One Authentication-Results header (RFC 8601), or None when it cannot be read."""
-    text = _COMMENT.sub(" ", value)
-    parts = [part.strip() for part in text.split(";")]
-    if not parts or not parts[0]:
-        return None
-    authserv_id = parts[0].split()[0].lower()
-    spf = dmarc = None
-    dkim: list[tuple[str, str]] = []
-    for part in parts[1:]:
-        match = _RESULT.match(part)
-        if match is None:
-            continue
-        method, result, rest = match.group(1).lower(), match.group(2).lower(), match.group(3)
-        properties = {
-            f"{ptype.lower()}.{name.lower()}": val.strip('"')
-            for ptype, name, val in _PROPERTY.findall(rest)
-        }
-        if method == "spf" and spf is None:
-            spf = result
-        elif method == "dmarc" and dmarc is None:
-            dmarc = result
-        elif method == "dkim":
-            signer = properties.get("header.d") or properties.get("header.i", "").rpartition("@")[2]
-            dkim.append((result, signer.lower()))
-    return Authentication(authserv_id, spf, dmarc, tuple(dkim))
-
-
-def trusted_authentication(
-    headers: Sequence[str], trusted_authserv_id: str | None
-) -> Authentication | None:
-    """The topmost Authentication-Results header written by our own server, if any.
-
-    ``headers`` are the header values in the mail's order (topmost first).
-    """
-    if not trusted_authserv_id:
-        return None
-    wanted = trusted_authserv_id.lower()
-    for value in headers:
-        parsed = parse_authentication_results(value)
-        if parsed is not None and parsed.authserv_id == wanted:
-            return parsed
-    return None
+    if colleague and vouched:
+        why = (
+            f"forwarded by {sender.address} ({outer.detail}); "
+            "the original sender's own mail cannot be authenticated"
+        )
+        return Sender(original, Judgement(Verdict.UNCHECKED, why), forwarded_by=sender)
+    return Sender(sender, outer, writes_for=original)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,31 +101,47 @@ class IdentityDecision:
 
 
 def decide_identity(
-    on_file: bool, authentication: Authentication | None, from_domain: str
+    on_file: bool, judgement: Judgement, confirmed: bool = False
 ) -> IdentityDecision:
-    """The identity table: who is writing, as far as mailbot can tell by itself."""
-    if authentication is not None and authentication.failed(from_domain):
+    """The identity table: who is writing, as far as mailbot can tell by itself.
+
+    ``confirmed``: the owner of the address answered our confirmation request or sender
+    check with a yes that reached us from it (``core.answers``): the request is theirs,
+    whatever the first mail looked like.
+    """
+    if confirmed:
+        if not on_file:
+            return IdentityDecision(
+                Identity.UNKNOWN, False, "confirmed from its address, which is not on file"
+            )
         return IdentityDecision(
-            Identity.SPOOFED,
-            False,
-            f"the sender address looks forged ({authentication.summary()})",
+            Identity.KNOWN, False, "address on file; the request was confirmed from it"
         )
-    authenticated = authentication is not None and authentication.passed(from_domain)
+    if judgement.verdict.forged:
+        return IdentityDecision(
+            Identity.SPOOFED, False, f"the sender address looks forged ({judgement.detail})"
+        )
+    authenticated = judgement.authenticated
     if not on_file:
-        reason = "the sender address is not on file"
-        return IdentityDecision(Identity.UNKNOWN, authenticated, reason)
+        return IdentityDecision(
+            Identity.UNKNOWN, authenticated, "the sender address is not on file"
+        )
     how = "authenticated" if authenticated else "not authenticated"
-    detail = authentication.summary() if authentication else "no header from our own server"
-    return IdentityDecision(Identity.KNOWN, authenticated, f"address on file, {how} ({detail})")
-
-
-def needs_confirmation(decision: IdentityDecision, rights: Sequence[Right]) -> bool:
-    """A known but unauthenticated sender asking to erase, restrict or object confirms first."""
-    return (
-        decision.identity is Identity.KNOWN
-        and not decision.authenticated
-        and any(right in DESTRUCTIVE for right in rights)
+    return IdentityDecision(
+        Identity.KNOWN, authenticated, f"address on file, {how} ({judgement.detail})"
     )
+
+
+def needs_confirmation(
+    decision: IdentityDecision, rights: Sequence[Right], contact_change: bool = False
+) -> bool:
+    """A known but unauthenticated sender asking to erase, restrict, object, or change their
+    contact details (which hands the account to whoever owns the new address) confirms
+    first, from the address on file."""
+    destructive = any(right in DESTRUCTIVE for right in rights) or (
+        contact_change and Right.RECTIFICATION in rights
+    )
+    return decision.identity is Identity.KNOWN and not decision.authenticated and destructive
 
 
 _REPRESENTATION = re.compile(
@@ -235,3 +206,37 @@ def allowed_recipients(
     if identity == Identity.VERIFIED and send_to:
         allowed.add(send_to.lower())
     return allowed
+
+
+_CONTACT = re.compile(
+    r"\b(?:e-?mail ?(?:adres|address|adresse)?|(?:e-?)?mailadres|emailadres|courriel|"
+    r"(?:woon|post|huis|factuur)?adres|address|adresse|anschrift|"
+    r"telefoon(?: ?nummer)?|mobiele? (?:nummer|telefoon)|06-?nummer|"
+    r"(?:tele)?phone(?: number)?|mobile(?: number)?|cell ?(?:phone|number)|"
+    r"telefon(?: ?nummer)?|handy ?(?:nummer)?|mobilnummer|"
+    r"numero de (?:telephone|portable)|telephone|portable)\b"
+)
+
+
+def contact_change(text: str) -> str | None:
+    """The words showing that a rectification is about the e-mail address, postal address or
+    phone number (as sensitive as erasure: whoever owns the new address takes over), if any."""
+    normalised = normalise_text(text)
+    match = _CONTACT.search(normalised.text)
+    return normalised.original(*match.span()) if match else None
+
+
+_NOT_A_NAME = re.compile(r"[@/\\:<>\[\]{}|=+#%&*^~$\d]|www\.|https?", re.IGNORECASE)
+MAX_NAME = 60
+
+
+def greeting_name(name: str) -> str:
+    """A display name as the greeting may use it, or "" when it does not look like a name.
+
+    A display name is the sender's to choose: one holding a link, an address, digits
+    or a whole sentence is not a person's name and never reaches a letter.
+    """
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME or len(name.split()) > 6 or _NOT_A_NAME.search(name):
+        return ""
+    return name

@@ -90,17 +90,14 @@ class ParsedMail:
     attachments: tuple[Attachment, ...] = ()
     forwarded: Forwarded | None = None
     notes: tuple[str, ...] = field(default=())
+    # What the receiving services wrote about the mail, topmost first, as they wrote it
+    # (a sender may have written some too: ``core.authentication`` says which one counts).
+    authentication_results: tuple[str, ...] = field(default=())
+    authors: int = 1  # addresses in the From header(s): one, or the sender cannot be told
 
     def header(self, name: str) -> tuple[str, ...]:
         """All values of a header (name case-insensitive), decoded."""
         return self.headers.get(name.lower(), ())
-
-    @property
-    def requester(self) -> Address | None:
-        """Who the request is from: the original sender of a forwarded request, else From."""
-        if self.forwarded is not None and self.forwarded.sender is not None:
-            return self.forwarded.sender
-        return self.sender
 
     @property
     def request_subject(self) -> str:
@@ -114,12 +111,6 @@ class ParsedMail:
         if self.forwarded is not None and self.forwarded.text.strip():
             return self.forwarded.text
         return self.new_text
-
-    @property
-    def authentication_results(self) -> tuple[str, ...]:
-        """The receiving servers' verdicts on the sender; none for a forwarded request, where
-        they would be about the colleague who forwarded it."""
-        return () if self.forwarded is not None else self.header("Authentication-Results")
 
     @property
     def fingerprint(self) -> str:

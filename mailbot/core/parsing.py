@@ -32,6 +32,10 @@ MAX_TEXT_BYTES = 4 * 1024 * 1024
 MAX_HEADERS = 1000
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _FOLD = re.compile(r"\r?\n[ \t]+")
+# What a decoded header value may not carry into a draft, a page, a CSV cell or a log line:
+# control characters (an encoded CR LF in a display name), line and paragraph separators,
+# and the bidirectional overrides that make text read differently from what it says.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 _SHORT_NOTE = 600
 
 
@@ -46,7 +50,12 @@ class Limits:
 
 
 def header_text(value: object) -> str:
-    """Decode one header value: encoded words, raw 8-bit bytes, folding."""
+    """Decode one header value: encoded words, raw 8-bit bytes, folding; on one line, with
+    no control characters (whatever the encoded words held)."""
+    return _UNSAFE.sub(" ", _decoded(value)).strip()
+
+
+def _decoded(value: object) -> str:
     if isinstance(value, Header):
         # compat32 hands raw 8-bit headers over as Header objects in "unknown-8bit".
         parts = decode_header(value)
@@ -255,12 +264,29 @@ def _raw_values(message: Message, name: str) -> list[str]:
     ]
 
 
+def _verbatim(message: Message, name: str) -> tuple[str, ...]:
+    """A header's values unfolded and nothing else: no encoded word is decoded, so that
+    what a service wrote (a quoted ``smtp.mailfrom``) is read as it wrote it."""
+    values = []
+    for value in message.get_all(name, [])[:MAX_HEADERS]:
+        if isinstance(value, Header):  # raw 8-bit bytes: the chunks as they came
+            text = "".join(
+                chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+                for chunk, _ in decode_header(value)
+            )
+        else:
+            text = str(value)
+        values.append(_UNSAFE.sub(" ", _FOLD.sub(" ", text)).strip())
+    return tuple(values)
+
+
 def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
     walk = _Walk(limits)
     _walk(message, walk, depth)
     text, source = _body(walk)
     subject = header_text(message.get("Subject", ""))
     senders = _addresses(_raw_values(message, "From"))
+    authors = len(senders) if len(message.get_all("From", [])) <= 1 else max(2, len(senders))
     split = split_body(text, subject)
     forwarded = None
     sender = senders[0] if senders else None
@@ -290,6 +316,7 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
         message_id=_message_id(_raw_values(message, "Message-ID")),
         subject=subject,
         sender=sender,
+        authors=authors,
         reply_to=_addresses(_raw_values(message, "Reply-To")),
         to=_addresses(_raw_values(message, "To")),
         cc=_addresses(_raw_values(message, "Cc")),
@@ -305,6 +332,7 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
         attachments=tuple(walk.attachments),
         forwarded=forwarded,
         notes=tuple(walk.notes),
+        authentication_results=_verbatim(message, "Authentication-Results"),
     )
 
 

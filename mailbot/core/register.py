@@ -68,10 +68,15 @@ class CaseFacts:
     verification: str | None
     closed: bool
     mailbox: str = "default"
+    denied: bool = False  # the address's owner said the request was not theirs
 
 
-def identity_method(identity: str | None, confirmed: bool, verification: str | None) -> str:
+def identity_method(
+    identity: str | None, confirmed: bool, verification: str | None, denied: bool = False
+) -> str:
     """How the person was identified, in the register's words ("known address", "ID checked")."""
+    if denied:  # the owner of the address on file said it was not them
+        return NOT_ESTABLISHED
     if identity == Identity.VERIFIED:
         try:
             return VERIFIED[Verification(verification or Verification.OTHER)]
@@ -97,7 +102,9 @@ def row(facts: CaseFacts) -> dict[str, Any]:
         "days_taken": (answered - facts.received).days if answered else None,
         "outcome": facts.outcome,
         "refusal_ground": facts.refusal_ground,
-        "identity_method": identity_method(facts.identity, facts.confirmed, facts.verification),
+        "identity_method": identity_method(
+            facts.identity, facts.confirmed, facts.verification, facts.denied
+        ),
         "mailbox": facts.mailbox,
     }
 
@@ -115,10 +122,12 @@ class Tally:
     overdue: int = 0  # open, and its deadline has passed
     extended: int = 0
     refused: int = 0  # refused in whole or in part (an outcome or a refusal ground)
+    not_the_person: int = 0  # closed because the address's owner did not send it (forged)
 
     def add(self, facts: CaseFacts, today: date) -> None:
         self.received += 1
         self.extended += facts.extended
+        self.not_the_person += facts.outcome == CaseOutcome.NOT_THE_PERSON
         refused = facts.outcome == CaseOutcome.REFUSED or facts.refusal_ground is not None
         self.refused += refused
         if facts.answered is not None:

@@ -85,6 +85,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "text you sent. Please check:",
                    "U heeft concept {draft} van zaak {reference} zelf verstuurd; mailbot heeft de "
                    "verstuurde tekst vastgelegd. Controleer:"),
+    "not_settled_intro": ("You sent a mail in case {reference} yourself; mailbot did NOT record "
+                          "it as draft {draft}, which still waits:",
+                          "U heeft zelf een bericht in zaak {reference} verstuurd; mailbot heeft "
+                          "het NIET vastgelegd als concept {draft}, dat nog wacht:"),
+    "no_reference": ("- its subject does not carry the reference [{reference}]",
+                     "- het onderwerp bevat het kenmerk [{reference}] niet"),
     "recipient_not_on_file": ("- it went to {sent_to}, which is not the address on file "
                               "({to}); personal data may go only to that address",
                               "- het ging naar {sent_to}, niet het adres in ons bestand ({to}); "

@@ -21,6 +21,7 @@ from decimal import Decimal
 from tempfile import SpooledTemporaryFile
 from typing import Any
 
+from mailbot.core.spreadsheet import cell
 from mailbot.datasources.base import Row
 
 SAMPLE_ROWS = 50
@@ -90,13 +91,11 @@ def _write_table(table: Table) -> tuple[CopyFile, CopyFile, int, dict[str, Any]]
             plain = {key: _plain(value) for key, value in row.items()}
             if count == 0:
                 columns = list(plain)
-                writer.writerow(columns)
+                writer.writerow([cell(column) for column in columns])
             else:
                 json_file.write(b",")
             json_file.write(b"\n  " + json.dumps(plain, ensure_ascii=False).encode("utf-8"))
-            writer.writerow(
-                ["" if plain.get(column) is None else plain.get(column) for column in columns]
-            )
+            writer.writerow([cell(plain.get(column)) for column in columns])
             if count < SAMPLE_ROWS:
                 sample.append(["" if plain.get(c) is None else str(plain.get(c)) for c in columns])
             count += 1

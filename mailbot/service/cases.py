@@ -49,6 +49,14 @@ def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[st
         "classified_at": clock.moment(case.classified_at),
         "identity": case.identity,
         "identity_detail": case.identity_detail,
+        # The person said the request was not theirs: nothing more is drafted; close the case
+        # as not_the_person. And an answer mailbot left to the officer, with why.
+        "denied_at": clock.moment(case.denied_at) if case.denied_at else None,
+        "reply_to_check": (
+            {"mail_id": case.reply_to_check, "why": case.reply_check_reason or ""}
+            if case.reply_to_check is not None
+            else None
+        ),
         "channel": case.channel,
         "extended": case.original_due_date is not None,
         "original_due_date": case.original_due_date.isoformat() if case.original_due_date else None,

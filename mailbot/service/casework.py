@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlmodel import Session
-
 from mailbot.config import Settings
 from mailbot.core.addresses import normalise
 from mailbot.core.cases import (
@@ -25,7 +23,8 @@ from mailbot.core.cases import (
     case_due_date,
     format_reference,
 )
-from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.confirmation import Answer
+from mailbot.core.drafting import DraftKind
 from mailbot.core.review import extended_due_date, extension_problems
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
@@ -36,16 +35,6 @@ from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
 from mailbot.storage.store import CaseStore
-
-
-def _reject_pending(session: Session, store: CaseStore, case: CaseRecord, why: str) -> None:
-    assert case.id is not None
-    now = utcnow()
-    for draft in store.drafts_of(case.id):
-        if draft.status == DraftStatus.PENDING:
-            draft.status, draft.reason, draft.updated_at = DraftStatus.REJECTED.value, why, now
-            session.add(draft)
-
 
 GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
 
@@ -77,7 +66,7 @@ def close(
         if outcome is CaseOutcome.REFUSED and ground is None and case.refusal_ground is None:
             raise NotAllowed(what, ["a refusal needs its ground (--ground)"])
         nothing_in_flight(store, case, what)
-        _reject_pending(session, store, case, "case closed")
+        store.reject_pending(case.id, "case closed")
         now = utcnow()
         case.outcome, case.closed_at = outcome.value, now
         if ground is not None:
@@ -102,6 +91,43 @@ def close(
         return case_json(case, [], clock)
 
 
+def take_answer(
+    database: Database, clock: Clock, reference: str, answer: Answer, *, actor: str, note: str
+) -> dict[str, Any]:
+    """The officer's reading of the person's answer to a confirmation request or sender check
+    (one mailbot left to him, or one he got another way): ``yes`` confirms the request and it
+    is drafted on; ``no`` stops it (close it as ``not_the_person``); ``unclear`` keeps waiting.
+    """
+    if not note.strip():
+        raise NotAllowed(f"case {reference}: the answer cannot be recorded", ["give a note"])
+    with database.session() as session:
+        store = CaseStore(session)
+        case = store.case_for_update(store.case(reference).id or 0)
+        assert case.id is not None
+        if Status(case.status) not in OPEN or Status(case.status) is Status.SENT:
+            raise NotAllowed(
+                f"case {case.reference}: no answer is awaited", [f"it is {case.status}"]
+            )
+        not_purged(case, f"case {case.reference}: the answer cannot be recorded")
+        now = utcnow()
+        detail = {"answer": answer.value, "note": note, "mail_id": case.reply_to_check}
+        case.reply_to_check = case.reply_check_reason = None
+        if answer is Answer.YES:
+            nothing_in_flight(store, case, f"case {case.reference} cannot be confirmed")
+            case.confirmed_at, case.denied_at, case.drafting_due = now, None, True
+            store.add_event(case.id, actor, "confirmed", detail | {"from": "the officer"})
+        elif answer is Answer.NO:
+            case.denied_at, case.drafting_due = now, False
+            store.reject_pending(case.id, "the person denied it")
+            store.add_event(case.id, actor, "denied", detail)
+        else:
+            store.add_event(case.id, actor, "reply_checked", detail)
+        case.updated_at = now
+        session.add(case)
+        session.commit()
+        return case_json(case, [], clock)
+
+
 def reopen(
     database: Database, clock: Clock, reference: str, *, actor: str, reason: str
 ) -> dict[str, Any]:
@@ -117,6 +143,7 @@ def reopen(
             case.id, actor, "reopened", {"reason": reason, "outcome_before": case.outcome}
         )
         case.outcome, case.closed_at, case.drafting_due = None, None, True
+        case.denied_at = None  # drafted anew: the officer decided the request stands
         store.set_status(case, Status.NEW, actor, "reopened")
         session.commit()
         return case_json(case, [], clock)

@@ -26,7 +26,8 @@ from sqlmodel import col, select
 
 from mailbot.config import Settings
 from mailbot.core.actions import Action, SourceHolding, actions_for
-from mailbot.core.addresses import domain, normalise
+from mailbot.core.addresses import normalise
+from mailbot.core.authentication import Judgement, Verdict
 from mailbot.core.cases import Status
 from mailbot.core.drafting import (
     DraftKind,
@@ -40,10 +41,12 @@ from mailbot.core.drafting import (
 from mailbot.core.identity import (
     Identity,
     IdentityDecision,
+    contact_change,
     decide_identity,
     delivery_elsewhere,
+    greeting_name,
     representation,
-    trusted_authentication,
+    sender_of,
 )
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
@@ -85,6 +88,7 @@ class _Gathered:
 
     case: CaseRecord
     situation: Situation
+    name: str = ""  # how the letters greet the person
     notes: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     thread: list[str] = field(default_factory=list)
@@ -134,46 +138,74 @@ class Drafting:
             case = store.case_by_id(case_id)
             mails = store.case_mails(case_id)
             existing = session.exec(select(DraftRecord).where(DraftRecord.case_id == case_id)).all()
-            reading = _reading(store, mails[0]) if mails else _Reading("", ())
+            reading = self._reading(store, mails[0]) if mails else _Reading("", _NO_MAIL)
             earlier = self._earlier_requests(store, case)
         requester = normalise(case.requester or "") or (case.requester or "").lower()
         sender = requester
         rights = tuple(Right(name) for name in case.rights)
         failed: list[str] = []
-        if case.identity == Identity.VERIFIED:
+        verified = case.identity == Identity.VERIFIED
+        if verified:
             decision = IdentityDecision(
                 Identity.VERIFIED, True, f"verified: {case.verified_method}"
             )
         else:
             on_file = self.person_data.on_file(requester, failed)
-            trusted = trusted_authentication(
-                reading.authentication_results, self.settings.organisation.trusted_authserv_id
+            decision = decide_identity(
+                on_file, reading.judgement, confirmed=case.confirmed_at is not None
             )
-            decision = decide_identity(on_file, trusted, domain(requester))
         text = reading.request_text
+        writes_for = f"forwards a mail of {reading.writes_for}" if reading.writes_for else None
         situation = Situation(
             rights=rights,
             sender=sender,
             decision=decision,
             address_on_file=case.address_on_file
             or (requester if decision.identity is Identity.KNOWN else None),
-            verified_send_to=case.send_to if decision.identity is Identity.VERIFIED else None,
-            representation=representation(text)
-            if decision.identity is not Identity.VERIFIED
-            else None,
-            delivery=delivery_elsewhere(text, sender)
-            if decision.identity is not Identity.VERIFIED
-            else None,
+            verified_send_to=case.send_to if verified else None,
+            representation=None if verified else (representation(text) or writes_for),
+            delivery=None if verified else delivery_elsewhere(text, sender),
             acknowledged=any(
                 draft.kind == DraftKind.ACKNOWLEDGEMENT and draft.status != DraftStatus.REJECTED
                 for draft in existing
             ),
             confirmed=case.confirmed_at is not None,
+            contact_change=contact_change(text) if Right.RECTIFICATION in rights else None,
         )
-        gathered = _Gathered(case, situation, failed=failed)
+        gathered = _Gathered(case, situation, self._name(case, decision, failed), failed=failed)
         gathered.notes += earlier
         gathered.thread = [m.message_id for m in mails if m.message_id and _from(m, requester)]
         return gathered
+
+    def _reading(self, store: CaseStore, mail: MailRecord) -> _Reading:
+        """What drafting needs from a case's first mail, as intake kept it; a mail recorded
+        before intake kept it is read from its bytes (and judged with today's settings)."""
+        if mail.request_text is not None and mail.sender_verdict is not None:
+            judgement = Judgement(Verdict(mail.sender_verdict), mail.sender_detail or "")
+            return _Reading(mail.request_text, judgement, mail.writes_for)
+        raw = store.raw(mail.id) if mail.id is not None else None
+        try:
+            parsed = parse_mail(raw) if raw is not None else None
+        except UnparseableMail:
+            parsed = None
+        if parsed is None:
+            return _Reading(mail.request_text or "", _NO_MAIL)
+        intake = self.settings.intake
+        found = sender_of(parsed, self.settings.organisation.trust, intake.forwarders)
+        writes_for = found.writes_for.address if found.writes_for else None
+        return _Reading(parsed.request_text, found.judgement, writes_for)
+
+    def _name(self, case: CaseRecord, decision: IdentityDecision, failed: list[str]) -> str:
+        """The name on file, else the display name if it looks like one; never the name a
+        forged mail gave."""
+        if decision.identity is Identity.SPOOFED:
+            return ""
+        if case.address_on_file or decision.identity is Identity.KNOWN:
+            address = case.address_on_file or normalise(case.requester or "") or ""
+            on_file = self.person_data.name_on_file(address, failed)
+            if on_file:
+                return on_file
+        return greeting_name(case.requester_name or "")
 
     def _earlier_requests(self, store: CaseStore, case: CaseRecord) -> list[str]:
         if not case.requester:
@@ -181,9 +213,8 @@ class Drafting:
         since = case.received_at - REPEAT_WINDOW
         earlier = [
             other
-            for other in store.cases_of(case.requester)
+            for other in store.cases_of(case.requester, case.mailbox)
             if other.id != case.id
-            and other.mailbox == case.mailbox
             and other.rights
             and since <= other.received_at <= case.received_at
         ]
@@ -214,6 +245,11 @@ class Drafting:
             assert record.id is not None
             if not record.drafting_due or record.updated_at != case.updated_at:
                 log.info("case %s changed while it was drafted; left as it is", case.reference)
+                return False
+            if record.denied_at is not None:  # "that was not me": nothing more is drafted
+                record.drafting_due = False
+                session.add(record)
+                session.commit()
                 return False
             self._supersede(session, record.id, [planned.kind for planned in decided.drafts])
             stored = [self._store(session, record.id, *parts) for parts in built]
@@ -388,7 +424,7 @@ class Drafting:
             received=case.received_at.astimezone(self.settings.organisation.zone).date(),
             due=case.due_date or case.received_at.date(),
             rights=list(case.rights),
-            person_name=case.requester_name or "",
+            person_name=gathered.name,
             holdings=holdings,
             actions=actions,
             attachments=[item.filename for item in files],
@@ -448,26 +484,16 @@ class Drafting:
         return draft, attachments, action_records
 
 
+_NO_MAIL = Judgement(Verdict.UNCHECKED, "the case's mail cannot be read")
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What drafting needs from a case's first mail."""
 
     request_text: str
-    authentication_results: tuple[str, ...]
-
-
-def _reading(store: CaseStore, mail: MailRecord) -> _Reading:
-    """Kept at intake; a mail recorded before that was kept is read from its bytes."""
-    if mail.request_text is not None:
-        return _Reading(mail.request_text, tuple(mail.authentication_results or ()))
-    raw = store.raw(mail.id) if mail.id is not None else None
-    try:
-        parsed = parse_mail(raw) if raw is not None else None
-    except UnparseableMail:
-        parsed = None
-    if parsed is None:
-        return _Reading("", ())
-    return _Reading(parsed.request_text, parsed.authentication_results)
+    judgement: Judgement  # the receiving service's verdict on the requester's address
+    writes_for: str | None = None  # the person whose mail the sender forwarded
 
 
 def _from(mail: MailRecord, address: str) -> bool:

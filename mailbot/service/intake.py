@@ -22,6 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from mailbot.config import Settings
 from mailbot.core.analysis import Analysis
+from mailbot.core.answers import Move, Reply, judge_reply
+from mailbot.core.authentication import Trust, Verdict
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
@@ -31,7 +33,9 @@ from mailbot.core.cases import (
     references_in,
 )
 from mailbot.core.classification import Classification
-from mailbot.core.followups import match_follow_up
+from mailbot.core.drafting import CONFIRMING, DraftStatus
+from mailbot.core.followups import Direction, match_follow_up
+from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
@@ -58,6 +62,11 @@ class IntakePolicy:
     low_confidence: float = 0.7
     mailbox: str = "default"
     time_limit: float = 30.0  # seconds to read one mail (with a reader that can stop)
+    trust: Trust = field(default_factory=Trust)  # whose Authentication-Results count
+    forwarders: frozenset[str] = frozenset()  # colleagues whose forwards are the person's
+
+    def sender_of(self, mail: ParsedMail) -> Sender:
+        return sender_of(mail, self.trust, self.forwarders)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakePolicy:
@@ -75,6 +84,8 @@ class IntakePolicy:
             low_confidence=settings.classification.low_confidence,
             mailbox=settings.mailbox,
             time_limit=intake.time_limit,
+            trust=settings.organisation.trust,
+            forwarders=frozenset(address.lower() for address in intake.forwarders),
         )
 
 
@@ -230,7 +241,8 @@ class Intake:
         stale = store.stale_copy(_key(record), mailbox, None, mail.fingerprint) if rekey else None
         if stale is not None:
             return _rekey(store, stale, record)
-        _describe(record, mail)
+        sender = self.policy.sender_of(mail)
+        _describe(record, mail, sender)
         if analysis.machine is not None:
             record.disposition, record.reason = Outcome.IGNORED, analysis.machine
             reference = _bounce_of_ours(store, record, raw)
@@ -241,7 +253,7 @@ class Intake:
             return self._store_duplicate(store, record, raw, original)
         follow_up = match_follow_up(
             mail,
-            store.case_by_thread(mail.thread_ids, mailbox),
+            store.thread_matches(mail.thread_ids, mailbox),
             store.cases_by_reference(
                 references_in(mail.subject, self.policy.reference_prefix), mailbox
             ),
@@ -258,7 +270,7 @@ class Intake:
                 case_id=follow_up.case.case_id,
                 reason=follow_up.reason,
             )
-        return self._store_new_case(store, record, raw, mail, classification)
+        return self._store_new_case(store, record, raw, mail, sender, classification)
 
     def _store_quarantined(
         self, store: CaseStore, record: MailRecord, raw: bytes | None, reason: str
@@ -297,40 +309,35 @@ class Intake:
             record.identity_evidence = True
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
-            store.add_message_id(case_id, mail.message_id, "in")
+            store.add_message_id(case_id, mail.message_id, Direction.IN, _from(mail))
         store.add_event(
             case_id,
             ACTOR,
             "follow_up",
             {"mail_id": record.id, "reason": reason, "suggested_rights": record.rights},
         )
-        sender = mail.sender.key if mail.sender else ""
-        if (
-            status is Status.AWAITING_CONFIRMATION
-            and sender
-            and sender == (case.address_on_file or "")
-        ):
-            case.confirmed_at, case.drafting_due = utcnow(), True
-            store.add_event(
-                case_id, ACTOR, "confirmed", {"mail_id": record.id, "from": "address on file"}
-            )
+        if case.denied_at is None and status not in (Status.CLOSED, Status.NOT_A_REQUEST):
+            _answer(store, case, record, mail)
         case.updated_at = utcnow()
         return IntakeResult(_id(record), Outcome.FOLLOW_UP, case.reference, reason)
 
-    def _store_new_case(
+    def _store_new_case(  # noqa: PLR0917 - the mail, as stored, parsed, and judged
         self,
         store: CaseStore,
         record: MailRecord,
         raw: bytes,
         mail: ParsedMail,
+        sender: Sender,
         classification: Classification,
     ) -> IntakeResult:
         policy = self.policy
-        received_at = received_moment(record.arrived_at, mail, policy.zone)
+        # A colleague's forward reached the organisation when the original was sent.
+        forward = mail if sender.forwarded_by is not None else None
+        received_at = received_moment(record.arrived_at, forward, policy.zone)
         year = received_at.astimezone(policy.zone).year
         number = store.next_reference_number(policy.reference_prefix, year)
         reference = format_reference(policy.reference_prefix, year, number)
-        requester = mail.requester
+        requester = sender.requester
         now = utcnow()
         case = store.add_case(
             CaseRecord(
@@ -363,7 +370,7 @@ class Intake:
         record.disposition, record.case_id = outcome, case.id
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
-            store.add_message_id(case.id, mail.message_id, "in")
+            store.add_message_id(case.id, mail.message_id, Direction.IN, _from(mail))
         detail: dict[str, object] = {
             "mail_id": record.id,
             "rights": case.rights,
@@ -443,7 +450,52 @@ def _result(store: CaseStore, record: MailRecord) -> IntakeResult:
     return IntakeResult(_id(record), Outcome(record.disposition), reference, record.reason)
 
 
-def _describe(record: MailRecord, mail: ParsedMail) -> None:
+def _from(mail: ParsedMail) -> str | None:
+    return mail.sender.key if mail.sender is not None else None
+
+
+def _answer(store: CaseStore, case: CaseRecord, record: MailRecord, mail: ParsedMail) -> None:
+    """A follow-up that may confirm or deny the request (``core.answers``), in the same
+    transaction as the mail; anything unclear is left to the officer."""
+    assert case.id is not None
+    drafts = store.drafts_of(case.id)
+    asking = [
+        draft
+        for draft in drafts
+        if draft.kind in CONFIRMING and draft.status != DraftStatus.REJECTED
+    ]
+    awaiting = Status(case.status) is Status.AWAITING_CONFIRMATION and case.confirmed_at is None
+    expected = asking[-1].to_address if asking else case.address_on_file
+    ours = {
+        draft.message_id
+        for draft in drafts
+        if draft.message_id and expected and draft.to_address.lower() == expected.lower()
+    }
+    reply = Reply(
+        sender=_from(mail),
+        verdict=Verdict(record.sender_verdict or Verdict.UNCHECKED),
+        answers_our_mail=bool(ours & set(mail.thread_ids)),
+        text=mail.new_text,
+    )
+    decision = judge_reply(reply, expected, awaiting)
+    detail = {"mail_id": record.id, "why": decision.reason, "phrase": decision.phrase}
+    if decision.move is Move.CONFIRMED:
+        case.confirmed_at, case.drafting_due = utcnow(), True
+        case.reply_to_check = case.reply_check_reason = None
+        store.add_event(case.id, ACTOR, "confirmed", detail | {"from": "address on file"})
+    elif decision.move is Move.DENIED:
+        case.denied_at, case.drafting_due = utcnow(), False
+        case.reply_to_check = case.reply_check_reason = None
+        store.reject_pending(case.id, "the person denied it")
+        store.add_event(case.id, ACTOR, "denied", detail)
+        log.warning("case %s: the person says the request was not theirs", case.reference)
+    elif decision.move is Move.TO_CHECK:
+        case.reply_to_check, case.reply_check_reason = record.id, decision.reason
+        store.add_event(case.id, ACTOR, "reply_to_check", detail)
+        log.warning("case %s: a reply for the officer to judge", case.reference)
+
+
+def _describe(record: MailRecord, mail: ParsedMail, sender: Sender) -> None:
     record.message_id = mail.message_id
     record.fingerprint = mail.fingerprint
     record.sender = mail.sender.address if mail.sender else None
@@ -452,9 +504,12 @@ def _describe(record: MailRecord, mail: ParsedMail) -> None:
     record.request_text = mail.request_text[:MAX_BODY_TEXT]
     record.notes = list(mail.notes)
     record.authentication_results = list(mail.authentication_results)
-    forwarded = mail.forwarded
-    if forwarded is not None and forwarded.forwarded_by is not None:
-        record.forwarded_by = forwarded.forwarded_by.address
+    record.sender_verdict = sender.judgement.verdict.value
+    record.sender_detail = sender.judgement.detail
+    if sender.forwarded_by is not None:
+        record.forwarded_by = sender.forwarded_by.address
+    if sender.writes_for is not None:
+        record.writes_for = sender.writes_for.address
 
 
 def _classified(record: MailRecord, classification: Classification) -> None:

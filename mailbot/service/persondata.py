@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from mailbot.config import Settings
 from mailbot.core.actions import SourceHolding
+from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
 from mailbot.drafts import copies
@@ -58,6 +59,19 @@ class PersonData:
                 log.warning("%s", exc)
         return found
 
+    def name_on_file(self, address: str, failed: list[str]) -> str:
+        """The person's name as a source with a ``name_column`` holds it ("" when none does)."""
+        for source in self.sources:
+            column = source.settings.name_column
+            if not column:
+                continue
+            for row in self.rows(source, address, failed):
+                value = row.get(column)
+                name = " ".join(str(value).split()) if value is not None else ""
+                if name:
+                    return greeting_name(name) or name[:MAX_NAME]
+        return ""
+
     def rows(self, source: DataSource, address: str, failed: list[str]) -> Iterator[Row]:
         """The source's rows, streamed; a failure ends them and is recorded, never hidden."""
         try:
@@ -91,7 +105,9 @@ class PersonData:
         if wants_copy:
             category, purpose = _OWN.get(language, _OWN["en"])
             tables.append(
-                copies.Table(OWN_RECORDS, category, self.own_records(address), (), purpose)
+                copies.Table(
+                    OWN_RECORDS, category, self.own_records(address, case.mailbox), (), purpose
+                )
             )
         built = copies.build(tables)  # streams every table's rows once
         counted.update(built.counts)
@@ -125,11 +141,12 @@ class PersonData:
         )
         return files, holdings
 
-    def own_records(self, address: str) -> Iterator[Row]:
-        """What mailbot itself keeps about the person: their cases and mails."""
+    def own_records(self, address: str, mailbox: str) -> Iterator[Row]:
+        """What mailbot itself keeps about the person: their cases and mails in this mailbox
+        (another mailbox is another organisation's, or another part of it)."""
         with self.database.reader() as session:
             store = CaseStore(session)
-            for case in store.cases_of(address):
+            for case in store.cases_of(address, mailbox):
                 assert case.id is not None
                 yield {
                     "kind": "case",

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from mailbot.core import register
 from mailbot.core.cases import Status
 from mailbot.core.rights import Right
+from mailbot.core.spreadsheet import cell
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord
@@ -40,6 +41,7 @@ def facts_of(case: CaseRecord, clock: Clock) -> register.CaseFacts:
         verification=case.verification,
         closed=case.status == Status.CLOSED,
         mailbox=case.mailbox,
+        denied=case.denied_at is not None,
     )
 
 
@@ -91,7 +93,7 @@ def as_csv(found: list[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(register.FIELDS)
     for item in found:
-        writer.writerow([_cell(item[name]) for name in register.FIELDS])
+        writer.writerow([cell(_cell(item[name])) for name in register.FIELDS])
     return out.getvalue()
 
 

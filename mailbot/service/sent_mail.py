@@ -185,7 +185,11 @@ class SentMail:
             session.refresh(draft)
         if sent_id and sent_id in store.message_ids(case.id, "out"):
             return None  # recorded before
-        if sent_id:
+        recipients = recipients_of(message)
+        to_person = bool(recipients) and {address.lower() for address in recipients} <= (
+            case.allowed_recipients | {(case.requester or "").lower()}
+        )
+        if sent_id and to_person:  # a reply to it joins the case; one to anyone else does not
             store.add_message_id(case.id, sent_id, "out")
         if draft is None or DraftStatus(draft.status) not in _OPEN:
             store.add_event(case.id, ACTOR, "officer_mail", {"message_id": sent_id, "draft": None})
@@ -195,13 +199,31 @@ class SentMail:
         attachments = [item.filename for item in review.draft_attachments(session, draft.id)]
         check = check_sent(
             content,
-            recipients_of(message),
+            recipients,
             draft_to=draft.to_address,
             draft_attachments=attachments,
             allowed=case.allowed_recipients,
             data_bearing=DraftKind(draft.kind) in DATA_BEARING,
         )
-        warnings = check.warnings
+        prefix = self.settings.organisation.reference_prefix
+        named = {found.upper() for found in references_in(str(message.get("Subject", "")), prefix)}
+        unsettled = [
+            reason
+            for reason, holds in (
+                ("no_reference", case.reference.upper() not in named),
+                ("recipient_not_on_file", not check.recipient_on_file),
+            )
+            if holds
+        ]
+        if unsettled:  # not the case's answer: nothing is settled, he is told why
+            detail = {"message_id": sent_id, "draft": draft.id, "not_settled": unsettled}
+            store.add_event(case.id, ACTOR, "officer_mail", detail)
+            log.warning(
+                "case %s: a mail the officer sent was not taken for draft %s (%s)",
+                case.reference, draft.id, ", ".join(unsettled),
+            )  # fmt: skip
+            return self._warning(case, draft, recipients, (), unsettled, settled=False)
+        warnings = check.warnings  # the recipient is allowed here: what else to check
         if DraftStatus(draft.status) is DraftStatus.APPROVED and not review.withdraw(
             session, draft
         ):
@@ -213,7 +235,7 @@ class SentMail:
             "case %s: draft %s sent by the officer himself; check: %s",
             case.reference, draft.id, ", ".join(warnings),
         )  # fmt: skip
-        return self._warning(case, draft, recipients_of(message), check.dropped, warnings)
+        return self._warning(case, draft, recipients, check.dropped, warnings)
 
     def _match(
         self, session: Session, message: EmailMessage
@@ -294,14 +316,19 @@ class SentMail:
         recipients: list[str],
         dropped: tuple[str, ...],
         warnings: list[str],
+        *,
+        settled: bool = True,
     ) -> tuple[str, str]:
         def t(key: str, **values: object) -> str:
             return text(self.language, key, **values)
 
         sent_to = ", ".join(recipients) or "-"
-        lines = [t("sent_intro", draft=draft.id, reference=case.reference)]
+        intro = "sent_intro" if settled else "not_settled_intro"
+        lines = [t(intro, draft=draft.id, reference=case.reference)]
         for warning in warnings:
-            if warning in ("recipient_not_on_file", "recipient_changed"):
+            if warning == "no_reference":
+                lines.append(t(warning, reference=case.reference))
+            elif warning in ("recipient_not_on_file", "recipient_changed"):
                 lines.append(t(warning, sent_to=sent_to, to=draft.to_address))
             elif warning == "attachment_dropped":
                 lines.append(t(warning, dropped=", ".join(dropped)))

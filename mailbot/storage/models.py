@@ -115,6 +115,13 @@ class CaseRecord(SQLModel, table=True):
     verified_by: str | None = Field(default=None, max_length=120)
     verified_at: datetime | None = _moment(nullable=True)
     confirmed_at: datetime | None = _moment(nullable=True)
+    # The person said the request was not theirs: nothing more is drafted; the officer closes
+    # the case (outcome not_the_person).
+    denied_at: datetime | None = _moment(nullable=True)
+    # An answer to a confirmation request or sender check that mailbot could not take as the
+    # person's yes or no (unclear, or without the evidence): the mail, and why, for the officer.
+    reply_to_check: int | None = None
+    reply_check_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     drafting_due: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
     )
@@ -185,6 +192,12 @@ class MailRecord(SQLModel, table=True):
         default=None, sa_column=Column(JSON, nullable=True)
     )
     forwarded_by: str | None = Field(default=None, max_length=320)
+    # The receiving service's verdict on the From address (``core.authentication``; None: a
+    # mail recorded before 0011), what it rests on, and, for another person's mail that the
+    # sender forwarded, that person's address (the sender asks for them).
+    sender_verdict: str | None = Field(default=None, max_length=16)
+    sender_detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    writes_for: str | None = Field(default=None, max_length=320)
     identity_evidence: bool = False  # arrived while its case awaited identity: may hold an ID copy
     processed_at: datetime = _moment()
 
@@ -216,6 +229,7 @@ class CaseMessageRecord(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     message_id: str = Field(max_length=998, index=True)
     direction: str = Field(max_length=8)  # "in" or "out"
+    sender: str | None = Field(default=None, max_length=320)  # of an "in" mail, lower case
 
 
 class CaseEventRecord(SQLModel, table=True):

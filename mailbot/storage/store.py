@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mailbot.core.cases import Status, check_transition
-from mailbot.core.followups import CaseLink
+from mailbot.core.drafting import DraftStatus
+from mailbot.core.followups import CaseLink, Direction, ThreadMatch
 from mailbot.core.outbox import OutboxState
 from mailbot.errors import NotFound
 from mailbot.ports import MailKey
@@ -247,9 +248,12 @@ class CaseStore:
             query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
         return list(self.session.exec(query))
 
-    def cases_of(self, address: str) -> list[CaseRecord]:
-        """The cases whose requester is ``address`` (case-insensitive), oldest first."""
-        query = select(CaseRecord).where(func.lower(CaseRecord.requester) == address.lower())
+    def cases_of(self, address: str, mailbox: str) -> list[CaseRecord]:
+        """The cases of ``mailbox`` whose requester is ``address`` (case-insensitive), oldest
+        first."""
+        query = select(CaseRecord).where(
+            func.lower(CaseRecord.requester) == address.lower(), CaseRecord.mailbox == mailbox
+        )
         return list(self.session.exec(query.order_by(col(CaseRecord.received_at))))
 
     def case_mails(self, case_id: int) -> list[MailRecord]:
@@ -262,7 +266,11 @@ class CaseStore:
         )
 
     # -- threads -----------------------------------------------------------
-    def add_message_id(self, case_id: int, message_id: str, direction: str) -> None:
+    def add_message_id(
+        self, case_id: int, message_id: str, direction: str, sender: str | None = None
+    ) -> None:
+        """Record a Message-ID of the case: one it sent (``out``), or one it received
+        (``in``) with the address that sent it."""
         exists = self.session.exec(
             select(CaseMessageRecord.id).where(
                 CaseMessageRecord.case_id == case_id, CaseMessageRecord.message_id == message_id
@@ -270,7 +278,12 @@ class CaseStore:
         ).first()
         if exists is None:
             self.session.add(
-                CaseMessageRecord(case_id=case_id, message_id=message_id, direction=direction)
+                CaseMessageRecord(
+                    case_id=case_id,
+                    message_id=message_id,
+                    direction=direction,
+                    sender=sender.lower() if sender and direction == Direction.IN else None,
+                )
             )
 
     def message_ids(self, case_id: int, direction: str | None = None) -> list[str]:
@@ -279,20 +292,27 @@ class CaseStore:
             query = query.where(CaseMessageRecord.direction == direction)
         return list(self.session.exec(query.order_by(col(CaseMessageRecord.id))))
 
-    def case_by_thread(self, message_ids: Sequence[str], mailbox: str) -> CaseLink | None:
-        """The case of ``mailbox`` that owns one of ``message_ids`` (the newest, if several)."""
+    def thread_matches(self, message_ids: Sequence[str], mailbox: str) -> list[ThreadMatch]:
+        """Every case of ``mailbox`` holding one of ``message_ids``, newest case first,
+        with whose each Message-ID is (``core.followups`` decides which one counts)."""
         if not message_ids:
-            return None
-        case_id = self.session.exec(
-            select(CaseMessageRecord.case_id)
+            return []
+        rows = self.session.exec(
+            select(CaseMessageRecord.case_id, CaseMessageRecord.direction, CaseMessageRecord.sender)
             .join(CaseRecord, col(CaseRecord.id) == col(CaseMessageRecord.case_id))
             .where(
                 col(CaseMessageRecord.message_id).in_(list(message_ids)[:_CHUNK]),
                 CaseRecord.mailbox == mailbox,
             )
-            .order_by(col(CaseMessageRecord.case_id).desc())
-        ).first()
-        return None if case_id is None else self._link(self.case_by_id(case_id))
+            .order_by(col(CaseMessageRecord.case_id).desc(), col(CaseMessageRecord.id))
+        )
+        links: dict[int, CaseLink] = {}
+        found = []
+        for case_id, direction, sender in rows:
+            if case_id not in links:
+                links[case_id] = self._link(self.case_by_id(case_id))
+            found.append(ThreadMatch(links[case_id], Direction(direction), sender))
+        return found
 
     def cases_by_reference(self, references: Sequence[str], mailbox: str) -> list[CaseLink]:
         links = []
@@ -305,15 +325,10 @@ class CaseStore:
                 links.append(self._link(case))
         return links
 
-    def _link(self, case: CaseRecord) -> CaseLink:
+    @staticmethod
+    def _link(case: CaseRecord) -> CaseLink:
         assert case.id is not None
-        senders = self.session.exec(
-            select(MailRecord.sender).where(MailRecord.case_id == case.id).distinct()
-        )
-        participants = {sender.lower() for sender in senders if sender}
-        if case.requester:
-            participants.add(case.requester.lower())
-        return CaseLink(case.id, case.reference, frozenset(participants))
+        return CaseLink(case.id, case.reference, case.requester.lower() if case.requester else None)
 
     def set_status(self, case: CaseRecord, target: Status, actor: str, why: str = "") -> None:
         """Move ``case`` to ``target`` if the flow allows it, and record who did and why."""
@@ -344,6 +359,14 @@ class CaseStore:
                 .order_by(col(DraftRecord.id))
             )
         )
+
+    def reject_pending(self, case_id: int, why: str) -> None:
+        """Every pending draft of the case rejected with ``why``."""
+        now = utcnow()
+        for draft in self.drafts_of(case_id):
+            if draft.status == DraftStatus.PENDING:
+                draft.status, draft.reason, draft.updated_at = DraftStatus.REJECTED.value, why, now
+                self.session.add(draft)
 
     def outbox_of(self, draft_id: int) -> OutboxRecord | None:
         return self.session.exec(

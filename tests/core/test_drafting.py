@@ -34,18 +34,37 @@ def test_acknowledgement_only_once() -> None:
     assert kinds(situation) == [(DraftKind.REPLY, SENDER)]
 
 
-def test_unknown_and_spoofed_senders_are_asked_to_identify_and_get_no_data() -> None:
-    for identity in (Identity.UNKNOWN, Identity.SPOOFED):
-        situation = Situation((Right.ACCESS, Right.ERASURE), SENDER, decision(identity))
-        decided = plan(situation)
-        assert decided.status is Status.AWAITING_IDENTITY
-        assert [d.kind for d in decided.drafts] == [
-            DraftKind.ACKNOWLEDGEMENT,
-            DraftKind.IDENTIFICATION_REQUEST,
+def test_unknown_senders_are_asked_to_identify_and_get_no_data() -> None:
+    situation = Situation((Right.ACCESS, Right.ERASURE), SENDER, decision(Identity.UNKNOWN))
+    decided = plan(situation)
+    assert decided.status is Status.AWAITING_IDENTITY
+    assert [d.kind for d in decided.drafts] == [
+        DraftKind.ACKNOWLEDGEMENT,
+        DraftKind.IDENTIFICATION_REQUEST,
+    ]
+    assert not any(d.carries_data for d in decided.drafts)
+
+
+def test_a_forged_sender_gets_nothing_and_the_addresss_owner_only_a_sender_check() -> None:
+    # The forger is not at the address he used: anything mailbot sends reaches its owner.
+    for rights in ((Right.ACCESS,), (Right.ERASURE,), (Right.ACCESS, Right.OBJECTION)):
+        decided = plan(Situation(rights, SENDER, decision(Identity.SPOOFED), SENDER))
+        assert decided.status is Status.AWAITING_CONFIRMATION
+        assert kinds(Situation(rights, SENDER, decision(Identity.SPOOFED))) == [
+            (DraftKind.SENDER_CHECK, SENDER)
         ]
-        assert not any(d.carries_data for d in decided.drafts)
-    spoofed = plan(Situation((Right.ACCESS,), SENDER, decision(Identity.SPOOFED)))
-    assert any("FORGED" in note for note in spoofed.notes)
+        assert any("FORGED" in note for note in decided.notes)
+
+
+def test_a_change_of_contact_details_is_confirmed_first_like_an_erasure() -> None:
+    change = Situation(
+        (Right.RECTIFICATION,), SENDER, decision(Identity.KNOWN), SENDER,
+        contact_change="e-mailadres",
+    )  # fmt: skip
+    assert plan(change).status is Status.AWAITING_CONFIRMATION
+    assert kinds(change)[-1] == (DraftKind.CONFIRMATION_REQUEST, SENDER)
+    other = Situation((Right.RECTIFICATION,), SENDER, decision(Identity.KNOWN), SENDER)
+    assert kinds(other)[-1] == (DraftKind.REPLY, SENDER)
 
 
 def test_destructive_request_from_unauthenticated_known_sender_asks_confirmation_first() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -73,7 +74,20 @@ def test_the_totals_match_the_hand_count() -> None:
         "overdue": 1,
         "extended": 2,
         "refused": 1,
+        "not_the_person": 0,
     }
+
+
+def test_a_request_the_addresss_owner_denied_is_counted_apart() -> None:
+    denied = replace(
+        case("D-1", "erasure", date(2026, 4, 2), date(2026, 5, 4), closed=True,
+             outcome="not_the_person"),
+        denied=True,
+    )  # fmt: skip
+    found = stats([*CASES, denied], TODAY, RIGHTS).total
+    assert (found.received, found.not_the_person, found.open, found.refused) == (10, 1, 2, 1)
+    assert row(denied)["identity_method"] == "not established"
+    assert row(denied)["outcome"] == "not_the_person"
 
 
 def test_per_right_and_per_month_match_the_hand_count() -> None:

@@ -16,8 +16,9 @@ from tests.conftest import base_config
 from tests.datasets import crm_source, invoice_source
 
 COMPLETE = ("nl", "en")
-PARTIAL = {"de": {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST},
-           "fr": {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST}}  # fmt: skip
+_BOTH = {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST,
+         DraftKind.CONFIRMATION_REQUEST, DraftKind.SENDER_CHECK}
+PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
 
 
 @pytest.fixture

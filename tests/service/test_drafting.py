@@ -77,12 +77,12 @@ def test_a_forged_sender_never_gets_a_data_bearing_draft(desk: Desk) -> None:
     )
     reference = result.reference or ""
     case = desk.case(reference)
-    assert (case["status"], case["identity"]) == ("awaiting_identity", "spoofed")
-    kinds = [kind for kind, _ in desk.pending(reference)]
-    assert "reply" not in kinds and "identification_request" in kinds
+    assert (case["status"], case["identity"]) == ("awaiting_confirmation", "spoofed")
+    # the forger is not at the address he used: its owner only is asked "did you send this?"
+    assert desk.pending(reference) == [("sender_check", "tom.baker@example.com")]
     assert all(not d["attachments"] for d in desk.drafts(reference))
-    request = next(d for d in desk.drafts(reference) if d["kind"] == "identification_request")
-    assert any("FORGED" in note for note in request["notes"])
+    check = next(d for d in desk.drafts(reference) if d["kind"] == "sender_check")
+    assert any("FORGED" in note for note in check["notes"])
 
 
 def test_a_forged_header_below_ours_is_not_believed(desk: Desk) -> None:
@@ -126,14 +126,25 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
     reference = first.reference or ""
     assert desk.case(reference)["status"] == "awaiting_confirmation"
     assert desk.pending(reference)[-1] == ("confirmation_request", "tom.baker@example.com")
+    # a yes that answers only the person's own first mail proves nothing: the officer decides
     desk.mail(
         "Ja, ik bevestig mijn verzoek.",
         From=TOM,
         In_Reply_To="<erase-1@example.com>",
+        Message_ID="<erase-1b@example.com>",
+    )
+    waiting = desk.case(reference)
+    assert waiting["status"] == "awaiting_confirmation" and waiting["reply_to_check"]
+    asked = desk.approve(reference, "confirmation_request")
+    desk.mail(
+        "Ja, ik bevestig mijn verzoek.",
+        From=TOM,
+        In_Reply_To=asked,
+        References=f"<erase-1@example.com> {asked}",
         Message_ID="<erase-2@example.com>",
     )
     case = desk.case(reference)
-    assert case["status"] == "ready_for_review"
+    assert case["status"] == "ready_for_review" and case["reply_to_check"] is None
     assert "confirmed" in [event["action"] for event in case["events"]]
     reply = next(
         d for d in desk.drafts(reference) if d["kind"] == "reply" and d["status"] == "pending"
@@ -146,7 +157,11 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
     assert not shown["attachments"]  # erasure carries no copies
     assert "Facturen: bewaard tot 7 jaar (art. 52 AWR)" in shown["body"]
     assert shown["in_reply_to"] == "<erase-2@example.com>"
-    assert shown["references"] == ["<erase-1@example.com>", "<erase-2@example.com>"]
+    assert shown["references"] == [
+        "<erase-1@example.com>",
+        "<erase-1b@example.com>",
+        "<erase-2@example.com>",
+    ]
 
 
 def test_authenticated_erasure_is_drafted_at_once(desk: Desk) -> None:

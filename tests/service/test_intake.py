@@ -21,6 +21,7 @@ POLICY = IntakePolicy(
     zone=AMSTERDAM,
     reference_prefix="AVG",
     own_addresses=frozenset({"privacy@voorbeeld.example"}),
+    forwarders=frozenset({"linda@voorbeeld.example"}),
 )
 CLOCK = Clock(AMSTERDAM, today=date(2026, 3, 10))
 _uids = count(1)
@@ -117,19 +118,45 @@ def test_follow_up_by_thread_headers_joins_the_case(intake: Intake) -> None:
     first = deliver(intake, simple("Verwijder mijn gegevens.", Message_ID="<first@example.nl>"))
     reply = simple(
         "Hierbij mijn klantnummer 10442.",
-        From="Someone Else <other@example.org>",
+        From="Piet <PIET@example.nl>",
         Subject="Re: gegevens",
         In_Reply_To="<first@example.nl>",
-        Message_ID="<second@example.org>",
+        Message_ID="<second@example.nl>",
     )
     second = deliver(intake, reply)
     assert second.outcome is Outcome.FOLLOW_UP
     assert second.reference == first.reference
     case = show_case(intake.database, CLOCK, first.reference or "")
-    assert case["message_ids"] == ["<first@example.nl>", "<second@example.org>"]
+    assert case["message_ids"] == ["<first@example.nl>", "<second@example.nl>"]
     assert [mail["outcome"] for mail in case["mails"]] == ["new_case", "follow_up"]
     assert case["events"][-1]["action"] == "follow_up"
     assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+def test_a_message_id_someone_else_sent_captures_no_mail(intake: Intake) -> None:
+    # An outsider's request carries the company newsletter's Message-ID; a customer who
+    # later replies to the newsletter gets a case of her own, with its own clock.
+    newsletter = "<newsletter-2026-11@voorbeeld.example>"
+    outsider = deliver(
+        intake,
+        simple("Verwijder mijn gegevens.", From="Eve <eve@evil.example>", Message_ID=newsletter),
+    )
+    customer = deliver(
+        intake,
+        simple(
+            "Haal mij van deze lijst en verwijder al mijn gegevens.",
+            From="Sanne <sanne@example.net>",
+            Subject="Re: Nieuwsbrief november",
+            In_Reply_To=newsletter,
+            References=newsletter,
+        ),
+    )
+    assert customer.outcome is Outcome.NEW_CASE
+    assert customer.reference != outsider.reference
+    case = show_case(intake.database, CLOCK, customer.reference or "")
+    assert case["requester"] == "sanne@example.net" and case["due_date"]
+    theirs = show_case(intake.database, CLOCK, outsider.reference or "")
+    assert [mail["sender"] for mail in theirs["mails"]] == ["eve@evil.example"]
 
 
 def test_follow_up_by_subject_reference_only_from_a_participant(intake: Intake) -> None:
