@@ -193,8 +193,8 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
         assert good.exit_code == 0, good.output
         items = [line.split(": ", 1)[0] for line in good.output.splitlines()]
         assert items == [
-            "configuration", "database", "mail readers", "templates", "imap", "imap sent folder",
-            "smtp",
+            "configuration", "database", "mail readers", "templates", "sender authentication",
+            "imap", "imap sent folder", "smtp",
             "source crm", "source invoices", "access replies", "retention", "suppression key",
         ]  # fmt: skip
         assert all(": ok (" in line for line in good.output.splitlines())
@@ -209,7 +209,8 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
     bad = invoke("check", "--config", str(path))
     assert bad.exit_code == 1
     lines = bad.output.splitlines()
-    assert len(lines) == 12
+    assert len(lines) == 13
     assert lines[1].startswith("database: FAILED: ")
+    assert lines[4].startswith("sender authentication: FAILED: the mails read cannot be counted")
     assert next(line for line in lines if line.startswith("smtp:")).startswith("smtp: FAILED: ")
     assert "imap: ok (" in bad.output and "source crm: ok (sql)" in bad.output

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailbot.config import Settings, settings_from_dict
+from mailbot.core.authentication import MailService, Trust, Verdict, judge_mail, parse_header
 from mailbot.core.classification import classify
 from mailbot.core.drafting import DraftKind
 from mailbot.core.mail import ParsedMail
@@ -145,3 +146,51 @@ def test_every_template_renders_any_facts(tmp_path: Path) -> None:
         assert rendered.body.strip()
 
     render()
+
+
+# -- the receiving service's verdict (core.authentication) ---------------------------------
+OURS = "mx.voorbeeld.example"
+OWN = Trust(MailService.OWN, OURS)
+RESULT_PIECES = st.sampled_from(
+    ["spf", "dkim", "dmarc", "compauth", "=", "pass", "fail", "none", ";", " ", "(", ")", '"',
+     "\\", "header.from", "header.d", "smtp.mailfrom", "example.com", "@", "reason", "\r\n "]
+)  # fmt: skip
+HEADER_TEXT = st.one_of(TEXT, st.lists(RESULT_PIECES, max_size=40).map("".join))
+VERDICT_FAIL = f"{OURS}; spf=fail smtp.mailfrom=example.com; dmarc=fail header.from=example.com"
+
+
+@FUZZ
+@given(HEADER_TEXT, st.sampled_from(list(MailService)), st.integers(0, 3))
+def test_any_header_value_is_read_or_refused_and_judged(
+    value: str, service: MailService, authors: int
+) -> None:
+    header = parse_header(value)
+    assert header is None or all(result.method and result.result for result in header.results)
+    judged = judge_mail([value], "example.com", authors, Trust(service, OURS))
+    assert judged.verdict in set(Verdict)
+    if authors != 1:
+        assert judged.verdict is Verdict.AMBIGUOUS
+
+
+@FUZZ
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters='"\\()'), max_size=120),
+    st.sampled_from(["fail", "none"]),
+)
+def test_nothing_inside_a_quoted_value_or_a_comment_makes_a_pass(inside: str, dmarc: str) -> None:
+    # What a sender chose (an envelope address, a HELO name) and a service echoed: in a quoted
+    # string (with any quotes of its own escaped, as a service must), or in a comment.
+    tail = f"; dmarc={dmarc} header.from=example.com"
+    for value in (
+        f'{OURS}; spf=pass smtp.mailfrom="{inside}"@evil.example{tail}',
+        f"{OURS}; spf=pass (domain of {inside}) smtp.mailfrom=evil.example{tail}",
+        f'{OURS}; spf=pass (domain of "{inside})"@evil.example) smtp.mailfrom=evil.example{tail}',
+    ):
+        assert judge_mail([value], "example.com", 1, OWN).verdict is not Verdict.PASS
+
+
+@FUZZ
+@given(st.lists(HEADER_TEXT, max_size=5))
+def test_headers_below_ours_change_nothing(below: list[str]) -> None:
+    judged = judge_mail([VERDICT_FAIL, *below], "example.com", 1, OWN)
+    assert judged.verdict is Verdict.FAIL

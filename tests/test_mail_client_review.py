@@ -343,7 +343,7 @@ def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
     assert len([n for n in officer.notes() if "Controleer" in str(n["Subject"])]) == 1
 
 
-def test_a_reply_in_the_thread_is_recognised_and_a_wrong_recipient_warned(
+def test_a_reply_in_the_thread_to_a_wrong_recipient_settles_nothing_and_is_warned(
     tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
     config, by_kind = start(tmp_path, server, dovecot, mailbox)
@@ -361,12 +361,21 @@ def test_a_reply_in_the_thread_is_recognised_and_a_wrong_recipient_warned(
     stranger.set_content("not in the thread")
     officer.client.append("Sent", stranger.as_bytes())
     run_once(config)
-    # No header names a draft: the case's waiting answer is the one he sent.
-    assert draft_status(config, by_kind["reply"]["id"]) == "sent"
+    # It went to an address the case's data may not go to: not the case's answer. The reply
+    # still waits, and he is told why it was not taken.
+    assert draft_status(config, by_kind["reply"]["id"]) == "pending"
     assert draft_status(config, by_kind["acknowledgement"]["id"]) == "pending"
     warnings = [n for n in officer.notes() if "Controleer" in str(n["Subject"])]
     assert len(warnings) == 1
-    assert "someone.else@example.org" in warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    text = warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "someone.else@example.org" in text and "NIET vastgelegd" in text
+    assert "officer_mail" in trail(config) and "sent_by_officer" not in trail(config)
+    # To the address on file, with the reference: that is the answer.
+    sent.replace_header("To", "tom.baker@example.com")
+    sent.replace_header("Message-ID", "<own-4@voorbeeld.example>")
+    officer.client.append("Sent", sent.as_bytes())
+    run_once(config)
+    assert draft_status(config, by_kind["reply"]["id"]) == "sent"
     assert "sent_by_officer" in trail(config)
 
 

@@ -241,9 +241,12 @@ def test_automatic_acknowledgements(tmp_path: Path, server: SmtpServer) -> None:
     assert [(d["case"], d["kind"], d["status"]) for d in auto] == [
         ("AVG-2026-0001", "acknowledgement", "sent")
     ]
-    forged_ack = next(d for d in drafts(config) if d["case"] == "AVG-2026-0002"
-                      and d["kind"] == "acknowledgement")  # fmt: skip
-    assert forged_ack["status"] == "pending"  # the officer decides about a forged sender
+    # a forged sender gets no acknowledgement at all; the address's owner, at most, a sender
+    # check that the officer approves
+    forged_drafts = [
+        (d["kind"], d["status"]) for d in drafts(config) if d["case"] == "AVG-2026-0002"
+    ]
+    assert forged_drafts == [("sender_check", "pending")]
 
 
 def test_a_permanent_failure_is_shown_to_the_officer(tmp_path: Path, server: SmtpServer) -> None:

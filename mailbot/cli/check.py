@@ -26,6 +26,7 @@ from mailbot.datasources import open_sources
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service.readers import ChildProcesses
+from mailbot.service.status import authentication_survey
 from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
 from mailbot.sources.review_folders import ImapReviewFolders
 
@@ -73,7 +74,7 @@ def _lines(app: App) -> Iterator[Line]:
     several = len(settings.mailboxes) > 1
     for mailbox in settings.mailboxes:
         prefix = f"mailbox {mailbox.mailbox}: " if several else ""
-        for item, ok, detail in _mailbox_lines(mailbox):
+        for item, ok, detail in _mailbox_lines(mailbox, app):
             yield prefix + item, ok, detail
     retention = settings.retention
     yield (
@@ -116,8 +117,10 @@ def _readers(settings: Settings) -> str:
     return f"a sample mail read in a child process in {took:.0f} ms; time limit {limit:g} s"
 
 
-def _mailbox_lines(settings: Settings) -> Iterator[Line]:
-    """The items of one mailbox: its mail servers, data sources and access-reply facts."""
+def _mailbox_lines(settings: Settings, app: App) -> Iterator[Line]:
+    """The items of one mailbox: its mail servers, sender authentication, data sources and
+    access-reply facts."""
+    yield _authentication(settings, app)
     if settings.imap is not None:
         imap = settings.imap
         yield _guard("imap", lambda: _imap(imap))
@@ -143,6 +146,35 @@ def _mailbox_lines(settings: Settings) -> Iterator[Line]:
         yield "access replies", False, "missing " + "; ".join(missing)
     elif settings.sources:
         yield "access replies", True, "every Art. 15 item is configured"
+
+
+def _authentication(settings: Settings, app: App) -> Line:
+    """Whose Authentication-Results header counts, and whether the last mails carried it."""
+    item, trust = "sender authentication", settings.organisation.trust
+    guide = "see deploy/mail-authentication.md"
+    if not trust.checks:
+        return (
+            item,
+            True,
+            (
+                "no receiving service configured (organisation.mail_service, trusted_authserv_id): "
+                f"a forged sender cannot be detected; {guide}"
+            ),
+        )
+    try:
+        survey = authentication_survey(app.database, settings.mailbox, trust)
+    except Exception as exc:  # the database line says why
+        return item, False, f"the mails read cannot be counted: {_one_line(exc)}"
+    service = trust.describe()
+    if survey.read == 0:
+        return item, True, f"headers from {service} count; no mails read yet"
+    counted = (
+        f"{survey.stamped} of the last {survey.read} mails carried a header from {service}"
+        f" ({survey.forged} judged forged)"
+    )
+    if survey.stamped == 0:
+        return item, False, f"{counted}: the setting or the receiving server is wrong; {guide}"
+    return item, True, counted
 
 
 def _sources(settings: Settings) -> Iterator[Line]:

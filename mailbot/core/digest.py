@@ -39,6 +39,8 @@ class DigestFacts:
     failed: Sequence[DraftLine] = ()
     unsent_extensions: Sequence[DraftLine] = ()
     quarantined: Sequence[str] = field(default=())  # "#id reason" per mail
+    denied: Sequence[str] = field(default=())  # cases whose person said "that was not me"
+    answers: Sequence[tuple[str, str]] = field(default=())  # (reference, why) to read
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,14 @@ def compose(facts: DigestFacts) -> Digest:
     overdue = [line for line in facts.open_cases if line.due < today]
     soon = [line for line in facts.open_cases if 0 <= (line.due - today).days <= DUE_SOON_DAYS]
     sections: list[tuple[str, list[str]]] = [
+        (
+            "The person says the request was not theirs: close as not_the_person",
+            [f"  {reference}" for reference in facts.denied],
+        ),
+        (
+            "Answers mailbot left to you (mailbot cases confirm REF --answer ...)",
+            [f"  {reference}  {why}" for reference, why in facts.answers],
+        ),
         ("Overdue cases", [_case(line, today) for line in overdue]),
         (f"Due within {DUE_SOON_DAYS} days", [_case(line, today) for line in soon]),
         ("Mails that could not be sent", [_draft(line) for line in facts.failed]),
@@ -77,6 +87,8 @@ def compose(facts: DigestFacts) -> Digest:
         ("Quarantined mail (could not be read)", [f"  {line}" for line in facts.quarantined]),
     ]
     counts = [
+        (len(facts.denied), "denied"),
+        (len(facts.answers), "answers to read"),
         (len(overdue), "overdue"),
         (len(soon), "due within a week"),
         (len(facts.failed), "not sent"),

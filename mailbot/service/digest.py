@@ -97,6 +97,12 @@ def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
             if draft.status == DraftStatus.FAILED
         ],
         unsent_extensions=extensions,
+        denied=[case.reference for case in cases if case.denied_at is not None],
+        answers=[
+            (case.reference, case.reply_check_reason or "")
+            for case in cases
+            if case.reply_to_check is not None
+        ],
         quarantined=[
             f"mail {mail.id} of {clock.moment(mail.arrived_at)[:10]}: {mail.reason[:150]}"
             for mail in quarantined

@@ -146,7 +146,7 @@ def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeRepo
     case.requester = case.requester_name = case.address_on_file = case.send_to = None
     case.subject, case.identity_detail = "", ""
     case.evidence, case.signals = [], []
-    case.verified_method = case.extension_reason = None
+    case.verified_method = case.extension_reason = case.reply_check_reason = None
     case.purged_at = now
     session.add(case)
     store.add_event(case_id, "mailbot", "purged", {})
@@ -161,9 +161,9 @@ def _empty_mail(session: Session, store: CaseStore, mail: MailRecord, report: Pu
     store.forget_content(mail.id)
     report.attachments += attachments
     report.raw_mails += raw
-    mail.sender = mail.forwarded_by = mail.message_id = None
+    mail.sender = mail.forwarded_by = mail.writes_for = mail.message_id = None
     mail.subject, mail.body_text = "", ""
-    mail.request_text, mail.authentication_results = None, None
+    mail.request_text, mail.authentication_results, mail.sender_detail = None, None, None
     mail.evidence, mail.notes = [], []
     session.add(mail)
     report.mails += 1

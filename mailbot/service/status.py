@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
+from mailbot.core.authentication import Trust, Verdict, service_header
 from mailbot.storage.database import Database
-from mailbot.storage.models import OutboxRecord, SourceStateRecord, utcnow
+from mailbot.storage.models import MailRecord, OutboxRecord, SourceStateRecord, utcnow
 
 OK = "ok"
 UNREACHABLE = "unreachable"
@@ -66,3 +67,33 @@ def outbox_counts(database: Database) -> dict[str, int]:
     with database.reader() as session:
         query = select(OutboxRecord.state, func.count()).group_by(col(OutboxRecord.state))
         return {str(state): int(count) for state, count in session.exec(query).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class AuthenticationSurvey:
+    """Of the last mails read in a mailbox: how many the receiving service stamped."""
+
+    read: int  # mails read (whose headers were kept)
+    stamped: int  # of those, carrying the receiving service's Authentication-Results header
+    forged: int  # of those, judged forged (or naming more than one sender)
+
+
+def authentication_survey(
+    database: Database, mailbox: str, trust: Trust, last: int = 50
+) -> AuthenticationSurvey:
+    """Whether the receiving service really stamps the mail mailbot reads (``mailbot check``):
+    a service that adds no header leaves every forged sender undetected."""
+    with database.reader() as session:
+        rows = session.exec(
+            select(MailRecord.authentication_results, MailRecord.sender_verdict)
+            .where(
+                MailRecord.mailbox == mailbox,
+                col(MailRecord.authentication_results).is_not(None),
+                MailRecord.disposition != "quarantined",
+            )
+            .order_by(col(MailRecord.id).desc())
+            .limit(last)
+        ).all()
+    stamped = sum(service_header(list(values or []), trust) is not None for values, _ in rows)
+    forged = sum(verdict is not None and Verdict(verdict).forged for _, verdict in rows)
+    return AuthenticationSurvey(len(rows), stamped, forged)

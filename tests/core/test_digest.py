@@ -41,3 +41,22 @@ def test_a_quiet_day() -> None:
     digest = compose(DigestFacts(today=TODAY, organisation="Voorbeeld B.V."))
     assert digest.subject == "mailbot 2026-11-25: nothing waiting"
     assert digest.empty
+
+
+def test_a_denial_and_an_answer_to_read_come_first() -> None:
+    digest = compose(
+        DigestFacts(
+            today=TODAY,
+            organisation="Voorbeeld B.V.",
+            open_cases=[
+                CaseLine("AVG-2026-0004", ["erasure"], "awaiting_confirmation", date(2026, 11, 20))
+            ],
+            denied=["AVG-2026-0005"],
+            answers=[("AVG-2026-0006", "the reply is neither a clear yes nor a clear no")],
+        )
+    )
+    assert digest.subject.startswith("mailbot 2026-11-25: 1 denied, 1 answers to read, 1 overdue")
+    body = digest.body
+    assert body.index("AVG-2026-0005") < body.index("AVG-2026-0006") < body.index("AVG-2026-0004")
+    assert "close as not_the_person" in body and "neither a clear yes" in body
+    assert not digest.empty
