@@ -477,3 +477,48 @@ def test_a_new_contact_address_gets_nothing_before_the_old_one_confirms(office: 
     assert all(to != "tom@nieuw.example" for _, to in office.kinds(case["reference"]))
     assert [to for to, _ in office.sent()] == ["tom.baker@example.com"]
     assert office.register()[case["reference"]]["answered_at"] is None
+
+
+def test_the_officers_reply_to_an_outsider_does_not_settle_the_persons_case(
+    office: Office,
+) -> None:
+    # Eve knows Tom's case reference and the Message-ID of Tom's request (she forged it) and
+    # writes with both; the officer answers her from his own mail client.
+    office.config.write_text(
+        office.config.read_text(encoding="utf-8") + "[mail_client]\npoll_interval = 5\n",
+        encoding="utf-8",
+    )
+    office.arrive(
+        ask("Welke gegevens hebben jullie van mij?", results=PASS, Message_ID="<t-1@example.com>")
+    )
+    (case,) = office.cases()
+    reference = case["reference"]
+    office.arrive(
+        ask(
+            "Heeft u mijn verzoek al behandeld?",
+            EVE,
+            f"{OURS}; dmarc=pass header.from=evil.example",
+            Subject=f"Re: [{reference}] inzage",
+            References="<t-1@example.com>",
+        )
+    )
+    assert len(office.cases()) == 2  # Eve's mail did not join Tom's case
+    answer = (
+        "From: Privacy <privacy@voorbeeld.example>\r\nTo: eve@evil.example\r\n"
+        f"Subject: Re: [{reference}] inzage\r\nReferences: <t-1@example.com>\r\n"
+        "Message-ID: <officer-1@voorbeeld.example>\r\n\r\nUw gegevens vindt u in de bijlage.\r\n"
+    ).encode()
+    client = office.dovecot.client(office.user)
+    try:
+        if not client.folder_exists("Sent"):
+            client.create_folder("Sent")
+        client.append("Sent", answer)
+    finally:
+        client.logout()
+    office.run()
+    case = office.case(reference)
+    assert ("reply", "tom.baker@example.com") in office.kinds(reference)  # still waiting
+    assert case["answered_at"] is None and case["status"] == "ready_for_review"
+    assert "sent_by_officer" not in events(case) and "officer_mail" in events(case)
+    assert office.register()[reference]["answered_at"] is None
+    assert [to for to, _ in office.sent()] == ["tom.baker@example.com", "eve@evil.example"]

@@ -22,8 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mailbot.config import Settings
 from mailbot.core.analysis import Analysis
-from mailbot.core.answers import Move, Reply, judge_reply
-from mailbot.core.authentication import Trust, Verdict
+from mailbot.core.authentication import Trust
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
@@ -33,13 +32,13 @@ from mailbot.core.cases import (
     references_in,
 )
 from mailbot.core.classification import Classification
-from mailbot.core.drafting import CONFIRMING, DraftStatus
 from mailbot.core.followups import Direction, match_follow_up
 from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
 from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.service.answers import apply_answer
 from mailbot.service.outbox import record_bounce
 from mailbot.service.readers import InThread, Reader
 from mailbot.storage.database import REFUSALS, Database, refusals_reported
@@ -317,7 +316,7 @@ class Intake:
             {"mail_id": record.id, "reason": reason, "suggested_rights": record.rights},
         )
         if case.denied_at is None and status not in (Status.CLOSED, Status.NOT_A_REQUEST):
-            _answer(store, case, record, mail)
+            apply_answer(store, case, record, mail)
         case.updated_at = utcnow()
         return IntakeResult(_id(record), Outcome.FOLLOW_UP, case.reference, reason)
 
@@ -452,47 +451,6 @@ def _result(store: CaseStore, record: MailRecord) -> IntakeResult:
 
 def _from(mail: ParsedMail) -> str | None:
     return mail.sender.key if mail.sender is not None else None
-
-
-def _answer(store: CaseStore, case: CaseRecord, record: MailRecord, mail: ParsedMail) -> None:
-    """A follow-up that may confirm or deny the request (``core.answers``), in the same
-    transaction as the mail; anything unclear is left to the officer."""
-    assert case.id is not None
-    drafts = store.drafts_of(case.id)
-    asking = [
-        draft
-        for draft in drafts
-        if draft.kind in CONFIRMING and draft.status != DraftStatus.REJECTED
-    ]
-    awaiting = Status(case.status) is Status.AWAITING_CONFIRMATION and case.confirmed_at is None
-    expected = asking[-1].to_address if asking else case.address_on_file
-    ours = {
-        draft.message_id
-        for draft in drafts
-        if draft.message_id and expected and draft.to_address.lower() == expected.lower()
-    }
-    reply = Reply(
-        sender=_from(mail),
-        verdict=Verdict(record.sender_verdict or Verdict.UNCHECKED),
-        answers_our_mail=bool(ours & set(mail.thread_ids)),
-        text=mail.new_text,
-    )
-    decision = judge_reply(reply, expected, awaiting)
-    detail = {"mail_id": record.id, "why": decision.reason, "phrase": decision.phrase}
-    if decision.move is Move.CONFIRMED:
-        case.confirmed_at, case.drafting_due = utcnow(), True
-        case.reply_to_check = case.reply_check_reason = None
-        store.add_event(case.id, ACTOR, "confirmed", detail | {"from": "address on file"})
-    elif decision.move is Move.DENIED:
-        case.denied_at, case.drafting_due = utcnow(), False
-        case.reply_to_check = case.reply_check_reason = None
-        store.reject_pending(case.id, "the person denied it")
-        store.add_event(case.id, ACTOR, "denied", detail)
-        log.warning("case %s: the person says the request was not theirs", case.reference)
-    elif decision.move is Move.TO_CHECK:
-        case.reply_to_check, case.reply_check_reason = record.id, decision.reason
-        store.add_event(case.id, ACTOR, "reply_to_check", detail)
-        log.warning("case %s: a reply for the officer to judge", case.reference)
 
 
 def _describe(record: MailRecord, mail: ParsedMail, sender: Sender) -> None:
