@@ -17,8 +17,8 @@ from mailbot.config import Settings, settings_from_dict
 from mailbot.datasources import open_sources
 from mailbot.drafts.render import Renderer
 from mailbot.ports import MailKey, MailRef
-from mailbot.service.cases import Clock, show_case
 from mailbot.service import review
+from mailbot.service.cases import Clock, show_case
 from mailbot.service.drafting import Drafting
 from mailbot.service.drafts import attachment_content, list_drafts, show_draft
 from mailbot.service.intake import Intake, IntakePolicy, IntakeResult

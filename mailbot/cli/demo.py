@@ -4,14 +4,14 @@ The sample Maildir is copied into a work directory with a configuration file
 and an SQLite database, the worker reads it once, and the cases are printed.
 The directory is kept, so every other command can be tried on it with the
 ``--config`` that is printed at the end. Running the demo again on the same
-directory reads nothing twice.
+directory reads nothing twice. What it makes there is its owner's only (0600,
+directories 0700), whatever the umask: the sample data stand for personal data.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -67,10 +67,16 @@ key_file = "suppression-key"
 SPACING = timedelta(hours=31)  # between the arrivals of the sample mails
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """A new file ``path`` holding ``data``, readable by its owner only from the start."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(data)
+
+
 def _copy_mailbox(target: Path) -> int:
     """Copy the sample mails into ``target/new``, arriving over the past weeks."""
-    for sub in ("new", "cur", "tmp"):
-        (target / sub).mkdir(parents=True, exist_ok=True)
+    for folder in (target, target / "new", target / "cur", target / "tmp"):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with as_file(files("mailbot.demo") / "maildir") as source:
         names = sorted(path.name for path in Path(source).iterdir() if path.is_file())
         now = datetime.now(UTC)
@@ -78,7 +84,7 @@ def _copy_mailbox(target: Path) -> int:
             destination = target / "new" / name
             if destination.exists() or any((target / "cur").glob(f"{name}:*")):
                 continue
-            shutil.copyfile(Path(source) / name, destination)
+            _write_private(destination, (Path(source) / name).read_bytes())
             arrived = (now - SPACING * (len(names) - index)).timestamp()
             os.utime(destination, (arrived, arrived))
     return len(names)
@@ -86,19 +92,17 @@ def _copy_mailbox(target: Path) -> int:
 
 def run_demo(directory: Path | None) -> None:
     work = directory or Path(tempfile.mkdtemp(prefix="mailbot-demo-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work.mkdir(mode=0o700, parents=True, exist_ok=True)
     config_file = work / "mailbot.toml"
     if not config_file.exists():
-        config_file.write_text(CONFIG, encoding="utf-8")
+        _write_private(config_file, CONFIG.encode())
     key_file = work / "suppression-key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        key_file.chmod(0o600)
+        _write_private(key_file, (secrets.token_hex(32) + "\n").encode())
     count = _copy_mailbox(work / "maildir")
     customers = work / "klanten.csv"
     if not customers.exists():
-        with as_file(files("mailbot.demo") / "klanten.csv") as source:
-            shutil.copyfile(source, customers)
+        _write_private(customers, (files("mailbot.demo") / "klanten.csv").read_bytes())
     app = App(load_settings(config_file), config_file)
     try:
         report = run_once(app)

@@ -1,11 +1,16 @@
 """``mailbot``: the command line. Every command takes ``--config`` (or ``MAILBOT_CONFIG``).
 
 Exit codes: 0 done, 1 failed (the message says why), 2 the configuration is wrong.
+
+What mailbot makes (the database, the demo's files) holds personal data: the
+``mailbot`` command runs with umask 0077, so that it is its owner's only, whatever
+umask it was started with.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -145,4 +150,5 @@ def demo(directory: Path | None) -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # before anything is made
     cli(prog_name="mailbot")

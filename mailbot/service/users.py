@@ -1,14 +1,17 @@
 """The review pages' users and their browser sessions, kept in the database.
 
 A session id is a random 256-bit token held by the browser; the database keeps
-only its SHA-256, so a copy of the database opens no session. Logging in always
-starts a new session (the login form's anonymous one is deleted), so an id planted
-before login is worth nothing after it; logging out deletes the row, so the
-cookie is worth nothing after that either.
+only its SHA-256, so a copy of the database opens no session. A session begins
+at login (the login form has none: nothing is written for a visitor who has not
+logged in) and always with a new id, so an id planted before login is worth
+nothing after it; logging out deletes the row, so the cookie is worth nothing
+after that either. ``web_key`` is the key the review pages sign their cookies
+with, kept in the database beside the review copies' key.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import secrets
@@ -16,15 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
 from mailbot.core.passwords import hash_password, needs_rehash, verify_password
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.storage.database import Database
-from mailbot.storage.models import UserRecord, WebSessionRecord, utcnow
+from mailbot.storage.models import SigningKeyRecord, UserRecord, WebSessionRecord, utcnow
 
 LANGUAGES = ("nl", "en")
-ANONYMOUS_LIFETIME = timedelta(hours=1)  # a login form's session
+WEB_KEY = "web"  # the name of the review pages' key in the signing_keys table
 
 
 @functools.cache
@@ -55,10 +59,10 @@ def _user(record: UserRecord) -> User:
 
 @dataclass(frozen=True, slots=True)
 class WebSession:
-    """A live session: ``user`` is None for the login form's session."""
+    """A live session of a logged-in user."""
 
     token: str
-    user: User | None
+    user: User
     csrf_token: str
     expires_at: datetime
 
@@ -158,12 +162,12 @@ def _hash(token: str) -> str:
 
 
 def start_session(
-    database: Database, user: User | None, lifetime: timedelta, replaces: str | None = None
+    database: Database, user: User, lifetime: timedelta, replaces: str | None = None
 ) -> WebSession:
-    """A new session (for ``user``, or anonymous for a login form); ``replaces`` ends."""
+    """A new session for ``user``, who has just logged in; ``replaces`` ends."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
-    expires = now + (lifetime if user is not None else ANONYMOUS_LIFETIME)
+    expires = now + lifetime
     with database.session() as session:
         session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.expires_at) < now))
         if replaces:
@@ -172,7 +176,7 @@ def start_session(
             )
         session.add(
             WebSessionRecord(
-                id_hash=_hash(token), user_name=user.name if user else None, csrf_token=csrf,
+                id_hash=_hash(token), user_name=user.name, csrf_token=csrf,
                 created_at=now, expires_at=expires,
             )
         )  # fmt: skip
@@ -186,15 +190,13 @@ def find_session(database: Database, token: str | None) -> WebSession | None:
         return None
     with database.reader() as session:
         record = session.get(WebSessionRecord, _hash(token))
-        if record is None or record.expires_at <= utcnow():
+        # a row without a user is a login form's, from before forms needed no session
+        if record is None or record.expires_at <= utcnow() or record.user_name is None:
             return None
-        user = None
-        if record.user_name is not None:
-            found = session.get(UserRecord, record.user_name)
-            if found is None:
-                return None
-            user = _user(found)
-        return WebSession(token, user, record.csrf_token, record.expires_at)
+        found = session.get(UserRecord, record.user_name)
+        if found is None:
+            return None
+        return WebSession(token, _user(found), record.csrf_token, record.expires_at)
 
 
 def end_session(database: Database, token: str) -> None:
@@ -203,3 +205,22 @@ def end_session(database: Database, token: str) -> None:
             delete(WebSessionRecord).where(col(WebSessionRecord.id_hash) == _hash(token))
         )
         session.commit()
+
+
+def web_key(database: Database) -> bytes:
+    """The review pages' signing key (device cookies, the login form's token): random, one per
+    database, made on first use. Like the review copies' key it never leaves the database."""
+    with database.reader() as session:
+        record = session.get(SigningKeyRecord, WEB_KEY)
+    if record is None:
+        # two processes making it at once: one insert fails, and the other's key is the key
+        with contextlib.suppress(IntegrityError), database.session() as session:
+            session.add(
+                SigningKeyRecord(name=WEB_KEY, key=secrets.token_hex(32), created_at=utcnow())
+            )
+            session.commit()
+        with database.reader() as session:
+            record = session.get(SigningKeyRecord, WEB_KEY)
+        if record is None:
+            raise NotFound("the review pages' signing key is missing and could not be made")
+    return bytes.fromhex(record.key)

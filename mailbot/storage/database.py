@@ -10,8 +10,9 @@ writer. A plain ``postgresql://`` URL is served by psycopg 3.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,20 @@ def _sqlite_begin_deferred(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def _make_private(path: Path) -> None:
+    """A new SQLite database file for its owner only (and its directory, when made here).
+
+    SQLite would make it with the umask's permissions (0644 under the usual one); made
+    here first, empty (which SQLite takes as a new database), it is 0600, and so are the
+    -wal and -shm files, which SQLite makes with the database file's permissions. When it
+    cannot be made (there already, a read-only directory, a full disk), SQLite opens it
+    and reports what is wrong in its own words.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for ``url``; nothing is connected yet.
 
@@ -96,8 +111,8 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _make_private(Path(database))
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate

@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mailbot.cli.app import App
+from mailbot.service.users import web_key
 from mailbot.web import auth, cases, drafts, overview, register
 from mailbot.web.common import Web, message
 from mailbot.web.security import LoginLimiter, SecurityHeaders
@@ -38,7 +39,8 @@ def when(moment: object) -> str:
 
 
 def create_app(app: App) -> Starlette:
-    """The review pages for ``app`` (its settings and database)."""
+    """The review pages for ``app`` (its settings and database; its signing key is read, or
+    made the first time, here)."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -57,8 +59,7 @@ def create_app(app: App) -> Starlette:
     ]
     starlette = Starlette(routes=routes, exception_handlers={404: not_found})
     settings = app.settings.web
-    starlette.state.web = Web(
-        app, env, LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
-    )
+    limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    starlette.state.web = Web(app, env, limiter, web_key(app.database))
     starlette.add_middleware(SecurityHeaders)
     return starlette

@@ -75,7 +75,7 @@ async def hidden(request: Request, session: WebSession, reference: str) -> bool:
         mailbox = await web.call(mailbox_of, web.app.database, reference)
     except NotFound:
         return True
-    return session.user is None or not session.user.sees(mailbox)
+    return not session.user.sees(mailbox)
 
 
 def not_found(request: Request, session: WebSession) -> Response:
@@ -88,7 +88,6 @@ async def case_list(request: Request, session: WebSession) -> Response:
     wanted = request.query_params.get("status", "open")
     query = request.query_params.get("q", "").strip()
     mailbox = request.query_params.get("mailbox", "")
-    assert session.user is not None
     allowed = session.user.allowed
     mailboxes = [
         s.mailbox for s in web.app.settings.mailboxes if allowed is None or s.mailbox in allowed
@@ -143,13 +142,12 @@ async def act(
 ) -> Response:
     """Run ``work(web, actor)`` for a form; back to the case, or the case with the refusal."""
     web = web_of(request)
-    assert session.user is not None
     reference = request.path_params["reference"]
     if await hidden(request, session, reference):
         return not_found(request, session)
 
     def run() -> None:
-        work(web, session.user.name if session.user else "")
+        work(web, session.user.name)
         if redraft:  # the drafts follow at once, as on the command line
             build_drafting(web.app).run()
 

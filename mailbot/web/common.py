@@ -1,8 +1,9 @@
 """What every page shares: the ``Web`` state, rendering, and the ``page`` guard.
 
 Every page but the login needs a session (``page``), and every form posted to one
-must carry the session's CSRF token. Database work runs in Starlette's thread
-pool (``Web.call``), never on the event loop.
+must carry the session's CSRF token (the login form has no session: its token is
+signed and double-submitted, see ``web.security``). Database work runs in
+Starlette's thread pool (``Web.call``), never on the event loop.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ T = TypeVar("T")
 
 @dataclass
 class Web:
-    """What the pages share: the application, the templates, the login limiter."""
+    """What the pages share: the application, the templates, the login limiter, and the key
+    that signs the device cookies and the login form's token (``service.users.web_key``)."""
 
     app: App
     env: Environment
     limiter: LoginLimiter
+    key: bytes
 
     async def call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking work (the database, data sources) off the event loop."""
@@ -53,15 +56,19 @@ def render(
     session: WebSession | None,
     template: str,
     status: int = 200,
+    csrf: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
+    """``template`` for ``session``'s user; its forms carry ``csrf``, by default the session's."""
     web = web_of(request)
     user = session.user if session is not None else None
     language = user.language if user is not None else web.app.settings.web.language
+    if csrf is None:
+        csrf = session.csrf_token if session is not None else ""
     html = web.env.get_template(template).render(
         request=request,
         user=user,
-        csrf=session.csrf_token if session is not None else "",
+        csrf=csrf,
         lang=language,
         languages=LANGUAGES,
         t=translator(language),
@@ -94,7 +101,7 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         web = web_of(request)
         session = await web.call(find_session, web.app.database, request.cookies.get(COOKIE))
-        if session is None or session.user is None:
+        if session is None:
             if request.method == "GET":
                 wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(wanted)}", status_code=303)

@@ -40,7 +40,7 @@ async def _act(
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     if await cases.hidden(request, session, reference):
         return cases.not_found(request, session)
-    actor = session.user.name if session.user is not None else ""
+    actor = session.user.name
     try:
         result = await web.call(work, web, actor)
     except (MailbotError, ValueError) as exc:

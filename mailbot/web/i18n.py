@@ -189,6 +189,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "outcome.refused": ("refused", "geweigerd"),
     "outcome.withdrawn": ("withdrawn", "ingetrokken"),
     "outcome.no_identity": ("no identity shown", "geen identiteit aangetoond"),
+    "outcome.not_the_person": ("not the person's request", "niet het verzoek van de persoon"),
     # the register's counts
     "tally.received": ("received", "ontvangen"),
     "tally.answered": ("answered", "beantwoord"),
@@ -254,6 +255,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.acknowledgement": ("acknowledgement", "ontvangstbevestiging"),
     "kind.identification_request": ("request to identify", "verzoek om identificatie"),
     "kind.confirmation_request": ("request to confirm", "verzoek om bevestiging"),
+    "kind.sender_check": ("sender check", "controle bij de afzender"),
     "kind.reply": ("reply", "antwoord"),
     "kind.extension": ("extension notice", "verlengingsbericht"),
     "kind.refusal": ("refusal", "weigering"),

@@ -19,7 +19,6 @@ from mailbot.web.common import message, page, render, web_of
 @page
 async def quarantine(request: Request, session: WebSession) -> Response:
     web = web_of(request)
-    assert session.user is not None
     mails = await web.call(
         list_mails, web.app.database, web.app.clock, Outcome.QUARANTINED, session.user.allowed
     )
@@ -33,7 +32,6 @@ async def quarantine(request: Request, session: WebSession) -> Response:
 async def quarantine_retry(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
-    assert session.user is not None
     reader = ChildProcesses(1)  # within intake.time_limit, as the worker reads
     try:
         intake = await web.call(
@@ -52,7 +50,6 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
 @page
 async def today(request: Request, session: WebSession) -> Response:
     web = web_of(request)
-    assert session.user is not None
     composed = [
         await web.call(digest.today_digest, web.app.database, settings, web.app.clock)
         for settings in web.app.settings.mailboxes

@@ -26,7 +26,6 @@ def _day(request: Request, name: str) -> date | None:
 async def overview(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     start, end = _day(request, "from"), _day(request, "to")
-    assert session.user is not None
     allowed = session.user.allowed
     found = await web.call(register.stats, web.app.database, web.app.clock, start, end, allowed)
     return render(
@@ -42,7 +41,6 @@ async def export(request: Request, session: WebSession) -> Response:
     if form not in ("csv", "json"):
         return message(request, session, 404, "Not found", "Nothing found with that name.")
     start, end = _day(request, "from"), _day(request, "to")
-    assert session.user is not None
     allowed = session.user.allowed
     rows = await web.call(register.rows, web.app.database, web.app.clock, start, end, allowed)
     if form == "json":

@@ -6,6 +6,10 @@ reloads the configuration: a good file replaces the settings and database the
 pages use (requests in flight finish on the old ones); a broken one is refused
 and logged, and the pages go on as before. The listening address and the
 trusted proxies are fixed at start: changing them needs a restart.
+
+``X-Forwarded-For`` and ``-Proto`` count only from ``[web] trusted_proxies``; with
+none configured (the default) uvicorn's proxy header handling is off altogether, so
+its own default (loopback, or ``$FORWARDED_ALLOW_IPS``) never applies.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import uvicorn
 from mailbot.cli.app import App
 from mailbot.cli.daemon import Reloader, load_checked
 from mailbot.core.heartbeat import Heartbeat
+from mailbot.service.users import web_key
 from mailbot.systemd import Notifier, keep_alive
 from mailbot.web.app import create_app
 from mailbot.web.common import Web
@@ -85,7 +90,15 @@ class ReviewServer(uvicorn.Server):
         replacement = await self.reloader(self.status)
         if replacement is None:
             return False
-        previous, self.web.app = self.web.app, replacement
+        try:
+            key = await self.web.call(web_key, replacement.database)
+        except Exception as exc:  # the database failed since it was checked: keep the old one
+            log.error("reload refused, still running on the previous configuration: %s", exc)
+            self.reloader.note = "last reload refused (see the journal)"
+            replacement.close()
+            self.notifier.ready(self.status())
+            return False
+        previous, self.web.app, self.web.key = self.web.app, replacement, key
         settings = replacement.settings.web
         self.web.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
         previous.close()  # connections in use close when they are returned
@@ -99,12 +112,14 @@ def server(
 ) -> ReviewServer:
     """A server for ``app``'s review pages; ``X-Forwarded-*`` count from trusted proxies only."""
     starlette = create_app(app)
+    proxies = list(app.settings.web.trusted_proxies)
     config = uvicorn.Config(
         starlette,
         host=host,
         port=port,
-        proxy_headers=True,
-        forwarded_allow_ips=list(app.settings.web.trusted_proxies),
+        # none trusted: no proxy middleware at all (uvicorn's own default trusts loopback)
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
         access_log=False,  # its lines carry query strings, where a search may hold a name
         log_config=None,
         server_header=False,

@@ -16,8 +16,12 @@ from tests.conftest import base_config
 from tests.datasets import crm_source, invoice_source
 
 COMPLETE = ("nl", "en")
-_BOTH = {DraftKind.ACKNOWLEDGEMENT, DraftKind.IDENTIFICATION_REQUEST,
-         DraftKind.CONFIRMATION_REQUEST, DraftKind.SENDER_CHECK}
+_BOTH = {
+    DraftKind.ACKNOWLEDGEMENT,
+    DraftKind.IDENTIFICATION_REQUEST,
+    DraftKind.CONFIRMATION_REQUEST,
+    DraftKind.SENDER_CHECK,
+}
 PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
 
 

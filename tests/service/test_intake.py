@@ -312,3 +312,15 @@ def test_low_confidence_is_flagged(intake: Intake) -> None:
     case = show_case(intake.database, CLOCK, result.reference or "")
     assert case["low_confidence"] is True
     assert "privacy_topic_without_right" in case["signals"]
+
+
+def test_the_same_message_id_from_another_sender_is_no_duplicate(intake: Intake) -> None:
+    first = deliver(
+        intake,
+        simple("Verwijder mijn gegevens.", From="Eve <eve@evil.example>", Message_ID="<x@y>"),
+    )
+    second = deliver(
+        intake, simple("Verwijder mijn gegevens.", From="Tom <tom@example.com>", Message_ID="<x@y>")
+    )
+    assert (first.outcome, second.outcome) == (Outcome.NEW_CASE, Outcome.NEW_CASE)
+    assert first.reference != second.reference

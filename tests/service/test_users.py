@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.users import (
@@ -17,8 +19,10 @@ from mailbot.service.users import (
     set_language,
     set_password,
     start_session,
+    web_key,
 )
 from mailbot.storage.database import Database
+from mailbot.storage.models import SigningKeyRecord, WebSessionRecord, utcnow
 
 PASSWORD = "correct horse battery"
 HOURS = timedelta(hours=1)
@@ -44,10 +48,9 @@ def test_users_are_added_and_authenticated(database: Database) -> None:
 
 def test_a_session_lives_until_logout_password_change_or_removal(database: Database) -> None:
     user = add_user(database, "rudi", PASSWORD, "nl")
-    form = start_session(database, None, HOURS)
-    assert (found := find_session(database, form.token)) is not None and found.user is None
-    logged_in = start_session(database, user, HOURS, replaces=form.token)
-    assert find_session(database, form.token) is None  # the login form's session is gone
+    before = start_session(database, user, HOURS)
+    logged_in = start_session(database, user, HOURS, replaces=before.token)
+    assert find_session(database, before.token) is None  # the browser's earlier one is gone
     assert (found := find_session(database, logged_in.token)) is not None
     assert found.user == user and found.csrf_token == logged_in.csrf_token
     end_session(database, logged_in.token)
@@ -75,3 +78,23 @@ def test_expired_and_unknown_sessions_open_nothing(database: Database) -> None:
     assert find_session(database, None) is None
     assert find_session(database, "x" * 500) is None
     assert find_session(database, "made-up") is None
+
+
+def test_a_login_forms_session_from_before_opens_nothing(database: Database) -> None:
+    """Rows without a user were login forms' sessions before forms had none."""
+    now, id_hash = utcnow(), hashlib.sha256(b"old-form").hexdigest()
+    with database.session() as session:
+        session.add(
+            WebSessionRecord(id_hash=id_hash, user_name=None, csrf_token="x", created_at=now,
+                             expires_at=now + HOURS)
+        )  # fmt: skip
+        session.commit()
+    assert find_session(database, "old-form") is None
+
+
+def test_the_web_key_is_made_once_per_database_and_kept(database: Database) -> None:
+    key = web_key(database)
+    assert len(key) == 32 and web_key(database) == key
+    with database.reader() as session:
+        keys = {record.name: record.key for record in session.exec(select(SigningKeyRecord))}
+    assert keys["web"] == key.hex() and keys["review"] != key.hex()

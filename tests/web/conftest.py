@@ -7,8 +7,8 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -117,10 +117,34 @@ def site(tmp_path: Path, smtp: SmtpServer) -> Iterator[Site]:
         drop(tmp_path / "Maildir", f"17000000{index:02d}.M{index}P1.test", raw)
     ran = invoke("run", "--once", "--config", str(config))
     assert ran.exit_code == 0, ran.output
+    add_users(config)
+    with running_site(config, smtp) as running:
+        yield running
+
+
+@pytest.fixture
+def site_with(tmp_path: Path, smtp: SmtpServer) -> Iterator[Callable[[str], Site]]:
+    """A site without mail, its ``[web]`` section given: ``site_with('login_attempts = 1')``."""
+    with ExitStack() as stack:
+
+        def make(web: str) -> Site:
+            config = maildir_config(tmp_path, smtp, f"[web]\n{web}\n")
+            add_users(config)
+            return stack.enter_context(running_site(config, smtp))
+
+        yield make
+
+
+def add_users(config: Path) -> None:
+    """The officer (rudi, Dutch) and his deputy (English), both with ``PASSWORD``."""
     for name, language in (("rudi", "nl"), ("deputy", "en")):
         added = invoke("users", "add", name, "--language", language, "--config", str(config),
                        stdin=f"{PASSWORD}\n")  # fmt: skip
         assert added.exit_code == 0, added.output
+
+
+@contextmanager
+def running_site(config: Path, smtp: SmtpServer) -> Iterator[Site]:
     with serving(config) as (url, app):
         running = Site(url, config, app, smtp)
         yield running

@@ -59,17 +59,17 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused(site: Site) -> Non
 def test_a_session_id_planted_before_login_is_worthless_after_it(site: Site) -> None:
     attacker = site.client()
     attacker.get("/login")
-    planted = attacker.cookies["mailbot_session"]
-
+    assert "mailbot_session" not in attacker.cookies  # a login form has no session
+    planted = "planted-by-the-attacker"
     victim = site.client()
     victim.cookies.set("mailbot_session", planted, domain="127.0.0.1")
-    csrf = form_token(victim.get("/login").text)  # the planted (valid) login session is used
-    assert victim.cookies["mailbot_session"] == planted
+    csrf = form_token(victim.get("/login").text)
     answer = victim.post("/login", data={"csrf": csrf, "name": "rudi", "password": PASSWORD})
     assert answer.status_code == 303
     assert victim.cookies["mailbot_session"] != planted
     assert victim.get("/cases").status_code == 200
-    assert attacker.get("/cases").status_code == 303  # still only a login form's session
+    attacker.cookies.set("mailbot_session", planted, domain="127.0.0.1")
+    assert attacker.get("/cases").status_code == 303
 
 
 def test_a_session_is_worthless_after_logout_and_others_go_on(site: Site) -> None:
@@ -128,16 +128,23 @@ def test_headers_cookie_and_redirects(site: Site) -> None:
     client = site.client()
     login_page = client.get("/login")
     cookie = login_page.headers["set-cookie"].lower()
+    assert cookie.startswith("mailbot_login=") and "path=/login" in cookie
     assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
     csrf = form_token(login_page.text)
     answer = client.post(
         "/login",
         data={"csrf": csrf, "name": "rudi", "password": PASSWORD, "next": "//evil.example/x"},
-        headers={"X-Forwarded-Proto": "https"},  # from loopback, a trusted proxy
+        headers={"X-Forwarded-Proto": "https"},  # from loopback, but no proxy is trusted
     )
     assert answer.headers["location"] == "/cases"
-    assert "secure" in answer.headers["set-cookie"].lower()
-    assert client.get("/cases").status_code == 303  # a Secure cookie is not sent over http
+    cookies = {c.split("=")[0]: c.lower() for c in answer.headers.get_list("set-cookie")}
+    session = cookies["mailbot_session"]
+    assert "secure" not in session and "httponly" in session and "samesite=strict" in session
+    device = cookies["mailbot_device"]
+    assert "path=/login" in device and "httponly" in device and "samesite=strict" in device
+    assert f"max-age={180 * 24 * 3600}" in device
+    assert "max-age=0" in cookies["mailbot_login"]  # the login form's token is done with
+    assert client.get("/cases").status_code == 200
     reference = site.reference_of("tom.baker@example.com")
     page = site.login().get(f"/cases/{reference}")
     assert page.status_code == 200
