@@ -39,6 +39,9 @@ path = "maildir"
 name = "Voorbeeld Onderwijsplanning B.V."
 officer_name = "R. de Functionaris"
 addresses = ["privacy@voorbeeld.example"]
+# Whose Authentication-Results header counts: the company's own receiving server
+# (deploy/mail-authentication.md); microsoft365 or google for those services.
+mail_service = "own"
 trusted_authserv_id = "mx.voorbeeld.example"
 timezone = "Europe/Amsterdam"
 reference_prefix = "AVG"
@@ -51,6 +54,7 @@ name = "klanten"
 kind = "csv"
 path = "klanten.csv"
 email_column = "email"
+name_column = "naam"
 category = "Klantprofiel"
 purpose = "uitvoering van de overeenkomst en relatiebeheer"
 legal_basis = "overeenkomst (AVG art. 6 lid 1 onder b)"
@@ -58,6 +62,10 @@ retention = "tot 36 maanden nadat u geen klant meer bent"
 recipients = ["Hostingbedrijf Voorbeeld (verwerker)", "Mailingdienst Voorbeeld (verwerker)"]
 provided_by_subject = true
 marketing = true
+
+# The reception forwards requests that reach it: the original sender is then the requester.
+[intake]
+forwarders = ["info@voorbeeld.example"]
 
 # Objections to direct marketing are kept as keyed hashes; a real key lives in the
 # service's credentials (deploy/README.md), never beside the database.

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from mailbot.cli.app import build_drafting
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
+from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
@@ -248,6 +249,21 @@ async def case_close(request: Request, session: WebSession) -> Response:
 
 
 @page
+async def case_answer(request: Request, session: WebSession) -> Response:
+    form = await request.form()
+    answer, note = text_field(form, "answer"), text_field(form, "note").strip()
+    reference = request.path_params["reference"]
+
+    def work(web: Web, actor: str) -> None:
+        casework.take_answer(
+            web.app.database, web.app.clock, reference,
+            _choice(Answer, answer, "what the person says"), actor=actor, note=note,
+        )  # fmt: skip
+
+    return await act(request, session, "answered", work, redraft=answer == Answer.YES)
+
+
+@page
 async def case_reopen(request: Request, session: WebSession) -> Response:
     reason = text_field(await request.form(), "reason").strip()
     reference = request.path_params["reference"]
@@ -279,6 +295,7 @@ routes = [
     Route("/cases/{reference}/extend", case_extend, methods=["POST"]),
     Route("/cases/{reference}/refuse", case_refuse, methods=["POST"]),
     Route("/cases/{reference}/close", case_close, methods=["POST"]),
+    Route("/cases/{reference}/answer", case_answer, methods=["POST"]),
     Route("/cases/{reference}/reopen", case_reopen, methods=["POST"]),
     Route("/cases/{reference}/actions/{action:int}/done", case_action_done, methods=["POST"]),
 ]

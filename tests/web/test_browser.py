@@ -6,6 +6,7 @@ look at. The same flow is done a second time with the keyboard alone.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.web.conftest import PASSWORD, Site, invoke
+from tests.sources.test_maildir import drop
+from tests.web.conftest import PASSWORD, Site, invoke, mail
 
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -234,3 +236,59 @@ def test_quarantine_and_digest_pages(site: Site, page: Page) -> None:
         assert accessibility_problems(page) == []
         shot(page, path.strip("/"))
     assert "Drafts waiting for your review" in page.locator("pre.mail").inner_text()
+
+
+def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Page) -> None:
+    # Anna asks for erasure without authentication: a confirmation request to her address.
+    # Her next mail answers only her own first mail and asks a question: for the officer.
+    maildir = site.config.parent / "Maildir"
+    first = mail("Anna Smit <anna.smit@example.org>", "verwijderen", "Verwijder al mijn gegevens.")
+    drop(maildir, "1700000100.M100P1.test", first)
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    first_id = str(message_from_bytes(first)["Message-ID"])
+    question = mail(
+        "Anna Smit <anna.smit@example.org>", "Re: verwijderen", "Welk verzoek bedoelt u?"
+    )
+    question = question.replace(
+        b"Subject: Re: verwijderen",
+        b"In-Reply-To: " + first_id.encode() + b"\nSubject: Re: verwijderen",
+    )
+    drop(maildir, "1700000101.M101P1.test", question)
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    reference = next(
+        c["reference"]
+        for c in json.loads(invoke("cases", "list", "--json", "--config", str(site.config)).output)
+        if c["requester"] == "anna.smit@example.org" and "erasure" in c["rights"]
+    )
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill("rudi")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    row = page.get_by_role("row").filter(has_text=reference)
+    assert "antwoord om te lezen" in row.inner_text()
+    page.get_by_role("link", name=reference).click()
+    alert = page.get_by_role("alert").filter(has_text="Een antwoord om te lezen")
+    assert (
+        "neither a clear yes nor a clear no" in alert.inner_text()
+        or "does not answer" in alert.inner_text()
+    )
+    assert accessibility_problems(page) == []
+    shot(page, "case-answer-to-read")
+    alert.get_by_label("Nee: het was iemand anders; stop").check()
+    alert.get_by_label("Waarom (voor het dossier)").fill("Anna belde: zij heeft niets gestuurd")
+    alert.get_by_role("button", name="Antwoord vastleggen").click()
+    assert "het antwoord is vastgelegd" in page.get_by_role("status").inner_text()
+    denied = page.get_by_role("alert").filter(has_text="niet van hem of haar is")
+    assert accessibility_problems(page) == []
+    shot(page, "case-denied")
+    denied.get_by_role("button", name="Sluiten: niet het verzoek van de persoon").click()
+    assert "de zaak is gesloten" in page.get_by_role("status").inner_text()
+    shown = json.loads(
+        invoke("cases", "show", reference, "--json", "--config", str(site.config)).output
+    )
+    assert (shown["status"], shown["outcome"]) == ("closed", "not_the_person")
+    assert shown["denied_at"] and shown["reply_to_check"] is None
+    assert [d["status"] for d in shown["drafts"] if d["kind"] == "confirmation_request"] == [
+        "rejected"
+    ]
