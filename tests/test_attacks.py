@@ -253,8 +253,11 @@ def test_a_confirmation_by_subject_reference_or_own_thread_confirms_nothing(offi
     )
     case = office.case(reference)
     assert case["status"] == "awaiting_confirmation"
-    assert "confirmed" not in events(case) and events(case).count("reply_to_check") == 2
-    assert case["reply_to_check"] is not None  # the officer is shown the last one
+    assert "confirmed" not in events(case) and events(case).count("reply_to_check") == 1
+    assert case["reply_to_check"] is not None  # (a) joined by its reference, for the officer
+    # (b) the attacker chose that Message-ID under Tom's address, unauthenticated: it joins
+    # nothing, and Tom's mail is a case of its own
+    assert len(office.cases()) == 2 and len(case["mails"]) == 2
     assert ("reply", "tom.baker@example.com") not in office.kinds(reference)
     assert office.sent() == [
         ("tom.baker@example.com", f"[{reference}] Ontvangstbevestiging van uw verzoek")
@@ -522,3 +525,54 @@ def test_the_officers_reply_to_an_outsider_does_not_settle_the_persons_case(
     assert "sent_by_officer" not in events(case) and "officer_mail" in events(case)
     assert office.register()[reference]["answered_at"] is None
     assert [to for to, _ in office.sent()] == ["tom.baker@example.com", "eve@evil.example"]
+
+
+# -- found in review ------------------------------------------------------------------------
+def test_a_reply_to_the_acknowledgement_or_a_fresh_yes_confirms_nothing(office: Office) -> None:
+    # Eve forges Tom's erasure; the acknowledgement goes out on its own, the confirmation
+    # request waits for the officer. Tom answers the acknowledgement about something else,
+    # then (authenticated) writes a fresh "yes" with the reference.
+    office.arrive(ask("Verwijder al mijn gegevens."))
+    (case,) = office.cases()
+    reference = case["reference"]
+    (ack,) = office.sent_to("tom.baker@example.com")
+    acknowledgement = str(ack["Message-ID"])
+    office.arrive(
+        ask(
+            "Bedankt. Klopt, ik had jullie vorige maand ook al gemaild over mijn abonnement.",
+            results=PASS,
+            In_Reply_To=acknowledgement,
+            References=acknowledgement,
+        )
+    )
+    office.arrive(ask("Ja, ik bevestig.", results=PASS, Subject=f"[{reference}] bevestiging"))
+    case = office.case(reference)
+    assert "confirmed" not in events(case) and case["status"] == "awaiting_confirmation"
+    assert ("reply", "tom.baker@example.com") not in office.kinds(reference)
+    assert case["reply_to_check"] is not None  # the fresh yes is shown to the officer
+    assert office.register()[reference]["identity_method"] == "known address"
+
+
+@pytest.mark.parametrize("forged", [FAIL, NEUTRAL])
+def test_a_message_id_a_forger_chose_under_someones_address_captures_nothing(
+    office: Office, forged: str
+) -> None:
+    newsletter = "<nieuwsbrief-2026-03@voorbeeld.example>"
+    office.arrive(ask("Verwijder al mijn gegevens.", results=forged, Message_ID=newsletter))
+    (case,) = office.cases()
+    office.arrive(
+        ask(
+            "Ja graag, schrijf mij uit van deze nieuwsbrief en stuur mij een kopie van mijn "
+            "gegevens.",
+            results=PASS,
+            Subject="Re: Nieuwsbrief maart",
+            In_Reply_To=newsletter,
+            References=newsletter,
+        )
+    )
+    assert len(office.cases()) == 2  # Tom's own request: a case of its own, with its clock
+    forged_case = office.case(case["reference"])
+    assert "confirmed" not in events(forged_case) and len(forged_case["mails"]) == 1
+    own = next(c for c in office.cases() if c["reference"] != case["reference"])
+    assert own["due_date"] and "access" in own["rights"]
+    assert set(office.register()) == {case["reference"], own["reference"]}

@@ -6,8 +6,10 @@ only when
 
 - it comes from the address the request went to (the address on file), with
   one From address and no verdict of forgery from the receiving service;
-- it proves it reached that address: it answers a mail mailbot sent there (its
-  Message-ID is random and went nowhere else), or the service authenticated it;
+- it answers that request: its In-Reply-To or References name the request's
+  Message-ID, which is random and went to that address only. Nothing else will
+  do, not even an authenticated mail: a reply to the acknowledgement, or a fresh
+  mail, is about something else than the question asked;
 - and the person's own new words say yes (``core.confirmation``; the quoted
   request, which explains how to say no, is not read).
 
@@ -39,7 +41,7 @@ class Reply:
 
     sender: str | None  # its From address, lower case
     verdict: Verdict
-    answers_our_mail: bool  # its thread names a mail mailbot sent to ``expected``
+    answers_our_mail: bool  # its thread names the confirmation request sent to ``expected``
     text: str  # the person's own new words
 
 
@@ -51,7 +53,8 @@ class Decision:
 
 
 def judge_reply(reply: Reply, expected: str | None, awaiting: bool) -> Decision:
-    """What ``reply`` does to a case that awaits a confirmation from ``expected`` (or not)."""
+    """What ``reply`` does to a case that awaits an answer from ``expected`` to the
+    confirmation request (or sender check) sent there, or not (``awaiting``)."""
     reading = read_answer(reply.text)
     problems = _evidence_problems(reply, expected)
     if not awaiting:
@@ -67,7 +70,9 @@ def judge_reply(reply: Reply, expected: str | None, awaiting: bool) -> Decision:
         return Decision(Move.CONFIRMED, "confirmed from the address on file", reading.phrase)
     if reading.answer is Answer.NO:
         return Decision(Move.DENIED, "the person says the request was not theirs", reading.phrase)
-    return Decision(Move.TO_CHECK, "the reply is neither a clear yes nor a clear no")
+    return Decision(
+        Move.TO_CHECK, "the reply is neither a clear yes nor a clear no", reading.phrase
+    )
 
 
 def _evidence_problems(reply: Reply, expected: str | None) -> list[str]:
@@ -76,8 +81,6 @@ def _evidence_problems(reply: Reply, expected: str | None) -> list[str]:
         problems.append("it does not come from the address the confirmation request went to")
     if reply.verdict.forged:
         problems.append("the receiving service found it forged")
-    elif not reply.answers_our_mail and reply.verdict is not Verdict.PASS:
-        problems.append(
-            "it does not answer a mail we sent to that address and was not authenticated"
-        )
+    if not reply.answers_our_mail:
+        problems.append("it is no reply to the confirmation request sent to that address")
     return problems

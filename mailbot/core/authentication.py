@@ -93,10 +93,17 @@ class Result:
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """One ``Authentication-Results`` header: ``authserv_id`` is None in Microsoft's shape."""
+    """One ``Authentication-Results`` header: ``authserv_id`` is None in Microsoft's shape.
+
+    ``suspicious``: read, but not as a service writes: a quoted string or comment that does
+    not end, a quote glued into a value, a property given twice in one result. Such a
+    header passes nothing (a service echoed a value the sender chose).
+    """
 
     authserv_id: str | None
     results: tuple[Result, ...]
+    suspicious: bool = False
+    raw: str = ""
 
     def of(self, method: str) -> list[Result]:
         return [result for result in self.results if result.method == method]
@@ -104,6 +111,7 @@ class Header:
 
 # -- RFC 8601 tokens ----------------------------------------------------------------
 _SPECIAL = ";="
+_BROKEN = "!"  # the kind of a token that marks a quoted string or comment that never ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +140,7 @@ def _comment_end(value: str, i: int) -> int:
         elif value[i] == ")":
             depth -= 1
         i += 1
-    return i
+    return i if depth == 0 else -1
 
 
 def _quoted(value: str, i: int) -> tuple[str, int]:
@@ -143,7 +151,7 @@ def _quoted(value: str, i: int) -> tuple[str, int]:
             i += 1
         text.append(value[i])
         i += 1
-    return "".join(text), i + 1
+    return "".join(text), (i + 1 if i < len(value) else -1)
 
 
 def _tokens(value: str) -> Iterator[_Token]:
@@ -155,8 +163,14 @@ def _tokens(value: str) -> Iterator[_Token]:
             i, spaced = i + 1, True
         elif char == "(":
             i, spaced = _comment_end(value, i), True
+            if i < 0:
+                yield _Token("", _BROKEN, True)
+                return
         elif char == '"':
             text, i = _quoted(value, i)
+            if i < 0:
+                yield _Token(text, _BROKEN, spaced)
+                return
             yield _Token(text, "quoted", spaced)
             spaced = False
         elif char in _SPECIAL:
@@ -192,19 +206,34 @@ def _plain(tokens: Sequence[_Token]) -> str:
     return _text(tokens)
 
 
-def _result(part: list[_Token]) -> Result | None:
-    """``method[/version] = result [reason=...] [ptype.property=value ...]``, or None.
+def _odd(value: list[_Token]) -> bool:
+    """A value no service writes: a quoted string glued to anything but ``@domain`` after it
+    (``"local"@domain`` is an address), or an unended quoted string or comment."""
+    kinds = [token.kind for token in value]
+    if _BROKEN in kinds:
+        return True
+    if "quoted" not in kinds:
+        return False
+    if len(value) == 1:
+        return False
+    return not (len(value) == 2 and kinds == ["quoted", "atom"] and value[1].text.startswith("@"))
+
+
+def _result(part: list[_Token]) -> tuple[Result | None, bool]:
+    """``method[/version] = result [reason=...] [ptype.property=value ...]``, or None; and
+    whether it was written oddly (see ``Header.suspicious``).
 
     A value is the token after ``=`` and every token written against it, so that
     ``smtp.mailfrom="x;y"@evil`` or ``header.b=ab+c==`` is read whole.
     """
+    odd = any(token.kind == _BROKEN for token in part)
     pairs: list[tuple[str, str]] = []
     i = 0
     while i < len(part):
         key = part[i]
         if key.kind != "atom" or i + 1 >= len(part) or part[i + 1].kind != "=":
             if not pairs:
-                return None  # a result begins with its method
+                return None, odd  # a result begins with its method
             i += 1  # a stray word between properties: not ours to read
             continue
         i += 2
@@ -212,17 +241,20 @@ def _result(part: list[_Token]) -> Result | None:
         while i < len(part) and (not value or not part[i].spaced):
             value.append(part[i])
             i += 1
+        odd = odd or _odd(value)
         pairs.append((key.text, _plain(value)))
     if not pairs:
-        return None
+        return None, odd
     method = pairs[0][0].split("/", 1)[0].strip().lower()
     result = pairs[0][1].strip().lower()
     if not result or not re.fullmatch(r"[a-z0-9_-]+", method):
-        return None
+        return None, odd
     properties: dict[str, str] = {}
     for name, value_text in pairs[1:]:
-        properties.setdefault(name.strip().lower(), value_text.strip())
-    return Result(method, result, properties)
+        key_name = name.strip().lower()
+        odd = odd or key_name in properties
+        properties.setdefault(key_name, value_text.strip())
+    return Result(method, result, properties), odd
 
 
 def parse_header(value: str) -> Header | None:
@@ -239,39 +271,48 @@ def parse_header(value: str) -> Header | None:
         authserv_id = None  # "spf=pass (sender IP is ...) smtp.mailfrom=...; dkim=..."
         parts = segments
     else:
+        if first[0].kind == _BROKEN:
+            return None
         authserv_id = _plain(first[:1]).lower()  # then an optional version: not needed
         if not authserv_id:
             return None
         parts = segments[1:]
-    results = []
+    results, suspicious = [], False
     for part in parts:
         if len(part) == 1 and part[0].kind == "atom" and part[0].text.lower() == "none":
             continue  # "no-result": the service looked and found nothing to say
-        found = _result(part)
+        found, odd = _result(part)
+        suspicious = suspicious or odd
         if found is not None:
             results.append(found)
-    return Header(authserv_id, tuple(results))
+    return Header(authserv_id, tuple(results), suspicious, value[:MAX_HEADER])
+
+
+def service_headers(values: Sequence[str], trust: Trust) -> list[Header]:
+    """The receiving service's own headers, its topmost first; empty when it wrote none.
+
+    ``values`` are the mail's ``Authentication-Results`` values, topmost first. Only the
+    topmost header in the service's shape can pass a mail: one lower down may have been
+    there before the service saw the mail (the sender wrote it). Lower headers with the
+    service's id are returned too, for their failures only (a server whose filters write
+    one header each, SPF's below DMARC's): a failure a sender writes can only hurt the
+    sender. Exchange Online's header is the topmost of all; if the topmost is not in its
+    shape, Microsoft wrote none that mailbot knows.
+    """
+    if trust.service is MailService.MICROSOFT365:
+        topmost = parse_header(values[0]) if values else None
+        return [topmost] if topmost is not None and topmost.authserv_id is None else []
+    expected = trust.expected_id
+    if expected is None:
+        return []
+    found = [header for header in map(parse_header, values) if header is not None]
+    return [header for header in found if header.authserv_id == expected]
 
 
 def service_header(values: Sequence[str], trust: Trust) -> Header | None:
-    """The receiving service's own header: the topmost in its shape, or None.
-
-    ``values`` are the mail's ``Authentication-Results`` values, topmost first. A
-    header in the service's shape lower down was there before the service saw the
-    mail (the sender wrote it) and is never read.
-    """
-    expected = trust.expected_id
-    for value in values:
-        header = parse_header(value)
-        if header is None:
-            continue
-        if trust.service is MailService.MICROSOFT365:
-            # Exchange Online puts its header on top; any other lies below it. The topmost
-            # one decides: if it is not in Microsoft's shape, Microsoft wrote none we know.
-            return header if header.authserv_id is None else None
-        if expected is not None and header.authserv_id == expected:
-            return header
-    return None
+    """The receiving service's own topmost header, or None (``service_headers``)."""
+    headers = service_headers(values, trust)
+    return headers[0] if headers else None
 
 
 # -- the verdict ---------------------------------------------------------------------
@@ -294,10 +335,16 @@ def aligned(signer: str, from_domain: str) -> bool:
 
 def _aligned_dkim_pass(header: Header, from_domain: str) -> bool:
     for result in header.of("dkim"):
-        signer = _domain(result.get("header.d") or result.get("header.i"))
-        if result.result == "pass" and aligned(signer, from_domain):
+        signer, agent = _domain(result.get("header.d")), _domain(result.get("header.i"))
+        if signer and agent and not aligned(signer, agent):
+            continue  # the identity is not within the signing domain: not as a service writes
+        if result.result == "pass" and aligned(signer or agent, from_domain):
             return True
     return False
+
+
+_LOOSE_FAIL = re.compile(r"\b(?:dmarc|compauth)\s*=\s*fail\b", re.IGNORECASE)
+ARC_REASON = "130"  # Microsoft: a trusted ARC sealer's result overrode a DMARC failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,44 +359,55 @@ class Judgement:
         return self.verdict is Verdict.PASS
 
 
-def judge(header: Header | None, from_domain: str, authors: int, trust: Trust) -> Judgement:
-    """What the service's ``header`` says about a mail whose From domain is ``from_domain``.
+def judge(headers: Sequence[Header], from_domain: str, authors: int, trust: Trust) -> Judgement:
+    """What the service's ``headers`` (``service_headers``) say about a mail whose From
+    domain is ``from_domain``; ``authors`` is the number of addresses in its From header(s).
 
-    ``authors`` is the number of addresses in the mail's From header(s).
+    A failure in any of the service's headers counts; a pass only in the topmost, and not
+    when it was written oddly or states a method twice.
     """
     if authors != 1:
         return Judgement(
             Verdict.AMBIGUOUS,
             f"the mail names {authors} senders in From: the sender cannot be told",
         )
-    if header is None:
+    if not headers:
         why = (
             f"no Authentication-Results header from {trust.describe()}"
             if trust.checks
             else "no receiving service configured (organisation.mail_service)"
         )
         return Judgement(Verdict.UNCHECKED, why)
-    summary = summarise(header)
+    top = headers[0]
+    summary = summarise(top)
     domain = from_domain.lower().rstrip(".")
-    dmarc = header.of("dmarc")
-    composite = header.of(MICROSOFT_RESULT) if trust.service is MailService.MICROSOFT365 else []
-    dkim_pass = _aligned_dkim_pass(header, domain)
-    spf_failed = any(result.result in ("fail", "softfail") for result in header.of("spf"))
-    dmarc_failed = any(result.result == "fail" for result in dmarc)
-    # Microsoft's compauth=pass after an SPF or DMARC fail: a trusted ARC sealer vouched for
-    # a forwarded mail (reason 130). Not forged, and not authenticated by the sender's domain.
-    vouched = any(result.result == "pass" for result in composite)
-    if any(result.result == "fail" for result in composite) or (
-        not vouched and (dmarc_failed or (spf_failed and not dkim_pass))
+    results = [result for header in headers for result in header.results]
+    dkim_pass = _aligned_dkim_pass(top, domain)
+    dmarc_pass = not top.suspicious and any(
+        result.result == "pass" and _domain(result.get("header.from")) == domain
+        for result in top.of("dmarc")
+    )
+    # Microsoft's compauth=pass after an SPF or DMARC fail, for the reason that a trusted ARC
+    # sealer vouched for a forwarded mail: not forged, and not authenticated either.
+    microsoft = trust.service is MailService.MICROSOFT365
+    vouched = microsoft and any(
+        r.result == "pass" and r.get("reason") == ARC_REASON for r in top.of(MICROSOFT_RESULT)
+    )
+    failed = any(
+        (r.method == "dmarc" and r.result == "fail")
+        or (r.method == MICROSOFT_RESULT and microsoft and r.result == "fail")
+        for r in results
+    ) or any(header.suspicious and _LOOSE_FAIL.search(header.raw) for header in headers)
+    spf_failed = any(r.method == "spf" and r.result in ("fail", "softfail") for r in results)
+    composite_failed = microsoft and any(r.result == "fail" for r in top.of(MICROSOFT_RESULT))
+    if composite_failed or (
+        not vouched and (failed or (spf_failed and not (dkim_pass or dmarc_pass)))
     ):
         return Judgement(Verdict.FAIL, summary)
-    dmarc_pass = any(
-        result.result == "pass" and _domain(result.get("header.from")) == domain for result in dmarc
-    )
     # A service states each of these once per header: a second one was put there by whoever
     # chose a value the service echoed (an envelope sender, say). Then nothing passes.
-    repeated = any(len(header.of(method)) > 1 for method in ("spf", "dmarc", MICROSOFT_RESULT))
-    if (dmarc_pass or dkim_pass) and not repeated and not dmarc_failed:
+    repeated = any(len(top.of(method)) > 1 for method in ("spf", "dmarc", MICROSOFT_RESULT))
+    if (dmarc_pass or dkim_pass) and not repeated and not failed and not top.suspicious:
         return Judgement(Verdict.PASS, summary)
     return Judgement(Verdict.NEUTRAL, summary)
 
@@ -372,4 +430,4 @@ def summarise(header: Header) -> str:
 
 def judge_mail(values: Sequence[str], from_domain: str, authors: int, trust: Trust) -> Judgement:
     """The verdict for a mail given its ``Authentication-Results`` values (topmost first)."""
-    return judge(service_header(values, trust), from_domain, authors, trust)
+    return judge(service_headers(values, trust), from_domain, authors, trust)

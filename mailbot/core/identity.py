@@ -27,6 +27,7 @@ needs proof of authority.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -66,6 +67,15 @@ class Sender:
     judgement: Judgement
     forwarded_by: Address | None = None  # a colleague forwarded the request (accepted)
     writes_for: Address | None = None  # forwards another person's mail: asks for them
+    from_authenticated: bool = False  # the service authenticated the mail's own From
+
+    @property
+    def thread_sender(self) -> str | None:
+        """Who the mail's Message-ID counts as sent by, for threading (``core.followups``):
+        its From address, when the service authenticated it; else nobody, so that a
+        Message-ID a forger chose under someone's address captures none of their mail."""
+        sender = self.forwarded_by if self.forwarded_by is not None else self.requester
+        return sender.key if sender is not None and self.from_authenticated else None
 
 
 def sender_of(mail: ParsedMail, trust: Trust, forwarders: Collection[str] = ()) -> Sender:
@@ -75,8 +85,9 @@ def sender_of(mail: ParsedMail, trust: Trust, forwarders: Collection[str] = ()) 
     outer = judge_mail(mail.authentication_results, domain, mail.authors, trust)
     forwarded = mail.forwarded
     original = forwarded.sender if forwarded is not None else None
+    passed = outer.verdict is Verdict.PASS
     if sender is None or original is None or original.key == sender.key:
-        return Sender(sender, outer)
+        return Sender(sender, outer, from_authenticated=passed)
     colleague = sender.key in {address.lower() for address in forwarders}
     vouched = outer.verdict is Verdict.PASS or (
         # Exchange Online judges spoofing itself (compauth), the tenant's own domains too, and
@@ -89,8 +100,9 @@ def sender_of(mail: ParsedMail, trust: Trust, forwarders: Collection[str] = ()) 
             f"forwarded by {sender.address} ({outer.detail}); "
             "the original sender's own mail cannot be authenticated"
         )
-        return Sender(original, Judgement(Verdict.UNCHECKED, why), forwarded_by=sender)
-    return Sender(sender, outer, writes_for=original)
+        unproven = Judgement(Verdict.UNCHECKED, why)
+        return Sender(original, unproven, forwarded_by=sender, from_authenticated=passed)
+    return Sender(sender, outer, writes_for=original, from_authenticated=passed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,17 +238,27 @@ def contact_change(text: str) -> str | None:
     return normalised.original(*match.span()) if match else None
 
 
-_NOT_A_NAME = re.compile(r"[@/\\:<>\[\]{}|=+#%&*^~$\d]|www\.|https?", re.IGNORECASE)
+# A name is letters, with spaces, hyphens, apostrophes and the dot of an initial ("J. Visser").
+_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.-])*$")
+_DOMAIN_SHAPED = re.compile(r"[^\W_]\.[^\W_]|www|https?", re.IGNORECASE)
 MAX_NAME = 60
 
 
 def greeting_name(name: str) -> str:
     """A display name as the greeting may use it, or "" when it does not look like a name.
 
-    A display name is the sender's to choose: one holding a link, an address, digits
-    or a whole sentence is not a person's name and never reaches a letter.
+    A display name is the sender's to choose: one holding a link, a domain, an address,
+    digits or a whole sentence is not a person's name and never reaches a letter. Look-alike
+    characters (fullwidth, mathematical letters) are read as what they look like first.
     """
     name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME or len(name.split()) > 6 or _NOT_A_NAME.search(name):
+    plain = unicodedata.normalize("NFKC", name)
+    if (
+        not name
+        or len(name) > MAX_NAME
+        or len(name.split()) > 5
+        or not _NAME.match(plain)
+        or _DOMAIN_SHAPED.search(plain)
+    ):
         return ""
     return name

@@ -94,6 +94,22 @@ def _addresses(values: Iterable[str]) -> tuple[Address, ...]:
     return tuple(found)
 
 
+def _authors(values: list[str]) -> int:
+    """How many addresses the From header(s) name, the unreadable ones too.
+
+    Two From headers, or an address in an encoded word (not allowed there: the receiving
+    service saw no address to check), count as at least two: the sender cannot be told.
+    """
+    try:
+        pairs = getaddresses(values)
+    except (ValueError, IndexError, TypeError):
+        return 2
+    count = sum(1 for _, address in pairs if address.strip())
+    if len(values) > 1 or any("=?" in address for _, address in pairs):
+        count = max(count, 2)
+    return count
+
+
 def _message_ids(values: Iterable[str]) -> tuple[str, ...]:
     ids: dict[str, None] = {}
     for value in values:
@@ -286,7 +302,7 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
     text, source = _body(walk)
     subject = header_text(message.get("Subject", ""))
     senders = _addresses(_raw_values(message, "From"))
-    authors = len(senders) if len(message.get_all("From", [])) <= 1 else max(2, len(senders))
+    authors = _authors(_raw_values(message, "From"))
     split = split_body(text, subject)
     forwarded = None
     sender = senders[0] if senders else None

@@ -11,14 +11,23 @@ number keeps its sign. Only CSV is changed; JSON copies stay exact.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_FORMULA = re.compile(r"^[\t\r\n ]*[=+\-@]|^[\t\r]")
+_FORMULA = "=+-@"
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?$")
+
+
+def _invisible(char: str) -> bool:
+    """White space, control and format characters (a tab, a no-break space, a BOM, a
+    zero-width space): a spreadsheet may skip them before the first visible one."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def cell(value: object) -> str:
     """``value`` as a CSV cell that no spreadsheet reads as a formula (None: empty)."""
     text = "" if value is None else str(value)
-    if _FORMULA.match(text) and not _NUMBER.match(text):
+    visible = text.lstrip("".join(char for char in text[:64] if _invisible(char)))
+    formula = bool(visible) and visible[0] in _FORMULA and not _NUMBER.match(visible)
+    if formula or text.startswith(("\t", "\r")):
         return "'" + text
     return text

@@ -12,7 +12,7 @@ import logging
 from mailbot.core.answers import Move, Reply, judge_reply
 from mailbot.core.authentication import Verdict
 from mailbot.core.cases import Status
-from mailbot.core.drafting import CONFIRMING, DraftStatus
+from mailbot.core.drafting import CONFIRMING
 from mailbot.core.mail import ParsedMail
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
@@ -25,19 +25,14 @@ def apply_answer(store: CaseStore, case: CaseRecord, record: MailRecord, mail: P
     """A follow-up that may confirm or deny the request (``core.answers``), in the same
     transaction as the mail; anything unclear is left to the officer."""
     assert case.id is not None
-    drafts = store.drafts_of(case.id)
-    asking = [
-        draft
-        for draft in drafts
-        if draft.kind in CONFIRMING and draft.status != DraftStatus.REJECTED
+    # The question mailbot asked (a confirmation request or a sender check), once it has a
+    # Message-ID: a random one, that only its recipient has seen.
+    asked = [
+        draft for draft in store.drafts_of(case.id) if draft.kind in CONFIRMING and draft.message_id
     ]
+    expected = asked[-1].to_address if asked else case.address_on_file
+    ours = {d.message_id for d in asked if d.to_address.lower() == (expected or "").lower()}
     awaiting = Status(case.status) is Status.AWAITING_CONFIRMATION and case.confirmed_at is None
-    expected = asking[-1].to_address if asking else case.address_on_file
-    ours = {
-        draft.message_id
-        for draft in drafts
-        if draft.message_id and expected and draft.to_address.lower() == expected.lower()
-    }
     reply = Reply(
         sender=(mail.sender.key if mail.sender is not None else None),
         verdict=Verdict(record.sender_verdict or Verdict.UNCHECKED),

@@ -266,6 +266,7 @@ class Intake:
                 record=record,
                 raw=raw,
                 mail=mail,
+                sender=sender,
                 case_id=follow_up.case.case_id,
                 reason=follow_up.reason,
             )
@@ -297,6 +298,7 @@ class Intake:
         record: MailRecord,
         raw: bytes,
         mail: ParsedMail,
+        sender: Sender,
         case_id: int,
         reason: str,
     ) -> IntakeResult:
@@ -308,7 +310,7 @@ class Intake:
             record.identity_evidence = True
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
-            store.add_message_id(case_id, mail.message_id, Direction.IN, _from(mail))
+            store.add_message_id(case_id, mail.message_id, Direction.IN, sender.thread_sender)
         store.add_event(
             case_id,
             ACTOR,
@@ -369,7 +371,7 @@ class Intake:
         record.disposition, record.case_id = outcome, case.id
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
-            store.add_message_id(case.id, mail.message_id, Direction.IN, _from(mail))
+            store.add_message_id(case.id, mail.message_id, Direction.IN, sender.thread_sender)
         detail: dict[str, object] = {
             "mail_id": record.id,
             "rights": case.rights,
@@ -447,10 +449,6 @@ def _id(record: MailRecord) -> int:
 def _result(store: CaseStore, record: MailRecord) -> IntakeResult:
     reference = store.case_by_id(record.case_id).reference if record.case_id else None
     return IntakeResult(_id(record), Outcome(record.disposition), reference, record.reason)
-
-
-def _from(mail: ParsedMail) -> str | None:
-    return mail.sender.key if mail.sender is not None else None
 
 
 def _describe(record: MailRecord, mail: ParsedMail, sender: Sender) -> None:

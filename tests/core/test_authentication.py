@@ -114,7 +114,8 @@ def test_more_than_one_sender_is_never_authenticated() -> None:
     [
         ([], Verdict.UNCHECKED),
         ([ours("dmarc=fail"), ours("dmarc=pass header.from=example.com")], Verdict.FAIL),
-        ([ours("dmarc=pass header.from=example.com"), ours("dmarc=fail")], Verdict.PASS),
+        # a failure lower down counts: one a sender wrote can only hurt the sender
+        ([ours("dmarc=pass header.from=example.com"), ours("dmarc=fail")], Verdict.FAIL),
         # another server's header counts for nothing, either way, wherever it stands
         (["mx.other.example; dmarc=fail", ours("spf=none")], Verdict.NEUTRAL),
         (["mx.other.example; dmarc=pass header.from=example.com"], Verdict.UNCHECKED),
@@ -323,3 +324,68 @@ def test_google_headers_as_seen(value: str, domain: str, expected: Verdict) -> N
     assert verdict([value], trust=GOOGLE, domain=domain) is expected
     # the same header claiming to be Google's, read by a company whose own server receives
     assert verdict([value], domain=domain) is Verdict.UNCHECKED
+
+
+# -- found in review: values a service echoes, written so that they read as results ---------
+@pytest.mark.parametrize(
+    "value",
+    [
+        # a DKIM selector "x()header.d=example.com": Google writes no header.d of its own
+        "mx.google.com; dkim=pass header.i=@evil.example header.s=x()header.d=example.com "
+        "header.b=abc; spf=pass smtp.mailfrom=evil.example",
+        # a selector ending in a quote, and a quoted envelope sender that closes it
+        'mx.google.com; dkim=pass header.i=@evil.example header.s=x" header.b=abc; spf=pass '
+        'smtp.mailfrom="; dkim=pass header.d=example.com; x"@evil.example',
+        # header.d and header.i that disagree: not as a signer writes
+        "mx.google.com; dkim=pass header.d=example.com header.i=@evil.example",
+    ],
+)
+def test_an_echoed_value_passes_nothing(value: str) -> None:
+    assert verdict([value], trust=GOOGLE) is not Verdict.PASS
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"{OURS}; dkim=none header.s=x( ; dmarc=fail header.from=example.com",
+        f'{OURS}; dkim=none header.s=x" ; dmarc=fail header.from=example.com',
+    ],
+)
+def test_an_unended_quote_or_comment_hides_no_failure(value: str) -> None:
+    header = parse_header(value)
+    assert header is not None and header.suspicious
+    assert verdict([value]) is Verdict.FAIL
+
+
+def test_a_failure_in_a_lower_header_of_our_own_server_counts() -> None:
+    # OpenDKIM, OpenDMARC and SPF filters write a header each: the topmost is OpenDMARC's.
+    top = ours("dmarc=none header.from=example.com")
+    assert verdict([top, ours("spf=fail smtp.mailfrom=example.com")]) is Verdict.FAIL
+    assert verdict([top, ours("dmarc=fail header.from=example.com")]) is Verdict.FAIL
+    # a pass below counts for nothing: a sender can write one
+    assert verdict([top, ours("dmarc=pass header.from=example.com")]) is Verdict.NEUTRAL
+    # a pass on top stands against an SPF failure below (a forwarded mail, DKIM intact)
+    passed = ours("dmarc=pass header.from=example.com")
+    assert verdict([passed, ours("spf=fail smtp.mailfrom=example.com")]) is Verdict.PASS
+
+
+def test_microsoft_365_topmost_header_decides_even_when_unreadable() -> None:
+    assert verdict(["; dmarc=fail", MS_PASS], trust=MICROSOFT) is Verdict.UNCHECKED
+    # only the ARC reason vouches for a DMARC failure
+    other = (
+        "spf=fail smtp.mailfrom=example.com; dmarc=fail action=none header.from=example.com;"
+        "compauth=pass reason=109"
+    )
+    assert verdict([other], trust=MICROSOFT) is Verdict.FAIL
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        'tom@example.com, "e ve"@evil.example',  # an address the parser could not keep
+        "=?utf-8?q?tom=40example.com?=",  # an address in an encoded word: none to check
+    ],
+)
+def test_an_unreadable_second_sender_still_counts(sender: str) -> None:
+    raw = f"From: {sender}\r\nSubject: x\r\n\r\nhoi\r\n".encode()
+    assert parse_mail(raw).authors == 2

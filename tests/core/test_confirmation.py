@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailbot.config import settings_from_dict
-from mailbot.core.confirmation import Answer, read_answer
+from mailbot.core.confirmation import Answer, Reading, read_answer
 from mailbot.core.drafting import DraftKind
+from mailbot.core.quoting import split_body
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
 from tests.conftest import base_config
@@ -92,6 +93,12 @@ DENIALS = [
     "Je ne veux pas",
     "C'est une arnaque",
     "Non merci",
+    # someone else in the person's name: a denial, whatever the "yes" before it
+    "Yes I got your mail. Please disregard it, someone is pretending to be me.",
+    "Iemand doet zich voor als mij.",
+    "Ja, iemand geeft zich uit als mij",
+    "Jemand gibt sich als mich aus",
+    "Quelqu'un se fait passer pour moi",
 ]
 YESES = [
     # nl
@@ -103,7 +110,6 @@ YESES = [
     "akkoord",
     "bevestigd",
     "Ja, dat was ik",
-    "Hallo, ja hoor",
     "Klopt, dat was ik",
     "Ja, verwijder alles",
     "Geen probleem, ik bevestig het.",
@@ -133,10 +139,84 @@ YESES = [
     "Oui, c'était moi",
     "Oui, c'est bien moi qui ai fait la demande.",
     "Oui, pas de souci",
+    # the reply each template suggests, in a greeting and a signature as people write them
+    "Beste heer,\n\nJa, ik bevestig.\n\nMet vriendelijke groet,\nTom Baker\n06-12345678",
+    "Hello,\n\nYes, I confirm.\n\nThanks,\nTom",
+    "Ja, dat was ik.\n\nGroeten, Sanne",
+    "Oui, je confirme.\nCordialement,\nNicolas Girard",
+    "Ja, ich bestätige.\n\nMit freundlichen Grüßen\nMichael Weber",
+    "Klopt.",
+    'Geachte heer, mevrouw,\n\n"Ja, ik bevestig"\n\nMvg,\nJ. de Vries',
+    "Dear Sir or Madam,\n\nYes, that was me.\n\nKind regards,\nJohn Smith\nAcme Ltd",
+    "Sehr geehrte Damen und Herren,\nja, das war ich.\nViele Grüße\nAnna Schmidt",
+    "Bonjour Madame, oui, c'était moi. Bien à vous, Marie Dupont",
+    "« Oui, je confirme »",
+    "Yes\n\nSent from my iPhone",
+    "Ja, ik bevestig.\n-- \nTom Baker\nwww.example.nl",
+    "Hallo,\n\nJa, dat ben ik.\n\nMet vriendelijke groet,\n\nK. Jansen\nJansen B.V.\n"
+    "Tel. 06-12345678\nk.jansen@example.nl",
 ]
-UNCLEAR = [
+# Each of these said yes under the old rule (a yes word and no blocker) and is no clear yes.
+NOT_A_CLEAR_YES = [
+    ("Yes, this is a mistake, please stop.", Answer.UNCLEAR),
+    ("Ja, dit is een vergissing.", Answer.UNCLEAR),
+    # "hacked" or "misused" does not say whether this request came from the intruder (that
+    # would be a no) or is the person's answer to it (an erasure because of it): unclear.
+    ("Ja, mijn account is gehackt.", Answer.UNCLEAR),
+    ("Ja, iemand heeft mijn gegevens misbruikt.", Answer.UNCLEAR),
+    ("Ja, das ist ein Irrtum.", Answer.UNCLEAR),
+    ("Ja, bitte stoppen Sie das.", Answer.UNCLEAR),
+    ("Oui, c'est une erreur.", Answer.UNCLEAR),
+    # someone close to the person sent it, perhaps for them: the officer asks
+    ("Yes, that was my ex-husband, he has my password", Answer.UNCLEAR),
+    ("Yes, my son sent it, please ignore", Answer.UNCLEAR),
+    ("Yes, keep my data", Answer.UNCLEAR),
+    ("Ja, bewaar alles", Answer.UNCLEAR),
+    ("Ja hoor, alsof ik dat zou doen.", Answer.UNCLEAR),  # sarcasm
+    ("Já jsem to neposlal", Answer.UNCLEAR),  # Czech: "I did not send it"
+    ("Ja, men det var ikke meg", Answer.UNCLEAR),  # Norwegian: "yes, but it wasn't me"
+    ("Stop\n\nYes Consultancy BV", Answer.UNCLEAR),  # a signature with "Yes" in it
+    (
+        "Bedankt. Klopt, ik had jullie vorige maand ook al gemaild over mijn abonnement.",
+        Answer.UNCLEAR,
+    ),  # an answer to an acknowledgement, not to our question
+    ("Ja graag, schrijf mij uit van deze nieuwsbrief.", Answer.UNCLEAR),
+    ("Yes I received your email", Answer.UNCLEAR),
+    ("Yes I got your mail. Please disregard it, someone is pretending to be me.", Answer.NO),
+    # more of the same kind
+    ("Hallo, ja hoor", Answer.UNCLEAR),  # a yes under the old rule; "ja hoor" is often irony
+    ("Ja ja", Answer.UNCLEAR),
+    ("Yeah right", Answer.UNCLEAR),
+    ("Ja 👎", Answer.UNCLEAR),
+    ("Ja, dat was mijn zoon", Answer.UNCLEAR),
+    ("Oui, c'était mon mari", Answer.UNCLEAR),
+    ("Ja, das war mein Sohn", Answer.UNCLEAR),
+    ("Yes, on behalf of my client", Answer.UNCLEAR),
+    ("Ja, ik bevestig dat ik mijn abonnement wil opzeggen", Answer.UNCLEAR),
+    ("Ja, ik heb uw mail ontvangen", Answer.UNCLEAR),
+    ("Go ahead", Answer.UNCLEAR),  # a go-ahead is no yes on its own
+    ("Hallo dit is fout, ja", Answer.UNCLEAR),  # no greeting: "dit is fout" is no name
+    # a signature only follows a closing or a "-- " line: a name alone is a sentence too
+    ("Ja, ik bevestig\nTom Baker", Answer.UNCLEAR),
+    # what follows a closing must look like a signature
+    ("Hello,\nYes, I confirm.\nThanks,\nTom\nIt was my son", Answer.UNCLEAR),
+    ("Ja\n\nGroeten,\nik wil het niet meer", Answer.UNCLEAR),
+    ("Yes\nRegards\nOther Person", Answer.UNCLEAR),
+    (
+        "Ja\n\nMet vriendelijke groet,\nJan\nInkoop\nVoorbeeld BV\nPostbus 12\nAmsterdam",
+        Answer.UNCLEAR,
+    ),
+    # a long message is for the officer to read, however it starts
+    ("Ja, ik bevestig. Het gaat om mijn account bij jullie webshop.", Answer.UNCLEAR),
+]
+# Nothing of the person's own: the answer is unclear and there is no phrase to show.
+NOTHING_OF_THEIR_OWN = [
     "",
     "   \n ",
+    "> Heeft u dit verzoek niet gestuurd? Laat het ons dan weten",
+    "Op 3 dec. 2026 schreef Privacy <privacy@x.nl>:\n> Ja, ik bevestig",
+]
+UNCLEAR = [
     "👍",
     "Ok",
     "Thanks",
@@ -174,9 +254,6 @@ UNCLEAR = [
     # colloquial: "nee hoor" with a go-ahead may mean yes; a "no problem" alone confirms nothing
     "Nee hoor, ga maar door",
     "No problem, go ahead",
-    # only quoted text, nothing of the person's own
-    "> Heeft u dit verzoek niet gestuurd? Laat het ons dan weten",
-    "Op 3 dec. 2026 schreef Privacy <privacy@x.nl>:\n> Ja, ik bevestig",
 ]
 REQUEST_NL = (
     "Op 3 dec. 2026 om 10:12 schreef Privacy <privacy@x.nl>:\n"
@@ -204,22 +281,27 @@ def squeezed(text: str) -> str:
 
 @pytest.mark.parametrize("text", DENIALS)
 def test_a_denial_is_no(text: str) -> None:
-    reading = read_answer(text)
-    assert reading.answer is Answer.NO
-    assert reading.phrase and reading.phrase in squeezed(text)
+    assert read_answer(text) == Reading(Answer.NO, squeezed(text))
 
 
 @pytest.mark.parametrize("text", YESES)
 def test_a_clear_yes_is_yes(text: str) -> None:
-    reading = read_answer(text)
-    assert reading.answer is Answer.YES
-    assert reading.phrase and reading.phrase in squeezed(text)
+    assert read_answer(text) == Reading(Answer.YES, squeezed(text))
 
 
 @pytest.mark.parametrize("text", UNCLEAR)
 def test_anything_else_is_unclear(text: str) -> None:
-    reading = read_answer(text)
-    assert (reading.answer, reading.phrase) == (Answer.UNCLEAR, "")
+    assert read_answer(text) == Reading(Answer.UNCLEAR, squeezed(text))
+
+
+@pytest.mark.parametrize(("text", "answer"), NOT_A_CLEAR_YES)
+def test_a_yes_word_with_more_to_it_is_no_yes(text: str, answer: Answer) -> None:
+    assert read_answer(text) == Reading(answer, squeezed(text))
+
+
+@pytest.mark.parametrize("text", NOTHING_OF_THEIR_OWN)
+def test_nothing_of_their_own_is_unclear_with_no_phrase(text: str) -> None:
+    assert read_answer(text) == Reading(Answer.UNCLEAR, "")
 
 
 @pytest.mark.parametrize(
@@ -228,14 +310,29 @@ def test_anything_else_is_unclear(text: str) -> None:
         ("Nee, dit verzoek heb ik niet gestuurd!", "Nee, dit verzoek heb ik niet gestuurd!"),
         (
             "Goedemiddag,\n\nDit verzoek komt niet\nvan mij.\n\nGroet",
-            "Dit verzoek komt niet van mij.",
+            "Goedemiddag, Dit verzoek komt niet van mij. Groet",
         ),
-        ("Ja, ik bevestig.\n\nMet vriendelijke groet,\nJan", "Ja, ik bevestig."),
-        ("Hallo. Nee.\nJan", "Nee."),
+        (
+            "Ja, ik bevestig.\n\nMet vriendelijke groet,\nJan",
+            "Ja, ik bevestig. Met vriendelijke groet, Jan",
+        ),
+        ("Hallo. Nee.\nJan", "Hallo. Nee. Jan"),
+        ("Ja, dit is een vergissing.\n\n> Bevestigt u uw verzoek?", "Ja, dit is een vergissing."),
     ],
 )
-def test_the_phrase_is_the_sentence_as_written(text: str, phrase: str) -> None:
+def test_the_phrase_is_all_the_person_wrote(text: str, phrase: str) -> None:
+    # The officer sees everything of the person's own, not only the words the answer was read
+    # from: "Ja" with "someone else has my password" below it must not look like a plain "Ja".
     assert read_answer(text).phrase == phrase
+
+
+def test_the_phrase_of_a_long_reply_is_its_start() -> None:
+    text = "Ja, ik bevestig.\n" + "Verder nog dit over mijn account. " * 30
+    reading = read_answer(text)
+    assert reading.answer is Answer.UNCLEAR
+    assert reading.phrase.startswith("Ja, ik bevestig. Verder nog dit")
+    assert reading.phrase.endswith(" …") and len(reading.phrase) <= 302
+    assert reading.phrase[:-2] in squeezed(text)
 
 
 @pytest.mark.parametrize("quote", [REQUEST_NL, REQUEST_EN, REQUEST_OUTLOOK])
@@ -251,6 +348,10 @@ def test_the_quoted_request_counts_for_nothing(quote: str) -> None:
 
 def test_a_long_reply_is_for_the_officer_to_read() -> None:
     assert read_answer("Ja, ik bevestig.\n" + "Verder nog dit. " * 1000).answer is Answer.UNCLEAR
+    signature = "\n\nMet vriendelijke groet,\nJan"
+    assert read_answer("Ja, ik bevestig. Graag zo snel mogelijk." + signature).answer is Answer.YES
+    many = "Ja, ik bevestig. Graag zo snel mogelijk, dank u wel. Alvast hartelijk bedankt."
+    assert read_answer(many + signature).answer is Answer.UNCLEAR  # more than 12 words
 
 
 def test_a_question_inside_the_quote_does_not_spoil_a_yes_above_it() -> None:
@@ -308,6 +409,28 @@ def test_the_reply_each_template_suggests_reads_as_meant(
     assert read_answer(f"{no}\n\n{quoted}").answer is Answer.NO
 
 
+# How people frame an answer: a greeting above it, a closing and a signature below.
+FRAMES = {
+    "nl": (
+        "Beste heer,\n\n{}.\n\nMet vriendelijke groet,\nTom Baker\n06-12345678",
+        "Hallo,\n{}\nGroeten, Sanne",
+    ),
+    "en": ("Hello,\n\n{}.\n\nThanks,\nTom", "Dear Sir or Madam,\n{}\n\nKind regards,\nJohn Smith"),
+    "de": ("Guten Tag,\n\n{}.\n\nMit freundlichen Grüßen\nMichael Weber", "Hallo,\n{}\nLG Anna"),
+    "fr": ("Bonjour,\n{}.\nCordialement,\nNicolas Girard", "Madame, Monsieur,\n{}\nBien à vous"),
+}
+
+
+@pytest.mark.parametrize(("kind", "language"), ASKING)
+def test_the_suggested_reply_reads_as_meant_in_a_greeting_and_signature(
+    kind: DraftKind, language: str
+) -> None:
+    yes, no = SUGGESTED[kind][language]
+    for frame in FRAMES[language]:
+        assert read_answer(frame.format(yes)).answer is Answer.YES, frame.format(yes)
+        assert read_answer(frame.format(no)).answer is Answer.NO, frame.format(no)
+
+
 @pytest.mark.parametrize(("kind", "language"), ASKING)
 def test_our_own_text_never_reads_as_yes(tmp_path: Path, kind: DraftKind, language: str) -> None:
     # A client that pastes our mail below the reply with no quote marks or header: the
@@ -341,7 +464,25 @@ ONE_LINE = st.text(
 def test_reading_arbitrary_text_never_fails(text: str) -> None:
     reading = read_answer(text)
     assert reading.answer in set(Answer)
-    assert (reading.phrase == "") == (reading.answer is Answer.UNCLEAR)
+    own = squeezed(split_body(text).new_text)
+    assert reading.phrase == own[: len(reading.phrase)] or reading.phrase.endswith(" …")
+    assert (reading.phrase == "") == (own == "")
+    assert reading.phrase or reading.answer is Answer.UNCLEAR
+
+
+# Pieces a long reply could be made of, each of them a yes or harmless on its own.
+PIECES = [*YESES, "Ja", "yes", "Klopt.", "Bedankt!", "Tom Baker", "Met vriendelijke groet,", "👍"]
+
+
+@FUZZ
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), min_size=41, max_size=60),
+    separator=st.sampled_from([" ", "\n", ". ", ",\n", "\n\n"]),
+)
+def test_more_than_forty_words_are_never_yes(pieces: list[str], separator: str) -> None:
+    text = separator.join(pieces)
+    assert len(text.split()) > 40
+    assert read_answer(text).answer is not Answer.YES
 
 
 @FUZZ

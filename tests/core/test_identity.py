@@ -101,6 +101,10 @@ def test_a_correction_of_other_data_is_no_change_of_contact_details() -> None:
         ("support@bank.example", ""),
         ("Tom 06-12345678", ""),
         ("Dit is geen naam maar een hele zin met veel woorden erin", ""),
+        ("J. Visser", "J. Visser"),
+        ("Alice log in op evilsite.nl", ""),
+        ("Tom ＠ evil．com", ""),  # fullwidth look-alikes
+        ("𝐓𝐨𝐦 𝐜𝐥𝐢𝐜𝐤 𝐞𝐯𝐢𝐥.𝐜𝐨𝐦", ""),  # mathematical letters
         ("", ""),
     ],
 )

@@ -126,11 +126,16 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
     reference = first.reference or ""
     assert desk.case(reference)["status"] == "awaiting_confirmation"
     assert desk.pending(reference)[-1] == ("confirmation_request", "tom.baker@example.com")
-    # a yes that answers only the person's own first mail proves nothing: the officer decides
+    # a yes that answers only the first mail (unauthenticated: its Message-ID may be a
+    # forger's) joins nothing; one with the reference is shown to the officer
+    stray = desk.mail(
+        "Ja, ik bevestig mijn verzoek.", From=TOM, In_Reply_To="<erase-1@example.com>"
+    )
+    assert stray.reference != reference
     desk.mail(
         "Ja, ik bevestig mijn verzoek.",
         From=TOM,
-        In_Reply_To="<erase-1@example.com>",
+        Subject=f"Re: [{reference}] bevestiging",
         Message_ID="<erase-1b@example.com>",
     )
     waiting = desk.case(reference)
@@ -177,7 +182,11 @@ def test_a_confirmation_from_another_address_does_not_count(desk: Desk) -> None:
 
 def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None:
     first = desk.mail(
-        "Ik wil mijn gegevens zien.", From="Piet <piet@elders.example>", Message_ID="<v1@x>"
+        "Ik wil mijn gegevens zien.",
+        From="Piet <piet@elders.example>",
+        Message_ID="<v1@x>",
+        # authenticated, so that a reply to it by the same address joins the case
+        Authentication_Results=f"{OURS}; dmarc=pass header.from=elders.example",
     )
     reference = first.reference or ""
     id_copy = (

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from mailbot.core.authentication import MailService, Trust
 from mailbot.core.parsing import Limits
 from mailbot.core.rights import Right
 from mailbot.ports import MailKey, MailRef, Outcome
@@ -114,8 +116,20 @@ def test_the_officer_can_reclassify_with_who_and_when(intake: Intake) -> None:
     assert (back["status"], back["due_date"]) == ("not_a_request", None)
 
 
-def test_follow_up_by_thread_headers_joins_the_case(intake: Intake) -> None:
-    first = deliver(intake, simple("Verwijder mijn gegevens.", Message_ID="<first@example.nl>"))
+def test_follow_up_by_thread_headers_joins_the_case(database: Database) -> None:
+    # Our server authenticated Piet's first mail: its Message-ID is his, and his reply to it
+    # joins his case. (Unauthenticated, it might be a forger's: see the next test.)
+    ours = "mx.voorbeeld.example"
+    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, ours)))
+    passed = f"{ours}; dmarc=pass header.from=example.nl"
+    first = deliver(
+        intake,
+        simple(
+            "Verwijder mijn gegevens.",
+            Message_ID="<first@example.nl>",
+            Authentication_Results=passed,
+        ),
+    )
     reply = simple(
         "Hierbij mijn klantnummer 10442.",
         From="Piet <PIET@example.nl>",

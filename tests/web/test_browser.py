@@ -240,26 +240,23 @@ def test_quarantine_and_digest_pages(site: Site, page: Page) -> None:
 
 def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Page) -> None:
     # Anna asks for erasure without authentication: a confirmation request to her address.
-    # Her next mail answers only her own first mail and asks a question: for the officer.
+    # Her next mail, with the reference, asks a question instead of answering: for the officer.
     maildir = site.config.parent / "Maildir"
     first = mail("Anna Smit <anna.smit@example.org>", "verwijderen", "Verwijder al mijn gegevens.")
     drop(maildir, "1700000100.M100P1.test", first)
-    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
-    first_id = str(message_from_bytes(first)["Message-ID"])
-    question = mail(
-        "Anna Smit <anna.smit@example.org>", "Re: verwijderen", "Welk verzoek bedoelt u?"
-    )
-    question = question.replace(
-        b"Subject: Re: verwijderen",
-        b"In-Reply-To: " + first_id.encode() + b"\nSubject: Re: verwijderen",
-    )
-    drop(maildir, "1700000101.M101P1.test", question)
     assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
     reference = next(
         c["reference"]
         for c in json.loads(invoke("cases", "list", "--json", "--config", str(site.config)).output)
         if c["requester"] == "anna.smit@example.org" and "erasure" in c["rights"]
     )
+    question = mail(
+        "Anna Smit <anna.smit@example.org>",
+        f"Re: [{reference}] verwijderen",
+        "Welk verzoek bedoelt u?",
+    )
+    drop(maildir, "1700000101.M101P1.test", question)
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
     page.goto(f"{site.url}/login")
     page.get_by_label("Gebruikersnaam").fill("rudi")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -269,10 +266,7 @@ def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Pa
     assert "antwoord om te lezen" in row.inner_text()
     page.get_by_role("link", name=reference).click()
     alert = page.get_by_role("alert").filter(has_text="Een antwoord om te lezen")
-    assert (
-        "neither a clear yes nor a clear no" in alert.inner_text()
-        or "does not answer" in alert.inner_text()
-    )
+    assert "it is no reply to the confirmation request" in alert.inner_text()
     assert accessibility_problems(page) == []
     shot(page, "case-answer-to-read")
     alert.get_by_label("Nee: het was iemand anders; stop").check()

@@ -4,8 +4,8 @@ each Message-ID a case received, and a person's denial or an answer left to the 
 - ``mails.sender_verdict``/``sender_detail``: ``core.authentication``'s verdict, decided
   at intake (NULL: a mail recorded before, judged again from its bytes when drafted);
   ``mails.writes_for``: the original sender of another person's mail that was forwarded;
-- ``case_messages.sender``: who sent a received Message-ID (a thread joins a case only
-  through a Message-ID the same address sent); filled from the mails already recorded;
+- ``case_messages.sender``: who sent a received Message-ID, when the receiving service
+  authenticated it (a thread joins a case only through a Message-ID the same address sent);
 - ``cases.denied_at``: the person said the request was not theirs; ``reply_to_check``
   and ``reply_check_reason``: an answer to a confirmation request the officer must judge.
 
@@ -35,15 +35,9 @@ def upgrade() -> None:
     op.add_column("cases", sa.Column("denied_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("cases", sa.Column("reply_to_check", sa.Integer(), nullable=True))
     op.add_column("cases", sa.Column("reply_check_reason", sa.Text(), nullable=True))
-    # A received Message-ID's sender is the sender of the case's mail that carried it.
-    op.execute(
-        "UPDATE case_messages SET sender = ("
-        " SELECT lower(mails.sender) FROM mails"
-        " WHERE mails.case_id = case_messages.case_id"
-        " AND mails.message_id = case_messages.message_id"
-        " AND mails.sender IS NOT NULL ORDER BY mails.id LIMIT 1)"
-        " WHERE direction = 'in'"
-    )
+    # Message-IDs recorded before stay without a sender: whether their mail was authenticated
+    # was not kept, and one a forger chose must capture nothing. A reply to such a mail (not
+    # to ours) opens a case of its own, which the officer can close: a click, not a breach.
 
 
 def downgrade() -> None:
