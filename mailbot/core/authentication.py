@@ -134,7 +134,10 @@ def _comment_end(value: str, i: int) -> int:
         if value[i] == "\\":
             i += 1
         elif value[i] == '"':
-            i = _quoted(value, i)[1] - 1
+            end = _quoted(value, i)[1]
+            if end < 0:
+                return -1  # a quoted string in the comment that never ends
+            i = end - 1
         elif value[i] == "(":
             depth += 1
         elif value[i] == ")":

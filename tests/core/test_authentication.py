@@ -389,3 +389,12 @@ def test_microsoft_365_topmost_header_decides_even_when_unreadable() -> None:
 def test_an_unreadable_second_sender_still_counts(sender: str) -> None:
     raw = f"From: {sender}\r\nSubject: x\r\n\r\nhoi\r\n".encode()
     assert parse_mail(raw).authors == 2
+
+
+def test_a_quote_that_never_ends_inside_a_comment_ends_the_reading() -> None:
+    # Found by the fuzzing: this once looped for ever (in the worker's own process).
+    header = parse_header(f'{OURS}; spf=pass (a "b) dmarc=pass header.from=example.com')
+    assert header is not None and header.suspicious
+    assert (
+        verdict([f'{OURS}; spf=pass (a "b) dmarc=pass header.from=example.com']) is not Verdict.PASS
+    )
