@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
 from mailbot.cli.main import cli
 from mailbot.storage.database import Database
+
+pytestmark = pytest.mark.own_database  # the demo's SQLite file and its mode are what is checked
 
 
 @contextmanager
