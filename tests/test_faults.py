@@ -121,6 +121,7 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
     dovecot.append(mailbox, *requests(total, tag="net"))
     with stalling_proxy(dovecot.port) as imap, stalling_proxy(smtp.port) as mail:
         smtp.scenario.delay = 0.03  # sending takes ~10 s: the cuts land mid-conversation
+        mail.stall()  # SMTP hangs from the start: all 300 acknowledgements wait
         config = write_config(tmp_path, "sqlite:///mailbot.db", imap.port, mailbox, smtp)
         text = config.read_text(encoding="utf-8")
         text = text.replace(f"port = {smtp.port}", f"port = {mail.port}")
@@ -135,6 +136,8 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
             _cut_and_stall(imap, 3)
             time.sleep(0.5)
         until(lambda: count(database, MailRecord) == total, 120, "every mail recorded")
+        assert sent(database) == 0
+        mail.resume()  # a backlog of 300 to send: the cuts below land mid-conversation
         smtp_faults = 0
         for _ in range(2):  # SMTP: cut mid-conversation, then stalled past its timeout
             until(functools.partial(_sent_at_least, database, sent(database) + 20), 120, "sending")
