@@ -46,7 +46,8 @@ from sqlmodel import col, select  # noqa: E402
 from bench import mix  # noqa: E402
 from bench._results import machine, write_section  # noqa: E402
 from bench.backlog import MAILBOT_CONFIG  # noqa: E402
-from mailbot.cli.app import build_review, load_app  # noqa: E402
+from mailbot.app import load_app  # noqa: E402
+from mailbot.app.build import build_review  # noqa: E402
 from mailbot.core.drafting import DraftStatus  # noqa: E402
 from mailbot.core.mail_client import HEADER  # noqa: E402
 from mailbot.errors import NotAllowed  # noqa: E402

@@ -38,7 +38,7 @@ import aiosmtplib  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bench._results import write_section  # noqa: E402
-from mailbot.cli.app import load_app  # noqa: E402
+from mailbot.app import load_app  # noqa: E402
 from mailbot.config import SmtpSettings  # noqa: E402
 from mailbot.ports import Envelope  # noqa: E402
 from mailbot.sending.smtp import SmtpSender  # noqa: E402

@@ -124,7 +124,7 @@ class ImapSettings(_Section):
 
     @model_validator(mode="after")
     def _credentials(self) -> ImapSettings:
-        if self.security == "none" and not _is_loopback(self.host):
+        if self.security == "none" and not is_loopback(self.host):
             raise ValueError(
                 "imap.security = none would send the login unencrypted: "
                 "use tls or starttls (none is only for a server on loopback)"
@@ -141,7 +141,8 @@ class ImapSettings(_Section):
         return self
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (``localhost`` or a loopback address)."""
     if host.lower() == "localhost":
         return True
     try:
@@ -186,7 +187,7 @@ class SmtpSettings(_Section):
                 "give both, or neither for a relay that needs no login"
             )
         sends_credentials = self.username is not None
-        if self.security == "none" and sends_credentials and not _is_loopback(self.host):
+        if self.security == "none" and sends_credentials and not is_loopback(self.host):
             raise ValueError(
                 "smtp.security = none would send the login unencrypted: "
                 "use tls or starttls (none is only for a server on loopback)"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from mailbot.cli.app import load_app
+from mailbot.app import load_app
 from mailbot.cli.main import cli
 from mailbot.service.drafts import attachment_content, show_draft
 from tests.core.test_parsing import simple

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from imapclient import IMAPClient
 
-from mailbot.cli.app import build_worker, load_app
+from mailbot.app import load_app
+from mailbot.app.build import build_worker
 from mailbot.core.mail_client import HEADER, NOTE_HEADER
 from mailbot.service import review
 from mailbot.storage.models import CaseRecord, DraftRecord

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from mailbot.cli.app import load_app
+from mailbot.app import load_app
 from mailbot.service.review import approve
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseEventRecord, DraftRecord, OutboxRecord

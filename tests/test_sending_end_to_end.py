@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlmodel import select
 
-from mailbot.cli.app import load_app
+from mailbot.app import load_app
 from mailbot.cli.main import cli
 from mailbot.core.deadlines import due_date
 from mailbot.core.review import extended_due_date

@@ -6,10 +6,12 @@ from datetime import datetime
 
 import click
 
+from mailbot.app import App
+from mailbot.app.build import build_drafting
+from mailbot.app.command import with_app
 from mailbot.cli import output
-from mailbot.cli.app import App, build_drafting
 from mailbot.cli.common import actor as actor_name
-from mailbot.cli.common import by_option, with_app
+from mailbot.cli.common import by_option
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification

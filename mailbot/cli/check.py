@@ -18,8 +18,8 @@ from pathlib import Path
 
 import click
 
-from mailbot.cli.app import App, load_app
-from mailbot.cli.common import config_option
+from mailbot.app import App, load_app
+from mailbot.app.command import config_option
 from mailbot.config import ImapSettings, MailClientSettings, Settings, SmtpSettings
 from mailbot.core.parsing import Limits
 from mailbot.datasources import open_sources

@@ -1,43 +1,18 @@
-"""What every command module shares: ``--config`` handling, the actor's name, error exits."""
+"""What every command module shares: the actor's name, error exits (``--config``:
+``mailbot.app.command``)."""
 
 from __future__ import annotations
 
-import functools
 import getpass
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from mailbot.cli.app import load_app
 from mailbot.errors import ConfigError, MailbotError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-config_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file (default: $MAILBOT_CONFIG, else /etc/mailbot/mailbot.toml).",
-)
-
-
-def with_app(command: F) -> F:
-    """Add ``--config`` to a command and hand it the ``App``."""
-
-    @config_option
-    @functools.wraps(command)
-    def wrapper(config_file: Path | None, **kwargs: Any) -> Any:
-        app = load_app(config_file)
-        try:
-            return command(app, **kwargs)
-        finally:
-            app.close()
-
-    return wrapper  # type: ignore[return-value]
 
 
 def by_option(what: str) -> Callable[[F], F]:

@@ -21,54 +21,16 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from mailbot.cli.app import App, build_worker, load_app
+from mailbot.app import App, load_checked
+from mailbot.app.build import build_worker
+from mailbot.app.reload import Reloader
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
 
 log = logging.getLogger(__name__)
 WATCHDOG_SHARE = 3  # a healthy worker beats at least every interval / 3
-
-
-def load_checked(config_file: Path) -> App:
-    """The configuration at ``config_file`` with its templates and database, checked for use."""
-    app = load_app(config_file)
-    try:
-        app.check_templates()  # the renderer checked here is the one the new worker drafts with
-        _ = app.database  # opened and brought up to date, or the error says why
-    except BaseException:
-        app.close()
-        raise
-    return app
-
-
-class Reloader:
-    """SIGHUP's work, for the worker and the review pages: the new configuration or the old.
-
-    Says RELOADING=1, loads and checks the configuration in a thread, and returns
-    the new ``App``; when it is broken, logs why (file and key), says READY=1 again
-    with a STATUS that the reload was refused, and returns None.
-    """
-
-    def __init__(self, notifier: Notifier, load: Callable[[], App]) -> None:
-        self.notifier = notifier
-        self.load = load
-        self.note = ""  # the last reload's outcome, for STATUS
-
-    async def __call__(self, status: Callable[[], str]) -> App | None:
-        self.notifier.reloading()
-        log.info("reloading the configuration")
-        try:
-            replacement = await asyncio.to_thread(self.load)
-        except Exception as exc:  # any failure keeps the running configuration
-            log.error("reload refused, still running on the previous configuration: %s", exc)
-            self.note = "last reload refused (see the journal)"
-            self.notifier.ready(status())
-            return None
-        self.note = ""
-        return replacement
 
 
 class Service:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import click
 
+from mailbot.app import App
+from mailbot.app.build import run_once
 from mailbot.cli import output
-from mailbot.cli.app import App, run_once
 from mailbot.config import load_settings
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails
@@ -168,3 +169,16 @@ def _first_reply(app: App) -> int:
 def _first_reference(app: App) -> str:
     cases = list_cases(app.database, app.clock)
     return cases[0]["reference"] if cases else "AVG-2026-0001"
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put the sample mailbox and database (default: a new temporary directory).",
+)
+def demo(directory: Path | None) -> None:
+    """Run mailbot on a bundled sample mailbox; no mail server needed."""
+    run_demo(directory)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from mailbot.app import App
+from mailbot.app.command import with_app
 from mailbot.cli import output
-from mailbot.cli.app import App
 from mailbot.cli.common import actor as actor_name
-from mailbot.cli.common import by_option, with_app
+from mailbot.cli.common import by_option
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.outbox import OutboxState
 from mailbot.service.drafts import list_drafts, show_draft

@@ -6,9 +6,9 @@ import sys
 
 import click
 
+from mailbot.app import App
+from mailbot.app.command import with_app
 from mailbot.cli import output
-from mailbot.cli.app import App
-from mailbot.cli.common import with_app
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_mails
 from mailbot.service.intake import Intake

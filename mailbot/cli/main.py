@@ -5,36 +5,115 @@ Exit codes: 0 done, 1 failed (the message says why), 2 the configuration is wron
 What mailbot makes (the database, the demo's files) holds personal data: the
 ``mailbot`` command runs with umask 0077, so that it is its owner's only, whatever
 umask it was started with.
+
+A command imports what it uses when it is run: ``COMMANDS`` names where each one
+lives and what ``mailbot --help`` says of it, so that the help, and every command the
+officer types, does not wait for the worker, the web server and the mail libraries.
 """
 
 from __future__ import annotations
 
-import logging
+import importlib
 import os
-import sys
-from pathlib import Path
 
 import click
 
 from mailbot import __version__, logs
-from mailbot.cli import output
-from mailbot.cli.app import App, run_once
-from mailbot.cli.cases import cases
-from mailbot.cli.check import check
-from mailbot.cli.common import MailbotGroup, with_app
-from mailbot.cli.daemon import serve
-from mailbot.cli.demo import run_demo
-from mailbot.cli.drafts import drafts, outbox
-from mailbot.cli.mails import mails, quarantine
-from mailbot.cli.register import purge, register, suppression
-from mailbot.cli.web import users, web
-from mailbot.service import digest
-from mailbot.service.status import OK, outbox_counts, source_states
+from mailbot.cli.common import MailbotGroup
 
-log = logging.getLogger("mailbot")
+# name: (module:attribute, the line ``mailbot --help`` shows); tests/cli check both
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": (
+        "mailbot.cli.worker:run",
+        "Run the worker: read the mailbox, make cases and drafts, send what was approved.",
+    ),
+    "status": (
+        "mailbot.cli.worker:status",
+        "Whether each mail source could be read, as the worker last found; what waits to be sent.",
+    ),
+    "check": (
+        "mailbot.cli.check:check",
+        "Check configuration, database, templates, mail servers and data sources; one line each.",
+    ),
+    "cases": ("mailbot.cli.cases:cases", "List, show and decide cases."),
+    "drafts": (
+        "mailbot.cli.drafts:drafts",
+        "The replies mailbot proposes: review, edit, approve or reject them.",
+    ),
+    "outbox": (
+        "mailbot.cli.drafts:outbox",
+        "Approved mail: waiting, sent, or failed, with the server's answer.",
+    ),
+    "mails": ("mailbot.cli.mails:mails", "Every mail mailbot has read, by what became of it."),
+    "quarantine": (
+        "mailbot.cli.mails:quarantine",
+        "Mails that could not be turned into a case, with the reason.",
+    ),
+    "digest": (
+        "mailbot.cli.worker:digest_command",
+        "Print today's digest for the officer (the worker mails it at [digest] at), per mailbox.",
+    ),
+    "register": (
+        "mailbot.cli.register:register",
+        "The register of handled requests: no names, addresses or mail text.",
+    ),
+    "purge": (
+        "mailbot.cli.register:purge",
+        "Delete the mails, drafts and addresses of cases that ended [retention] days ago.",
+    ),
+    "suppression": (
+        "mailbot.cli.register:suppression",
+        "The direct-marketing suppression list (keyed hashes of addresses).",
+    ),
+    "web": (
+        "mailbot.web.command:web",
+        "Serve the review pages (put a TLS reverse proxy in front of them).",
+    ),
+    "users": (
+        "mailbot.cli.users:users",
+        "Who may log in to the review pages (the officer, a deputy).",
+    ),
+    "db": ("mailbot.cli.worker:db", "The database."),
+    "demo": (
+        "mailbot.cli.demo:demo",
+        "Run mailbot on a bundled sample mailbox; no mail server needed.",
+    ),
+}
 
 
-@click.group(cls=MailbotGroup)
+def load_command(name: str) -> click.Command:
+    """The command ``name``, its module imported now."""
+    module, attribute = COMMANDS[name][0].split(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command), COMMANDS[name][0]
+    return command
+
+
+class Commands(MailbotGroup):
+    """The commands of ``COMMANDS``, each imported when it is run (or its own help shown)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list in ``mailbot --help``, from the table: nothing is imported for it."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _short(COMMANDS[name][1], limit)) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut between words as click cuts it."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 3].rsplit(" ", 1)[0].rstrip(" ,;:") + "..."
+
+
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="mailbot")
 @click.option(
     "--log-level",
@@ -46,107 +125,6 @@ log = logging.getLogger("mailbot")
 def cli(ctx: click.Context, log_level: str | None) -> None:
     """mailbot: GDPR requests that arrive by e-mail, as cases for the privacy officer."""
     logs.setup(log_level or ("info" if ctx.invoked_subcommand in ("run", "web") else "warning"))
-
-
-@cli.command()
-@click.option("--once", is_flag=True, help="Process everything waiting, then exit.")
-@with_app
-def run(app: App, once: bool) -> None:
-    """Run the worker: read the mailbox, make cases and drafts, send what was approved.
-
-    Without --once it runs until SIGTERM and reloads its configuration on SIGHUP.
-    """
-    app.check_templates()
-    if not once:
-        serve(app)
-        return
-    report = run_once(app)
-    summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.outcomes.items()))
-    log.info("done: %d mails read%s", report.read, f" ({summary})" if summary else "")
-    if report.sent or report.deferred or report.send_failed:
-        log.info(
-            "outbox: %d sent, %d to retry, %d failed (see mailbot outbox list)",
-            report.sent,
-            report.deferred,
-            report.send_failed,
-        )
-    if report.failures:
-        for source, message in report.failures.items():
-            click.echo(f"mailbot: {source}: {message}", err=True)
-        sys.exit(1)
-
-
-@cli.command()
-@with_app
-def status(app: App) -> None:
-    """Whether each mail source could be read, as the worker last found; what waits to be sent."""
-    states = source_states(app.database)
-    counts = outbox_counts(app.database)
-    waiting = counts.get("queued", 0) + counts.get("sending", 0)
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
-    click.echo(f"outbox: {summary}")
-    if waiting and app.settings.smtp is None:
-        click.echo(
-            f"outbox: {waiting} approved mail(s) wait: no [smtp] section in the configuration"
-        )
-    if not states:
-        click.echo("no source has been read yet (is `mailbot run` running?)")
-        return
-    rows = [
-        (
-            state.name,
-            state.state,
-            app.clock.moment(state.changed_at),
-            app.clock.moment(state.last_ok_at) if state.last_ok_at else None,
-            state.detail,
-        )
-        for state in states
-    ]
-    headers = ("source", "state", "since", "last ok", "detail")
-    click.echo(output.table(headers, rows, widths=(None, None, None, None, 80)))
-    if any(state.state != OK for state in states):
-        sys.exit(1)
-
-
-@cli.group()
-def db() -> None:
-    """The database."""
-
-
-@db.command("upgrade")
-@with_app
-def db_upgrade(app: App) -> None:
-    """Apply the migrations (also done automatically at start)."""
-    click.echo(f"database {app.database.safe_url} is up to date")
-
-
-@cli.command("digest")
-@with_app
-def digest_command(app: App) -> None:
-    """Print today's digest for the officer (the worker mails it at [digest] at), per mailbox."""
-    for index, settings in enumerate(app.settings.mailboxes):
-        composed = digest.today_digest(app.database, settings, app.clock)
-        separator = "\n" if index else ""
-        click.echo(f"{separator}Subject: {composed.subject}\n\n{composed.body}", nl=False)
-
-
-for group in (
-    check, cases, drafts, outbox, quarantine, mails, web, users, register, purge, suppression,
-):  # fmt: skip
-    cli.add_command(group)
-
-
-@cli.command()
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to put the sample mailbox and database (default: a new temporary directory).",
-)
-def demo(directory: Path | None) -> None:
-    """Run mailbot on a bundled sample mailbox; no mail server needed."""
-    run_demo(directory)
 
 
 def main() -> None:

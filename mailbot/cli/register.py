@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import click
 
+from mailbot.app import App
+from mailbot.app.command import with_app
 from mailbot.cli import output
-from mailbot.cli.app import App
-from mailbot.cli.common import with_app
 from mailbot.config import Settings
 from mailbot.core.register import Stats, Tally
 from mailbot.core.spreadsheet import cell

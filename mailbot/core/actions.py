@@ -10,9 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, Protocol
 
-from mailbot.config import DataSourceSettings
 from mailbot.core.rights import Right
+
+
+class SourcePolicy(Protocol):
+    """What a data source's configuration (``[[sources]]``) says about it: what to do there,
+    and what a letter says of it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def erasure(self) -> Literal["erase", "keep"]: ...
+    @property
+    def retention(self) -> str | None: ...
+    @property
+    def legal_basis(self) -> str | None: ...
+    @property
+    def recipients(self) -> list[str] | None: ...
+    @property
+    def marketing(self) -> bool: ...
+    @property
+    def purpose(self) -> str | None: ...
+    @property
+    def origin(self) -> str | None: ...
+    @property
+    def provided_by_subject(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +53,7 @@ class Action:
 class SourceHolding:
     """A data source and how many rows it holds about the person."""
 
-    settings: DataSourceSettings
+    settings: SourcePolicy
     rows: int
 
 
@@ -45,7 +71,7 @@ def actions_for(rights: Sequence[Right], holdings: Sequence[SourceHolding]) -> l
     return actions
 
 
-def _action(right: Right, source: DataSourceSettings, label: str, rows: int) -> Action | None:
+def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action | None:
     if right is Right.ERASURE:
         if source.erasure == "keep":
             until = source.retention or "the end of its legal retention period"

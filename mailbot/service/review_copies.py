@@ -33,6 +33,7 @@ from mailbot.core.mail_client import (
 )
 from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.core.review_notes import Folders, ReviewFacts, review_note
+from mailbot.i18n import labeller
 from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
@@ -45,7 +46,6 @@ from mailbot.storage.models import (
     utcnow,
 )
 from mailbot.storage.store import CaseStore
-from mailbot.web.i18n import labeller
 
 PLACING, PLACED, DONE, REPLACED = "placing", "placed", "done", "replaced"
 LIVE = (PLACING, PLACED)  # a copy that is (or is about to be) in the officer's mailbox

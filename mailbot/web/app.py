@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mailbot.cli.app import App
+from mailbot.app import App
 from mailbot.service.users import web_key
 from mailbot.web import auth, cases, drafts, overview, register
 from mailbot.web.common import Web, message

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from mailbot.i18n import LANGUAGES
 from mailbot.service.users import (
     WebSession,
     authenticate,
@@ -27,7 +28,6 @@ from mailbot.service.users import (
     start_session,
 )
 from mailbot.web.common import Web, local_path, page, render, text_field, web_of
-from mailbot.web.i18n import LANGUAGES
 from mailbot.web.security import (
     COOKIE,
     DEVICE_COOKIE,

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mailbot.cli.app import build_drafting
+from mailbot.app.build import build_drafting
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification

@@ -21,9 +21,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from mailbot.cli.app import App
+from mailbot.app import App
+from mailbot.i18n import LANGUAGES, labeller, translator
 from mailbot.service.users import WebSession, find_session
-from mailbot.web.i18n import LANGUAGES, labeller, translator
 from mailbot.web.security import COOKIE, LoginLimiter, same_token
 
 log = logging.getLogger(__name__)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mailbot.cli import output
 from mailbot.service import register
 from mailbot.service.users import WebSession
 from mailbot.web.common import message, page, render, web_of
@@ -44,7 +44,7 @@ async def export(request: Request, session: WebSession) -> Response:
     allowed = session.user.allowed
     rows = await web.call(register.rows, web.app.database, web.app.clock, start, end, allowed)
     if form == "json":
-        body, media = output.to_json(rows) + "\n", "application/json"
+        body, media = json.dumps(rows, ensure_ascii=False, indent=2) + "\n", "application/json"
     else:
         body, media = register.as_csv(rows), "text/csv; charset=utf-8"
     name = f"register-{web.app.clock.local_today().isoformat()}.{form}"

@@ -26,8 +26,8 @@ from typing import Any
 
 import uvicorn
 
-from mailbot.cli.app import App
-from mailbot.cli.daemon import Reloader, load_checked
+from mailbot.app import App, load_checked
+from mailbot.app.reload import Reloader
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.service.users import web_key
 from mailbot.systemd import Notifier, keep_alive

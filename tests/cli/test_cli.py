@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from mailbot.cli.main import cli
+from mailbot.cli.main import COMMANDS, cli, load_command
 from tests.conftest import MAILS
 from tests.sources.test_maildir import drop, make_maildir
 
@@ -220,3 +222,27 @@ def test_demo_runs_on_the_bundled_mailbox_and_reads_nothing_twice(tmp_path: Path
 
 def test_version() -> None:
     assert invoke("--version").output.startswith("mailbot, version ")
+
+
+def test_the_command_table_says_what_each_command_says_of_itself() -> None:
+    for name, (_, short) in COMMANDS.items():
+        command = load_command(name)
+        assert command.name in (name, f"{name}_command", name.replace("_", "-")), name
+        assert command.get_short_help_str(limit=500) == short, name
+
+
+def test_the_help_imports_no_command() -> None:
+    """``mailbot --help`` lists the commands from the table: no worker, web or mail library."""
+    probe = (
+        "import sys; from mailbot.cli.main import main; sys.argv = ['mailbot', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('mailbot.', 'imapclient', "
+        "'aiosmtplib', 'starlette', 'sqlalchemy', 'jinja2', 'pydantic'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "Commands:" in done.stdout
+    loaded = done.stdout.splitlines()[-1]
+    assert loaded == str(["mailbot.cli", "mailbot.cli.common", "mailbot.cli.main", "mailbot.errors",
+                          "mailbot.logs"])  # fmt: skip

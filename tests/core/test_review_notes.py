@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from mailbot.core.review_notes import TEXTS, Folders, ReviewFacts, review_note
-from mailbot.web.i18n import labeller
+from mailbot.i18n import labeller
 
 FOLDERS = Folders("AVG-beoordelen", "AVG-goedkeuren", "AVG-afwijzen", "AVG-afgehandeld")
 FACTS = ReviewFacts(

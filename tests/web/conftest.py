@@ -17,7 +17,7 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 
-from mailbot.cli.app import App, load_app
+from mailbot.app import App, load_app
 from mailbot.cli.main import cli
 from mailbot.web.serve import server as web_server
 from tests.smtp import SmtpServer

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mailbot import i18n
 from mailbot.core.cases import CaseOutcome, Channel, Status
 from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.identity import Identity
 from mailbot.core.rights import Right
-from mailbot.web import i18n
 
-WEB = Path(i18n.__file__).parent
+WEB = Path(i18n.__file__).parent / "web"
 CALLED = re.compile(r"""\bt\(\s*(["'])(.+?)\1\s*\)""")
 
 

@@ -1,19 +1,15 @@
-"""What every command needs: the settings, the database, the clock, and the worker."""
+"""The worker and its parts, built from an ``App``: per mailbox its sources, intake,
+drafting, outbox, digest and review in the mail client; one daily purge."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from mailbot.config import Settings, config_path, load_settings
+from mailbot.app import App
+from mailbot.config import Settings
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.datasources import open_sources
-from mailbot.drafts.context import template_problems
-from mailbot.drafts.render import Renderer
-from mailbot.errors import ConfigError
 from mailbot.ports import MailSource
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
@@ -27,70 +23,8 @@ from mailbot.service.retention import DailyPurge
 from mailbot.sources.imap import ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.sources.review_folders import ImapReviewFolders
-from mailbot.storage.database import Database
 from mailbot.storage.models import utcnow
 from mailbot.worker import DrainReport, Lane, Worker
-
-
-@dataclass
-class App:
-    """What a command needs, built once from the configuration."""
-
-    settings: Settings
-    config_file: Path
-    _database: Database | None = field(default=None, repr=False)
-    _renderers: dict[Path | None, Renderer] = field(default_factory=dict, repr=False)
-
-    @property
-    def database(self) -> Database:
-        """The database, its schema brought up to date on first use."""
-        if self._database is None:
-            self._database = Database(self.settings.database.url)
-            self._database.upgrade()
-        return self._database
-
-    @property
-    def renderer(self) -> Renderer:
-        """The (first) mailbox's templates, read once: what was checked is what drafts use."""
-        return self.renderer_for(self.settings.mailbox)
-
-    def renderer_for(self, mailbox: str) -> Renderer:
-        """A mailbox's templates (its ``drafts.templates`` over the bundled ones), read once;
-        mailboxes with the same directory share one reading."""
-        templates = self.settings.for_mailbox(mailbox).drafts.templates
-        if templates not in self._renderers:
-            self._renderers[templates] = Renderer(templates)
-        return self._renderers[templates]
-
-    def template_problems(self) -> list[str]:
-        """Every template of every mailbox rendered with sample facts; one line per problem."""
-        several = len(self.settings.mailboxes) > 1
-        return [
-            f"mailbox {settings.mailbox}: {problem}" if several else problem
-            for settings in self.settings.mailboxes
-            for problem in template_problems(settings, self.renderer_for(settings.mailbox))
-        ]
-
-    def check_templates(self) -> None:
-        """Raise ``ConfigError`` naming each template that does not render."""
-        problems = self.template_problems()
-        if problems:
-            where = self.settings.drafts.templates or self.config_file
-            raise ConfigError(where, [("drafts.templates", problem) for problem in problems])
-
-    @property
-    def clock(self) -> Clock:
-        return Clock(self.settings.organisation.zone)
-
-    def close(self) -> None:
-        if self._database is not None:
-            self._database.dispose()
-
-
-def load_app(config_file: Path | None) -> App:
-    """The ``App`` for ``--config`` (or ``MAILBOT_CONFIG``, or the default path)."""
-    path = config_path(config_file, os.environ)
-    return App(load_settings(path), path)
 
 
 def build_sources(settings: Settings) -> list[MailSource]:

@@ -1,57 +1,16 @@
-"""``mailbot web`` (the review pages) and ``mailbot users ...`` (who may log in to them)."""
+"""``mailbot users ...``: who may log in to the review pages (served by ``mailbot web``)."""
 
 from __future__ import annotations
 
-import ipaddress
-import logging
-import signal
 import sys
 
 import click
 
+from mailbot.app import App
+from mailbot.app.command import with_app
 from mailbot.cli import output
-from mailbot.cli.app import App
-from mailbot.cli.common import with_app
 from mailbot.core.passwords import PasswordProblem
 from mailbot.service import users as user_service
-
-log = logging.getLogger(__name__)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@click.command("web")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@with_app
-def web(app: App, host: str, port: int) -> None:
-    """Serve the review pages (put a TLS reverse proxy in front of them)."""
-    from mailbot.web.serve import server  # noqa: PLC0415 - only this command needs it
-
-    if not _loopback(host):
-        log.warning(
-            "serving plain HTTP on %s: personal data would cross the network unencrypted; "
-            "serve on 127.0.0.1 behind a TLS reverse proxy",
-            host,
-        )
-    if not user_service.list_users(app.database):
-        click.echo("mailbot: no users yet: add one with `mailbot users add NAME`", err=True)
-    # uvicorn stops gracefully on SIGTERM/SIGINT and then raises the signal again for the
-    # handler it found: make that one a clean exit, so that a stop is not a failure
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, _exit_cleanly)
-    server(app, host, port).run()
-
-
-def _exit_cleanly(signum: int, frame: object) -> None:
-    sys.exit(0)
 
 
 @click.group()

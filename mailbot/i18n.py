@@ -1,4 +1,5 @@
-"""The review pages in Dutch or English.
+"""Labels and page texts in Dutch or English: the review pages, and the notes on review copies in
+the officer's mail client.
 
 Templates write English and pass it through ``t``; ``DUTCH`` holds the Dutch for
 every such text (a test reads the templates and fails on any text missing here).
