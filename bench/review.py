@@ -52,7 +52,6 @@ from mailbot.core.drafting import DraftStatus  # noqa: E402
 from mailbot.core.mail_client import HEADER  # noqa: E402
 from mailbot.errors import NotAllowed  # noqa: E402
 from mailbot.service import review  # noqa: E402
-from mailbot.service.clock import Clock  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftRecord  # noqa: E402
 from tests.dovecot import Dovecot  # noqa: E402
@@ -113,7 +112,7 @@ class Passes:
 
 async def passes(scenario: Scenario, rounds: int) -> Passes:
     app = load_app(scenario.config)
-    found = build_review(app, app.settings)
+    found = build_review(app, app.configuration.first)
     assert found is not None
     mail_client = found
     waiting = pending(app.database)
@@ -215,13 +214,13 @@ def bare_idle(scenario: Scenario, rounds: int) -> list[float]:
 def service_approve(scenario: Scenario, snapshot: Path, drafts: list[int]) -> tuple[float, int]:
     app = load_app(scenario.config)
     database = Database(f"sqlite:///{snapshot}")
-    clock = Clock(app.settings.organisation.zone)
+    clock = app.clock
     approved = 0
     try:
         started = time.perf_counter()
         for draft_id in drafts:
             try:
-                review.approve(database, app.settings, clock, draft_id, "bench")
+                review.approve(database, app.configuration, clock, draft_id, "bench")
             except NotAllowed:
                 continue
             approved += 1

@@ -109,7 +109,7 @@ def prepared(root: Path, server: SmtpServer, mails: int) -> Path:
         ).all()
     for draft_id in ids:
         assert draft_id is not None
-        approve(app.database, app.settings, app.clock, draft_id, "bench")
+        approve(app.database, app.configuration, app.clock, draft_id, "bench")
     app.close()
     return config
 
@@ -121,9 +121,10 @@ async def window_and_cost(mails: int) -> dict[str, list[float]]:
         try:
             config = prepared(root, server, mails)
             app = load_app(config)
-            assert app.settings.smtp is not None
-            sender = TimedSender(SmtpSender(app.settings.smtp))
-            outbox = TimedOutbox(app.database, app.settings, sender)
+            mailbox = app.configuration.first
+            assert mailbox.smtp is not None
+            sender = TimedSender(SmtpSender(mailbox.smtp))
+            outbox = TimedOutbox(app.database, mailbox, sender)
             outbox.committed, outbox.settled = {}, {}
             started = time.perf_counter()
             report = await outbox.send_due()

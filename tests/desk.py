@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mailbot.config import Settings, settings_from_dict
+from mailbot.config import Configuration, Settings, settings_from_dict
 from mailbot.datasources import open_sources
 from mailbot.drafts.render import Renderer
 from mailbot.ports import MailKey, MailRef
@@ -43,6 +43,7 @@ class Desk:
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
+        self.configuration = Configuration((settings,))
         self.intake = Intake(database, IntakePolicy.from_settings(settings))
         self.sources = open_sources(settings.sources)
         self.drafting = Drafting(database, settings, self.sources, Renderer())
@@ -65,7 +66,7 @@ class Desk:
             d for d in self.drafts(reference) if d["kind"] == kind and d["status"] == "pending"
         )
         return str(
-            review.approve(self.database, self.settings, CLOCK, draft["id"], "officer")[
+            review.approve(self.database, self.configuration, CLOCK, draft["id"], "officer")[
                 "message_id"
             ]
         )

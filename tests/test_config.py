@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.config import config_path, load_settings
+from mailbot.config import config_path, load_configuration
 from mailbot.errors import ConfigError, NotFound
 
 FULL = """\
@@ -49,7 +49,7 @@ def problems(exc: pytest.ExceptionInfo[ConfigError]) -> dict[str, str]:
 
 
 def test_the_documented_example_is_valid(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path), environ={})
+    settings = load_configuration(write(tmp_path), environ={}).first
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "imap-secret"
     assert settings.smtp is not None and settings.smtp.port == 587
@@ -58,14 +58,14 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
 
 
 def test_relative_paths_are_relative_to_the_configuration_file(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path), environ={})
+    settings = load_configuration(write(tmp_path), environ={}).first
     assert settings.maildir is not None and settings.maildir.path == tmp_path.resolve() / "Maildir"
     assert settings.database.url == f"sqlite:///{tmp_path.resolve() / 'state' / 'mailbot.db'}"
 
 
 def test_the_default_database_lies_beside_the_configuration_file(tmp_path: Path) -> None:
     text = FULL.replace('[database]\nurl = "sqlite:///state/mailbot.db"\n', "")
-    settings = load_settings(write(tmp_path, text), environ={})
+    settings = load_configuration(write(tmp_path, text), environ={}).first
     assert settings.database.url == f"sqlite:///{tmp_path.resolve() / 'mailbot.db'}"
 
 
@@ -73,7 +73,7 @@ def test_postgresql_url_is_kept_as_written(tmp_path: Path) -> None:
     text = FULL.replace(
         '"sqlite:///state/mailbot.db"', '"postgresql://u:p@db.example.org:5432/mailbot"'
     )
-    settings = load_settings(write(tmp_path, text), environ={})
+    settings = load_configuration(write(tmp_path, text), environ={}).first
     assert settings.database.url == "postgresql://u:p@db.example.org:5432/mailbot"
 
 
@@ -85,7 +85,7 @@ def test_environment_overrides_any_key(tmp_path: Path) -> None:
         "MAILBOT_CONFIG": "ignored-here",
         "UNRELATED": "x",
     }
-    settings = load_settings(write(tmp_path), environ=environ)
+    settings = load_configuration(write(tmp_path), environ=environ).first
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "from-env"
     assert settings.imap.port == 1143
@@ -94,7 +94,7 @@ def test_environment_overrides_any_key(tmp_path: Path) -> None:
 
 def test_environment_can_give_a_toml_array(tmp_path: Path) -> None:
     environ = {"MAILBOT_ORGANISATION__ADDRESSES": '["c@example.org"]'}
-    settings = load_settings(write(tmp_path), environ=environ)
+    settings = load_configuration(write(tmp_path), environ=environ).first
     assert settings.organisation.addresses == ["c@example.org"]
 
 
@@ -106,12 +106,12 @@ def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
         'password = "imap-secret"', 'password_file = "${CREDENTIALS_DIRECTORY}/imap"'
     )
     path = write(tmp_path, text)
-    settings = load_settings(path, environ={"CREDENTIALS_DIRECTORY": str(credentials)})
+    settings = load_configuration(path, environ={"CREDENTIALS_DIRECTORY": str(credentials)}).first
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "from-file"
     # Outside the service the variable is not set: said so, not "file not found"
     with pytest.raises(ConfigError) as outside:
-        load_settings(path, environ={})
+        load_configuration(path, environ={})
     assert outside.value.problems == [
         (
             "imap.password_file",
@@ -123,7 +123,7 @@ def test_password_file_for_systemd_credentials(tmp_path: Path) -> None:
 def test_password_file_from_the_environment(tmp_path: Path) -> None:
     (tmp_path / "smtp-pw").write_text("smtp-secret", encoding="utf-8")
     environ = {"MAILBOT_SMTP__PASSWORD_FILE": "smtp-pw", "MAILBOT_SMTP__USERNAME": "privacy"}
-    settings = load_settings(write(tmp_path), environ=environ)
+    settings = load_configuration(write(tmp_path), environ=environ).first
     assert settings.smtp is not None and settings.smtp.password is not None
     assert settings.smtp.password.get_secret_value() == "smtp-secret"
 
@@ -131,7 +131,7 @@ def test_password_file_from_the_environment(tmp_path: Path) -> None:
 def test_password_and_password_file_together_is_an_error(tmp_path: Path) -> None:
     text = FULL.replace('password = "imap-secret"', 'password = "a"\npassword_file = "b"')
     with pytest.raises(ConfigError) as exc:
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
     assert "imap.password_file" in problems(exc)
 
 
@@ -139,7 +139,7 @@ def test_unreadable_password_file_names_the_key_and_the_file(tmp_path: Path) -> 
     text = FULL.replace('password = "imap-secret"', 'password_file = "missing"')
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as exc:
-        load_settings(path, environ={})
+        load_configuration(path, environ={})
     assert "imap.password_file" in problems(exc)
     assert str(path) in str(exc.value)
 
@@ -147,7 +147,7 @@ def test_unreadable_password_file_names_the_key_and_the_file(tmp_path: Path) -> 
 def test_missing_key_names_the_key_and_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, FULL.replace('host = "imap.example.org"\n', ""))
     with pytest.raises(ConfigError) as exc:
-        load_settings(path, environ={})
+        load_configuration(path, environ={})
     message = str(exc.value)
     assert message.startswith(f"configuration error in {path}:")
     assert "imap.host: required key is missing" in message
@@ -200,7 +200,7 @@ def test_missing_key_names_the_key_and_the_file(tmp_path: Path) -> None:
 )
 def test_bad_values_are_named(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
     with pytest.raises(ConfigError) as exc:
-        load_settings(write(tmp_path, FULL.replace(old, new, 1)), environ={})
+        load_configuration(write(tmp_path, FULL.replace(old, new, 1)), environ={})
     found = problems(exc)
     assert key in found, found
     assert says in found[key]
@@ -208,14 +208,14 @@ def test_bad_values_are_named(tmp_path: Path, old: str, new: str, key: str, says
 
 def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
-        load_settings(write(tmp_path), environ={"MAILBOT_IMAP__PORT": "ninety"})
+        load_configuration(write(tmp_path), environ={"MAILBOT_IMAP__PORT": "ninety"})
     assert "imap.port (from MAILBOT_IMAP__PORT)" in problems(exc)
 
 
 def test_secrets_are_never_echoed(tmp_path: Path) -> None:
     text = FULL.replace('password = "imap-secret"', "password = 12345")
     with pytest.raises(ConfigError) as exc:
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
     assert "12345" not in str(exc.value)
     assert "imap.password" in problems(exc)
 
@@ -223,32 +223,32 @@ def test_secrets_are_never_echoed(tmp_path: Path) -> None:
 def test_a_mail_source_is_required(tmp_path: Path) -> None:
     text = FULL.split("[imap]", maxsplit=1)[0] + "[organisation]" + FULL.split("[organisation]")[1]
     with pytest.raises(ConfigError, match=r"no mail source: configure \[imap\] or \[maildir\]"):
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
 
 
 def test_mail_client_review_has_dutch_folders_by_default_and_needs_imap(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, FULL + "[mail_client]\n"), environ={})
+    settings = load_configuration(write(tmp_path, FULL + "[mail_client]\n"), environ={}).first
     assert settings.mail_client is not None
     assert settings.mail_client.review_folder == "AVG-beoordelen"
     assert settings.mail_client.approve_folder == "AVG-goedkeuren"
     assert settings.mail_client.drafts_folder == ""
     without_imap = FULL.split("[imap]", maxsplit=1)[0] + "[smtp]" + FULL.split("[smtp]")[1]
     with pytest.raises(ConfigError, match=r"\[mail_client\] works on the officer's IMAP"):
-        load_settings(write(tmp_path, without_imap + "[mail_client]\n"), environ={})
+        load_configuration(write(tmp_path, without_imap + "[mail_client]\n"), environ={})
     same = FULL + '[mail_client]\napprove_folder = "AVG-afwijzen"\n'
     with pytest.raises(ConfigError, match="must be four folders") as exc:
-        load_settings(write(tmp_path, same), environ={})
+        load_configuration(write(tmp_path, same), environ={})
     assert "mail_client" in str(exc.value) and "mailbot.toml" in str(exc.value)
 
 
 def test_not_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
-        load_settings(write(tmp_path, "[database\nurl = 1"), environ={})
+        load_configuration(write(tmp_path, "[database\nurl = 1"), environ={})
 
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
-        load_settings(tmp_path / "nope.toml", environ={})
+        load_configuration(tmp_path / "nope.toml", environ={})
 
 
 def test_which_file_is_used(tmp_path: Path) -> None:
@@ -258,10 +258,10 @@ def test_which_file_is_used(tmp_path: Path) -> None:
 
 
 def test_idle_is_reissued_at_least_every_ten_minutes(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path), environ={})
+    settings = load_configuration(write(tmp_path), environ={}).first
     assert settings.imap is not None and settings.imap.idle_timeout <= 600
     with pytest.raises(ConfigError) as exc:
-        load_settings(
+        load_configuration(
             write(
                 tmp_path, FULL.replace('folder = "INBOX"', 'folder = "INBOX"\nidle_timeout = 900')
             ),
@@ -275,9 +275,9 @@ def test_xoauth2_needs_a_token_source_not_a_password(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError, match=r"oauth2_token_command or imap\.oauth2_token_file is required"
     ):
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
     token = text.replace('auth = "xoauth2"', 'auth = "xoauth2"\noauth2_token_file = "token"')
-    settings = load_settings(write(tmp_path, token), environ={})
+    settings = load_configuration(write(tmp_path, token), environ={}).first
     assert (
         settings.imap is not None
         and settings.imap.oauth2_token_file == tmp_path.resolve() / "token"
@@ -287,7 +287,7 @@ def test_xoauth2_needs_a_token_source_not_a_password(tmp_path: Path) -> None:
 def test_password_login_needs_a_password(tmp_path: Path) -> None:
     text = FULL.replace('password = "imap-secret"\n', "")
     with pytest.raises(ConfigError, match=r"imap\.password \(or password_file\) is required"):
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
 
 
 MAILBOXES = """\
@@ -329,31 +329,33 @@ category = "Klant"
 
 
 def test_mailboxes_each_get_their_own_sections_over_the_shared_ones(tmp_path: Path) -> None:
-    first = load_settings(write(tmp_path, MAILBOXES), environ={})
-    omix, daughter = first.mailboxes
-    assert (first.mailbox, omix.mailbox, daughter.mailbox) == ("omix", "omix", "daughter")
+    configuration = load_configuration(write(tmp_path, MAILBOXES), environ={})
+    omix, daughter = configuration.mailboxes
+    assert configuration.first is omix and configuration.several
+    assert (omix.mailbox, daughter.mailbox) == ("omix", "daughter")
     assert omix.organisation.reference_prefix == "OMX" and omix.imap is not None
     assert omix.maildir is None and omix.sources == []
     assert daughter.organisation.name == "Group B.V." and daughter.imap is None
     assert daughter.maildir is not None and daughter.maildir.path == tmp_path / "daughter-mail"
     assert [source.name for source in daughter.sources] == ["crm"]
     assert omix.smtp == daughter.smtp and omix.database == daughter.database  # shared
-    assert daughter.for_mailbox("omix") is omix
+    assert configuration.for_mailbox("daughter") is daughter
     with pytest.raises(NotFound, match="there are: omix, daughter"):
-        omix.for_mailbox("nope")
+        configuration.for_mailbox("nope")
 
 
 def test_a_file_without_mailboxes_is_one_mailbox(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path), environ={})
-    assert settings.mailbox == "default" and settings.mailboxes == (settings,)
-    assert settings.for_mailbox("default") is settings
+    configuration = load_configuration(write(tmp_path), environ={})
+    settings = configuration.first
+    assert settings.mailbox == "default" and configuration.mailboxes == (settings,)
+    assert configuration.for_mailbox("default") is settings and not configuration.several
 
 
 def test_a_bad_mailbox_is_named_with_its_key(tmp_path: Path) -> None:
     text = MAILBOXES.replace('password = "one"\n', "").replace('name = "daughter"', 'name = "omix"')
     text += '\n[[mailboxes]]\nname = "Bad Name"\n[mailboxes.web]\nlanguage = "en"\n'
     with pytest.raises(ConfigError) as exc:
-        load_settings(write(tmp_path, text), environ={})
+        load_configuration(write(tmp_path, text), environ={})
     found = problems(exc)
     assert "imap.password (or password_file) is required" in found["mailboxes.0.imap"]
     assert "shared" in found["mailboxes.2.web"]

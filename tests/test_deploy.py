@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot.config import load_settings
+from mailbot.config import load_configuration
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 UNITS = ("mailbot.service", "mailbot-web.service")
@@ -92,9 +92,9 @@ def test_the_example_configuration_loads_with_its_credentials(tmp_path: Path) ->
         (credentials / f"mailbot_{name}").write_text("s3cret\n", encoding="utf-8")
     key = "3f" * 32
     (credentials / "mailbot_suppression-key").write_text(key + "\n", encoding="utf-8")
-    settings = load_settings(
+    settings = load_configuration(
         DEPLOY / "mailbot.toml", environ={"CREDENTIALS_DIRECTORY": str(credentials)}
-    )
+    ).first
     assert settings.imap is not None and settings.imap.password is not None
     assert settings.imap.password.get_secret_value() == "s3cret"
     assert settings.database.url == "sqlite:////var/lib/mailbot/mailbot.db"

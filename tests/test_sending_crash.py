@@ -57,7 +57,7 @@ def test_killed_while_sending_every_draft_goes_once_under_one_message_id(
             ).all()
         for draft_id in acknowledgements:
             assert draft_id is not None
-            approve(database, app.settings, app.clock, draft_id, "rudi")
+            approve(database, app.configuration, app.clock, draft_id, "rudi")
         with database.reader() as session:
             approved = dict(
                 session.exec(select(OutboxRecord.draft_id, OutboxRecord.message_id)).all()

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mailbot.config import Settings, config_path, load_settings
+from mailbot.config import Configuration, config_path, load_configuration
 from mailbot.drafts.context import template_problems
 from mailbot.drafts.render import Renderer
 from mailbot.errors import ConfigError
@@ -23,9 +23,9 @@ from mailbot.storage.database import Database
 
 @dataclass
 class App:
-    """What a command needs, built once from the configuration."""
+    """What a command needs, built once from the configuration file."""
 
-    settings: Settings
+    configuration: Configuration
     config_file: Path
     _database: Database | None = field(default=None, repr=False)
     _renderers: dict[Path | None, Renderer] = field(default_factory=dict, repr=False)
@@ -34,29 +34,24 @@ class App:
     def database(self) -> Database:
         """The database, its schema brought up to date on first use."""
         if self._database is None:
-            self._database = Database(self.settings.database.url)
+            self._database = Database(self.configuration.database.url)
             self._database.upgrade()
         return self._database
-
-    @property
-    def renderer(self) -> Renderer:
-        """The (first) mailbox's templates, read once: what was checked is what drafts use."""
-        return self.renderer_for(self.settings.mailbox)
 
     def renderer_for(self, mailbox: str) -> Renderer:
         """A mailbox's templates (its ``drafts.templates`` over the bundled ones), read once;
         mailboxes with the same directory share one reading."""
-        templates = self.settings.for_mailbox(mailbox).drafts.templates
+        templates = self.configuration.for_mailbox(mailbox).drafts.templates
         if templates not in self._renderers:
             self._renderers[templates] = Renderer(templates)
         return self._renderers[templates]
 
     def template_problems(self) -> list[str]:
         """Every template of every mailbox rendered with sample facts; one line per problem."""
-        several = len(self.settings.mailboxes) > 1
+        several = self.configuration.several
         return [
             f"mailbox {settings.mailbox}: {problem}" if several else problem
-            for settings in self.settings.mailboxes
+            for settings in self.configuration.mailboxes
             for problem in template_problems(settings, self.renderer_for(settings.mailbox))
         ]
 
@@ -64,12 +59,13 @@ class App:
         """Raise ``ConfigError`` naming each template that does not render."""
         problems = self.template_problems()
         if problems:
-            where = self.settings.drafts.templates or self.config_file
+            where = self.configuration.first.drafts.templates or self.config_file
             raise ConfigError(where, [("drafts.templates", problem) for problem in problems])
 
     @property
     def clock(self) -> Clock:
-        return Clock(self.settings.organisation.zone)
+        """The officer's clock: the (first) mailbox's time zone."""
+        return Clock(self.configuration.first.organisation.zone)
 
     def close(self) -> None:
         if self._database is not None:
@@ -79,7 +75,7 @@ class App:
 def load_app(config_file: Path | None) -> App:
     """The ``App`` for ``--config`` (or ``MAILBOT_CONFIG``, or the default path)."""
     path = config_path(config_file, os.environ)
-    return App(load_settings(path), path)
+    return App(load_configuration(path), path)
 
 
 def load_checked(config_file: Path) -> App:

@@ -47,13 +47,16 @@ def build_drafting(app: App) -> Draftings:
     """The drafting of every mailbox; a case is drafted by its own mailbox's."""
     return Draftings(
         app.database,
-        {settings.mailbox: mailbox_drafting(app, settings) for settings in app.settings.mailboxes},
+        {
+            settings.mailbox: mailbox_drafting(app, settings)
+            for settings in app.configuration.mailboxes
+        },
     )
 
 
 def build_outbox(app: App, settings: Settings | None = None) -> Outbox:
     """A mailbox's outbox with its SMTP server and the officer's Sent folder (if any)."""
-    settings = settings or app.settings
+    settings = settings or app.configuration.first
     sender = SmtpSender(settings.smtp) if settings.smtp is not None else None
     imap = settings.imap
     sent_folder = ImapSentFolder(imap) if imap is not None and imap.sent_folder else None
@@ -62,7 +65,7 @@ def build_outbox(app: App, settings: Settings | None = None) -> Outbox:
 
 def queue_digest_if_due(app: App, settings: Settings | None = None) -> int | None:
     """Queue a mailbox's digest for its officer when its time has come (once per day)."""
-    settings = settings or app.settings
+    settings = settings or app.configuration.first
     if not digest.is_due(app.database, settings, utcnow()):
         return None
     return digest.queue(app.database, settings, Clock(settings.organisation.zone))
@@ -98,10 +101,10 @@ def build_worker(
     """
     readers = ChildProcesses()
     return Worker(
-        [build_lane(app, settings, readers) for settings in app.settings.mailboxes],
+        [build_lane(app, settings, readers) for settings in app.configuration.mailboxes],
         heartbeat=heartbeat,
         max_wait=max_wait,
-        purge=DailyPurge(app.database, app.settings),
+        purge=DailyPurge(app.database, app.configuration.first),
     )
 
 

@@ -149,7 +149,7 @@ def cases_close(  # noqa: PLR0917 - click passes each option as an argument
 ) -> None:
     """Close a case with its outcome; drafts not approved are dropped."""
     found = casework.close(
-        app.database, app.settings, app.clock, reference, outcome=CaseOutcome(outcome),
+        app.database, app.configuration, app.clock, reference, outcome=CaseOutcome(outcome),
         actor=actor_name(actor), note=note, ground=RefusalGround(ground) if ground else None,
     )  # fmt: skip
     click.echo(f"{found['reference']}: closed ({outcome})")
@@ -284,7 +284,7 @@ def cases_new(  # noqa: PLR0917 - click passes each option as an argument
     """A request that came by post, phone or otherwise: a case with a clock."""
     chosen = _rights(rights, "--rights")
     day = received.date()
-    settings = app.settings.for_mailbox(mailbox) if mailbox else app.settings
+    settings = app.configuration.for_mailbox(mailbox) if mailbox else app.configuration.first
     found = casework.new_case(
         app.database, settings, app.clock, requester=requester, rights=chosen,
         received=day, channel=Channel(channel), actor=actor_name(actor), name=name,

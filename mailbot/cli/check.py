@@ -66,17 +66,17 @@ def _guard(item: str, probe: Callable[[], str]) -> Line:
 
 
 def _lines(app: App) -> Iterator[Line]:
-    settings = app.settings
+    configuration = app.configuration
     yield "configuration", True, str(app.config_file)
     yield _guard("database", lambda: _database(app))
-    yield _guard("mail readers", lambda: _readers(settings))
+    yield _guard("mail readers", lambda: _readers(configuration.first))
     yield from _templates(app)
-    several = len(settings.mailboxes) > 1
-    for mailbox in settings.mailboxes:
+    several = configuration.several
+    for mailbox in configuration.mailboxes:
         prefix = f"mailbox {mailbox.mailbox}: " if several else ""
         for item, ok, detail in _mailbox_lines(mailbox, app):
             yield prefix + item, ok, detail
-    retention = settings.retention
+    retention = configuration.retention
     yield (
         "retention",
         True,
@@ -85,7 +85,7 @@ def _lines(app: App) -> Iterator[Line]:
             f"erasure cases after {min(retention.closed_case_days, retention.erasure_case_days)}"
         ),
     )
-    if settings.suppression is None:
+    if configuration.suppression is None:
         yield (
             "suppression key",
             True,

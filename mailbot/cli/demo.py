@@ -23,7 +23,7 @@ import click
 from mailbot.app import App
 from mailbot.app.build import run_once
 from mailbot.cli import output
-from mailbot.config import load_settings
+from mailbot.config import load_configuration
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails
 from mailbot.service.drafts import list_drafts
@@ -112,7 +112,7 @@ def run_demo(directory: Path | None) -> None:
     customers = work / "klanten.csv"
     if not customers.exists():
         _write_private(customers, (files("mailbot.demo") / "klanten.csv").read_bytes())
-    app = App(load_settings(config_file), config_file)
+    app = App(load_configuration(config_file), config_file)
     try:
         report = run_once(app)
         assert report is not None

@@ -50,10 +50,10 @@ def drafts_show(app: App, draft_id: int, as_json: bool) -> None:
 @with_app
 def drafts_approve(app: App, draft_id: int, actor: str | None) -> None:
     """Approve a draft: the worker sends it (``mailbot run``), exactly as it is now."""
-    found = approve(app.database, app.settings, app.clock, draft_id, actor_name(actor))
+    found = approve(app.database, app.configuration, app.clock, draft_id, actor_name(actor))
     where = (
         "the worker sends it"
-        if app.settings.smtp is not None
+        if app.configuration.for_mailbox(found["mailbox"]).smtp is not None
         else "it waits in the outbox until [smtp] is configured"
     )
     click.echo(f"draft {draft_id} ({found['case']}) approved as {found['message_id']}; {where}")

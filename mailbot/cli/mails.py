@@ -35,7 +35,7 @@ def quarantine_list(app: App, as_json: bool) -> None:
 def quarantine_retry(app: App, mail_id: int) -> None:
     """Process a quarantined mail again (after an update or a raised limit)."""
     with ChildProcesses(1) as reader:  # within intake.time_limit, as the worker reads
-        result = Intake.for_mail(app.database, app.settings, mail_id, reader).retry(mail_id)
+        result = Intake.for_mail(app.database, app.configuration, mail_id, reader).retry(mail_id)
     reference = f" {result.reference}" if result.reference else ""
     reason = f": {result.reason}" if result.outcome is Outcome.QUARANTINED else ""
     click.echo(f"mail {mail_id}: {result.outcome}{reference}{reason}")

@@ -94,7 +94,7 @@ def register_stats(
 def _chosen(app: App, mailboxes: tuple[str, ...]) -> set[str] | None:
     """The mailboxes named with ``--mailbox`` (each checked), or None for all of them."""
     for name in mailboxes:
-        app.settings.for_mailbox(name)
+        app.configuration.for_mailbox(name)
     return set(mailboxes) or None
 
 
@@ -120,11 +120,11 @@ def stats_text(found: Stats) -> str:
 @with_app
 def purge(app: App, dry_run: bool, as_json: bool) -> None:
     """Delete the mails, drafts and addresses of cases that ended [retention] days ago."""
-    report = retention.purge(app.database, app.settings, dry_run=dry_run)
+    report = retention.purge(app.database, app.configuration.first, dry_run=dry_run)
     if as_json:
         click.echo(output.to_json({"dry_run": dry_run, **report.as_dict()}))
         return
-    click.echo(purge_text(report, dry_run, app.settings.retention.closed_case_days))
+    click.echo(purge_text(report, dry_run, app.configuration.retention.closed_case_days))
 
 
 def purge_text(report: retention.PurgeReport, dry_run: bool, days: int) -> str:
@@ -162,7 +162,7 @@ MAILBOX = click.option(
 
 
 def _settings(app: App, mailbox: str | None) -> Settings:
-    return app.settings.for_mailbox(mailbox) if mailbox else app.settings
+    return app.configuration.for_mailbox(mailbox) if mailbox else app.configuration.first
 
 
 @suppression.command("export")

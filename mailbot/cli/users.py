@@ -35,10 +35,10 @@ def _password(confirm: bool) -> str:
 def users_add(app: App, name: str, language: str | None, mailboxes: tuple[str, ...]) -> None:
     """Add a user; the password is read from standard input when it is not a terminal."""
     for mailbox in mailboxes:
-        app.settings.for_mailbox(mailbox)  # a name that is not configured is refused
+        app.configuration.for_mailbox(mailbox)  # a name that is not configured is refused
     try:
         user_service.add_user(
-            app.database, name, _password(True), language or app.settings.web.language,
+            app.database, name, _password(True), language or app.configuration.web.language,
             mailboxes,
         )  # fmt: skip
     except PasswordProblem as exc:

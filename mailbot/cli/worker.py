@@ -55,7 +55,7 @@ def status(app: App) -> None:
     waiting = counts.get("queued", 0) + counts.get("sending", 0)
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
     click.echo(f"outbox: {summary}")
-    if waiting and app.settings.smtp is None:
+    if waiting and any(settings.smtp is None for settings in app.configuration.mailboxes):
         click.echo(
             f"outbox: {waiting} approved mail(s) wait: no [smtp] section in the configuration"
         )
@@ -94,7 +94,7 @@ def db_upgrade(app: App) -> None:
 @with_app
 def digest_command(app: App) -> None:
     """Print today's digest for the officer (the worker mails it at [digest] at), per mailbox."""
-    for index, settings in enumerate(app.settings.mailboxes):
+    for index, settings in enumerate(app.configuration.mailboxes):
         composed = digest.today_digest(app.database, settings, app.clock)
         separator = "\n" if index else ""
         click.echo(f"{separator}Subject: {composed.subject}\n\n{composed.body}", nl=False)

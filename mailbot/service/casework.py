@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from mailbot.config import Settings
+from mailbot.config import Configuration, Settings
 from mailbot.core.addresses import normalise
 from mailbot.core.cases import (
     OPEN,
@@ -41,7 +41,7 @@ GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
 
 def close(
     database: Database,
-    settings: Settings,
+    configuration: Configuration,
     clock: Clock,
     reference: str,
     *,
@@ -74,7 +74,7 @@ def close(
         if outcome in GRANTED:
             suppress_case(
                 session,
-                settings,
+                configuration.for_mailbox(case.mailbox),
                 case,
                 actor=actor,
                 today=clock.local_today(),

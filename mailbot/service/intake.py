@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from mailbot.config import Settings
+from mailbot.config import Configuration, Settings
 from mailbot.core.analysis import Analysis
 from mailbot.core.authentication import Trust
 from mailbot.core.bounces import read_bounce
@@ -110,12 +110,16 @@ class Intake:
 
     @classmethod
     def for_mail(
-        cls, database: Database, settings: Settings, mail_id: int, reader: Reader | None = None
+        cls,
+        database: Database,
+        configuration: Configuration,
+        mail_id: int,
+        reader: Reader | None = None,
     ) -> Intake:
         """The intake of the mailbox a mail came to (to retry a quarantined mail)."""
         with database.reader() as session:
             mailbox = CaseStore(session).mail(mail_id).mailbox
-        policy = IntakePolicy.from_settings(settings.for_mailbox(mailbox))
+        policy = IntakePolicy.from_settings(configuration.for_mailbox(mailbox))
         return cls(database, policy, reader)
 
     def sort(self, refs: Sequence[MailRef]) -> tuple[list[MailRef], list[tuple[MailRef, Outcome]]]:

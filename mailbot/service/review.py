@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from mailbot.config import Settings
+from mailbot.config import Configuration, Settings
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
 from mailbot.core.outbox import OutboxState
@@ -78,9 +78,13 @@ def approve_in_session(
 ) -> OutboxRecord:
     """Approve ``draft`` and queue its mail, in the caller's transaction (not committed).
 
-    The mail goes out from the case's own mailbox (its sender, SMTP server, Sent folder).
+    ``settings`` are the case's own mailbox's: the mail goes out from there (its sender,
+    SMTP server, Sent folder).
     """
-    settings = settings.for_mailbox(case.mailbox)
+    if settings.mailbox != case.mailbox:
+        raise ValueError(
+            f"case {case.reference} is in mailbox {case.mailbox}, not {settings.mailbox}"
+        )
     store = CaseStore(session)
     kind = DraftKind(draft.kind)
     actions = open_actions(session, draft)
@@ -209,18 +213,25 @@ def outgoing(
 
 
 def approve(
-    database: Database, settings: Settings, clock: Clock, draft_id: int, actor: str
+    database: Database, configuration: Configuration, clock: Clock, draft_id: int, actor: str
 ) -> dict[str, Any]:
-    """The officer approves a draft: it is queued and the worker sends it."""
+    """The officer approves a draft: it is queued and the worker sends it from its case's
+    mailbox."""
     with database.session() as session:
         store = CaseStore(session)
         draft = store.draft(draft_id)
         case = store.case_by_id(draft.case_id)
+        settings = configuration.for_mailbox(case.mailbox)
         row = approve_in_session(
             session, settings, draft, case, actor=actor, today=clock.local_today()
         )
         session.commit()
-        return {"id": draft_id, "case": case.reference, "message_id": row.message_id}
+        return {
+            "id": draft_id,
+            "case": case.reference,
+            "mailbox": case.mailbox,
+            "message_id": row.message_id,
+        }
 
 
 def with_reference(subject: str, reference: str) -> str:

@@ -58,7 +58,7 @@ def create_app(app: App) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     starlette = Starlette(routes=routes, exception_handlers={404: not_found})
-    settings = app.settings.web
+    settings = app.configuration.web
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
     starlette.state.web = Web(app, env, limiter, web_key(app.database))
     starlette.add_middleware(SecurityHeaders)

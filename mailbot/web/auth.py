@@ -136,7 +136,7 @@ async def change_language(request: Request, session: WebSession) -> Response:
 
 
 def _lifetime(web: Web) -> timedelta:
-    return timedelta(hours=web.app.settings.web.session_hours)
+    return timedelta(hours=web.app.configuration.web.session_hours)
 
 
 routes = [

@@ -91,7 +91,9 @@ async def case_list(request: Request, session: WebSession) -> Response:
     mailbox = request.query_params.get("mailbox", "")
     allowed = session.user.allowed
     mailboxes = [
-        s.mailbox for s in web.app.settings.mailboxes if allowed is None or s.mailbox in allowed
+        s.mailbox
+        for s in web.app.configuration.mailboxes
+        if allowed is None or s.mailbox in allowed
     ]
     chosen = {mailbox} & set(mailboxes) if mailbox else set(mailboxes)
     found = await web.call(list_cases, web.app.database, web.app.clock, None, chosen)
@@ -107,7 +109,7 @@ async def case_list(request: Request, session: WebSession) -> Response:
     return render(
         request, session, "cases.html", cases=found, wanted=wanted, query=query,
         statuses=[status.value for status in Status], mailbox=mailbox,
-        mailboxes=mailboxes if len(web.app.settings.mailboxes) > 1 else [],
+        mailboxes=mailboxes if web.app.configuration.several else [],
     )  # fmt: skip
 
 
@@ -240,7 +242,7 @@ async def case_close(request: Request, session: WebSession) -> Response:
 
     def work(web: Web, actor: str) -> None:
         casework.close(
-            web.app.database, web.app.settings, web.app.clock, reference,
+            web.app.database, web.app.configuration, web.app.clock, reference,
             outcome=_choice(CaseOutcome, outcome, "an outcome"), actor=actor, note=note,
             ground=_choice(RefusalGround, ground, "a ground") if ground else None,
         )  # fmt: skip

@@ -62,7 +62,7 @@ def render(
     """``template`` for ``session``'s user; its forms carry ``csrf``, by default the session's."""
     web = web_of(request)
     user = session.user if session is not None else None
-    language = user.language if user is not None else web.app.settings.web.language
+    language = user.language if user is not None else web.app.configuration.web.language
     if csrf is None:
         csrf = session.csrf_token if session is not None else ""
     html = web.env.get_template(template).render(

@@ -56,7 +56,7 @@ async def draft_approve(request: Request, session: WebSession) -> Response:
     draft_id = int(request.path_params["draft"])
 
     def work(web: Web, actor: str) -> Any:
-        return approve(web.app.database, web.app.settings, web.app.clock, draft_id, actor)
+        return approve(web.app.database, web.app.configuration, web.app.clock, draft_id, actor)
 
     return await _act(request, session, "approved", work)
 

@@ -35,7 +35,7 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
     reader = ChildProcesses(1)  # within intake.time_limit, as the worker reads
     try:
         intake = await web.call(
-            Intake.for_mail, web.app.database, web.app.settings, mail_id, reader
+            Intake.for_mail, web.app.database, web.app.configuration, mail_id, reader
         )
         if not session.user.sees(intake.policy.mailbox):
             raise NotFound("not for this user")
@@ -52,7 +52,7 @@ async def today(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     composed = [
         await web.call(digest.today_digest, web.app.database, settings, web.app.clock)
-        for settings in web.app.settings.mailboxes
+        for settings in web.app.configuration.mailboxes
         if session.user.sees(settings.mailbox)
     ]
     return render(request, session, "digest.html", digests=composed)

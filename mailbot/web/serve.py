@@ -99,7 +99,7 @@ class ReviewServer(uvicorn.Server):
             self.notifier.ready(self.status())
             return False
         previous, self.web.app, self.web.key = self.web.app, replacement, key
-        settings = replacement.settings.web
+        settings = replacement.configuration.web
         self.web.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
         previous.close()  # connections in use close when they are returned
         log.info("configuration reloaded from %s", replacement.config_file)
@@ -112,7 +112,7 @@ def server(
 ) -> ReviewServer:
     """A server for ``app``'s review pages; ``X-Forwarded-*`` count from trusted proxies only."""
     starlette = create_app(app)
-    proxies = list(app.settings.web.trusted_proxies)
+    proxies = list(app.configuration.web.trusted_proxies)
     config = uvicorn.Config(
         starlette,
         host=host,

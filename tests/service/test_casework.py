@@ -40,8 +40,8 @@ def access_case(desk: Desk) -> str:
 def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> None:
     reference = access_case(desk)
     closed = casework.close(
-        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
-        note="person withdrew by phone",
+        desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN,
+        actor="rudi", note="person withdrew by phone",
     )  # fmt: skip
     assert closed["status"] == "closed" and closed["outcome"] == "withdrawn"
     assert {d["status"] for d in desk.drafts(reference)} == {"rejected"}
@@ -51,7 +51,7 @@ def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> Non
     with pytest.raises(NotAllowed, match="already closed"):
         casework.close(
             desk.database,
-            desk.settings,
+            desk.configuration,
             CLOCK,
             reference,
             outcome=CaseOutcome.GRANTED,
@@ -64,23 +64,38 @@ def test_a_case_cannot_be_closed_or_reclassified_while_its_answer_is_on_its_way(
 ) -> None:
     reference = access_case(desk)
     reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     with pytest.raises(NotAllowed, match="approved and waiting to be sent"):
         casework.close(
-            desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="r"
+            desk.database,
+            desk.configuration,
+            CLOCK,
+            reference,
+            outcome=CaseOutcome.GRANTED,
+            actor="r",
         )
     with pytest.raises(NotAllowed, match="approved and waiting to be sent"):
         reclassify(desk.database, CLOCK, reference, rights=(Right.ERASURE,), actor="r")
     reject(desk.database, CLOCK, reply["id"], "rudi", "not yet")
     casework.close(
-        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi"
+        desk.database,
+        desk.configuration,
+        CLOCK,
+        reference,
+        outcome=CaseOutcome.GRANTED,
+        actor="rudi",
     )
 
 
 def test_reopening_drafts_the_case_again(desk: Desk) -> None:
     reference = access_case(desk)
     casework.close(
-        desk.database, desk.settings, CLOCK, reference, outcome=CaseOutcome.GRANTED, actor="rudi"
+        desk.database,
+        desk.configuration,
+        CLOCK,
+        reference,
+        outcome=CaseOutcome.GRANTED,
+        actor="rudi",
     )
     other = desk.mail("Wat weten jullie van mij?", From="Eve <eve@example.org>").reference
     with pytest.raises(NotAllowed, match="cannot be reopened"):
@@ -147,8 +162,8 @@ def test_an_extension_notice_approved_too_late_is_refused(desk: Desk) -> None:
     notice = next(d for d in desk.drafts(reference) if d["kind"] == "extension")
     late = replace(CLOCK, today=date(2026, 4, 8))
     with pytest.raises(NotAllowed, match="must be sent within it"):
-        approve(desk.database, desk.settings, late, notice["id"], "rudi")
-    approve(desk.database, desk.settings, CLOCK, notice["id"], "rudi")
+        approve(desk.database, desk.configuration, late, notice["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, notice["id"], "rudi")
 
 
 def test_a_refusal_replaces_the_reply(desk: Desk) -> None:
@@ -164,7 +179,7 @@ def test_a_refusal_replaces_the_reply(desk: Desk) -> None:
     body = desk.draft_body(refused["draft"])
     assert "kennelijk ongegrond" in body and "Autoriteit Persoonsgegevens" in body
     assert "zes weken" in body
-    approve(desk.database, desk.settings, CLOCK, refused["draft"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, refused["draft"], "rudi")
     assert desk.case(reference)["status"] == "approved"
 
 
@@ -209,8 +224,8 @@ def test_a_purge_removes_a_closed_case_and_leaves_an_open_one_alone(desk: Desk) 
     closed = access_case(desk)
     still_open = desk.mail("Verwijder al mijn gegevens.", From=SANNE).reference or ""
     casework.close(
-        desk.database, desk.settings, CLOCK, closed, outcome=CaseOutcome.WITHDRAWN, actor="rudi",
-        note="Tom belde om in te trekken",
+        desk.database, desk.configuration, CLOCK, closed, outcome=CaseOutcome.WITHDRAWN,
+        actor="rudi", note="Tom belde om in te trekken",
     )  # fmt: skip
     with desk.database.session() as session:  # copies placed in the officer's mailbox
         for number, draft in enumerate(desk.case(closed)["drafts"]):

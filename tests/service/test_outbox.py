@@ -62,7 +62,7 @@ def approved_reply(desk: Desk) -> tuple[str, int]:
     reference = desk.mail("Ik wil weten welke gegevens jullie van mij hebben.", From=TOM).reference
     assert reference is not None
     reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     return reference, reply["id"]
 
 
@@ -99,7 +99,7 @@ async def test_approve_run_approve_run_sends_one_mail(desk: Desk, server: SmtpSe
     _reference, draft_id = approved_reply(desk)
     await outbox(desk).send_due()
     with pytest.raises(Exception, match="already been sent"):
-        approve(desk.database, desk.settings, CLOCK, draft_id, "rudi")
+        approve(desk.database, desk.configuration, CLOCK, draft_id, "rudi")
     await outbox(desk).send_due()
     assert len(server.received) == 1
 
@@ -132,7 +132,7 @@ async def test_a_550_goes_back_to_the_officer_and_can_be_approved_again(
     failed = next(e for e in case["events"] if e["action"] == "send_failed")
     assert "Message rejected as spam" in failed["detail"]["reply"]
     (before,) = rows(desk.database)
-    approve(desk.database, desk.settings, CLOCK, draft_id, "rudi")
+    approve(desk.database, desk.configuration, CLOCK, draft_id, "rudi")
     assert (await outbox(desk).send_due()).sent == 1
     (got,) = server.received
     assert got.message_id == before.message_id and got.content == before.content
@@ -194,10 +194,10 @@ async def test_the_per_recipient_limit_holds_mail_back(
     try:
         reference = desk.mail("Welke gegevens hebben jullie?", From=TOM).reference or ""
         for draft in desk.drafts(reference):
-            approve(desk.database, desk.settings, CLOCK, draft["id"], "rudi")
+            approve(desk.database, desk.configuration, CLOCK, draft["id"], "rudi")
         desk.mail("Nog een vraag: wat weten jullie van mij?", From=TOM, Subject="Nieuw verzoek")
         later = [d for d in desk.drafts("AVG-2026-0002") if d["kind"] == "acknowledgement"]
-        approve(desk.database, desk.settings, CLOCK, later[0]["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, later[0]["id"], "rudi")
         report = await outbox(desk).send_due()
         assert (report.sent, report.held) == (2, 1)
         waiting = [row for row in rows(database) if row.state == "queued"]
@@ -217,7 +217,7 @@ async def test_two_workers_never_send_one_mail_twice(desk: Desk, server: SmtpSer
         assert reference is not None
         for draft in desk.drafts(reference):
             if draft["kind"] == "acknowledgement":
-                approve(desk.database, desk.settings, CLOCK, draft["id"], "rudi")
+                approve(desk.database, desk.configuration, CLOCK, draft["id"], "rudi")
     server.scenario.delay = 0.05
     first, second = await asyncio.gather(
         outbox(desk, me=f"{HOST}:{os.getpid()}:a").send_due(),

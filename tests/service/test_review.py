@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from mailbot.config import SuppressionSettings
+from mailbot.config import Configuration, SuppressionSettings
 from mailbot.errors import NotAllowed
 from mailbot.service.drafts import show_draft
 from mailbot.service.review import action_done, approve, case_actions, edit, reject
@@ -54,7 +54,7 @@ def access_case(desk: Desk) -> str:
 def test_approving_builds_the_mail_once_and_queues_it(desk: Desk) -> None:
     reference = access_case(desk)
     reply = draft_of(desk, reference, "reply")
-    approved = approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approved = approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     (row,) = queued(desk.database)
     assert row.message_id == approved["message_id"]
     assert row.message_id.endswith("@voorbeeld.example>")
@@ -82,7 +82,7 @@ def test_approving_builds_the_mail_once_and_queues_it(desk: Desk) -> None:
     assert draft_of(desk, reference, "reply")["approved_by"] == "rudi"
     assert any(d["message_id"] == row.message_id for d in shown)
     with pytest.raises(NotAllowed, match="already approved"):
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert len(queued(desk.database)) == 1
 
 
@@ -92,7 +92,7 @@ def test_a_reply_waits_for_the_identity_check(desk: Desk) -> None:
         or ""
     )
     request = draft_of(desk, reference, "identification_request")
-    approve(desk.database, desk.settings, CLOCK, request["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, request["id"], "rudi")
     assert desk.case(reference)["status"] == "awaiting_identity"  # only the answer moves a case
 
 
@@ -109,14 +109,14 @@ def test_erasure_cannot_be_approved_while_an_action_is_open(desk: Desk) -> None:
         ("invoices", False),
     ]
     with pytest.raises(NotAllowed, match=r"2 action\(s\) are still open") as refused:
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert "mailbot cases done" in str(refused.value)
     first, second = (a["id"] for a in actions["actions"])
     assert action_done(desk.database, reference, first, "rudi", "erased in the CRM")["open"] == 1
     with pytest.raises(NotAllowed, match=r"1 action\(s\) are still open"):
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert action_done(desk.database, reference, second, "rudi")["open"] == 0
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     done = case_actions(desk.database, CLOCK, reference)["actions"]
     assert all(a["done"] and a["done_by"] == "rudi" for a in done)
     trail = [e["action"] for e in desk.case(reference)["events"]]
@@ -137,14 +137,14 @@ def test_an_action_of_another_case_is_not_found(desk: Desk) -> None:
 def test_rejecting_an_approved_draft_takes_it_out_of_the_outbox(desk: Desk) -> None:
     reference = access_case(desk)
     reply = draft_of(desk, reference, "reply")
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     with pytest.raises(NotAllowed, match="give a reason"):
         reject(desk.database, CLOCK, reply["id"], "rudi", " ")
     reject(desk.database, CLOCK, reply["id"], "rudi", "wrong person")
     assert queued(desk.database) == []
     assert desk.case(reference)["status"] == "ready_for_review"
     with pytest.raises(NotAllowed, match="was rejected"):
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     with pytest.raises(NotAllowed, match="it is rejected"):
         reject(desk.database, CLOCK, reply["id"], "rudi", "again")
 
@@ -155,13 +155,13 @@ def test_the_edited_text_is_what_is_queued(desk: Desk) -> None:
     assert not edit(desk.database, CLOCK, reply["id"], "rudi", show_body(desk, reply["id"]))[
         "changed"
     ]
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     (first,) = queued(desk.database)
     text = "Beste Tom,\n\nHierbij uw gegevens; ik heb de tekst zelf aangepast.\n\nRudi\n"
     assert edit(desk.database, CLOCK, reply["id"], "rudi", text)["changed"]
     assert queued(desk.database) == []  # the approval of the old text is withdrawn
     assert desk.case(reference)["status"] == "ready_for_review"
-    approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     (second,) = queued(desk.database)
     assert second.message_id != first.message_id
     body = message_from_bytes(second.content, policy=policy.default).get_body(("plain",))
@@ -194,7 +194,7 @@ def test_a_data_bearing_draft_to_another_address_is_never_approved(desk: Desk) -
         session.add(stored)
         session.commit()
     with pytest.raises(NotAllowed, match="neither the address on file"):
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert queued(desk.database) == []
 
 
@@ -210,10 +210,10 @@ def test_a_marketing_objection_needs_the_suppression_key_to_be_granted(desk: Des
     for action in case_actions(desk.database, CLOCK, reference)["actions"]:
         action_done(desk.database, reference, action["id"], "rudi")
     with pytest.raises(NotAllowed, match=r"objects to direct marketing; no suppression key"):
-        approve(desk.database, desk.settings, CLOCK, reply["id"], "rudi")
+        approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert desk.case(reference)["status"] == "ready_for_review"  # nothing happened
     keyed = desk.settings.model_copy(update={"suppression": SuppressionSettings(key="k" * 40)})
-    approve(desk.database, keyed, CLOCK, reply["id"], "rudi")
+    approve(desk.database, Configuration((keyed,)), CLOCK, reply["id"], "rudi")
     trail = [e for e in desk.case(reference)["events"] if e["action"] == "suppressed"]
     assert [e["detail"] for e in trail] == [{"entries": 1, "new_entries": 1}]
     assert check(desk.database, keyed, "tom.baker@example.com") is not None
