@@ -17,7 +17,6 @@ from mailbot.config import Settings
 from mailbot.core.cases import OPEN
 from mailbot.core.digest import CaseLine, Digest, DigestFacts, DraftLine, compose
 from mailbot.core.drafting import DraftKind, DraftStatus
-from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.ports import Outcome
 from mailbot.service.clock import Clock
@@ -28,9 +27,9 @@ from mailbot.storage.models import (
     DigestRecord,
     DraftRecord,
     MailRecord,
-    OutboxRecord,
     utcnow,
 )
+from mailbot.storage.outbox import enqueue
 
 
 def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
@@ -152,19 +151,16 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
         day = clock.local_today()
         if session.get(DigestRecord, (settings.mailbox, day)) is not None:
             return None
-        row = OutboxRecord(
+        row = enqueue(
+            session,
             kind="digest",
             mailbox=settings.mailbox,
             message_id=made,
             sender=address,
             recipient=digest.to,
             content=content,
-            state=OutboxState.QUEUED.value,
-            next_attempt_at=now,
-            created_at=now,
+            now=now,
         )
-        session.add(row)
-        session.flush()
         assert row.id is not None
         session.add(
             DigestRecord(mailbox=settings.mailbox, day=day, outbox_id=row.id, created_at=now)

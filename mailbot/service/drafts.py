@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from mailbot.errors import NotFound
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
-from mailbot.storage.models import (
-    CaseRecord,
-    DraftActionRecord,
-    DraftAttachmentRecord,
-    DraftRecord,
-)
+from mailbot.storage.drafts import AttachmentInfo, DraftStore
+from mailbot.storage.models import CaseRecord, DraftAttachmentRecord, DraftRecord
 
 
 def _summary(
@@ -48,18 +43,11 @@ def _summary(
 
 def case_drafts(session: Session, case: CaseRecord, clock: Clock) -> list[dict[str, Any]]:
     """The drafts of one case, oldest first, as ``drafts list --json`` shows them."""
-    drafts = session.exec(
-        select(DraftRecord).where(DraftRecord.case_id == case.id).order_by(col(DraftRecord.id))
-    ).all()
-    result = []
-    for draft in drafts:
-        names = session.exec(
-            select(DraftAttachmentRecord.filename)
-            .where(DraftAttachmentRecord.draft_id == draft.id)
-            .order_by(col(DraftAttachmentRecord.id))
-        ).all()
-        result.append(_summary(draft, (case.reference, case.mailbox), list(names), clock))
-    return result
+    store = DraftStore(session)
+    drafts = store.of_case(case.id or 0)
+    files = store.files(draft.id or 0 for draft in drafts)
+    where = (case.reference, case.mailbox)
+    return [_summary(draft, where, _names(files[draft.id or 0]), clock) for draft in drafts]
 
 
 def list_drafts(
@@ -70,43 +58,29 @@ def list_drafts(
 ) -> list[dict[str, Any]]:
     """The drafts, oldest first; only those of ``mailboxes`` when given."""
     with database.reader() as session:
-        query = select(DraftRecord, CaseRecord.reference, CaseRecord.mailbox).join(
-            CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id)
-        )
-        if status is not None:
-            query = query.where(DraftRecord.status == status)
-        if mailboxes is not None:
-            query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
-        rows = session.exec(query.order_by(col(DraftRecord.id))).all()
-        names: dict[int, list[str]] = {}
-        for draft_id, filename in session.exec(
-            select(DraftAttachmentRecord.draft_id, DraftAttachmentRecord.filename).order_by(
-                col(DraftAttachmentRecord.id)
-            )
-        ):
-            names.setdefault(draft_id, []).append(filename)
+        store = DraftStore(session)
+        rows = store.with_cases(status, mailboxes)
+        files = store.files(draft.id or 0 for draft, _, _ in rows)
         return [
-            _summary(draft, (reference, mailbox), names.get(draft.id or 0, []), clock)
+            _summary(draft, (reference, mailbox), _names(files[draft.id or 0]), clock)
             for draft, reference, mailbox in rows
         ]
 
 
+def _names(files: list[AttachmentInfo]) -> list[str]:
+    return [item.filename for item in files]
+
+
 def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any]:
-    """The whole message: headers, body, attachments, and the actions it depends on."""
+    """The whole message: headers, body, attachments (not their bytes), and the actions it
+    depends on."""
     with database.reader() as session:
-        draft = session.get(DraftRecord, draft_id)
-        if draft is None:
-            raise NotFound(f"no draft {draft_id}")
+        store = DraftStore(session)
+        draft = store.draft(draft_id)
         case = session.get(CaseRecord, draft.case_id)
         assert case is not None
-        attachments = session.exec(
-            select(DraftAttachmentRecord).where(DraftAttachmentRecord.draft_id == draft_id)
-        ).all()
-        actions = session.exec(
-            select(DraftActionRecord).where(DraftActionRecord.draft_id == draft_id)
-        ).all()
-        names = [a.filename for a in attachments]
-        data = _summary(draft, (case.reference, case.mailbox), names, clock)
+        files = store.files([draft_id])[draft_id]
+        data = _summary(draft, (case.reference, case.mailbox), _names(files), clock)
         data.update(
             {
                 "body": draft.body,
@@ -114,12 +88,12 @@ def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any
                 "references": list(draft.references),
                 "attachment_files": [
                     {
-                        "id": a.id,
-                        "filename": a.filename,
-                        "content_type": a.content_type,
-                        "size": a.size,
+                        "id": item.id,
+                        "filename": item.filename,
+                        "content_type": item.content_type,
+                        "size": item.size,
                     }
-                    for a in attachments
+                    for item in files
                 ],
                 "actions": [
                     {
@@ -129,7 +103,7 @@ def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any
                         "text": action.text,
                         "done": action.done,
                     }
-                    for action in actions
+                    for action in store.actions(draft_id)
                 ],
             }
         )
@@ -138,23 +112,13 @@ def show_draft(database: Database, clock: Clock, draft_id: int) -> dict[str, Any
 
 def attachment_content(database: Database, draft_id: int, filename: str) -> bytes:
     with database.reader() as session:
-        found = session.exec(
-            select(DraftAttachmentRecord.content).where(
-                DraftAttachmentRecord.draft_id == draft_id,
-                DraftAttachmentRecord.filename == filename,
-            )
-        ).first()
-    if found is None:
-        raise NotFound(f"draft {draft_id} has no attachment {filename!r}")
-    return found
+        return DraftStore(session).content(draft_id, filename)
 
 
 def attachment_file(database: Database, draft_id: int, file_id: int) -> DraftAttachmentRecord:
     """One attachment of a draft, with its content."""
     with database.reader() as session:
-        found = session.get(DraftAttachmentRecord, file_id)
-        if found is None or found.draft_id != draft_id:
-            raise NotFound(f"draft {draft_id} has no attachment {file_id}")
+        found = DraftStore(session).attachment(draft_id, file_id)
         session.expunge(found)
         return found
 
@@ -162,9 +126,7 @@ def attachment_file(database: Database, draft_id: int, file_id: int) -> DraftAtt
 def case_of_draft(database: Database, draft_id: int) -> str:
     """The reference of the case a draft belongs to."""
     with database.reader() as session:
-        draft = session.get(DraftRecord, draft_id)
-        if draft is None:
-            raise NotFound(f"no draft {draft_id}")
+        draft = DraftStore(session).draft(draft_id)
         case = session.get(CaseRecord, draft.case_id)
         assert case is not None
         return case.reference

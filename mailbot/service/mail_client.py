@@ -40,6 +40,7 @@ from mailbot.service.clock import Clock
 from mailbot.service.review_copies import ReviewCopies, draft_content
 from mailbot.service.sent_mail import SentMail
 from mailbot.storage.database import Database
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import CaseRecord, DraftRecord, SigningKeyRecord
 from mailbot.storage.store import CaseStore
 
@@ -216,7 +217,7 @@ class MailClientReview:
             status = DraftStatus(draft.status)
             if status in (DraftStatus.APPROVED, DraftStatus.SENT):
                 return None  # approved before (moved back and forth): sent once, nothing to do
-            attachments = review.draft_attachments(session, draft.id)
+            attachments = DraftStore(session).attachments(draft.id)
             current = draft_content(draft, case, attachments).fingerprint
             problem = reading.against(current)
             if problem is not None:

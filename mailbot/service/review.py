@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.cases import Status
@@ -33,6 +33,7 @@ from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
 from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
     DraftActionRecord,
@@ -41,6 +42,7 @@ from mailbot.storage.models import (
     OutboxRecord,
     utcnow,
 )
+from mailbot.storage.outbox import enqueue
 from mailbot.storage.store import CaseStore
 
 MAX_BODY = 1_000_000
@@ -57,13 +59,8 @@ def sender_of(settings: Settings) -> tuple[str, str]:
 
 
 def open_actions(session: Session, draft: DraftRecord) -> list[DraftActionRecord]:
-    return list(
-        session.exec(
-            select(DraftActionRecord)
-            .where(DraftActionRecord.draft_id == draft.id, DraftActionRecord.done == False)  # noqa: E712
-            .order_by(col(DraftActionRecord.id))
-        )
-    )
+    """The draft's actions not done yet (an approval waits for them)."""
+    return DraftStore(session).actions(draft.id, open_only=True)
 
 
 def approve_in_session(
@@ -152,28 +149,17 @@ def _queue(
         outgoing(session, settings, draft, reference, made=made, now=now, automatic=automatic)
     )
     imap = settings.imap
-    return OutboxRecord(
-        draft_id=draft.id,
+    return enqueue(
+        session,
         kind="draft",
         mailbox=settings.mailbox,
         message_id=made,
         sender=address,
         recipient=draft.to_address,
         content=content,
-        state=OutboxState.QUEUED.value,
-        next_attempt_at=now,
-        created_at=now,
+        now=now,
+        draft_id=draft.id,
         file_in_sent=imap is not None and imap.sent_folder != "",
-    )
-
-
-def draft_attachments(session: Session, draft_id: int | None) -> list[DraftAttachmentRecord]:
-    return list(
-        session.exec(
-            select(DraftAttachmentRecord)
-            .where(DraftAttachmentRecord.draft_id == draft_id)
-            .order_by(col(DraftAttachmentRecord.id))
-        )
     )
 
 
@@ -191,7 +177,7 @@ def outgoing(
     """The mail ``draft`` becomes (Message-ID ``made``, dated ``now``), attachments and all
     (``attachments``, when the caller has read them already)."""
     if attachments is None:
-        attachments = draft_attachments(session, draft.id)
+        attachments = DraftStore(session).attachments(draft.id)
     address, name = sender_of(settings)
     return Outgoing(
         sender=address,
@@ -378,15 +364,7 @@ def case_actions(database: Database, clock: Clock, reference: str) -> dict[str, 
         store = CaseStore(session)
         case = store.case(reference)
         reply = _current_reply(store, case)
-        actions: list[DraftActionRecord] = []
-        if reply is not None:
-            actions = list(
-                session.exec(
-                    select(DraftActionRecord)
-                    .where(DraftActionRecord.draft_id == reply.id)
-                    .order_by(col(DraftActionRecord.id))
-                )
-            )
+        actions = DraftStore(session).actions(reply.id) if reply is not None else []
         return {
             "case": case.reference,
             "draft": reply.id if reply is not None else None,

@@ -38,6 +38,7 @@ from mailbot.ports import ReviewMailbox
 from mailbot.service import review
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
     DraftAttachmentRecord,
@@ -214,7 +215,7 @@ class ReviewCopies:
             if draft is None or draft.status != DraftStatus.PENDING:
                 return None
             case = CaseStore(session).case_by_id(draft.case_id)
-            attachments = review.draft_attachments(session, draft.id)
+            attachments = DraftStore(session).attachments(draft.id)
             fingerprint = draft_content(draft, case, attachments).fingerprint
             made = copy_id(key, self.settings.mailbox, draft_id, fingerprint, self._domain())
             note_id = message_id(f"note.{draft_id}.{fingerprint[:16]}", self._domain())

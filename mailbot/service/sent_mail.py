@@ -43,6 +43,7 @@ from mailbot.service.clock import Clock
 from mailbot.service.outbox import record_sent
 from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import REFUSALS, Database, DatabaseUnavailable
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
     DraftRecord,
@@ -196,7 +197,8 @@ class SentMail:
             log.info("case %s: a mail the officer sent himself was recorded", case.reference)
             return None
         content = content_of(message)
-        attachments = [item.filename for item in review.draft_attachments(session, draft.id)]
+        assert draft.id is not None
+        attachments = [item.filename for item in DraftStore(session).files([draft.id])[draft.id]]
         check = check_sent(
             content,
             recipients,

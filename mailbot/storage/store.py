@@ -20,6 +20,7 @@ from mailbot.core.followups import CaseLink, Direction, ThreadMatch
 from mailbot.core.outbox import OutboxState
 from mailbot.errors import NotFound
 from mailbot.ports import MailKey
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     AttachmentRecord,
     CaseEventRecord,
@@ -346,19 +347,10 @@ class CaseStore:
 
     # -- drafts and the outbox ---------------------------------------------
     def draft(self, draft_id: int) -> DraftRecord:
-        record = self.session.get(DraftRecord, draft_id)
-        if record is None:
-            raise NotFound(f"no draft {draft_id}")
-        return record
+        return DraftStore(self.session).draft(draft_id)
 
     def drafts_of(self, case_id: int) -> list[DraftRecord]:
-        return list(
-            self.session.exec(
-                select(DraftRecord)
-                .where(DraftRecord.case_id == case_id)
-                .order_by(col(DraftRecord.id))
-            )
-        )
+        return DraftStore(self.session).of_case(case_id)
 
     def reject_pending(self, case_id: int, why: str) -> None:
         """Every pending draft of the case rejected with ``why``."""
