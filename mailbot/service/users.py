@@ -11,7 +11,6 @@ with, kept in the database beside the review copies' key.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import secrets
@@ -19,13 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select
-
 from mailbot.core.passwords import hash_password, needs_rehash, verify_password
-from mailbot.errors import NotAllowed, NotFound
+from mailbot.errors import NotAllowed
 from mailbot.storage.database import Database
-from mailbot.storage.models import SigningKeyRecord, UserRecord, WebSessionRecord, utcnow
+from mailbot.storage.models import UserRecord, WebSessionRecord, utcnow
+from mailbot.storage.users import UserStore, signing_key
 
 LANGUAGES = ("nl", "en")
 WEB_KEY = "web"  # the name of the review pages' key in the signing_keys table
@@ -91,10 +88,11 @@ def add_user(
     name, language = _valid_name(name), _language(language)
     hashed = hash_password(password)
     with database.session() as session:
-        if session.get(UserRecord, name) is not None:
+        users = UserStore(session)
+        if users.find(name) is not None:
             raise NotAllowed(f"user {name} cannot be added", ["there is one with that name"])
         now = utcnow()
-        session.add(
+        users.add(
             UserRecord(
                 name=name, password_hash=hashed, language=language, created_at=now,
                 password_changed_at=now, mailboxes=list(mailboxes),
@@ -108,47 +106,41 @@ def set_password(database: Database, name: str, password: str) -> None:
     """A new password; every session of the user ends."""
     hashed = hash_password(password)
     with database.session() as session:
-        user = session.get(UserRecord, name)
-        if user is None:
-            raise NotFound(f"no user {name}")
+        users = UserStore(session)
+        user = users.user(name)
         user.password_hash, user.password_changed_at = hashed, utcnow()
-        session.add(user)
-        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.user_name) == name))
+        users.add(user)
+        users.end_sessions_of(name)
         session.commit()
 
 
 def set_language(database: Database, name: str, language: str) -> None:
     language = _language(language)
     with database.session() as session:
-        user = session.get(UserRecord, name)
-        if user is None:
-            raise NotFound(f"no user {name}")
+        users = UserStore(session)
+        user = users.user(name)
         user.language = language
-        session.add(user)
+        users.add(user)
         session.commit()
 
 
 def remove_user(database: Database, name: str) -> None:
     """The user and every session of theirs; what they did stays in the audit trail."""
     with database.session() as session:
-        user = session.get(UserRecord, name)
-        if user is None:
-            raise NotFound(f"no user {name}")
-        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.user_name) == name))
-        session.delete(user)
+        users = UserStore(session)
+        users.remove(users.user(name))
         session.commit()
 
 
 def list_users(database: Database) -> list[User]:
     with database.reader() as session:
-        users = session.exec(select(UserRecord).order_by(col(UserRecord.name))).all()
-        return [_user(user) for user in users]
+        return [_user(user) for user in UserStore(session).all()]
 
 
 def authenticate(database: Database, name: str, password: str) -> User | None:
     """The user when ``password`` is theirs, else None (same work either way)."""
     with database.reader() as session:
-        user = session.get(UserRecord, name) if name else None
+        user = UserStore(session).find(name)
         stored = user.password_hash if user is not None else _no_such_user()
     if not verify_password(password, stored) or user is None:
         return None
@@ -169,12 +161,11 @@ def start_session(
     now = utcnow()
     expires = now + lifetime
     with database.session() as session:
-        session.execute(delete(WebSessionRecord).where(col(WebSessionRecord.expires_at) < now))
+        users = UserStore(session)
+        users.end_expired(now)
         if replaces:
-            session.execute(
-                delete(WebSessionRecord).where(col(WebSessionRecord.id_hash) == _hash(replaces))
-            )
-        session.add(
+            users.end_session(_hash(replaces))
+        users.add_session(
             WebSessionRecord(
                 id_hash=_hash(token), user_name=user.name, csrf_token=csrf,
                 created_at=now, expires_at=expires,
@@ -189,11 +180,12 @@ def find_session(database: Database, token: str | None) -> WebSession | None:
     if not token or len(token) > 100:
         return None
     with database.reader() as session:
-        record = session.get(WebSessionRecord, _hash(token))
+        users = UserStore(session)
+        record = users.web_session(_hash(token))
         # a row without a user is a login form's, from before forms needed no session
         if record is None or record.expires_at <= utcnow() or record.user_name is None:
             return None
-        found = session.get(UserRecord, record.user_name)
+        found = users.find(record.user_name)
         if found is None:
             return None
         return WebSession(token, _user(found), record.csrf_token, record.expires_at)
@@ -201,26 +193,11 @@ def find_session(database: Database, token: str | None) -> WebSession | None:
 
 def end_session(database: Database, token: str) -> None:
     with database.session() as session:
-        session.execute(
-            delete(WebSessionRecord).where(col(WebSessionRecord.id_hash) == _hash(token))
-        )
+        UserStore(session).end_session(_hash(token))
         session.commit()
 
 
 def web_key(database: Database) -> bytes:
     """The review pages' signing key (device cookies, the login form's token): random, one per
     database, made on first use. Like the review copies' key it never leaves the database."""
-    with database.reader() as session:
-        record = session.get(SigningKeyRecord, WEB_KEY)
-    if record is None:
-        # two processes making it at once: one insert fails, and the other's key is the key
-        with contextlib.suppress(IntegrityError), database.session() as session:
-            session.add(
-                SigningKeyRecord(name=WEB_KEY, key=secrets.token_hex(32), created_at=utcnow())
-            )
-            session.commit()
-        with database.reader() as session:
-            record = session.get(SigningKeyRecord, WEB_KEY)
-        if record is None:
-            raise NotFound("the review pages' signing key is missing and could not be made")
-    return bytes.fromhex(record.key)
+    return bytes.fromhex(signing_key(database, WEB_KEY, secrets.token_hex(32)))
