@@ -24,10 +24,12 @@ from sqlmodel import func, select
 from mailbot.storage.database import Database, normalise_url
 from mailbot.storage.models import MailRecord
 from mailbot.worker import FIRST_BACKOFF
-from tests.conftest import PostgresCluster
-from tests.running import Running
-from tests.test_service import count, requests, until
-from tests.test_workers import write_config
+from tests.support.configs import worker_config
+from tests.support.mails import requests
+from tests.support.postgres import PostgresCluster
+from tests.support.records import count
+from tests.support.running import Running
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.own_database  # each needs its own kind of database
 
@@ -71,7 +73,7 @@ def test_a_read_only_postgresql_holds_the_mail_until_it_can_write(
     name = url.rsplit("/", 1)[1]
     total = 300
     dovecot.append(mailbox, *requests(total, tag="ro"))
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
+    running = start(worker_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     until(lambda: count(database, MailRecord) >= 20, 60, "some mail recorded")
@@ -152,7 +154,7 @@ def test_a_full_disk_holds_the_mail_until_there_is_room(
         scans.append(bytes(scan))
     dovecot.append(mailbox, *scans)
     url = f"sqlite:///{small_disk / 'mailbot.db'}"
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
+    running = start(worker_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     recorded = refused_and_still(database, running, "database or disk is full")

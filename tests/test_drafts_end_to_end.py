@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from mailbot.app import load_app
 from mailbot.cli.main import cli
 from mailbot.service.drafts import attachment_content, show_draft
-from tests.core.test_parsing import simple
-from tests.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
-from tests.smtp import SmtpServer
+from tests.support.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
+from tests.support.mails import simple
+from tests.support.smtp import SmtpServer
 
 
 def config(tmp_path: Path, dovecot: Any, mailbox: str, templates: Path | None = None) -> Path:

@@ -26,11 +26,10 @@ from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
 from mailbot.storage.store import CaseStore
 from mailbot.worker import Worker
-from tests.conftest import mailbot_database_url
-from tests.core.test_parsing import simple
-from tests.crash import counts
-from tests.dovecot import Dovecot
-from tests.sources.test_imap import request
+from tests.support.configs import mailbot_database_url
+from tests.support.dovecot import Dovecot
+from tests.support.mails import request, simple
+from tests.support.records import counts
 
 
 def config_text(dovecot: Any, user: str, database: str, password: str = "secret") -> str:

@@ -18,54 +18,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import select
 
 from mailbot.app import load_app
-from mailbot.cli.main import cli
 from mailbot.core.deadlines import due_date
 from mailbot.core.review import extended_due_date
 from mailbot.storage.models import OutboxRecord
-from tests.core.test_parsing import simple
-from tests.smtp import SmtpServer
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.cli import drafts, invoke, run_once
+from tests.support.configs import imap_config, maildir_config
+from tests.support.maildir import drop
+from tests.support.mails import simple
+from tests.support.smtp import SmtpServer
 
-CUSTOMERS = "email,naam,klantnummer\ntom.baker@example.com,Tom Baker,C-1001\n"
-ORGANISATION = """\
-[organisation]
-name = "Voorbeeld B.V."
-officer_name = "R. de Functionaris"
-addresses = ["privacy@voorbeeld.example"]
-trusted_authserv_id = "mx.voorbeeld.example"
-automated_decisions = "geen"
-transfers_outside_eea = "geen"
-
-[[sources]]
-name = "klanten"
-kind = "csv"
-path = "klanten.csv"
-email_column = "email"
-category = "Klantprofiel"
-purpose = "overeenkomst"
-legal_basis = "overeenkomst"
-retention = "36 maanden"
-recipients = ["Hosting (verwerker)"]
-"""
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-
-
-def run_once(config: Path) -> Result:
-    result = invoke("run", "--once", "--config", str(config))
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def smtp_section(server: SmtpServer, **extra: Any) -> str:
-    lines = [f"{key} = {json.dumps(value)}" for key, value in server.settings(**extra).items()]
-    return "[smtp]\n" + "\n".join(lines) + "\n"
+__all__ = ["maildir_config"]  # what bench/ imports from here (moved to tests.support)
 
 
 @pytest.fixture
@@ -73,24 +38,6 @@ def server(tmp_path: Path) -> Iterator[SmtpServer]:
     running = SmtpServer(tmp_path).start()
     yield running
     running.stop()
-
-
-def maildir_config(tmp_path: Path, server: SmtpServer, extra: str = "") -> Path:
-    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
-    make_maildir(tmp_path / "Maildir")
-    path = tmp_path / "mailbot.toml"
-    path.write_text(
-        '[database]\nurl = "sqlite:///mailbot.db"\n[maildir]\npath = "Maildir"\n'
-        + ORGANISATION
-        + smtp_section(server, from_name="Privacy Voorbeeld")
-        + extra,
-        encoding="utf-8",
-    )
-    return path
-
-
-def drafts(config: Path) -> list[dict[str, Any]]:
-    return list(json.loads(invoke("drafts", "list", "--json", "--config", str(config)).output))
 
 
 def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
@@ -288,20 +235,6 @@ def test_unreachable_smtp_server_fails_the_run_and_keeps_the_mail(tmp_path: Path
     queued = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
     assert [row["state"] for row in queued] == ["queued"]
     stopped.controller.loop.close()  # never started: close its event loop
-
-
-def imap_config(tmp_path: Path, server: SmtpServer, dovecot: Any, user: str) -> Path:
-    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
-    path = tmp_path / "mailbot.toml"
-    path.write_text(
-        '[database]\nurl = "sqlite:///mailbot.db"\n'
-        f'[imap]\nhost = "127.0.0.1"\nport = {dovecot.port}\nsecurity = "none"\n'
-        f'username = "{user}"\npassword = "secret"\ntimeout = 10\n'
-        + ORGANISATION
-        + smtp_section(server),
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_sent_mail_is_filed_in_the_sent_folder_once(

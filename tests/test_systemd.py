@@ -10,7 +10,7 @@ import uuid
 
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
-from tests.notify import notify_listener
+from tests.support.notify import notify_listener
 
 
 def test_ready_status_reloading_stopping_and_watchdog_arrive() -> None:

@@ -19,10 +19,11 @@ from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord
 from mailbot.worker import Worker
-from tests.conftest import MAILS
-from tests.core.test_parsing import simple
-from tests.crash import counts, finish, kill_repeatedly
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.crash import finish, kill_repeatedly
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
+from tests.support.paths import MAILS
+from tests.support.records import counts
 
 
 def worker_for(settings: Settings, database: Database) -> Worker:

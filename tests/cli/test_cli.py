@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mailbot.cli.main import COMMANDS, cli, load_command
-from tests.conftest import MAILS
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.maildir import drop, make_maildir
+from tests.support.paths import MAILS
 
 CONFIG = """\
 [database]

@@ -14,7 +14,7 @@ import httpx
 from click.testing import CliRunner
 
 from mailbot.cli.main import cli
-from tests.notify import notify_listener
+from tests.support.notify import notify_listener
 
 CONFIG = """\
 [database]

@@ -12,8 +12,8 @@ from mailbot.config import SmtpSettings
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable
 from mailbot.ports import Envelope
 from mailbot.sending.smtp import SmtpSender
-from tests.dovecot import free_port
-from tests.smtp import PASSWORD, TOKEN, USER, SmtpServer
+from tests.support.smtp import PASSWORD, TOKEN, USER, SmtpServer
+from tests.support.sockets import free_port
 
 MAIL = (
     b"From: privacy@voorbeeld.example\r\nTo: tom@example.com\r\nSubject: hi\r\n"

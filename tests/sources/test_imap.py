@@ -15,8 +15,8 @@ from mailbot.config import ImapSettings
 from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
 from mailbot.ports import Outcome
 from mailbot.sources.imap import PIECE, ImapSentFolder, ImapSource
-from tests.conftest import TokenIntrospection
-from tests.core.test_parsing import simple
+from tests.support.introspection import TokenIntrospection
+from tests.support.mails import request
 
 
 def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
@@ -30,14 +30,6 @@ def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
     }
     values.update(changes)
     return ImapSettings.model_validate(values)
-
-
-def request(index: int = 0) -> bytes:
-    return simple(
-        f"Verwijder alstublieft al mijn gegevens (klant {index}).",
-        From=f"Klant {index} <klant{index}@example.nl>",
-        Message_ID=f"<imap-{index}-{time.monotonic_ns()}@example.nl>",
-    )
 
 
 async def test_lists_fetches_without_marking_read(dovecot: Any, mailbox: str) -> None:
@@ -146,7 +138,7 @@ async def test_wrong_password_is_a_login_failure(dovecot: Any, mailbox: str) -> 
 
 
 async def test_nothing_listening_is_unavailable(dovecot: Any, mailbox: str) -> None:
-    from tests.dovecot import free_port
+    from tests.support.sockets import free_port
 
     source = ImapSource(imap_settings(dovecot, mailbox, port=free_port()))
     try:
@@ -249,7 +241,7 @@ def tls_dovecot() -> Any:
     import shutil
     import tempfile
 
-    from tests.dovecot import Dovecot
+    from tests.support.dovecot import Dovecot
 
     root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
     server = Dovecot(root, tls=True)

@@ -9,21 +9,10 @@ import pytest
 
 from mailbot.errors import MailVanished, SourceUnavailable
 from mailbot.sources.maildir import MaildirSource
-from tests.core.test_parsing import simple
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
 
-
-def make_maildir(root: Path) -> Path:
-    for sub in ("new", "cur", "tmp"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def drop(maildir: Path, name: str, raw: bytes, mtime: float | None = None) -> Path:
-    path = maildir / "new" / name
-    path.write_bytes(raw)
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
-    return path
+__all__ = ["drop", "make_maildir"]  # what bench/ imports from here (moved to tests.support)
 
 
 async def test_lists_new_and_cur_with_arrival_time_and_size(tmp_path: Path) -> None:
