@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,8 +43,27 @@ if TEST_DATABASE not in ("sqlite", "postgresql"):
     raise RuntimeError(f"MAILBOT_TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
 
 
+# Fixtures that start a server or a subprocess: a test that uses one, directly or through
+# another fixture, is an integration test (``scripts/test --fast`` leaves those out).
+SERVER_FIXTURES = frozenset({
+    "postgres", "dovecot", "introspection", "own_dovecot", "tls_dovecot", "smtp", "server",
+    "start", "site", "site_with", "browser", "readers", "small_disk",
+})  # fmt: skip
+
+
+def _starts_servers(item: pytest.Item) -> bool:
+    if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(item, "callspec", None)
+    return params is not None and params.params.get("database_url") == "postgresql"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass, run only the tests whose database that pass chooses."""
+    """Mark the tests that start servers ``integration``; on the PostgreSQL pass, run only
+    the tests whose database that pass chooses."""
+    for item in items:
+        if _starts_servers(item):
+            item.add_marker(pytest.mark.integration)
     if TEST_DATABASE != "postgresql":
         return
     keep: list[pytest.Item] = []
@@ -56,6 +77,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if same:
         config.hook.pytest_deselected(items=same)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _servers_only_in_integration_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test not marked ``integration`` that starts a subprocess or listens on a TCP port fails,
+    naming the marker: the fast subset stays without servers, and a new test cannot forget it.
+
+    mailbot's own reader processes (multiprocessing's forkserver, on a Unix socket) are
+    allowed: they are part of reading a mail, not a server the test starts.
+    """
+    if request.node.get_closest_marker("integration") is not None:
+        return
+    name = request.node.nodeid
+    listen = socket.socket.listen
+
+    def refuse() -> None:
+        pytest.fail(
+            f"{name} starts a server or a subprocess: mark it integration "
+            "(pytestmark, or a fixture in SERVER_FIXTURES in tests/conftest.py)"
+        )
+
+    def no_subprocess(*_args: object, **_kwargs: object) -> None:
+        refuse()
+
+    def no_tcp_server(sock: socket.socket, *args: int) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            refuse()
+        listen(sock, *args)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", no_subprocess)
+    monkeypatch.setattr(socket.socket, "listen", no_tcp_server)
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ import pytest
 from tests.support.hostile import HOSTILE
 from tests.support.maildir import drop, make_maildir
 
+pytestmark = pytest.mark.integration  # mailbot as a subprocess
+
 WRITING_CALLS = (
     "creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,link,linkat,"
     "symlink,symlinkat,truncate,chmod,fchmodat,chown,fchownat,mknod,mknodat,utimensat"

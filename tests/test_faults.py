@@ -39,7 +39,7 @@ from tests.support.running import Running
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import until
 
-pytestmark = pytest.mark.own_database
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 def sent(database: Database) -> int:
@@ -96,6 +96,13 @@ def _sent_at_least(database: Database, wanted: int) -> bool:
 
 
 def _cut_and_stall(proxy: StallingProxy, stall: float) -> int:
+    """Cut the open connections; 0.3 s later hold every connection for ``stall`` seconds.
+
+    These sleeps are the fault schedule under test, not waits for a condition: the stall
+    must outlast the clients' 2 s timeout, and the pause lets the reconnection begin, so the
+    stall lands on it. (Polling for progress in their place moved the faults so far apart
+    that the outbox's backoff outgrew the waits below.)
+    """
     cuts = proxy.cut()
     time.sleep(0.3)
     proxy.stall()
@@ -129,7 +136,7 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
         until(lambda: count(database, MailRecord) >= 30, 60, "intake under way")
         for _ in range(2):  # IMAP: cut mid-fetch or mid-move, then stalled past its timeout
             _cut_and_stall(imap, 3)
-            time.sleep(0.5)
+            time.sleep(0.5)  # the fault schedule: see _cut_and_stall
         until(lambda: count(database, MailRecord) == total, 120, "every mail recorded")
         assert sent(database) == 0
         mail.resume()  # a backlog of 300 to send: the cuts below land mid-conversation

@@ -13,7 +13,6 @@ import re
 import shutil
 import tempfile
 import textwrap
-import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -32,7 +31,11 @@ from tests.support.configs import imap_config
 from tests.support.dovecot import Dovecot
 from tests.support.hostile import HOSTILE
 from tests.support.mails import simple
+from tests.support.references import reference
 from tests.support.smtp import SmtpServer
+from tests.support.waiting import until_async
+
+pytestmark = pytest.mark.integration  # Dovecot, aiosmtpd
 
 REVIEW, APPROVE, REJECT, DONE = (
     "AVG-beoordelen",
@@ -132,7 +135,7 @@ def start(
 
 def trail(config: Path) -> list[str]:
     """The actions in the case's trail, in order."""
-    shown = invoke("cases", "show", "AVG-2026-0001", "--json", "--config", str(config))
+    shown = invoke("cases", "show", reference(1), "--json", "--config", str(config))
     return [event["action"] for event in json.loads(shown.output)["events"]]
 
 
@@ -149,7 +152,7 @@ def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_no
     _, reply = officer.copy_of(by_kind["reply"]["id"])
     assert str(reply[HEADER]).startswith(f"{by_kind['reply']['id']}; fp=")
     assert reply["To"] == "tom.baker@example.com"
-    assert str(reply["Subject"]).startswith("[AVG-2026-0001]")
+    assert str(reply["Subject"]).startswith(f"[{reference(1)}]")
     assert reply["In-Reply-To"] == "<req-1@example.com>"
     names = {part.get_filename() for part in reply.iter_attachments()}
     assert "klanten.json" in names  # the copies of the person's data, as he would get them
@@ -350,13 +353,13 @@ def test_a_reply_in_the_thread_to_a_wrong_recipient_settles_nothing_and_is_warne
     sent = EmailMessage()
     sent["From"] = "privacy@voorbeeld.example"
     sent["To"] = "someone.else@example.org"
-    sent["Subject"] = "Re: [AVG-2026-0001] vraag"
+    sent["Subject"] = f"Re: [{reference(1)}] vraag"
     sent["In-Reply-To"] = "<req-1@example.com>"
     sent["Message-ID"] = "<own-2@voorbeeld.example>"
     sent.set_content("We hebben uw verzoek ontvangen.\n")
     officer.client.append("Sent", sent.as_bytes())
     stranger = EmailMessage()
-    stranger["Subject"] = "[AVG-2026-0001] zonder draad"
+    stranger["Subject"] = f"[{reference(1)}] zonder draad"
     stranger["Message-ID"] = "<own-3@voorbeeld.example>"
     stranger.set_content("not in the thread")
     officer.client.append("Sent", stranger.as_bytes())
@@ -394,13 +397,12 @@ def test_the_worker_sends_a_copy_moved_to_approve_at_once(
         worker = build_worker(app)
         running = asyncio.ensure_future(worker.run_forever(idle_timeout=600))
         try:
-            await asyncio.sleep(2)  # the first pass is done; the worker waits in IDLE
+            # the first pass is done when the worker waits in IDLE: on the inbox and on the
+            # approval folder
+            await until_async(lambda: dovecot.idling(mailbox) >= 2, 20, "the worker in IDLE")
             uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])
             officer.move(uid, REVIEW, APPROVE)
-            moved = time.monotonic()
-            while not smtp.received and time.monotonic() - moved < 20:
-                await asyncio.sleep(0.05)
-            return time.monotonic() - moved
+            return await until_async(lambda: smtp.received, 20, "the approved copy sent")
         finally:
             worker.stop()
             await running
@@ -409,7 +411,7 @@ def test_the_worker_sends_a_copy_moved_to_approve_at_once(
         took = asyncio.run(scenario())
     finally:
         app.close()
-    assert len(smtp.received) == 1, "not sent within 20 s"
+    assert len(smtp.received) == 1
     assert took < 10  # IDLE, not the 600 s poll: 1.1 s measured here
 
 
@@ -523,7 +525,9 @@ def test_hostile_mails_moved_to_approve_or_into_sent_stop_nothing(
     for make in HOSTILE.values():
         raw = make()
         officer.client.append(APPROVE, raw)
-        officer.client.append("Sent", raw.replace(b"Subject: ", b"Subject: [AVG-2026-0001] ", 1))
+        officer.client.append(
+            "Sent", raw.replace(b"Subject: ", f"Subject: [{reference(1)}] ".encode(), 1)
+        )
     run_once(config)
     assert smtp.received == [] and officer.mails(APPROVE) == {}
     assert len([n for n in officer.notes() if "Genegeerd" in str(n["Subject"])]) == len(HOSTILE)

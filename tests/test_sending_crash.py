@@ -12,6 +12,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from sqlmodel import col, func, select
 
 from mailbot.app import load_app
@@ -23,6 +24,8 @@ from tests.support.crash import finish, kill_repeatedly
 from tests.support.maildir import drop, make_maildir
 from tests.support.mails import simple
 from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.integration  # aiosmtpd, and mailbot run killed as a subprocess
 
 PEOPLE = 60
 

@@ -28,7 +28,10 @@ from tests.support.cli import drafts, invoke, run_once
 from tests.support.configs import imap_config, maildir_config
 from tests.support.maildir import drop
 from tests.support.mails import simple
+from tests.support.references import reference
 from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.integration  # aiosmtpd, Dovecot
 
 __all__ = ["maildir_config"]  # what bench/ imports from here (moved to tests.support)
 
@@ -69,7 +72,7 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
         env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
     )  # fmt: skip
     assert edited.exit_code == 0, edited.output
-    assert f"draft {reply['id']} (AVG-2026-0001) edited" in edited.output
+    assert f"draft {reply['id']} ({reference(1)}) edited" in edited.output
 
     for draft in (ack, reply):
         approved = invoke("drafts", "approve", str(draft["id"]), "--by", "rudi", "--config",
@@ -80,7 +83,7 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     assert len(server.received) == 2
     sent_reply = next(r for r in server.received if "Uw verzoek" in str(r.message["Subject"]))
     assert sent_reply.message["In-Reply-To"] == "<req-1@example.com>"
-    assert sent_reply.message["Subject"].startswith("[AVG-2026-0001]")
+    assert sent_reply.message["Subject"].startswith(f"[{reference(1)}]")
     text = sent_reply.message.get_body(("plain",)).get_content()
     assert "Geachte Tom Baker" in text and "Beste" not in text  # the edited text was sent
     assert {part.get_filename() for part in sent_reply.message.iter_attachments()} >= {
@@ -94,14 +97,14 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     run_once(config)
     assert len(server.received) == 2
 
-    shown = invoke("cases", "show", "AVG-2026-0001", "--config", str(config)).output
+    shown = invoke("cases", "show", reference(1), "--config", str(config)).output
     assert "[sent]" in shown and "rudi" in shown and "approved" in shown
     outbox = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
     assert [row["state"] for row in outbox] == ["sent", "sent"]
     status = invoke("status", "--config", str(config))
     assert f"smtp 127.0.0.1:{server.port}" in status.output and status.exit_code == 0
 
-    closed = invoke("cases", "close", "AVG-2026-0001", "--outcome", "granted", "--by", "rudi",
+    closed = invoke("cases", "close", reference(1), "--outcome", "granted", "--by", "rudi",
                     "--config", str(config))  # fmt: skip
     assert closed.exit_code == 0 and "closed (granted)" in closed.output
     listed = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
@@ -124,13 +127,13 @@ def test_erasure_needs_its_actions_done_first(tmp_path: Path, server: SmtpServer
     reply = next(d for d in drafts(config) if d["kind"] == "reply")
     refused = invoke("drafts", "approve", str(reply["id"]), "--config", str(config))
     assert refused.exit_code == 1 and "action(s) are still open" in refused.output
-    listed = invoke("cases", "actions", "AVG-2026-0001", "--config", str(config))
+    listed = invoke("cases", "actions", reference(1), "--config", str(config))
     assert "open" in listed.output and "klanten" in listed.output
     actions = json.loads(
-        invoke("cases", "actions", "AVG-2026-0001", "--json", "--config", str(config)).output
+        invoke("cases", "actions", reference(1), "--json", "--config", str(config)).output
     )["actions"]
     for action in actions:
-        done = invoke("cases", "done", "AVG-2026-0001", str(action["id"]), "--by", "rudi",
+        done = invoke("cases", "done", reference(1), str(action["id"]), "--by", "rudi",
                       "--config", str(config))  # fmt: skip
         assert done.exit_code == 0, done.output
     assert "the reply can be approved" in done.output
@@ -186,13 +189,11 @@ def test_automatic_acknowledgements(tmp_path: Path, server: SmtpServer) -> None:
     assert got.rcpt_tos == ("tom.baker@example.com",)
     auto = [d for d in drafts(config) if d["automatic"]]
     assert [(d["case"], d["kind"], d["status"]) for d in auto] == [
-        ("AVG-2026-0001", "acknowledgement", "sent")
+        (reference(1), "acknowledgement", "sent")
     ]
     # a forged sender gets no acknowledgement at all; the address's owner, at most, a sender
     # check that the officer approves
-    forged_drafts = [
-        (d["kind"], d["status"]) for d in drafts(config) if d["case"] == "AVG-2026-0002"
-    ]
+    forged_drafts = [(d["kind"], d["status"]) for d in drafts(config) if d["case"] == reference(2)]
     assert forged_drafts == [("sender_check", "pending")]
 
 

@@ -30,7 +30,8 @@ from tests.support.smtp import SmtpServer
 from tests.support.waiting import until
 
 MAILS = 500
-pytestmark = pytest.mark.own_database  # PostgreSQL on both passes: it is what several workers need
+# PostgreSQL on both passes: it is what several workers need
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 def drafts_per_case(database: Database) -> Counter[tuple[int, str]]:

@@ -15,6 +15,8 @@ from mailbot.sending.smtp import SmtpSender
 from tests.support.smtp import PASSWORD, TOKEN, USER, SmtpServer
 from tests.support.sockets import free_port
 
+pytestmark = pytest.mark.integration  # aiosmtpd, with TLS and authentication
+
 MAIL = (
     b"From: privacy@voorbeeld.example\r\nTo: tom@example.com\r\nSubject: hi\r\n"
     b"Message-ID: <m1@voorbeeld.example>\r\n\r\nHello Tom.\r\n.\r\nA line with a dot.\r\n"

@@ -17,6 +17,7 @@ from mailbot.ports import Outcome
 from mailbot.sources.imap import PIECE, ImapSentFolder, ImapSource
 from tests.support.introspection import TokenIntrospection
 from tests.support.mails import request
+from tests.support.waiting import until_async
 
 
 def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
@@ -101,7 +102,7 @@ async def test_idle_wakes_up_when_mail_arrives(dovecot: Any, mailbox: str) -> No
     try:
         assert await source.pending() == []
         waiting = asyncio.ensure_future(source.wait(30))
-        await asyncio.sleep(0.3)
+        await until_async(lambda: dovecot.idling(mailbox), 10, "the source in IDLE")
         started = time.monotonic()
         await asyncio.to_thread(dovecot.append, mailbox, request(1))
         await asyncio.wait_for(waiting, timeout=10)
@@ -118,7 +119,7 @@ async def test_a_cancelled_wait_leaves_idle_and_the_connection_usable(
     try:
         await source.pending()
         waiting = asyncio.ensure_future(source.wait(300))
-        await asyncio.sleep(0.3)
+        await until_async(lambda: dovecot.idling(mailbox), 10, "the source in IDLE")
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiting

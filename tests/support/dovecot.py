@@ -39,6 +39,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
 mail_location = maildir:{root}/mail/%u
 mail_fsync = never
+verbose_proctitle = yes
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 passdb {{
@@ -247,6 +248,26 @@ class Dovecot:
             return sorted(client.search("ALL"))
         finally:
             client.logout()
+
+    def idling(self, user: str) -> int:
+        """How many of ``user``'s IMAP sessions on this server are in IDLE now.
+
+        Read from the session processes' titles (``verbose_proctitle``), which name the
+        command in progress: a test waits for this instead of sleeping "until it idles".
+        """
+        master = self._pid()
+        found = 0
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+            if parent == master and title.startswith("dovecot/imap [") and f"[{user} " in title:
+                found += title.rstrip().endswith(" IDLE]")
+        return found
 
     def doveadm(self, *args: str) -> str:
         done = subprocess.run(
