@@ -18,31 +18,52 @@ database as a parameter; the first pass runs them.
 
 from __future__ import annotations
 
-import itertools
 import os
-import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from mailbot.config import Settings, settings_from_dict
-from mailbot.storage.database import Database, normalise_url
+from mailbot.storage.database import Database
+from tests.support.configs import base_config
+from tests.support.dovecot import Dovecot
+from tests.support.introspection import TokenIntrospection
+from tests.support.notify import notify_listener
+from tests.support.postgres import PostgresCluster
+from tests.support.running import Running
+from tests.support.smtp import SmtpServer
 
 TEST_DATABASE = os.environ.get("MAILBOT_TEST_DATABASE", "sqlite")
 if TEST_DATABASE not in ("sqlite", "postgresql"):
     raise RuntimeError(f"MAILBOT_TEST_DATABASE={TEST_DATABASE!r}: use sqlite or postgresql")
-pytest_plugins = ["tests.running"]  # the `start` fixture: `mailbot run` as a subprocess
+
+
+# Fixtures that start a server or a subprocess: a test that uses one, directly or through
+# another fixture, is an integration test (``scripts/test --fast`` leaves those out).
+SERVER_FIXTURES = frozenset({
+    "postgres", "dovecot", "introspection", "own_dovecot", "tls_dovecot", "smtp", "server",
+    "start", "site", "site_with", "browser", "readers", "small_disk",
+})  # fmt: skip
+
+
+def _starts_servers(item: pytest.Item) -> bool:
+    if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(item, "callspec", None)
+    return params is not None and params.params.get("database_url") == "postgresql"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On the PostgreSQL pass, run only the tests whose database that pass chooses."""
+    """Mark the tests that start servers ``integration``; on the PostgreSQL pass, run only
+    the tests whose database that pass chooses."""
+    for item in items:
+        if _starts_servers(item):
+            item.add_marker(pytest.mark.integration)
     if TEST_DATABASE != "postgresql":
         return
     keep: list[pytest.Item] = []
@@ -58,36 +79,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
-MAILS = FIXTURES / "mails"
-# The shared request corpus lies beside the project (../shared); MAILBOT_CORPUS may point elsewhere.
-CORPUS = Path(
-    os.environ.get("MAILBOT_CORPUS")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "requests"
-)
+@pytest.fixture(autouse=True)
+def _servers_only_in_integration_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test not marked ``integration`` that starts a subprocess or listens on a TCP port fails,
+    naming the marker: the fast subset stays without servers, and a new test cannot forget it.
 
+    mailbot's own reader processes (multiprocessing's forkserver, on a Unix socket) are
+    allowed: they are part of reading a mail, not a server the test starts.
+    """
+    if request.node.get_closest_marker("integration") is not None:
+        return
+    name = request.node.nodeid
+    listen = socket.socket.listen
 
-def mailbot_database_url(tmp_path: Path) -> str:
-    """The test's database: its PostgreSQL one on that pass (see ``state_url``), else SQLite."""
-    return os.environ.get("MAILBOT_DATABASE__URL") or f"sqlite:///{tmp_path / 'mailbot.db'}"
+    def refuse() -> None:
+        pytest.fail(
+            f"{name} starts a server or a subprocess: mark it integration "
+            "(pytestmark, or a fixture in SERVER_FIXTURES in tests/conftest.py)"
+        )
 
+    def no_subprocess(*_args: object, **_kwargs: object) -> None:
+        refuse()
 
-def base_config(tmp_path: Path, **sections: dict[str, Any]) -> dict[str, Any]:
-    """A valid configuration as a dict: a Maildir in ``tmp_path``, SQLite there too."""
-    config: dict[str, Any] = {
-        "database": {"url": mailbot_database_url(tmp_path)},
-        "maildir": {"path": str(tmp_path / "Maildir")},
-        "organisation": {
-            "name": "Voorbeeld B.V.",
-            "officer_name": "A. Functionaris",
-            "addresses": ["privacy@voorbeeld.example"],
-            "timezone": "Europe/Amsterdam",
-            "reference_prefix": "AVG",
-        },
-    }
-    for name, values in sections.items():
-        config.setdefault(name, {}).update(values)
-    return config
+    def no_tcp_server(sock: socket.socket, *args: int) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            refuse()
+        listen(sock, *args)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", no_subprocess)
+    monkeypatch.setattr(socket.socket, "listen", no_tcp_server)
 
 
 @pytest.fixture
@@ -96,88 +118,6 @@ def settings(tmp_path: Path) -> Settings:
 
 
 # -- PostgreSQL ---------------------------------------------------------------
-def _postgres_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
-    if versions:
-        return versions[-1].parent
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).parent
-    pytest.fail(
-        "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "
-        "`apt-get install postgresql` (.ci/run does)",
-        pytrace=False,
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PostgresCluster:
-    """A throwaway PostgreSQL server on loopback with password authentication."""
-
-    password = "mailbot-test-secret"
-
-    def __init__(self) -> None:
-        self.bin = _postgres_bin()
-        self.root = Path(tempfile.mkdtemp(prefix="mailbot-pg-"))
-        self.port = _free_port()
-        self.user = None
-        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            self.user = "postgres"
-            entry = pwd.getpwnam(self.user)
-            os.chown(self.root, entry.pw_uid, entry.pw_gid)
-        self._names = itertools.count(1)
-
-    def _run(self, *args: str) -> None:
-        result = subprocess.run(
-            args, user=self.user, capture_output=True, text=True, check=False, cwd=self.root
-        )
-        if result.returncode != 0:
-            pytest.fail(f"{args[0]} failed: {result.stderr or result.stdout}", pytrace=False)
-
-    def start(self) -> None:
-        pwfile = self.root / "pw"
-        pwfile.write_text(self.password)
-        if self.user:
-            entry = pwd.getpwnam(self.user)
-            os.chown(pwfile, entry.pw_uid, entry.pw_gid)
-        data = self.root / "data"
-        self._run(
-            str(self.bin / "initdb"), "-D", str(data), "-U", "mailbot", "--auth=scram-sha-256",
-            f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8", "--locale=C",
-        )  # fmt: skip
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(
-            str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"),
-            "-o", options, "-w", "start",
-        )  # fmt: skip
-
-    def stop(self) -> None:
-        subprocess.run(
-            [str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
-            user=self.user,
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://mailbot:{self.password}@127.0.0.1:{self.port}/{database}"
-
-    def new_database(self) -> str:
-        """A fresh empty database; returns its URL (a plain ``postgresql://`` one)."""
-        name = f"test_{next(self._names)}"
-        engine = create_engine(normalise_url(self.url()), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return self.url(name)
-
-
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster()
@@ -229,44 +169,6 @@ def sqlite_database(tmp_path: Path) -> Iterator[Database]:
 
 
 # -- Dovecot ------------------------------------------------------------------
-class TokenIntrospection:
-    """The OAuth2 token-introspection endpoint Dovecot asks about XOAUTH2 tokens."""
-
-    def __init__(self) -> None:
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import parse_qs
-
-        self.tokens: dict[str, str] = {}
-        tokens = self.tokens
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                token = parse_qs(self.rfile.read(length).decode()).get("token", [""])[0]
-                user = tokens.get(token)
-                body = json.dumps({"active": True, "username": user} if user else {"active": False})
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="session")
 def introspection() -> Iterator[TokenIntrospection]:
     endpoint = TokenIntrospection()
@@ -275,10 +177,8 @@ def introspection() -> Iterator[TokenIntrospection]:
 
 
 @pytest.fixture(scope="session")
-def dovecot(introspection: TokenIntrospection) -> Iterator[Any]:
+def dovecot(introspection: TokenIntrospection) -> Iterator[Dovecot]:
     """One Dovecot for the session; each test takes a mailbox of its own (``mailbox``)."""
-    from tests.dovecot import Dovecot
-
     root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
     server = Dovecot(root, oauth_port=introspection.port)
     server.start()
@@ -288,6 +188,32 @@ def dovecot(introspection: TokenIntrospection) -> Iterator[Any]:
 
 
 @pytest.fixture
-def mailbox(dovecot: Any) -> str:
+def mailbox(dovecot: Dovecot) -> str:
     """A fresh, empty IMAP user on the shared Dovecot (password "secret")."""
     return str(dovecot.add_user())
+
+
+# -- SMTP and `mailbot run` ---------------------------------------------------
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
+    """aiosmtpd on loopback, without TLS or authentication."""
+    server = SmtpServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    """Starts ``mailbot run`` as a subprocess under a stand-in systemd notify socket."""
+    started: list[Running] = []
+    with notify_listener() as listener:
+
+        def _start(config: Path, watchdog: float | None = None) -> Running:
+            name = "mailbot" if not started else f"mailbot-{len(started) + 1}"
+            running = Running(config, listener, watchdog, name)
+            started.append(running)
+            return running
+
+        yield _start
+        for running in started:
+            running.close()

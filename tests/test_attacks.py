@@ -26,9 +26,9 @@ from click.testing import CliRunner, Result
 from mailbot.app import load_app
 from mailbot.cli.main import cli
 from mailbot.service.drafts import attachment_content
-from tests.core.test_parsing import simple
-from tests.smtp import SmtpServer
-from tests.test_sending_end_to_end import smtp_section
+from tests.support.configs import smtp_section
+from tests.support.mails import simple
+from tests.support.smtp import SmtpServer
 
 OURS = "mx.voorbeeld.example"
 TOM = "Tom Baker <tom.baker@example.com>"

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import HOSTILE
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.hostile import HOSTILE
+from tests.support.maildir import drop, make_maildir
+
+pytestmark = pytest.mark.integration  # mailbot as a subprocess
 
 WRITING_CALLS = (
     "creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,link,linkat,"

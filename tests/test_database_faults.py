@@ -24,12 +24,15 @@ from sqlmodel import func, select
 from mailbot.storage.database import Database, normalise_url
 from mailbot.storage.models import MailRecord
 from mailbot.worker import FIRST_BACKOFF
-from tests.conftest import PostgresCluster
-from tests.running import Running
-from tests.test_service import count, requests, until
-from tests.test_workers import write_config
+from tests.support.configs import worker_config
+from tests.support.mails import requests
+from tests.support.postgres import PostgresCluster
+from tests.support.records import count
+from tests.support.running import Running
+from tests.support.waiting import until
 
-pytestmark = pytest.mark.own_database  # each needs its own kind of database
+# each needs its own kind of database
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 def check_each_mail_once(database: Database, total: int) -> None:
@@ -51,7 +54,10 @@ def refused_and_still(database: Database, running: Running, what: str) -> int:
     """Wait until the worker says the database refuses, then check nothing moves."""
     until(lambda: REFUSED in running.stderr(), 60, "the refusal logged")
     recorded = count(database, MailRecord)
-    time.sleep(FIRST_BACKOFF + 1)  # a retry has come and gone
+    # That nothing is written while the worker retries is what is tested, and no event marks
+    # a retry (the refusal is logged once): wait past the first one, FIRST_BACKOFF after the
+    # refusal, by one second.
+    time.sleep(FIRST_BACKOFF + 1)
     assert count(database, MailRecord) == recorded  # nothing written meanwhile
     log = running.stderr()
     assert what in log
@@ -71,7 +77,7 @@ def test_a_read_only_postgresql_holds_the_mail_until_it_can_write(
     name = url.rsplit("/", 1)[1]
     total = 300
     dovecot.append(mailbox, *requests(total, tag="ro"))
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
+    running = start(worker_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     until(lambda: count(database, MailRecord) >= 20, 60, "some mail recorded")
@@ -152,7 +158,7 @@ def test_a_full_disk_holds_the_mail_until_there_is_room(
         scans.append(bytes(scan))
     dovecot.append(mailbox, *scans)
     url = f"sqlite:///{small_disk / 'mailbot.db'}"
-    running = start(write_config(tmp_path, url, dovecot.port, mailbox, None))
+    running = start(worker_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
     recorded = refused_and_still(database, running, "database or disk is full")

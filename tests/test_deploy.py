@@ -17,6 +17,8 @@ import pytest
 
 from mailbot.config import load_configuration
 
+pytestmark = pytest.mark.integration  # systemd-analyze
+
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 UNITS = ("mailbot.service", "mailbot-web.service")
 MAX_EXPOSURE = 2.0

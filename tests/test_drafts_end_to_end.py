@@ -12,9 +12,10 @@ from click.testing import CliRunner, Result
 from mailbot.app import load_app
 from mailbot.cli.main import cli
 from mailbot.service.drafts import attachment_content, show_draft
-from tests.core.test_parsing import simple
-from tests.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
-from tests.smtp import SmtpServer
+from tests.support.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
+from tests.support.mails import simple
+from tests.support.references import reference
+from tests.support.smtp import SmtpServer
 
 
 def config(tmp_path: Path, dovecot: Any, mailbox: str, templates: Path | None = None) -> Path:
@@ -89,12 +90,12 @@ def test_mailbox_to_drafts_with_exactly_each_persons_rows(
     assert invoke("run", "--once", "--config", str(path)).exit_code == 0
     drafts = json.loads(invoke("drafts", "list", "--json", "--config", str(path)).output)
     assert {(d["case"], d["kind"], d["to"]) for d in drafts} == {
-        ("AVG-2026-0001", "acknowledgement", "tom.baker@example.com"),
-        ("AVG-2026-0001", "reply", "tom.baker@example.com"),
-        ("AVG-2026-0002", "acknowledgement", "sanne.devries@example.net"),
-        ("AVG-2026-0002", "reply", "sanne.devries@example.net"),
-        ("AVG-2026-0003", "acknowledgement", "eve@example.org"),
-        ("AVG-2026-0003", "identification_request", "eve@example.org"),
+        (reference(1), "acknowledgement", "tom.baker@example.com"),
+        (reference(1), "reply", "tom.baker@example.com"),
+        (reference(2), "acknowledgement", "sanne.devries@example.net"),
+        (reference(2), "reply", "sanne.devries@example.net"),
+        (reference(3), "acknowledgement", "eve@example.org"),
+        (reference(3), "identification_request", "eve@example.org"),
     }
     for draft in drafts:
         assert set(draft) >= {
@@ -149,7 +150,7 @@ def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str
     path = config(tmp_path, dovecot, mailbox)
     invoke("run", "--once", "--config", str(path))
     done = invoke(
-        "cases", "verify", "AVG-2026-0001", "--method", "klantnummer C-1002 gecontroleerd",
+        "cases", "verify", reference(1), "--method", "klantnummer C-1002 gecontroleerd",
         "--address-on-file", "tom.bakerr@example.com", "--send-to", "eve@example.org",
         "--config", str(path),
     )  # fmt: skip
@@ -159,7 +160,7 @@ def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str
     )
     reply = next(d for d in drafts if d["kind"] == "reply")
     assert reply["to"] == "eve@example.org"
-    bad = invoke("cases", "verify", "AVG-2026-0001", "--method", "x", "--send-to", "not an address",
+    bad = invoke("cases", "verify", reference(1), "--method", "x", "--send-to", "not an address",
                  "--config", str(path))  # fmt: skip
     assert bad.exit_code == 2 and "not an e-mail address" in bad.stderr
 

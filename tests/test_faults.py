@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +29,17 @@ from sqlmodel import func, select
 
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, OutboxRecord
-from tests.crash import finish, kill_repeatedly
-from tests.dovecot import Dovecot
-from tests.proxy import StallingProxy, stalling_proxy
-from tests.running import Running
-from tests.smtp import SmtpServer
-from tests.test_service import count, requests, until
-from tests.test_workers import write_config
+from tests.support.configs import worker_config
+from tests.support.crash import finish, kill_repeatedly
+from tests.support.dovecot import Dovecot
+from tests.support.mails import requests
+from tests.support.proxy import StallingProxy, stalling_proxy
+from tests.support.records import count
+from tests.support.running import Running
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import until
 
-pytestmark = pytest.mark.own_database
-
-
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    server = SmtpServer(tmp_path / "smtp").start()
-    yield server
-    server.stop()
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 def sent(database: Database) -> int:
@@ -76,7 +71,7 @@ def test_sigkill_twenty_times_during_a_500_mail_run(
 ) -> None:
     total, kills = 500, 20
     dovecot.append(mailbox, *requests(total, tag="kill"))
-    config = write_config(tmp_path, "sqlite:///mailbot.db", dovecot.port, mailbox, smtp)
+    config = worker_config(tmp_path, "sqlite:///mailbot.db", dovecot.port, mailbox, smtp)
     database = Database(state_url)
     seed = random.randrange(1_000_000)
     progress = kill_repeatedly(
@@ -101,6 +96,13 @@ def _sent_at_least(database: Database, wanted: int) -> bool:
 
 
 def _cut_and_stall(proxy: StallingProxy, stall: float) -> int:
+    """Cut the open connections; 0.3 s later hold every connection for ``stall`` seconds.
+
+    These sleeps are the fault schedule under test, not waits for a condition: the stall
+    must outlast the clients' 2 s timeout, and the pause lets the reconnection begin, so the
+    stall lands on it. (Polling for progress in their place moved the faults so far apart
+    that the outbox's backoff outgrew the waits below.)
+    """
     cuts = proxy.cut()
     time.sleep(0.3)
     proxy.stall()
@@ -122,7 +124,7 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
     with stalling_proxy(dovecot.port) as imap, stalling_proxy(smtp.port) as mail:
         smtp.scenario.delay = 0.03  # sending takes ~10 s: the cuts land mid-conversation
         mail.stall()  # SMTP hangs from the start: all 300 acknowledgements wait
-        config = write_config(tmp_path, "sqlite:///mailbot.db", imap.port, mailbox, smtp)
+        config = worker_config(tmp_path, "sqlite:///mailbot.db", imap.port, mailbox, smtp)
         text = config.read_text(encoding="utf-8")
         text = text.replace(f"port = {smtp.port}", f"port = {mail.port}")
         text = text.replace("timeout = 10", "timeout = 2")  # IMAP: a stall is noticed in 2 s
@@ -134,7 +136,7 @@ def test_imap_and_smtp_cut_and_stalled_by_a_proxy(  # noqa: PLR0917 - the server
         until(lambda: count(database, MailRecord) >= 30, 60, "intake under way")
         for _ in range(2):  # IMAP: cut mid-fetch or mid-move, then stalled past its timeout
             _cut_and_stall(imap, 3)
-            time.sleep(0.5)
+            time.sleep(0.5)  # the fault schedule: see _cut_and_stall
         until(lambda: count(database, MailRecord) == total, 120, "every mail recorded")
         assert sent(database) == 0
         mail.resume()  # a backlog of 300 to send: the cuts below land mid-conversation
@@ -164,7 +166,7 @@ def test_dovecot_restarted_in_the_middle_of_a_backlog(
         user = server.add_user()
         total = 300
         server.append(user, *requests(total, tag="restart"))
-        config = write_config(tmp_path, "sqlite:///mailbot.db", server.port, user, smtp)
+        config = worker_config(tmp_path, "sqlite:///mailbot.db", server.port, user, smtp)
         running = start(config)
         running.ready(60)
         database = Database(state_url)

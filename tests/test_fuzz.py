@@ -22,7 +22,7 @@ from mailbot.core.rights import Right
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import LANGUAGES, Renderer
 from mailbot.errors import UnparseableMail
-from tests.conftest import base_config
+from tests.support.configs import base_config
 
 FUZZ = settings(
     max_examples=150,

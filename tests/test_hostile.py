@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mailbot.ports import Outcome
-from tests.desk import Desk, desks
-from tests.hostile import HOSTILE
+from tests.support.desk import Desk, desks
+from tests.support.hostile import HOSTILE
 
 ENDS = {Outcome.NEW_CASE, Outcome.NOT_A_REQUEST, Outcome.QUARANTINED, Outcome.IGNORED}
 

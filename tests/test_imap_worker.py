@@ -7,7 +7,6 @@ import base64
 import random
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,13 @@ from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
 from mailbot.storage.store import CaseStore
 from mailbot.worker import Worker
-from tests.conftest import mailbot_database_url
-from tests.core.test_parsing import simple
-from tests.crash import counts
-from tests.dovecot import Dovecot
-from tests.sources.test_imap import request
+from tests.support.configs import mailbot_database_url
+from tests.support.dovecot import Dovecot
+from tests.support.mails import request, simple
+from tests.support.records import counts
+from tests.support.waiting import until_async
+
+pytestmark = pytest.mark.integration  # Dovecot
 
 
 def config_text(dovecot: Any, user: str, database: str, password: str = "secret") -> str:
@@ -71,26 +72,15 @@ def worker_for(settings: Settings, database: Database) -> Worker:
     )
 
 
-async def until(condition: Any, timeout: float, step: float = 0.02) -> float:
-    """Wait until ``condition()`` holds; returns the seconds it took."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"condition not met within {timeout} s")
-        await asyncio.sleep(step)
-    return time.monotonic() - started
-
-
 async def test_mail_arriving_during_idle_becomes_a_case_within_a_second(
     settings: Settings, database: Database, dovecot: Any, mailbox: str
 ) -> None:
     worker = worker_for(settings, database)
     running = asyncio.ensure_future(worker.run_forever())
     try:
-        await until(lambda: bool(source_states(database)), timeout=10)  # first pass done
-        await asyncio.sleep(0.3)  # the worker is in IDLE now
+        await until_async(lambda: dovecot.idling(mailbox), 10, "the worker in IDLE")
         await asyncio.to_thread(dovecot.append, mailbox, request(1))
-        took = await until(lambda: counts(database)[2] == 1, timeout=10)
+        took = await until_async(lambda: counts(database)[2] == 1, 10, "the case")
         assert took < 1.0, f"the case took {took:.2f} s"
     finally:
         worker.stop()
@@ -213,11 +203,11 @@ async def test_a_server_without_idle_and_move_is_polled_and_copied(tmp_path: Pat
         )
         running = asyncio.ensure_future(worker.run_forever())
         try:
-            await until(lambda: bool(source_states(database)), timeout=10)
+            await until_async(lambda: bool(source_states(database)), 10, "the first pass done")
             await asyncio.to_thread(
                 server.append, user, request(1), simple("Wanneer is de training?")
             )
-            await until(lambda: counts(database)[0] == 2, timeout=10)
+            await until_async(lambda: counts(database)[0] == 2, 10, "both mails recorded")
         finally:
             worker.stop()
             await asyncio.wait_for(running, timeout=10)
@@ -252,13 +242,17 @@ async def test_dovecot_restart_mid_run_and_the_worker_recovers_by_itself(
     running = asyncio.ensure_future(worker.run_forever())
     try:
         server.append(user, request(1))
-        await until(lambda: counts(database)[2] == 1, timeout=10)
+        await until_async(lambda: counts(database)[2] == 1, 10, "the first case")
         await asyncio.to_thread(server.stop)
-        await until(lambda: source_states(database)[0].state == "unreachable", timeout=30)
+        await until_async(
+            lambda: source_states(database)[0].state == "unreachable", 30, "the source unreachable"
+        )
         await asyncio.to_thread(server.start)
         await asyncio.to_thread(server.append, user, request(2))
-        await until(lambda: counts(database)[2] == 2, timeout=60, step=0.2)
-        await until(lambda: source_states(database)[0].state == "ok", timeout=10)
+        await until_async(lambda: counts(database)[2] == 2, 60, "the second case", step=0.2)
+        await until_async(
+            lambda: source_states(database)[0].state == "ok", 10, "the source ok again"
+        )
     finally:
         worker.stop()
         await asyncio.wait_for(running, timeout=10)

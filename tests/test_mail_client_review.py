@@ -13,7 +13,6 @@ import re
 import shutil
 import tempfile
 import textwrap
-import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -27,13 +26,16 @@ from mailbot.app.build import build_worker
 from mailbot.core.mail_client import HEADER, NOTE_HEADER
 from mailbot.service import review
 from mailbot.storage.models import CaseRecord, DraftRecord
-from tests.core.test_parsing import simple
-from tests.dovecot import Dovecot
-from tests.hostile import HOSTILE
-from tests.smtp import SmtpServer
-from tests.test_sending_end_to_end import drafts, imap_config, invoke, run_once, server
+from tests.support.cli import drafts, invoke, run_once
+from tests.support.configs import imap_config
+from tests.support.dovecot import Dovecot
+from tests.support.hostile import HOSTILE
+from tests.support.mails import simple
+from tests.support.references import reference
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import until_async
 
-__all__ = ["server"]  # the SMTP server fixture
+pytestmark = pytest.mark.integration  # Dovecot, aiosmtpd
 
 REVIEW, APPROVE, REJECT, DONE = (
     "AVG-beoordelen",
@@ -101,9 +103,9 @@ class Officer:
 
 
 def review_config(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, user: str, extra: str = ""
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, user: str, extra: str = ""
 ) -> Path:
-    path = imap_config(tmp_path, server, dovecot, user)
+    path = imap_config(tmp_path, smtp, dovecot, user)
     path.write_text(
         path.read_text(encoding="utf-8") + "[mail_client]\npoll_interval = 5\n" + extra,
         encoding="utf-8",
@@ -119,21 +121,21 @@ def officer(dovecot: Any, mailbox: str) -> Any:
 
 
 def start(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, extra: str = ""
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, extra: str = ""
 ) -> tuple[Path, dict[str, Any]]:
     """A request in the inbox, read and drafted: its drafts by kind."""
     dovecot.append(
         mailbox,
         simple(REQUEST, From="Tom Baker <tom.baker@example.com>", Message_ID="<req-1@example.com>"),
     )
-    config = review_config(tmp_path, server, dovecot, mailbox, extra)
+    config = review_config(tmp_path, smtp, dovecot, mailbox, extra)
     run_once(config)
     return config, {draft["kind"]: draft for draft in drafts(config)}
 
 
 def trail(config: Path) -> list[str]:
     """The actions in the case's trail, in order."""
-    shown = invoke("cases", "show", "AVG-2026-0001", "--json", "--config", str(config))
+    shown = invoke("cases", "show", reference(1), "--json", "--config", str(config))
     return [event["action"] for event in json.loads(shown.output)["events"]]
 
 
@@ -142,15 +144,15 @@ def draft_status(config: Path, draft_id: int) -> str:
 
 
 def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_note(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     copies = officer.copies()
     assert len(copies) == len(by_kind) == 2
     _, reply = officer.copy_of(by_kind["reply"]["id"])
     assert str(reply[HEADER]).startswith(f"{by_kind['reply']['id']}; fp=")
     assert reply["To"] == "tom.baker@example.com"
-    assert str(reply["Subject"]).startswith("[AVG-2026-0001]")
+    assert str(reply["Subject"]).startswith(f"[{reference(1)}]")
     assert reply["In-Reply-To"] == "<req-1@example.com>"
     names = {part.get_filename() for part in reply.iter_attachments()}
     assert "klanten.json" in names  # the copies of the person's data, as he would get them
@@ -172,15 +174,15 @@ def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_no
 
 
 def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_forth(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     uid, _ = officer.copy_of(ack)
     officer.move(uid, REVIEW, APPROVE)
     run_once(config)
-    assert len(server.received) == 1
-    sent = server.received[0].message
+    assert len(smtp.received) == 1
+    sent = smtp.received[0].message
     assert sent["To"] == "tom.baker@example.com" and sent[HEADER] is None
     assert draft_status(config, ack) == "sent"
     assert officer.copies(APPROVE) == {}
@@ -194,7 +196,7 @@ def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_fort
     officer.move(uid, DONE, REJECT)
     run_once(config)
     run_once(config)
-    assert len(server.received) == 1
+    assert len(smtp.received) == 1
     assert draft_status(config, ack) == "sent"
     told = [str(n["Subject"]) for n in officer.notes()]
     assert any("Niet afgewezen" in subject for subject in told)  # it was sent already
@@ -206,10 +208,10 @@ def test_moved_to_approve_exactly_one_mail_is_sent_even_when_moved_back_and_fort
 
 
 def test_a_copy_moved_away_again_but_left_flagged_deleted_is_not_acted_on(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
     """Outlook moves between IMAP folders by COPY and \\Deleted, and expunges later."""
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     uid, _ = officer.copy_of(ack)
     officer.client.select_folder(REVIEW)
@@ -219,20 +221,20 @@ def test_a_copy_moved_away_again_but_left_flagged_deleted_is_not_acted_on(
     officer.client.copy([moved], REVIEW)  # ... and back, before any pass: no expunge
     officer.client.delete_messages([moved])
     run_once(config)
-    assert server.received == []
+    assert smtp.received == []
     assert draft_status(config, ack) == "pending"
 
 
 def test_moved_to_reject_nothing_is_sent(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     uid, _ = officer.copy_of(ack)
     officer.move(uid, REVIEW, REJECT)
     run_once(config)
     run_once(config)
-    assert server.received == []
+    assert smtp.received == []
     assert draft_status(config, ack) == "rejected"
     assert officer.copies(REJECT) == {}
     officer.copy_of(ack, DONE)
@@ -240,9 +242,9 @@ def test_moved_to_reject_nothing_is_sent(
 
 
 def test_a_changed_copy_is_not_sent_and_the_officer_is_told(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     uid, copy = officer.copy_of(ack)
     body = copy.get_body(("plain",))
@@ -250,7 +252,7 @@ def test_a_changed_copy_is_not_sent_and_the_officer_is_told(
     body.set_content(body.get_content() + "\nPS: en nog iets van mij.\n")
     officer.replace(uid, REVIEW, copy.as_bytes(), APPROVE)
     run_once(config)
-    assert server.received == []
+    assert smtp.received == []
     assert draft_status(config, ack) == "pending"
     _, back = officer.copy_of(ack)  # back in the review folder, his change still in it
     assert "nog iets van mij" in back.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -262,17 +264,17 @@ def test_a_changed_copy_is_not_sent_and_the_officer_is_told(
 
 
 def test_a_forged_copy_is_ignored_and_reported(  # noqa: PLR0917 (fixtures)
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer,
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     _, copy = officer.copy_of(ack)
     forged = re.sub(rb"sig=[0-9a-f]{64}", b"sig=" + b"0" * 64, copy.as_bytes())
     officer.client.append(APPROVE, forged)
     officer.client.append(APPROVE, simple("Zomaar een bericht", Subject="los bericht"))
     run_once(config)
-    assert server.received == []
+    assert smtp.received == []
     assert draft_status(config, ack) == "pending"
     assert officer.mails(APPROVE) == {}
     told = [n for n in officer.notes() if "Genegeerd" in str(n["Subject"])]
@@ -284,9 +286,9 @@ def test_a_forged_copy_is_ignored_and_reported(  # noqa: PLR0917 (fixtures)
 
 
 def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     app = load_app(config)
     review.edit(
@@ -303,7 +305,7 @@ def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
     review.reject(app.database, app.clock, reply, "rudi", "wrong tone")
     app.close()
     run_once(config)
-    assert len(server.received) == 1
+    assert len(smtp.received) == 1
     assert officer.copies() == {} and officer.notes() == []  # both copies, both notes: done
     officer.copy_of(ack, DONE)
     officer.copy_of(reply, DONE)
@@ -311,9 +313,9 @@ def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
 
 
 def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox, 'drafts_folder = "auto"\n')
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox, 'drafts_folder = "auto"\n')
     reply = by_kind["reply"]["id"]
     uid, copy = officer.copy_of(reply, "Drafts")
     # He edits the draft in his Drafts folder, drops an attachment, and sends it.
@@ -328,7 +330,7 @@ def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
     officer.client.delete_messages([uid])
     officer.client.uid_expunge([uid])
     run_once(config)
-    assert server.received == []  # mailbot sent nothing itself
+    assert smtp.received == []  # mailbot sent nothing itself
     app = load_app(config)
     with app.database.reader() as session:
         draft = session.get(DraftRecord, reply)
@@ -345,19 +347,19 @@ def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
 
 
 def test_a_reply_in_the_thread_to_a_wrong_recipient_settles_nothing_and_is_warned(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     sent = EmailMessage()
     sent["From"] = "privacy@voorbeeld.example"
     sent["To"] = "someone.else@example.org"
-    sent["Subject"] = "Re: [AVG-2026-0001] vraag"
+    sent["Subject"] = f"Re: [{reference(1)}] vraag"
     sent["In-Reply-To"] = "<req-1@example.com>"
     sent["Message-ID"] = "<own-2@voorbeeld.example>"
     sent.set_content("We hebben uw verzoek ontvangen.\n")
     officer.client.append("Sent", sent.as_bytes())
     stranger = EmailMessage()
-    stranger["Subject"] = "[AVG-2026-0001] zonder draad"
+    stranger["Subject"] = f"[{reference(1)}] zonder draad"
     stranger["Message-ID"] = "<own-3@voorbeeld.example>"
     stranger.set_content("not in the thread")
     officer.client.append("Sent", stranger.as_bytes())
@@ -381,10 +383,10 @@ def test_a_reply_in_the_thread_to_a_wrong_recipient_settles_nothing_and_is_warne
 
 
 def test_the_worker_sends_a_copy_moved_to_approve_at_once(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
     """The approval folder is watched with IDLE: no waiting for ``poll_interval`` (10 minutes)."""
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     config.write_text(
         config.read_text(encoding="utf-8").replace("poll_interval = 5", "poll_interval = 600"),
         encoding="utf-8",
@@ -395,13 +397,12 @@ def test_the_worker_sends_a_copy_moved_to_approve_at_once(
         worker = build_worker(app)
         running = asyncio.ensure_future(worker.run_forever(idle_timeout=600))
         try:
-            await asyncio.sleep(2)  # the first pass is done; the worker waits in IDLE
+            # the first pass is done when the worker waits in IDLE: on the inbox and on the
+            # approval folder
+            await until_async(lambda: dovecot.idling(mailbox) >= 2, 20, "the worker in IDLE")
             uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])
             officer.move(uid, REVIEW, APPROVE)
-            moved = time.monotonic()
-            while not server.received and time.monotonic() - moved < 20:
-                await asyncio.sleep(0.05)
-            return time.monotonic() - moved
+            return await until_async(lambda: smtp.received, 20, "the approved copy sent")
         finally:
             worker.stop()
             await running
@@ -410,14 +411,14 @@ def test_the_worker_sends_a_copy_moved_to_approve_at_once(
         took = asyncio.run(scenario())
     finally:
         app.close()
-    assert len(server.received) == 1, "not sent within 20 s"
+    assert len(smtp.received) == 1
     assert took < 10  # IDLE, not the 600 s poll: 1.1 s measured here
 
 
 def test_check_describes_the_review_folders(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str
 ) -> None:
-    config = review_config(tmp_path, server, dovecot, mailbox, 'drafts_folder = "auto"\n')
+    config = review_config(tmp_path, smtp, dovecot, mailbox, 'drafts_folder = "auto"\n')
     result = invoke("check", "--config", str(config))
     line = next(line for line in result.output.splitlines() if "mail client review" in line)
     assert f"copies in '{REVIEW}', approve in '{APPROVE}' (watched with IDLE)" in line
@@ -456,7 +457,7 @@ def rewritten(copy: EmailMessage) -> bytes:
 
 @pytest.mark.parametrize("capability", [M365, OLD], ids=["microsoft-365", "no-move-no-idle"])
 def test_the_officers_day_on_a_server_with_fewer_capabilities(
-    tmp_path: Path, server: SmtpServer, capability: str
+    tmp_path: Path, smtp: SmtpServer, capability: str
 ) -> None:
     root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
     limited = Dovecot(root, capability=capability)
@@ -466,7 +467,7 @@ def test_the_officers_day_on_a_server_with_fewer_capabilities(
         officer = Officer(limited, user)
         officer.client.create_folder("Sent Items")  # Outlook's name; found without SPECIAL-USE
         try:
-            config, by_kind = start(tmp_path, server, limited, user)
+            config, by_kind = start(tmp_path, smtp, limited, user)
             uid, copy = officer.copy_of(by_kind["acknowledgement"]["id"])
             if capability == M365:  # Exchange gives mail back in its own form: see rewritten()
                 officer.replace(uid, REVIEW, rewritten(copy), APPROVE)
@@ -480,7 +481,7 @@ def test_the_officers_day_on_a_server_with_fewer_capabilities(
             sent.set_content("Zelf geschreven antwoord.\n")
             officer.client.append("Sent Items", sent.as_bytes())
             run_once(config)
-            assert len(server.received) == 1
+            assert len(smtp.received) == 1
             assert draft_status(config, by_kind["acknowledgement"]["id"]) == "sent"
             assert draft_status(config, by_kind["reply"]["id"]) == "sent"  # read in "Sent Items"
             assert officer.copies(APPROVE) == {} and len(officer.copies(DONE)) == 2
@@ -493,9 +494,9 @@ def test_the_officers_day_on_a_server_with_fewer_capabilities(
 
 
 def test_a_draft_changed_and_changed_back_has_one_copy_again(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     _, first = officer.copy_of(ack)
     original = first.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -514,22 +515,24 @@ def test_a_draft_changed_and_changed_back_has_one_copy_again(
     uid, _ = officer.copy_of(ack)
     officer.move(uid, REVIEW, APPROVE)
     run_once(config)
-    assert len(server.received) == 1
+    assert len(smtp.received) == 1
 
 
 def test_hostile_mails_moved_to_approve_or_into_sent_stop_nothing(
-    tmp_path: Path, server: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
+    tmp_path: Path, smtp: SmtpServer, dovecot: Any, mailbox: str, officer: Officer
 ) -> None:
-    config, by_kind = start(tmp_path, server, dovecot, mailbox)
+    config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     for make in HOSTILE.values():
         raw = make()
         officer.client.append(APPROVE, raw)
-        officer.client.append("Sent", raw.replace(b"Subject: ", b"Subject: [AVG-2026-0001] ", 1))
+        officer.client.append(
+            "Sent", raw.replace(b"Subject: ", f"Subject: [{reference(1)}] ".encode(), 1)
+        )
     run_once(config)
-    assert server.received == [] and officer.mails(APPROVE) == {}
+    assert smtp.received == [] and officer.mails(APPROVE) == {}
     assert len([n for n in officer.notes() if "Genegeerd" in str(n["Subject"])]) == len(HOSTILE)
     assert all(d["status"] == "pending" for d in drafts(config))
     uid, _ = officer.copy_of(by_kind["acknowledgement"]["id"])  # and review goes on
     officer.move(uid, REVIEW, APPROVE)
     run_once(config)
-    assert len(server.received) == 1
+    assert len(smtp.received) == 1

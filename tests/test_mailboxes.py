@@ -10,8 +10,8 @@ import httpx
 from click.testing import CliRunner, Result
 
 from mailbot.cli.main import cli
-from tests.core.test_parsing import simple
-from tests.web.conftest import PASSWORD, form_token, serving
+from tests.support.mails import simple
+from tests.support.web import PASSWORD, form_token, serving
 
 ORGANISATIONS = {
     "omix": ("Omix B.V.", "OMX"),

@@ -18,7 +18,8 @@ from sqlalchemy import text
 from mailbot.cli.main import cli
 from mailbot.storage.database import Database
 
-pytestmark = pytest.mark.own_database  # the demo's SQLite file and its mode are what is checked
+# the demo's SQLite file and its mode are what is checked
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 @contextmanager

@@ -21,10 +21,11 @@ import pytest
 from mailbot.core import register
 from mailbot.core.cases import CaseOutcome, ExtensionGround, RefusalGround
 from mailbot.core.rights import Right
-from tests.conftest import MAILS
-from tests.smtp import SmtpServer
-from tests.sources.test_maildir import drop
-from tests.test_sending_end_to_end import invoke, maildir_config
+from tests.support.cli import invoke
+from tests.support.configs import maildir_config
+from tests.support.maildir import drop
+from tests.support.paths import MAILS
+from tests.support.smtp import SmtpServer
 
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 KEY = "0123456789abcdef0123456789abcdef-test-key"

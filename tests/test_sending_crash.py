@@ -12,17 +12,20 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from sqlmodel import col, func, select
 
 from mailbot.app import load_app
 from mailbot.service.review import approve
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseEventRecord, DraftRecord, OutboxRecord
-from tests.core.test_parsing import simple
-from tests.crash import finish, kill_repeatedly
-from tests.smtp import SmtpServer
-from tests.sources.test_maildir import drop, make_maildir
-from tests.test_sending_end_to_end import maildir_config
+from tests.support.configs import maildir_config
+from tests.support.crash import finish, kill_repeatedly
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
+from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.integration  # aiosmtpd, and mailbot run killed as a subprocess
 
 PEOPLE = 60
 

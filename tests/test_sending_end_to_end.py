@@ -18,54 +18,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import select
 
 from mailbot.app import load_app
-from mailbot.cli.main import cli
 from mailbot.core.deadlines import due_date
 from mailbot.core.review import extended_due_date
 from mailbot.storage.models import OutboxRecord
-from tests.core.test_parsing import simple
-from tests.smtp import SmtpServer
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.cli import drafts, invoke, run_once
+from tests.support.configs import imap_config, maildir_config
+from tests.support.maildir import drop
+from tests.support.mails import simple
+from tests.support.references import reference
+from tests.support.smtp import SmtpServer
 
-CUSTOMERS = "email,naam,klantnummer\ntom.baker@example.com,Tom Baker,C-1001\n"
-ORGANISATION = """\
-[organisation]
-name = "Voorbeeld B.V."
-officer_name = "R. de Functionaris"
-addresses = ["privacy@voorbeeld.example"]
-trusted_authserv_id = "mx.voorbeeld.example"
-automated_decisions = "geen"
-transfers_outside_eea = "geen"
+pytestmark = pytest.mark.integration  # aiosmtpd, Dovecot
 
-[[sources]]
-name = "klanten"
-kind = "csv"
-path = "klanten.csv"
-email_column = "email"
-category = "Klantprofiel"
-purpose = "overeenkomst"
-legal_basis = "overeenkomst"
-retention = "36 maanden"
-recipients = ["Hosting (verwerker)"]
-"""
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-
-
-def run_once(config: Path) -> Result:
-    result = invoke("run", "--once", "--config", str(config))
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def smtp_section(server: SmtpServer, **extra: Any) -> str:
-    lines = [f"{key} = {json.dumps(value)}" for key, value in server.settings(**extra).items()]
-    return "[smtp]\n" + "\n".join(lines) + "\n"
+__all__ = ["maildir_config"]  # what bench/ imports from here (moved to tests.support)
 
 
 @pytest.fixture
@@ -73,24 +41,6 @@ def server(tmp_path: Path) -> Iterator[SmtpServer]:
     running = SmtpServer(tmp_path).start()
     yield running
     running.stop()
-
-
-def maildir_config(tmp_path: Path, server: SmtpServer, extra: str = "") -> Path:
-    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
-    make_maildir(tmp_path / "Maildir")
-    path = tmp_path / "mailbot.toml"
-    path.write_text(
-        '[database]\nurl = "sqlite:///mailbot.db"\n[maildir]\npath = "Maildir"\n'
-        + ORGANISATION
-        + smtp_section(server, from_name="Privacy Voorbeeld")
-        + extra,
-        encoding="utf-8",
-    )
-    return path
-
-
-def drafts(config: Path) -> list[dict[str, Any]]:
-    return list(json.loads(invoke("drafts", "list", "--json", "--config", str(config)).output))
 
 
 def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
@@ -122,7 +72,7 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
         env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
     )  # fmt: skip
     assert edited.exit_code == 0, edited.output
-    assert f"draft {reply['id']} (AVG-2026-0001) edited" in edited.output
+    assert f"draft {reply['id']} ({reference(1)}) edited" in edited.output
 
     for draft in (ack, reply):
         approved = invoke("drafts", "approve", str(draft["id"]), "--by", "rudi", "--config",
@@ -133,7 +83,7 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     assert len(server.received) == 2
     sent_reply = next(r for r in server.received if "Uw verzoek" in str(r.message["Subject"]))
     assert sent_reply.message["In-Reply-To"] == "<req-1@example.com>"
-    assert sent_reply.message["Subject"].startswith("[AVG-2026-0001]")
+    assert sent_reply.message["Subject"].startswith(f"[{reference(1)}]")
     text = sent_reply.message.get_body(("plain",)).get_content()
     assert "Geachte Tom Baker" in text and "Beste" not in text  # the edited text was sent
     assert {part.get_filename() for part in sent_reply.message.iter_attachments()} >= {
@@ -147,14 +97,14 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     run_once(config)
     assert len(server.received) == 2
 
-    shown = invoke("cases", "show", "AVG-2026-0001", "--config", str(config)).output
+    shown = invoke("cases", "show", reference(1), "--config", str(config)).output
     assert "[sent]" in shown and "rudi" in shown and "approved" in shown
     outbox = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
     assert [row["state"] for row in outbox] == ["sent", "sent"]
     status = invoke("status", "--config", str(config))
     assert f"smtp 127.0.0.1:{server.port}" in status.output and status.exit_code == 0
 
-    closed = invoke("cases", "close", "AVG-2026-0001", "--outcome", "granted", "--by", "rudi",
+    closed = invoke("cases", "close", reference(1), "--outcome", "granted", "--by", "rudi",
                     "--config", str(config))  # fmt: skip
     assert closed.exit_code == 0 and "closed (granted)" in closed.output
     listed = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
@@ -177,13 +127,13 @@ def test_erasure_needs_its_actions_done_first(tmp_path: Path, server: SmtpServer
     reply = next(d for d in drafts(config) if d["kind"] == "reply")
     refused = invoke("drafts", "approve", str(reply["id"]), "--config", str(config))
     assert refused.exit_code == 1 and "action(s) are still open" in refused.output
-    listed = invoke("cases", "actions", "AVG-2026-0001", "--config", str(config))
+    listed = invoke("cases", "actions", reference(1), "--config", str(config))
     assert "open" in listed.output and "klanten" in listed.output
     actions = json.loads(
-        invoke("cases", "actions", "AVG-2026-0001", "--json", "--config", str(config)).output
+        invoke("cases", "actions", reference(1), "--json", "--config", str(config)).output
     )["actions"]
     for action in actions:
-        done = invoke("cases", "done", "AVG-2026-0001", str(action["id"]), "--by", "rudi",
+        done = invoke("cases", "done", reference(1), str(action["id"]), "--by", "rudi",
                       "--config", str(config))  # fmt: skip
         assert done.exit_code == 0, done.output
     assert "the reply can be approved" in done.output
@@ -239,13 +189,11 @@ def test_automatic_acknowledgements(tmp_path: Path, server: SmtpServer) -> None:
     assert got.rcpt_tos == ("tom.baker@example.com",)
     auto = [d for d in drafts(config) if d["automatic"]]
     assert [(d["case"], d["kind"], d["status"]) for d in auto] == [
-        ("AVG-2026-0001", "acknowledgement", "sent")
+        (reference(1), "acknowledgement", "sent")
     ]
     # a forged sender gets no acknowledgement at all; the address's owner, at most, a sender
     # check that the officer approves
-    forged_drafts = [
-        (d["kind"], d["status"]) for d in drafts(config) if d["case"] == "AVG-2026-0002"
-    ]
+    forged_drafts = [(d["kind"], d["status"]) for d in drafts(config) if d["case"] == reference(2)]
     assert forged_drafts == [("sender_check", "pending")]
 
 
@@ -288,20 +236,6 @@ def test_unreachable_smtp_server_fails_the_run_and_keeps_the_mail(tmp_path: Path
     queued = json.loads(invoke("outbox", "list", "--json", "--config", str(config)).output)
     assert [row["state"] for row in queued] == ["queued"]
     stopped.controller.loop.close()  # never started: close its event loop
-
-
-def imap_config(tmp_path: Path, server: SmtpServer, dovecot: Any, user: str) -> Path:
-    (tmp_path / "klanten.csv").write_text(CUSTOMERS, encoding="utf-8")
-    path = tmp_path / "mailbot.toml"
-    path.write_text(
-        '[database]\nurl = "sqlite:///mailbot.db"\n'
-        f'[imap]\nhost = "127.0.0.1"\nport = {dovecot.port}\nsecurity = "none"\n'
-        f'username = "{user}"\npassword = "secret"\ntimeout = 10\n'
-        + ORGANISATION
-        + smtp_section(server),
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_sent_mail_is_filed_in_the_sent_folder_once(

@@ -18,17 +18,22 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+import pytest
 from sqlmodel import select
 
 from mailbot.drafts.render import bundled_templates
 from mailbot.logs import ADDRESS
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord
-from tests.core.test_parsing import simple
-from tests.datasets import CUSTOMERS, make_crm
-from tests.proxy import stalling_proxy
-from tests.running import Running
+from tests.support.crash import finish
+from tests.support.datasets import CUSTOMERS, make_crm
+from tests.support.mails import requests
+from tests.support.proxy import stalling_proxy
+from tests.support.records import count, message_ids
+from tests.support.running import Running
+from tests.support.waiting import until
+
+pytestmark = pytest.mark.integration  # Dovecot, and mailbot run as a subprocess
 
 STOP_LIMIT = 10.0  # seconds; the unit allows TimeoutStopSec=2min
 
@@ -62,46 +67,6 @@ transfers_outside_eea = "geen"
     return path
 
 
-def requests(count: int, first: int = 0, tag: str = "svc") -> list[bytes]:
-    return [
-        simple(
-            f"Graag wil ik inzage in mijn gegevens. Klantnummer {index}.",
-            From=f"Klant {index} <klant{index}@example.nl>",
-            Message_ID=f"<{tag}-{index}@example.nl>",
-        )
-        for index in range(first, first + count)
-    ]
-
-
-def count(database: Database, model: Any) -> int:
-    with database.reader() as session:
-        return int(session.exec(select(func.count()).select_from(model)).one())
-
-
-def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.05)
-
-
-def message_ids(database: Database) -> list[str]:
-    with database.reader() as session:
-        return sorted(str(found) for found in session.exec(select(MailRecord.message_id)))
-
-
-def finish(config: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mailbot", "run", "--once", "--config", str(config)],
-        cwd=config.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-
-
 def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
     tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
@@ -122,7 +87,8 @@ def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
     # What was read is committed and moved; what was not is still in the inbox.
     assert len(dovecot.uids(mailbox)) == total - at_stop
     assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == at_stop
-    finish(config)
+    done = finish(config)
+    assert done.returncode == 0, done.stderr
     expected = sorted(f"<svc-{index}@example.nl>" for index in range(total))
     assert message_ids(database) == expected  # every mail once, none twice
     assert count(database, CaseRecord) == total
@@ -240,12 +206,21 @@ def test_watchdog_is_fed_while_imap_answers_and_stops_while_it_stalls(
         until(lambda: count(database, CaseRecord) == 1, 30, "the mail before the stall")
         proxy.stall()
         stalled = time.monotonic()
-        time.sleep(3 * watchdog)
+        listener.wait_for(
+            lambda: any(
+                "cannot use: imap" in n.fields["STATUS"]
+                for n in listener.with_key("STATUS", since=stalled)
+            ),
+            20,
+            "STATUS naming imap",
+        )
+        # At most the pings of the first interval (the last progress was just before); that
+        # none comes later is what is tested, and only time can show it: watch one ping
+        # period (watchdog / 2) past the last ping allowed, then look.
+        last_allowed = stalled + watchdog + watchdog / 2 + 0.5
+        time.sleep(max(0.0, last_allowed + watchdog / 2 - time.monotonic()))
         pings = [n.at for n in listener.with_key("WATCHDOG", since=stalled)]
-        # at most the pings of the first interval (the last progress was just before)
-        assert pings == [] or max(pings) < stalled + watchdog + watchdog / 2 + 0.5, pings
-        status = listener.with_key("STATUS", since=stalled)
-        assert any("cannot use: imap" in n.fields["STATUS"] for n in status)
+        assert pings == [] or max(pings) < last_allowed, pings
         proxy.resume()
         resumed = time.monotonic()
         listener.wait_for(

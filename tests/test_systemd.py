@@ -10,7 +10,8 @@ import uuid
 
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
-from tests.notify import notify_listener
+from tests.support.notify import Notice, NotifyListener, notify_listener
+from tests.support.waiting import until_async
 
 
 def test_ready_status_reloading_stopping_and_watchdog_arrive() -> None:
@@ -59,9 +60,15 @@ def test_without_systemd_nothing_is_sent_and_no_watchdog() -> None:
 
 
 def test_keep_alive_feeds_the_watchdog_only_while_every_loop_beats() -> None:
-    async def scenario(notifier: Notifier) -> tuple[float, float]:
+    watchdog = 0.6  # keep_alive pings every watchdog / 2 while no loop is older than watchdog
+    period = watchdog / 2
+
+    async def scenario(notifier: Notifier, listener: NotifyListener) -> tuple[float, float]:
         heartbeat = Heartbeat()
         beating = True
+
+        def pings(since: float = 0.0) -> list[Notice]:
+            return listener.with_key("WATCHDOG", "1", since)
 
         async def beat() -> None:
             while True:
@@ -74,37 +81,42 @@ def test_keep_alive_feeds_the_watchdog_only_while_every_loop_beats() -> None:
             asyncio.ensure_future(beat()),
             asyncio.ensure_future(keep_alive(notifier, heartbeat, lambda: "working")),
         ]
-        await asyncio.sleep(1.0)
+        await until_async(lambda: len(pings()) >= 3, 10, "three pings while both loops beat")
         beating = False  # the mail loop stops making progress
         stopped_at = time.monotonic()
-        await asyncio.sleep(2.0)
+        # That no ping comes is what is tested, and only time can show it: the mail loop
+        # is stale after `watchdog`; two periods of grace; then three periods of silence.
+        await asyncio.sleep(watchdog + 5 * period)
         beating = True
         resumed_at = time.monotonic()
-        await asyncio.sleep(1.0)
+        await until_async(lambda: pings(resumed_at), 10, "a ping after the loop beats again")
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         return stopped_at, resumed_at
 
     with notify_listener() as listener:
-        notifier = Notifier.from_environment(listener.environ(watchdog=0.6))
-        stopped_at, resumed_at = asyncio.run(scenario(notifier))
+        notifier = Notifier.from_environment(listener.environ(watchdog=watchdog))
+        stopped_at, resumed_at = asyncio.run(scenario(notifier, listener))
         notifier.close()
-        time.sleep(0.2)
         pings = [n.at for n in listener.with_key("WATCHDOG", "1")]
         status = listener.with_key("STATUS", "working")
     assert len([t for t in pings if t < stopped_at]) >= 3
-    # stale after 0.6 s without a beat; one ping period (0.3 s) of grace
-    silent = [t for t in pings if stopped_at + 0.6 + 0.35 < t < resumed_at]
+    silent = [t for t in pings if stopped_at + watchdog + 2 * period < t < resumed_at]
     assert silent == []
     assert any(t > resumed_at for t in pings)
     assert len(status) == 1  # STATUS only when it changes
 
 
 def test_a_blocked_event_loop_stops_the_watchdog() -> None:
-    async def scenario(notifier: Notifier) -> tuple[float, float]:
+    watchdog = 0.4
+
+    async def scenario(notifier: Notifier, listener: NotifyListener) -> tuple[float, float]:
         heartbeat = Heartbeat()
         heartbeat.beat("mail", time.monotonic())
+
+        def pings(since: float = 0.0) -> list[Notice]:
+            return listener.with_key("WATCHDOG", "1", since)
 
         async def beat() -> None:
             while True:
@@ -115,21 +127,22 @@ def test_a_blocked_event_loop_stops_the_watchdog() -> None:
             asyncio.ensure_future(beat()),
             asyncio.ensure_future(keep_alive(notifier, heartbeat, lambda: "working")),
         ]
-        await asyncio.sleep(0.8)
+        await until_async(pings, 10, "a ping while the loop runs")
         blocked_at = time.monotonic()
-        time.sleep(1.5)
+        # A blocked loop is what is tested: blocked for five ping periods (watchdog / 2).
+        time.sleep(2.5 * watchdog)
         unblocked_at = time.monotonic()
-        await asyncio.sleep(0.5)
+        await until_async(lambda: pings(unblocked_at), 10, "a ping once the loop runs again")
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         return blocked_at, unblocked_at
 
     with notify_listener() as listener:
-        notifier = Notifier.from_environment(listener.environ(watchdog=0.4))
-        blocked_at, unblocked_at = asyncio.run(scenario(notifier))
+        notifier = Notifier.from_environment(listener.environ(watchdog=watchdog))
+        blocked_at, unblocked_at = asyncio.run(scenario(notifier, listener))
         notifier.close()
-        time.sleep(0.2)
         pings = [n.at for n in listener.with_key("WATCHDOG", "1")]
     assert any(t < blocked_at for t in pings)
-    assert [t for t in pings if blocked_at + 0.05 < t < unblocked_at] == []
+    # a ping sent just before the block may arrive a moment later: one period of grace
+    assert [t for t in pings if blocked_at + watchdog / 2 < t < unblocked_at] == []

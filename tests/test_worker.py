@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
-import subprocess
-import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,10 +16,13 @@ from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord
 from mailbot.worker import Worker
-from tests.conftest import MAILS
-from tests.core.test_parsing import simple
-from tests.crash import counts, finish, kill_repeatedly
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.crash import finish, kill_repeatedly
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
+from tests.support.paths import MAILS
+from tests.support.records import counts
+from tests.support.running import Running
+from tests.support.waiting import until, until_async
 
 
 def worker_for(settings: Settings, database: Database) -> Worker:
@@ -63,14 +63,9 @@ async def test_run_forever_picks_up_new_mail_and_stops_cleanly(
     maildir = make_maildir(settings.maildir.path)
     worker = worker_for(settings, sqlite_database)
     running = asyncio.ensure_future(worker.run_forever(idle_timeout=5))
-    await asyncio.sleep(0.3)
+    await until_async(lambda: worker.activity == "waiting for mail", 10, "the first pass done")
     drop(maildir, "late.M1P1.test", simple("Verwijder mijn account."))
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with sqlite_database.session() as session:
-            if session.exec(select(func.count()).select_from(MailRecord)).one():
-                break
-        await asyncio.sleep(0.1)
+    await until_async(lambda: counts(sqlite_database)[0] == 1, 10, "the late mail recorded")
     worker.stop()
     await asyncio.wait_for(running, timeout=10)
     with sqlite_database.session() as session:
@@ -89,6 +84,7 @@ def _write_config(tmp_path: Path) -> Path:
     return config
 
 
+@pytest.mark.integration  # mailbot run as a subprocess, killed
 def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(
     tmp_path: Path, state_url: str
 ) -> None:
@@ -116,21 +112,17 @@ def test_sigkill_at_any_moment_loses_nothing_and_repeats_nothing(
     database.dispose()
 
 
-@pytest.mark.own_database  # waits for the SQLite file to appear
-def test_sigterm_stops_between_mails(tmp_path: Path) -> None:
+def test_sigterm_stops_between_mails(
+    tmp_path: Path, state_url: str, start: Callable[..., Running]
+) -> None:
     config = _write_config(tmp_path)
-    make_maildir(tmp_path / "Maildir")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 20
-    while not (tmp_path / "mailbot.db").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # the worker is now waiting for mail
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=10)
-    assert process.returncode == 0, stderr
-    assert "Traceback" not in stderr
+    maildir = make_maildir(tmp_path / "Maildir")
+    running = start(config)
+    running.ready()
+    drop(maildir, "1.M1P1.test", simple("Verwijder mijn account."))
+    database = Database(state_url)
+    until(lambda: counts(database)[2] == 1, 30, "the mail recorded: the worker waits for more")
+    running.stop()
+    database.dispose()
+    assert running.process.returncode == 0, running.stderr()
+    assert "Traceback" not in running.stderr()

@@ -7,7 +7,6 @@ also when one of the workers is killed in the middle of the backlog.
 
 from __future__ import annotations
 
-import json
 import signal
 import time
 from collections import Counter
@@ -22,57 +21,17 @@ from sqlmodel import col, func, select
 from mailbot.core.drafting import DraftKind
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord, OutboxRecord
-from tests.running import Running
-from tests.smtp import SmtpServer
-from tests.test_service import count, finish, requests, until
+from tests.support.configs import worker_config
+from tests.support.crash import finish
+from tests.support.mails import requests
+from tests.support.records import count
+from tests.support.running import Running
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import until
 
 MAILS = 500
-pytestmark = pytest.mark.own_database  # PostgreSQL on both passes: it is what several workers need
-
-
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    server = SmtpServer(tmp_path / "smtp").start()
-    yield server
-    server.stop()
-
-
-def write_config(
-    tmp_path: Path, url: str, port: int, mailbox: str, smtp: SmtpServer | None
-) -> Path:
-    """Dovecot's ``mailbox``; with ``smtp``, acknowledgements approved and sent automatically."""
-    sending = ""
-    if smtp is not None:
-        settings = "\n".join(
-            f"{key} = {json.dumps(value)}" for key, value in smtp.settings().items()
-        )
-        sending = (
-            f"[smtp]\n{settings}\nmax_per_recipient_per_hour = 100\n\n"
-            "[drafts]\nauto_acknowledge = true\n\n"
-        )
-    text = f"""\
-[database]
-url = "{url}"
-
-[imap]
-host = "127.0.0.1"
-port = {port}
-security = "none"
-username = "{mailbox}"
-password = "secret"
-timeout = 10
-idle_timeout = 5
-
-{sending}[organisation]
-name = "Voorbeeld B.V."
-officer_name = "R. de Functionaris"
-addresses = ["privacy@voorbeeld.example"]
-automated_decisions = "geen"
-transfers_outside_eea = "geen"
-"""
-    path = tmp_path / "mailbot.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+# PostgreSQL on both passes: it is what several workers need
+pytestmark = [pytest.mark.integration, pytest.mark.own_database]
 
 
 def drafts_per_case(database: Database) -> Counter[tuple[int, str]]:
@@ -133,7 +92,7 @@ def setup(  # noqa: PLR0917 - the real servers this test needs
     url = postgres.new_database()
     database = Database(url)
     database.upgrade()
-    config = write_config(tmp_path, url, dovecot.port, mailbox, smtp)
+    config = worker_config(tmp_path, url, dovecot.port, mailbox, smtp)
     yield Setup(config, database, dovecot, mailbox, smtp, start)
     database.dispose()
 
@@ -163,6 +122,7 @@ def test_a_worker_killed_mid_run_leaves_its_work_to_the_other(setup: Setup) -> N
     killed_at = count(setup.database, CaseRecord)
     until(lambda: len(setup.smtp.received) >= MAILS, 300, f"{MAILS} acknowledgements sent")
     assert survivor.stop() < 30 and survivor.process.returncode == 0
-    finish(setup.config)  # nothing is left for a last pass either
+    done = finish(setup.config)  # nothing is left for a last pass either
+    assert done.returncode == 0, done.stderr
     found = check_everything_once(setup.database, setup.smtp)
     print(f"\nkilled after {killed_at} cases; then {found}")  # noqa: T201 - figures

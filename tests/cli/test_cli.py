@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mailbot.cli.main import COMMANDS, cli, load_command
-from tests.conftest import MAILS
-from tests.sources.test_maildir import drop, make_maildir
+from tests.support.maildir import drop, make_maildir
+from tests.support.paths import MAILS
+from tests.support.references import reference
 
 CONFIG = """\
 [database]
@@ -97,10 +98,10 @@ def test_run_once_then_list_cases_as_json(config: Path) -> None:
     result = invoke("cases", "list", "--json", "--config", str(config))
     cases = json.loads(result.output)
     assert [case["reference"] for case in cases] == [
-        "AVG-2026-0001",
-        "AVG-2026-0002",
-        "AVG-2026-0003",
-        "AVG-2026-0004",
+        reference(1),
+        reference(2),
+        reference(3),
+        reference(4),
     ]
     required = {
         "reference", "rights", "language", "status", "requester", "received_at",
@@ -121,7 +122,7 @@ def test_run_once_then_list_cases_as_json(config: Path) -> None:
 
 def test_show_a_case(config: Path) -> None:
     ran(config)
-    text = invoke("cases", "show", "AVG-2026-0002", "--config", str(config)).output
+    text = invoke("cases", "show", reference(2), "--config", str(config)).output
     assert "Rights:      erasure" in text
     assert "Evidence:" in text and "Trail:" in text
     data = json.loads(
@@ -138,7 +139,7 @@ def test_reclassify_from_the_command_line(config: Path) -> None:
     result = invoke(
         "cases",
         "reclassify",
-        "AVG-2026-0003",
+        reference(3),
         "--rights",
         "access,erasure",
         "--by",
@@ -147,18 +148,16 @@ def test_reclassify_from_the_command_line(config: Path) -> None:
         str(config),
     )
     assert result.exit_code == 0
-    assert "AVG-2026-0003: access, erasure [new]" in result.output
+    assert f"{reference(3)}: access, erasure [new]" in result.output
     data = json.loads(
-        invoke("cases", "show", "AVG-2026-0003", "--json", "--config", str(config)).output
+        invoke("cases", "show", reference(3), "--json", "--config", str(config)).output
     )
     assert data["classified_by"] == "rudi"
     wrong = invoke(
-        "cases", "reclassify", "AVG-2026-0003", "--rights", "acces", "--config", str(config)
+        "cases", "reclassify", reference(3), "--rights", "acces", "--config", str(config)
     )
     assert wrong.exit_code == 2 and "unknown right 'acces'" in wrong.stderr
-    none = invoke(
-        "cases", "reclassify", "AVG-2026-0003", "--rights", "none", "--config", str(config)
-    )
+    none = invoke("cases", "reclassify", reference(3), "--rights", "none", "--config", str(config))
     assert "(no request) [not_a_request]" in none.output
 
 
@@ -231,6 +230,8 @@ def test_the_command_table_says_what_each_command_says_of_itself() -> None:
         assert command.get_short_help_str(limit=500) == short, name
 
 
+@pytest.mark.integration  # a Python subprocess
+@pytest.mark.integration  # a new process, as the officer's shell starts one
 def test_the_help_imports_no_command() -> None:
     """``mailbot --help`` lists the commands from the table: no worker, web or mail library."""
     probe = (

@@ -11,10 +11,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from mailbot.cli.main import cli
-from tests.notify import notify_listener
+from tests.support.notify import notify_listener
+
+pytestmark = pytest.mark.integration  # mailbot web as a subprocess
 
 CONFIG = """\
 [database]

@@ -13,7 +13,7 @@ from mailbot.core.authentication import (
     service_header,
 )
 from mailbot.core.parsing import parse_mail
-from tests.core.test_parsing import simple
+from tests.support.mails import simple
 
 OURS = "mx.voorbeeld.example"
 OWN = Trust(MailService.OWN, OURS)

@@ -3,43 +3,7 @@
 from __future__ import annotations
 
 from mailbot.core.bounces import read_bounce
-
-DSN = b"""\
-From: Mail Delivery System <MAILER-DAEMON@mx.example.com>
-To: privacy@voorbeeld.example
-Subject: Undelivered Mail Returned to Sender
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-Your message could not be delivered.
-
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.example.com
-
-Final-Recipient: rfc822; tom.baker@example.com
-Action: {action}
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 <tom.baker@example.com>: Recipient address
- rejected: User unknown
-
---B
-Content-Type: {returned}
-
-From: privacy@voorbeeld.example
-To: tom.baker@example.com
-Subject: [AVG-2026-0001] Uw verzoek
-Message-ID: <ours-1@voorbeeld.example>
-
---B--
-"""
-
-
-def dsn(action: str = "failed", returned: str = "text/rfc822-headers") -> bytes:
-    return DSN.replace(b"{action}", action.encode()).replace(b"{returned}", returned.encode())
+from tests.support.mails import dsn
 
 
 def test_a_delivery_report_with_the_returned_headers() -> None:

@@ -17,7 +17,7 @@ from mailbot.core.cases import (
 )
 from mailbot.core.parsing import parse_mail
 from mailbot.errors import InvalidTransition
-from tests.core.test_parsing import fixture, simple
+from tests.support.mails import fixture, simple
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

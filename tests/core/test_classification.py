@@ -11,7 +11,7 @@ from mailbot.core.classification.classifier import LEXICONS
 from mailbot.core.classification.rules import RELATIONSHIP, RULES
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
-from tests.conftest import CORPUS, MAILS
+from tests.support.paths import CORPUS, MAILS
 
 A, R, E, B, P, OBJ = (
     Right.ACCESS,

@@ -13,7 +13,7 @@ from mailbot.core.drafting import DraftKind
 from mailbot.core.quoting import split_body
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
-from tests.conftest import base_config
+from tests.support.configs import base_config
 
 DENIALS = [
     # nl

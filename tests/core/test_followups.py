@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mailbot.core.followups import CaseLink, Direction, ThreadMatch, match_follow_up
 from mailbot.core.parsing import parse_mail
-from tests.core.test_parsing import simple
+from tests.support.mails import simple
 
 CASE = CaseLink(7, "AVG-2026-0007", "tom@example.com")
 OTHER = CaseLink(9, "AVG-2026-0009", "eve@example.org")

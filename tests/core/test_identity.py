@@ -18,7 +18,7 @@ from mailbot.core.identity import (
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
-from tests.core.test_parsing import fixture
+from tests.support.mails import fixture
 
 OURS = "mx.voorbeeld.example"
 TRUST = Trust(MailService.OWN, OURS)

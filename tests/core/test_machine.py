@@ -4,7 +4,7 @@ import pytest
 
 from mailbot.core.machine import machine_reason
 from mailbot.core.parsing import parse_mail
-from tests.core.test_parsing import simple
+from tests.support.mails import simple
 
 OWN = frozenset({"privacy@voorbeeld.example"})
 

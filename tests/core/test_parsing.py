@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -9,24 +8,9 @@ import pytest
 from mailbot.core.mail import BodySource
 from mailbot.core.parsing import Limits, header_text, parse_mail, peek_headers, safe_filename
 from mailbot.errors import UnparseableMail
-from tests.conftest import MAILS
+from tests.support.mails import PARSING, fixture, simple
 
-PARSING = MAILS / "parsing"
-
-
-def fixture(name: str) -> bytes:
-    return (PARSING / name).read_bytes()
-
-
-def simple(body: str = "Hallo", **headers: str) -> bytes:
-    message = EmailMessage()
-    message["From"] = headers.pop("From", "Piet <piet@example.nl>")
-    message["To"] = "privacy@voorbeeld.example"
-    message["Subject"] = headers.pop("Subject", "vraag")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return bytes(message)
+__all__ = ["simple"]  # what bench/ imports from here (moved to tests.support)
 
 
 def test_plain_mail() -> None:

@@ -10,8 +10,8 @@ from mailbot.datasources import DataSourceError, found_any, open_sources
 from mailbot.datasources.csv_file import CsvSource
 from mailbot.datasources.sql import SqlSource
 from mailbot.storage.database import normalise_url
-from tests.conftest import PostgresCluster
-from tests.datasets import crm_source, invoice_source, make_crm, make_invoices
+from tests.support.datasets import crm_source, invoice_source, make_crm, make_invoices
+from tests.support.postgres import PostgresCluster
 
 
 def test_sql_rows_match_the_address_case_insensitively_and_nothing_else(tmp_path: Path) -> None:

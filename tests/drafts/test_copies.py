@@ -13,7 +13,7 @@ from mailbot.config import settings_from_dict
 from mailbot.drafts import copies
 from mailbot.drafts.context import DraftFacts, context
 from mailbot.drafts.render import Renderer
-from tests.conftest import base_config
+from tests.support.configs import base_config
 
 
 def table(

@@ -12,8 +12,8 @@ from mailbot.core.drafting import DraftKind
 from mailbot.core.rights import Right
 from mailbot.drafts.context import DraftFacts, context, sample_facts
 from mailbot.drafts.render import Renderer, date_text
-from tests.conftest import base_config
-from tests.datasets import crm_source, invoice_source
+from tests.support.configs import base_config
+from tests.support.datasets import crm_source, invoice_source
 
 COMPLETE = ("nl", "en")
 _BOTH = {

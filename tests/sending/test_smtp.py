@@ -12,8 +12,10 @@ from mailbot.config import SmtpSettings
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable
 from mailbot.ports import Envelope
 from mailbot.sending.smtp import SmtpSender
-from tests.dovecot import free_port
-from tests.smtp import PASSWORD, TOKEN, USER, SmtpServer
+from tests.support.smtp import PASSWORD, TOKEN, USER, SmtpServer
+from tests.support.sockets import free_port
+
+pytestmark = pytest.mark.integration  # aiosmtpd, with TLS and authentication
 
 MAIL = (
     b"From: privacy@voorbeeld.example\r\nTo: tom@example.com\r\nSubject: hi\r\n"

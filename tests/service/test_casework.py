@@ -20,7 +20,7 @@ from mailbot.service.review import approve, reject
 from mailbot.storage.database import Database
 from mailbot.storage.models import ReviewCopyRecord, utcnow
 from mailbot.storage.store import CaseStore
-from tests.desk import CLOCK, TOM, Desk, desks
+from tests.support.desk import CLOCK, TOM, Desk, desks
 
 SANNE = "Sanne de Vries <sanne.devries@example.net>"
 

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from mailbot.service.drafts import attachment_content, case_drafts, list_drafts, show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
-from tests.desk import CLOCK, TOM, Desk, desks
+from tests.support.desk import CLOCK, TOM, Desk, desks
 
 
 @pytest.fixture

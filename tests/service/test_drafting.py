@@ -18,8 +18,8 @@ from mailbot.service.cases import reclassify, verify
 from mailbot.service.drafts import show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
-from tests.core.test_parsing import simple
-from tests.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks
+from tests.support.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks
+from tests.support.mails import simple
 
 
 @pytest.fixture

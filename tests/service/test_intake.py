@@ -2,36 +2,20 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime
-from itertools import count
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import pytest
 
 from mailbot.core.authentication import MailService, Trust
 from mailbot.core.parsing import Limits
 from mailbot.core.rights import Right
-from mailbot.ports import MailKey, MailRef, Outcome
-from mailbot.service.cases import Clock, list_cases, list_mails, reclassify, show_case
+from mailbot.ports import Outcome
+from mailbot.service.cases import list_cases, list_mails, reclassify, show_case
 from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
-from tests.core.test_parsing import fixture, simple
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-POLICY = IntakePolicy(
-    zone=AMSTERDAM,
-    reference_prefix="AVG",
-    own_addresses=frozenset({"privacy@voorbeeld.example"}),
-    forwarders=frozenset({"linda@voorbeeld.example"}),
-)
-CLOCK = Clock(AMSTERDAM, today=date(2026, 3, 10))
-_uids = count(1)
-
-
-def ref(arrived: datetime | None = None, size: int = 100, uid: str | None = None) -> MailRef:
-    key = MailKey("maildir", "/test/Maildir", 0, uid or f"mail-{next(_uids)}")
-    return MailRef(key, size, arrived or datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+from tests.support.intake import AMSTERDAM, CLOCK, POLICY, ref
+from tests.support.mails import fixture, simple
 
 
 @pytest.fixture

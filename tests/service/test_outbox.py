@@ -20,9 +20,9 @@ from mailbot.service.outbox import HOST, Outbox
 from mailbot.service.review import approve
 from mailbot.storage.database import Database
 from mailbot.storage.models import OutboxRecord, utcnow
-from tests.core.test_bounces import dsn
-from tests.desk import CLOCK, TOM, Desk, open_desk
-from tests.smtp import SmtpServer
+from tests.support.desk import CLOCK, TOM, Desk, open_desk
+from tests.support.mails import dsn
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture

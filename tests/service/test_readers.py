@@ -17,9 +17,9 @@ from mailbot.ports import Outcome
 from mailbot.service.intake import Intake
 from mailbot.service.readers import ChildProcesses, InThread
 from mailbot.storage.database import Database
-from tests.conftest import MAILS
-from tests.core.test_parsing import simple
-from tests.service.test_intake import POLICY, ref
+from tests.support.intake import POLICY, ref
+from tests.support.mails import simple
+from tests.support.paths import MAILS
 
 OWN = frozenset({"privacy@voorbeeld.example"})
 LARGE = simple("Verwijder al mijn gegevens.\n" + "Een lange regel tekst. " * 150_000)

@@ -17,7 +17,7 @@ from mailbot.service.review import action_done, approve, case_actions, edit, rej
 from mailbot.service.suppression import check
 from mailbot.storage.database import Database
 from mailbot.storage.models import DraftRecord, OutboxRecord
-from tests.desk import CLOCK, PASS, TOM, Desk, desks
+from tests.support.desk import CLOCK, PASS, TOM, Desk, desks
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from mailbot.config import ImapSettings
 from mailbot.errors import LoginFailed, MailVanished, SourceUnavailable
 from mailbot.ports import Outcome
 from mailbot.sources.imap import PIECE, ImapSentFolder, ImapSource
-from tests.conftest import TokenIntrospection
-from tests.core.test_parsing import simple
+from tests.support.introspection import TokenIntrospection
+from tests.support.mails import request
+from tests.support.waiting import until_async
 
 
 def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
@@ -30,14 +31,6 @@ def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
     }
     values.update(changes)
     return ImapSettings.model_validate(values)
-
-
-def request(index: int = 0) -> bytes:
-    return simple(
-        f"Verwijder alstublieft al mijn gegevens (klant {index}).",
-        From=f"Klant {index} <klant{index}@example.nl>",
-        Message_ID=f"<imap-{index}-{time.monotonic_ns()}@example.nl>",
-    )
 
 
 async def test_lists_fetches_without_marking_read(dovecot: Any, mailbox: str) -> None:
@@ -109,7 +102,7 @@ async def test_idle_wakes_up_when_mail_arrives(dovecot: Any, mailbox: str) -> No
     try:
         assert await source.pending() == []
         waiting = asyncio.ensure_future(source.wait(30))
-        await asyncio.sleep(0.3)
+        await until_async(lambda: dovecot.idling(mailbox), 10, "the source in IDLE")
         started = time.monotonic()
         await asyncio.to_thread(dovecot.append, mailbox, request(1))
         await asyncio.wait_for(waiting, timeout=10)
@@ -126,7 +119,7 @@ async def test_a_cancelled_wait_leaves_idle_and_the_connection_usable(
     try:
         await source.pending()
         waiting = asyncio.ensure_future(source.wait(300))
-        await asyncio.sleep(0.3)
+        await until_async(lambda: dovecot.idling(mailbox), 10, "the source in IDLE")
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiting
@@ -146,7 +139,7 @@ async def test_wrong_password_is_a_login_failure(dovecot: Any, mailbox: str) -> 
 
 
 async def test_nothing_listening_is_unavailable(dovecot: Any, mailbox: str) -> None:
-    from tests.dovecot import free_port
+    from tests.support.sockets import free_port
 
     source = ImapSource(imap_settings(dovecot, mailbox, port=free_port()))
     try:
@@ -249,7 +242,7 @@ def tls_dovecot() -> Any:
     import shutil
     import tempfile
 
-    from tests.dovecot import Dovecot
+    from tests.support.dovecot import Dovecot
 
     root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
     server = Dovecot(root, tls=True)

@@ -3,27 +3,18 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mailbot.errors import MailVanished, SourceUnavailable
 from mailbot.sources.maildir import MaildirSource
-from tests.core.test_parsing import simple
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
+from tests.support.waiting import until_async
 
-
-def make_maildir(root: Path) -> Path:
-    for sub in ("new", "cur", "tmp"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def drop(maildir: Path, name: str, raw: bytes, mtime: float | None = None) -> Path:
-    path = maildir / "new" / name
-    path.write_bytes(raw)
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
-    return path
+__all__ = ["drop", "make_maildir"]  # what bench/ imports from here (moved to tests.support)
 
 
 async def test_lists_new_and_cur_with_arrival_time_and_size(tmp_path: Path) -> None:
@@ -83,12 +74,21 @@ async def test_nothing_in_the_maildir_is_changed(tmp_path: Path) -> None:
     assert after == before
 
 
-async def test_wait_returns_early_when_mail_arrives(tmp_path: Path) -> None:
+async def test_wait_returns_early_when_mail_arrives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     maildir = make_maildir(tmp_path / "Maildir")
     source = MaildirSource(maildir, poll_interval=30)
+    looked: list[object] = []  # the wait compares the Maildir with how it first looked
+
+    def stamp(original: Callable[[], object] = source._stamp) -> object:
+        looked.append(original())
+        return looked[-1]
+
+    monkeypatch.setattr(source, "_stamp", stamp)
     started = time.monotonic()
     waiting = asyncio.ensure_future(source.wait(30))
-    await asyncio.sleep(0.3)
+    await until_async(lambda: looked, 10, "the wait looking at the Maildir")
     drop(maildir, "2.M1P1.host", simple())
     os.utime(maildir / "new", (time.time() + 5, time.time() + 5))  # coarse-mtime filesystems
     await asyncio.wait_for(waiting, timeout=10)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.sources.test_maildir import drop
-from tests.web.conftest import PASSWORD, Site, invoke, mail
+from tests.support.maildir import drop
+from tests.support.web import PASSWORD, Site, invoke, mail
 
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -9,16 +9,7 @@ import httpx
 from sqlmodel import func, select
 
 from mailbot.storage.models import WebSessionRecord
-from tests.web.conftest import PASSWORD, Site, form_token, serving
-
-WRONG = "not the password"
-
-
-def attempt(client: httpx.Client, name: str, password: str, **headers: str) -> int:
-    """A login through the form, as a browser does it: the status of the answer."""
-    csrf = form_token(client.get("/login").text)
-    data = {"csrf": csrf, "name": name, "password": password}
-    return client.post("/login", data=data, headers=headers).status_code
+from tests.support.web import PASSWORD, WRONG, Site, attempt, form_token, serving
 
 
 def log_out(client: httpx.Client) -> None:

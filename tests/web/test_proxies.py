@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.web.conftest import PASSWORD, Site, form_token
-from tests.web.test_login import WRONG, attempt
+from tests.support.web import PASSWORD, WRONG, Site, attempt, form_token
 
 
 def log_in_over_https(client: httpx.Client, forwarded_for: str) -> httpx.Response:

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from mailbot.core import register
 from mailbot.storage.models import DraftRecord
-from tests.sources.test_maildir import drop
-from tests.web.conftest import PASSWORD, Site, form_token, invoke
+from tests.support.maildir import drop
+from tests.support.web import PASSWORD, Site, form_token, invoke
 
 
 def drafts_of(site: Site, reference: str) -> list[dict[str, Any]]:

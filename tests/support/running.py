@@ -6,12 +6,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.notify import NotifyListener, notify_listener
+from tests.support.notify import NotifyListener
 
 
 class Running:
@@ -60,19 +57,3 @@ class Running:
             self.process.kill()
             self.process.wait(timeout=10)
         self._log_file.close()
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Callable[..., Running]]:
-    started: list[Running] = []
-    with notify_listener() as listener:
-
-        def _start(config: Path, watchdog: float | None = None) -> Running:
-            name = "mailbot" if not started else f"mailbot-{len(started) + 1}"
-            running = Running(config, listener, watchdog, name)
-            started.append(running)
-            return running
-
-        yield _start
-        for running in started:
-            running.close()

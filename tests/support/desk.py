@@ -23,9 +23,9 @@ from mailbot.service.drafting import Drafting
 from mailbot.service.drafts import attachment_content, list_drafts, show_draft
 from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
 from mailbot.storage.database import Database
-from tests.conftest import base_config
-from tests.core.test_parsing import simple
-from tests.datasets import crm_source, invoice_source, make_crm, make_invoices
+from tests.support.configs import base_config
+from tests.support.datasets import crm_source, invoice_source, make_crm, make_invoices
+from tests.support.mails import simple
 
 OURS = "mx.voorbeeld.example"
 PASS = (
