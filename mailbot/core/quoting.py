@@ -34,6 +34,7 @@ _FORWARD_INTRO = re.compile(
     r"d[ée]but du message (?:r[ée]exp[ée]di[ée]|transf[ée]r[ée]))\s*:\s*$",
     re.IGNORECASE,
 )
+_TWELVE_HOURS = re.compile(r"\d\s*[ap]\.?\s?m\.?(?![a-z])", re.IGNORECASE)
 _ORIGINAL_SEPARATOR = re.compile(
     r"^[\s>]*-{2,}\s*(?:original message|oorspronkelijk bericht|origineel bericht|"
     r"urspr[üu]ngliche nachricht|message d'origine|message original)\s*-{2,}\s*$",
@@ -226,10 +227,11 @@ def _date(value: str) -> datetime | None:
     Without a zone the result is naive: local time at the organisation.
     """
     cleaned = re.sub(r"\s+(?:at|um|om|à)\s+", " ", value.strip())
-    try:
-        return parsedate_to_datetime(cleaned)
-    except (TypeError, ValueError, IndexError):
-        pass
+    if not _TWELVE_HOURS.search(cleaned):  # email.utils would read it and drop the AM/PM
+        try:
+            return parsedate_to_datetime(cleaned)
+        except (TypeError, ValueError, IndexError):
+            pass
     match = _LOCAL_DATE.search(value)
     if match is None:
         return None
