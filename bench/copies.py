@@ -38,7 +38,7 @@ from bench._measure import python_peak  # noqa: E402
 from bench._results import write_section  # noqa: E402
 from mailbot.config import DataSourceSettings  # noqa: E402
 from mailbot.datasources.sql import SqlSource  # noqa: E402
-from mailbot.drafts import copies  # noqa: E402
+from mailbot.letters import copies  # noqa: E402
 
 PERSON = "tom.baker@example.com"
 OTHERS = 10_000

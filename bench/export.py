@@ -40,7 +40,7 @@ from bench._results import machine, write_section  # noqa: E402
 from bench.copies import OTHERS, PERSON, make_database  # noqa: E402
 from mailbot.config import Settings, settings_from_dict  # noqa: E402
 from mailbot.datasources import DataSource, open_sources  # noqa: E402
-from mailbot.drafts.render import Renderer  # noqa: E402
+from mailbot.letters.render import Renderer  # noqa: E402
 from mailbot.ports import MailKey, MailRef  # noqa: E402
 from mailbot.service.drafting import Drafting  # noqa: E402
 from mailbot.service.intake import Intake, IntakePolicy  # noqa: E402

@@ -14,7 +14,7 @@ this process, with ``[mail_client]`` on, each step beside a baseline in the same
   folders it looks at;
 - **approving by moving**: the officer moves every acknowledgement's copy to the
   approval folder (one MOVE), then one pass; baseline: the same drafts approved by
-  ``service.review.approve`` (what ``mailbot drafts approve`` runs) on a copy of
+  ``service.approval.approve`` (what ``mailbot drafts approve`` runs) on a copy of
   the database taken just before, without IMAP.
 
 Every step is checked (a copy per waiting draft, nothing placed twice, as many
@@ -51,7 +51,7 @@ from mailbot.app.build import build_review  # noqa: E402
 from mailbot.core.drafting import DraftStatus  # noqa: E402
 from mailbot.core.mail_client import HEADER  # noqa: E402
 from mailbot.errors import NotAllowed  # noqa: E402
-from mailbot.service import review  # noqa: E402
+from mailbot.service import approval  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftRecord  # noqa: E402
 from tests.dovecot import Dovecot  # noqa: E402
@@ -220,7 +220,7 @@ def service_approve(scenario: Scenario, snapshot: Path, drafts: list[int]) -> tu
         started = time.perf_counter()
         for draft_id in drafts:
             try:
-                review.approve(database, app.configuration, clock, draft_id, "bench")
+                approval.approve(database, app.configuration, clock, draft_id, "bench")
             except NotAllowed:
                 continue
             approved += 1
@@ -266,7 +266,7 @@ def one_run(cases: int, rounds: int) -> list[Step]:
         Step("an idle pass", "nothing to do", statistics.median(measured.idle),
              "bare SELECT + SEARCH of the 3 folders", statistics.median(idle_bare)),
         Step("approving by moving", f"{approved} drafts", measured.approve * MS,
-             "`review.approve` of the same drafts, no IMAP", by_service * MS),
+             "`approval.approve` of the same drafts, no IMAP", by_service * MS),
     ]  # fmt: skip
 
 

@@ -42,8 +42,8 @@ from mailbot.app import load_app  # noqa: E402
 from mailbot.config import SmtpSettings  # noqa: E402
 from mailbot.ports import Envelope  # noqa: E402
 from mailbot.sending.smtp import SmtpSender  # noqa: E402
+from mailbot.service.approval import approve  # noqa: E402
 from mailbot.service.outbox import Outbox  # noqa: E402
-from mailbot.service.review import approve  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftRecord, OutboxRecord  # noqa: E402
 from tests.core.test_parsing import simple  # noqa: E402

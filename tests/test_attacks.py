@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 
 from mailbot.app import load_app
 from mailbot.cli.main import cli
-from mailbot.service.drafts import attachment_content
+from mailbot.service.draft_views import attachment_content
 from tests.support.configs import smtp_section
 from tests.support.mails import simple
 from tests.support.smtp import SmtpServer

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from mailbot.app import load_app
 from mailbot.cli.main import cli
-from mailbot.service.drafts import attachment_content, show_draft
+from mailbot.service.draft_views import attachment_content, show_draft
 from tests.support.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
 from tests.support.mails import simple
 from tests.support.references import reference

@@ -19,9 +19,9 @@ from mailbot.core.drafting import DraftKind
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, parse_mail
 from mailbot.core.rights import Right
-from mailbot.drafts.context import DraftFacts, context
-from mailbot.drafts.render import LANGUAGES, Renderer
 from mailbot.errors import UnparseableMail
+from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.render import LANGUAGES, Renderer
 from tests.support.configs import base_config
 
 FUZZ = settings(

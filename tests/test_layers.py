@@ -29,7 +29,7 @@ LAYERS: dict[str, int] = {
     "sources": 5,
     "sending": 5,
     "systemd": 5,
-    "drafts": 6,
+    "letters": 6,  # the letters: templates, their facts, copies of the data
     "service": 7,
     "worker": 8,
     "app": 9,

@@ -24,7 +24,7 @@ from imapclient import IMAPClient
 from mailbot.app import load_app
 from mailbot.app.build import build_worker
 from mailbot.core.mail_client import HEADER, NOTE_HEADER
-from mailbot.service import review
+from mailbot.service import approval
 from mailbot.storage.models import CaseRecord, DraftRecord
 from tests.support.cli import drafts, invoke, run_once
 from tests.support.configs import imap_config
@@ -291,7 +291,7 @@ def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
     config, by_kind = start(tmp_path, smtp, dovecot, mailbox)
     ack = by_kind["acknowledgement"]["id"]
     app = load_app(config)
-    review.edit(
+    approval.edit(
         app.database, app.clock, ack, "rudi", "Geachte heer Baker,\n\nWij hebben uw verzoek.\n"
     )
     app.close()
@@ -302,7 +302,7 @@ def test_edit_in_the_web_replaces_the_copy_and_approval_there_files_it(
     invoke("drafts", "approve", str(ack), "--config", str(config))
     reply = by_kind["reply"]["id"]
     app = load_app(config)
-    review.reject(app.database, app.clock, reply, "rudi", "wrong tone")
+    approval.reject(app.database, app.clock, reply, "rudi", "wrong tone")
     app.close()
     run_once(config)
     assert len(smtp.received) == 1
@@ -503,7 +503,7 @@ def test_a_draft_changed_and_changed_back_has_one_copy_again(
     app = load_app(config)
     try:
         for text in ("Een andere tekst.\n", original):
-            review.edit(app.database, app.clock, ack, "rudi", text)
+            approval.edit(app.database, app.clock, ack, "rudi", text)
             run_once(config)
             mine = [c for c in officer.copies().values() if str(c[HEADER]).startswith(f"{ack};")]
             assert len(mine) == 1

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from mailbot.app import load_app
-from mailbot.service.review import approve
+from mailbot.service.approval import approve
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseEventRecord, DraftRecord, OutboxRecord
 from tests.support.configs import maildir_config

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailbot.drafts.render import bundled_templates
+from mailbot.letters.render import bundled_templates
 from mailbot.logs import ADDRESS
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord

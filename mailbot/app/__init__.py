@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailbot.config import Configuration, config_path, load_configuration
-from mailbot.drafts.context import template_problems
-from mailbot.drafts.render import Renderer
 from mailbot.errors import ConfigError
+from mailbot.letters.context import template_problems
+from mailbot.letters.render import Renderer
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 

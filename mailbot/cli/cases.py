@@ -17,8 +17,8 @@ from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification
 from mailbot.core.rights import Right, parse_rights
 from mailbot.service import casework
+from mailbot.service.approval import action_done, case_actions
 from mailbot.service.cases import list_cases, reclassify, show_case, verify
-from mailbot.service.review import action_done, case_actions
 
 GROUNDS = click.Choice([ground.value for ground in RefusalGround])
 

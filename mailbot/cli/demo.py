@@ -26,7 +26,7 @@ from mailbot.cli import output
 from mailbot.config import load_configuration
 from mailbot.ports import Outcome
 from mailbot.service.cases import list_cases, list_mails
-from mailbot.service.drafts import list_drafts
+from mailbot.service.draft_views import list_drafts
 
 CONFIG = """\
 # Written by `mailbot demo`: a sample organisation, its mailbox and database.

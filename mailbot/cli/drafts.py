@@ -13,9 +13,9 @@ from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.outbox import OutboxState
-from mailbot.service.drafts import list_drafts, show_draft
+from mailbot.service.approval import approve, edit, reject
+from mailbot.service.draft_views import list_drafts, show_draft
 from mailbot.service.outbox import outbox_list
-from mailbot.service.review import approve, edit, reject
 
 
 @click.group()

@@ -10,14 +10,14 @@ from collections.abc import Collection
 from typing import Any
 
 from mailbot.core.addresses import normalise
+from mailbot.core.approval import extended_due_date
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
 from mailbot.core.identity import Identity, Verification
-from mailbot.core.review import extended_due_date
 from mailbot.core.rights import Right
 from mailbot.core.suppression import is_direct_marketing
 from mailbot.errors import InvalidTransition, NotAllowed
 from mailbot.service.clock import Clock
-from mailbot.service.drafts import case_drafts
+from mailbot.service.draft_views import case_drafts
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore

@@ -13,6 +13,7 @@ from typing import Any
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.addresses import normalise
+from mailbot.core.approval import extended_due_date, extension_problems
 from mailbot.core.cases import (
     OPEN,
     CaseOutcome,
@@ -25,7 +26,6 @@ from mailbot.core.cases import (
 )
 from mailbot.core.confirmation import Answer
 from mailbot.core.drafting import DraftKind
-from mailbot.core.review import extended_due_date, extension_problems
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
 from mailbot.service.cases import case_json, not_purged, nothing_in_flight

@@ -19,8 +19,8 @@ from mailbot.core.digest import CaseLine, Digest, DigestFacts, DraftLine, compos
 from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.ports import Outcome
+from mailbot.service.approval import sender_of
 from mailbot.service.clock import Clock
-from mailbot.service.review import sender_of
 from mailbot.storage.database import Database
 from mailbot.storage.models import (
     CaseRecord,

@@ -51,12 +51,12 @@ from mailbot.core.identity import (
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource
-from mailbot.drafts import copies
-from mailbot.drafts.context import DraftFacts, context
-from mailbot.drafts.render import Renderer
 from mailbot.errors import NotFound, UnparseableMail
+from mailbot.letters import copies
+from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.render import Renderer
+from mailbot.service.approval import approve_in_session
 from mailbot.service.persondata import PersonData
-from mailbot.service.review import approve_in_session
 from mailbot.storage.database import REFUSALS, Database
 from mailbot.storage.models import (
     CaseRecord,

@@ -32,6 +32,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from mailbot.config import Settings
+from mailbot.core.approval import ANSWER_KINDS, status_after_failure, status_after_sent
 from mailbot.core.bounces import Bounce
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DraftKind, DraftStatus
@@ -42,7 +43,6 @@ from mailbot.core.outbox import (
     rate_limited_until,
     retry_delay,
 )
-from mailbot.core.review import ANSWER_KINDS, status_after_failure, status_after_sent
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
 from mailbot.storage.database import Database

@@ -17,9 +17,9 @@ from mailbot.core.actions import SourceHolding
 from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
-from mailbot.drafts import copies
-from mailbot.drafts.context import DraftFacts, context
-from mailbot.drafts.render import Renderer
+from mailbot.letters import copies
+from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.render import Renderer
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
 from mailbot.storage.store import CaseStore

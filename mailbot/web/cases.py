@@ -19,10 +19,10 @@ from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
 from mailbot.service import casework
+from mailbot.service.approval import action_done, case_actions
 from mailbot.service.cases import list_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
-from mailbot.service.drafts import show_draft
-from mailbot.service.review import action_done, case_actions
+from mailbot.service.draft_views import show_draft
 from mailbot.service.users import WebSession
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore

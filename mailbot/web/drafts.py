@@ -18,8 +18,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.errors import MailbotError, NotFound
-from mailbot.service.drafts import attachment_file, case_of_draft
-from mailbot.service.review import approve, edit, reject
+from mailbot.service.approval import approve, edit, reject
+from mailbot.service.draft_views import attachment_file, case_of_draft
 from mailbot.service.users import WebSession
 from mailbot.web import cases
 from mailbot.web.common import Web, message, page, render, text_field, web_of

@@ -11,8 +11,8 @@ from mailbot.config import settings_from_dict
 from mailbot.core.confirmation import Answer, Reading, read_answer
 from mailbot.core.drafting import DraftKind
 from mailbot.core.quoting import split_body
-from mailbot.drafts.context import DraftFacts, context
-from mailbot.drafts.render import Renderer
+from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.render import Renderer
 from tests.support.configs import base_config
 
 DENIALS = [

@@ -15,8 +15,8 @@ from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGro
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
 from mailbot.service import casework, register, retention
+from mailbot.service.approval import approve, reject
 from mailbot.service.cases import reclassify
-from mailbot.service.review import approve, reject
 from mailbot.storage.database import Database
 from mailbot.storage.models import ReviewCopyRecord, utcnow
 from mailbot.storage.store import CaseStore

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from mailbot.service.drafts import attachment_content, case_drafts, list_drafts, show_draft
+from mailbot.service.draft_views import attachment_content, case_drafts, list_drafts, show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
 from tests.support.desk import CLOCK, TOM, Desk, desks

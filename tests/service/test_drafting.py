@@ -15,7 +15,7 @@ from mailbot.core.identity import Verification
 from mailbot.core.rights import Right
 from mailbot.ports import MailKey, MailRef
 from mailbot.service.cases import reclassify, verify
-from mailbot.service.drafts import show_draft
+from mailbot.service.draft_views import show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
 from tests.support.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks

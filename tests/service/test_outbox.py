@@ -16,8 +16,8 @@ from sqlmodel import col, select
 
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
+from mailbot.service.approval import approve
 from mailbot.service.outbox import HOST, Outbox
-from mailbot.service.review import approve
 from mailbot.storage.database import Database
 from mailbot.storage.models import OutboxRecord, utcnow
 from tests.support.desk import CLOCK, TOM, Desk, open_desk

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from mailbot.config import Configuration, Settings, settings_from_dict
 from mailbot.datasources import open_sources
-from mailbot.drafts.render import Renderer
+from mailbot.letters.render import Renderer
 from mailbot.ports import MailKey, MailRef
-from mailbot.service import review
+from mailbot.service import approval
 from mailbot.service.cases import Clock, show_case
+from mailbot.service.draft_views import attachment_content, list_drafts, show_draft
 from mailbot.service.drafting import Drafting
-from mailbot.service.drafts import attachment_content, list_drafts, show_draft
 from mailbot.service.intake import Intake, IntakePolicy, IntakeResult
 from mailbot.storage.database import Database
 from tests.support.configs import base_config
@@ -66,7 +66,7 @@ class Desk:
             d for d in self.drafts(reference) if d["kind"] == kind and d["status"] == "pending"
         )
         return str(
-            review.approve(self.database, self.configuration, CLOCK, draft["id"], "officer")[
+            approval.approve(self.database, self.configuration, CLOCK, draft["id"], "officer")[
                 "message_id"
             ]
         )

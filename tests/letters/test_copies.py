@@ -10,9 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from mailbot.config import settings_from_dict
-from mailbot.drafts import copies
-from mailbot.drafts.context import DraftFacts, context
-from mailbot.drafts.render import Renderer
+from mailbot.letters import copies
+from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.render import Renderer
 from tests.support.configs import base_config
 
 

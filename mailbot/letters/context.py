@@ -10,7 +10,7 @@ from typing import Any
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import Action, SourceHolding, actions_for
 from mailbot.core.rights import Right
-from mailbot.drafts.render import Renderer, date_text, right_names
+from mailbot.letters.render import Renderer, date_text, right_names
 
 MISSING = "[missing in the configuration: {key}]"
 

@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from mailbot.core.cases import Status
-from mailbot.core.drafting import DraftKind, DraftStatus
-from mailbot.core.review import (
+from mailbot.core.approval import (
     ApprovalFacts,
     approval_problems,
     extended_due_date,
@@ -19,6 +17,8 @@ from mailbot.core.review import (
     status_after_sent,
     status_after_withdrawal,
 )
+from mailbot.core.cases import Status
+from mailbot.core.drafting import DraftKind, DraftStatus
 
 REPLY = ApprovalFacts(
     kind=DraftKind.REPLY,

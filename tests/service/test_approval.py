@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from mailbot.config import Configuration, SuppressionSettings
 from mailbot.errors import NotAllowed
-from mailbot.service.drafts import show_draft
-from mailbot.service.review import action_done, approve, case_actions, edit, reject
+from mailbot.service.approval import action_done, approve, case_actions, edit, reject
+from mailbot.service.draft_views import show_draft
 from mailbot.service.suppression import check
 from mailbot.storage.database import Database
 from mailbot.storage.models import DraftRecord, OutboxRecord

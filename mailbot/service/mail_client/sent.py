@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from sqlmodel import Session, col, select
 
 from mailbot.config import Settings
+from mailbot.core.approval import status_after_approval
 from mailbot.core.cases import Status, references_in
 from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
 from mailbot.core.mail_client import (
@@ -34,11 +35,10 @@ from mailbot.core.mail_client import (
     signed_draft,
     thread_of,
 )
-from mailbot.core.review import status_after_approval
-from mailbot.core.review_notes import text
+from mailbot.core.mail_client.notes import text
 from mailbot.errors import NotAllowed
 from mailbot.ports import ReviewMailbox
-from mailbot.service import review
+from mailbot.service import approval
 from mailbot.service.clock import Clock
 from mailbot.service.outbox import record_sent
 from mailbot.service.suppression import suppress_case
@@ -226,7 +226,7 @@ class SentMail:
             )  # fmt: skip
             return self._warning(case, draft, recipients, (), unsettled, settled=False)
         warnings = check.warnings  # the recipient is allowed here: what else to check
-        if DraftStatus(draft.status) is DraftStatus.APPROVED and not review.withdraw(
+        if DraftStatus(draft.status) is DraftStatus.APPROVED and not approval.withdraw(
             session, draft
         ):
             warnings.append("also_sent_by_mailbot")

@@ -4,11 +4,11 @@ Each pass, in this order:
 
 1. copies moved to the approval folder are read back (``core.mail_client``); a
    copy signed by mailbot, unchanged, of the draft as it is now, approves the
-   stored draft through ``service.review.approve_in_session``, the path of the
+   stored draft through ``service.approval.approve_in_session``, the path of the
    web and the command line; the worker's outbox sends it;
-2. copies moved to the rejection folder reject their draft (``service.review.reject``);
+2. copies moved to the rejection folder reject their draft (``service.approval.reject``);
 3. the Sent folder is read from where the last pass stopped, for mail the
-   officer sent himself (``service.sent_mail``);
+   officer sent himself (``sent``);
 4. the mailbox is brought in line with the database: a copy (and a note) for
    every draft waiting for review, none for a draft that no longer waits, a new
    one for a draft that was changed.
@@ -17,6 +17,10 @@ The database is the source of truth: a copy is only ever a way to point at a
 draft. Whatever the officer moved is moved on to the done folder (or back to the
 review folder, when he has to do something), and every refusal to act is told
 to him in a note beside it. Nothing here logs a person's data.
+
+The feature in one place: the decisions are ``core.mail_client`` (and its ``notes``, the
+texts the officer reads), the copies and their notes ``copies``, the Sent folder ``sent``,
+the IMAP folders ``sources.review_folders``.
 """
 
 from __future__ import annotations
@@ -32,13 +36,13 @@ from sqlmodel import Session
 from mailbot.config import MailClientSettings, Settings
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.mail_client import Content, Problem, Reading, read
-from mailbot.core.review_notes import Folders, text
+from mailbot.core.mail_client.notes import Folders, text
 from mailbot.errors import NotAllowed, NotFound, SourceUnavailable
 from mailbot.ports import FolderMail, ReviewMailbox
-from mailbot.service import review
+from mailbot.service import approval
 from mailbot.service.clock import Clock
-from mailbot.service.review_copies import ReviewCopies, draft_content
-from mailbot.service.sent_mail import SentMail
+from mailbot.service.mail_client.copies import ReviewCopies, draft_content
+from mailbot.service.mail_client.sent import SentMail
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import CaseRecord, DraftRecord, SigningKeyRecord
@@ -239,7 +243,7 @@ class MailClientReview:
                 )
                 return _Told(subject, body, back)
             try:
-                review.approve_in_session(
+                approval.approve_in_session(
                     session, self.settings, draft, case, actor=ACTOR, today=self.clock.local_today()
                 )
             except NotAllowed as exc:
@@ -280,7 +284,7 @@ class MailClientReview:
             return None
         reason = f"moved to {folders.reject} in the mail client"
         try:
-            review.reject(self.database, self.clock, reading.draft_id, ACTOR, reason)
+            approval.reject(self.database, self.clock, reading.draft_id, ACTOR, reason)
         except NotAllowed as exc:
             report.not_acted += 1
             body = self._t("not_rejected", draft=draft.id, problems="; ".join(exc.reasons))

@@ -4,7 +4,7 @@ Approving builds the mail once (``core.outgoing``), with a Message-ID in our own
 domain, and queues exactly those bytes in the outbox, in the same transaction
 that marks the draft approved. Nothing here talks to a mail server: the worker
 sends what is queued (``service.outbox``). The rules (what may be approved,
-what happens to the case) are in ``core.review``; this module applies them.
+what happens to the case) are in ``core.approval``; this module applies them.
 """
 
 from __future__ import annotations
@@ -17,11 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, delete
 
 from mailbot.config import Configuration, Settings
-from mailbot.core.cases import Status
-from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
-from mailbot.core.outbox import OutboxState
-from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
-from mailbot.core.review import (
+from mailbot.core.approval import (
     EDITABLE,
     REJECTABLE,
     ApprovalFacts,
@@ -29,6 +25,10 @@ from mailbot.core.review import (
     status_after_approval,
     status_after_withdrawal,
 )
+from mailbot.core.cases import Status
+from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.outbox import OutboxState
+from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
 from mailbot.service.suppression import suppress_case

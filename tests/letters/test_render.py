@@ -10,8 +10,8 @@ from mailbot.config import Settings, settings_from_dict
 from mailbot.core.actions import SourceHolding, actions_for
 from mailbot.core.drafting import DraftKind
 from mailbot.core.rights import Right
-from mailbot.drafts.context import DraftFacts, context, sample_facts
-from mailbot.drafts.render import Renderer, date_text
+from mailbot.letters.context import DraftFacts, context, sample_facts
+from mailbot.letters.render import Renderer, date_text
 from tests.support.configs import base_config
 from tests.support.datasets import crm_source, invoice_source
 

@@ -31,11 +31,11 @@ from mailbot.core.mail_client import (
     header_value,
     with_header,
 )
+from mailbot.core.mail_client.notes import Folders, ReviewFacts, review_note
 from mailbot.core.outgoing import Outgoing, build_message, message_id
-from mailbot.core.review_notes import Folders, ReviewFacts, review_note
 from mailbot.i18n import labeller
 from mailbot.ports import ReviewMailbox
-from mailbot.service import review
+from mailbot.service import approval
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
@@ -59,7 +59,7 @@ def draft_content(
     """What the draft's mail says, as a copy of it is compared."""
     return Content(
         to=draft.to_address,
-        subject=review.with_reference(draft.subject, case.reference),
+        subject=approval.with_reference(draft.subject, case.reference),
         body=draft.body,
         attachments=tuple((attachment_name(item.filename), item.content) for item in attachments),
     )
@@ -91,11 +91,11 @@ class ReviewCopies:
 
     # -- notes ---------------------------------------------------------------
     def _domain(self) -> str:
-        return review.sender_of(self.settings)[0].rpartition("@")[2]
+        return approval.sender_of(self.settings)[0].rpartition("@")[2]
 
     def note(self, subject: str, body: str, made: str) -> bytes:
         """A note from mailbot to the officer (never sent: only placed in his mailbox)."""
-        address, name = review.sender_of(self.settings)
+        address, name = approval.sender_of(self.settings)
         officer = self.settings.digest.to if self.settings.digest is not None else address
         note = Outgoing(
             sender=address,
@@ -219,7 +219,7 @@ class ReviewCopies:
             fingerprint = draft_content(draft, case, attachments).fingerprint
             made = copy_id(key, self.settings.mailbox, draft_id, fingerprint, self._domain())
             note_id = message_id(f"note.{draft_id}.{fingerprint[:16]}", self._domain())
-            mail = review.outgoing(
+            mail = approval.outgoing(
                 session, self.settings, draft, case.reference, made=made, now=utcnow(),
                 attachments=attachments,
             )  # fmt: skip
@@ -258,7 +258,7 @@ class ReviewCopies:
             evidence=evidence[:EVIDENCE_SHOWN],
             why=draft.why,
             notes=list(draft.notes),
-            actions=[f"[{item.id}] {item.text}" for item in review.open_actions(session, draft)],
+            actions=[f"[{item.id}] {item.text}" for item in approval.open_actions(session, draft)],
             attachments=attachments,
         )
 

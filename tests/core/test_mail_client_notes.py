@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mailbot.core.review_notes import TEXTS, Folders, ReviewFacts, review_note
+from mailbot.core.mail_client.notes import TEXTS, Folders, ReviewFacts, review_note
 from mailbot.i18n import labeller
 
 FOLDERS = Folders("AVG-beoordelen", "AVG-goedkeuren", "AVG-afwijzen", "AVG-afgehandeld")
