@@ -84,7 +84,7 @@ class SendReport:
     deferred: int = 0
     failed: int = 0
     held: int = 0  # waiting for the per-recipient limit
-    unavailable: str | None = None
+    unavailable: str | None = None  # set by ``send_due`` only: ``send`` raises instead
     login_refused: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -206,14 +206,17 @@ class Outbox:
         return rate_limited_until([moment for moment in recent if moment], now, self.per_hour)
 
     # -- sending -------------------------------------------------------------
-    async def send_due(self, stopping: Callable[[], bool] = lambda: False) -> SendReport:
-        """One pass: every mail due now is sent, deferred, failed, or held back.
+    async def send(self, report: SendReport, stopping: Callable[[], bool] = lambda: False) -> None:
+        """One pass: every mail due now is sent, deferred, failed, or held back; counted in
+        ``report``.
 
-        ``stopping`` is looked at between mails: a stop never cuts a mail in half.
+        Raises ``SmtpUnavailable`` when the server cannot be used now, as a source raises
+        ``SourceUnavailable``: the mail in hand waits, unclaimed, for the next pass, and what
+        was done before is in ``report``. ``stopping`` is looked at between mails: a stop
+        never cuts a mail in half.
         """
-        report = SendReport()
         if self.sender is None:
-            return report
+            return
         for row_id in await asyncio.to_thread(self._unsettled):
             await asyncio.to_thread(self._settle, row_id)
         try:
@@ -237,8 +240,7 @@ class Outbox:
                     report.errors.append(str(exc))
                 except SmtpUnavailable as exc:
                     await asyncio.to_thread(self._release, row_id, str(exc))
-                    report.unavailable, report.login_refused = str(exc), exc.login
-                    break
+                    raise
                 except BaseException:
                     await asyncio.to_thread(self._release, row_id, "interrupted")
                     raise
@@ -247,6 +249,15 @@ class Outbox:
                     report.sent += 1
         finally:
             await self.sender.close()
+
+    async def send_due(self, stopping: Callable[[], bool] = lambda: False) -> SendReport:
+        """``send``, with the server's unavailability in the report (``unavailable``,
+        ``login_refused``) instead of raised: for a caller that only wants the counts."""
+        report = SendReport()
+        try:
+            await self.send(report, stopping)
+        except SmtpUnavailable as exc:
+            report.unavailable, report.login_refused = str(exc), exc.login
         return report
 
     def _sent(self, row_id: int, reply: str) -> None:
