@@ -84,8 +84,6 @@ class SendReport:
     deferred: int = 0
     failed: int = 0
     held: int = 0  # waiting for the per-recipient limit
-    unavailable: str | None = None  # set by ``send_due`` only: ``send`` raises instead
-    login_refused: bool = False
     errors: list[str] = field(default_factory=list)
 
 
@@ -251,13 +249,10 @@ class Outbox:
             await self.sender.close()
 
     async def send_due(self, stopping: Callable[[], bool] = lambda: False) -> SendReport:
-        """``send``, with the server's unavailability in the report (``unavailable``,
-        ``login_refused``) instead of raised: for a caller that only wants the counts."""
+        """One pass of ``send`` with a report of its own; raises ``SmtpUnavailable`` as
+        ``send`` does."""
         report = SendReport()
-        try:
-            await self.send(report, stopping)
-        except SmtpUnavailable as exc:
-            report.unavailable, report.login_refused = str(exc), exc.login
+        await self.send(report, stopping)
         return report
 
     def _sent(self, row_id: int, reply: str) -> None:
