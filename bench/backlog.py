@@ -45,7 +45,7 @@ from bench._measure import Run, measured  # noqa: E402
 from bench._results import machine, write_section  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord  # noqa: E402
-from tests.dovecot import Dovecot  # noqa: E402
+from tests.support.dovecot import Dovecot  # noqa: E402
 
 MAILBOT_CONFIG = """\
 [database]

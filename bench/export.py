@@ -47,7 +47,7 @@ from mailbot.service.intake import Intake, IntakePolicy  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftAttachmentRecord  # noqa: E402
 from mailbot.storage.store import CaseStore  # noqa: E402
-from tests.core.test_parsing import simple  # noqa: E402
+from tests.support.mails import simple  # noqa: E402
 
 MIB = 1024 * 1024
 CONFIG = """\

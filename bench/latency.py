@@ -42,7 +42,7 @@ from bench.backlog import MAILBOT_CONFIG  # noqa: E402
 from bench.mix import make  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import CaseRecord, MailRecord  # noqa: E402
-from tests.dovecot import Dovecot  # noqa: E402
+from tests.support.dovecot import Dovecot  # noqa: E402
 
 MS = 1000.0
 

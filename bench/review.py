@@ -54,7 +54,7 @@ from mailbot.errors import NotAllowed  # noqa: E402
 from mailbot.service import approval  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftRecord  # noqa: E402
-from tests.dovecot import Dovecot  # noqa: E402
+from tests.support.dovecot import Dovecot  # noqa: E402
 
 REVIEW, APPROVE, REJECT = "AVG-beoordelen", "AVG-goedkeuren", "AVG-afwijzen"
 MS = 1000.0

@@ -46,11 +46,11 @@ from mailbot.service.approval import approve  # noqa: E402
 from mailbot.service.outbox import Outbox  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import DraftRecord, OutboxRecord  # noqa: E402
-from tests.core.test_parsing import simple  # noqa: E402
-from tests.crash import finish, kill_repeatedly  # noqa: E402
-from tests.smtp import SmtpServer  # noqa: E402
-from tests.sources.test_maildir import drop, make_maildir  # noqa: E402
-from tests.test_sending_end_to_end import maildir_config  # noqa: E402
+from tests.support.configs import maildir_config  # noqa: E402
+from tests.support.crash import finish, kill_repeatedly  # noqa: E402
+from tests.support.maildir import drop, make_maildir  # noqa: E402
+from tests.support.mails import simple  # noqa: E402
+from tests.support.smtp import SmtpServer  # noqa: E402
 
 MS = 1000.0
 

@@ -33,8 +33,6 @@ from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.integration  # aiosmtpd, Dovecot
 
-__all__ = ["maildir_config"]  # what bench/ imports from here (moved to tests.support)
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[SmtpServer]:

@@ -10,8 +10,6 @@ from mailbot.core.parsing import Limits, header_text, parse_mail, peek_headers, 
 from mailbot.errors import UnparseableMail
 from tests.support.mails import PARSING, fixture, simple
 
-__all__ = ["simple"]  # what bench/ imports from here (moved to tests.support)
-
 
 def test_plain_mail() -> None:
     mail = parse_mail(simple("Ik wil mijn gegevens zien.", Message_ID="<a@example.nl>"))

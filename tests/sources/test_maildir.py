@@ -14,8 +14,6 @@ from tests.support.maildir import drop, make_maildir
 from tests.support.mails import simple
 from tests.support.waiting import until_async
 
-__all__ = ["drop", "make_maildir"]  # what bench/ imports from here (moved to tests.support)
-
 
 async def test_lists_new_and_cur_with_arrival_time_and_size(tmp_path: Path) -> None:
     maildir = make_maildir(tmp_path / "Maildir")
