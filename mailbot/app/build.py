@@ -20,9 +20,8 @@ from mailbot.service.mail_client import MailClientReview
 from mailbot.service.outbox import Outbox
 from mailbot.service.readers import ChildProcesses, Reader
 from mailbot.service.retention import DailyPurge
-from mailbot.sources.imap import ImapSentFolder, ImapSource
+from mailbot.sources.imap import ImapReviewFolders, ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
-from mailbot.sources.review_folders import ImapReviewFolders
 from mailbot.storage.models import utcnow
 from mailbot.worker import DrainReport, Lane, Worker
 

@@ -27,8 +27,7 @@ from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service.readers import ChildProcesses
 from mailbot.service.status import authentication_survey
-from mailbot.sources.imap import FolderState, ImapSentFolder, ImapSource
-from mailbot.sources.review_folders import ImapReviewFolders
+from mailbot.sources.imap import FolderState, ImapReviewFolders, ImapSentFolder, ImapSource
 
 Line = tuple[str, bool, str]  # item, ok, detail
 

@@ -1,19 +1,15 @@
 """The officer's review folders over IMAP: the ``ReviewMailbox`` port.
 
-One connection, used by this adapter's own thread (imapclient is synchronous),
-with the same timeouts, login and error translation as the inbox
-(``sources.imap``). Mail is found by Message-ID (``SEARCH HEADER``) and moved
-with MOVE (or COPY, \\Deleted and UID EXPUNGE): plain IMAP4rev1 and folders
-only, no keywords, which is what Microsoft 365 offers too.
+One connection, used by this adapter's own thread, with the same timeouts, login
+and error translation as the inbox (``connection``). Mail is found by Message-ID
+(``SEARCH HEADER``) and moved with MOVE (or COPY, \\Deleted and UID EXPUNGE):
+plain IMAP4rev1 and folders only, no keywords, which is what Microsoft 365 offers too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from imapclient import IMAPClient
@@ -21,16 +17,9 @@ from imapclient.exceptions import IMAPClientError
 
 from mailbot.config import ImapSettings
 from mailbot.ports import FolderMail, NewMail
-from mailbot.sources.imap import (
-    FETCH_CHUNK,
-    _Connection,
-    _create_folder,
-    _quietly,
-    _translated,
-    special_folder,
-)
+from mailbot.sources.imap.connection import Connection, ImapThread
+from mailbot.sources.imap.folders import FETCH_CHUNK, create_missing, move_mail, special_folder
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -40,39 +29,21 @@ class ImapReviewFolders:
     def __init__(self, settings: ImapSettings, idle: bool = True) -> None:
         self.settings = settings
         self.idle = idle
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-review")
-        self._connection: _Connection | None = None
-        self._interrupt = threading.Event()
+        self._imap = ImapThread(settings, self.name, Connection, "imap-review")
 
     @property
     def name(self) -> str:
         return f"imap {self.settings.host} review folders"
 
     # -- in the adapter's thread ---------------------------------------------
-    def _client(self) -> IMAPClient:
-        if self._connection is None:
-            self._connection = _Connection(self.settings)
-        return self._connection.client
-
-    def _drop(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
     async def _run(self, call: Callable[[IMAPClient], T]) -> T:
-        def guarded() -> T:
-            return _translated(self.name, self.settings, lambda: call(self._client()), self._drop)
-
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, guarded)
+        return await self._imap.run(lambda: call(self._imap.connection().client))
 
     @staticmethod
     def _prepare(client: IMAPClient, folders: list[str], special: dict[str, str]) -> dict[str, str]:
         found = {which: special_folder(client, which, name) for which, name in special.items()}
         for folder in [*folders, *found.values()]:
-            if folder and not client.folder_exists(folder) and _create_folder(client, folder):
-                _quietly(client.subscribe_folder, folder)
-                log.info("created IMAP folder %s", folder)
+            create_missing(client, folder)
         return found
 
     @staticmethod
@@ -139,25 +110,16 @@ class ImapReviewFolders:
             return
         client.select_folder(folder)
         try:
-            if target and client.has_capability("MOVE"):
-                client.move(uids, target)
-                return
-            if target:
-                client.copy(uids, target)
-            client.delete_messages(uids)
-            if client.has_capability("UIDPLUS"):
-                client.uid_expunge(uids)
+            move_mail(client, uids, target)
         except IMAPClientError:
             if set(client.search("ALL")) & set(uids):
                 raise
             # Gone already: the officer (or another worker) moved them first.
 
     def _wait(self, folder: str, timeout: float) -> None:
-        if self._connection is None:
-            self._client()
-        assert self._connection is not None
-        self._connection.client.select_folder(folder, readonly=True)
-        self._connection.wait(timeout, self._interrupt)
+        connection = self._imap.connection()
+        connection.client.select_folder(folder, readonly=True)
+        connection.wait(timeout, self._imap.interrupt)
 
     @staticmethod
     def _survey(
@@ -201,15 +163,7 @@ class ImapReviewFolders:
         if not self.idle:
             await asyncio.sleep(timeout)
             return
-        self._interrupt.clear()
-        try:
-            await self._run(lambda client: self._wait(folder, timeout))
-        except asyncio.CancelledError:
-            self._interrupt.set()  # the thread leaves IDLE within a second
-            raise
+        await self._imap.wait(lambda: self._wait(folder, timeout))
 
     async def close(self) -> None:
-        self._interrupt.set()
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._drop)
-        self._executor.shutdown(wait=False)
+        await self._imap.close()

@@ -1,0 +1,187 @@
+"""The officer's IMAP mailbox as a mail source.
+
+Reading never changes the mailbox: bodies are fetched with ``BODY.PEEK[]`` (no
+\\Seen flag) after their size was checked. Only ``settle``, called after the
+mail's outcome is committed, moves it: requests (with their follow-ups and
+duplicate deliveries) to ``requests_folder``, other mail to ``other_folder``
+when one is set, else it stays where it is. New mail is awaited with IDLE when
+the server offers it, re-issued at least every ``idle_timeout`` seconds, else by
+polling; every wake-up is followed by a full ``UID SEARCH ALL``. The connection,
+its thread and its errors: ``connection``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TypeVar
+
+from imapclient.exceptions import IMAPClientError
+
+from mailbot.config import ImapSettings
+from mailbot.errors import MailVanished, SourceUnavailable
+from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.sources.imap.connection import Connection, ImapThread
+from mailbot.sources.imap.folders import FETCH_CHUNK, create_missing, move_mail
+
+SOURCE = "imap"
+PIECE = 2 * 1024 * 1024  # mails larger than this are fetched in pieces of this size
+_REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
+_OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED})
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class FolderState:
+    """What ``mailbot check`` reports about the mailbox."""
+
+    folder: str
+    messages: int
+    uidvalidity: int
+    idle: bool
+    move: bool
+    requests_folder: str
+    requests_folder_exists: bool
+
+
+class _Inbox(Connection):
+    """The connection with the watched folder selected. Thread-bound."""
+
+    def __init__(self, settings: ImapSettings) -> None:
+        super().__init__(settings)
+        self.uidvalidity = 0
+
+    def prepare(self) -> None:
+        self.ensure_folders()
+        self.select()
+
+    def select(self) -> int:
+        selected = self.client.select_folder(self.settings.folder)
+        self.uidvalidity = int(selected[b"UIDVALIDITY"])
+        return int(selected.get(b"EXISTS", 0))
+
+    def ensure_folders(self) -> None:
+        for folder in (self.settings.requests_folder, self.settings.other_folder):
+            create_missing(self.client, folder)
+
+    def pending(self) -> list[MailRef]:
+        self.select()
+        uids = sorted(self.client.search("ALL"))
+        refs: list[MailRef] = []
+        for start in range(0, len(uids), FETCH_CHUNK):
+            chunk = uids[start : start + FETCH_CHUNK]
+            data = self.client.fetch(chunk, ["RFC822.SIZE", "INTERNALDATE"])
+            for uid in chunk:
+                item = data.get(uid)
+                if item is None:  # expunged meanwhile
+                    continue
+                arrived = item[b"INTERNALDATE"]
+                arrived = arrived.replace(tzinfo=UTC) if arrived.tzinfo is None else arrived
+                key = MailKey(SOURCE, self.settings.folder, self.uidvalidity, str(uid))
+                refs.append(MailRef(key, int(item[b"RFC822.SIZE"]), arrived.astimezone(UTC)))
+        return refs
+
+    def _current(self, ref: MailRef) -> bool:
+        return ref.key.uidvalidity == self.uidvalidity and ref.key.folder == self.settings.folder
+
+    def fetch(self, ref: MailRef) -> bytes:
+        if not self._current(ref):
+            raise SourceUnavailable("the folder's UIDVALIDITY changed; it is read again")
+        uid = int(ref.key.uid)
+        if ref.size <= PIECE:
+            data = self.client.fetch([uid], ["BODY.PEEK[]"])
+            return self._body(uid, data.get(uid, {}).get(b"BODY[]"))
+        # A large mail in pieces: imapclient holds a literal several times over while it
+        # reads one, so a 25 MB mail fetched whole took some 100 MB on top of itself.
+        pieces: list[bytes] = []
+        offset = 0
+        while True:
+            data = self.client.fetch([uid], [f"BODY.PEEK[]<{offset}.{PIECE}>"])
+            piece = self._body(uid, data.get(uid, {}).get(f"BODY[]<{offset}>".encode()))
+            pieces.append(piece)
+            offset += len(piece)
+            if len(piece) < PIECE:
+                return b"".join(pieces)
+
+    def _body(self, uid: int, body: object) -> bytes:
+        if not isinstance(body, bytes):
+            folder = self.settings.folder
+            raise MailVanished(f"UID {uid} was removed from {folder} before it was read")
+        return body
+
+    def move(self, ref: MailRef, folder: str) -> None:
+        if not self._current(ref):
+            return  # a UIDVALIDITY change: the next pass settles it under its new key
+        uid = int(ref.key.uid)
+        try:
+            move_mail(self.client, [uid], folder)
+        except IMAPClientError:
+            # Gone already: another worker (or the officer) moved it; there is nothing to do.
+            if uid not in self.client.search(["UID", str(uid)]):
+                return
+            raise
+
+    def state(self) -> FolderState:
+        messages = self.select()
+        requests = self.settings.requests_folder
+        return FolderState(
+            folder=self.settings.folder,
+            messages=messages,
+            uidvalidity=self.uidvalidity,
+            idle=self.client.has_capability("IDLE"),
+            move=self.client.has_capability("MOVE"),
+            requests_folder=requests,
+            requests_folder_exists=bool(requests) and self.client.folder_exists(requests),
+        )
+
+
+class ImapSource:
+    """The ``MailSource`` for one IMAP folder."""
+
+    def __init__(self, settings: ImapSettings) -> None:
+        self.settings = settings
+        self._imap = ImapThread(settings, self.name, _Inbox, "imap")
+
+    @property
+    def name(self) -> str:
+        return f"imap {self.settings.host}/{self.settings.folder}"
+
+    # -- in the IMAP thread --------------------------------------------------
+    def _connection(self, prepare: bool = True) -> _Inbox:
+        """The connection with the folder selected, made now if there is none (creating
+        the folders mail is moved to, when ``prepare``)."""
+        return self._imap.connection(_Inbox.prepare if prepare else _Inbox.select)
+
+    async def _run(self, call: Callable[[_Inbox], T], prepare: bool = True) -> T:
+        return await self._imap.run(lambda: call(self._connection(prepare)))
+
+    # -- the MailSource port -------------------------------------------------
+    async def pending(self) -> list[MailRef]:
+        return await self._run(_Inbox.pending)
+
+    async def fetch(self, ref: MailRef) -> bytes:
+        return await self._run(lambda connection: connection.fetch(ref))
+
+    async def settle(self, ref: MailRef, outcome: Outcome) -> None:
+        folder = self.target(outcome)
+        if folder:
+            await self._run(lambda connection: connection.move(ref, folder))
+
+    def target(self, outcome: Outcome) -> str:
+        """Where a mail with ``outcome`` belongs ("" means: leave it where it is)."""
+        if outcome in _REQUEST_OUTCOMES:
+            return self.settings.requests_folder
+        if outcome in _OTHER_OUTCOMES:
+            return self.settings.other_folder
+        return ""  # quarantined mail stays in view of the officer
+
+    async def wait(self, timeout: float) -> None:
+        await self._imap.wait(lambda: self._connection().wait(timeout, self._imap.interrupt))
+
+    async def state(self) -> FolderState:
+        """Log in and describe the folder, changing nothing (for ``mailbot check``)."""
+        return await self._run(_Inbox.state, prepare=False)
+
+    async def close(self) -> None:
+        await self._imap.close()
