@@ -20,7 +20,7 @@ to him in a note beside it. Nothing here logs a person's data.
 
 The feature in one place: the decisions are ``core.mail_client`` (and its ``notes``, the
 texts the officer reads), the copies and their notes ``copies``, the Sent folder ``sent``,
-the IMAP folders ``sources.review_folders``.
+the IMAP folders ``sources.imap.review_folders``.
 """
 
 from __future__ import annotations
