@@ -22,11 +22,24 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import InternalError, OperationalError
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from mailbot.errors import TransientError
+
+# Services hold a ``Session`` (one transaction) from here, never from sqlmodel itself.
+__all__ = [
+    "REFUSALS",
+    "Conflict",
+    "Database",
+    "DatabaseUnavailable",
+    "Session",
+    "conflicts_reported",
+    "create_db_engine",
+    "normalise_url",
+    "refusals_reported",
+]
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,6 +61,23 @@ class DatabaseUnavailable(TransientError):
 # What the database raises when it cannot do its work (DB-API "operational" errors: gone,
 # locked too long, disk full, read-only; PostgreSQL's read-only transaction is "internal").
 REFUSALS = (OperationalError, InternalError)
+
+
+class Conflict(Exception):
+    """Another transaction stored the same unique row first: an insert lost a race.
+
+    The session is rolled back and may be used again; what the other one stored stands."""
+
+
+@contextmanager
+def conflicts_reported(session: Session) -> Iterator[None]:
+    """Turn a unique row stored twice (while flushing or committing) into ``Conflict``,
+    after rolling ``session`` back."""
+    try:
+        yield
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(str(exc.orig or exc).strip().splitlines()[0]) from exc
 
 
 @contextmanager
