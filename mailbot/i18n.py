@@ -3,7 +3,8 @@ the officer's mail client.
 
 Templates write English and pass it through ``t``; ``DUTCH`` holds the Dutch for
 every such text (a test reads the templates and fails on any text missing here).
-Codes (statuses, rights, outcomes, ...) have a label in each language in ``LABELS``.
+Codes (statuses, rights, outcomes, ...) have a label in each language in ``LABELS``, and so
+have the notes in the mail client (``note.*``: texts with placeholders, read with ``texts``).
 """
 
 from __future__ import annotations
@@ -302,7 +303,92 @@ LABELS: dict[str, tuple[str, str]] = {
     "done.answered": ("the answer is recorded", "het antwoord is vastgelegd"),
     "done.reopened": ("the case is open again", "de zaak is weer open"),
     "done.retried": ("the mail was read again", "de mail is opnieuw gelezen"),
-}
+    # the notes beside the copies in the officer's mail client (texts with placeholders)
+    "note.review.subject": ("[{reference}] To review: {kind} (draft {draft})",
+                            "[{reference}] Te beoordelen: {kind} (concept {draft})"),
+    "note.review.intro": ("Draft {draft} of case {reference} waits for your review. The mail beside "
+                          "this note is exactly what {to} will receive.",
+                          "Concept {draft} van zaak {reference} wacht op uw beoordeling. Het bericht "
+                          "naast deze notitie is precies wat {to} zal ontvangen."),
+    "note.kind": ("Kind", "Soort"),
+    "note.to": ("To", "Aan"),
+    "note.on_file": ("the address on file", "het adres in ons bestand"),
+    "note.not_on_file": ("NOT the address on file: personal data may not go there",
+                         "NIET het adres in ons bestand: persoonsgegevens mogen daar niet heen"),
+    "note.rights": ("Rights", "Rechten"),
+    "note.identity": ("Identity", "Identiteit"),
+    "note.due": ("Due", "Uiterste datum"),
+    "note.days_left": ("{days} days left", "nog {days} dagen"),
+    "note.overdue": ("{days} days overdue", "{days} dagen te laat"),
+    "note.today": ("today", "vandaag"),
+    "note.evidence": ("Why mailbot read these rights", "Waarom mailbot deze rechten las"),
+    "note.why": ("Why this draft", "Waarom dit concept"),
+    "note.notes": ("Check before approving", "Controleer voor goedkeuring"),
+    "note.actions": ("Open actions (approval waits for them; mark them done in the web interface)",
+                     "Open acties (goedkeuring wacht hierop; markeer ze als gedaan in de webinterface)"),
+    "note.attachments": ("Attachments", "Bijlagen"),
+    "note.how": ("To send it unchanged, move the mail to the folder \"{approve}\". To drop it, move "
+                 "it to \"{reject}\". mailbot then moves it, with this note, to \"{done}\".\n"
+                 "To change the text, edit the draft in the web interface (a new copy follows here), "
+                 "or send it yourself from your mail client{drafts}: mailbot recognises it in your "
+                 "Sent folder.",
+                 "Ongewijzigd versturen: verplaats het bericht naar de map \"{approve}\". Afwijzen: "
+                 "verplaats het naar \"{reject}\". mailbot zet het daarna, met deze notitie, in "
+                 "\"{done}\".\nDe tekst aanpassen: bewerk het concept in de webinterface (er komt "
+                 "dan een nieuwe kopie), of verstuur het zelf vanuit uw mailprogramma{drafts}: "
+                 "mailbot herkent het in uw map Verzonden."),
+    "note.drafts": (" (it is in your Drafts folder too)", " (het staat ook in uw map Concepten)"),
+    "note.told.subject": ("[{reference}] {what}", "[{reference}] {what}"),
+    "note.not_sent": ("Not sent", "Niet verstuurd"),
+    "note.not_rejected.what": ("Not rejected", "Niet afgewezen"),
+    "note.changed": ("The copy of draft {draft} you moved to \"{folder}\" was changed, so it was not "
+                     "sent: mailbot sends only the stored draft. Edit the draft in the web interface, "
+                     "or send your version yourself from your mail client. The copy is back in "
+                     "\"{back}\".",
+                     "De kopie van concept {draft} die u naar \"{folder}\" verplaatste was gewijzigd; "
+                     "daarom is die niet verstuurd: mailbot verstuurt alleen het opgeslagen concept. "
+                     "Bewerk het concept in de webinterface, of verstuur uw versie zelf vanuit uw "
+                     "mailprogramma. De kopie staat weer in \"{back}\"."),
+    "note.outdated": ("The copy of draft {draft} you moved to \"{folder}\" is an older version: the "
+                      "draft was changed after it was placed, so nothing was sent. The current "
+                      "version is in \"{back}\".",
+                      "De kopie van concept {draft} die u naar \"{folder}\" verplaatste is een oudere "
+                      "versie: het concept is daarna gewijzigd; er is niets verstuurd. De huidige "
+                      "versie staat in \"{back}\"."),
+    "note.refused": ("Draft {draft} could not be approved:\n{problems}\nThe copy is back in "
+                     "\"{back}\".",
+                     "Concept {draft} kon niet worden goedgekeurd:\n{problems}\nDe kopie staat weer "
+                     "in \"{back}\"."),
+    "note.not_rejected": ("Draft {draft} could not be rejected: {problems}",
+                          "Concept {draft} kon niet worden afgewezen: {problems}"),
+    "note.ignored.subject": ("Ignored: a mail in \"{folder}\" that mailbot did not sign",
+                             "Genegeerd: een bericht in \"{folder}\" dat mailbot niet ondertekende"),
+    "note.ignored": ("A mail was moved to \"{folder}\" (subject: {subject}) that is not a copy "
+                     "mailbot placed{why}. Nothing was sent or rejected. It is now in \"{done}\".",
+                     "Er is een bericht naar \"{folder}\" verplaatst (onderwerp: {subject}) dat geen "
+                     "kopie van mailbot is{why}. Er is niets verstuurd of afgewezen. Het staat nu in "
+                     "\"{done}\"."),
+    "note.bad_signature": (": its signature is wrong", ": de handtekening klopt niet"),
+    "note.warning": ("Check what you sent", "Controleer wat u verstuurde"),
+    "note.sent_intro": ("You sent draft {draft} of case {reference} yourself; mailbot recorded the "
+                        "text you sent. Please check:",
+                        "U heeft concept {draft} van zaak {reference} zelf verstuurd; mailbot heeft de "
+                        "verstuurde tekst vastgelegd. Controleer:"),
+    "note.not_settled_intro": ("You sent a mail in case {reference} yourself; mailbot did NOT record "
+                               "it as draft {draft}, which still waits:",
+                               "U heeft zelf een bericht in zaak {reference} verstuurd; mailbot heeft "
+                               "het NIET vastgelegd als concept {draft}, dat nog wacht:"),
+    "note.no_reference": ("- its subject does not carry the reference [{reference}]",
+                          "- het onderwerp bevat het kenmerk [{reference}] niet"),
+    "note.recipient_not_on_file": ("- it went to {sent_to}, which is not the address on file "
+                                   "({to}); personal data may go only to that address",
+                                   "- het ging naar {sent_to}, niet het adres in ons bestand ({to}); "
+                                   "persoonsgegevens mogen alleen naar dat adres"),
+    "note.recipient_changed": ("- it went to {sent_to}, not to {to} as drafted",
+                               "- het ging naar {sent_to}, niet naar {to} zoals in het concept"),
+    "note.attachment_dropped": ("- these attachments were not in it: {dropped}",
+                                "- deze bijlagen zaten er niet bij: {dropped}"),
+}  # fmt: skip
 
 
 def translator(language: str) -> Callable[[str], str]:
@@ -321,3 +407,14 @@ def labeller(language: str) -> Callable[[str, object], str]:
         return found[index] if found else str(code)
 
     return label
+
+
+def texts(language: str) -> Callable[..., str]:
+    """``t(key, **values)``: a note's text (``note.<key>`` in ``LABELS``) with its placeholders
+    filled in. A key that is not there is a mistake in the code: it raises ``KeyError``."""
+    index = 1 if language == "nl" else 0
+
+    def t(key: str, **values: object) -> str:
+        return LABELS[f"note.{key}"][index].format(**values)
+
+    return t

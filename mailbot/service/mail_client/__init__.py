@@ -36,8 +36,9 @@ from sqlmodel import Session
 from mailbot.config import MailClientSettings, Settings
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.mail_client import Content, Problem, Reading, read
-from mailbot.core.mail_client.notes import Folders, text
+from mailbot.core.mail_client.notes import Folders
 from mailbot.errors import NotAllowed, NotFound, SourceUnavailable
+from mailbot.i18n import texts
 from mailbot.ports import FolderMail, ReviewMailbox
 from mailbot.service import approval
 from mailbot.service.clock import Clock
@@ -118,7 +119,7 @@ class MailClientReview:
         )
 
     def _t(self, key: str, **values: object) -> str:
-        return text(self.language, key, **values)
+        return texts(self.language)(key, **values)
 
     # -- the pass ------------------------------------------------------------
     async def run(self, stopping: Callable[[], bool] = lambda: False) -> ReviewReport:

@@ -33,7 +33,7 @@ from mailbot.core.mail_client import (
 )
 from mailbot.core.mail_client.notes import Folders, ReviewFacts, review_note
 from mailbot.core.outgoing import Outgoing, build_message, message_id
-from mailbot.i18n import labeller
+from mailbot.i18n import labeller, texts
 from mailbot.ports import ReviewMailbox
 from mailbot.service import approval
 from mailbot.service.clock import Clock
@@ -227,7 +227,7 @@ class ReviewCopies:
             copy = with_header(build_message(mail), HEADER, value)
             facts = self._facts(session, draft, case, [item.filename for item in attachments])
             subject, body = review_note(
-                facts, self.folders(), self.language, labeller(self.language)
+                facts, self.folders(), labeller(self.language), texts(self.language)
             )
             row = ReviewCopyRecord(
                 mailbox=self.settings.mailbox,

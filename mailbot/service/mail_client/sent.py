@@ -35,8 +35,8 @@ from mailbot.core.mail_client import (
     signed_draft,
     thread_of,
 )
-from mailbot.core.mail_client.notes import text
 from mailbot.errors import NotAllowed
+from mailbot.i18n import texts
 from mailbot.ports import ReviewMailbox
 from mailbot.service import approval
 from mailbot.service.clock import Clock
@@ -321,9 +321,7 @@ class SentMail:
         *,
         settled: bool = True,
     ) -> tuple[str, str]:
-        def t(key: str, **values: object) -> str:
-            return text(self.language, key, **values)
-
+        t = texts(self.language)
         sent_to = ", ".join(recipients) or "-"
         intro = "sent_intro" if settled else "not_settled_intro"
         lines = [t(intro, draft=draft.id, reference=case.reference)]
