@@ -126,7 +126,7 @@ def test_mailbox_to_drafts_with_exactly_each_persons_rows(
             b"".join(
                 attachment_content(app.database, reply["id"], name) for name in reply["attachments"]
             )
-            + show_draft(app.database, app.clock, reply["id"])["body"].encode()
+            + show_draft(app.database, app.clock, reply["id"]).body.encode()
         )
         app.close()
         # Nobody else's address, name, city, customer number or invoice, in any byte.

@@ -37,7 +37,7 @@ def cases_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[str
     """Every case, oldest first."""
     chosen = set(mailboxes) or None
     found = list_cases(app.database, app.clock, Status(status) if status else None, chosen)
-    click.echo(output.to_json(found) if as_json else output.cases_table(found))
+    click.echo(output.views_json(found) if as_json else output.cases_table(found))
 
 
 @cases.command("show")
@@ -47,7 +47,7 @@ def cases_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[str
 def cases_show(app: App, reference: str, as_json: bool) -> None:
     """One case: classification with evidence, due date, mails, drafts and trail."""
     found = show_case(app.database, app.clock, reference)
-    click.echo(output.to_json(found) if as_json else output.case_details(found))
+    click.echo(output.views_json(found) if as_json else output.case_details(found))
 
 
 def _rights(text: str, option: str) -> tuple[Right, ...]:
@@ -78,8 +78,8 @@ def cases_reclassify(
     )
     build_drafting(app).run()
     click.echo(
-        f"{found['reference']}: {output.rights_text(found['rights'])} [{found['status']}], "
-        f"due {found['due_date'] or '-'}"
+        f"{found.reference}: {output.rights_text(found.rights)} [{found.status}], "
+        f"due {found.due_date or '-'}"
     )
 
 
@@ -125,7 +125,7 @@ def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     build_drafting(app).run()
-    click.echo(f"{found['reference']}: identity verified ({method}); the reply is drafted")
+    click.echo(f"{found.reference}: identity verified ({method}); the reply is drafted")
 
 
 @cases.command("close")
@@ -152,7 +152,7 @@ def cases_close(  # noqa: PLR0917 - click passes each option as an argument
         app.database, app.configuration, app.clock, reference, outcome=CaseOutcome(outcome),
         actor=actor_name(actor), note=note, ground=RefusalGround(ground) if ground else None,
     )  # fmt: skip
-    click.echo(f"{found['reference']}: closed ({outcome})")
+    click.echo(f"{found.reference}: closed ({outcome})")
 
 
 @cases.command("confirm")
@@ -175,14 +175,14 @@ def cases_confirm(app: App, reference: str, answer: str, note: str, actor: str |
     )
     if answer == Answer.YES:
         build_drafting(app).run()
-        click.echo(f"{found['reference']}: confirmed; drafted on")
+        click.echo(f"{found.reference}: confirmed; drafted on")
     elif answer == Answer.NO:
         click.echo(
-            f"{found['reference']}: the person says it was not them; nothing more is drafted. "
-            f"Close it: mailbot cases close {found['reference']} --outcome not_the_person"
+            f"{found.reference}: the person says it was not them; nothing more is drafted. "
+            f"Close it: mailbot cases close {found.reference} --outcome not_the_person"
         )
     else:
-        click.echo(f"{found['reference']}: still waiting for the person's answer")
+        click.echo(f"{found.reference}: still waiting for the person's answer")
 
 
 @cases.command("reopen")
@@ -196,7 +196,7 @@ def cases_reopen(app: App, reference: str, reason: str, actor: str | None) -> No
         app.database, app.clock, reference, actor=actor_name(actor), reason=reason
     )
     build_drafting(app).run()
-    click.echo(f"{found['reference']}: reopened")
+    click.echo(f"{found.reference}: reopened")
 
 
 @cases.command("extend")
@@ -222,8 +222,8 @@ def cases_extend(app: App, reference: str, reason: str, ground: str, actor: str 
         actor=actor_name(actor),
     )
     click.echo(
-        f"{found['reference']}: due {found['due_date']} (was {found['original_due_date']}); "
-        f"the notice is draft {found['draft']}: approve it within the first month"
+        f"{found.reference}: due {found.due_date} (was {found.original_due_date}); "
+        f"the notice is draft {found.draft}: approve it within the first month"
     )
 
 
@@ -244,7 +244,7 @@ def cases_refuse(app: App, reference: str, reason: str, ground: str, actor: str 
         ground=RefusalGround(ground),
         actor=actor_name(actor),
     )
-    click.echo(f"{found['reference']}: the refusal is draft {found['draft']}")
+    click.echo(f"{found.reference}: the refusal is draft {found.draft}")
 
 
 @cases.command("new")
@@ -291,7 +291,7 @@ def cases_new(  # noqa: PLR0917 - click passes each option as an argument
         language=language, note=note,
     )  # fmt: skip
     build_drafting(app).run()
-    click.echo(f"{found['reference']}: {rights} by {channel}, due {found['due_date']}")
+    click.echo(f"{found.reference}: {rights} by {channel}, due {found.due_date}")
 
 
 @cases.command("actions")
@@ -301,7 +301,7 @@ def cases_new(  # noqa: PLR0917 - click passes each option as an argument
 def cases_actions(app: App, reference: str, as_json: bool) -> None:
     """What to do in each data source before the reply can be approved."""
     found = case_actions(app.database, app.clock, reference)
-    click.echo(output.to_json(found) if as_json else output.actions_table(found))
+    click.echo(output.views_json(found) if as_json else output.actions_table(found))
 
 
 @cases.command("done")
@@ -315,8 +315,8 @@ def cases_done(
 ) -> None:
     """Record that an action was carried out in its data source."""
     found = action_done(app.database, reference, action_id, actor_name(actor), note)
-    left = found["open"]
+    left = found.open
     click.echo(
-        f"{found['case']}: action {action_id} done; "
+        f"{found.case}: action {action_id} done; "
         + (f"{left} still open" if left else "the reply can be approved")
     )

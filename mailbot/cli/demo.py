@@ -138,8 +138,8 @@ def run_demo(directory: Path | None) -> None:
             if found:
                 click.echo(f"\n{title}:")
                 for mail in found:
-                    detail = mail["case"] or mail["reason"]
-                    click.echo(f"  #{mail['id']} {mail['sender'] or '(no sender)'}: {detail}")
+                    detail = mail.case or mail.reason
+                    click.echo(f"  #{mail.id} {mail.sender or '(no sender)'}: {detail}")
         program = _program()
         click.echo(
             f"\nTry: {program} cases show {_first_reference(app)} --config {config_file}\n"
@@ -162,13 +162,13 @@ def _program() -> str:
 
 
 def _first_reply(app: App) -> int:
-    replies = [d for d in list_drafts(app.database, app.clock, "pending") if d["kind"] == "reply"]
-    return int(replies[0]["id"]) if replies else 1
+    replies = [d for d in list_drafts(app.database, app.clock, "pending") if d.kind == "reply"]
+    return replies[0].id if replies else 1
 
 
 def _first_reference(app: App) -> str:
     cases = list_cases(app.database, app.clock)
-    return cases[0]["reference"] if cases else "AVG-2026-0001"
+    return cases[0].reference if cases else "AVG-2026-0001"
 
 
 @click.command()

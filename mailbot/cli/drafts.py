@@ -31,7 +31,7 @@ def drafts() -> None:
 def drafts_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[str, ...]) -> None:
     """Every draft, oldest first."""
     found = list_drafts(app.database, app.clock, status, set(mailboxes) or None)
-    click.echo(output.to_json(found) if as_json else output.drafts_table(found))
+    click.echo(output.views_json(found) if as_json else output.drafts_table(found))
 
 
 @drafts.command("show")
@@ -41,7 +41,7 @@ def drafts_list(app: App, as_json: bool, status: str | None, mailboxes: tuple[st
 def drafts_show(app: App, draft_id: int, as_json: bool) -> None:
     """The whole message and its attachments."""
     found = show_draft(app.database, app.clock, draft_id)
-    click.echo(output.to_json(found) if as_json else output.draft_details(found))
+    click.echo(output.views_json(found) if as_json else output.draft_details(found))
 
 
 @drafts.command("approve")
@@ -53,10 +53,10 @@ def drafts_approve(app: App, draft_id: int, actor: str | None) -> None:
     found = approve(app.database, app.configuration, app.clock, draft_id, actor_name(actor))
     where = (
         "the worker sends it"
-        if app.configuration.for_mailbox(found["mailbox"]).smtp is not None
+        if app.configuration.for_mailbox(found.mailbox).smtp is not None
         else "it waits in the outbox until [smtp] is configured"
     )
-    click.echo(f"draft {draft_id} ({found['case']}) approved as {found['message_id']}; {where}")
+    click.echo(f"draft {draft_id} ({found.case}) approved as {found.message_id}; {where}")
 
 
 @drafts.command("reject")
@@ -67,7 +67,7 @@ def drafts_approve(app: App, draft_id: int, actor: str | None) -> None:
 def drafts_reject(app: App, draft_id: int, reason: str, actor: str | None) -> None:
     """Reject a draft (an approved one too, while it has not left)."""
     found = reject(app.database, app.clock, draft_id, actor_name(actor), reason)
-    click.echo(f"draft {draft_id} ({found['case']}) rejected")
+    click.echo(f"draft {draft_id} ({found.case}) rejected")
 
 
 @drafts.command("edit")
@@ -87,18 +87,16 @@ def drafts_edit(app: App, draft_id: int, text_file: Path | None, actor: str | No
     if text_file is not None:
         body: str | None = text_file.read_text(encoding="utf-8")
     else:
-        body = click.edit(current["body"], extension=".txt", require_save=True)
+        body = click.edit(current.body, extension=".txt", require_save=True)
     if body is None:
         click.echo(f"draft {draft_id}: not changed")
         return
     found = edit(app.database, app.clock, draft_id, actor_name(actor), body)
-    if not found["changed"]:
+    if not found.changed:
         click.echo(f"draft {draft_id}: not changed")
         return
-    again = (
-        " (its approval is withdrawn: approve it again)" if current["status"] != "pending" else ""
-    )
-    click.echo(f"draft {draft_id} ({found['case']}) edited{again}")
+    again = " (its approval is withdrawn: approve it again)" if current.status != "pending" else ""
+    click.echo(f"draft {draft_id} ({found.case}) edited{again}")
 
 
 @click.group()

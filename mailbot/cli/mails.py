@@ -26,7 +26,7 @@ def quarantine() -> None:
 def quarantine_list(app: App, as_json: bool) -> None:
     """Quarantined mails, oldest first."""
     found = list_mails(app.database, app.clock, Outcome.QUARANTINED)
-    click.echo(output.to_json(found) if as_json else output.mails_table(found))
+    click.echo(output.views_json(found) if as_json else output.mails_table(found))
 
 
 @quarantine.command("retry")
@@ -60,4 +60,4 @@ def mails() -> None:
 def mails_list(app: App, outcome: str, as_json: bool) -> None:
     """Mails with one outcome: ignored machine mail, duplicates, ..."""
     found = list_mails(app.database, app.clock, outcome)
-    click.echo(output.to_json(found) if as_json else output.mails_table(found))
+    click.echo(output.views_json(found) if as_json else output.mails_table(found))

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mailbot.service.views import JsonView
+
+if TYPE_CHECKING:
+    from mailbot.service.approval import CaseActions
+    from mailbot.service.cases import CaseDetail, CaseView, MailView
+    from mailbot.service.draft_views import DraftDetail, DraftView
 
 NONE = "-"
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def views_json(found: JsonView | Sequence[JsonView]) -> str:
+    """What ``--json`` prints for a view, or a list of them."""
+    if isinstance(found, JsonView):
+        return to_json(found.as_json())
+    return to_json([item.as_json() for item in found])
 
 
 def _cell(value: object, width: int | None) -> str:
@@ -49,24 +63,24 @@ def days_left_text(days: int | None) -> str:
     return f"{days}d"
 
 
-def confidence_text(case: dict[str, Any]) -> str:
-    flag = " check" if case["low_confidence"] else ""
-    return f"{case['confidence']:.2f}{flag}"
+def confidence_text(case: CaseView) -> str:
+    flag = " check" if case.low_confidence else ""
+    return f"{case.confidence:.2f}{flag}"
 
 
-def cases_table(cases: Sequence[dict[str, Any]]) -> str:
+def cases_table(cases: Sequence[CaseView]) -> str:
     rows = [
         (
-            case["reference"],
-            case["received_at"][:16].replace("T", " "),
-            case["due_date"],
-            days_left_text(case["days_left"]),
-            case["status"],
-            rights_text(case["rights"]),
-            case["language"],
+            case.reference,
+            case.received_at[:16].replace("T", " "),
+            case.due_date,
+            days_left_text(case.days_left),
+            case.status,
+            rights_text(case.rights),
+            case.language,
             confidence_text(case),
-            case["identity"],
-            case["requester"],
+            case.identity,
+            case.requester,
         )
         for case in cases
     ]
@@ -85,62 +99,59 @@ def cases_table(cases: Sequence[dict[str, Any]]) -> str:
     return table(headers, rows, widths=(None, None, None, None, None, 40, None, None, None, 40))
 
 
-def case_details(case: dict[str, Any]) -> str:
+def case_details(case: CaseDetail) -> str:
     lines = [
-        f"Case {case['reference']}  [{case['status']}]",
-        f"  Rights:      {rights_text(case['rights'])}",
-        f"  Requester:   {case['requester_name'] or ''} <{case['requester'] or '?'}>".replace(
+        f"Case {case.reference}  [{case.status}]",
+        f"  Rights:      {rights_text(case.rights)}",
+        f"  Requester:   {case.requester_name or ''} <{case.requester or '?'}>".replace(
             "  <", " <"
         ),
-        f"  Subject:     {case['subject'] or NONE}",
-        f"  Language:    {case['language'] or 'unknown'}",
-        f"  Received:    {case['received_at']}",
-        f"  Due:         {case['due_date'] or NONE} ({days_left_text(case['days_left'])})"
+        f"  Subject:     {case.subject or NONE}",
+        f"  Language:    {case.language or 'unknown'}",
+        f"  Received:    {case.received_at}",
+        f"  Due:         {case.due_date or NONE} ({days_left_text(case.days_left)})"
         + (
-            f", extended from {case['original_due_date']}: {case['extension_reason']}"
-            if case.get("extended")
+            f", extended from {case.original_due_date}: {case.extension_reason}"
+            if case.extended
             else ""
         ),
-        f"  Confidence:  {confidence_text(case)} (classified by {case['classified_by']})",
-        f"  Identity:    {case['identity'] or 'not decided yet'}"
-        + (f" ({case['identity_detail']})" if case["identity_detail"] else ""),
+        f"  Confidence:  {confidence_text(case)} (classified by {case.classified_by})",
+        f"  Identity:    {case.identity or 'not decided yet'}"
+        + (f" ({case.identity_detail})" if case.identity_detail else ""),
     ]
-    if case.get("channel") and case["channel"] != "email":
-        lines.append(f"  Channel:     {case['channel']}")
-    if case.get("outcome"):
-        lines.append(f"  Outcome:     {case['outcome']} (closed {case['closed_at']})")
-    if case["signals"]:
-        lines.append(f"  Signals:     {', '.join(case['signals'])}")
+    if case.channel and case.channel != "email":
+        lines.append(f"  Channel:     {case.channel}")
+    if case.outcome:
+        lines.append(f"  Outcome:     {case.outcome} (closed {case.closed_at})")
+    if case.signals:
+        lines.append(f"  Signals:     {', '.join(case.signals)}")
     lines.append("  Evidence:")
-    for item in case["evidence"] or [{"right": None, "phrase": "(none)", "weight": 0}]:
+    for item in case.evidence or [{"right": None, "phrase": "(none)", "weight": 0}]:
         right = item.get("right") or "signal"
         note = f"  ({item['note']})" if item.get("note") else ""
         lines.append(f'    {right:<14} {item["weight"]:>4}  "{item["phrase"]}"{note}')
     lines.append("  Mails:")
-    for mail in case.get("mails", []):
-        attachments = ", ".join(a["filename"] or a["content_type"] for a in mail["attachments"])
+    for mail in case.mails:
+        attachments = ", ".join(a.filename or a.content_type for a in mail.attachments)
         lines.append(
-            f"    #{mail['id']} {mail['arrived_at']} {mail['outcome']:<13} from {mail['sender']}"
-            + (f" (forwarded by {mail['forwarded_by']})" if mail["forwarded_by"] else "")
+            f"    #{mail.id} {mail.arrived_at} {mail.outcome:<13} from {mail.sender}"
+            + (f" (forwarded by {mail.forwarded_by})" if mail.forwarded_by else "")
         )
         lines.append(
-            f"        {mail['subject'] or NONE}"
+            f"        {mail.subject or NONE}"
             + (f"  [attachments: {attachments}]" if attachments else "")
         )
-        lines.extend(f"        note: {note}" for note in mail["notes"])
-    if case.get("drafts"):
+        lines.extend(f"        note: {note}" for note in mail.notes)
+    if case.drafts:
         lines.append("  Drafts:")
-        for draft in case["drafts"]:
-            extra = f": {draft['error']}" if draft.get("error") else ""
+        for draft in case.drafts:
+            extra = f": {draft.error}" if draft.error else ""
             lines.append(
-                f"    #{draft['id']} {draft['kind']:<22} {draft['status']:<9} to {draft['to']}"
-                + extra
+                f"    #{draft.id} {draft.kind:<22} {draft.status:<9} to {draft.to}" + extra
             )
     lines.append("  Trail:")
-    for event in case.get("events", []):
-        lines.append(
-            f"    {event['at']}  {event['actor']:<12} {event['action']}  {_detail(event['detail'])}"
-        )
+    for event in case.events:
+        lines.append(f"    {event.at}  {event.actor:<12} {event.action}  {_detail(event.detail)}")
     return "\n".join(lines)
 
 
@@ -148,17 +159,17 @@ def _detail(detail: dict[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in detail.items())
 
 
-def drafts_table(drafts: Sequence[dict[str, Any]]) -> str:
+def drafts_table(drafts: Sequence[DraftView]) -> str:
     rows = [
         (
-            draft["id"],
-            draft["case"],
-            draft["kind"],
-            draft["language"],
-            draft["status"],
-            draft["to"],
-            len(draft["attachments"]),
-            draft["subject"],
+            draft.id,
+            draft.case,
+            draft.kind,
+            draft.language,
+            draft.status,
+            draft.to,
+            len(draft.attachments),
+            draft.subject,
         )
         for draft in drafts
     ]
@@ -166,55 +177,55 @@ def drafts_table(drafts: Sequence[dict[str, Any]]) -> str:
     return table(headers, rows, widths=(None, None, None, None, None, 36, None, 60))
 
 
-def draft_details(draft: dict[str, Any]) -> str:
+def draft_details(draft: DraftDetail) -> str:
     lines = [
-        f"Draft {draft['id']} for {draft['case']}  [{draft['kind']}, {draft['status']}]",
-        f"Why: {draft['why']}",
+        f"Draft {draft.id} for {draft.case}  [{draft.kind}, {draft.status}]",
+        f"Why: {draft.why}",
     ]
-    lines.extend(f"NOTE: {note}" for note in draft["notes"])
-    if draft.get("error"):
-        lines.append(f"NOT DELIVERED: {draft['error']}")
-    if draft.get("reason"):
-        lines.append(f"Rejected: {draft['reason']}")
-    if draft.get("approved_by"):
-        how = "automatically" if draft.get("automatic") else f"by {draft['approved_by']}"
-        lines.append(f"Approved {how} at {draft['approved_at']}")
-    if draft.get("sent_at"):
-        lines.append(f"Sent at {draft['sent_at']}")
-    if draft.get("edited"):
+    lines.extend(f"NOTE: {note}" for note in draft.notes)
+    if draft.error:
+        lines.append(f"NOT DELIVERED: {draft.error}")
+    if draft.reason:
+        lines.append(f"Rejected: {draft.reason}")
+    if draft.approved_by:
+        how = "automatically" if draft.automatic else f"by {draft.approved_by}"
+        lines.append(f"Approved {how} at {draft.approved_at}")
+    if draft.sent_at:
+        lines.append(f"Sent at {draft.sent_at}")
+    if draft.edited:
         lines.append("Edited by the officer: the text below is what will be sent.")
-    lines += ["", f"To: {draft['to']}", f"Subject: {draft['subject']}"]
-    if draft.get("message_id"):
-        lines.append(f"Message-ID: {draft['message_id']}")
-    if draft["in_reply_to"]:
-        lines.append(f"In-Reply-To: {draft['in_reply_to']}")
-    if draft["references"]:
-        lines.append(f"References: {' '.join(draft['references'])}")
-    lines += ["", draft["body"].rstrip("\n"), ""]
-    if draft["attachment_files"]:
+    lines += ["", f"To: {draft.to}", f"Subject: {draft.subject}"]
+    if draft.message_id:
+        lines.append(f"Message-ID: {draft.message_id}")
+    if draft.in_reply_to:
+        lines.append(f"In-Reply-To: {draft.in_reply_to}")
+    if draft.references:
+        lines.append(f"References: {' '.join(draft.references)}")
+    lines += ["", draft.body.rstrip("\n"), ""]
+    if draft.attachment_files:
         lines.append("Attachments:")
         lines.extend(
-            f"  {item['filename']}  ({item['content_type']}, {item['size']} bytes)"
-            for item in draft["attachment_files"]
+            f"  {item.filename}  ({item.content_type}, {item.size} bytes)"
+            for item in draft.attachment_files
         )
-    if draft["actions"]:
+    if draft.actions:
         lines.append("To do before this reply can be approved:")
         lines.extend(
-            f"  [{'x' if action['done'] else ' '}] {action['right']}: {action['text']}"
-            for action in draft["actions"]
+            f"  [{'x' if action.done else ' '}] {action.right}: {action.text}"
+            for action in draft.actions
         )
     return "\n".join(lines)
 
 
-def mails_table(mails: Sequence[dict[str, Any]]) -> str:
+def mails_table(mails: Sequence[MailView]) -> str:
     rows = [
         (
-            mail["id"],
-            mail["arrived_at"][:16].replace("T", " "),
-            mail["outcome"],
-            mail["sender"],
-            mail["subject"],
-            mail["reason"],
+            mail.id,
+            mail.arrived_at[:16].replace("T", " "),
+            mail.outcome,
+            mail.sender,
+            mail.subject,
+            mail.reason,
         )
         for mail in mails
     ]
@@ -222,22 +233,22 @@ def mails_table(mails: Sequence[dict[str, Any]]) -> str:
     return table(headers, rows, widths=(None, None, None, 32, 32, 70))
 
 
-def actions_table(found: dict[str, Any]) -> str:
-    if found["draft"] is None:
-        return f"{found['case']}: no reply drafted yet, so no actions"
+def actions_table(found: CaseActions) -> str:
+    if found.draft is None:
+        return f"{found.case}: no reply drafted yet, so no actions"
     rows = [
         (
-            action["id"],
-            "done" if action["done"] else "open",
-            action["right"],
-            action["source"],
-            action["text"],
-            f"{action['done_by']} {action['done_at'][:10]}" if action["done"] else None,
+            action.id,
+            "done" if action.done else "open",
+            action.right,
+            action.source,
+            action.text,
+            f"{action.done_by} {(action.done_at or '')[:10]}" if action.done else None,
         )
-        for action in found["actions"]
+        for action in found.actions
     ]
     if not rows:
-        return f"{found['case']}: the reply (draft {found['draft']}) needs no actions"
+        return f"{found.case}: the reply (draft {found.draft}) needs no actions"
     headers = ("id", "state", "right", "source", "action", "done by")
     return table(headers, rows, widths=(None, None, None, None, 70, None))
 

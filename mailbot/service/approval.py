@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from sqlmodel import Session, col, delete
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.approval import (
@@ -32,7 +31,8 @@ from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, m
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
 from mailbot.service.suppression import suppress_case
-from mailbot.storage.database import Database
+from mailbot.service.views import JsonView
+from mailbot.storage.database import Database, Session
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
@@ -48,6 +48,66 @@ from mailbot.storage.store import CaseStore
 MAX_BODY = 1_000_000
 MAX_SUBJECT = 300
 AUTOMATIC = "mailbot"
+
+
+@dataclass(frozen=True, slots=True)
+class Approved(JsonView):
+    """A draft approved: its mail is queued with ``message_id``, to go out from ``mailbox``."""
+
+    id: int
+    case: str
+    mailbox: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected(JsonView):
+    """A draft rejected, and its status now."""
+
+    id: int
+    case: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edited(JsonView):
+    """A draft edited; ``changed`` is False when the text and subject were already so."""
+
+    id: int
+    case: str
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAction(JsonView):
+    """An action in a data source for the case's reply, done or not (and by whom, when)."""
+
+    id: int
+    source: str
+    right: str
+    text: str
+    kept_until: str | None
+    done: bool
+    done_by: str | None
+    done_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseActions(JsonView):
+    """The actions of the case's current reply (``draft``; None when none is drafted)."""
+
+    case: str
+    draft: int | None
+    actions: tuple[CaseAction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone(JsonView):
+    """An action recorded as done, and how many of its draft's actions are still open."""
+
+    case: str
+    action: int
+    open: int
 
 
 def sender_of(settings: Settings) -> tuple[str, str]:
@@ -200,7 +260,7 @@ def outgoing(
 
 def approve(
     database: Database, configuration: Configuration, clock: Clock, draft_id: int, actor: str
-) -> dict[str, Any]:
+) -> Approved:
     """The officer approves a draft: it is queued and the worker sends it from its case's
     mailbox."""
     with database.session() as session:
@@ -212,12 +272,7 @@ def approve(
             session, settings, draft, case, actor=actor, today=clock.local_today()
         )
         session.commit()
-        return {
-            "id": draft_id,
-            "case": case.reference,
-            "mailbox": case.mailbox,
-            "message_id": row.message_id,
-        }
+        return Approved(draft_id, case.reference, case.mailbox, row.message_id)
 
 
 def with_reference(subject: str, reference: str) -> str:
@@ -230,21 +285,14 @@ def withdraw(session: Session, draft: DraftRecord) -> bool:
     """Take an approved or failed draft out of the outbox; False when it is being sent now
     (or was sent)."""
     assert draft.id is not None
-    result = session.execute(
-        delete(OutboxRecord).where(
-            col(OutboxRecord.draft_id) == draft.id,
-            col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.FAILED]),
-        )
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        return CaseStore(session).outbox_of(draft.id) is None
+    store = CaseStore(session)
+    if not store.unqueue(draft.id):
+        return store.outbox_of(draft.id) is None
     draft.message_id = None
     return True
 
 
-def reject(
-    database: Database, clock: Clock, draft_id: int, actor: str, reason: str
-) -> dict[str, Any]:
+def reject(database: Database, clock: Clock, draft_id: int, actor: str, reason: str) -> Rejected:
     """The officer rejects a draft (also an approved one that has not left yet)."""
     if not reason.strip():
         raise NotAllowed(f"draft {draft_id} cannot be rejected", ["give a reason"])
@@ -280,7 +328,7 @@ def reject(
             case.extended_at, case.extension_reason, case.extension_ground = None, None, None
             session.add(case)
         session.commit()
-        return {"id": draft_id, "case": case.reference, "status": draft.status}
+        return Rejected(draft_id, case.reference, draft.status)
 
 
 def edit(
@@ -291,7 +339,7 @@ def edit(
     body: str,
     *,
     subject: str | None = None,
-) -> dict[str, Any]:
+) -> Edited:
     """The officer's own text (and subject) for a draft; it is what will be sent.
 
     Withdraws an approval. A subject must be one line: a line break in it could
@@ -318,7 +366,7 @@ def edit(
             raise NotAllowed(f"draft {draft_id} cannot be edited", [f"it is {status}"])
         subject = draft.subject if subject is None else subject
         if body == draft.body and subject == draft.subject:
-            return {"id": draft_id, "case": case.reference, "changed": False}
+            return Edited(draft_id, case.reference, changed=False)
         if status is not DraftStatus.PENDING and not withdraw(session, draft):
             raise NotAllowed(f"draft {draft_id} cannot be edited", ["it is being sent now"])
         now = utcnow()
@@ -345,7 +393,7 @@ def edit(
             target = status_after_withdrawal(DraftKind(draft.kind), Status(case.status))
             store.set_status(case, target, actor, "approval withdrawn by an edit")
         session.commit()
-        return {"id": draft_id, "case": case.reference, "changed": True}
+        return Edited(draft_id, case.reference, changed=True)
 
 
 def _current_reply(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
@@ -358,40 +406,40 @@ def _current_reply(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
     return replies[-1] if replies else None
 
 
-def case_actions(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+def case_actions(database: Database, clock: Clock, reference: str) -> CaseActions:
     """The per-source actions of the case's current reply, done or not."""
     with database.reader() as session:
         store = CaseStore(session)
         case = store.case(reference)
         reply = _current_reply(store, case)
         actions = DraftStore(session).actions(reply.id) if reply is not None else []
-        return {
-            "case": case.reference,
-            "draft": reply.id if reply is not None else None,
-            "actions": [
-                {
-                    "id": action.id,
-                    "source": action.source,
-                    "right": action.right,
-                    "text": action.text,
-                    "kept_until": action.kept_until,
-                    "done": action.done,
-                    "done_by": action.done_by,
-                    "done_at": clock.moment(action.done_at) if action.done_at else None,
-                }
+        return CaseActions(
+            case.reference,
+            reply.id if reply is not None else None,
+            tuple(
+                CaseAction(
+                    id=action.id or 0,
+                    source=action.source,
+                    right=action.right,
+                    text=action.text,
+                    kept_until=action.kept_until,
+                    done=action.done,
+                    done_by=action.done_by,
+                    done_at=clock.moment(action.done_at) if action.done_at else None,
+                )
                 for action in actions
-            ],
-        }
+            ),
+        )
 
 
 def action_done(
     database: Database, reference: str, action_id: int, actor: str, note: str | None = None
-) -> dict[str, Any]:
+) -> ActionDone:
     """Record that the officer carried out one action in a data source."""
     with database.session() as session:
         store = CaseStore(session)
         case = store.case(reference)
-        action = session.get(DraftActionRecord, action_id)
+        action = store.action(action_id)
         if action is None or action.case_id != case.id:
             raise NotFound(f"case {case.reference} has no action {action_id}")
         assert case.id is not None
@@ -408,4 +456,4 @@ def action_done(
             store.add_event(case.id, actor, "action_done", detail)
             session.commit()
         left = len(open_actions(session, store.draft(action.draft_id)))
-        return {"case": case.reference, "action": action_id, "open": left}
+        return ActionDone(case.reference, action_id, left)

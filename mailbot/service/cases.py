@@ -7,7 +7,8 @@ The JSON shapes here are the product's interface (``mailbot cases list --json``,
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 from mailbot.core.addresses import normalise
 from mailbot.core.approval import extended_due_date
@@ -17,98 +18,219 @@ from mailbot.core.rights import Right
 from mailbot.core.suppression import is_direct_marketing
 from mailbot.errors import InvalidTransition, NotAllowed
 from mailbot.service.clock import Clock
-from mailbot.service.draft_views import case_drafts
+from mailbot.service.draft_views import DraftView, case_drafts
+from mailbot.service.views import JsonView
 from mailbot.storage.database import Database
-from mailbot.storage.models import CaseRecord, MailRecord, utcnow
+from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
 
-__all__ = ["Clock", "case_json", "list_cases", "show_case"]
+__all__ = ["CaseDetail", "CaseView", "Clock", "ListedMail", "MailView", "list_cases", "show_case"]
 
 
-def case_json(case: CaseRecord, message_ids: list[str], clock: Clock) -> dict[str, Any]:
-    """A case as JSON: the fields ``cases list --json`` prints for each case."""
-    due = case.due_date
-    return {
-        "reference": case.reference,
-        "mailbox": case.mailbox,
-        "rights": list(case.rights),
-        "language": case.language,
-        "status": case.status,
-        "requester": case.requester,
-        "requester_name": case.requester_name,
-        "subject": case.subject,
-        "received_at": clock.moment(case.received_at),
-        "due_date": due.isoformat() if due else None,
-        "days_left": (due - clock.local_today()).days if due else None,
-        "message_ids": message_ids,
-        "evidence": list(case.evidence),
-        "confidence": case.confidence,
-        "low_confidence": case.low_confidence,
-        "signals": list(case.signals),
-        "classified_by": case.classified_by,
-        "classified_at": clock.moment(case.classified_at),
-        "identity": case.identity,
-        "identity_detail": case.identity_detail,
-        # The person said the request was not theirs: nothing more is drafted; close the case
-        # as not_the_person. And an answer mailbot left to the officer, with why.
-        "denied_at": clock.moment(case.denied_at) if case.denied_at else None,
-        "reply_to_check": (
-            {"mail_id": case.reply_to_check, "why": case.reply_check_reason or ""}
-            if case.reply_to_check is not None
-            else None
-        ),
-        "channel": case.channel,
-        "extended": case.original_due_date is not None,
-        "original_due_date": case.original_due_date.isoformat() if case.original_due_date else None,
-        "extension_reason": case.extension_reason,
-        "extension_ground": case.extension_ground,
-        "refusal_ground": case.refusal_ground,
-        "outcome": case.outcome,
-        "closed_at": clock.moment(case.closed_at) if case.closed_at else None,
-        "answered_at": clock.moment(case.answered_at) if case.answered_at else None,
-        "direct_marketing": case.direct_marketing,
-        "purged_at": clock.moment(case.purged_at) if case.purged_at else None,
-    }
+@dataclass(frozen=True, slots=True)
+class AnswerToCheck(JsonView):
+    """An answer mailbot left to the officer (``reply_to_check``): which mail, and why."""
+
+    mail_id: int
+    why: str
 
 
-def mail_json(mail: MailRecord, store: CaseStore, clock: Clock) -> dict[str, Any]:
-    assert mail.id is not None
-    return {
-        "id": mail.id,
-        "mailbox": mail.mailbox,
-        "arrived_at": clock.moment(mail.arrived_at),
-        "outcome": mail.disposition,
-        "reason": mail.reason,
-        "sender": mail.sender,
-        "forwarded_by": mail.forwarded_by,
-        "writes_for": mail.writes_for,
-        "sender_verdict": mail.sender_verdict,
-        "sender_detail": mail.sender_detail,
-        "subject": mail.subject,
-        "message_id": mail.message_id,
-        "size": mail.size,
-        "language": mail.language,
-        "rights": list(mail.rights),
-        "notes": list(mail.notes),
-        "attachments": [
-            {
-                "filename": attachment.filename,
-                "content_type": attachment.content_type,
-                "size": attachment.size,
-                "stored": attachment.content is not None,
-            }
-            for attachment in store.attachments(mail.id)
-        ],
-    }
+@dataclass(frozen=True, slots=True)
+class CaseView(JsonView):
+    """A case as ``cases list --json`` prints it; the case decisions return it too."""
+
+    reference: str
+    mailbox: str
+    rights: tuple[str, ...]
+    language: str | None
+    status: str
+    requester: str | None
+    requester_name: str | None
+    subject: str
+    received_at: str
+    due_date: str | None
+    days_left: int | None
+    message_ids: tuple[str, ...]
+    evidence: tuple[dict[str, Any], ...]
+    confidence: float
+    low_confidence: bool
+    signals: tuple[str, ...]
+    classified_by: str
+    classified_at: str
+    identity: str | None
+    identity_detail: str
+    # The person said the request was not theirs: nothing more is drafted; close the case
+    # as not_the_person. And an answer mailbot left to the officer, with why.
+    denied_at: str | None
+    reply_to_check: AnswerToCheck | None
+    channel: str
+    extended: bool
+    original_due_date: str | None
+    extension_reason: str | None
+    extension_ground: str | None
+    refusal_ground: str | None
+    outcome: str | None
+    closed_at: str | None
+    answered_at: str | None
+    direct_marketing: bool
+    purged_at: str | None
+
+    @classmethod
+    def of(cls, case: CaseRecord, message_ids: tuple[str, ...], clock: Clock, **more: Any) -> Self:
+        """The view of ``case`` (with ``more``, the fields a larger view adds)."""
+        due = case.due_date
+        return cls(
+            reference=case.reference,
+            mailbox=case.mailbox,
+            rights=tuple(case.rights),
+            language=case.language,
+            status=case.status,
+            requester=case.requester,
+            requester_name=case.requester_name,
+            subject=case.subject,
+            received_at=clock.moment(case.received_at),
+            due_date=due.isoformat() if due else None,
+            days_left=(due - clock.local_today()).days if due else None,
+            message_ids=message_ids,
+            evidence=tuple(case.evidence),
+            confidence=case.confidence,
+            low_confidence=case.low_confidence,
+            signals=tuple(case.signals),
+            classified_by=case.classified_by,
+            classified_at=clock.moment(case.classified_at),
+            identity=case.identity,
+            identity_detail=case.identity_detail,
+            denied_at=clock.moment(case.denied_at) if case.denied_at else None,
+            reply_to_check=(
+                AnswerToCheck(case.reply_to_check, case.reply_check_reason or "")
+                if case.reply_to_check is not None
+                else None
+            ),
+            channel=case.channel,
+            extended=case.original_due_date is not None,
+            original_due_date=(
+                case.original_due_date.isoformat() if case.original_due_date else None
+            ),
+            extension_reason=case.extension_reason,
+            extension_ground=case.extension_ground,
+            refusal_ground=case.refusal_ground,
+            outcome=case.outcome,
+            closed_at=clock.moment(case.closed_at) if case.closed_at else None,
+            answered_at=clock.moment(case.answered_at) if case.answered_at else None,
+            direct_marketing=case.direct_marketing,
+            purged_at=clock.moment(case.purged_at) if case.purged_at else None,
+            **more,
+        )
 
 
-def _message_ids(store: CaseStore, case: CaseRecord) -> list[str]:
-    assert case.id is not None
+@dataclass(frozen=True, slots=True)
+class MailAttachment(JsonView):
+    """An attachment of a received mail; ``stored`` is False once its content is deleted."""
+
+    filename: str | None
+    content_type: str
+    size: int
+    stored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MailView(JsonView):
+    """A received mail and what became of it (``outcome``)."""
+
+    id: int
+    mailbox: str
+    arrived_at: str
+    outcome: str
+    reason: str
+    sender: str | None
+    forwarded_by: str | None
+    writes_for: str | None
+    sender_verdict: str | None
+    sender_detail: str | None
+    subject: str
+    message_id: str | None
+    size: int
+    language: str | None
+    rights: tuple[str, ...]
+    notes: tuple[str, ...]
+    attachments: tuple[MailAttachment, ...]
+
+    @classmethod
+    def of(
+        cls, mail: MailRecord, attachments: list[AttachmentRecord], clock: Clock, **more: Any
+    ) -> Self:
+        """The view of ``mail`` (with ``more``, the fields a larger view adds)."""
+        assert mail.id is not None
+        return cls(
+            id=mail.id,
+            mailbox=mail.mailbox,
+            arrived_at=clock.moment(mail.arrived_at),
+            outcome=mail.disposition,
+            reason=mail.reason,
+            sender=mail.sender,
+            forwarded_by=mail.forwarded_by,
+            writes_for=mail.writes_for,
+            sender_verdict=mail.sender_verdict,
+            sender_detail=mail.sender_detail,
+            subject=mail.subject,
+            message_id=mail.message_id,
+            size=mail.size,
+            language=mail.language,
+            rights=tuple(mail.rights),
+            notes=tuple(mail.notes),
+            attachments=tuple(
+                MailAttachment(
+                    attachment.filename,
+                    attachment.content_type,
+                    attachment.size,
+                    attachment.content is not None,
+                )
+                for attachment in attachments
+            ),
+            **more,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMail(MailView):
+    """A mail in ``mails list`` / ``quarantine list``: whether its bytes are kept, its case."""
+
+    readable: bool
+    case: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent(JsonView):
+    """One entry of a case's audit trail."""
+
+    at: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail(CaseView):
+    """A case as ``cases show --json`` prints it: with its mails, drafts and trail."""
+
+    mails: tuple[MailView, ...]
+    drafts: tuple[DraftView, ...]
+    events: tuple[CaseEvent, ...]
+
+
+def _message_ids(mails: list[MailRecord]) -> tuple[str, ...]:
+    """The Message-IDs of a case's mails, once each, in order."""
     seen: dict[str, None] = {}
-    for mail in store.case_mails(case.id):
+    for mail in mails:
         if mail.message_id:
             seen.setdefault(mail.message_id, None)
-    return list(seen)
+    return tuple(seen)
+
+
+def _case_view(store: CaseStore, case: CaseRecord, clock: Clock) -> CaseView:
+    """The view of ``case``, with its mails' Message-IDs."""
+    assert case.id is not None
+    return CaseView.of(case, _message_ids(store.case_mails(case.id)), clock)
 
 
 def list_cases(
@@ -116,12 +238,12 @@ def list_cases(
     clock: Clock,
     status: Status | None = None,
     mailboxes: Collection[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[CaseView]:
     """The cases, oldest first; only those of ``mailboxes`` when given."""
     with database.reader() as session:
         store = CaseStore(session)
         return [
-            case_json(case, _message_ids(store, case), clock)
+            _case_view(store, case, clock)
             for case in store.cases(status.value if status else None, mailboxes)
         ]
 
@@ -132,25 +254,26 @@ def mailbox_of(database: Database, reference: str) -> str:
         return CaseStore(session).case(reference).mailbox
 
 
-def show_case(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+def show_case(database: Database, clock: Clock, reference: str) -> CaseDetail:
     """A case with its mails and its audit trail."""
     with database.reader() as session:
         store = CaseStore(session)
         case = store.case(reference)
         assert case.id is not None
-        data = case_json(case, _message_ids(store, case), clock)
-        data["mails"] = [mail_json(mail, store, clock) for mail in store.case_mails(case.id)]
-        data["drafts"] = case_drafts(session, case, clock)
-        data["events"] = [
-            {
-                "at": clock.moment(event.at),
-                "actor": event.actor,
-                "action": event.action,
-                "detail": event.detail,
-            }
-            for event in store.events(case.id)
-        ]
-        return data
+        mails = store.case_mails(case.id)
+        return CaseDetail.of(
+            case,
+            _message_ids(mails),
+            clock,
+            mails=tuple(
+                MailView.of(mail, store.attachments(mail.id or 0), clock) for mail in mails
+            ),
+            drafts=case_drafts(session, case, clock),
+            events=tuple(
+                CaseEvent(clock.moment(event.at), event.actor, event.action, event.detail)
+                for event in store.events(case.id)
+            ),
+        )
 
 
 def reclassify(
@@ -161,7 +284,7 @@ def reclassify(
     rights: tuple[Right, ...],
     actor: str,
     note: str | None = None,
-) -> dict[str, Any]:
+) -> CaseView:
     """The officer's correction of a case's rights, kept with who and when.
 
     Giving rights to a case that was no request starts its clock from the day of
@@ -197,25 +320,26 @@ def reclassify(
         store.add_event(case.id, actor, "reclassified", detail)
         session.add(case)
         session.commit()
-        return case_json(case, _message_ids(store, case), clock)
+        return _case_view(store, case, clock)
 
 
 def list_mails(
     database: Database, clock: Clock, outcome: str, mailboxes: Collection[str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[ListedMail]:
     """The mails with one outcome (say, ``quarantined`` or ``ignored``), oldest first."""
     with database.reader() as session:
         store = CaseStore(session)
-        result = []
-        for mail in store.mails_with_disposition(outcome):
-            if mailboxes is not None and mail.mailbox not in mailboxes:
-                continue
-            data = mail_json(mail, store, clock)
-            assert mail.id is not None
-            data["readable"] = store.has_raw(mail.id)
-            data["case"] = store.case_by_id(mail.case_id).reference if mail.case_id else None
-            result.append(data)
-        return result
+        return [
+            ListedMail.of(
+                mail,
+                store.attachments(mail.id or 0),
+                clock,
+                readable=store.has_raw(mail.id or 0),
+                case=store.case_by_id(mail.case_id).reference if mail.case_id else None,
+            )
+            for mail in store.mails_with_disposition(outcome)
+            if mailboxes is None or mail.mailbox in mailboxes
+        ]
 
 
 VERIFIABLE = frozenset(
@@ -233,7 +357,7 @@ def verify(
     send_to: str | None = None,
     address_on_file: str | None = None,
     check: Verification = Verification.OTHER,
-) -> dict[str, Any]:
+) -> CaseView:
     """The officer confirms who the person is (DOMAIN.md section 4).
 
     Possible ID documents received while the case awaited identity are deleted
@@ -272,7 +396,7 @@ def verify(
         )
         session.add(case)
         session.commit()
-        return case_json(case, _message_ids(store, case), clock)
+        return _case_view(store, case, clock)
 
 
 def not_purged(case: CaseRecord, what: str) -> None:

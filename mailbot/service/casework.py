@@ -8,6 +8,7 @@ gets (``service.drafting.Drafting.draft_notice``), in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -28,7 +29,7 @@ from mailbot.core.confirmation import Answer
 from mailbot.core.drafting import DraftKind
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
-from mailbot.service.cases import case_json, not_purged, nothing_in_flight
+from mailbot.service.cases import CaseView, not_purged, nothing_in_flight
 from mailbot.service.clock import Clock
 from mailbot.service.drafting import Notice, NoticeDrafter
 from mailbot.service.suppression import suppress_case
@@ -37,6 +38,13 @@ from mailbot.storage.models import CaseRecord, utcnow
 from mailbot.storage.store import CaseStore
 
 GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
+
+
+@dataclass(frozen=True, slots=True)
+class CaseWithNotice(CaseView):
+    """The case after an extension or a refusal, with the notice's draft (its id)."""
+
+    draft: int
 
 
 def close(
@@ -49,7 +57,7 @@ def close(
     actor: str,
     note: str | None = None,
     ground: RefusalGround | None = None,
-) -> dict[str, Any]:
+) -> CaseView:
     """Close a case with its outcome; pending drafts are dropped, nothing more is sent.
 
     A refusal needs its ground (given here, or with the refusal drafted before); a
@@ -88,12 +96,12 @@ def close(
         store.add_event(case.id, actor, "closed", detail)
         store.set_status(case, Status.CLOSED, actor, f"closed: {outcome.value}")
         session.commit()
-        return case_json(case, [], clock)
+        return CaseView.of(case, (), clock)
 
 
 def take_answer(
     database: Database, clock: Clock, reference: str, answer: Answer, *, actor: str, note: str
-) -> dict[str, Any]:
+) -> CaseView:
     """The officer's reading of the person's answer to a confirmation request or sender check
     (one mailbot left to him, or one he got another way): ``yes`` confirms the request and it
     is drafted on; ``no`` stops it (close it as ``not_the_person``); ``unclear`` keeps waiting.
@@ -125,12 +133,12 @@ def take_answer(
         case.updated_at = now
         session.add(case)
         session.commit()
-        return case_json(case, [], clock)
+        return CaseView.of(case, (), clock)
 
 
 def reopen(
     database: Database, clock: Clock, reference: str, *, actor: str, reason: str
-) -> dict[str, Any]:
+) -> CaseView:
     """Reopen a closed case: it is drafted again and reviewed like a new one."""
     with database.session() as session:
         store = CaseStore(session)
@@ -146,7 +154,7 @@ def reopen(
         case.denied_at = None  # drafted anew: the officer decided the request stands
         store.set_status(case, Status.NEW, actor, "reopened")
         session.commit()
-        return case_json(case, [], clock)
+        return CaseView.of(case, (), clock)
 
 
 def extend(
@@ -158,7 +166,7 @@ def extend(
     reason: str,
     ground: ExtensionGround,
     actor: str,
-) -> dict[str, Any]:
+) -> CaseWithNotice:
     """Extend the deadline by two months and draft the notice (only within the first month).
 
     ``reason`` is the officer's explanation to the person; ``ground`` is what the
@@ -211,7 +219,7 @@ def refuse(
     reason: str,
     ground: RefusalGround,
     actor: str,
-) -> dict[str, Any]:
+) -> CaseWithNotice:
     """Draft a refusal with the officer's reasons, in place of the reply.
 
     ``reason`` goes to the person; ``ground`` (a code) to the register.
@@ -247,14 +255,12 @@ def _with_notice(
     notice: Notice,
     actor: str,
     prepare: Callable[[CaseStore, CaseRecord], None],
-) -> dict[str, Any]:
+) -> CaseWithNotice:
     """Draft the officer's notice; the case as it is then, with the new draft's id."""
     assert case.id is not None
     draft_id = drafting.draft_notice(case.id, notice, actor, prepare)
     with database.reader() as session:
-        data = case_json(CaseStore(session).case_by_id(case.id), [], clock)
-    data["draft"] = draft_id
-    return data
+        return CaseWithNotice.of(CaseStore(session).case_by_id(case.id), (), clock, draft=draft_id)
 
 
 def new_case(
@@ -270,7 +276,7 @@ def new_case(
     name: str | None = None,
     language: str = "nl",
     note: str | None = None,
-) -> dict[str, Any]:
+) -> CaseView:
     """A request that came by post, phone or otherwise: a case with the same clock."""
     address = normalise(requester)
     if address is None:
@@ -312,4 +318,4 @@ def new_case(
             detail["note"] = note
         store.add_event(case.id, actor, "created", detail)
         session.commit()
-        return case_json(case, [], clock)
+        return CaseView.of(case, (), clock)

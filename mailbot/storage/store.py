@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from mailbot.core.cases import Status, check_transition
 from mailbot.core.drafting import DraftStatus
@@ -26,6 +26,7 @@ from mailbot.storage.models import (
     CaseEventRecord,
     CaseMessageRecord,
     CaseRecord,
+    DraftActionRecord,
     DraftRecord,
     MailRecord,
     OutboxRecord,
@@ -364,6 +365,21 @@ class CaseStore:
         return self.session.exec(
             select(OutboxRecord).where(OutboxRecord.draft_id == draft_id)
         ).first()
+
+    def unqueue(self, draft_id: int) -> bool:
+        """Delete the draft's mail from the outbox if it waits there (queued, or failed);
+        False when it has none waiting (being sent, sent, or never queued)."""
+        result = self.session.execute(
+            delete(OutboxRecord).where(
+                col(OutboxRecord.draft_id) == draft_id,
+                col(OutboxRecord.state).in_([OutboxState.QUEUED, OutboxState.FAILED]),
+            )
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    def action(self, action_id: int) -> DraftActionRecord | None:
+        """An action in a data source, of any draft."""
+        return self.session.get(DraftActionRecord, action_id)
 
     def in_flight(self, case_id: int) -> list[int]:
         """The case's drafts that are approved and not yet sent (queued or being sent)."""

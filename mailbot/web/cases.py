@@ -4,6 +4,7 @@ sends the browser back to the case (post/redirect/get); a refusal is shown on th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -19,10 +20,10 @@ from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
 from mailbot.service import casework
-from mailbot.service.approval import action_done, case_actions
-from mailbot.service.cases import list_cases, mailbox_of, reclassify, show_case, verify
+from mailbot.service.approval import CaseAction, action_done, case_actions
+from mailbot.service.cases import CaseDetail, list_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
-from mailbot.service.draft_views import show_draft
+from mailbot.service.draft_views import DraftDetail, show_draft
 from mailbot.service.users import WebSession
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
@@ -49,15 +50,26 @@ def mail_texts(database: Database, mail_ids: list[int]) -> dict[int, str | None]
     return texts
 
 
-def case_page(database: Database, clock: Clock, reference: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """Everything the case page shows: the case, its mails' texts (by mail id), its drafts
+    whole, and the actions of its reply."""
+
+    case: CaseDetail
+    texts: dict[int, str | None]
+    drafts: tuple[DraftDetail, ...]
+    actions: tuple[CaseAction, ...]
+
+
+def case_page(database: Database, clock: Clock, reference: str) -> CasePage:
     """Everything the case page shows, read in one go."""
     case = show_case(database, clock, reference)
-    texts = mail_texts(database, [mail["id"] for mail in case["mails"]])
-    for mail in case["mails"]:
-        mail["text"] = texts.get(mail["id"])
-    case["drafts"] = [show_draft(database, clock, draft["id"]) for draft in case["drafts"]]
-    case["actions"] = case_actions(database, clock, reference)["actions"]
-    return case
+    return CasePage(
+        case=case,
+        texts=mail_texts(database, [mail.id for mail in case.mails]),
+        drafts=tuple(show_draft(database, clock, draft.id) for draft in case.drafts),
+        actions=case_actions(database, clock, reference).actions,
+    )
 
 
 def urgency(days_left: int | None, status: str) -> str:
@@ -98,16 +110,14 @@ async def case_list(request: Request, session: WebSession) -> Response:
     chosen = {mailbox} & set(mailboxes) if mailbox else set(mailboxes)
     found = await web.call(list_cases, web.app.database, web.app.clock, None, chosen)
     if wanted == "open":
-        found = [case for case in found if Status(case["status"]) in OPEN]
+        found = [case for case in found if Status(case.status) in OPEN]
     elif wanted in set(Status):
-        found = [case for case in found if case["status"] == wanted]
+        found = [case for case in found if case.status == wanted]
     if query:
-        found = [case for case in found if query.upper() in case["reference"].upper()]
-    found.sort(key=lambda case: (case["due_date"] or "9999", case["reference"]))
-    for case in found:
-        case["urgency"] = urgency(case["days_left"], case["status"])
+        found = [case for case in found if query.upper() in case.reference.upper()]
+    found.sort(key=lambda case: (case.due_date or "9999", case.reference))
     return render(
-        request, session, "cases.html", cases=found, wanted=wanted, query=query,
+        request, session, "cases.html", cases=found, urgency=urgency, wanted=wanted, query=query,
         statuses=[status.value for status in Status], mailbox=mailbox,
         mailboxes=mailboxes if web.app.configuration.several else [],
     )  # fmt: skip
@@ -119,18 +129,19 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
     if await hidden(request, session, reference):
         return not_found(request, session)
     try:
-        case = await web.call(case_page, web.app.database, web.app.clock, reference)
+        shown = await web.call(case_page, web.app.database, web.app.clock, reference)
     except NotFound:
         return not_found(request, session)
     return render(
-        request, session, "case.html", status, case=case,
+        request, session, "case.html", status, case=shown.case, texts=shown.texts,
+        drafts=shown.drafts, actions=shown.actions,
         done=request.query_params.get("done", ""),
         rights=[right.value for right in Right],
         outcomes=[outcome.value for outcome in CaseOutcome],
         checks=[check.value for check in Verification],
         extension_grounds=[ground.value for ground in ExtensionGround],
         refusal_grounds=[ground.value for ground in RefusalGround],
-        is_open=Status(case["status"]) in OPEN,
+        is_open=Status(shown.case.status) in OPEN,
         **extra,
     )  # fmt: skip
 

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.errors import MailbotError, NotFound
-from mailbot.service.approval import approve, edit, reject
+from mailbot.service.approval import Edited, approve, edit, reject
 from mailbot.service.draft_views import attachment_file, case_of_draft
 from mailbot.service.users import WebSession
 from mailbot.web import cases
@@ -46,7 +46,7 @@ async def _act(
     except (MailbotError, ValueError) as exc:
         request.path_params["reference"] = reference
         return await cases.show(request, session, 409, error=str(exc), error_draft=draft_id)
-    if done == "edited" and isinstance(result, dict) and not result.get("changed", True):
+    if isinstance(result, Edited) and not result.changed:
         done = "unchanged"
     return RedirectResponse(f"/cases/{reference}?done={done}#draft-{draft_id}", status_code=303)
 

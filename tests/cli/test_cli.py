@@ -134,6 +134,50 @@ def test_show_a_case(config: Path) -> None:
     assert missing.exit_code == 1 and "no case AVG-2026-9999" in missing.stderr
 
 
+CASE_KEYS = [
+    "reference", "mailbox", "rights", "language", "status", "requester", "requester_name",
+    "subject", "received_at", "due_date", "days_left", "message_ids", "evidence", "confidence",
+    "low_confidence", "signals", "classified_by", "classified_at", "identity", "identity_detail",
+    "denied_at", "reply_to_check", "channel", "extended", "original_due_date", "extension_reason",
+    "extension_ground", "refusal_ground", "outcome", "closed_at", "answered_at",
+    "direct_marketing", "purged_at",
+]  # fmt: skip
+MAIL_KEYS = [
+    "id", "mailbox", "arrived_at", "outcome", "reason", "sender", "forwarded_by", "writes_for",
+    "sender_verdict", "sender_detail", "subject", "message_id", "size", "language", "rights",
+    "notes", "attachments",
+]  # fmt: skip
+DRAFT_KEYS = [
+    "id", "case", "mailbox", "kind", "language", "to", "subject", "attachments", "status", "why",
+    "notes", "created_at", "edited", "approved_by", "approved_at", "automatic", "message_id",
+    "sent_at", "error", "reason",
+]  # fmt: skip
+
+
+def test_the_json_of_cases_and_drafts_keeps_its_keys_in_order(config: Path) -> None:
+    """Scripts read these fields by name: none is renamed, dropped or moved."""
+    ran(config)
+    listed = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
+    assert all(list(case) == CASE_KEYS for case in listed)
+    shown = json.loads(
+        invoke("cases", "show", reference(2), "--json", "--config", str(config)).output
+    )
+    assert list(shown) == [*CASE_KEYS, "mails", "drafts", "events"]
+    assert shown["mails"] and all(list(mail) == MAIL_KEYS for mail in shown["mails"])
+    assert shown["drafts"] and all(list(draft) == DRAFT_KEYS for draft in shown["drafts"])
+    assert all(list(event) == ["at", "actor", "action", "detail"] for event in shown["events"])
+    mails = json.loads(invoke("mails", "list", "--json", "--config", str(config)).output)
+    assert mails and all(list(mail) == [*MAIL_KEYS, "readable", "case"] for mail in mails)
+    draft = json.loads(
+        invoke(
+            "drafts", "show", str(shown["drafts"][0]["id"]), "--json", "--config", str(config)
+        ).output
+    )
+    assert list(draft) == [
+        *DRAFT_KEYS, "body", "in_reply_to", "references", "attachment_files", "actions",
+    ]  # fmt: skip
+
+
 def test_reclassify_from_the_command_line(config: Path) -> None:
     ran(config)
     result = invoke(

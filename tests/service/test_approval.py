@@ -56,7 +56,7 @@ def test_approving_builds_the_mail_once_and_queues_it(desk: Desk) -> None:
     reply = draft_of(desk, reference, "reply")
     approved = approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     (row,) = queued(desk.database)
-    assert row.message_id == approved["message_id"]
+    assert row.message_id == approved.message_id
     assert row.message_id.endswith("@voorbeeld.example>")
     assert (row.state, row.recipient, row.sender) == (
         "queued", "tom.baker@example.com", "privacy@voorbeeld.example",
@@ -103,22 +103,22 @@ def test_erasure_cannot_be_approved_while_an_action_is_open(desk: Desk) -> None:
     )
     reply = draft_of(desk, reference, "reply")
     actions = case_actions(desk.database, CLOCK, reference)
-    assert actions["draft"] == reply["id"]
-    assert [(a["source"], a["done"]) for a in actions["actions"]] == [
+    assert actions.draft == reply["id"]
+    assert [(a.source, a.done) for a in actions.actions] == [
         ("crm", False),
         ("invoices", False),
     ]
     with pytest.raises(NotAllowed, match=r"2 action\(s\) are still open") as refused:
         approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert "mailbot cases done" in str(refused.value)
-    first, second = (a["id"] for a in actions["actions"])
-    assert action_done(desk.database, reference, first, "rudi", "erased in the CRM")["open"] == 1
+    first, second = (a.id for a in actions.actions)
+    assert action_done(desk.database, reference, first, "rudi", "erased in the CRM").open == 1
     with pytest.raises(NotAllowed, match=r"1 action\(s\) are still open"):
         approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
-    assert action_done(desk.database, reference, second, "rudi")["open"] == 0
+    assert action_done(desk.database, reference, second, "rudi").open == 0
     approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
-    done = case_actions(desk.database, CLOCK, reference)["actions"]
-    assert all(a["done"] and a["done_by"] == "rudi" for a in done)
+    done = case_actions(desk.database, CLOCK, reference).actions
+    assert all(a.done and a.done_by == "rudi" for a in done)
     trail = [e["action"] for e in desk.case(reference)["events"]]
     assert trail.count("action_done") == 2
 
@@ -129,7 +129,7 @@ def test_an_action_of_another_case_is_not_found(desk: Desk) -> None:
         or ""
     )
     other = access_case(desk)
-    action = case_actions(desk.database, CLOCK, one)["actions"][0]["id"]
+    action = case_actions(desk.database, CLOCK, one).actions[0].id
     with pytest.raises(Exception, match=f"case {other} has no action {action}"):
         action_done(desk.database, other, action, "rudi")
 
@@ -152,13 +152,11 @@ def test_rejecting_an_approved_draft_takes_it_out_of_the_outbox(desk: Desk) -> N
 def test_the_edited_text_is_what_is_queued(desk: Desk) -> None:
     reference = access_case(desk)
     reply = draft_of(desk, reference, "reply")
-    assert not edit(desk.database, CLOCK, reply["id"], "rudi", show_body(desk, reply["id"]))[
-        "changed"
-    ]
+    assert not edit(desk.database, CLOCK, reply["id"], "rudi", show_body(desk, reply["id"])).changed
     approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     (first,) = queued(desk.database)
     text = "Beste Tom,\n\nHierbij uw gegevens; ik heb de tekst zelf aangepast.\n\nRudi\n"
-    assert edit(desk.database, CLOCK, reply["id"], "rudi", text)["changed"]
+    assert edit(desk.database, CLOCK, reply["id"], "rudi", text).changed
     assert queued(desk.database) == []  # the approval of the old text is withdrawn
     assert desk.case(reference)["status"] == "ready_for_review"
     approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
@@ -181,7 +179,7 @@ def test_the_edited_text_is_what_is_queued(desk: Desk) -> None:
 
 
 def show_body(desk: Desk, draft_id: int) -> str:
-    return str(show_draft(desk.database, CLOCK, draft_id)["body"])
+    return show_draft(desk.database, CLOCK, draft_id).body
 
 
 def test_a_data_bearing_draft_to_another_address_is_never_approved(desk: Desk) -> None:
@@ -207,8 +205,8 @@ def test_a_marketing_objection_needs_the_suppression_key_to_be_granted(desk: Des
     )
     assert desk.case(reference)["direct_marketing"]
     reply = draft_of(desk, reference, "reply")
-    for action in case_actions(desk.database, CLOCK, reference)["actions"]:
-        action_done(desk.database, reference, action["id"], "rudi")
+    for action in case_actions(desk.database, CLOCK, reference).actions:
+        action_done(desk.database, reference, action.id, "rudi")
     with pytest.raises(NotAllowed, match=r"objects to direct marketing; no suppression key"):
         approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert desk.case(reference)["status"] == "ready_for_review"  # nothing happened

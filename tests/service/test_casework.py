@@ -43,7 +43,7 @@ def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> Non
         desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN,
         actor="rudi", note="person withdrew by phone",
     )  # fmt: skip
-    assert closed["status"] == "closed" and closed["outcome"] == "withdrawn"
+    assert closed.status == "closed" and closed.outcome == "withdrawn"
     assert {d["status"] for d in desk.drafts(reference)} == {"rejected"}
     events = desk.case(reference)["events"]
     assert any(e["action"] == "closed" and e["detail"]["note"] == "person withdrew by phone"
@@ -101,7 +101,7 @@ def test_reopening_drafts_the_case_again(desk: Desk) -> None:
     with pytest.raises(NotAllowed, match="cannot be reopened"):
         casework.reopen(desk.database, CLOCK, other or "", actor="rudi", reason="x")
     reopened = casework.reopen(desk.database, CLOCK, reference, actor="rudi", reason="new facts")
-    assert reopened["status"] == "new" and reopened["outcome"] is None
+    assert reopened.status == "new" and reopened.outcome is None
     desk.drafting.run()
     assert desk.case(reference)["status"] == "ready_for_review"
     # The acknowledgement dropped at closing was never sent: it is drafted again too.
@@ -118,8 +118,8 @@ def test_an_extension_moves_the_due_date_and_drafts_the_notice(desk: Desk) -> No
         desk.database, desk.drafting, CLOCK, reference, reason="uw gegevens staan in vijf systemen",
         ground=EXT, actor="rudi",
     )  # fmt: skip
-    assert extended["due_date"] == "2026-06-05" and extended["original_due_date"] == "2026-04-07"
-    assert extended["extended"] and extended["extension_reason"].startswith("uw gegevens")
+    assert extended.due_date == "2026-06-05" and extended.original_due_date == "2026-04-07"
+    assert extended.extended and (extended.extension_reason or "").startswith("uw gegevens")
     notice = next(d for d in desk.drafts(reference) if d["kind"] == "extension")
     assert notice["status"] == "pending" and notice["to"] == "tom.baker@example.com"
     body = desk.draft_body(notice["id"])
@@ -172,14 +172,14 @@ def test_a_refusal_replaces_the_reply(desk: Desk) -> None:
         desk.database, desk.drafting, CLOCK, reference,
         reason="het verzoek is kennelijk ongegrond", ground=REFUSED, actor="rudi",
     )  # fmt: skip
-    assert refused["status"] == "ready_for_review"
+    assert refused.status == "ready_for_review"
     pending = desk.pending(reference)
     assert ("refusal", "tom.baker@example.com") in pending
     assert all(kind != "reply" for kind, _to in pending)
-    body = desk.draft_body(refused["draft"])
+    body = desk.draft_body(refused.draft)
     assert "kennelijk ongegrond" in body and "Autoriteit Persoonsgegevens" in body
     assert "zes weken" in body
-    approve(desk.database, desk.configuration, CLOCK, refused["draft"], "rudi")
+    approve(desk.database, desk.configuration, CLOCK, refused.draft, "rudi")
     assert desk.case(reference)["status"] == "approved"
 
 
@@ -189,12 +189,12 @@ def test_a_request_by_post_gets_a_case_and_a_clock(desk: Desk) -> None:
         rights=(Right.ACCESS,), received=date(2026, 3, 2), channel=Channel.POST, actor="rudi",
         name="Tom Baker", language="en", note="letter of 28 February",
     )  # fmt: skip
-    assert made["channel"] == "post" and made["due_date"] == "2026-04-02"
-    assert made["requester"] == "tom.baker@example.com"
+    assert made.channel == "post" and made.due_date == "2026-04-02"
+    assert made.requester == "tom.baker@example.com"
     desk.drafting.run()
-    case = desk.case(made["reference"])
+    case = desk.case(made.reference)
     assert (case["status"], case["identity"]) == ("ready_for_review", "known")
-    assert desk.pending(made["reference"]) == [
+    assert desk.pending(made.reference) == [
         ("acknowledgement", "tom.baker@example.com"),
         ("reply", "tom.baker@example.com"),
     ]

@@ -54,11 +54,11 @@ def test_listing_and_showing_drafts_reads_no_attachment_bytes(
         case = CaseStore(session).case(reference.reference)
         of_case = case_drafts(session, case, CLOCK)
     assert statements and _reads_bytes(statements) == []
-    names = reply["attachments"]
-    assert [d["attachments"] for d in listed if d["id"] == reply["id"]] == [names]
-    assert [d["attachments"] for d in of_case if d["id"] == reply["id"]] == [names]
-    files = shown["attachment_files"]
-    assert [item["filename"] for item in files] == names
+    names = tuple(reply["attachments"])
+    assert [d.attachments for d in listed if d.id == reply["id"]] == [names]
+    assert [d.attachments for d in of_case if d.id == reply["id"]] == [names]
+    files = shown.attachment_files
+    assert tuple(item.filename for item in files) == names
     content = attachment_content(database, reply["id"], names[0])  # the bytes, when asked for
-    assert len(content) == files[0]["size"] > 0
+    assert len(content) == files[0].size > 0
     assert _reads_bytes(statements) != []

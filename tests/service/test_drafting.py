@@ -54,7 +54,7 @@ def test_known_sender_gets_a_reply_with_exactly_their_own_rows(desk: Desk) -> No
     assert {row["reference"] for row in own} == {reference}
     manifest = json.loads(files["manifest.json"])
     assert [source["records"] for source in manifest["sources"]] == [1, 2, 2]
-    body = show_draft(desk.database, CLOCK, reply["id"])["body"]
+    body = show_draft(desk.database, CLOCK, reply["id"]).body
     assert "Hostingbedrijf X (verwerker)" in body and "Boekhoudkantoor Y (verwerker)" in body
 
 
@@ -108,7 +108,7 @@ def test_asking_the_data_at_another_address_needs_identification(desk: Desk) -> 
     assert desk.case(reference)["status"] == "awaiting_identity"
     request = next(d for d in desk.drafts(reference) if d["kind"] == "identification_request")
     assert request["to"] == "tom.baker@example.com"
-    assert "tom.new@elsewhere.example" in show_draft(desk.database, CLOCK, request["id"])["body"]
+    assert "tom.new@elsewhere.example" in show_draft(desk.database, CLOCK, request["id"]).body
 
 
 def test_someone_acting_for_another_must_show_authority(desk: Desk) -> None:
@@ -118,7 +118,7 @@ def test_someone_acting_for_another_must_show_authority(desk: Desk) -> None:
     request = next(
         d for d in desk.drafts(result.reference or "") if d["kind"] == "identification_request"
     )
-    assert "machtiging" in show_draft(desk.database, CLOCK, request["id"])["body"]
+    assert "machtiging" in show_draft(desk.database, CLOCK, request["id"]).body
 
 
 def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(desk: Desk) -> None:
@@ -155,18 +155,18 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
         d for d in desk.drafts(reference) if d["kind"] == "reply" and d["status"] == "pending"
     )
     shown = show_draft(desk.database, CLOCK, reply["id"])
-    assert [(a["source"], a["right"]) for a in shown["actions"]] == [
+    assert [(a.source, a.right) for a in shown.actions] == [
         ("crm", "erasure"),
         ("invoices", "erasure"),
     ]
-    assert not shown["attachments"]  # erasure carries no copies
-    assert "Facturen: bewaard tot 7 jaar (art. 52 AWR)" in shown["body"]
-    assert shown["in_reply_to"] == "<erase-2@example.com>"
-    assert shown["references"] == [
+    assert not shown.attachments  # erasure carries no copies
+    assert "Facturen: bewaard tot 7 jaar (art. 52 AWR)" in shown.body
+    assert shown.in_reply_to == "<erase-2@example.com>"
+    assert shown.references == (
         "<erase-1@example.com>",
         "<erase-1b@example.com>",
         "<erase-2@example.com>",
-    ]
+    )
 
 
 def test_authenticated_erasure_is_drafted_at_once(desk: Desk) -> None:
@@ -240,7 +240,7 @@ def test_a_failing_source_is_named_in_the_draft(desk: Desk, tmp_path: Path) -> N
     result = desk.mail("Send me a copy of my data.", From=TOM)
     reply = next(d for d in desk.drafts(result.reference or "") if d["kind"] == "reply")
     assert any("invoices" in note for note in reply["notes"])
-    assert "invoices" in show_draft(desk.database, CLOCK, reply["id"])["body"]
+    assert "invoices" in show_draft(desk.database, CLOCK, reply["id"]).body
 
 
 def test_reclassification_redrafts(desk: Desk) -> None:

@@ -65,27 +65,31 @@ class Desk:
         draft = next(
             d for d in self.drafts(reference) if d["kind"] == kind and d["status"] == "pending"
         )
-        return str(
-            approval.approve(self.database, self.configuration, CLOCK, draft["id"], "officer")[
-                "message_id"
-            ]
-        )
+        return approval.approve(
+            self.database, self.configuration, CLOCK, draft["id"], "officer"
+        ).message_id
 
     def drafts(self, reference: str) -> list[dict[str, Any]]:
-        return [draft for draft in list_drafts(self.database, CLOCK) if draft["case"] == reference]
+        """The case's drafts as ``drafts list --json`` prints them."""
+        return [
+            draft.as_json()
+            for draft in list_drafts(self.database, CLOCK)
+            if draft.case == reference
+        ]
 
     def pending(self, reference: str) -> list[tuple[str, str]]:
         return [(d["kind"], d["to"]) for d in self.drafts(reference) if d["status"] == "pending"]
 
     def files(self, draft_id: int) -> dict[str, bytes]:
-        names = show_draft(self.database, CLOCK, draft_id)["attachments"]
+        names = show_draft(self.database, CLOCK, draft_id).attachments
         return {name: attachment_content(self.database, draft_id, name) for name in names}
 
     def draft_body(self, draft_id: int) -> str:
-        return str(show_draft(self.database, CLOCK, draft_id)["body"])
+        return show_draft(self.database, CLOCK, draft_id).body
 
     def case(self, reference: str) -> dict[str, Any]:
-        return show_case(self.database, CLOCK, reference)
+        """The case as ``cases show --json`` prints it."""
+        return show_case(self.database, CLOCK, reference).as_json()
 
     def close(self) -> None:
         for source in self.sources:
