@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from mailbot.service.outbox import OutboxItem
+
 NONE = "-"
 
 
@@ -242,17 +244,17 @@ def actions_table(found: dict[str, Any]) -> str:
     return table(headers, rows, widths=(None, None, None, None, 70, None))
 
 
-def outbox_table(rows: Sequence[dict[str, Any]]) -> str:
+def outbox_table(rows: Sequence[OutboxItem]) -> str:
     lines = [
         (
-            row["id"],
-            row["case"],
-            row["kind"],
-            row["state"],
-            row["attempts"],
-            row["sent_at"] or row["next_attempt_at"],
-            row["to"],
-            row["last_error"] or row["server_reply"],
+            row.id,
+            row.case,
+            row.kind,
+            row.state,
+            row.attempts,
+            row.sent_at or row.next_attempt_at,
+            row.to,
+            row.last_error or row.server_reply,
         )
         for row in rows
     ]
