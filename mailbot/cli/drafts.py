@@ -111,4 +111,7 @@ def outbox() -> None:
 def outbox_list_command(app: App, state: str | None, as_json: bool) -> None:
     """Every mail in the outbox, oldest first."""
     found = outbox_list(app.database, app.clock, state)
-    click.echo(output.to_json(found) if as_json else output.outbox_table(found))
+    if as_json:
+        click.echo(output.to_json([item.as_json() for item in found]))
+    else:
+        click.echo(output.outbox_table(found))

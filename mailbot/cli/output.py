@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from mailbot.service.cases import CaseDetail, CaseView, MailView
     from mailbot.service.draft_views import DraftDetail, DraftView
 
+from mailbot.service.outbox import OutboxItem
+
 NONE = "-"
 
 
@@ -253,17 +255,17 @@ def actions_table(found: CaseActions) -> str:
     return table(headers, rows, widths=(None, None, None, None, 70, None))
 
 
-def outbox_table(rows: Sequence[dict[str, Any]]) -> str:
+def outbox_table(rows: Sequence[OutboxItem]) -> str:
     lines = [
         (
-            row["id"],
-            row["case"],
-            row["kind"],
-            row["state"],
-            row["attempts"],
-            row["sent_at"] or row["next_attempt_at"],
-            row["to"],
-            row["last_error"] or row["server_reply"],
+            row.id,
+            row.case,
+            row.kind,
+            row.state,
+            row.attempts,
+            row.sent_at or row.next_attempt_at,
+            row.to,
+            row.last_error or row.server_reply,
         )
         for row in rows
     ]

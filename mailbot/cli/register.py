@@ -69,7 +69,10 @@ def register_export(
     found = register_service.rows(
         app.database, app.clock, _day(start), _day(end), _chosen(app, mailboxes)
     )
-    text = output.to_json(found) if form == "json" else register_service.as_csv(found)
+    if form == "json":
+        text = output.to_json([row.as_json() for row in found])
+    else:
+        text = register_service.as_csv(found)
     click.echo(text, nl=form == "json")
 
 
@@ -122,7 +125,7 @@ def purge(app: App, dry_run: bool, as_json: bool) -> None:
     """Delete the mails, drafts and addresses of cases that ended [retention] days ago."""
     report = retention.purge(app.database, app.configuration.first, dry_run=dry_run)
     if as_json:
-        click.echo(output.to_json({"dry_run": dry_run, **report.as_dict()}))
+        click.echo(output.to_json({"dry_run": dry_run, **report.as_json()}))
         return
     click.echo(purge_text(report, dry_run, app.configuration.retention.closed_case_days))
 
@@ -173,11 +176,12 @@ def suppression_export(app: App, form: str, mailbox: str | None) -> None:
     """Every entry, for the marketing system; it hashes its addresses with the same key."""
     found = suppression_service.export(app.database, _settings(app, mailbox).mailbox)
     if form == "json":
-        click.echo(output.to_json(found))
+        click.echo(output.to_json(found.as_json()))
         return
     click.echo("hash,added_on,origin")
-    for entry in found["entries"]:
-        click.echo(",".join(cell(entry[key]) for key in ("hash", "added_on", "origin")))
+    for entry in found.entries:
+        values = (entry.hash, entry.added_on.isoformat(), entry.origin)
+        click.echo(",".join(cell(value) for value in values))
 
 
 @suppression.command("check")
@@ -193,7 +197,7 @@ def suppression_check(app: App, address: str, mailbox: str | None) -> None:
     if found is None:
         click.echo("not listed: direct marketing is allowed unless the person objects")
         sys.exit(1)
-    click.echo(f"listed since {found['added_on']} ({found['origin']}): send no direct marketing")
+    click.echo(f"listed since {found.added_on} ({found.origin}): send no direct marketing")
 
 
 @suppression.command("add")

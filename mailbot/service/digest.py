@@ -10,9 +10,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from mailbot.config import Settings
 from mailbot.core.cases import OPEN
 from mailbot.core.digest import CaseLine, Digest, DigestFacts, DraftLine, compose
@@ -21,47 +18,34 @@ from mailbot.core.outgoing import Outgoing, build_message, message_id
 from mailbot.ports import Outcome
 from mailbot.service.approval import sender_of
 from mailbot.service.clock import Clock
-from mailbot.storage.database import Database
-from mailbot.storage.models import (
-    CaseRecord,
-    DigestRecord,
-    DraftRecord,
-    MailRecord,
-    utcnow,
-)
+from mailbot.storage.database import Conflict, Database, conflicts_reported
+from mailbot.storage.digests import DigestStore
+from mailbot.storage.drafts import DraftStore
+from mailbot.storage.models import DraftRecord, utcnow
 from mailbot.storage.outbox import enqueue
+from mailbot.storage.store import CaseStore
+
+# The drafts the digest names: waiting for the officer, approved and not sent yet, failed.
+UNFINISHED = (DraftStatus.PENDING, DraftStatus.APPROVED, DraftStatus.FAILED)
 
 
 def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
     """Today's facts for the digest (references and counts; no mail text)."""
     with database.reader() as session:
-        mine = CaseRecord.mailbox == settings.mailbox
-        cases = session.exec(
-            select(CaseRecord).where(col(CaseRecord.status).in_([s.value for s in OPEN]), mine)
-        ).all()
-        references = {
-            case.id: case.reference
-            for case in session.exec(select(CaseRecord).where(mine)).all()
-            if case.id is not None
-        }
-        drafts = session.exec(
-            select(DraftRecord)
-            .where(
-                col(DraftRecord.status).in_(
-                    [DraftStatus.PENDING, DraftStatus.APPROVED, DraftStatus.FAILED]
-                )
-            )
-            .order_by(col(DraftRecord.id))
-        ).all()
-        drafts = [draft for draft in drafts if draft.case_id in references]
-        quarantined = session.exec(
-            select(MailRecord)
-            .where(
-                MailRecord.disposition == Outcome.QUARANTINED,
-                MailRecord.mailbox == settings.mailbox,
-            )
-            .order_by(col(MailRecord.id))
-        ).all()
+        store = CaseStore(session)
+        cases = store.cases_in([status.value for status in OPEN], settings.mailbox)
+        found = [
+            (draft, reference)
+            for draft, reference, _ in DraftStore(session).with_cases(None, [settings.mailbox])
+            if draft.status in UNFINISHED
+        ]
+        quarantined = [
+            mail
+            for mail in store.mails_with_disposition(Outcome.QUARANTINED.value)
+            if mail.mailbox == settings.mailbox
+        ]
+    references = {draft.case_id: reference for draft, reference in found}
+    drafts = [draft for draft, _ in found]
     open_cases = sorted(
         (
             CaseLine(case.reference, list(case.rights), case.status, case.due_date)
@@ -122,7 +106,7 @@ def is_due(database: Database, settings: Settings, now: datetime) -> bool:
     if local.time() < digest.time:
         return False
     with database.reader() as session:
-        return session.get(DigestRecord, (settings.mailbox, local.date())) is None
+        return not DigestStore(session).queued(settings.mailbox, local.date())
 
 
 def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
@@ -148,8 +132,9 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
         )
     )
     with database.session() as session:
+        digests = DigestStore(session)
         day = clock.local_today()
-        if session.get(DigestRecord, (settings.mailbox, day)) is not None:
+        if digests.queued(settings.mailbox, day):
             return None
         row = enqueue(
             session,
@@ -162,12 +147,10 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
             now=now,
         )
         assert row.id is not None
-        session.add(
-            DigestRecord(mailbox=settings.mailbox, day=day, outbox_id=row.id, created_at=now)
-        )
+        digests.add(settings.mailbox, day, row.id, now)
         try:
-            session.commit()
-        except IntegrityError:  # another worker queued today's first
-            session.rollback()
+            with conflicts_reported(session):
+                session.commit()
+        except Conflict:  # another worker queued today's first
             return None
         return row.id

@@ -28,9 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
-from sqlmodel import Session, col, select
-
 from mailbot.config import Settings
 from mailbot.core.approval import ANSWER_KINDS, status_after_failure, status_after_sent
 from mailbot.core.bounces import Bounce
@@ -45,8 +42,10 @@ from mailbot.core.outbox import (
 )
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
-from mailbot.storage.database import Database
+from mailbot.service.clock import Clock
+from mailbot.storage.database import Database, Session
 from mailbot.storage.models import CaseRecord, DraftRecord, OutboxRecord, utcnow
+from mailbot.storage.outbox import Listed, OutboxStore
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -113,41 +112,18 @@ class Outbox:
     def due(self, now: datetime) -> list[int]:
         """Mail that may be sent now: queued and due, or claimed by a worker that is gone."""
         with self.database.reader() as session:
-            rows = session.exec(
-                select(OutboxRecord.id, OutboxRecord.state, OutboxRecord.claimed_by)
-                .where(
-                    col(OutboxRecord.mailbox) == self.settings.mailbox,
-                    or_(
-                        and_(
-                            col(OutboxRecord.state) == OutboxState.QUEUED,
-                            col(OutboxRecord.next_attempt_at) <= now,
-                        ),
-                        col(OutboxRecord.state) == OutboxState.SENDING,
-                    ),
-                )
-                .order_by(col(OutboxRecord.next_attempt_at), col(OutboxRecord.id))
-            ).all()
-            stale = self._expired(session, now)
+            found = OutboxStore(session).candidates(self.settings.mailbox, now)
         return [
-            row_id
-            for row_id, state, claimed_by in rows
-            if row_id is not None
-            and (state == OutboxState.QUEUED or row_id in stale or claimer_gone(claimed_by))
+            mail.id
+            for mail in found
+            if mail.queued or mail.lease_expired or claimer_gone(mail.claimed_by)
         ]
-
-    def _expired(self, session: Session, now: datetime) -> set[int]:
-        found = session.exec(
-            select(OutboxRecord.id).where(
-                col(OutboxRecord.state) == OutboxState.SENDING,
-                col(OutboxRecord.lease_until) < now,
-            )
-        )
-        return {row_id for row_id in found if row_id is not None}
 
     def _claim(self, row_id: int, now: datetime) -> OutboxRecord | None:
         """Take the mail for this worker, or None when it is not free (an atomic update)."""
         with self.database.session() as session:
-            current = session.get(OutboxRecord, row_id)
+            outbox = OutboxStore(session)
+            current = outbox.row(row_id)
             if current is None:
                 return None
             free = current.state == OutboxState.QUEUED and current.next_attempt_at <= now
@@ -157,51 +133,19 @@ class Outbox:
             )
             if not (free or taken_over):
                 return None
-            held = self._limited(session, current, now)
-            if held is not None:
-                current.next_attempt_at = held
-                current.state = OutboxState.QUEUED.value
-                session.add(current)
+            recent = outbox.sent_since(current, now - timedelta(hours=1))
+            held = rate_limited_until(recent, now, self.per_hour)
+            if held is not None:  # the recipient's hourly limit is reached
+                outbox.hold(current, held)
                 session.commit()
                 return None
-            claimer = col(OutboxRecord.claimed_by)
-            same_claimer = (
-                claimer.is_(None) if current.claimed_by is None else claimer == current.claimed_by
-            )
-            result = session.execute(  # compare and swap: nobody took it since we looked
-                update(OutboxRecord)
-                .where(
-                    col(OutboxRecord.id) == row_id,
-                    col(OutboxRecord.state) == current.state,
-                    same_claimer,
-                )
-                .values(
-                    state=OutboxState.SENDING.value,
-                    claimed_by=self.me,
-                    lease_until=now + self.lease,
-                )
-            )
-            if getattr(result, "rowcount", 0) != 1:
+            if not outbox.take(current, self.me, now + self.lease):  # somebody took it first
                 session.rollback()
                 return None
             session.commit()
-            session.refresh(current)
             if taken_over:
                 log.warning("outbox mail %s: taking over a claim that was left behind", row_id)
             return current
-
-    def _limited(self, session: Session, row: OutboxRecord, now: datetime) -> datetime | None:
-        """When the recipient's hourly limit is reached: the moment the mail may go."""
-        since = now - timedelta(hours=1)
-        recent = session.exec(
-            select(OutboxRecord.sent_at).where(
-                col(OutboxRecord.recipient) == row.recipient,
-                col(OutboxRecord.state) == OutboxState.SENT,
-                col(OutboxRecord.sent_at) > since,
-                col(OutboxRecord.id) != row.id,
-            )
-        ).all()
-        return rate_limited_until([moment for moment in recent if moment], now, self.per_hour)
 
     # -- sending -------------------------------------------------------------
     async def send(self, report: SendReport, stopping: Callable[[], bool] = lambda: False) -> None:
@@ -263,21 +207,8 @@ class Outbox:
         the two leaves a sent row whose draft is still approved: settled on the next
         pass, never sent again.
         """
-        now = utcnow()
         with self.database.session() as session:
-            session.execute(
-                update(OutboxRecord)
-                .where(col(OutboxRecord.id) == row_id)
-                .values(
-                    state=OutboxState.SENT.value,
-                    sent_at=now,
-                    server_reply=reply[:2000],
-                    attempts=col(OutboxRecord.attempts) + 1,
-                    claimed_by=None,
-                    lease_until=None,
-                    last_error="",
-                )
-            )
+            OutboxStore(session).mark_sent(row_id, reply, utcnow())
             session.commit()
         self._settle(row_id)
         log.info("outbox mail %s sent", row_id)
@@ -285,7 +216,7 @@ class Outbox:
     def _settle(self, row_id: int) -> None:
         """Mark the sent mail's draft sent and move its case; does nothing twice."""
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
+            row = OutboxStore(session).row(row_id)
             if row is None or row.draft_id is None or row.state != OutboxState.SENT:
                 return
             store = CaseStore(session)
@@ -302,22 +233,14 @@ class Outbox:
     def _unsettled(self) -> list[int]:
         """Sent mail whose draft was not marked sent yet (a crash between the two commits)."""
         with self.database.reader() as session:
-            found = session.exec(
-                select(OutboxRecord.id)
-                .join(DraftRecord, col(DraftRecord.id) == col(OutboxRecord.draft_id))
-                .where(
-                    col(OutboxRecord.mailbox) == self.settings.mailbox,
-                    col(OutboxRecord.state) == OutboxState.SENT,
-                    col(DraftRecord.status) == DraftStatus.APPROVED,
-                )
-            )
-            return [row_id for row_id in found if row_id is not None]
+            return OutboxStore(session).unsettled(self.settings.mailbox)
 
     def _deferred(self, row_id: int, error: str) -> bool:
         """A temporary failure: try later, or give up after ``smtp.retry_for``. True: gave up."""
         now = utcnow()
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
+            outbox = OutboxStore(session)
+            row = outbox.row(row_id)
             assert row is not None
             row.attempts += 1
             if gives_up(row.created_at, now, self.retry_for):
@@ -327,10 +250,7 @@ class Outbox:
                 session.commit()
                 return True
             delay = retry_delay(row.attempts)
-            row.state, row.last_error = OutboxState.QUEUED.value, error[:2000]
-            row.next_attempt_at = now + delay
-            row.claimed_by, row.lease_until = None, None
-            session.add(row)
+            outbox.requeue(row, error, now + delay)
             session.commit()
         # The server's answer may name the recipient: it is stored, not logged.
         server = self.sender.name if self.sender is not None else "the server"
@@ -346,22 +266,21 @@ class Outbox:
         """The server could not be used: the mail waits, unclaimed, for the next pass."""
         now = utcnow()
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
+            outbox = OutboxStore(session)
+            row = outbox.row(row_id)
             assert row is not None
             if gives_up(row.created_at, now, self.retry_for):
                 reason = f"the server could not be used for too long: {error}"
                 mark_failed(session, row, reason, "send_failed")
                 session.commit()
                 return
-            row.state, row.last_error = OutboxState.QUEUED.value, error[:2000]
-            row.claimed_by, row.lease_until = None, None
-            session.add(row)
+            outbox.requeue(row, error)
             session.commit()
 
     def _failed(self, row_id: int, reply: str) -> None:
         """For good: the draft goes back to the officer with the server's answer."""
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
+            row = OutboxStore(session).row(row_id)
             assert row is not None
             mark_failed(session, row, reply, "send_failed")
             session.commit()
@@ -391,14 +310,7 @@ class Outbox:
 
     def _to_file(self) -> list[tuple[int, str, bytes, datetime]]:
         with self.database.reader() as session:
-            rows = session.exec(
-                select(OutboxRecord).where(
-                    col(OutboxRecord.mailbox) == self.settings.mailbox,
-                    col(OutboxRecord.state) == OutboxState.SENT,
-                    col(OutboxRecord.file_in_sent) == True,  # noqa: E712
-                    col(OutboxRecord.filed_at).is_(None),
-                )
-            ).all()
+            rows = OutboxStore(session).to_file(self.settings.mailbox)
             return [
                 (row.id, row.message_id, row.content, row.sent_at or utcnow())
                 for row in rows
@@ -407,13 +319,10 @@ class Outbox:
 
     def _filed(self, row_id: int, error: str) -> None:
         with self.database.session() as session:
-            row = session.get(OutboxRecord, row_id)
+            outbox = OutboxStore(session)
+            row = outbox.row(row_id)
             assert row is not None
-            if error:
-                row.file_error = error[:2000]
-            else:
-                row.filed_at, row.file_error = utcnow(), ""
-            session.add(row)
+            outbox.mark_filed(row, error, utcnow())
             session.commit()
 
 
@@ -421,9 +330,9 @@ def record_sent(
     store: CaseStore, draft: DraftRecord, case: CaseRecord, when: datetime, actor: str
 ) -> None:
     """The draft went out at ``when`` (by mailbot, or by the officer himself): the draft is
-    sent, an answer answers the case, and the case moves on."""
+    sent, an answer answers the case, and the case moves on (``draft`` and ``case`` are records
+    of ``store``'s session: they are written when it commits)."""
     draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, when, utcnow()
-    store.session.add(draft)
     kind = DraftKind(draft.kind)
     if kind in ANSWER_KINDS and case.answered_at is None:
         case.answered_at = when
@@ -432,15 +341,12 @@ def record_sent(
 
 def mark_failed(session: Session, row: OutboxRecord, reply: str, action: str) -> str | None:
     """Record that a mail will not arrive; returns the case reference, if it had one."""
-    row.state, row.last_error = OutboxState.FAILED.value, reply[:2000]
-    row.claimed_by, row.lease_until = None, None
-    session.add(row)
+    OutboxStore(session).mark_failed(row, reply)
     if row.draft_id is None:
         return None
     store = CaseStore(session)
     draft = store.draft(row.draft_id)
     draft.status, draft.error, draft.updated_at = DraftStatus.FAILED.value, reply[:2000], utcnow()
-    session.add(draft)
     case = store.case_by_id(draft.case_id)
     assert case.id is not None
     store.add_event(case.id, ACTOR, action, {"draft": draft.id, "kind": draft.kind, "reply": reply})
@@ -453,44 +359,73 @@ def mark_failed(session: Session, row: OutboxRecord, reply: str, action: str) ->
 
 def record_bounce(session: Session, bounce: Bounce) -> str | None:
     """A bounce naming one of our mails marks it failed; returns the case reference."""
-    rows = session.exec(
-        select(OutboxRecord).where(col(OutboxRecord.message_id).in_(list(bounce.message_ids)))
-    ).all()
-    for row in rows:
+    for row in OutboxStore(session).with_message_ids(bounce.message_ids):
         if row.state in (OutboxState.SENT, OutboxState.SENDING) and bounce.failed:
             return mark_failed(session, row, f"bounced: {bounce.explanation}", "bounced")
     return None
 
 
-def outbox_list(database: Database, clock: Any, state: str | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A mail in the outbox as ``mailbot outbox list`` shows it; moments in local time."""
+
+    id: int | None
+    draft: int | None
+    case: str | None
+    kind: str
+    to: str
+    message_id: str
+    state: str
+    attempts: int
+    next_attempt_at: str | None  # only while queued
+    last_error: str
+    server_reply: str
+    sent_at: str | None
+    filed_at: str | None
+    file_error: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "draft": self.draft,
+            "case": self.case,
+            "kind": self.kind,
+            "to": self.to,
+            "message_id": self.message_id,
+            "state": self.state,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at,
+            "last_error": self.last_error,
+            "server_reply": self.server_reply,
+            "sent_at": self.sent_at,
+            "filed_at": self.filed_at,
+            "file_error": self.file_error,
+        }
+
+
+def outbox_list(database: Database, clock: Clock, state: str | None = None) -> list[OutboxItem]:
     """The outbox for ``mailbot outbox list``: what waits, what failed, what went."""
     with database.reader() as session:
-        query = select(OutboxRecord, DraftRecord).join(
-            DraftRecord, col(DraftRecord.id) == col(OutboxRecord.draft_id), isouter=True
-        )
-        if state is not None:
-            query = query.where(col(OutboxRecord.state) == state)
-        result = []
-        for row, draft in session.exec(query.order_by(col(OutboxRecord.id))).all():
-            case = CaseStore(session).case_by_id(draft.case_id) if draft is not None else None
-            result.append(
-                {
-                    "id": row.id,
-                    "draft": row.draft_id,
-                    "case": case.reference if case is not None else None,
-                    "kind": draft.kind if draft is not None else row.kind,
-                    "to": row.recipient,
-                    "message_id": row.message_id,
-                    "state": row.state,
-                    "attempts": row.attempts,
-                    "next_attempt_at": clock.moment(row.next_attempt_at)
-                    if row.state == OutboxState.QUEUED
-                    else None,
-                    "last_error": row.last_error,
-                    "server_reply": row.server_reply,
-                    "sent_at": clock.moment(row.sent_at) if row.sent_at else None,
-                    "filed_at": clock.moment(row.filed_at) if row.filed_at else None,
-                    "file_error": row.file_error,
-                }
-            )
-        return result
+        return [_item(listed, clock) for listed in OutboxStore(session).listing(state)]
+
+
+def _item(listed: Listed, clock: Clock) -> OutboxItem:
+    row = listed.mail
+    return OutboxItem(
+        id=row.id,
+        draft=row.draft_id,
+        case=listed.case,
+        kind=listed.draft_kind if listed.draft_kind is not None else row.kind,
+        to=row.recipient,
+        message_id=row.message_id,
+        state=row.state,
+        attempts=row.attempts,
+        next_attempt_at=clock.moment(row.next_attempt_at)
+        if row.state == OutboxState.QUEUED
+        else None,
+        last_error=row.last_error,
+        server_reply=row.server_reply,
+        sent_at=clock.moment(row.sent_at) if row.sent_at else None,
+        filed_at=clock.moment(row.filed_at) if row.filed_at else None,
+        file_error=row.file_error,
+    )

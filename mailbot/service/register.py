@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from sqlmodel import col, select
 
 from mailbot.core import register
 from mailbot.core.cases import Status
@@ -21,6 +20,50 @@ from mailbot.core.spreadsheet import cell
 from mailbot.service.clock import Clock
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord
+from mailbot.storage.register import RegisterStore
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A register row (``register.FIELDS``): codes, dates and numbers, never personal data."""
+
+    reference: str
+    rights: tuple[str, ...]
+    channel: str
+    received_at: str
+    due_date: str | None
+    extended: bool
+    extension_reason: str | None
+    answered_at: str | None
+    days_taken: int | None
+    outcome: str | None
+    refusal_ground: str | None
+    identity_method: str
+    mailbox: str
+
+    @classmethod
+    def of(cls, facts: register.CaseFacts) -> Row:
+        """The row ``register.row`` makes of a case's facts."""
+        values = register.row(facts)
+        return cls(**{**values, "rights": tuple(values["rights"])})
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as ``register.row`` makes it: the fields of ``register.FIELDS``, in order."""
+        return {
+            "reference": self.reference,
+            "rights": list(self.rights),
+            "channel": self.channel,
+            "received_at": self.received_at,
+            "due_date": self.due_date,
+            "extended": self.extended,
+            "extension_reason": self.extension_reason,
+            "answered_at": self.answered_at,
+            "days_taken": self.days_taken,
+            "outcome": self.outcome,
+            "refusal_ground": self.refusal_ground,
+            "identity_method": self.identity_method,
+            "mailbox": self.mailbox,
+        }
 
 
 def facts_of(case: CaseRecord, clock: Clock) -> register.CaseFacts:
@@ -52,11 +95,8 @@ def _facts(
     end: date | None = None,
     mailboxes: Collection[str] | None = None,
 ) -> list[register.CaseFacts]:
-    query = select(CaseRecord).where(CaseRecord.status != Status.NOT_A_REQUEST.value)
-    if mailboxes is not None:
-        query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
     with database.reader() as session:
-        cases = session.exec(query.order_by(col(CaseRecord.received_at), col(CaseRecord.id))).all()
+        cases = RegisterStore(session).requests(mailboxes)
     found = [facts_of(case, clock) for case in cases]  # the day of receipt is a local one
     return [
         facts
@@ -71,9 +111,9 @@ def rows(
     start: date | None = None,
     end: date | None = None,
     mailboxes: Collection[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """The register rows of the cases received from ``start`` to ``end`` (inclusive)."""
-    return [register.row(facts) for facts in _facts(database, clock, start, end, mailboxes)]
+    return [Row.of(facts) for facts in _facts(database, clock, start, end, mailboxes)]
 
 
 def stats(
@@ -87,13 +127,14 @@ def stats(
     return register.stats(found, clock.local_today(), [right.value for right in Right])
 
 
-def as_csv(found: list[dict[str, Any]]) -> str:
+def as_csv(found: list[Row]) -> str:
     """Rows as CSV: a header of ``register.FIELDS``, rights joined by ``;``, empty for none."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(register.FIELDS)
     for item in found:
-        writer.writerow([cell(_cell(item[name])) for name in register.FIELDS])
+        values = item.as_json()
+        writer.writerow([cell(_cell(values[name])) for name in register.FIELDS])
     return out.getvalue()
 
 

@@ -15,25 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_
-from sqlmodel import Session, col, delete, select
-
 from mailbot.config import Settings
 from mailbot.core.cases import Status
 from mailbot.core.retention import ENDED, Periods, bare_detail, purge_due
 from mailbot.ports import Outcome
-from mailbot.storage.database import Database
-from mailbot.storage.models import (
-    CaseMessageRecord,
-    CaseRecord,
-    DraftActionRecord,
-    DraftAttachmentRecord,
-    MailRecord,
-    OutboxRecord,
-    RawMailRecord,
-    ReviewCopyRecord,
-    utcnow,
-)
+from mailbot.storage.database import Database, Session
+from mailbot.storage.models import MailRecord, utcnow
+from mailbot.storage.retention import RetentionStore
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -62,7 +50,7 @@ class PurgeReport:
     def removed_anything(self) -> bool:
         return bool(self.cases or self.mails)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "cases": self.cases,
             "mails": self.mails,
@@ -106,14 +94,7 @@ def _finish(session: Session, dry_run: bool) -> None:
 
 def _due_cases(database: Database, periods: Periods, now: datetime) -> list[int]:
     with database.reader() as session:
-        found = session.exec(
-            select(CaseRecord)
-            .where(
-                col(CaseRecord.status).in_([status.value for status in ENDED]),
-                col(CaseRecord.purged_at).is_(None),
-            )
-            .order_by(col(CaseRecord.id))
-        ).all()
+        found = RetentionStore(session).ended_cases()
     return [
         case.id
         for case in found
@@ -123,37 +104,32 @@ def _due_cases(database: Database, periods: Periods, now: datetime) -> list[int]
 
 
 def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeReport) -> None:
+    """Delete the case's drafts, empty its mails, bare its trail, blank the case itself (the
+    records read in ``session`` and changed here are written when it commits)."""
     store = CaseStore(session)
     case = store.case_for_update(case_id)
     if Status(case.status) not in ENDED or case.purged_at is not None:  # changed meanwhile
         return
-    for draft in store.drafts_of(case_id):
-        report.draft_attachments += _delete(
-            session, DraftAttachmentRecord, DraftAttachmentRecord.draft_id == draft.id
-        )
-        _delete(session, DraftActionRecord, DraftActionRecord.draft_id == draft.id)
-        report.outbox += _delete(session, OutboxRecord, OutboxRecord.draft_id == draft.id)
-        _delete(session, ReviewCopyRecord, ReviewCopyRecord.draft_id == draft.id)
-        session.delete(draft)
-        report.drafts += 1
-    session.flush()
+    purge = RetentionStore(session)
+    deleted = purge.delete_drafts(case_id)
+    report.drafts += deleted.drafts
+    report.draft_attachments += deleted.attachments
+    report.outbox += deleted.outbox
     for mail in store.case_mails(case_id):
-        _empty_mail(session, store, mail, report)
-    _delete(session, CaseMessageRecord, CaseMessageRecord.case_id == case_id)
+        _empty_mail(store, mail, report)
+    purge.delete_message_ids(case_id)
     for event in store.events(case_id):
         event.detail = bare_detail(event.detail)
-        session.add(event)
     case.requester = case.requester_name = case.address_on_file = case.send_to = None
     case.subject, case.identity_detail = "", ""
     case.evidence, case.signals = [], []
     case.verified_method = case.extension_reason = case.reply_check_reason = None
     case.purged_at = now
-    session.add(case)
     store.add_event(case_id, "mailbot", "purged", {})
     report.cases.append(case.reference)
 
 
-def _empty_mail(session: Session, store: CaseStore, mail: MailRecord, report: PurgeReport) -> None:
+def _empty_mail(store: CaseStore, mail: MailRecord, report: PurgeReport) -> None:
     """Keep the key, the hashes and the codes of a mail; delete its bytes and its text."""
     assert mail.id is not None
     attachments = len(store.attachments(mail.id))
@@ -165,52 +141,26 @@ def _empty_mail(session: Session, store: CaseStore, mail: MailRecord, report: Pu
     mail.subject, mail.body_text = "", ""
     mail.request_text, mail.authentication_results, mail.sender_detail = None, None, None
     mail.evidence, mail.notes = [], []
-    session.add(mail)
     report.mails += 1
 
 
 def _purge_caseless(session: Session, cutoff: datetime, report: PurgeReport) -> None:
     store = CaseStore(session)
-    has_raw = exists().where(col(RawMailRecord.mail_id) == col(MailRecord.id))
-    mails = session.exec(
-        select(MailRecord).where(
-            col(MailRecord.case_id).is_(None),
-            col(MailRecord.disposition).in_(CASELESS),
-            MailRecord.processed_at < cutoff,
-            or_(col(MailRecord.sender).is_not(None), col(MailRecord.subject) != "", has_raw),
-        )
-    ).all()
-    for mail in mails:
-        _empty_mail(session, store, mail, report)
+    for mail in RetentionStore(session).caseless_mails(CASELESS, cutoff):
+        _empty_mail(store, mail, report)
 
 
 def _kept(
     session: Session, periods: Periods, now: datetime, cutoff: datetime, report: PurgeReport
 ) -> None:
     """What the period has passed for but a purge may not touch: the officer must act."""
-    answered = session.exec(
-        select(CaseRecord.reference, CaseRecord.rights, CaseRecord.answered_at).where(
-            CaseRecord.status == Status.SENT.value, col(CaseRecord.answered_at).is_not(None)
-        )
-    ).all()
+    store = RetentionStore(session)
     report.answered_not_closed = [
-        reference
-        for reference, rights, answered_at in answered
-        if answered_at is not None and now - answered_at >= timedelta(periods.days_for(rights))
+        case.reference
+        for case in store.answered_not_closed()
+        if now - case.answered_at >= timedelta(periods.days_for(case.rights))
     ]
-    report.quarantined_kept = len(
-        session.exec(
-            select(MailRecord.id).where(
-                MailRecord.disposition == Outcome.QUARANTINED.value,
-                MailRecord.processed_at < cutoff,
-            )
-        ).all()
-    )
-
-
-def _delete(session: Session, table: type[Any], condition: Any) -> int:
-    result = session.execute(delete(table).where(condition))
-    return int(getattr(result, "rowcount", 0) or 0)
+    report.quarantined_kept = store.quarantined_before(cutoff)
 
 
 class DailyPurge:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
-
 from mailbot.core.authentication import Trust, Verdict, service_header
-from mailbot.storage.database import Database
-from mailbot.storage.models import MailRecord, OutboxRecord, SourceStateRecord, utcnow
+from mailbot.storage.database import Conflict, Database, conflicts_reported
+from mailbot.storage.models import SourceStateRecord, utcnow
+from mailbot.storage.outbox import OutboxStore
+from mailbot.storage.source_states import SourceStateStore
+from mailbot.storage.store import CaseStore
 
 OK = "ok"
 UNREACHABLE = "unreachable"
@@ -38,35 +38,36 @@ def record_state(database: Database, name: str, state: str, detail: str = "") ->
     """
     try:
         _record_state(database, name, state, detail)
-    except IntegrityError:
+    except Conflict:
         _record_state(database, name, state, detail)
 
 
 def _record_state(database: Database, name: str, state: str, detail: str) -> None:
     now = utcnow()
     with database.session() as session:
-        record = session.get(SourceStateRecord, name)
+        states = SourceStateStore(session)
+        record = states.find(name)
         if record is None:
             record = SourceStateRecord(name=name, state=state, detail=detail, changed_at=now)
         elif (record.state, record.detail) != (state, detail):
             record.state, record.detail, record.changed_at = state, detail, now
         if state == OK:
             record.last_ok_at = now
-        session.add(record)
-        session.commit()
+        states.save(record)
+        with conflicts_reported(session):
+            session.commit()
 
 
 def source_states(database: Database) -> list[SourceState]:
     with database.reader() as session:
-        records = session.exec(select(SourceStateRecord).order_by(col(SourceStateRecord.name)))
+        records = SourceStateStore(session).all()
         return [SourceState(r.name, r.state, r.detail, r.changed_at, r.last_ok_at) for r in records]
 
 
 def outbox_counts(database: Database) -> dict[str, int]:
     """How many outgoing mails are in each outbox state (queued, sending, sent, failed)."""
     with database.reader() as session:
-        query = select(OutboxRecord.state, func.count()).group_by(col(OutboxRecord.state))
-        return {str(state): int(count) for state, count in session.exec(query).all()}
+        return dict(OutboxStore(session).counts())
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +85,7 @@ def authentication_survey(
     """Whether the receiving service really stamps the mail mailbot reads (``mailbot check``):
     a service that adds no header leaves every forged sender undetected."""
     with database.reader() as session:
-        rows = session.exec(
-            select(MailRecord.authentication_results, MailRecord.sender_verdict)
-            .where(
-                MailRecord.mailbox == mailbox,
-                col(MailRecord.authentication_results).is_not(None),
-                MailRecord.disposition != "quarantined",
-            )
-            .order_by(col(MailRecord.id).desc())
-            .limit(last)
-        ).all()
+        rows = CaseStore(session).authentication_of_last(mailbox, last)
     stamped = sum(service_header(list(values or []), trust) is not None for values, _ in rows)
     forged = sum(verdict is not None and Verdict(verdict).forged for _, verdict in rows)
     return AuthenticationSurvey(len(rows), stamped, forged)

@@ -8,17 +8,17 @@ is verified for, never for a sender who was not identified; or by hand
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from sqlmodel import Session, col, select
 
 from mailbot.config import Settings
 from mailbot.core.suppression import ALGORITHM, keyed_hash
 from mailbot.errors import NotAllowed
-from mailbot.storage.database import Database
+from mailbot.storage.database import Database, Session
 from mailbot.storage.models import CaseRecord, SuppressionRecord
 from mailbot.storage.store import CaseStore
+from mailbot.storage.suppression import SuppressionStore
 
 OBJECTION = "objection"
 OFFICER = "officer"
@@ -34,17 +34,49 @@ def suppression_key(settings: Settings) -> str:
     return settings.suppression.key.get_secret_value()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An address on the list, as its keyed hash: when and why it was put there."""
+
+    hash: str
+    added_on: date
+    origin: str  # OBJECTION or OFFICER
+
+    def as_json(self) -> dict[str, Any]:
+        return {"hash": self.hash, "added_on": self.added_on.isoformat(), "origin": self.origin}
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A mailbox's list for its marketing system, with how the addresses were hashed."""
+
+    mailbox: str
+    algorithm: str
+    entries: tuple[Entry, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mailbox": self.mailbox,
+            "algorithm": self.algorithm,
+            "entries": [entry.as_json() for entry in self.entries],
+        }
+
+
+def _entry(record: SuppressionRecord) -> Entry:
+    return Entry(record.address_hash, record.added_on, record.origin)
+
+
 def add_in_session(
     session: Session, key: str, mailbox: str, address: str, *, origin: str, today: date
 ) -> bool:
     """Put ``address`` on ``mailbox``'s list (not committed); False when it was on it already."""
     digest = keyed_hash(key, address)
-    if session.get(SuppressionRecord, (mailbox, digest)) is not None:
+    entries = SuppressionStore(session)
+    if entries.find(mailbox, digest) is not None:
         return False
-    session.add(
+    entries.add(
         SuppressionRecord(mailbox=mailbox, address_hash=digest, added_on=today, origin=origin)
     )
-    session.flush()
     return True
 
 
@@ -87,29 +119,16 @@ def add(database: Database, settings: Settings, address: str, today: date) -> bo
         return added
 
 
-def check(database: Database, settings: Settings, address: str) -> dict[str, Any] | None:
+def check(database: Database, settings: Settings, address: str) -> Entry | None:
     """The entry for ``address`` (when and why it was added), or None when it is not listed."""
     digest = keyed_hash(suppression_key(settings), address)
     with database.reader() as session:
-        found = session.get(SuppressionRecord, (settings.mailbox, digest))
-    if found is None:
-        return None
-    return {"hash": digest, "added_on": found.added_on.isoformat(), "origin": found.origin}
+        found = SuppressionStore(session).find(settings.mailbox, digest)
+    return _entry(found) if found is not None else None
 
 
-def export(database: Database, mailbox: str = "default") -> dict[str, Any]:
+def export(database: Database, mailbox: str = "default") -> Export:
     """A mailbox's entries, for its marketing system (which hashes its addresses the same way)."""
     with database.reader() as session:
-        rows = session.exec(
-            select(SuppressionRecord)
-            .where(SuppressionRecord.mailbox == mailbox)
-            .order_by(col(SuppressionRecord.added_on), col(SuppressionRecord.address_hash))
-        ).all()
-    return {
-        "mailbox": mailbox,
-        "algorithm": ALGORITHM,
-        "entries": [
-            {"hash": row.address_hash, "added_on": row.added_on.isoformat(), "origin": row.origin}
-            for row in rows
-        ],
-    }
+        records = SuppressionStore(session).of_mailbox(mailbox)
+    return Export(mailbox, ALGORITHM, tuple(_entry(record) for record in records))

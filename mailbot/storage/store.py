@@ -407,3 +407,29 @@ class CaseStore:
                 .order_by(col(CaseEventRecord.id))
             )
         )
+
+    # -- reports across cases ----------------------------------------------
+    def cases_in(self, statuses: Collection[str], mailbox: str) -> list[CaseRecord]:
+        """``mailbox``'s cases in one of ``statuses``, in the order they were made."""
+        query = select(CaseRecord).where(
+            col(CaseRecord.status).in_(list(statuses)), CaseRecord.mailbox == mailbox
+        )
+        return list(self.session.exec(query.order_by(col(CaseRecord.id))))
+
+    def authentication_of_last(
+        self, mailbox: str, last: int
+    ) -> list[tuple[Sequence[str] | None, str | None]]:
+        """The ``Authentication-Results`` headers and the sender verdict of the last ``last``
+        mails read in ``mailbox`` whose headers were kept (quarantined ones left out), newest
+        first."""
+        rows = self.session.exec(
+            select(MailRecord.authentication_results, MailRecord.sender_verdict)
+            .where(
+                MailRecord.mailbox == mailbox,
+                col(MailRecord.authentication_results).is_not(None),
+                MailRecord.disposition != "quarantined",
+            )
+            .order_by(col(MailRecord.id).desc())
+            .limit(last)
+        )
+        return [(values, verdict) for values, verdict in rows]

@@ -44,7 +44,8 @@ async def export(request: Request, session: WebSession) -> Response:
     allowed = session.user.allowed
     rows = await web.call(register.rows, web.app.database, web.app.clock, start, end, allowed)
     if form == "json":
-        body, media = json.dumps(rows, ensure_ascii=False, indent=2) + "\n", "application/json"
+        found = [row.as_json() for row in rows]
+        body, media = json.dumps(found, ensure_ascii=False, indent=2) + "\n", "application/json"
     else:
         body, media = register.as_csv(rows), "text/csv; charset=utf-8"
     name = f"register-{web.app.clock.local_today().isoformat()}.{form}"
