@@ -96,3 +96,28 @@ def test_the_command_line_and_the_review_pages_do_not_import_each_other() -> Non
     found = imports()
     assert "web" not in found["cli"]
     assert "cli" not in found["web"]
+
+
+def _third_party(package: str) -> dict[str, set[str]]:
+    """The third-party top-level modules each module of ``package`` imports."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_only_the_stores_speak_sql() -> None:
+    """The services reach the database through the stores in ``storage/`` (and the
+    ``Session`` it exports), never with queries of their own."""
+    speaking = sorted(
+        module
+        for module, names in _third_party("service").items()
+        if names & {"sqlmodel", "sqlalchemy"}
+    )
+    assert speaking == []

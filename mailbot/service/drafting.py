@@ -20,9 +20,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
-
-from sqlmodel import col, select
+from typing import Protocol
 
 from mailbot.config import Settings
 from mailbot.core.actions import Action, SourceHolding, actions_for
@@ -58,6 +56,7 @@ from mailbot.letters.render import Renderer
 from mailbot.service.approval import approve_in_session
 from mailbot.service.persondata import PersonData
 from mailbot.storage.database import REFUSALS, Database
+from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
     DraftActionRecord,
@@ -109,13 +108,7 @@ class Drafting:
 
     def due(self) -> list[int]:
         with self.database.reader() as session:
-            query = select(CaseRecord.id).where(
-                CaseRecord.drafting_due == True,  # noqa: E712
-                CaseRecord.mailbox == self.settings.mailbox,
-            )
-            return [
-                case_id for case_id in session.exec(query.order_by(col(CaseRecord.id))) if case_id
-            ]
+            return CaseStore(session).drafting_due(self.settings.mailbox)
 
     def run(self, stopping: Callable[[], bool] = lambda: False) -> int:
         """Draft every case that is due, until ``stopping()``; returns how many were drafted."""
@@ -137,7 +130,7 @@ class Drafting:
             store = CaseStore(session)
             case = store.case_by_id(case_id)
             mails = store.case_mails(case_id)
-            existing = session.exec(select(DraftRecord).where(DraftRecord.case_id == case_id)).all()
+            existing = store.drafts_of(case_id)
             reading = self._reading(store, mails[0]) if mails else _Reading("", _NO_MAIL)
             earlier = self._earlier_requests(store, case)
         requester = normalise(case.requester or "") or (case.requester or "").lower()
@@ -248,11 +241,11 @@ class Drafting:
                 return False
             if record.denied_at is not None:  # "that was not me": nothing more is drafted
                 record.drafting_due = False
-                session.add(record)
                 session.commit()
                 return False
-            self._supersede(session, record.id, [planned.kind for planned in decided.drafts])
-            stored = [self._store(session, record.id, *parts) for parts in built]
+            drafts = DraftStore(session)
+            self._supersede(drafts, record.id, [planned.kind for planned in decided.drafts])
+            stored = [drafts.add(record.id, *parts) for parts in built]
             store.set_status(record, decided.status, ACTOR, "drafted")
             decision = situation.decision
             if record.identity != decision.identity.value:
@@ -274,7 +267,6 @@ class Drafting:
                     "status": decided.status.value,
                 },
             )
-            session.add(record)
             if self._may_acknowledge(record, decision):
                 for draft in stored:
                     if draft.kind == DraftKind.ACKNOWLEDGEMENT:
@@ -301,26 +293,6 @@ class Drafting:
             and decision.identity is not Identity.SPOOFED
             and not case.low_confidence
         )
-
-    def _store(
-        self,
-        session: Any,
-        case_id: int,
-        draft: DraftRecord,
-        attachments: list[DraftAttachmentRecord],
-        actions: list[DraftActionRecord],
-    ) -> DraftRecord:
-        draft.case_id = case_id
-        session.add(draft)
-        session.flush()
-        assert draft.id is not None
-        for attachment in attachments:
-            attachment.draft_id = draft.id
-            session.add(attachment)
-        for action in actions:
-            action.draft_id, action.case_id = draft.id, case_id
-            session.add(action)
-        return draft
 
     def draft_notice(
         self,
@@ -351,19 +323,19 @@ class Drafting:
             assert record.id is not None
             if prepare is not None:
                 prepare(store, record)
-            self._supersede(session, record.id, replaced, only_these=True)
-            draft = self._store(session, record.id, *built)
+            drafts = DraftStore(session)
+            self._supersede(drafts, record.id, replaced, only_these=True)
+            draft = drafts.add(record.id, *built)
             if notice.kind is DraftKind.REFUSAL:
                 store.set_status(record, Status.READY_FOR_REVIEW, actor, "refusal drafted")
             store.add_event(record.id, actor, "drafted", {"drafts": [f"{notice.kind} to {to}"]})
-            session.add(record)
             session.commit()
             assert draft.id is not None
             return draft.id
 
     def _supersede(
         self,
-        session: Any,
+        drafts: DraftStore,
         case_id: int,
         kinds: Sequence[DraftKind],
         *,
@@ -374,11 +346,7 @@ class Drafting:
         A case drafted again replaces every pending draft but its acknowledgement;
         a notice (``only_these``) replaces only the ``kinds`` given.
         """
-        pending = session.exec(
-            select(DraftRecord).where(
-                DraftRecord.case_id == case_id, DraftRecord.status == DraftStatus.PENDING
-            )
-        ).all()
+        pending = [d for d in drafts.of_case(case_id) if d.status == DraftStatus.PENDING]
         for draft in pending:
             replaced = draft.kind in kinds or (
                 not only_these and draft.kind != DraftKind.ACKNOWLEDGEMENT
@@ -389,7 +357,6 @@ class Drafting:
                     "superseded by a newer draft",
                 )
                 draft.updated_at = utcnow()
-                session.add(draft)
 
     def _build(
         self,

@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from mailbot.config import Configuration, Settings
 from mailbot.core.analysis import Analysis
 from mailbot.core.authentication import Trust
@@ -41,7 +39,13 @@ from mailbot.ports import MailKey, MailRef, Outcome
 from mailbot.service.answers import apply_answer
 from mailbot.service.outbox import record_bounce
 from mailbot.service.readers import InThread, Reader
-from mailbot.storage.database import REFUSALS, Database, refusals_reported
+from mailbot.storage.database import (
+    REFUSALS,
+    Conflict,
+    Database,
+    conflicts_reported,
+    refusals_reported,
+)
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
 
@@ -156,13 +160,15 @@ class Intake:
             result = self._process_once(ref, raw, analysis)
         except REFUSALS:
             raise
-        except IntegrityError as exc:
+        except Conflict as exc:
             # Usually another worker recorded the same key between our check and our commit.
             existing = self._recorded(ref.key)
             if existing is not None:
                 return existing
             log.exception("mail %s could not be stored; quarantined", _key_text(ref.key))
-            return self._quarantine_after_error(ref, raw, exc)
+            # The reason names the database's own error, as it always did.
+            cause = exc.__cause__ if isinstance(exc.__cause__, Exception) else exc
+            return self._quarantine_after_error(ref, raw, cause)
         except Exception as exc:  # a bug in mailbot must not block the mails after this one
             log.exception("mail %s could not be processed; quarantined", _key_text(ref.key))
             return self._quarantine_after_error(ref, raw, exc)
@@ -172,7 +178,7 @@ class Intake:
     def _process_once(
         self, ref: MailRef, raw: bytes | None, analysis: Analysis | None
     ) -> IntakeResult:
-        with self.database.session() as session:
+        with self.database.session() as session, conflicts_reported(session):
             store = CaseStore(session)
             existing = store.mail_by_key(ref.key, self.policy.mailbox)
             if existing is not None:

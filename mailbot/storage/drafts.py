@@ -6,12 +6,14 @@ they are used (sending, a download, the review copy in the mail client).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from mailbot.core.drafting import DraftStatus
 from mailbot.errors import NotFound
 from mailbot.storage.models import (
     CaseRecord,
@@ -32,17 +34,50 @@ class AttachmentInfo:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A draft waiting for review, and when it last changed."""
+
+    id: int
+    updated_at: datetime
+
+
 class DraftStore:
-    """Queries on drafts, in the caller's session (the caller commits)."""
+    """Drafts, with their attached copies and their actions, in the caller's session (the
+    caller commits)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def find(self, draft_id: int) -> DraftRecord | None:
+        return self.session.get(DraftRecord, draft_id)
+
     def draft(self, draft_id: int) -> DraftRecord:
-        record = self.session.get(DraftRecord, draft_id)
+        record = self.find(draft_id)
         if record is None:
             raise NotFound(f"no draft {draft_id}")
         return record
+
+    def add(
+        self,
+        case_id: int,
+        draft: DraftRecord,
+        attachments: Sequence[DraftAttachmentRecord] = (),
+        actions: Sequence[DraftActionRecord] = (),
+    ) -> DraftRecord:
+        """A new draft of the case with its attached copies and its actions; flushed, so
+        that the draft has its id."""
+        draft.case_id = case_id
+        self.session.add(draft)
+        self.session.flush()
+        assert draft.id is not None
+        for attachment in attachments:
+            attachment.draft_id = draft.id
+            self.session.add(attachment)
+        for action in actions:
+            action.draft_id, action.case_id = draft.id, case_id
+            self.session.add(action)
+        return draft
 
     def with_cases(
         self, status: str | None = None, mailboxes: Collection[str] | None = None
@@ -57,6 +92,19 @@ class DraftStore:
         if mailboxes is not None:
             query = query.where(col(CaseRecord.mailbox).in_(list(mailboxes)))
         return [tuple(row) for row in self.session.exec(query.order_by(col(DraftRecord.id)))]  # type: ignore[misc]
+
+    def waiting(self, mailbox: str) -> list[Waiting]:
+        """The drafts of ``mailbox`` waiting for review, oldest first."""
+        rows = self.session.exec(
+            select(DraftRecord.id, DraftRecord.updated_at)
+            .join(CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id))
+            .where(
+                col(DraftRecord.status) == DraftStatus.PENDING,
+                col(CaseRecord.mailbox) == mailbox,
+            )
+            .order_by(col(DraftRecord.id))
+        )
+        return [Waiting(draft_id, updated) for draft_id, updated in rows if draft_id is not None]
 
     def of_case(self, case_id: int) -> list[DraftRecord]:
         return list(

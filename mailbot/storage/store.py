@@ -433,3 +433,20 @@ class CaseStore:
             .limit(last)
         )
         return [(values, verdict) for values, verdict in rows]
+
+    # -- what the drafting pass and the mail-client review look up ----------
+    def drafting_due(self, mailbox: str) -> list[int]:
+        """The ids of ``mailbox``'s cases waiting to be drafted, oldest first."""
+        query = select(CaseRecord.id).where(
+            CaseRecord.drafting_due == True,  # noqa: E712
+            CaseRecord.mailbox == mailbox,
+        )
+        found = self.session.exec(query.order_by(col(CaseRecord.id)))
+        return [case_id for case_id in found if case_id]
+
+    def in_outbox(self, message_id: str) -> bool:
+        """Whether mailbot queued (and so sent, or will send) the mail with this Message-ID."""
+        found = self.session.exec(
+            select(OutboxRecord.id).where(col(OutboxRecord.message_id) == message_id)
+        ).first()
+        return found is not None

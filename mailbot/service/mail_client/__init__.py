@@ -30,9 +30,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
-
 from mailbot.config import MailClientSettings, Settings
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.mail_client import Content, Problem, Reading, read
@@ -44,9 +41,10 @@ from mailbot.service import approval
 from mailbot.service.clock import Clock
 from mailbot.service.mail_client.copies import ReviewCopies, draft_content
 from mailbot.service.mail_client.sent import SentMail
-from mailbot.storage.database import Database
+from mailbot.storage.database import Conflict, Database, Session, conflicts_reported
 from mailbot.storage.drafts import DraftStore
-from mailbot.storage.models import CaseRecord, DraftRecord, SigningKeyRecord
+from mailbot.storage.models import CaseRecord, DraftRecord
+from mailbot.storage.review_copies import ReviewCopyStore
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -77,10 +75,10 @@ class _Told:
 
 def signing_key(database: Database) -> bytes:
     with database.reader() as session:
-        record = session.get(SigningKeyRecord, "review")
-        if record is None:  # the migration made it; only a hand-edited database lacks it
+        key = ReviewCopyStore(session).signing_key()
+        if key is None:  # the migration made it; only a hand-edited database lacks it
             raise NotFound("the database has no signing key for review copies (migration 0010)")
-        return bytes.fromhex(record.key)
+        return bytes.fromhex(key)
 
 
 class MailClientReview:
@@ -259,9 +257,9 @@ class MailClientReview:
                 )
                 return _Told(subject, body, back)
             try:
-                session.commit()
-            except IntegrityError:  # another worker approved it first (its outbox row exists)
-                session.rollback()
+                with conflicts_reported(session):
+                    session.commit()
+            except Conflict:  # another worker approved it first (its outbox row exists)
                 return None
             report.approved += 1
             log.info(
@@ -314,7 +312,7 @@ class MailClientReview:
 
     def _draft(self, session: Session, draft_id: int) -> tuple[DraftRecord, CaseRecord] | None:
         """The draft and its case, when it is one of this mailbox's."""
-        draft = session.get(DraftRecord, draft_id)
+        draft = DraftStore(session).find(draft_id)
         if draft is None:
             return None
         case = CaseStore(session).case_by_id(draft.case_id)

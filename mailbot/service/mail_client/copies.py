@@ -17,9 +17,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
-
 from mailbot.config import Settings
 from mailbot.core.drafting import DraftStatus
 from mailbot.core.mail_client import (
@@ -37,7 +34,7 @@ from mailbot.i18n import labeller, texts
 from mailbot.ports import ReviewMailbox
 from mailbot.service import approval
 from mailbot.service.clock import Clock
-from mailbot.storage.database import Database
+from mailbot.storage.database import Conflict, Database, Session, conflicts_reported
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
@@ -46,10 +43,9 @@ from mailbot.storage.models import (
     ReviewCopyRecord,
     utcnow,
 )
+from mailbot.storage.review_copies import DONE, PLACED, PLACING, REPLACED, ReviewCopyStore
 from mailbot.storage.store import CaseStore
 
-PLACING, PLACED, DONE, REPLACED = "placing", "placed", "done", "replaced"
-LIVE = (PLACING, PLACED)  # a copy that is (or is about to be) in the officer's mailbox
 EVIDENCE_SHOWN = 5
 
 
@@ -179,39 +175,23 @@ class ReviewCopies:
         """Drafts whose copy is missing or may be out of date; copies of drafts not waiting."""
         mailbox = self.settings.mailbox
         with self.database.reader() as session:
-            pending = session.exec(
-                select(DraftRecord.id, DraftRecord.updated_at)
-                .join(CaseRecord, col(CaseRecord.id) == col(DraftRecord.case_id))
-                .where(
-                    col(DraftRecord.status) == DraftStatus.PENDING,
-                    col(CaseRecord.mailbox) == mailbox,
-                )
-                .order_by(col(DraftRecord.id))
-            ).all()
-            rows = session.exec(
-                select(ReviewCopyRecord).where(
-                    col(ReviewCopyRecord.mailbox) == mailbox,
-                    col(ReviewCopyRecord.state).in_(LIVE),
-                )
-            ).all()
+            pending = DraftStore(session).waiting(mailbox)
+            rows = ReviewCopyStore(session).live(mailbox)
         live = {row.draft_id: row for row in rows}
-        waiting = {draft_id for draft_id, _ in pending}
+        waiting = {draft.id for draft in pending}
         check = [
-            draft_id
-            for draft_id, updated in pending
-            if draft_id is not None
-            and (
-                draft_id not in live
-                or live[draft_id].state == PLACING  # a placing cut off: done again
-                or updated > live[draft_id].placed_at  # changed since: checked
-            )
+            draft.id
+            for draft in pending
+            if draft.id not in live
+            or live[draft.id].state == PLACING  # a placing cut off: done again
+            or draft.updated_at > live[draft.id].placed_at  # changed since: checked
         ]
         return check, [row for row in rows if row.draft_id not in waiting]
 
     def _copy(self, draft_id: int, key: bytes) -> tuple[ReviewCopyRecord, bytes, bytes] | None:
         """A waiting draft's copy and note, and the row that will record them."""
         with self.database.reader() as session:
-            draft = session.get(DraftRecord, draft_id)
+            draft = DraftStore(session).find(draft_id)
             if draft is None or draft.status != DraftStatus.PENDING:
                 return None
             case = CaseStore(session).case_by_id(draft.case_id)
@@ -265,12 +245,7 @@ class ReviewCopies:
     # -- the rows ------------------------------------------------------------
     def _live(self, draft_id: int) -> ReviewCopyRecord | None:
         with self.database.reader() as session:
-            return session.exec(
-                select(ReviewCopyRecord).where(
-                    col(ReviewCopyRecord.draft_id) == draft_id,
-                    col(ReviewCopyRecord.state).in_(LIVE),
-                )
-            ).first()
+            return ReviewCopyStore(session).live_of(draft_id)
 
     def _claim(self, row: ReviewCopyRecord) -> ReviewCopyRecord | None:
         """Record that this copy is being placed; None when another worker claimed it.
@@ -279,19 +254,18 @@ class ReviewCopies:
         changed back) is the same mail: its row is taken up again.
         """
         with self.database.session() as session:
-            found = session.exec(
-                select(ReviewCopyRecord).where(col(ReviewCopyRecord.message_id) == row.message_id)
-            ).first()
+            store = ReviewCopyStore(session)
+            found = store.by_message_id(row.message_id)
             if found is not None and found.state == PLACED:
                 return None
             if found is not None:
                 found.state, found.placed_at, found.done_at = PLACING, row.placed_at, None
                 row = found
-            session.add(row)
+            store.add(row)
             try:
-                session.commit()
-            except IntegrityError:  # another worker claimed it first
-                session.rollback()
+                with conflicts_reported(session):
+                    session.commit()
+            except Conflict:  # another worker claimed it first
                 return None
             session.refresh(row)
             return row
@@ -299,8 +273,9 @@ class ReviewCopies:
     def _mark(self, rows: list[ReviewCopyRecord], state: str) -> None:
         now = utcnow()
         with self.database.session() as session:
+            store = ReviewCopyStore(session)
             for row in rows:
-                current = session.get(ReviewCopyRecord, row.id)
+                current = store.copy(row.id)
                 if current is None:
                     continue
                 current.state = state
@@ -308,7 +283,6 @@ class ReviewCopies:
                     current.placed_at = now
                 else:
                     current.done_at = now
-                session.add(current)
             session.commit()
 
 

@@ -19,8 +19,6 @@ import logging
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from sqlmodel import Session, col, select
-
 from mailbot.config import Settings
 from mailbot.core.approval import status_after_approval
 from mailbot.core.cases import Status, references_in
@@ -42,15 +40,10 @@ from mailbot.service import approval
 from mailbot.service.clock import Clock
 from mailbot.service.outbox import record_sent
 from mailbot.service.suppression import suppress_case
-from mailbot.storage.database import REFUSALS, Database, DatabaseUnavailable
+from mailbot.storage.database import REFUSALS, Database, DatabaseUnavailable, Session
 from mailbot.storage.drafts import DraftStore
-from mailbot.storage.models import (
-    CaseRecord,
-    DraftRecord,
-    OutboxRecord,
-    ReviewMarkRecord,
-    utcnow,
-)
+from mailbot.storage.models import CaseRecord, DraftRecord, utcnow
+from mailbot.storage.review_copies import ReviewCopyStore
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -119,7 +112,7 @@ class SentMail:
     # -- the mark --------------------------------------------------------------
     def _mark(self, folder: str) -> tuple[int, int] | None:
         with self.database.reader() as session:
-            record = session.get(ReviewMarkRecord, (self.settings.mailbox, folder))
+            record = ReviewCopyStore(session).mark(self.settings.mailbox, folder)
             return None if record is None else (record.uidvalidity, record.last_uid)
 
     def _save_mark(
@@ -130,15 +123,7 @@ class SentMail:
                 self._save_mark(folder, mark, own)
                 own.commit()
             return
-        record = session.get(ReviewMarkRecord, (self.settings.mailbox, folder))
-        if record is None:
-            record = ReviewMarkRecord(
-                mailbox=self.settings.mailbox, folder=folder, uidvalidity=0, last_uid=0
-            )
-        if record.uidvalidity == mark[0] and record.last_uid >= mark[1]:
-            return
-        record.uidvalidity, record.last_uid = mark
-        session.add(record)
+        ReviewCopyStore(session).move_mark(self.settings.mailbox, folder, *mark)
 
     # -- one mail ------------------------------------------------------------
     def _ours(self, sent_id: str) -> bool:
@@ -146,10 +131,7 @@ class SentMail:
         if not sent_id.strip():
             return False
         with self.database.reader() as session:
-            found = session.exec(
-                select(OutboxRecord.id).where(col(OutboxRecord.message_id) == sent_id.strip())
-            ).first()
-            return found is not None
+            return CaseStore(session).in_outbox(sent_id.strip())
 
     def _record(self, folder: str, mark: tuple[int, int], raw: bytes) -> tuple[str, str] | None:
         """Record one sent mail with the mark, in one transaction; returns a warning note."""
@@ -246,7 +228,7 @@ class SentMail:
         store = CaseStore(session)
         signed = signed_draft(message, self.key, self.settings.mailbox)
         if signed is not None:
-            draft = session.get(DraftRecord, signed[0])
+            draft = DraftStore(session).find(signed[0])
             if draft is not None:
                 case = store.case_by_id(draft.case_id)
                 if case.mailbox == self.settings.mailbox:
