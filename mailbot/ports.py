@@ -9,10 +9,13 @@ read the same way and exactly once, and tests can put their own behind them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+
+from mailbot.core.followups import CaseLink, ThreadMatch
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -194,3 +197,24 @@ class ReviewMailbox(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class CaseFinder(Protocol):
+    """What intake asks the case store before it decides where a mail belongs: which mails
+    are recorded already, and which cases a mail's thread or subject points at.
+
+    ``storage.store.CaseStore`` implements it on one transaction; a unit test can put a
+    dictionary behind it. Every answer is a candidate: the decision stays in the core.
+    """
+
+    def known_keys(self, keys: Iterable[MailKey], mailbox: str) -> dict[MailKey, str]:
+        """The keys among ``keys`` that already have a mail record, with what became of it."""
+        ...
+
+    def thread_matches(self, message_ids: Sequence[str], mailbox: str) -> list[ThreadMatch]:
+        """The cases holding one of ``message_ids``, newest first, with who wrote it."""
+        ...
+
+    def cases_by_reference(self, references: Sequence[str], mailbox: str) -> list[CaseLink]:
+        """The cases of ``mailbox`` whose reference is one of ``references``."""
+        ...

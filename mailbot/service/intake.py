@@ -30,12 +30,12 @@ from mailbot.core.cases import (
     references_in,
 )
 from mailbot.core.classification import Classification
-from mailbot.core.followups import Direction, match_follow_up
+from mailbot.core.followups import Direction, FollowUp, match_follow_up
 from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
-from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.ports import CaseFinder, MailKey, MailRef, Outcome
 from mailbot.service.answers import apply_answer
 from mailbot.service.outbox import record_bounce
 from mailbot.service.readers import InThread, Reader
@@ -260,13 +260,8 @@ class Intake:
         original = store.first_by_fingerprint(record.fingerprint or "", mailbox)
         if original is not None and original.id != record.id:
             return self._store_duplicate(store, record, raw, original)
-        follow_up = match_follow_up(
-            mail,
-            store.thread_matches(mail.thread_ids, mailbox),
-            store.cases_by_reference(
-                references_in(mail.subject, self.policy.reference_prefix), mailbox
-            ),
-        )
+        references = references_in(mail.subject, self.policy.reference_prefix)
+        follow_up = find_follow_up(store, mail, references, mailbox)
         classification = analysis.classification
         assert classification is not None  # every mail from a person is classified
         _classified(record, classification)
@@ -506,3 +501,14 @@ def _key_text(key: MailKey) -> str:
 
 def _ref_text(reference: str | None) -> str:
     return f" {reference}" if reference else ""
+
+
+def find_follow_up(
+    finder: CaseFinder, mail: ParsedMail, references: Sequence[str], mailbox: str
+) -> FollowUp | None:
+    """The case ``mail`` follows up, if any: the store's candidates, the core's decision."""
+    return match_follow_up(
+        mail,
+        finder.thread_matches(mail.thread_ids, mailbox),
+        finder.cases_by_reference(references, mailbox),
+    )

@@ -1,1 +1,1 @@
-"""Storage: the SQLModel tables, the database, and the case store."""
+"""Storage: the SQLModel tables, the database, and one store per aggregate (the only SQL)."""
