@@ -72,16 +72,22 @@ def worker_for(settings: Settings, database: Database) -> Worker:
     )
 
 
-async def test_mail_arriving_during_idle_becomes_a_case_within_a_second(
+async def test_mail_arriving_during_idle_wakes_the_worker(
     settings: Settings, database: Database, dovecot: Any, mailbox: str
 ) -> None:
-    worker = worker_for(settings, database)
+    # The server's word in IDLE wakes the worker, not the end of its wait: with a wait of
+    # 120 s, the case must come long before. How fast is bench/latency.py's to measure
+    # (a time limit here would fail on a busy machine, not on a slow worker).
+    assert settings.imap is not None
+    waiting = settings.model_copy(
+        update={"imap": settings.imap.model_copy(update={"idle_timeout": 120})}
+    )
+    worker = worker_for(waiting, database)
     running = asyncio.ensure_future(worker.run_forever())
     try:
         await until_async(lambda: dovecot.idling(mailbox), 10, "the worker in IDLE")
         await asyncio.to_thread(dovecot.append, mailbox, request(1))
-        took = await until_async(lambda: counts(database)[2] == 1, 10, "the case")
-        assert took < 1.0, f"the case took {took:.2f} s"
+        await until_async(lambda: counts(database)[2] == 1, 60, "the case, before IDLE's wait ends")
     finally:
         worker.stop()
         await asyncio.wait_for(running, timeout=10)
