@@ -12,8 +12,10 @@ the whole suite runs on PostgreSQL too. A test marked ``own_database`` chooses
 its database itself (it inspects the SQLite file, or tests the URL setting).
 
 The PostgreSQL pass leaves out (and reports as deselected) the tests whose run
-does not depend on it: those marked ``own_database`` and those that take each
-database as a parameter; the first pass runs them.
+does not depend on it: those marked ``own_database``, those that take each
+database as a parameter, and those marked ``database_incidental`` (they never open
+mailbot's database: everything under ``tests/core``, and the modules or tests marked
+so with the reason); the first pass runs them.
 """
 
 from __future__ import annotations
@@ -58,20 +60,28 @@ def _starts_servers(item: pytest.Item) -> bool:
     return params is not None and params.params.get("database_url") == "postgresql"
 
 
+CORE_TESTS = Path(__file__).parent / "core"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that start servers ``integration``; on the PostgreSQL pass, run only
-    the tests whose database that pass chooses."""
+    """Mark the tests that start servers ``integration`` and the core's tests
+    ``database_incidental``; on the PostgreSQL pass, run only the tests whose database that
+    pass chooses."""
     for item in items:
         if _starts_servers(item):
             item.add_marker(pytest.mark.integration)
+        if item.path.is_relative_to(CORE_TESTS):
+            item.add_marker(pytest.mark.database_incidental("the pure core: no database"))
     if TEST_DATABASE != "postgresql":
         return
     keep: list[pytest.Item] = []
     same: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
-        either_way = item.get_closest_marker("own_database") is not None or (
-            params is not None and "database_url" in params.params
+        either_way = (
+            item.get_closest_marker("own_database") is not None
+            or item.get_closest_marker("database_incidental") is not None
+            or (params is not None and "database_url" in params.params)
         )
         (same if either_way else keep).append(item)
     if same:

@@ -7,6 +7,8 @@ import pytest
 from mailbot.config import config_path, load_configuration
 from mailbot.errors import ConfigError, NotFound
 
+pytestmark = pytest.mark.database_incidental("parses configuration files: connects to nothing")
+
 FULL = """\
 [database]
 url = "sqlite:///state/mailbot.db"

@@ -17,7 +17,10 @@ import pytest
 
 from mailbot.config import load_configuration
 
-pytestmark = pytest.mark.integration  # systemd-analyze
+pytestmark = [
+    pytest.mark.integration,  # systemd-analyze
+    pytest.mark.database_incidental("the units and the example configuration, read"),
+]
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 UNITS = ("mailbot.service", "mailbot-web.service")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ from mailbot.errors import UnparseableMail
 from mailbot.letters.context import DraftFacts, context
 from mailbot.letters.render import LANGUAGES, Renderer
 from tests.support.configs import base_config
+
+pytestmark = pytest.mark.database_incidental("parser, classifier and templates on generated input")
 
 FUZZ = settings(
     max_examples=150,

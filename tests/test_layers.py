@@ -8,7 +8,11 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 import mailbot
+
+pytestmark = pytest.mark.database_incidental("reads mailbot's source")
 
 ROOT = Path(mailbot.__file__).parent
 

@@ -5,7 +5,11 @@ import os
 import sys
 import tempfile
 
+import pytest
+
 from mailbot.logs import MailbotFormatter, priority, redact, writes_to_journal
+
+pytestmark = pytest.mark.database_incidental("log formatting")
 
 
 def record(level: int, message: str, *args: object) -> logging.LogRecord:

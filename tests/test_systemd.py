@@ -8,10 +8,14 @@ import socket
 import time
 import uuid
 
+import pytest
+
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
 from tests.support.notify import Notice, NotifyListener, notify_listener
 from tests.support.waiting import until_async
+
+pytestmark = pytest.mark.database_incidental("the notify protocol on a datagram socket")
 
 
 def test_ready_status_reloading_stopping_and_watchdog_arrive() -> None:

@@ -31,6 +31,7 @@ def worker_for(settings: Settings, database: Database) -> Worker:
     return Worker.single(intake, [MaildirSource(settings.maildir.path, poll_interval=0.2)])
 
 
+@pytest.mark.own_database  # the worker on an SQLite database given to it
 async def test_run_once_reads_everything_once(
     settings: Settings, sqlite_database: Database
 ) -> None:
@@ -48,6 +49,7 @@ async def test_run_once_reads_everything_once(
     await worker.close()
 
 
+@pytest.mark.own_database  # the worker on an SQLite database given to it
 async def test_an_unreachable_source_is_reported_not_raised(
     settings: Settings, sqlite_database: Database
 ) -> None:
@@ -56,6 +58,7 @@ async def test_an_unreachable_source_is_reported_not_raised(
     assert "not a Maildir" in report.failures["maildir"]
 
 
+@pytest.mark.own_database  # the worker on an SQLite database given to it
 async def test_run_forever_picks_up_new_mail_and_stops_cleanly(
     settings: Settings, sqlite_database: Database
 ) -> None:

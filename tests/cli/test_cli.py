@@ -64,6 +64,7 @@ def ran(config: Path) -> Path:
     return config
 
 
+@pytest.mark.database_incidental("the configuration is refused before any database is opened")
 def test_configuration_error_names_key_and_file_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "mailbot.toml"
     path.write_text(CONFIG.replace('name = "Voorbeeld B.V."\n', ""), encoding="utf-8")
@@ -263,10 +264,12 @@ def test_demo_runs_on_the_bundled_mailbox_and_reads_nothing_twice(tmp_path: Path
     shutil.rmtree(tmp_path / "demo")
 
 
+@pytest.mark.database_incidental("opens no configuration")
 def test_version() -> None:
     assert invoke("--version").output.startswith("mailbot, version ")
 
 
+@pytest.mark.database_incidental("opens no configuration")
 def test_the_command_table_says_what_each_command_says_of_itself() -> None:
     for name, (_, short) in COMMANDS.items():
         command = load_command(name)
@@ -276,6 +279,7 @@ def test_the_command_table_says_what_each_command_says_of_itself() -> None:
 
 @pytest.mark.integration  # a Python subprocess
 @pytest.mark.integration  # a new process, as the officer's shell starts one
+@pytest.mark.database_incidental("the help opens no configuration")
 def test_the_help_imports_no_command() -> None:
     """``mailbot --help`` lists the commands from the table: no worker, web or mail library."""
     probe = (

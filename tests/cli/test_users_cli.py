@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from mailbot.cli.main import cli
 from tests.support.notify import notify_listener
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.integration  # mailbot web as a subprocess
 
@@ -60,9 +60,7 @@ def web_setup(tmp_path: Path) -> tuple[Path, int]:
     config = tmp_path / "mailbot.toml"
     config.write_text(CONFIG, encoding="utf-8")
     (tmp_path / "Maildir").mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return config, int(probe.getsockname()[1])
+    return config, free_port()
 
 
 def test_mailbot_web_serves_the_login_page(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from mailbot.storage.database import normalise_url
 from tests.support.datasets import crm_source, invoice_source, make_crm, make_invoices
 from tests.support.postgres import PostgresCluster
 
+pytestmark = pytest.mark.database_incidental("the customers' data sources, not mailbot's database")
+
 
 def test_sql_rows_match_the_address_case_insensitively_and_nothing_else(tmp_path: Path) -> None:
     source = SqlSource(crm_source(make_crm(tmp_path / "crm.db")))

@@ -9,11 +9,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from mailbot.config import settings_from_dict
 from mailbot.letters import copies
 from mailbot.letters.context import DraftFacts, context
 from mailbot.letters.render import Renderer
 from tests.support.configs import base_config
+
+pytestmark = pytest.mark.database_incidental("the data copies' files, made from rows in memory")
 
 
 def table(

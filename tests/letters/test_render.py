@@ -15,6 +15,8 @@ from mailbot.letters.render import Renderer, date_text
 from tests.support.configs import base_config
 from tests.support.datasets import crm_source, invoice_source
 
+pytestmark = pytest.mark.database_incidental("the letters, rendered from facts in memory")
+
 COMPLETE = ("nl", "en")
 _BOTH = {
     DraftKind.ACKNOWLEDGEMENT,

@@ -15,7 +15,10 @@ from mailbot.sending.smtp import SmtpSender
 from tests.support.smtp import PASSWORD, TOKEN, USER, SmtpServer
 from tests.support.sockets import free_port
 
-pytestmark = pytest.mark.integration  # aiosmtpd, with TLS and authentication
+pytestmark = [
+    pytest.mark.integration,  # aiosmtpd, with TLS and authentication
+    pytest.mark.database_incidental("the SMTP adapter against aiosmtpd: no database"),
+]
 
 MAIL = (
     b"From: privacy@voorbeeld.example\r\nTo: tom@example.com\r\nSubject: hi\r\n"

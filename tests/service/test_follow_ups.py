@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import pytest
+
 from mailbot.core.followups import CaseLink, Direction, ThreadMatch
 from mailbot.core.parsing import parse_mail
 from mailbot.ports import CaseFinder, MailKey
 from mailbot.service.intake import find_follow_up
 from tests.support.mails import simple
+
+pytestmark = pytest.mark.database_incidental("a dictionary behind the CaseFinder port")
 
 TOM = CaseLink(7, "AVG-2026-0007", "tom@example.com")
 EVE = CaseLink(9, "AVG-2026-0009", "eve@example.org")

@@ -21,6 +21,7 @@ from tests.support.intake import POLICY, ref
 from tests.support.mails import simple
 from tests.support.paths import MAILS
 
+NO_DATABASE = pytest.mark.database_incidental("reads mail in child processes, records nothing")
 OWN = frozenset({"privacy@voorbeeld.example"})
 LARGE = simple("Verwijder al mijn gegevens.\n" + "Een lange regel tekst. " * 150_000)
 
@@ -32,6 +33,7 @@ def readers() -> Iterator[ChildProcesses]:
     pool.close()
 
 
+@NO_DATABASE
 def test_children_read_exactly_as_the_thread_does(readers: ChildProcesses) -> None:
     paths = sorted((MAILS / "informal").glob("*/*.eml"))[:20] + sorted(
         (MAILS / "parsing").glob("*.eml")
@@ -41,6 +43,7 @@ def test_children_read_exactly_as_the_thread_does(readers: ChildProcesses) -> No
         assert readers.read(raw, Limits(), OWN, 30) == analyse(raw, Limits(), OWN), path.name
 
 
+@NO_DATABASE
 def test_several_threads_share_the_children(readers: ChildProcesses) -> None:
     raw = (MAILS / "informal" / "nl" / "nl-01-wat-hebben-jullie.eml").read_bytes()
     expected = analyse(raw, Limits(), OWN)
@@ -57,6 +60,7 @@ def test_several_threads_share_the_children(readers: ChildProcesses) -> None:
     assert answers == [expected] * 20
 
 
+@NO_DATABASE
 def test_a_mail_over_the_time_limit_is_given_up_and_the_next_one_read(
     readers: ChildProcesses,
 ) -> None:
@@ -67,6 +71,7 @@ def test_a_mail_over_the_time_limit_is_given_up_and_the_next_one_read(
     assert readers.read(small, Limits(), OWN, 30) == analyse(small, Limits(), OWN)
 
 
+@NO_DATABASE
 def test_a_reader_that_dies_quarantines_its_mail_only(readers: ChildProcesses) -> None:
     before = set(_children())
     killer = threading.Thread(target=_kill_first_new_child, args=(before,))
@@ -90,6 +95,7 @@ def test_intake_quarantines_a_slow_mail_with_its_reason_and_retries_it(
     assert retried.outcome is Outcome.NEW_CASE
 
 
+@NO_DATABASE
 def test_in_thread_reading_is_the_plain_analysis() -> None:
     raw = simple("Ik maak bezwaar tegen het gebruik van mijn gegevens voor reclame.")
     assert InThread().read(raw, Limits(), OWN, 0.000001) == analyse(raw, Limits(), OWN)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from mailbot.core import register
 from mailbot.service.register import Row, as_csv
+
+pytestmark = pytest.mark.database_incidental("register rows printed from values")
 
 FACTS = register.CaseFacts(
     reference="AVG-2026-0007",

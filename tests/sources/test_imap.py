@@ -19,6 +19,8 @@ from tests.support.introspection import TokenIntrospection
 from tests.support.mails import request
 from tests.support.waiting import until_async
 
+pytestmark = pytest.mark.database_incidental("the IMAP adapter against Dovecot: no database")
+
 
 def imap_settings(dovecot: Any, user: str, **changes: Any) -> ImapSettings:
     values: dict[str, Any] = {

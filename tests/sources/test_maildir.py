@@ -14,6 +14,8 @@ from tests.support.maildir import drop, make_maildir
 from tests.support.mails import simple
 from tests.support.waiting import until_async
 
+pytestmark = pytest.mark.database_incidental("the Maildir adapter on files: no database")
+
 
 async def test_lists_new_and_cur_with_arrival_time_and_size(tmp_path: Path) -> None:
     maildir = make_maildir(tmp_path / "Maildir")

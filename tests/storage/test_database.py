@@ -62,6 +62,7 @@ def test_each_database_gets_its_own_signing_key_once(database: Database) -> None
     assert again.key != first.key
 
 
+@pytest.mark.database_incidental("reads URLs, connects to nothing")
 def test_plain_postgresql_url_means_psycopg() -> None:
     url = normalise_url("postgresql://u:p@db.example.org:5432/mailbot")
     assert url.drivername == "postgresql+psycopg"
@@ -69,6 +70,7 @@ def test_plain_postgresql_url_means_psycopg() -> None:
     assert normalise_url("sqlite:///x.db").drivername == "sqlite"
 
 
+@pytest.mark.own_database  # SQLite's own settings
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_database: Database) -> None:
     with sqlite_database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -126,6 +128,7 @@ def test_reference_numbers_never_repeat_under_concurrency(database: Database) ->
         assert CaseStore(session).next_reference_number("XYZ", 2026) == 1
 
 
+@pytest.mark.own_database  # SQLite's own settings
 def test_sqlite_readers_do_not_wait_for_a_writer(sqlite_database: Database) -> None:
     from sqlmodel import func, select
 

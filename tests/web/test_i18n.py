@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from mailbot import i18n
 from mailbot.core.cases import CaseOutcome, Channel, Status
 from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.identity import Identity
 from mailbot.core.rights import Right
+
+pytestmark = pytest.mark.database_incidental("the pages' texts and labels, read")
 
 WEB = Path(i18n.__file__).parent / "web"
 CALLED = re.compile(r"""\bt\(\s*(["'])(.+?)\1\s*\)""")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from mailbot.web.security import (
     DEVICE_LIFETIME,
     FORM_LIFETIME,
@@ -10,6 +12,8 @@ from mailbot.web.security import (
     login_form_token,
     same_token,
 )
+
+pytestmark = pytest.mark.database_incidental("the login throttle and its tokens, in memory")
 
 KEY, OTHER_KEY = b"k" * 32, b"o" * 32
 NOW = 1_800_000_000.0

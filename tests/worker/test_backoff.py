@@ -6,6 +6,8 @@ import pytest
 
 from mailbot.worker.backoff import FIRST_BACKOFF, MAX_BACKOFF, backoff
 
+pytestmark = pytest.mark.database_incidental("backoff arithmetic")
+
 
 def test_the_wait_doubles_from_the_first_up_to_the_limit() -> None:
     waits = [backoff(failures) for failures in range(1, 10)]

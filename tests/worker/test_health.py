@@ -18,6 +18,8 @@ from mailbot.service.status import LOGIN_FAILED, OK, UNREACHABLE
 from mailbot.storage.database import DatabaseUnavailable
 from mailbot.worker.health import DATABASE, Health, diagnose
 
+pytestmark = pytest.mark.database_incidental("health states recorded in memory")
+
 IMAP = "imap mail.example/INBOX"
 SMTP = "smtp mail.example:587"
 

@@ -19,6 +19,8 @@ from mailbot.storage.models import OutboxRecord
 from mailbot.worker import Worker
 from tests.support.desk import CLOCK, TOM, Desk, desks
 
+pytestmark = pytest.mark.own_database  # the desk's SQLite database, given to the worker
+
 NAME = "smtp fake"
 
 
