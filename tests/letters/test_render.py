@@ -21,6 +21,7 @@ _BOTH = {
     DraftKind.IDENTIFICATION_REQUEST,
     DraftKind.CONFIRMATION_REQUEST,
     DraftKind.SENDER_CHECK,
+    DraftKind.SCHOOL_ASSISTANCE,
 }
 PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
 
