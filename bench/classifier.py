@@ -280,7 +280,8 @@ def recall_mistakes(readings: list[Reading]) -> str:
         ) or (r.mail.kind != "request" and r.case)
         if wrong:
             lines.append(
-                f"  {r.mail.name} [{r.mail.kind}]: expected {','.join(sorted(r.mail.expected)) or '-'}"
+                f"  {r.mail.name} [{r.mail.kind}]: expected "
+                f"{','.join(sorted(r.mail.expected)) or '-'}"
                 f" +{','.join(sorted(r.mail.topics)) or '-'}; found "
                 f"{','.join(sorted(r.found)) or '-'} +{','.join(sorted(r.topics)) or '-'}"
                 f"{' DECIDE' if r.needs_decision else ''}{' machine' if r.machine else ''}"

@@ -444,14 +444,10 @@ def _needs_decision(
     """
     if any(topic in DECIDING for topic in topics):
         return True, None
-    if rights:
-        return False, None
-    if flagged or Topic.SCHOOL in topics:
-        return True, None
+    if rights or flagged or Topic.SCHOOL in topics:
+        return not rights, None
     own = [source for source in sources if source.where != "quoted"]
-    if any(spam(source.text.text) is not None for source in own):
-        return False, None
-    if thanks_only(sources[1].text.text):
+    if any(spam(source.text.text) for source in own) or thanks_only(sources[1].text.text):
         return False, None
     for source in own:
         match = concern(_WRAPPED.sub(" ", source.text.text), source.text.sentence)

@@ -113,7 +113,8 @@ LEXICON: dict[str, str] = {
     "dont_want": (
         r"\b(?:don'?t|do not|never|no longer)\b.{0,15}\b(?:want|wish|like|agree|consent)\b|"
         r"\b(?:don'?t|do not|never)\s+(?:\w+\s+){0,2}?(?:contact|e-?mail|mail|call|phone|ring|text|"
-        r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|\bnot (?:any ?more|anymore)\b|"
+        r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|"
+        r"\bnot (?:any ?more|anymore)\b|"
         r"\bnever (?:gave|given|agreed|consented)\b"
     ),
     "contact": (
