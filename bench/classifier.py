@@ -228,7 +228,8 @@ def read_set(folder: Path) -> list[Reading]:
     for row in rows:
         mail = Labelled(
             row["file"], row["lang"], row["kind"], _rights(row["rights"]),
-            _rights(row["also_acceptable"]), frozenset(t for t in row["topics"].split(";") if t),
+            _rights(row["also_acceptable"]),
+            frozenset(t for t in row.get("topics", "").split(";") if t),
         )  # fmt: skip
         analysis = analyse((folder / row["file"]).read_bytes(), Limits(), OWN, read_documents)
         found = analysis.classification
@@ -307,7 +308,11 @@ def main() -> int:
         if (FIXTURES / name / "labels.csv").exists():
             sets.append((title, run(fixture_cases(FIXTURES / name))))
     tables = [table(title, outcomes) for title, outcomes in sets]
-    recall_sets = [("Recall: our development set (issue 21)", read_set(FIXTURES / "recall"))]
+    recall_sets = [
+        ("Recall: our development set (issue 21)", read_set(FIXTURES / "recall")),
+        # Written for issue 2, never tuned on; its follow-ups (not-a-new-request) are left out.
+        ("Recall: the held-out mails of before", read_set(FIXTURES / "holdout")),
+    ]
     if args.heldout:
         recall_sets.append(("Recall: held-out set (issue 21)", read_set(FIXTURES / "holdout2")))
     tables += [recall_table(title, readings) for title, readings in recall_sets]

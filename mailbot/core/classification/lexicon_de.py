@@ -109,8 +109,8 @@ LEXICON: dict[str, str] = {
     "format": r"\b(?:csv|json|xml|xlsx?|excel|format|dateiformat)\b|\bcsv-\w+",
     "machine_readable": r"\bmaschinenlesbar\w*|\bstrukturiert\w*",
     "reuse": (
-        r"\b(?:import\w*|einlesen|weiterverwend\w*|ubernehmen|uebernehmen|"
-        r"(?:anderen?|neuen?) (?:anbieter|dienstleister|system|schule|arbeitgeber))\b|"
+        r"\b(?:import\w*|einlesen|hochlad\w*|hochzuladen|weiterverwend\w*|ubernehmen|uebernehmen|"
+        r"(?:anderen?|neuen?) (?:anbieter\w*|dienstleister\w*|system\w*|schule|arbeitgeber\w*))\b|"
         r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b"
     ),
     "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",

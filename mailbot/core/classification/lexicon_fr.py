@@ -42,6 +42,7 @@ LEXICON: dict[str, str] = {
     "at_once": r"\b(?:immediatement|tout de suite|des maintenant|sans delai|maintenant)\b",
     "origin_question": (
         r"\bpourquoi (?:avez|detenez|conservez|utilisez|traitez)-? ?vous\b|"
+        r"\bd'ou vous (?:tenez|avez|viennent)\b|"
         r"\bcomment (?:avez|vous etes)-? ?vous (?:obtenu|eu|procure)\b|\bd'ou (?:tenez-? ?vous|"
         r"viennent|proviennent|vient|provient)\b"
     ),
