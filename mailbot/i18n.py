@@ -58,6 +58,33 @@ DUTCH: dict[str, str] = {
     "Summary": "Samenvatting",
     "not the person's request": "niet het verzoek van de persoon",
     "an answer to read": "antwoord om te lezen",
+    "urgent": "urgent",
+    "to decide": "te beslissen",
+    "Urgent": "Urgent",
+    "If it is a data breach, notify the AP by": "Als het een datalek is: meld het bij de AP uiterlijk op",
+    "Earlier case": "Eerdere zaak",
+    "Also": "Ook",
+    "signal": "signaal",
+    "Use “Correct the rights” below: tick the rights it asks for, or none to dismiss it, with a note why.": "Gebruik hieronder “Rechten corrigeren”: vink de gevraagde rechten aan, of geen om het af te "
+    "wijzen, met een notitie waarom.",
+    "Why (for the trail; needed to dismiss)": "Waarom (voor het logboek; nodig om af te wijzen)",
+    # what to do about a case's topics (core.classification.topics.ADVICE and DECIDE)
+    "Decide whether this mail is a request: reclassify it with its rights, or dismiss it with a note why. Its clock runs from receipt.": "Beslis of deze mail een verzoek is: geef de rechten aan, of wijs hem af met een notitie "
+    "waarom. De termijn loopt vanaf ontvangst.",
+    "Consent withdrawn: stop that processing at once (Art. 7(3)); handled as an objection.": "Toestemming ingetrokken: stop die verwerking meteen (art. 7 lid 3 AVG); behandeld als "
+    "bezwaar.",
+    "Possible data breach: assess it now; if it is one, notify the AP within 72 hours of receipt (Art. 33) and record it in the breach register.": "Mogelijk datalek: beoordeel het nu; is het er een, meld het dan binnen 72 uur na ontvangst "
+    "bij de AP (art. 33 AVG) en neem het op in het datalekregister.",
+    "Complaint about an answer or a late answer: look at the earlier case and answer the complaint itself.": "Klacht over een antwoord of een te laat antwoord: bekijk de eerdere zaak en beantwoord de "
+    "klacht zelf.",
+    "Letter from a supervisory authority: urgent; answer within the term it sets.": "Brief van een toezichthouder: urgent; antwoord binnen de termijn die hij stelt.",
+    "Written for someone else: check the mandate (parental authority, a signed authorisation, the privacy service's mandate) before any data goes out.": "Geschreven voor iemand anders: controleer de machtiging (ouderlijk gezag, een ondertekende "
+    "machtiging, het mandaat van de privacydienst) voordat er gegevens uitgaan.",
+    "About someone who died: the GDPR does not apply (recital 27); decide how to help; never ask the deceased for a signed authorisation.": "Over iemand die is overleden: de AVG geldt niet (overweging 27); beslis hoe u helpt; vraag "
+    "nooit om een machtiging van de overledene.",
+    "A school about its pupils: the school is the controller; assist it (Art. 28(3)(e)) and answer the school, not the pupils.": "Een school over haar leerlingen: de school is verwerkingsverantwoordelijke; help haar "
+    "(art. 28 lid 3 onder e AVG) en antwoord de school, niet de leerlingen.",
+    "Written in another language: have it read, then reclassify or dismiss it.": "Geschreven in een andere taal: laat hem lezen, en geef dan de rechten aan of wijs hem af.",
     "The person says this request was not theirs": "De persoon zegt dat dit verzoek niet van hem of haar is",
     "On": "Op",
     "the owner of the address answered that they did not send it. Nothing more is drafted; what was waiting was withdrawn. Close the case as “not the person's request”.": "antwoordde de eigenaar van het adres dat hij of zij het niet stuurde. Er wordt niets meer opgesteld; wat klaarstond is ingetrokken. Sluit de zaak als “niet het verzoek van de persoon”.",
@@ -196,6 +223,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "right.restriction": ("restriction", "beperking"),
     "right.portability": ("portability", "overdraagbaarheid"),
     "right.objection": ("objection", "bezwaar"),
+    # what else a mail is (core.classification.topics)
+    "kind.school_assistance": ("assisting the school", "hulp aan de school"),
+    "topic.consent_withdrawal": ("consent withdrawn", "toestemming ingetrokken"),
+    "topic.data_breach": ("possible data breach", "mogelijk datalek"),
+    "topic.complaint": ("complaint", "klacht"),
+    "topic.supervisory_authority": ("supervisory authority", "toezichthouder"),
+    "topic.on_behalf": ("for someone else", "namens iemand anders"),
+    "topic.deceased": ("about someone who died", "over een overledene"),
+    "topic.school": ("a school about its pupils", "een school over haar leerlingen"),
+    "topic.other_language": ("another language", "andere taal"),
     # identity
     "identity.known": ("known address", "bekend adres"),
     "identity.unknown": ("unknown sender", "onbekende afzender"),

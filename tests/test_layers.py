@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "sources": 5,
     "sending": 5,
     "systemd": 5,
+    "documents": 5,  # the text of attached letters (pypdf, python-docx)
     "letters": 6,  # the letters: templates, their facts, copies of the data
     "service": 7,
     "worker": 8,

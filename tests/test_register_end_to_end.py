@@ -135,7 +135,8 @@ def check_row(row: dict[str, Any]) -> None:
     """Every value is a reference, a date, a number, a yes/no or a code: nothing else."""
     assert list(row) == list(register.FIELDS)
     assert REFERENCE.match(row["reference"])
-    assert row["rights"] and set(row["rights"]) <= CODES["rights"]
+    # no rights: a mail that may be a request, waiting for the officer's decision (issue 21)
+    assert set(row["rights"]) <= CODES["rights"]
     for name in ("received_at", "due_date", "answered_at"):
         assert row[name] is None or DAY.match(row[name]), (name, row[name])
     assert isinstance(row["extended"], bool)

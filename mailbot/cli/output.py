@@ -77,8 +77,8 @@ def cases_table(cases: Sequence[CaseView]) -> str:
             case.received_at[:16].replace("T", " "),
             case.due_date,
             days_left_text(case.days_left),
-            case.status,
-            rights_text(case.rights),
+            status_text(case),
+            rights_text(case.rights) + "".join(f" +{topic}" for topic in case.topics),
             case.language,
             confidence_text(case),
             case.identity,
@@ -101,9 +101,15 @@ def cases_table(cases: Sequence[CaseView]) -> str:
     return table(headers, rows, widths=(None, None, None, None, None, 40, None, None, None, 40))
 
 
+def status_text(case: CaseView) -> str:
+    """The status with the marks that ask for the officer: URGENT, DECIDE."""
+    marks = [mark for mark, on in (("URGENT", case.urgent), ("DECIDE", case.needs_decision)) if on]
+    return " ".join((case.status, *marks))
+
+
 def case_details(case: CaseDetail) -> str:
     lines = [
-        f"Case {case.reference}  [{case.status}]",
+        f"Case {case.reference}  [{status_text(case)}]",
         f"  Rights:      {rights_text(case.rights)}",
         f"  Requester:   {case.requester_name or ''} <{case.requester or '?'}>".replace(
             "  <", " <"
@@ -127,11 +133,22 @@ def case_details(case: CaseDetail) -> str:
         lines.append(f"  Outcome:     {case.outcome} (closed {case.closed_at})")
     if case.signals:
         lines.append(f"  Signals:     {', '.join(case.signals)}")
+    if case.topics:
+        lines.append(f"  Topics:      {', '.join(case.topics)}")
+    if case.breach_notify_by:
+        lines.append(f"  Breach:      notify the AP by {case.breach_notify_by} if it is one")
+    if case.related_case:
+        lines.append(f"  Related:     {case.related_case}")
+    if case.to_do:
+        lines.append("  To do:")
+        lines.extend(f"    - {line}" for line in case.to_do)
     lines.append("  Evidence:")
     for item in case.evidence or [{"right": None, "phrase": "(none)", "weight": 0}]:
-        right = item.get("right") or "signal"
+        right = item.get("right") or str(item.get("cue") or "signal").removeprefix("signal:")
         note = f"  ({item['note']})" if item.get("note") else ""
-        lines.append(f'    {right:<14} {item["weight"]:>4}  "{item["phrase"]}"{note}')
+        where = str(item.get("where") or "")
+        place = f"  [{where}]" if where.startswith("attachment:") else ""
+        lines.append(f'    {right:<14} {item["weight"]:>4}  "{item["phrase"]}"{note}{place}')
     lines.append("  Mails:")
     for mail in case.mails:
         attachments = ", ".join(a.filename or a.content_type for a in mail.attachments)

@@ -8,12 +8,12 @@ needs the database (duplicates, follow-ups, the case) is decided afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from mailbot.core.classification import Classification, classify
 from mailbot.core.machine import machine_reason
-from mailbot.core.mail import ParsedMail
+from mailbot.core.mail import Attachment, DocumentText, ParsedMail
 from mailbot.core.parsing import Limits, parse_mail
 from mailbot.errors import UnparseableMail
 
@@ -26,14 +26,29 @@ class Analysis:
     machine: str | None = None  # why it is machine mail (never answered), else None
     classification: Classification | None = None  # for mail from a person
     problem: str = ""
+    documents: tuple[DocumentText, ...] = ()  # the attached letters' text, or why none
 
     @classmethod
     def failed(cls, problem: str) -> Analysis:
         return cls(problem=problem)
 
 
-def analyse(raw: bytes, limits: Limits, own_addresses: Collection[str]) -> Analysis:
-    """Parse, see whether a machine wrote it, classify what a person wrote."""
+# Reads the letters attached to a mail (``mailbot.documents``, given by the caller so that
+# the core stays free of file-format libraries).
+DocumentReader = Callable[[Sequence[Attachment]], tuple[DocumentText, ...]]
+
+
+def no_documents(_attachments: Sequence[Attachment]) -> tuple[DocumentText, ...]:
+    return ()
+
+
+def analyse(
+    raw: bytes,
+    limits: Limits,
+    own_addresses: Collection[str],
+    read_documents: DocumentReader = no_documents,
+) -> Analysis:
+    """Parse, see whether a machine wrote it, classify what a person wrote (and attached)."""
     try:
         mail = parse_mail(raw, limits)
     except UnparseableMail as exc:
@@ -46,4 +61,7 @@ def analyse(raw: bytes, limits: Limits, own_addresses: Collection[str]) -> Analy
     if machine is not None:
         return Analysis(mail, machine=machine)
     quoted = mail.quoted_text if mail.forwarded is None else ""
-    return Analysis(mail, classification=classify(mail.request_subject, mail.request_text, quoted))
+    documents = read_documents(mail.attachments)
+    domain = mail.sender.domain if mail.sender else ""
+    classification = classify(mail.request_subject, mail.request_text, quoted, documents, domain)
+    return Analysis(mail, classification=classification, documents=documents)

@@ -156,5 +156,26 @@ def received_moment(arrived_at: datetime, mail: ParsedMail | None, zone: ZoneInf
 
 
 def case_due_date(received_at: datetime, zone: ZoneInfo, is_request: bool) -> date | None:
-    """The due date of a case, or None when it asks for no right."""
+    """The due date of a case, or None when it asks for no right.
+
+    A case that waits for the officer's decision has the same date, provisionally: if
+    it is a request, its month began at receipt.
+    """
     return due_date(local_day(received_at, zone)) if is_request else None
+
+
+BREACH_NOTICE = timedelta(hours=72)  # Art. 33(1): from becoming aware, to notify the authority
+
+
+def breach_notify_by(received_at: datetime) -> datetime:
+    """When the supervisory authority must have been told of a possible breach."""
+    return received_at + BREACH_NOTICE
+
+
+def complaint_is_own_case(status: Status, due: date | None, today: date) -> bool:
+    """A complaint in a case's thread is a case of its own (linked to that one) when the
+    case was answered (the complaint is about the answer) or is late; while the case is
+    open and on time it is a follow-up of it."""
+    if status in (Status.SENT, Status.CLOSED, Status.NOT_A_REQUEST):
+        return True
+    return due is not None and today > due

@@ -1,7 +1,9 @@
 """The officer's daily digest: what needs him today, as a short plain-text mail. No I/O.
 
-Cases due within a week, overdue cases, drafts waiting for review, mails that
-could not be sent, quarantined mail, and extension notices not sent yet. It
+Urgent cases first (a possible data breach, a supervisory authority's letter),
+then mail that may be a request and waits for his decision, cases due within a
+week, overdue cases, drafts waiting for review, mails that could not be sent,
+quarantined mail, and extension notices not sent yet. It
 names cases by reference and says what to run next; it carries no mail text.
 """
 
@@ -20,6 +22,8 @@ class CaseLine:
     rights: Sequence[str]
     status: str
     due: date
+    topics: Sequence[str] = ()
+    needs_decision: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class DigestFacts:
     quarantined: Sequence[str] = field(default=())  # "#id reason" per mail
     denied: Sequence[str] = field(default=())  # cases whose person said "that was not me"
     answers: Sequence[tuple[str, str]] = field(default=())  # (reference, why) to read
+    urgent: Sequence[tuple[str, str]] = field(default=())  # (reference, what and by when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +58,9 @@ class Digest:
 def _case(line: CaseLine, today: date) -> str:
     days = (line.due - today).days
     left = f"{-days} days overdue" if days < 0 else ("due today" if days == 0 else f"{days} days")
-    rights = ", ".join(line.rights) or "-"
-    return f"  {line.reference}  {rights:<28} due {line.due.isoformat()} ({left})  [{line.status}]"
+    rights = ", ".join((*line.rights, *(f"+{topic}" for topic in line.topics))) or "-"
+    status = f"{line.status}, DECIDE" if line.needs_decision else line.status
+    return f"  {line.reference}  {rights:<28} due {line.due.isoformat()} ({left})  [{status}]"
 
 
 def _draft(line: DraftLine) -> str:
@@ -67,7 +73,17 @@ def compose(facts: DigestFacts) -> Digest:
     today = facts.today
     overdue = [line for line in facts.open_cases if line.due < today]
     soon = [line for line in facts.open_cases if 0 <= (line.due - today).days <= DUE_SOON_DAYS]
+    deciding = [line for line in facts.open_cases if line.needs_decision]
     sections: list[tuple[str, list[str]]] = [
+        (
+            "URGENT: a possible data breach or a supervisory authority's letter",
+            [f"  {reference}  {what}" for reference, what in facts.urgent],
+        ),
+        (
+            "May be a request: decide (mailbot cases reclassify REF --rights RIGHTS, "
+            "or --rights none --note WHY)",
+            [_case(line, today) for line in deciding],
+        ),
         (
             "The person says the request was not theirs: close as not_the_person",
             [f"  {reference}" for reference in facts.denied],
@@ -87,6 +103,8 @@ def compose(facts: DigestFacts) -> Digest:
         ("Quarantined mail (could not be read)", [f"  {line}" for line in facts.quarantined]),
     ]
     counts = [
+        (len(facts.urgent), "urgent"),
+        (len(deciding), "to decide"),
         (len(facts.denied), "denied"),
         (len(facts.answers), "answers to read"),
         (len(overdue), "overdue"),

@@ -38,6 +38,8 @@ class DraftKind(StrEnum):
     REPLY = "reply"
     EXTENSION = "extension"
     REFUSAL = "refusal"
+    # A school about its pupils: the school is the controller; we assist it (Art. 28(3)(e)).
+    SCHOOL_ASSISTANCE = "school_assistance"
 
 
 class DraftStatus(StrEnum):
@@ -86,10 +88,18 @@ class Situation:
     acknowledged: bool = False
     confirmed: bool = False
     contact_change: str | None = None  # a rectification of the e-mail or postal address, phone
+    needs_decision: bool = False  # it may be a request: the officer decides before any draft
+    topics: tuple[str, ...] = ()  # ``core.classification.topics.Topic`` values
 
 
 def plan(situation: Situation) -> Plan:
     """The drafts to make now and the status the case moves to."""
+    if situation.needs_decision:
+        note = (
+            "DECIDE: this mail may be a request (its clock runs from receipt). Reclassify it "
+            "with its rights, or dismiss it (rights none), with a note why"
+        )
+        return Plan(Status.NEW, (), (note,))
     if not situation.rights:
         return Plan(Status.NOT_A_REQUEST, ())
     decision = situation.decision
@@ -101,7 +111,7 @@ def plan(situation: Situation) -> Plan:
         check = PlannedDraft(DraftKind.SENDER_CHECK, situation.sender, "sender looks forged")
         return Plan(Status.AWAITING_CONFIRMATION, (check,), (note,))
     drafts: list[PlannedDraft] = []
-    if not situation.acknowledged:
+    if not situation.acknowledged and "school" not in situation.topics:
         drafts.append(
             PlannedDraft(
                 DraftKind.ACKNOWLEDGEMENT, situation.sender, "receipt, reference and due date"
@@ -113,6 +123,23 @@ def plan(situation: Situation) -> Plan:
 
 
 def _next_step(
+    situation: Situation,
+) -> tuple[Status, PlannedDraft, tuple[str, ...]]:
+    decision, sender = situation.decision, situation.sender
+    identify = DraftKind.IDENTIFICATION_REQUEST
+    if "school" in situation.topics:
+        why = "a school about its pupils: it is the controller, we assist it (Art. 28(3)(e))"
+        return Status.READY_FOR_REVIEW, PlannedDraft(DraftKind.SCHOOL_ASSISTANCE, sender, why), ()
+    if decision.identity is not Identity.VERIFIED and "deceased" in situation.topics:
+        why = (
+            "about someone who died (the GDPR does not apply; the officer decided to handle it): "
+            "proof of the death and of the relationship, never an authorisation"
+        )
+        return Status.AWAITING_IDENTITY, PlannedDraft(identify, sender, why), ()
+    return _identified_step(situation)
+
+
+def _identified_step(
     situation: Situation,
 ) -> tuple[Status, PlannedDraft, tuple[str, ...]]:
     decision, sender = situation.decision, situation.sender

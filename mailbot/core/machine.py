@@ -10,6 +10,7 @@ officer reads exactly why a mail was set aside.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 
 from mailbot.core.mail import ParsedMail
@@ -76,6 +77,29 @@ def _list_mail(mail: ParsedMail, _own: Collection[str]) -> str | None:
     return None
 
 
+_AUTOREPLY_SUBJECT = (
+    "automatic reply", "auto reply", "autoreply", "auto-reply", "out of office",
+    "automatisch antwoord", "afwezigheidsbericht", "afwezig", "abwesenheitsnotiz",
+    "automatische antwort", "abwesenheit", "reponse automatique", "réponse automatique",
+    "absence du bureau", "message d'absence",
+)  # fmt: skip
+_AWAY = re.compile(
+    r"\b(?:out of (?:the )?office|on (?:annual )?leave|on holiday|back on|return on|afwezig|"
+    r"met vakantie|terug op|weer aanwezig|abwesend|im urlaub|zuruck am|wieder (?:im buro|"
+    r"erreichbar)|absente?|en conges|de retour le)\b",
+    re.IGNORECASE,
+)
+
+
+def _autoreply_text(mail: ParsedMail, _own: Collection[str]) -> str | None:
+    """An out-of-office reply from a system that sets no header: its subject says so, and
+    its text says the person is away (both: a person's own subject alone is not enough)."""
+    subject = mail.subject.strip().lower()
+    if subject.startswith(_AUTOREPLY_SUBJECT) and _AWAY.search(mail.new_text[:2000]):
+        return f"subject {mail.subject.split(':')[0]!r} and an away text: an automatic reply"
+    return None
+
+
 CHECKS: tuple[Check, ...] = (
     _own_mail,
     _auto_submitted,
@@ -83,6 +107,7 @@ CHECKS: tuple[Check, ...] = (
     _bulk,
     _autoreply_headers,
     _list_mail,
+    _autoreply_text,
 )
 
 

@@ -46,6 +46,20 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentText:
+    """The text of an attached letter (PDF, DOCX, plain text), or why there is none.
+
+    ``problem`` is set when the file could not be read: ``no_text`` (a scan without a
+    text layer), ``encrypted``, ``unreadable`` (broken or not what its name says),
+    ``too_large``. Such a file is flagged for the officer, never guessed at.
+    """
+
+    name: str
+    text: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Forwarded:
     """A request that a colleague forwarded: the original sender and text."""
 

@@ -32,6 +32,7 @@ class DraftFacts:
     by_post: bool = False
     delivery_address: str | None = None
     forged: bool = False
+    deceased: bool = False  # about someone who died: no authorisation can be asked of them
     extension_reasons: str = ""
     extended_due: date | None = None
     refusal_reasons: str = ""
@@ -95,6 +96,7 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "by_post": facts.by_post,
             "address": facts.delivery_address,
             "forged": facts.forged,
+            "deceased": facts.deceased,
         },
         "extension": {
             "reasons": facts.extension_reasons,
@@ -151,7 +153,10 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         rights=rights,
         delivery_address="other@example.org",
     )
-    return [full, empty, by_post, elsewhere]
+    deceased = DraftFacts(
+        reference=full.reference, received=full.received, due=full.due, rights=rights, deceased=True
+    )
+    return [full, empty, by_post, elsewhere, deceased]
 
 
 def template_problems(settings: Settings, renderer: Renderer) -> list[str]:

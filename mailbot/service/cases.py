@@ -13,6 +13,7 @@ from typing import Any, Self
 from mailbot.core.addresses import normalise
 from mailbot.core.approval import extended_due_date
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
+from mailbot.core.classification.topics import advice
 from mailbot.core.identity import Identity, Verification
 from mailbot.core.rights import Right
 from mailbot.core.suppression import is_direct_marketing
@@ -55,6 +56,14 @@ class CaseView(JsonView):
     confidence: float
     low_confidence: bool
     signals: tuple[str, ...]
+    # Recall first: a case the officer must decide (a provisional clock until he does), what
+    # else the mail is, and what to do about it.
+    needs_decision: bool
+    topics: tuple[str, ...]
+    urgent: bool
+    breach_notify_by: str | None
+    related_case: str | None
+    to_do: tuple[str, ...]
     classified_by: str
     classified_at: str
     identity: str | None
@@ -96,6 +105,14 @@ class CaseView(JsonView):
             confidence=case.confidence,
             low_confidence=case.low_confidence,
             signals=tuple(case.signals),
+            needs_decision=case.needs_decision,
+            topics=tuple(case.topics),
+            urgent=case.urgent,
+            breach_notify_by=(
+                clock.moment(case.breach_notify_by) if case.breach_notify_by else None
+            ),
+            related_case=case.related_case,
+            to_do=advice(case.topics, case.needs_decision),
             classified_by=case.classified_by,
             classified_at=clock.moment(case.classified_at),
             identity=case.identity,
@@ -288,7 +305,9 @@ def reclassify(
     """The officer's correction of a case's rights, kept with who and when.
 
     Giving rights to a case that was no request starts its clock from the day of
-    receipt (not from today); taking all rights away makes it no request.
+    receipt (not from today); taking all rights away makes it no request. A case that
+    waited for the officer's decision (``needs_decision``) has it now: dismissing one
+    needs a note saying why, kept in the trail with who decided.
     """
     with database.session() as session:
         store = CaseStore(session)
@@ -296,7 +315,13 @@ def reclassify(
         assert case.id is not None
         not_purged(case, f"case {case.reference} cannot be reclassified")
         nothing_in_flight(store, case, f"case {case.reference} cannot be reclassified")
+        if case.needs_decision and not rights and not (note or "").strip():
+            raise NotAllowed(
+                f"case {case.reference} cannot be dismissed",
+                ["it may be a request: say why it is none (--note)"],
+            )
         before_rights, before_status = list(case.rights), case.status
+        decided = case.needs_decision
         changed = sorted(case.rights) != sorted(right.value for right in rights)
         status = status_after_reclassification(Status(case.status), bool(rights), changed)
         now = utcnow()
@@ -307,6 +332,7 @@ def reclassify(
         if rights and case.original_due_date is not None:  # an extension announced stays
             case.due_date = extended_due_date(case.received_at.astimezone(clock.zone).date())
         case.confidence, case.low_confidence = 1.0, False
+        case.needs_decision = False
         case.classified_by, case.classified_at, case.updated_at = actor, now, now
         case.drafting_due = True  # the drafts follow the corrected rights
         detail: dict[str, Any] = {
@@ -317,6 +343,8 @@ def reclassify(
         }
         if note:
             detail["note"] = note
+        if decided:
+            detail["decided"] = "dismissed" if not rights else "a request"
         store.add_event(case.id, actor, "reclassified", detail)
         session.add(case)
         session.commit()

@@ -21,7 +21,7 @@ from mailbot.service.clock import Clock
 from mailbot.storage.database import Conflict, Database, conflicts_reported
 from mailbot.storage.digests import DigestStore
 from mailbot.storage.drafts import DraftStore
-from mailbot.storage.models import DraftRecord, utcnow
+from mailbot.storage.models import CaseRecord, DraftRecord, utcnow
 from mailbot.storage.outbox import enqueue
 from mailbot.storage.store import CaseStore
 
@@ -48,7 +48,14 @@ def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
     drafts = [draft for draft, _ in found]
     open_cases = sorted(
         (
-            CaseLine(case.reference, list(case.rights), case.status, case.due_date)
+            CaseLine(
+                case.reference,
+                list(case.rights),
+                case.status,
+                case.due_date,
+                list(case.topics),
+                case.needs_decision,
+            )
             for case in cases
             if case.due_date is not None
         ),
@@ -81,6 +88,7 @@ def gather(database: Database, settings: Settings, clock: Clock) -> DigestFacts:
         ],
         unsent_extensions=extensions,
         denied=[case.reference for case in cases if case.denied_at is not None],
+        urgent=[(case.reference, _urgency(case, clock)) for case in cases if case.urgent],
         answers=[
             (case.reference, case.reply_check_reason or "")
             for case in cases
@@ -154,3 +162,10 @@ def queue(database: Database, settings: Settings, clock: Clock) -> int | None:
         except Conflict:  # another worker queued today's first
             return None
         return row.id
+
+
+def _urgency(case: CaseRecord, clock: Clock) -> str:
+    what = ", ".join(case.topics)
+    if case.breach_notify_by is not None:
+        return f"{what}: if it is a breach, notify the AP by {clock.moment(case.breach_notify_by)}"
+    return what

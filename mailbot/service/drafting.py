@@ -164,6 +164,8 @@ class Drafting:
             ),
             confirmed=case.confirmed_at is not None,
             contact_change=contact_change(text) if Right.RECTIFICATION in rights else None,
+            needs_decision=case.needs_decision,
+            topics=tuple(case.topics),
         )
         gathered = _Gathered(case, situation, self._name(case, decision, failed), failed=failed)
         gathered.notes += earlier
@@ -400,6 +402,7 @@ class Drafting:
             by_post=bool(delivery and delivery.by_post),
             delivery_address=delivery.address if delivery else None,
             forged=situation.decision.identity is Identity.SPOOFED,
+            deceased="deceased" in situation.topics,
         )
         if notice is not None:
             facts = replace(

@@ -24,12 +24,16 @@ from mailbot.core.authentication import Trust
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
+    breach_notify_by,
     case_due_date,
+    complaint_is_own_case,
     format_reference,
     received_moment,
     references_in,
 )
 from mailbot.core.classification import Classification
+from mailbot.core.classification.topics import Topic
+from mailbot.core.deadlines import local_day
 from mailbot.core.followups import Direction, FollowUp, match_follow_up
 from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
@@ -265,6 +269,15 @@ class Intake:
         classification = analysis.classification
         assert classification is not None  # every mail from a person is classified
         _classified(record, classification)
+        complaint = Topic.COMPLAINT in classification.topics
+        related: str | None = None
+        if follow_up is not None and complaint:
+            earlier = store.case_by_id(follow_up.case.case_id)
+            today = local_day(utcnow(), self.policy.zone)
+            if complaint_is_own_case(Status(earlier.status), earlier.due_date, today):
+                related, follow_up = earlier.reference, None
+        elif complaint:
+            related = _complained_about(store, mail, sender, self.policy)
         if follow_up is not None:
             return self._store_follow_up(
                 store,
@@ -275,7 +288,7 @@ class Intake:
                 case_id=follow_up.case.case_id,
                 reason=follow_up.reason,
             )
-        return self._store_new_case(store, record, raw, mail, sender, classification)
+        return self._store_new_case(store, record, raw, mail, sender, classification, related)
 
     def _store_quarantined(
         self, store: CaseStore, record: MailRecord, raw: bytes | None, reason: str
@@ -335,6 +348,7 @@ class Intake:
         mail: ParsedMail,
         sender: Sender,
         classification: Classification,
+        related: str | None = None,
     ) -> IntakeResult:
         policy = self.policy
         # A colleague's forward reached the organisation when the original was sent.
@@ -365,6 +379,15 @@ class Intake:
                     [item.as_dict() for item in classification.evidence],
                 ),
                 signals=list(classification.signals),
+                needs_decision=classification.needs_decision,
+                topics=[topic.value for topic in classification.topics],
+                urgent=classification.urgent,
+                breach_notify_by=(
+                    breach_notify_by(received_at)
+                    if Topic.DATA_BREACH in classification.topics
+                    else None
+                ),
+                related_case=related,
                 classified_by=ACTOR,
                 classified_at=now,
                 created_at=now,
@@ -382,6 +405,12 @@ class Intake:
             "rights": case.rights,
             "confidence": case.confidence,
         }
+        if case.needs_decision:
+            detail["needs_decision"] = True
+        if case.topics:
+            detail["topics"] = case.topics
+        if related:
+            detail["related_case"] = related
         if received_at != record.arrived_at:
             detail["received_from_forwarded_original"] = received_at.isoformat()
         store.add_event(case.id, ACTOR, "created", detail)
@@ -400,6 +429,22 @@ class Intake:
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+def _complained_about(
+    store: CaseStore, mail: ParsedMail, sender: Sender, policy: IntakePolicy
+) -> str | None:
+    """The earlier case of the same address a complaint is about: one it names, else the
+    latest. Only a pointer for the officer: the earlier case does not move."""
+    requester = sender.requester.key if sender.requester else None
+    if requester is None:
+        return None
+    earlier = [case for case in store.cases_of(requester, policy.mailbox) if case.rights]
+    named = set(references_in(f"{mail.subject}\n{mail.request_text}", policy.reference_prefix))
+    for case in reversed(earlier):
+        if case.reference.upper() in {name.upper() for name in named}:
+            return case.reference
+    return earlier[-1].reference if earlier else None
 
 
 def _bounce_of_ours(store: CaseStore, record: MailRecord, raw: bytes) -> str | None:

@@ -30,6 +30,7 @@ from typing import Protocol
 
 from mailbot.core.analysis import Analysis, analyse
 from mailbot.core.parsing import Limits
+from mailbot.documents import read_documents
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class InThread:
         self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
     ) -> Analysis:
         try:
-            return analyse(raw, limits, own_addresses)
+            return analyse(raw, limits, own_addresses, read_documents)
         except Exception as exc:  # a bug must quarantine the mail, not stop the worker
             log.exception("a mail could not be read")
             return Analysis.failed(bug(exc))
@@ -73,7 +74,7 @@ def _serve(connection: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer: Analysis | str = analyse(raw, limits, own_addresses)
+            answer: Analysis | str = analyse(raw, limits, own_addresses, read_documents)
         except Exception as exc:
             answer = f"{bug(exc)}\n{traceback.format_exc()}"
         connection.send(answer)
@@ -106,7 +107,8 @@ class ChildProcesses:
     def __init__(self, processes: int | None = None) -> None:
         self.processes = processes or max(1, min(4, os.cpu_count() or 1))
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["mailbot.core.analysis"])
+        preload = ["mailbot.core.analysis", "mailbot.documents", "pypdf", "docx"]
+        self._context.set_forkserver_preload(preload)
         self._queue: queue.SimpleQueue[_Child | str] = queue.SimpleQueue()
         for _ in range(self.processes):
             self._queue.put(_FREE)

@@ -103,6 +103,20 @@ class CaseRecord(SQLModel, table=True):
     low_confidence: bool = False
     evidence: list[dict[str, Any]] = _json(list)
     signals: list[str] = _json(list)
+    # Recall first (issue 21): a mail that may be a request has a provisional clock and waits
+    # for the officer's decision; what else it is (``core.classification.topics``); a breach's
+    # 72 hours (Art. 33); the earlier case a complaint is about.
+    needs_decision: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    topics: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    urgent: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    breach_notify_by: datetime | None = _moment(nullable=True)
+    related_case: str | None = Field(default=None, max_length=40)
     classified_by: str = Field(default="mailbot", max_length=120)
     classified_at: datetime = _moment()
     identity: str | None = Field(default=None, max_length=16)

@@ -115,7 +115,8 @@ async def case_list(request: Request, session: WebSession) -> Response:
         found = [case for case in found if case.status == wanted]
     if query:
         found = [case for case in found if query.upper() in case.reference.upper()]
-    found.sort(key=lambda case: (case.due_date or "9999", case.reference))
+    # Urgent cases on top (a breach's 72 hours), then by due date.
+    found.sort(key=lambda case: (not case.urgent, case.due_date or "9999", case.reference))
     return render(
         request, session, "cases.html", cases=found, urgency=urgency, wanted=wanted, query=query,
         statuses=[status.value for status in Status], mailbox=mailbox,

@@ -138,7 +138,8 @@ def test_show_a_case(config: Path) -> None:
 CASE_KEYS = [
     "reference", "mailbox", "rights", "language", "status", "requester", "requester_name",
     "subject", "received_at", "due_date", "days_left", "message_ids", "evidence", "confidence",
-    "low_confidence", "signals", "classified_by", "classified_at", "identity", "identity_detail",
+    "low_confidence", "signals", "needs_decision", "topics", "urgent", "breach_notify_by",
+    "related_case", "to_do", "classified_by", "classified_at", "identity", "identity_detail",
     "denied_at", "reply_to_check", "channel", "extended", "original_due_date", "extension_reason",
     "extension_ground", "refusal_ground", "outcome", "closed_at", "answered_at",
     "direct_marketing", "purged_at",

@@ -60,3 +60,21 @@ def test_a_denial_and_an_answer_to_read_come_first() -> None:
     assert body.index("AVG-2026-0005") < body.index("AVG-2026-0006") < body.index("AVG-2026-0004")
     assert "close as not_the_person" in body and "neither a clear yes" in body
     assert not digest.empty
+
+
+def test_urgent_cases_and_mail_to_decide_come_on_top() -> None:
+    digest = compose(
+        DigestFacts(
+            today=TODAY,
+            organisation="Voorbeeld B.V.",
+            open_cases=[
+                CaseLine("AVG-2026-0007", ["access"], "new", date(2026, 11, 30)),
+                CaseLine("AVG-2026-0008", [], "new", date(2026, 12, 24), ["complaint"], True),
+            ],
+            urgent=[("AVG-2026-0009", "data_breach: notify the AP by 2026-11-27T10:00")],
+        )
+    )
+    body = digest.body
+    assert digest.subject.startswith("mailbot 2026-11-25: 1 urgent, 1 to decide")
+    assert body.index("URGENT") < body.index("May be a request") < body.index("AVG-2026-0007")
+    assert "+complaint" in body and "new, DECIDE" in body

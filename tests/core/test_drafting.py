@@ -113,3 +113,33 @@ def test_the_recipient_invariant() -> None:
     forged = Situation((Right.ACCESS,), SENDER, decision(Identity.SPOOFED), SENDER)
     # even if a bug planned a reply for a forged sender, the invariant refuses it
     assert not recipients_are_safe(plan(known), forged)
+
+
+def test_a_mail_that_may_be_a_request_waits_for_the_officer_without_drafts() -> None:
+    for rights in ((), (Right.ERASURE,)):
+        situation = Situation(rights, SENDER, decision(Identity.KNOWN), SENDER, needs_decision=True)
+        decided = plan(situation)
+        assert decided.status is Status.NEW and decided.drafts == ()
+        assert decided.notes[0].startswith("DECIDE")
+
+
+def test_a_school_gets_the_assistance_reply_and_no_data_whoever_it_is() -> None:
+    situation = Situation(
+        (Right.ERASURE,), SENDER, decision(Identity.UNKNOWN), None, topics=("school",)
+    )
+    decided = plan(situation)
+    assert kinds(situation) == [(DraftKind.SCHOOL_ASSISTANCE, SENDER)]
+    assert decided.status is Status.READY_FOR_REVIEW
+    assert not any(draft.carries_data for draft in decided.drafts)
+
+
+def test_about_someone_who_died_the_relative_is_asked_for_proof_not_a_signature() -> None:
+    situation = Situation(
+        (Right.ERASURE,), SENDER, decision(Identity.KNOWN), SENDER, topics=("deceased",)
+    )
+    decided = plan(situation)
+    assert decided.status is Status.AWAITING_IDENTITY
+    request = decided.drafts[-1]
+    assert (
+        request.kind is DraftKind.IDENTIFICATION_REQUEST and "never an authorisation" in request.why
+    )

@@ -51,3 +51,11 @@ def test_delivery_report_is_machine_mail() -> None:
         b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b--\r\n"
     )
     assert machine_reason(parse_mail(raw), OWN) == "delivery or read report (multipart/report)"
+
+
+def test_an_out_of_office_reply_without_headers_is_told_by_subject_and_text() -> None:
+    away = simple("I am out of the office until Monday 8 June.", Subject="Automatic reply: vraag")
+    assert "automatic reply" in (machine_reason(parse_mail(away), OWN) or "")
+    # a person's own subject alone is not enough
+    person = simple("Please delete my data.", Subject="Out of office: delete my data")
+    assert machine_reason(parse_mail(person), OWN) is None

@@ -23,6 +23,7 @@ _BOTH = {
     DraftKind.IDENTIFICATION_REQUEST,
     DraftKind.CONFIRMATION_REQUEST,
     DraftKind.SENDER_CHECK,
+    DraftKind.SCHOOL_ASSISTANCE,
 }
 PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
 
@@ -189,3 +190,18 @@ def test_dates_in_each_language() -> None:
     assert [date_text(day, language) for language in ("nl", "en", "de", "fr", "es")] == [
         "5 maart 2026", "5 March 2026", "5. März 2026", "5 mars 2026", "5 March 2026",
     ]  # fmt: skip
+
+
+def test_about_someone_who_died_no_letter_asks_for_their_signed_authorisation(
+    config: Settings,
+) -> None:
+    facts = next(sample for sample in sample_facts(config) if sample.deceased)
+    for language, asked in (("nl", "machtiging"), ("en", "authorisation"),
+                            ("de", "Vollmacht"), ("fr", "mandat")):  # fmt: skip
+        body = (
+            Renderer()
+            .render(DraftKind.IDENTIFICATION_REQUEST, language, context(config, language, facts))
+            .body
+        )
+        assert asked not in body, language
+        assert any(word in body for word in ("overleden", "died", "verstorbene", "décédée"))

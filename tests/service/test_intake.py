@@ -246,10 +246,11 @@ def test_retry_after_the_cause_is_fixed(intake: Intake) -> None:
     result = strict.process(ref(), fixture("attachments.eml"))
     assert result.outcome is Outcome.QUARANTINED and "MIME parts" in result.reason
     retried = intake.retry(result.mail_id)
-    assert retried.outcome is Outcome.NOT_A_REQUEST
+    # Its attached "PDF" cannot be read: a case for the officer, never "no request".
+    assert retried.outcome is Outcome.NEW_CASE
     assert retried.mail_id == result.mail_id
     assert list_mails(intake.database, CLOCK, "quarantined") == []
-    assert list_mails(intake.database, CLOCK, "not_a_request")[0].reason == ""
+    assert list_mails(intake.database, CLOCK, "new_case")[0].reason == ""
     case = show_case(intake.database, CLOCK, retried.reference or "").as_json()
     assert [a["filename"] for a in case["mails"][0]["attachments"]] == [
         None,

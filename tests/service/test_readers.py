@@ -13,6 +13,7 @@ import pytest
 
 from mailbot.core.analysis import Analysis, analyse
 from mailbot.core.parsing import Limits
+from mailbot.documents import read_documents
 from mailbot.ports import Outcome
 from mailbot.service.intake import Intake
 from mailbot.service.readers import ChildProcesses, InThread
@@ -40,13 +41,15 @@ def test_children_read_exactly_as_the_thread_does(readers: ChildProcesses) -> No
     )
     for path in paths:
         raw = path.read_bytes()
-        assert readers.read(raw, Limits(), OWN, 30) == analyse(raw, Limits(), OWN), path.name
+        assert readers.read(raw, Limits(), OWN, 30) == analyse(
+            raw, Limits(), OWN, read_documents
+        ), path.name
 
 
 @NO_DATABASE
 def test_several_threads_share_the_children(readers: ChildProcesses) -> None:
     raw = (MAILS / "informal" / "nl" / "nl-01-wat-hebben-jullie.eml").read_bytes()
-    expected = analyse(raw, Limits(), OWN)
+    expected = analyse(raw, Limits(), OWN, read_documents)
     answers: list[Analysis] = []
 
     def read() -> None:
@@ -68,7 +71,7 @@ def test_a_mail_over_the_time_limit_is_given_up_and_the_next_one_read(
     assert slow.mail is None
     assert slow.problem.startswith("reading this mail took longer than intake.time_limit (0.001 s)")
     small = simple("Welke gegevens hebben jullie van mij?")
-    assert readers.read(small, Limits(), OWN, 30) == analyse(small, Limits(), OWN)
+    assert readers.read(small, Limits(), OWN, 30) == analyse(small, Limits(), OWN, read_documents)
 
 
 @NO_DATABASE
@@ -98,7 +101,9 @@ def test_intake_quarantines_a_slow_mail_with_its_reason_and_retries_it(
 @NO_DATABASE
 def test_in_thread_reading_is_the_plain_analysis() -> None:
     raw = simple("Ik maak bezwaar tegen het gebruik van mijn gegevens voor reclame.")
-    assert InThread().read(raw, Limits(), OWN, 0.000001) == analyse(raw, Limits(), OWN)
+    assert InThread().read(raw, Limits(), OWN, 0.000001) == analyse(
+        raw, Limits(), OWN, read_documents
+    )
 
 
 def _children() -> Iterator[int]:

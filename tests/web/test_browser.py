@@ -286,3 +286,49 @@ def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Pa
     assert [d["status"] for d in shown["drafts"] if d["kind"] == "confirmation_request"] == [
         "rejected"
     ]
+
+
+def test_mail_that_may_be_a_request_is_marked_and_dismissed_with_a_reason(
+    site: Site, page: Page
+) -> None:
+    maildir = site.config.parent / "Maildir"
+    drop(maildir, "1700000200.M200P1.test", mail(
+        "Kees <kees@elders.example>", "vraag", "Hoe zit het eigenlijk met mijn privacy bij jullie?"
+    ))  # fmt: skip
+    drop(maildir, "1700000201.M201P1.test", mail(
+        "Lies <lies@elders.example>", "rooster",
+        "Ik kreeg het rooster van een andere leerling in mijn mail, met zijn naam en adres.",
+    ))  # fmt: skip
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    listed = json.loads(invoke("cases", "list", "--json", "--config", str(site.config)).output)
+    flagged = next(c["reference"] for c in listed if c["requester"] == "kees@elders.example")
+    breach = next(c["reference"] for c in listed if c["requester"] == "lies@elders.example")
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill("rudi")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    rows = page.get_by_role("row")
+    assert breach in rows.nth(1).inner_text()  # urgent on top, whatever its due date
+    assert "urgent" in rows.nth(1).inner_text() and "mogelijk datalek" in rows.nth(1).inner_text()
+    assert "te beslissen" in rows.filter(has_text=flagged).inner_text()
+    assert accessibility_problems(page) == []
+    page.get_by_role("link", name=breach).click()
+    todo = page.get_by_role("alert").filter(has_text="Wat te doen")
+    assert "binnen 72 uur" in todo.inner_text() and "meld het bij de AP" in todo.inner_text()
+    shot(page, "case-breach")
+    page.goto(f"{site.url}/cases/{flagged}")
+    todo = page.get_by_role("alert").filter(has_text="Wat te doen")
+    assert "Beslis of deze mail een verzoek is" in todo.inner_text()
+    assert accessibility_problems(page) == []
+    page.get_by_label("Waarom (voor het logboek; nodig om af te wijzen)").fill(
+        "algemene vraag, geen verzoek"
+    )
+    page.get_by_role("button", name="Rechten opslaan").click()
+    shown = json.loads(
+        invoke("cases", "show", flagged, "--json", "--config", str(site.config)).output
+    )
+    assert (shown["status"], shown["needs_decision"]) == ("not_a_request", False)
+    decided = next(e for e in shown["events"] if e["action"] == "reclassified")
+    assert decided["detail"]["note"] == "algemene vraag, geen verzoek"
+    assert (decided["actor"], decided["detail"]["decided"]) == ("rudi", "dismissed")

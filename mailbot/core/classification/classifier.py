@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from mailbot.core.classification import lexicon_de, lexicon_en, lexicon_fr, lexicon_nl
 from mailbot.core.classification.articles import cited_rights
-from mailbot.core.classification.language import detect_language, language_votes
+from mailbot.core.classification.language import detect_language, language_votes, other_language
+from mailbot.core.classification.recall import concern, spam, thanks_only
 from mailbot.core.classification.rules import ANCHOR, RULES, THRESHOLD, Rule
 from mailbot.core.classification.text import Normalised, normalise
+from mailbot.core.classification.topics import DECIDING, Topic, find_topics, ordered_topics
+from mailbot.core.mail import DocumentText
 from mailbot.core.rights import Right, ordered
 
 LEXICONS: dict[str, dict[str, re.Pattern[str]]] = {
@@ -54,6 +57,7 @@ MISSED_CENTRE = 0.45  # a right not found scoring this much is a coin flip
 TOPIC_ONLY = 0.2  # what topic words alone count for
 MAX_TEXT = 20_000
 MAX_EVIDENCE = 16
+MIN_FOREIGN_WORDS = 6  # a mail in another language is a case when it says this much
 
 _REMINDER = re.compile(
     r"\b(?:herinnering|reminder|aanmaning|mahnung|rappel|relance)\b|"
@@ -123,10 +127,19 @@ class Classification:
     evidence: tuple[Evidence, ...]
     scores: Mapping[Right, float]
     signals: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    # Not clearly "no request" and not clearly decided: a case with a provisional clock,
+    # marked for the officer to reclassify or dismiss.
+    needs_decision: bool = False
 
     @property
     def is_request(self) -> bool:
-        return bool(self.rights)
+        """A case with a clock: rights were found, or the officer must decide."""
+        return bool(self.rights) or self.needs_decision
+
+    @property
+    def urgent(self) -> bool:
+        return any(topic.urgent for topic in self.topics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +153,13 @@ def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
+# A single line break inside a sentence is the mail client wrapping the line ("over\nmij"):
+# the cues match across it (same length, so spans stay those of the text).
+_WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
+
+
 def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    text = _WRAPPED.sub(" ", text)
     spans: dict[str, set[tuple[int, int]]] = {}
     for language in languages:
         for concept, pattern in LEXICONS[language].items():
@@ -222,21 +241,56 @@ def _strongest(found: Iterable[Evidence]) -> list[Evidence]:
     return kept
 
 
-def _sources(subject: str, body: str, quoted: str) -> list[_Source]:
+def _sources(
+    subject: str, body: str, quoted: str, documents: Sequence[DocumentText]
+) -> list[_Source]:
     sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
     sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
     own = sources[-1].text.text
     if quoted and len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own):
         sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
+    # An attached letter is the person's own words too ("zie bijlage").
+    sources.extend(
+        _Source(normalise(document.text[:MAX_TEXT]), f"attachment:{document.name}", 1.0)
+        for document in documents
+        if document.text.strip()
+    )
     return sources
 
 
-def classify(subject: str, body: str, quoted: str = "") -> Classification:
-    """Classify a request from its subject, the person's own text, and what it quotes.
+def _topics(sources: list[_Source], sender_domain: str) -> list[Evidence]:
+    """Each topic once, with the phrase that shows it, in the first text that has it."""
+    found: dict[Topic, Evidence] = {}
+    for source in sources:
+        if source.where == "quoted":
+            continue  # our own earlier words, or theirs we already read
+        for match in find_topics(source.text.text, sender_domain):
+            if match.topic not in found:
+                phrase = source.text.original(match.start, match.end)
+                found[match.topic] = Evidence(
+                    None, phrase, 0.0, f"topic:{match.topic}", source.where, "",
+                    match.start, match.end,
+                )  # fmt: skip
+    if Topic.SCHOOL in found:  # the school writes as the controller, not for someone
+        found.pop(Topic.ON_BEHALF, None)
+    return [found[topic] for topic in ordered_topics(found)]
+
+
+def classify(
+    subject: str,
+    body: str,
+    quoted: str = "",
+    documents: Sequence[DocumentText] = (),
+    sender_domain: str = "",
+) -> Classification:
+    """Classify a request from its subject, the person's own text, what it quotes, and the
+    text of the letters attached to it.
 
     The quoted text counts only when the person's own text is a short "yes" to it.
+    ``sender_domain`` helps tell a supervisory authority's letter (a claim, used only to
+    mark a case urgent, never to move one).
     """
-    sources = _sources(subject, body, quoted)
+    sources = _sources(subject, body, quoted, documents)
     languages = _languages(sources)
     found = [item for source in sources for item in _matches(source, languages)]
     best = _strongest(found)
@@ -280,7 +334,7 @@ def classify(subject: str, body: str, quoted: str = "") -> Classification:
     if not rights and _PRIVACY_TOPIC.search(combined):
         signals.append("privacy_topic_without_right")
         confidence = min(confidence, 0.5)
-    return Classification(
+    found_rights = Classification(
         rights=rights,
         language=guess.language,
         confidence=round(confidence, 2),
@@ -288,3 +342,120 @@ def classify(subject: str, body: str, quoted: str = "") -> Classification:
         scores={right: round(score, 2) for right, score in scores.items()},
         signals=tuple(signals),
     )
+    return _recall(found_rights, sources, documents, sender_domain, reminder is not None)
+
+
+def _recall(
+    found: Classification,
+    sources: list[_Source],
+    documents: Sequence[DocumentText],
+    sender_domain: str,
+    reminder: bool,
+) -> Classification:
+    """Add what else the mail is (its topics) and whether the officer must decide."""
+    combined = " ".join(source.text.text for source in sources)
+    rights, evidence, signals = found.rights, list(found.evidence), list(found.signals)
+    for source in sources[:2]:
+        phishing = spam(source.text.text)
+        if phishing is not None:
+            # Asks the reader for data (a prize, "confirm your account"), not about the
+            # writer's own: no request, whatever words it borrows ("Sperrung", "delete").
+            phrase = source.text.original(*phishing.span())
+            evidence.append(Evidence(None, phrase, 0.0, "signal:spam", source.where))
+            signals.append("spam")
+            rights = ()
+            break
+    topic_evidence = _topics(sources, sender_domain)
+    topics = [Topic(item.cue.removeprefix("topic:")) for item in topic_evidence]
+    if Topic.SUPERVISORY_AUTHORITY in topics:
+        # The authority's letter is not the person's request: what it reports (a complaint
+        # about an access request, say) is for the officer to read, not a right to draft.
+        rights = ()
+    if Topic.CONSENT_WITHDRAWAL in topics and Right.OBJECTION not in rights:
+        # Art. 7(3): withdrawing consent is as easy as giving it; it stops that processing.
+        withdrawal = topic_evidence[topics.index(Topic.CONSENT_WITHDRAWAL)]
+        rights = ordered((*rights, Right.OBJECTION))
+        evidence.append(replace(withdrawal, right=Right.OBJECTION, weight=THRESHOLD))
+    foreign = other_language(combined)
+    language = found.language
+    if foreign is not None and len(_WORD.findall(combined)) >= MIN_FOREIGN_WORDS:
+        topics.append(Topic.OTHER_LANGUAGE)
+        signals.append(f"written_in:{foreign}")
+        language = None  # never answered in a language it was not written in
+    unreadable = _unreadable(documents, sources[1].text.text)
+    for document in unreadable:
+        signals.append("attachment_without_text")
+        where = f"attachment:{document.name}"
+        evidence.append(Evidence(None, document.name, 0.0, "signal:attachment", where,
+                                 document.problem or ""))  # fmt: skip
+    evidence.extend(topic_evidence)
+    own = sources[1].text.text
+    pointer = not documents and len(_WORD.findall(own)) < 25 and _POINTS_TO_ATTACHMENT.search(own)
+    # A reminder (of a request we may have lost) counts when it is about data or a request,
+    # not a payment reminder.
+    lost = reminder and (Topic.COMPLAINT in topics or _PRIVACY_TOPIC.search(combined) is not None)
+    flagged = bool(unreadable) or lost or bool(pointer)
+    needs_decision, why = _needs_decision(rights, topics, sources, flagged)
+    if why is not None:
+        evidence.append(why)
+    confidence = found.confidence
+    if needs_decision and not rights:
+        confidence = min(confidence, 0.5)
+    return replace(
+        found,
+        rights=rights,
+        language=language,
+        confidence=confidence,
+        evidence=tuple(evidence),
+        signals=tuple(dict.fromkeys(signals)),
+        topics=ordered_topics(topics),
+        needs_decision=needs_decision,
+    )
+
+
+# "See the attachment": the request may be in a letter mailbot cannot read, or was forgotten.
+_POINTS_TO_ATTACHMENT = re.compile(
+    r"\b(?:bijlage\w*|bijgevoegd\w*|attach\w*|enclosed|anhang|angehangt|anlage|beigefugt|"
+    r"piece jointe|pieces jointes|ci-joint\w*|en annexe)\b"
+)
+_ATTACHED = re.compile(rf"{_POINTS_TO_ATTACHMENT.pattern}|\b(?:scan\w*|foto|photo|bild)\b")
+
+
+def _unreadable(documents: Sequence[DocumentText], body: str) -> list[DocumentText]:
+    """The attached letters that could not be read. A photo counts only when the mail says
+    little itself or points to its attachment (a logo or a holiday picture does not)."""
+    short = len(_WORD.findall(body)) < 25
+    return [
+        document
+        for document in documents
+        if document.problem and (document.problem != "image" or short or _ATTACHED.search(body))
+    ]
+
+
+def _needs_decision(
+    rights: Sequence[Right], topics: Sequence[Topic], sources: list[_Source], flagged: bool
+) -> tuple[bool, Evidence | None]:
+    """Recall first: only what is clearly no request is left without a clock.
+
+    Found rights are drafted as usual, unless a topic needs the officer first (a breach,
+    a complaint, an authority, someone who died, another language). Without a right, a
+    mail is a case for the officer unless it says nothing about the person's data,
+    privacy, consent, contact or marketing, or is spam asking the reader for data.
+    """
+    if any(topic in DECIDING for topic in topics):
+        return True, None
+    if rights or flagged or Topic.SCHOOL in topics:
+        return not rights, None
+    own = [source for source in sources if source.where != "quoted"]
+    if any(spam(source.text.text) for source in own) or thanks_only(sources[1].text.text):
+        return False, None
+    for source in own:
+        match = concern(_WRAPPED.sub(" ", source.text.text), source.text.sentence)
+        if match is not None:
+            phrase = source.text.original(*match.span())
+            return True, Evidence(
+                None, phrase, 0.0, "signal:may_be_request", source.where,
+                "about the person's data, privacy, consent, contact or marketing",
+                *match.span(),
+            )  # fmt: skip
+    return False, None

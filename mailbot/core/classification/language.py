@@ -30,6 +30,24 @@ _WORDS = {
         monsieur cordialement salutations demande donnees suis etre avoir plus tout toutes toute
         comment pourquoi quand si dans par j'ai c'est n'ai""",
 }
+# Distinctive words of languages mailbot does not read: a mail in one of these is a case
+# for the officer (``other_language``), never "no request" because no cue matched.
+_OTHER_WORDS = {
+    "es": """el los las por para con una mis datos personales quiero solicito usted ustedes gracias
+        saludos del al como pero hola estimados cordial atentamente tengo mi sobre eliminar
+        derecho acceso informacion ellos esta este""",
+    "it": """il gli della dei delle miei dati personali vorrei chiedo grazie saluti sono che per
+        buongiorno gentili distinti cordiali mio mia richiesta diritto accesso cancellazione
+        questo questa""",
+    "pt": """os meus dados pessoais obrigado obrigada gostaria solicito voces bom dia atenciosamente
+        minha meu pedido direito acesso""",
+    "pl": """moje moich dane danych osobowych prosze dzien dobry powazaniem jest nie sie na ze
+        jak czy mnie moich usuniecie dostep pan pani panstwo""",
+    "tr": """ve bir bu ile icin benim kisisel verilerimin verilerim verileri lutfen merhaba
+        tesekkurler rica ederim saygilarimla silinmesini hakkinda""",
+}
+_OTHER_INDEX = {word: language for language, words in _OTHER_WORDS.items() for word in
+                words.split()}  # fmt: skip
 _INDEX: dict[str, tuple[str, ...]] = {}
 for _language, _words in _WORDS.items():
     for _word in _words.split():
@@ -67,3 +85,18 @@ def detect_language(normalised_text: str) -> LanguageGuess:
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = (best_votes - runner_up) / best_votes
     return LanguageGuess(best, round(min(1.0, confidence + min(total, 10) / 20), 2))
+
+
+def other_language(normalised_text: str) -> str | None:
+    """A language mailbot does not read (``es``, ``it``, ``pt``, ``pl``, ``tr``) when its
+    distinctive words outnumber the function words of Dutch, English, German and French."""
+    ours = sum(language_votes(normalised_text).values())
+    others: dict[str, int] = defaultdict(int)
+    for token in _TOKEN.findall(normalised_text[:20000]):
+        language = _OTHER_INDEX.get(token)
+        if language is not None and token not in _INDEX:
+            others[language] += 1
+    if not others:
+        return None
+    best, count = max(others.items(), key=lambda item: item[1])
+    return best if count >= 3 and count > ours else None

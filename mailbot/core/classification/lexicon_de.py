@@ -48,6 +48,12 @@ LEXICON: dict[str, str] = {
         r"\b(?:erhalten|bekommen|zusenden|zuschicken|schicken|senden|ubermitteln|uebermitteln)\b"
     ),
     "my_data": rf"\b(?:meine|meiner|meinen|meinem) (?:personlichen |persoenlichen )?(?:{_DATA})\b",
+    "at_once": r"\b(?:sofort|ab sofort|umgehend|unverzuglich|jetzt)\b",
+    "origin_question": (
+        r"\b(?:warum|wieso|weshalb) (?:haben|speichern|verarbeiten|nutzen|verwenden) (?:sie|ihr)\b|"
+        r"\bwoher (?:haben|hatten|stammen|kommen|kennen) (?:sie|ihr)?\b|"
+        r"\bwie (?:sind|kommen|kamen) (?:sie|ihr) (?:an|zu)\b"
+    ),
     "recipients": (
         r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*"
     ),
@@ -84,7 +90,7 @@ LEXICON: dict[str, str] = {
     ),
     "restriction_request": r"\beinschrankung der verarbeitung\b|\bsperrung\b",
     "limit": (
-        r"\b(?:einschrank\w*|einschraenk\w*|schrank\w*|schraenk\w*|beschrank\w*|sperr\w*|"
+        r"\b(?:einschrank\w*|einschraenk\w*|schrank\w*|schraenk\w*|beschrank\w*|sperr\w*|gesperrt|"
         r"aussetz\w*|ruhen)\b"
     ),
     "use": (
@@ -103,8 +109,8 @@ LEXICON: dict[str, str] = {
     "format": r"\b(?:csv|json|xml|xlsx?|excel|format|dateiformat)\b|\bcsv-\w+",
     "machine_readable": r"\bmaschinenlesbar\w*|\bstrukturiert\w*",
     "reuse": (
-        r"\b(?:import\w*|einlesen|weiterverwend\w*|ubernehmen|uebernehmen|"
-        r"(?:anderen?|neuen?) (?:anbieter|dienstleister|system|schule|arbeitgeber))\b|"
+        r"\b(?:import\w*|einlesen|hochlad\w*|hochzuladen|weiterverwend\w*|ubernehmen|uebernehmen|"
+        r"(?:anderen?|neuen?) (?:anbieter\w*|dienstleister\w*|system\w*|schule|arbeitgeber\w*))\b|"
         r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b"
     ),
     "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",
@@ -113,10 +119,11 @@ LEXICON: dict[str, str] = {
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (
         r"\b(?:will|mochte|moechte|wunsche|wuensche)\b.{0,25}\b(?:keine?n?|nicht)\b|"
-        r"\bkeine?\b(?=(?:\W+\w+){0,3}\W+mehr\b)|\bnicht mehr\b"
+        r"\bkeine?\b(?=(?:\W+\w+){0,3}\W+mehr\b)|\bnicht mehr\b|"
+        r"\b(?:nie|niemals|nicht)\b(?:\W+\w+){0,3}?\W+(?:erlaubt|zugestimmt|eingewilligt)\b"
     ),
     "contact": (
-        r"\b(?:kontaktier\w*|anruf\w*|angerufen|anschreiben|angeschrieben|zusend\w*|zuschick\w*|"
+        r"\b(?:kontaktier\w*|anruf\w*|anzurufen|angerufen|anschreiben|angeschrieben|zusend\w*|zuschick\w*|"
         r"schicken|mails|e-?mails|verteiler)\b"
     ),
     "stop": r"\b(?:stop\w*|aufhoren|aufhoeren|einstellen|unterlassen)\b",

@@ -32,6 +32,12 @@ LEXICON: dict[str, str] = {
     "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
     "access_verb": r"\baccess\w*\b|\brequest (?:to see|a copy)\b",
     "receive": r"\b(?:receive|recieve|get|send|provide|obtain)\b",
+    "at_once": r"\b(?:immediately|at once|right now|straight away|right away|now)\b",
+    "origin_question": (
+        r"\bwhy (?:do|does|did|are|have) (?:you|your company|you guys)\b|"
+        r"\b(?:how|where) (?:did|do|have) (?:you|your company|you guys) (?:get|got|obtain|find|"
+        r"come by|come across)\b|\bwhere (?:does|did)\b.{0,40}\bcome from\b"
+    ),
     "my_data": rf"\b(?:my|all my) {_DATA}\b",
     "recipients": (
         r"\bwho (?:do you|have you|you) "
@@ -107,7 +113,9 @@ LEXICON: dict[str, str] = {
     "dont_want": (
         r"\b(?:don'?t|do not|never|no longer)\b.{0,15}\b(?:want|wish|like|agree|consent)\b|"
         r"\b(?:don'?t|do not|never)\s+(?:\w+\s+){0,2}?(?:contact|e-?mail|mail|call|phone|ring|text|"
-        r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|\bnot (?:any ?more|anymore)\b"
+        r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|"
+        r"\bnot (?:any ?more|anymore)\b|"
+        r"\bnever (?:gave|given|agreed|consented)\b"
     ),
     "contact": (
         r"\b(?:contact\w*|email\w*|e-mail\w*|mail\w*|call\w*|phon\w*|text\w*|messag\w*|spam\w*|"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-_DATA = r"(?:donnees?|informations?|infos?|coordonnees|compte|profil|dossier|fichiers?)"
+_DATA = (
+    r"(?:donnees?|donnes|informations?|infos?|coordonnees|compte|conte|profil|dossier|fichiers?)"
+)
 _ATTRIBUTE = (
     r"nom|prenom|adresse(?: e-?mail| mail| postale)?|e-?mail|courriel|numero(?: de telephone)?|"
     r"telephone|portable|date de naissance|code postal|ville|civilite|iban|rib"
@@ -37,6 +39,13 @@ LEXICON: dict[str, str] = {
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
     "receive": r"\b(?:recevoir|obtenir|m'envoyer|me communiquer|me fournir|m'adresser)\b",
     "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
+    "at_once": r"\b(?:immediatement|tout de suite|des maintenant|sans delai|maintenant)\b",
+    "origin_question": (
+        r"\bpourquoi (?:avez|detenez|conservez|utilisez|traitez)-? ?vous\b|"
+        r"\bd'ou vous (?:tenez|avez|viennent)\b|"
+        r"\bcomment (?:avez|vous etes)-? ?vous (?:obtenu|eu|procure)\b|\bd'ou (?:tenez-? ?vous|"
+        r"viennent|proviennent|vient|provient)\b"
+    ),
     "recipients": (
         r"\ba qui\b.{0,40}\b(?:transmis|communique\w*|vendu\w*|partage\w*)\b|\bdestinataires\b"
     ),
@@ -55,7 +64,7 @@ LEXICON: dict[str, str] = {
         r"numero|e-?mail|courriel))\b"
     ),
     "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
-    "delete": r"\b(?:supprim\w*|suppression|effac\w*|detrui\w*|retir\w*)\b",
+    "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*)\b",
     "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout)\b",
     "end": r"\b(?:resili\w*|fermer|fermeture|cloturer|cloture|annuler|annulation|mettre fin)\b",
     "service": r"\b(?:compte|abonnement|contrat|adhesion|inscription|licence|service|services)\b",
@@ -88,7 +97,7 @@ LEXICON: dict[str, str] = {
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (
         r"\b(?:ne|n')\b.{0,25}\bplus\b|\bne (?:veux|souhaite|desire)\b.{0,10}\bpas\b|"
-        r"\b(?:plus|pas) (?:de|d')\b"
+        r"\b(?:plus|pas) (?:de|d')\b|\bjamais (?:autorise|consenti|accepte|donne)\w*"
     ),
     "contact": (
         r"\b(?:contact\w*|appel\w*|envoy\w*|sollicit\w*|recevoir|mails|e-?mails|courriels|sms)\b"

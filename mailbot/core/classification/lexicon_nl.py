@@ -36,7 +36,17 @@ LEXICON: dict[str, str] = {
     ),
     "copy": r"\b(?:kopie\w*|afschrift\w*|overzicht)\b",
     "access_verb": r"\b(?:toegang|inzicht) (?:tot|in)\b|\bopvragen\b|\bopgevraagd\b",
-    "receive": r"\b(?:ontvangen|krijgen|sturen|toesturen|opsturen|toezenden|opvragen|mailen)\b",
+    "receive": (
+        r"\b(?:ontvangen|krijgen|sturen|stuur|stuurt|toesturen|opsturen|toezenden|zend|opvragen|"
+        r"mailen)\b"
+    ),
+    "at_once": r"\b(?:per direct|per omgaande|meteen|onmiddellijk|direct|nu)\b",
+    "origin_question": (
+        r"\bwaarom (?:hebben|heeft|hebt|bewaren|bewaart|gebruiken|gebruikt|verwerken|verwerkt) "
+        r"(?:jullie|u|je)\b|\bhoe (?:komen|komt|kwamen|kwam|zijn|bent) (?:jullie|u|je) "
+        r"(?:aan|bij|erbij|gekomen aan)\b|\bwaar (?:hebben|heeft|hebt) (?:jullie|u|je)\b.{0,60}"
+        r"\bvandaan\b|\bwaar komt\b.{0,40}\bvandaan\b"
+    ),
     "my_data": rf"\b(?:mijn|m'n) (?:{_DATA})\b",
     "recipients": (
         r"\bmet wie\b.{0,30}\b(?:delen|gedeeld|deelt)\b|"
@@ -116,7 +126,8 @@ LEXICON: dict[str, str] = {
     ),
     "dont_want": (
         r"\b(?:wil(?:len|t)?|hoef|hoeven|wens|verzoek\w*|vraag)\b(?:\W+\w+){0,8}?\W+(?:niet|geen)\b|"
-        r"\b(?:graag|liever|alsjeblieft|aub) geen\b|\bniet (?:meer|langer)\b|(?:^|[.!?\n]) ?geen\b"
+        r"\b(?:graag|liever|alsjeblieft|aub) geen\b|\bniet (?:meer|langer)\b|(?:^|[.!?\n]) ?geen\b|"
+        r"\bnooit (?:toestemming|goedkeuring)\b"
     ),
     "contact": (
         r"\b(?:benaderen|benaderd|bellen|gebeld|belt|mailen|gemaild|mailt|mailtjes|e-?mails|mails|"

@@ -72,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
     rule(ACC, 1.0, "receive", "my_data", window=CLOSE),
     rule(ACC, 1.0, "know", "my_data", window=CLOSE),
+    rule(ACC, 1.0, "origin_question", "data", window=CLOSE),  # "why do you have my data?"
+    rule(ACC, 1.0, "origin_question", "attribute", window=CLOSE),  # "how did you get my e-mail?"
     rule(ACC, 0.6, "which_data"),
     rule(ACC, 0.6, "recipients"),
     # rectification: something about the person is wrong, or must change
@@ -99,6 +101,7 @@ RULES: tuple[Rule, ...] = (
     rule(RES, 0.8, "limit", "data"),
     rule(RES, 0.8, "not_yet_delete", negatable=False),
     rule(RES, 0.5, "pending", negatable=False),
+    rule(RES, 0.6, "limit"),
     # portability: the data in a usable format, or sent on to someone else
     rule(POR, 1.2, "portability_request"),
     rule(POR, 1.2, "format", "reuse"),
@@ -115,6 +118,10 @@ RULES: tuple[Rule, ...] = (
     rule(OBJ, 1.2, "use", "purpose", "dont_want", negatable=False, window=CLOSE),
     rule(OBJ, 1.2, "stop", "purpose"),
     rule(OBJ, 1.2, "stop", "contact", window=CLOSE),
+    # "no longer process my data": objection, or restriction when it says "until ..."
+    rule(OBJ, 0.6, "dont_want", "use", "data", negatable=False),
+    rule(OBJ, 0.6, "stop", "use", "data"),
+    rule(OBJ, 0.5, "stop", "at_once", window=CLOSE),
     rule(OBJ, 1.0, "unsubscribe"),
     rule(OBJ, 0.8, "object"),
     rule(OBJ, 0.4, "purpose", negatable=False),

@@ -1,0 +1,105 @@
+"""Whether a mail is *clearly* no request (DOMAIN.md section 7: asymmetric risk).
+
+A missed request is a breach of the one-month rule; a false alarm is a click. So
+a mail is "no request" only when it says nothing about the person's data,
+privacy, consent, being contacted or marketing, or when it is spam that asks
+the *reader* for personal data (a prize, a passport copy) without a word about
+the writer's own. Everything else that found no right is a case for the officer
+to decide, with a provisional clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Words about the writer's data, privacy, consent, being contacted, or marketing.
+CONCERN = re.compile(
+    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
+    r"donnees (?:personnelles|a caractere personnel)|datenschutz\w*|gegevensbescherming|"
+    r"data protection|protection des donnees|vie privee|privatsphare|cookies?|"
+    r"(?:mijn|m'n|onze|ons) (?:persoonlijke |eigen )?(?:gegevens|data|dossier|profiel|"
+    r"adres|e-?mailadres|telefoonnummer|nummer|naam|foto\w*|beeld\w*|info\w*)|"
+    r"(?:my|our) (?:personal |own )?(?:data|information|info|details|records?|profile|"
+    r"address|e-?mail address|phone number|number|name|photos?|pictures?|images?)|"
+    r"personal (?:information|info|details)|(?:about|on|of) me\b|van mij\b|over mij\b|"
+    r"(?:meine|unsere|mein|meinen|meiner|meinem) (?:personlichen |eigenen )?(?:daten|angaben|"
+    r"profil|adresse|e-?mail-?adresse|telefonnummer|nummer|namen|fotos?|bilder)|"
+    r"uber mich|von mir\b|"
+    r"(?:mes|nos|mon|ma) (?:propres )?(?:donnees|informations|coordonnees|profil|adresse|"
+    r"numero|nom|photos?|images?)|sur moi|me concernant|"
+    r"toestemming|consent|einwilligung|consentement|"
+    r"gebeld|bellen|belt|telefoontjes?|calls?|calling|called|anruf\w*|angerufen|appels?|"
+    r"doorgeven|doorgegeven|doorgestuurd|gedeeld|delen|share[sd]?|sharing|passed on|pass on|"
+    r"weitergeb\w*|weitergegeben|geteilt|teilen|partag\w*|"
+    r"appele\w*|sms\w*|texts|benader\w*|contacted|kontaktiert|contacte\w*|"
+    r"nieuwsbrie\w*|newsletters?|marketing\w*|reclame\w*|spam|mailings?|werbung|werbe\w*|"
+    r"publicite\w*|prospection|demarchage|"
+    r"uitschrijven|afmelden|unsubscribe\w*|abmelden|austragen|desabonne\w*|desinscri\w*|"
+    r"verwijder\w*|wissen|delete\w*|erase\w*|remove\w*|losch\w*|supprim\w*|effac\w*|"
+    r"inzage|auskunft|acces a|access to)\b"
+)
+# Spam and phishing that ask the reader for personal data.
+SPAM = re.compile(
+    r"\b(?:gewonnen|you(?:'ve| have)? won|winner|prize|prijs(?:vraag)?|gewinn\w*|gagne\w*|"
+    r"lottery|loterij|lotto|lotterie|loterie|claim (?:your|it)|inheritance|erbschaft|"
+    r"heritage|bitcoin|crypto\w*|"
+    r"(?:verify|confirm|update) your (?:account|identity|details|information)|"
+    r"(?:bevestig|verifieer|update|bevestigen|verifieren) (?:\w+ ){0,4}(?:uw|je) "
+    r"(?:gegevens|account|identiteit|inloggegevens)|"
+    r"(?:bestatigen|verifizieren|aktualisieren) sie (?:\w+ ){0,6}ihre (?:daten|identitat|konto|"
+    r"angaben|zugangsdaten)|(?:daten|identitat|konto) (?:jetzt )?(?:bestatigen|verifizieren)|"
+    r"(?:verifiez|confirmez|mettez a jour|verifier|confirmer|mettre a jour) (?:\w+ ){0,3}"
+    r"(?:votre|vos) (?:compte|identite|informations|coordonnees)|"
+    r"(?:kopie|scan|copy|copie) (?:\w+ ){0,3}(?:paspoort|passport|passeport|reisepass|"
+    r"id-?kaart|id card|ausweis)|"
+    r"bank ?details|bankgegevens|bankdaten|bankverbindung|coordonnees bancaires|"
+    r"(?:account|rekening|konto|compte) (?:\w+ ){0,3}(?:suspended|blocked|geblokkeerd|gesperrt|"
+    r"suspendu|bloque))\b"
+)
+# The writer's own data, which spam never talks about.
+OWN_DATA = re.compile(
+    r"\b(?:(?:mijn|m'n) (?:persoons)?gegevens|my (?:personal )?(?:data|information|details)|"
+    r"meine (?:personenbezogenen )?daten|mes donnees|(?:about|of) me\b|van mij\b|over mij\b|"
+    r"uber mich|me concernant|avg|gdpr|dsgvo|rgpd)\b"
+)
+
+
+# The writer speaking of themselves: a concern counts in a sentence that has one ("our
+# privacy meetup" in an invitation is not about the writer's data).
+FIRST_PERSON = re.compile(
+    r"\b(?:ik|mij|mijn|m'n|i|i'm|i've|i'd|my|me|mine|myself|ich|mich|mir|mein\w*|j'|moi|mon|ma|"
+    r"mes)\b"
+)
+# A thank-you for something done, which asks for nothing more.
+THANKS_DONE = re.compile(
+    r"\b(?:bedankt|dank (?:u|je|jullie)|thanks|thank you|danke|vielen dank|merci)\b.{0,200}?"
+    r"\b(?:afgehandeld|verwerkt|gedaan|geregeld|opgelost|handled|done|processed|dealt with|sorted|"
+    r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*)\b",
+    re.S,
+)
+
+
+def concern(normalised: str, sentence: Callable[[int], tuple[int, int]]) -> re.Match[str] | None:
+    """The first phrase about the writer's data, privacy, consent, contact or marketing, in
+    a sentence where the writer speaks of themselves (``sentence`` gives its bounds)."""
+    for match in CONCERN.finditer(normalised):
+        if FIRST_PERSON.search(match.group(0)):
+            return match
+        low, high = sentence(match.start())
+        if FIRST_PERSON.search(normalised, low, high):
+            return match
+    return None
+
+
+def thanks_only(normalised: str) -> bool:
+    """A thank-you for a request already handled."""
+    return THANKS_DONE.search(normalised) is not None
+
+
+def spam(normalised: str) -> re.Match[str] | None:
+    """The phrase that makes the mail spam asking the reader for data, if it is that."""
+    found = SPAM.search(normalised)
+    if found is None or OWN_DATA.search(normalised):
+        return None
+    return found

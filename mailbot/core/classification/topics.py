@@ -1,0 +1,268 @@
+"""What else reaches a privacy mailbox besides the six rights (DOMAIN.md section 7).
+
+Each topic is told by phrases in Dutch, English, German and French (normalised
+text: lower case, no accents), looked for in every language at once: they are
+distinctive enough that a Dutch mail does not match a French phrase by chance,
+and a mail mixing two languages is covered. A topic never decides a case on its
+own: it marks the case for the officer, with the phrase as evidence and the
+clock that goes with it (``Topic.urgent``: a data breach has 72 hours).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Topic(StrEnum):
+    CONSENT_WITHDRAWAL = "consent_withdrawal"  # Art. 7(3): stop at once, as an objection
+    DATA_BREACH = "data_breach"  # Art. 33: 72 hours to notify the supervisory authority
+    COMPLAINT = "complaint"  # about an earlier answer, or a late one
+    SUPERVISORY_AUTHORITY = "supervisory_authority"  # a letter from the AP or another authority
+    ON_BEHALF = "on_behalf"  # for someone else: a child, a client, through a privacy service
+    DECEASED = "deceased"  # a relative of someone who died (recital 27: the GDPR does not apply)
+    SCHOOL = "school"  # a school about its pupils: the school is the controller (Art. 28(3)(e))
+    OTHER_LANGUAGE = "other_language"  # written in a language mailbot does not read
+
+    @property
+    def urgent(self) -> bool:
+        return self in URGENT
+
+
+URGENT = frozenset({Topic.DATA_BREACH, Topic.SUPERVISORY_AUTHORITY})
+# The topics that need the officer's decision before anything is drafted.
+DECIDING = frozenset({
+    Topic.DATA_BREACH, Topic.COMPLAINT, Topic.SUPERVISORY_AUTHORITY, Topic.DECEASED,
+    Topic.OTHER_LANGUAGE,
+})  # fmt: skip
+
+_CONSENT = r"(?:toestemming|consent|einwilligung|zustimmung|einverstandnis|consentement|accord)"
+_PATTERNS: dict[Topic, str] = {
+    Topic.CONSENT_WITHDRAWAL: (
+        # "ik trek mijn toestemming in", "I withdraw my consent", "widerrufe meine Einwilligung"
+        rf"\b(?:in ?trek\w*|ingetrokken|trek\w*|terug ?(?:trek|neem|nem|genomen)\w*|"
+        rf"withdraw\w*|revok\w*|retract\w*|take back|taking back|"
+        rf"widerruf\w*|widerrief\w*|zuruck\w*|entzieh\w*|entzogen|"
+        rf"retir\w*|revoqu\w*|annul\w*)\b(?:\W+\w+){{0,6}}?\W+{_CONSENT}\w*\b|"
+        rf"\b{_CONSENT}\w*\b(?:\W+\w+){{0,8}}?\W+"
+        r"(?:in ?trek\w*|ingetrokken|terug ?(?:trek|neem)\w*|"
+        rf"niet (?:meer|langer)|no longer|withdrawn|revoked|widerruf\w*|widerrufen|zuruck\w*|"
+        rf"nicht mehr|entzogen|retir\w*|revoqu\w*|ne (?:\w+ )?plus)\b|"
+        rf"\b(?:geen|no|keine|plus de|pas de) {_CONSENT}\w* (?:meer|more|mehr)\b"
+    ),
+    Topic.DATA_BREACH: (
+        r"\bdata ?(?:lek\w*|breach\w*|leak\w*)|\bdatenpanne\w*|\bdatenleck\w*|"
+        r"\b(?:datenschutz|schutz)verletzung\w*|\bviolation de(?:s)? donnees\b|"
+        r"\bfuite (?:de|des) (?:donnees|informations|adresses)\b|"
+        r"\b(?:iemand anders|andermans|"
+        r"van een andere? (?:leerling|student|cursist|klant|persoon))\b|"
+        r"\b(?:someone else'?s|somebody else'?s|"
+        r"another (?:pupil|student|person|customer|child)'?s?)\b|"
+        r"\b(?:fremde[nr]? (?:daten|stundenplan|zeugnis)|(?:daten|stundenplan|zeugnis|noten) "
+        r"(?:eines|einer) (?:anderen|fremden)|eines anderen (?:schulers|kindes|kunden))\b|"
+        r"\bd'un(?:e)? autre (?:eleve|personne|client|enfant|etudiant)\b|"
+        r"\b(?:alle|all|toutes les|tous les) (?:\w+ ){0,2}(?:e-?mail ?)?(?:adressen|addresses|"
+        r"adresses) (?:\w+ ){0,4}(?:zichtbaar|visible|sichtbar|in (?:de )?cc|im cc|en copie)\b"
+    ),
+    Topic.COMPLAINT: (
+        r"\b(?:klacht\w*|beklag|complain\w*|complaint|beschwer\w*|plainte|reclamation|"
+        r"ontevreden|dissatisfied|unzufrieden|mecontent\w*|insatisf\w*)\b|"
+        r"\b(?:nog )?(?:steeds )?geen (?:antwoord|reactie)\b|\bno (?:answer|reply|response)\b|"
+        r"\b(?:not|never) (?:yet )?(?:received|had|got|heard)\b|\bstill (?:no|nothing|waiting)\b|"
+        r"\bkeine (?:antwort|ruckmeldung|reaktion)\b|\bnoch nichts\b|\bunbeantwortet\b|"
+        r"\bpas (?:encore )?(?:recu|eu) (?:de |d')?(?:reponse|retour)\b|"
+        r"\bsans (?:reponse|nouvelles)\b|"
+        r"\b(?:onvolledig\w*|incomplete?|unvollstandig\w*|incomplet\w*)\b|"
+        r"\b(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,4}?\W+(?:verstreken|voorbij|verlopen|"
+        r"overschreden|passed|expired|missed|abgelaufen|verstrichen|uberschritten|depasse|expire)\b|"
+        r"\b(?:te laat|too late|zu spat|trop tard|en retard)\b"
+    ),
+    Topic.SUPERVISORY_AUTHORITY: (
+        r"\bautoriteit ?persoonsgegevens\b|\bautoriteitpersoonsgegevens\.nl\b|"
+        r"\b(?:information commissioner|ico\.org\.uk)\b|\bcnil\b|"
+        r"\bcommission nationale de l'informatique\b|\bbfdi\b|"
+        r"\b(?:bundes|landes)beauftragte\w* fur (?:den )?datenschutz\b|"
+        r"\bdatenschutz(?:aufsicht|behorde|aufsichtsbehorde)\w*\b|\baufsichtsbehorde\w*\b|"
+        r"\bsupervisory authority\b|\btoezichthouder\b|\bautorite de (?:controle|protection)\b|"
+        r"\bgegevensbeschermingsautoriteit\b|\bdata protection (?:authority|commission)\b"
+    ),
+    Topic.ON_BEHALF: (
+        r"\b(?:namens|in naam van|ten behoeve van|"
+        r"(?:mijn|ons|onze) (?:zoon|dochter|kind|kinderen|moeder|vader|client|clienten|clienten)|"
+        r"als (?:ouder|voogd|advocaat|gemachtigde|curator|bewindvoerder|mentor)|"
+        r"on behalf of|acting for|act for|(?:as|their|his|her) (?:legal )?representative|"
+        r"my (?:son|daughter|child|children|mother|father|client|mum|mom|dad)|"
+        r"as (?:his|her|their|the child's) (?:parent|guardian|lawyer|attorney|representative)|"
+        r"im (?:namen|auftrag)|meine[rs]?m? (?:sohn\w*|tochter|kind\w*|mandant\w*|mutter|vater\w*)|"
+        r"(?:als|in) (?:gesetzliche[rn]? )?vertret\w*|bevollmachtigt\w*|vollmacht|"
+        r"au nom de|pour le compte de|mon (?:fils|enfant|client|pere)|ma (?:fille|cliente|mere)|"
+        r"mes enfants|mandat\w*|"
+        r"privacy ?app|privacy ?service|datarequests?\.org|saymine|mine\.com|incogni|deleteme|"
+        r"optery|privacybee|kanary|rightly)\b"
+    ),
+    Topic.DECEASED: (
+        r"\b(?:overleden|overlijden\w*|wijlen|gestorven|nalatenschap|erfgena\w*|"
+        r"passed away|deceased|died|death certificate|late (?:husband|wife|father|mother|son|"
+        r"daughter|partner)|executor|"
+        r"verstorben\w*|gestorben|todesfall\w*|sterbeurkunde|nachlass\w*|"
+        r"decede\w*|deces|feu (?:mon|ma)|heritier\w*|acte de deces)\b"
+    ),
+    Topic.SCHOOL: (
+        # staff writing as their school: "ik ben roostermaker bij Het Baken College"
+        r"\b(?:ik ben|ik werk|i am|i'm|i work|ich bin|ich arbeite|je suis|je travaille)\b"
+        r"(?:\W+\w+){0,12}?\W+(?:school|scholen|college|lyceum|gymnasium|schule|academy|ecole|"
+        r"lycee|college|etablissement)\b|"
+        r"\b(?:onze|van onze) leerlingen\b|\b(?:namens|van|bij) (?:onze|de|ons) "
+        r"(?:school|scholengemeenschap|schoolbestuur)\b|\bwij als school\b|\bschoolbestuur\b|"
+        r"\b(?:our|the school's) (?:pupils|students)\b|\b(?:on behalf of|at) (?:our|the) school\b|"
+        r"\bwe are a school\b|\bunsere[nr]? (?:schuler\w*|schule)\b|\bschulleitung\b|"
+        r"\bschultrager\b|\b(?:nos|des) eleves\b|\bnotre (?:ecole|etablissement|college|lycee)\b|"
+        r"\b(?:chef|directeur|directrice) d'etablissement\b"
+    ),
+}
+_COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
+# Weaker signs of a breach, which count only beside words about personal data.
+_BREACH_WEAK = re.compile(
+    r"\b(?:lek(?:ken|t)?|gelekt|uitgelekt|geleakt|leak\w*|gehackt|hacked|gehacked|pirate\w*|"
+    r"(?:op|on|auf|sur) (?:het |the |dem |l')?(?:internet|straat)|"
+    r"publicly available|openbaar (?:te vinden|zichtbaar|gemaakt)|"
+    r"offentlich (?:einsehbar|zuganglich|sichtbar)|accessibles? (?:a tous|publiquement)|"
+    r"(?:per ongeluk|verkeerde|by mistake|wrong (?:person|address)|versehentlich|falsche[nr]? "
+    r"(?:person|adresse)|par erreur|mauvaise (?:personne|adresse))\b(?:\W+\w+){0,8}?\W+"
+    r"(?:gestuurd|verstuurd|ontvangen|sent|received|geschickt|erhalten|envoye\w*|recu\w*))\b"
+)
+_PERSONAL = re.compile(
+    r"\b(?:gegevens|data|daten|donnees|informatie|information|informations|adres\w*|address\w*|"
+    r"naam|namen|name[ns]?|nom|noms|rooster|timetable|stundenplan|emploi du temps|cijfers|grades|"
+    r"noten|notes|wachtwoord|password|passwort|mot de passe|bsn|iban|geboortedatum|"
+    r"date of birth|geburtsdatum|date de naissance|lijst|list|liste)\b"
+)
+# A complaint counts when it is about the handling of personal data or of a request:
+# "klacht" about a course is a customer-service matter.
+_ABOUT_REQUEST = re.compile(
+    r"\b(?:verzoek|request|anfrage|antrag|auskunft\w*|demande|inzage|access|acces|"
+    r"antwoord|answer|reply|response|antwort|reponse|gegevens|data|daten|donnees|"
+    r"avg|gdpr|dsgvo|rgpd|privacy|datenschutz|confidentialite)\b"
+)
+_PUPILS = re.compile(r"\b(?:leerling\w*|pupils?|students?|schuler\w*|eleves?|kinder|kinderen)\b")
+# A school's mail is about its pupils' privacy, not about a timetable.
+_PRIVACY = re.compile(
+    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
+    r"donnees (?:personnelles|a caractere personnel)|datenschutz\w*|gegevensbescherming|"
+    r"data protection|protection des donnees|verwijder\w*|wissen|delete\w*|erase\w*|losch\w*|"
+    r"supprim\w*|effac\w*|inzage|auskunft|verwerkersovereenkomst|auftragsverarbeitung\w*|"
+    r"processing agreement|sous-traitan\w*|toestemming|consent|einwilligung|consentement|"
+    r"data ?lek\w*|breach|datenpanne|fg|functionaris gegevensbescherming|dpo|"
+    r"data protection officer|datenschutzbeauftragte\w*|delegue a la protection|"
+    r"(?:sub-?)?processors?|(?:sub)?verwerkers?|unterauftragsverarbeiter)\b"
+)
+# An authority's own letter, not a person threatening to go to one.
+_AUTHORITY_LETTER = re.compile(
+    r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
+    r"aktenzeichen|geschaftszeichen|unser zeichen|notre reference|numero de dossier|"
+    r"(?:klacht|complaint|beschwerde|plainte|signalement|melding) (?:\w+ ){0,4}"
+    r"(?:ontvangen|received|erhalten|eingegangen|recue?|saisi\w*)|"
+    r"(?:wij|we) (?:hebben|have) (?:een )?(?:klacht|complaint|melding)|"
+    r"(?:saisi\w*|received|ontvangen|erhalten) (?:\w+ ){0,3}"
+    r"(?:plainte|complaint|klacht|beschwerde)|"
+    r"vos observations|uw zienswijze|ihre stellungnahme|your (?:comments|observations)|"
+    r"(?:verzoeken|request|ersuchen|bitten|invitons|demandons) (?:\w+ ){0,4}"
+    r"(?:stellungnahme|standpunt|zienswijze|observations|response|reaction|comments?))\b"
+)
+_AUTHORITY_DOMAINS = (
+    "autoriteitpersoonsgegevens.nl", "ico.org.uk", "cnil.fr", "bfdi.bund.de", "edpb.europa.eu",
+    "datenschutz", "dataprotection", "gegevensbeschermingsautoriteit.be", "apd-gba.be",
+)  # fmt: skip
+
+
+# What the officer does about each, in one sentence (the review pages translate it).
+ADVICE: dict[Topic, str] = {
+    Topic.CONSENT_WITHDRAWAL: (
+        "Consent withdrawn: stop that processing at once (Art. 7(3)); handled as an objection."
+    ),
+    Topic.DATA_BREACH: (
+        "Possible data breach: assess it now; if it is one, notify the AP within 72 hours of "
+        "receipt (Art. 33) and record it in the breach register."
+    ),
+    Topic.COMPLAINT: (
+        "Complaint about an answer or a late answer: look at the earlier case and answer the "
+        "complaint itself."
+    ),
+    Topic.SUPERVISORY_AUTHORITY: (
+        "Letter from a supervisory authority: urgent; answer within the term it sets."
+    ),
+    Topic.ON_BEHALF: (
+        "Written for someone else: check the mandate (parental authority, a signed "
+        "authorisation, the privacy service's mandate) before any data goes out."
+    ),
+    Topic.DECEASED: (
+        "About someone who died: the GDPR does not apply (recital 27); decide how to help; "
+        "never ask the deceased for a signed authorisation."
+    ),
+    Topic.SCHOOL: (
+        "A school about its pupils: the school is the controller; assist it (Art. 28(3)(e)) "
+        "and answer the school, not the pupils."
+    ),
+    Topic.OTHER_LANGUAGE: (
+        "Written in another language: have it read, then reclassify or dismiss it."
+    ),
+}
+DECIDE = (
+    "Decide whether this mail is a request: reclassify it with its rights, or dismiss it with "
+    "a note why. Its clock runs from receipt."
+)
+
+
+def advice(topics: Iterable[str], needs_decision: bool) -> tuple[str, ...]:
+    """What the officer does about a case's topics, the decision first."""
+    known = {topic.value: topic for topic in Topic}
+    chosen = ordered_topics(known[name] for name in topics if name in known)
+    return ((DECIDE,) if needs_decision else ()) + tuple(ADVICE[topic] for topic in chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    topic: Topic
+    start: int
+    end: int
+
+
+def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
+    """Every topic phrase in ``normalised`` text, in the order found (first of each topic)."""
+    found: list[TopicMatch] = []
+    for topic, pattern in _COMPILED.items():
+        match = pattern.search(normalised)
+        if match is None and topic is Topic.DATA_BREACH and _PERSONAL.search(normalised):
+            match = _BREACH_WEAK.search(normalised)
+        if match is None:
+            continue
+        if topic is Topic.COMPLAINT and not _ABOUT_REQUEST.search(normalised):
+            continue
+        if topic is Topic.SCHOOL and not (
+            _PRIVACY.search(normalised) and _PUPILS.search(normalised)
+        ):
+            continue  # a school's question about a timetable is the helpdesk's
+        if topic is Topic.SUPERVISORY_AUTHORITY and not (
+            _AUTHORITY_LETTER.search(normalised) or is_authority_domain(sender_domain)
+        ):
+            # Someone who will complain to the AP is a complaint (when it says so), not the
+            # authority's letter; an invitation that names the AP is neither.
+            continue
+        found.append(TopicMatch(topic, *match.span()))
+        if topic is Topic.DECEASED:
+            found.append(TopicMatch(Topic.ON_BEHALF, *match.span()))
+    return found
+
+
+def is_authority_domain(domain: str) -> bool:
+    domain = domain.lower()
+    return any(domain == name or domain.endswith("." + name) or name in domain.split(".")
+               for name in _AUTHORITY_DOMAINS)  # fmt: skip
+
+
+def ordered_topics(topics: Iterable[Topic]) -> tuple[Topic, ...]:
+    """Topics without duplicates, in the enum's order."""
+    chosen = set(topics)
+    return tuple(topic for topic in Topic if topic in chosen)
