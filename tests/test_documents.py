@@ -14,6 +14,8 @@ from mailbot.core.mail import Attachment, DocumentText
 from mailbot.core.parsing import parse_mail
 from mailbot.documents import DOCX, MAX_DOCUMENTS, PDF, read_documents
 
+pytestmark = pytest.mark.database_incidental("reads attachments; no database")
+
 RECALL = Path(__file__).parent / "fixtures" / "mails" / "recall"
 
 
