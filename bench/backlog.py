@@ -169,8 +169,12 @@ def check_mailbot(path: Path, backlog: mix.Backlog) -> None:
         mails = session.exec(select(func.count()).select_from(MailRecord)).one()
         cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
         drafted = session.exec(select(func.count(func.distinct(DraftRecord.case_id)))).one()
+        # A case the officer must decide first (issue 21) gets no draft until he does.
         requests = session.exec(
-            select(func.count()).where(CaseRecord.status != "not_a_request")
+            select(func.count()).where(
+                CaseRecord.status != "not_a_request",
+                CaseRecord.needs_decision == False,  # noqa: E712
+            )
         ).one()
         undrafted = session.exec(
             select(func.count()).where(CaseRecord.drafting_due == True)  # noqa: E712
