@@ -54,8 +54,13 @@ def analyse(
     except UnparseableMail as exc:
         return Analysis.failed(exc.reason)
     forwarded_from = mail.forwarded.sender if mail.forwarded else None
-    if forwarded_from is not None and forwarded_from.key in own_addresses:
-        # Our own earlier mail, quoted or attached, is history: the writer is the requester.
+    own_domains = {address.rpartition("@")[2] for address in own_addresses}
+    outsider = mail.sender is not None and mail.sender.domain not in own_domains
+    if forwarded_from is not None and (
+        forwarded_from.key in own_addresses or (outsider and forwarded_from.domain in own_domains)
+    ):
+        # Our own earlier mail (from this mailbox or another of the organisation's, "your
+        # course starts Monday"), quoted or attached, is history: the writer is the requester.
         mail = replace(mail, forwarded=None)
     machine = machine_reason(mail, own_addresses)
     if machine is not None:

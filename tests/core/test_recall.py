@@ -104,8 +104,9 @@ def test_topics_in_four_languages(text: str, topic: Topic) -> None:
 
 
 def test_a_threat_to_go_to_the_authority_is_no_letter_from_it() -> None:
-    found = classify("", "Als ik geen antwoord krijg op mijn verzoek, ga ik naar de Autoriteit "
-                     "Persoonsgegevens.")  # fmt: skip
+    found = classify(
+        "", "Als ik geen antwoord krijg op mijn verzoek, ga ik naar de Autoriteit Persoonsgegevens."
+    )
     assert Topic.SUPERVISORY_AUTHORITY not in found.topics and Topic.COMPLAINT in found.topics
 
 
@@ -113,9 +114,10 @@ def test_a_breach_and_an_authority_are_urgent_and_need_a_decision() -> None:
     breach = classify("", "Ik kreeg het rooster van een andere leerling in mijn mail.")
     assert breach.urgent and breach.needs_decision
     letter = classify(
-        "Klacht", "Wij hebben een klacht ontvangen over inzage. Ons kenmerk z1. Autoriteit "
-        "Persoonsgegevens", sender_domain="autoriteitpersoonsgegevens.nl",
-    )  # fmt: skip
+        "Klacht",
+        "Wij hebben een klacht ontvangen over inzage. Ons kenmerk z1. Autoriteit Persoonsgegevens",
+        sender_domain="autoriteitpersoonsgegevens.nl",
+    )
     assert letter.urgent and letter.needs_decision and letter.rights == ()
 
 
@@ -159,10 +161,173 @@ def test_every_request_of_the_development_set_gets_a_clock() -> None:
         rows = list(csv.DictReader(handle))
     outcome: dict[str, list[bool]] = {"request": [], "not-a-request": [], "machine": []}
     for row in rows:
-        read = analyse((RECALL_SET / row["file"]).read_bytes(), Limits(), {"privacy@omix.example"},
-                       read_documents)  # fmt: skip
+        read = analyse(
+            (RECALL_SET / row["file"]).read_bytes(),
+            Limits(),
+            {"privacy@omix.example"},
+            read_documents,
+        )
         case = read.classification is not None and read.classification.is_request
         outcome[row["kind"]].append(case)
     assert all(outcome["request"]) and len(outcome["request"]) >= 50
     assert not any(outcome["machine"])
     assert sum(outcome["not-a-request"]) <= len(outcome["not-a-request"]) / 5
+
+
+@pytest.mark.parametrize(
+    ("text", "rights"),
+    [
+        # what is to be deleted is no question about the data
+        ("Whatever you have on me - get rid of it.", {Right.ERASURE}),
+        ("Gooi alles wat jullie van mij hebben weg.", {Right.ERASURE}),
+        # "until it is sorted, do not use it": restriction, in four languages
+        (
+            "Until the records have been corrected, I ask you not to share or use the data.",
+            {Right.RECTIFICATION, Right.RESTRICTION},
+        ),
+        (
+            "Tot die klacht is behandeld wil ik dat jullie mijn gegevens nergens meer voor "
+            "gebruiken.",
+            {Right.RESTRICTION},
+        ),
+        ("Bitte bis zur Klärung den Export meiner Daten aussetzen.", {Right.RESTRICTION}),
+        (
+            "Jusqu'à ce que ce soit corrigé, merci de ne plus transmettre mes données.",
+            {Right.RECTIFICATION, Right.RESTRICTION},
+        ),
+        # the new value, or what it says instead of it
+        (
+            "You still have my maiden name. Could you amend this to Susan Clarke?",
+            {Right.RECTIFICATION},
+        ),
+        ("Mijn huisnummer staat als 41 in plaats van 14.", {Right.RECTIFICATION}),
+        ("pk vous avez mon numero ?? arretez vos sms de pub", {Right.ACCESS, Right.OBJECTION}),
+        ("Moin, was habt ihr eigentlich an Daten von mir?", {Right.ACCESS}),
+        (
+            "We would like the data you have collected for the study so far to be deleted.",
+            {Right.ERASURE},
+        ),
+        ("Bel me nooit meer.", {Right.OBJECTION}),
+    ],
+)
+def test_more_unanticipated_wording(text: str, rights: set[Right]) -> None:
+    assert set(classify("", text).rights) == rights
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # a supplier's notice that tells its own customers their rights
+        (
+            "Ihre Rechte auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung, "
+            "Datenübertragbarkeit und Widerspruch bleiben unberührt.",
+            "tells the reader their rights",
+        ),
+        (
+            "Nous avons supprimé le fichier de nos postes et n'avons pas diffusé ces informations.",
+            "what the writer did",
+        ),
+    ],
+)
+def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
+    found = classify("", text)
+    assert found.rights == ()
+    assert any(item.note == cue for item in found.evidence)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # a pitch that sells privacy services and names the rights it handles
+        (
+            "Quick question about your GDPR workflow",
+            "ComplyFlow automates DSAR intake. Companies like yours save 30 hours a month. "
+            "Would you be open to a 15-minute call? Here's my calendar.",
+        ),
+        (
+            "Externer Datenschutzbeauftragter",
+            "Wir übernehmen Ihre Auskunftsersuchen nach Art. 15 DSGVO zum Festpreis ab 99 EUR "
+            "im Monat. Hätten Sie 15 Minuten für ein kurzes Gespräch?",
+        ),
+        # a job application that consents to its CV being kept
+        (
+            "Open sollicitatie roostermaker",
+            "In de bijlage vindt u mijn cv. Ik geef toestemming om mijn gegevens een jaar te "
+            "bewaren.",
+        ),
+        # a corrected invoice for a company, and a mail that names this address
+        (
+            "Facture n° 2026-0233",
+            "La facture ne mentionne pas notre numéro de TVA. Pourriez-vous nous envoyer une "
+            "facture rectifiée ?",
+        ),
+        (
+            "Factuur twee keer afgeschreven",
+            "Kunnen jullie één bedrag terugstorten? Ik stuur het naar dit adres omdat ik niet "
+            "goed wist waar het heen moest.",
+        ),
+        ("Frage zu Kursterminen", "Ich habe schon gefragt, aber keine Antwort bekommen."),
+    ],
+)
+def test_more_of_what_is_clearly_no_request(subject: str, text: str) -> None:
+    attached = DocumentText("cv.pdf", "Werkervaring: roostermaker sinds 2018.")
+    found = classify(subject, text, documents=[attached] if "cv" in text else [])
+    assert not found.is_request, found.evidence
+
+
+def test_a_corrected_invoice_with_the_persons_own_wrong_name_is_a_rectification() -> None:
+    found = classify(
+        "Naam klopt niet",
+        "Op mijn factuur staat mijn naam verkeerd. Graag een nieuwe factuur met de goede naam.",
+    )
+    assert found.rights == (Right.RECTIFICATION,)
+
+
+def test_a_reminder_is_read_with_the_request_it_quotes() -> None:
+    found = classify(
+        "AW: Löschung meines Kontos - 2. Erinnerung",
+        "Bis heute habe ich weder eine Antwort noch eine Eingangsbestätigung erhalten. Danach "
+        "werde ich mich bei der zuständigen Aufsichtsbehörde beschweren.",
+        quoted="Bitte löschen Sie mein Kundenkonto und alle dazugehörigen Daten.",
+    )
+    assert found.rights == (Right.ERASURE,)
+    assert Topic.COMPLAINT in found.topics and found.needs_decision
+
+
+def test_a_signed_authorisation_lists_powers_not_requests() -> None:
+    power = DocumentText(
+        "vollmacht.pdf",
+        "VOLLMACHT\nHiermit bevollmächtige ich die Kanzlei, Auskunfts-, Berichtigungs- und "
+        "Löschungsansprüche geltend zu machen.",
+    )
+    found = classify(
+        "Mandantin", "Namens unserer Mandantin verlangen wir Auskunft.", documents=[power]
+    )
+    assert found.rights == (Right.ACCESS,)
+    assert Topic.ON_BEHALF in found.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Every recipient's address is in the CC field, 46 of them.", Topic.DATA_BREACH),
+        ("Nous avons reçu les notes d'un autre collège.", Topic.DATA_BREACH),
+        ("Ik heb me al twee keer afgemeld voor de nieuwsbrief.", Topic.CONSENT_WITHDRAWAL),
+        (
+            "Ich bin der schulische Datenschutzbeauftragte der Gesamtschule Am Rhein; die Daten "
+            "zweier Schüler wurden vermischt.",
+            Topic.SCHOOL,
+        ),
+        (
+            "This isn't what I asked for: please send a complete response about my data.",
+            Topic.COMPLAINT,
+        ),
+        (
+            "La CNIL a été saisie d'une plainte de Monsieur Marchand. Affaire suivie par "
+            "Mme Bonnet.",
+            Topic.SUPERVISORY_AUTHORITY,
+        ),
+    ],
+)
+def test_more_topics(text: str, topic: Topic) -> None:
+    assert topic in classify("", text).topics

@@ -28,10 +28,22 @@ from dataclasses import dataclass, field, replace
 from mailbot.core.classification import lexicon_de, lexicon_en, lexicon_fr, lexicon_nl
 from mailbot.core.classification.articles import cited_rights
 from mailbot.core.classification.language import detect_language, language_votes, other_language
-from mailbot.core.classification.recall import concern, spam, thanks_only
+from mailbot.core.classification.recall import (
+    concern,
+    job_application,
+    sales_pitch,
+    spam,
+    thanks_only,
+)
 from mailbot.core.classification.rules import ANCHOR, RULES, THRESHOLD, Rule
 from mailbot.core.classification.text import Normalised, normalise
-from mailbot.core.classification.topics import DECIDING, Topic, find_topics, ordered_topics
+from mailbot.core.classification.topics import (
+    DECIDING,
+    Topic,
+    find_topics,
+    has_complaint,
+    ordered_topics,
+)
 from mailbot.core.mail import DocumentText
 from mailbot.core.rights import Right, ordered
 
@@ -59,8 +71,13 @@ MAX_TEXT = 20_000
 MAX_EVIDENCE = 16
 MIN_FOREIGN_WORDS = 6  # a mail in another language is a case when it says this much
 
+_AUTHORISATION = re.compile(
+    r"\b(?:vollmacht|volmacht|machtiging|power of attorney|letter of authori[sz]ation|"
+    r"authori[sz]ation form|procuration|mandat)\b"
+)
 _REMINDER = re.compile(
-    r"\b(?:herinnering|reminder|aanmaning|mahnung|rappel|relance)\b|"
+    r"\b(?:herinnering|reminder|aanmaning|mahnung|erinnerung|rappel|relance)\b|"
+    r"\b(?:weder|keine) (?:eine )?(?:antwort|ruckmeldung|eingangsbestatigung)\b|"
     r"\b(?:eerder\w*|vorig\w*|earlier|previous|fruher\w*|precedent\w*)\b.{0,30}"
     r"\b(?:verzoek|request|anfrage|antrag|begehren|demande|mail|e-mail)\b|"
     r"\b(?:nog )?geen (?:antwoord|reactie)\b|\bno (?:answer|reply|response)\b|"
@@ -88,6 +105,8 @@ _AFFIRMATION = re.compile(
     r"einverstanden|doe maar|go ahead|please do|sure|bitte|gerne|avec plaisir)\b"
 )
 _WORD = re.compile(r"\w+")
+# Phrases that weigh nothing but are shown, so that the officer sees why a right was not found.
+_SHOWN_ZERO = frozenset({"negated", "what the writer did", "tells the reader their rights"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +177,25 @@ def _sigmoid(value: float) -> float:
 _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 
 
+# "this address" is the mailbox written to, "diese E-Mail" the mail itself (a disclaimer's
+# "delete this e-mail"): neither is the person's data.
+_DEMONSTRATIVE = re.compile(r"\b(?:dit|deze|this|that|cette|cet|ce|diese[nmrs]?)\W+$")
+_OWN_WORDS = frozenset({"attribute", "delete_object"})
+
+
 def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
     text = _WRAPPED.sub(" ", text)
     spans: dict[str, set[tuple[int, int]]] = {}
     for language in languages:
         for concept, pattern in LEXICONS[language].items():
             for match in pattern.finditer(text):
-                if match.end() > match.start():
-                    spans.setdefault(concept, set()).add(match.span())
+                if match.end() <= match.start():
+                    continue
+                if concept in _OWN_WORDS and _DEMONSTRATIVE.search(
+                    text, max(0, match.start() - 8), match.start()
+                ):
+                    continue
+                spans.setdefault(concept, set()).add(match.span())
     return {concept: sorted(found) for concept, found in spans.items()}
 
 
@@ -203,6 +233,10 @@ def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
             if rule.negatable and text.is_negated(*anchor):
                 yield Evidence(rule.right, phrase, 0.0, rule.name, where, "negated", start, end)
                 continue
+            not_asked = _not_asked(rule, anchor, spans, text)
+            if not_asked:
+                yield Evidence(rule.right, phrase, 0.0, rule.name, where, not_asked, start, end)
+                continue
             weight, note = rule.weight * factor, rule.note
             if text.is_conditional(*anchor):
                 weight, note = weight * CONDITIONAL_FACTOR, "in an 'if you ...' clause"
@@ -212,9 +246,30 @@ def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
         weight = ARTICLE_WEIGHT * factor
         if text.is_conditional(start, end):
             weight *= CONDITIONAL_FACTOR
+        if text.is_informational(start, end):
+            weight = 0.0
         name = f"article:{citation.right}"
         phrase = text.original(start, end)
         yield Evidence(citation.right, phrase, round(weight, 2), name, where, "", start, end)
+
+
+# "whatever you have on me - get rid of it": what is to be deleted, not a question.
+_OBJECT_OF_DELETE = frozenset({"access:which+about_me", "access:which_data+hold"})
+
+
+def _not_asked(
+    rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> str:
+    """Why a matching phrase asks for nothing after all ('' when it does ask)."""
+    if text.is_informational(*anchor):
+        return "tells the reader their rights"
+    if rule.right is Right.ERASURE and text.is_own_past(*anchor):
+        return "what the writer did"
+    if rule.name in _OBJECT_OF_DELETE:
+        low, high = text.sentence(anchor[0])
+        if any(low <= start and end <= high for start, end in spans.get("delete", ())):
+            return "what is to be deleted"
+    return ""
 
 
 def _languages(sources: list[_Source]) -> tuple[str, ...]:
@@ -247,14 +302,18 @@ def _sources(
     sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
     sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
     own = sources[-1].text.text
-    if quoted and len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own):
+    short_yes = len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own)
+    # A reminder or a complaint points to the request it quotes ("see below"): read it too.
+    chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own)
+    if quoted and (short_yes or chasing):
         sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
-    # An attached letter is the person's own words too ("zie bijlage").
-    sources.extend(
-        _Source(normalise(document.text[:MAX_TEXT]), f"attachment:{document.name}", 1.0)
-        for document in documents
-        if document.text.strip()
-    )
+    # An attached letter is the person's own words too ("zie bijlage"); a signed
+    # authorisation lists what a representative may ask, not what is asked.
+    for document in documents:
+        if document.text.strip():
+            text = normalise(document.text[:MAX_TEXT])
+            factor = 0.0 if _AUTHORISATION.search(text.text[:400]) else 1.0
+            sources.append(_Source(text, f"attachment:{document.name}", factor))
     return sources
 
 
@@ -316,7 +375,7 @@ def classify(
     )
     signals: list[str] = []
     evidence = sorted(
-        (item for item in best if item.weight > 0 or item.note == "negated"),
+        (item for item in best if item.weight > 0 or item.note in _SHOWN_ZERO),
         key=lambda item: (-item.weight, item.cue),
     )[:MAX_EVIDENCE]
     reminder = _REMINDER.search(combined)
@@ -365,6 +424,23 @@ def _recall(
             signals.append("spam")
             rights = ()
             break
+    own_text = f"{sources[0].text.text}\n{sources[1].text.text}"
+    if rights and sales_pitch(own_text):
+        # Sells (privacy) services and names the rights it handles: asks nothing of us.
+        signals.append("sales_pitch")
+        rights = ()
+    if Right.RECTIFICATION in rights and _INVOICE_FIX.search(own_text):
+        # "Please send a corrected invoice": the bookkeeping's, unless the person's own
+        # details ("my name", "mijn adres") are what is wrong.
+        texts = {source.where: source.text for source in sources}
+        rectified = [
+            (*texts[item.where].sentence(item.start), texts[item.where].text)
+            for item in evidence
+            if item.right is Right.RECTIFICATION and item.where in texts
+        ]
+        if not any(_MY.search(text, low, high) for low, high, text in rectified):
+            signals.append("invoice_correction")
+            rights = tuple(right for right in rights if right is not Right.RECTIFICATION)
     topic_evidence = _topics(sources, sender_domain)
     topics = [Topic(item.cue.removeprefix("topic:")) for item in topic_evidence]
     if Topic.SUPERVISORY_AUTHORITY in topics:
@@ -413,6 +489,16 @@ def _recall(
     )
 
 
+_INVOICE_FIX = re.compile(
+    r"\b(?:(?:gecorrigeerde|nieuwe|aangepaste|correcte|juiste) (?:\w+ )?factuur|"
+    r"factuur (?:\w+ ){0,3}(?:corrigeren|aanpassen|opnieuw)|creditnota|"
+    r"(?:corrected|new|revised|amended|correct) invoice|credit note|"
+    r"(?:korrigierte|neue|berichtigte|geanderte|korrekte) rechnung|rechnungskorrektur|gutschrift|"
+    r"facture (?:rectifiee|corrigee|modifiee)|nouvelle facture|facture rectificative|avoir)\b"
+)
+_MY = re.compile(r"\b(?:mijn|m'n|my|mein\w*|mon|ma|mes)\b")
+
+
 # "See the attachment": the request may be in a letter mailbot cannot read, or was forgotten.
 _POINTS_TO_ATTACHMENT = re.compile(
     r"\b(?:bijlage\w*|bijgevoegd\w*|attach\w*|enclosed|anhang|angehangt|anlage|beigefugt|"
@@ -449,6 +535,9 @@ def _needs_decision(
     own = [source for source in sources if source.where != "quoted"]
     if any(spam(source.text.text) for source in own) or thanks_only(sources[1].text.text):
         return False, None
+    written = f"{sources[0].text.text}\n{sources[1].text.text}"
+    if sales_pitch(written) or job_application(written):
+        return False, None  # a pitch or an application that asks nothing about the writer's data
     for source in own:
         match = concern(_WRAPPED.sub(" ", source.text.text), source.text.sentence)
         if match is not None:

@@ -40,7 +40,12 @@ LEXICON: dict[str, str] = {
         r"\b(?:wissen|erfahren|mitteilen|mitteilung|mitzuteilen|sagen|nachsehen|einsehen|einsicht)\b"
     ),
     "about_me": (
-        r"\b(?:uber|ueber) mich\b|\bzu meiner person\b|\bmich betreffend\w*\b|\bmeiner person\b"
+        r"\b(?:uber|ueber|von) mich\b|\bvon mir\b|\bzu meiner person\b|"
+        r"\bmich betreffend\w*\b|\bmeiner person\b"
+    ),
+    "all_of_it": (
+        r"\balles,? was ich (?:verlangt|angefragt|beantragt)\b|"
+        r"\balle (?:daten|informationen),? die sie (?:uber mich )?(?:haben|speichern)\b"
     ),
     "copy": r"\b(?:kopie\w*|abschrift\w*|ubersicht|uebersicht|aufstellung)\b",
     "access_verb": r"\b(?:einsicht|zugang|zugriff) (?:in|auf|zu)\b|\beinsehen\b",
@@ -100,8 +105,18 @@ LEXICON: dict[str, str] = {
     "not_yet_delete": r"\bnoch nicht (?:lo(?:e)?sch\w*|entfern\w*)\b",
     "pending": (
         r"\b(?:bis|solange|wahrend|waehrend)\b.{0,60}\b(?:geklart|geklaert|entschieden|gepruft|"
-        r"geprueft|abgeschlossen|beschwerde|klarung)\b"
+        r"geprueft|abgeschlossen|beschwerde|klarung|klaerung|korrigiert|berichtigt|behoben)\b"
     ),
+    "dont_use": (
+        r"\b(?:nicht|keine?|nirgends|nie)\b(?:\W+\w+){0,4}?\W+(?:mehr )?(?:zu )?"
+        r"(?:nutzen|verwenden|verarbeiten|weitergeben|weiterzugeben|ubermitteln|uebermitteln|"
+        r"senden|teilen|exportieren)\b|\b(?:aussetz\w*|auszusetzen)\b"
+    ),
+    "change_to": (
+        r"\b(?:andern|aendern|korrigieren|berichtigen)\w* sie (?:das|dies|ihn|es|diesen|diese) "
+        r"(?:bitte )?(?:in|auf|zu)\b"
+    ),
+    "instead_of": r"\b(?:statt|anstatt|anstelle|anstelle von)\b",
     "portability_request": (
         r"\b(?:datenubertragbarkeit|datenuebertragbarkeit|ubertragbarkeit|uebertragbarkeit|"
         r"datenportabilitat|portabilitat)\b"

@@ -29,12 +29,16 @@ LEXICON: dict[str, str] = {
     ),
     "know": r"\b(?:know|tell me|see|find out|learn|let me know|inform me|confirm|check)\b",
     "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",
+    "all_of_it": (
+        r"\beverything (?:i (?:asked|requested)|you (?:have|hold|keep))\b|"
+        r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b"
+    ),
     "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
     "access_verb": r"\baccess\w*\b|\brequest (?:to see|a copy)\b",
     "receive": r"\b(?:receive|recieve|get|send|provide|obtain)\b",
     "at_once": r"\b(?:immediately|at once|right now|straight away|right away|now)\b",
     "origin_question": (
-        r"\bwhy (?:do|does|did|are|have) (?:you|your company|you guys)\b|"
+        r"\bwhy (?:do|does|did|are|have) (?:you|your company|you guys)\b|\bwhy you (?:have|got)\b|"
         r"\b(?:how|where) (?:did|do|have) (?:you|your company|you guys) (?:get|got|obtain|find|"
         r"come by|come across)\b|\bwhere (?:does|did)\b.{0,40}\bcome from\b"
     ),
@@ -90,8 +94,21 @@ LEXICON: dict[str, str] = {
     "not_yet_delete": r"\b(?:don'?t|do not|not)\b.{0,15}\b(?:delete|erase|remove)\b.{0,15}\byet\b",
     "pending": (
         r"\b(?:while|whilst|until|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
-        r"review\w*|sorted|resolved|decided|verif\w*|contest\w*)\b"
+        r"review\w*|sorted|resolved|decided|verif\w*|contest\w*|corrected|fixed|rectified|"
+        r"right|clarified|clear)\b"
     ),
+    # "not to share or use it", "didn't pass anything on": keep it, but do not use it
+    "dont_use": (
+        r"\b(?:not|don'?t|didn'?t|do not|did not|never|no longer)\b(?:\W+\w+){0,3}?\W+"
+        r"(?:use|using|share|sharing|send|sending|pass|passing|process|processing|disclose|"
+        r"disclosing|forward|forwarding)\b"
+    ),
+    # "could you amend this to Susan Clarke": the new value follows
+    "change_to": (
+        r"\b(?:amend|change|correct|update|alter)\w* (?:this|it|that|them|(?:my|the) \w+(?: \w+)?) "
+        r"(?:to|into)\b"
+    ),
+    "instead_of": r"\b(?:instead of|rather than)\b",
     "portability_request": r"\b(?:data )?portability\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|spreadsheet|format)\b",
     "machine_readable": (
@@ -107,7 +124,8 @@ LEXICON: dict[str, str] = {
     "object": r"\b(?:object|objecting|objection|objected)\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "want": (
-        r"\b(?:i want|i'd like|i would like|i wish|please|pls|can you|could you|would you|"
+        r"\b(?:(?:i|we) (?:want|wish|ask|request)|(?:i|we)'d like|(?:i|we) would like|please|pls|"
+        r"can you|could you|would you|"
         r"kindly|go ahead)\b"
     ),
     "dont_want": (
@@ -115,7 +133,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:don'?t|do not|never)\s+(?:\w+\s+){0,2}?(?:contact|e-?mail|mail|call|phone|ring|text|"
         r"message|send|use|spam|share|sell)\b|\bno (?:more|further)\b|"
         r"\bnot (?:any ?more|anymore)\b|"
-        r"\bnever (?:gave|given|agreed|consented)\b"
+        r"\bnever (?:gave|given|agreed|consented)\b|\bnever want\b"
     ),
     "contact": (
         r"\b(?:contact\w*|email\w*|e-mail\w*|mail\w*|call\w*|phon\w*|text\w*|messag\w*|spam\w*|"

@@ -35,13 +35,19 @@ LEXICON: dict[str, str] = {
     "about_me": (
         r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b"
     ),
+    "all_of_it": (
+        r"\btout ce que (?:j'ai demande|vous avez sur moi|vous detenez)\b|"
+        r"\btoutes les (?:donnees|informations) que vous (?:avez|detenez)\b"
+    ),
     "copy": r"\b(?:copie|copies|recapitulatif|apercu)\b",
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
     "receive": r"\b(?:recevoir|obtenir|m'envoyer|me communiquer|me fournir|m'adresser)\b",
     "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
     "at_once": r"\b(?:immediatement|tout de suite|des maintenant|sans delai|maintenant)\b",
     "origin_question": (
-        r"\bpourquoi (?:avez|detenez|conservez|utilisez|traitez)-? ?vous\b|"
+        r"\b(?:pourquoi|pk|pq|pkoi) (?:avez|detenez|conservez|utilisez|traitez)-? ?vous\b|"
+        r"\b(?:pourquoi|pk|pq|pkoi) vous (?:avez|detenez|gardez|possedez|utilisez)\b|"
+        r"\bd'ou (?:vous )?(?:sortez|tirez)\b|"
         r"\bd'ou vous (?:tenez|avez|viennent)\b|"
         r"\bcomment (?:avez|vous etes)-? ?vous (?:obtenu|eu|procure)\b|\bd'ou (?:tenez-? ?vous|"
         r"viennent|proviennent|vient|provient)\b"
@@ -79,7 +85,8 @@ LEXICON: dict[str, str] = {
     "not_yet_delete": r"\bpas encore (?:supprim\w*|effac\w*)\b",
     "pending": (
         r"\b(?:le temps que|jusqu'a ce que|en attendant|pendant que)\b.{0,60}\b(?:examin\w*|"
-        r"trait\w*|resolu\w*|verifi\w*|decid\w*|reclamation)\b"
+        r"trait\w*|resolu\w*|verifi\w*|decid\w*|reclamation|corrige\w*|rectifie\w*|regle\w*|"
+        r"clarifie\w*)\b"
     ),
     "portability_request": r"\bportabilite\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|format)\b",
@@ -93,6 +100,15 @@ LEXICON: dict[str, str] = {
     ),
     "transfer": r"\b(?:transf[ée]r\w*|transmet\w*|transmis|envoy\w*)\b",
     "onward": r"\b(?:directement|nouvel|nouveau|nouvelle|autre)\b",
+    "dont_use": (
+        r"\b(?:ne|n')\b.{0,30}\b(?:plus|pas)\b.{0,20}\b(?:utilis\w*|partag\w*|transmet\w*|"
+        r"transmis|envoy\w*|trait\w*|communiqu\w*)\b|"
+        r"\bne (?:pas|plus) (?:utiliser|partager|transmettre|envoyer|traiter|communiquer)\b"
+    ),
+    "change_to": (
+        r"\b(?:modifi|chang|corrig)\w* (?:le|la|les|ce|cela|ca|mon \w+|ma \w+) (?:en|par)\b"
+    ),
+    "instead_of": r"\b(?:au lieu de|a la place de)\b",
     "object": r"\bm'oppos\w*|\bopposition\b|\bje m'y oppose\b|\bs'opposer\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (

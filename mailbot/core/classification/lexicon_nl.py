@@ -8,7 +8,8 @@ _DATA = (
 )
 _ATTRIBUTE = (
     r"(?:achter|voor|bedrijfs|familie|meisjes)?naam|(?:woon|post|e-?mail|mail|factuur)?adres|"
-    r"e-?mailadres|telefoon(?:nummer)?|(?:mobiele? |06-?)nummer|nummer|geboortedatum|postcode|"
+    r"e-?mailadres|telefoon(?:nummer)?|huisnummer|(?:mobiele? |06-?)nummer|nummer|"
+    r"geboortedatum|postcode|"
     r"woonplaats|geslacht|aanhef|iban|rekeningnummer|functie"
 )
 _PURPOSE = (
@@ -33,6 +34,10 @@ LEXICON: dict[str, str] = {
     "about_me": (
         r"\b(?:over|van|omtrent|betreffende) (?:mij|me|mijn persoon)\b|\bmij betreffende\b|"
         r"\bin mijn dossier\b"
+    ),
+    "all_of_it": (
+        r"\balles wat ik (?:heb )?(?:gevraagd|opgevraagd)\b|"
+        r"\balle (?:gegevens|informatie) die (?:jullie|u) (?:van mij )?(?:hebben|heeft|hebt)\b"
     ),
     "copy": r"\b(?:kopie\w*|afschrift\w*|overzicht)\b",
     "access_verb": r"\b(?:toegang|inzicht) (?:tot|in)\b|\bopvragen\b|\bopgevraagd\b",
@@ -74,7 +79,8 @@ LEXICON: dict[str, str] = {
     "delete": (
         r"\b(?:verwijder\w*|verwijdr\w*|verwider\w*|verweider\w*|wissen|wis|gewist|vernietig\w*|"
         r"deleten|delete|gedeletet|"
-        r"weghalen|weggehaald|schrappen|geschrapt)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
+        r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
+        r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
     "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|mij|me|alles|alle|al)\b",
@@ -104,8 +110,19 @@ LEXICON: dict[str, str] = {
     "not_yet_delete": r"\bnog niet (?:verwijder\w*|wissen|gewist)\b",
     "pending": (
         r"\b(?:zolang|totdat|tot|in afwachting van)\b.{0,60}\b(?:uitgezocht|afgehandeld|beoordeeld|"
-        r"onderzocht|beslist|opgelost|duidelijk|klacht)\b"
+        r"onderzocht|beslist|opgelost|duidelijk|klacht|gecorrigeerd|verbeterd|rechtgezet|"
+        r"aangepast|behandeld)\b"
     ),
+    "dont_use": (
+        r"\b(?:niet|nergens|geen|nooit)\b(?:\W+\w+){0,4}?\W+(?:meer |langer )?(?:voor )?"
+        r"(?:gebruik\w*|delen|deelt|doorgeven|doorgegeven|doorsturen|doorgestuurd|verstrekken|"
+        r"verstrekt|verwerken|verwerkt|versturen|verstuurd)\b"
+    ),
+    "change_to": (
+        r"\b(?:wijzig|verander|corrigeer|pas)\w* (?:dit|dat|deze|het|die|hem|mijn \w+) "
+        r"(?:in|naar)\b"
+    ),
+    "instead_of": r"\b(?:in plaats van|ipv|i\.p\.v)\b",
     "portability_request": r"\b(?:overdraagbaar\w*|dataportabiliteit|portabiliteit)\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|formaat|bestandsformaat|spreadsheet)\b",
     "machine_readable": r"\bmachine[ -]?leesba\w*|\bgestructureerd\w*",
@@ -125,12 +142,13 @@ LEXICON: dict[str, str] = {
         r"kunt u|kunnen jullie|kun je|kan je|wilt u|zou(?:den)? (?:u|jullie))\b"
     ),
     "dont_want": (
-        r"\b(?:wil(?:len|t)?|hoef|hoeven|wens|verzoek\w*|vraag)\b(?:\W+\w+){0,8}?\W+(?:niet|geen)\b|"
+        r"\b(?:wil(?:len|t)?|hoef|hoeven|wens|verzoek\w*|vraag)\b(?:[^\w.!?]+\w+){0,8}?[^\w.!?]+"
+        r"(?:niet|geen)\b|"
         r"\b(?:graag|liever|alsjeblieft|aub) geen\b|\bniet (?:meer|langer)\b|(?:^|[.!?\n]) ?geen\b|"
-        r"\bnooit (?:toestemming|goedkeuring)\b"
+        r"\bnooit (?:toestemming|goedkeuring)\b|\bnooit meer\b"
     ),
     "contact": (
-        r"\b(?:benaderen|benaderd|bellen|gebeld|belt|mailen|gemaild|mailt|mailtjes|e-?mails|mails|"
+        r"\b(?:benaderen|benaderd|bel|bellen|gebeld|belt|mailen|gemaild|mailt|mailtjes|e-?mails|mails|"
         r"telefoontjes|contact (?:opnemen|opgenomen)|lastig (?:vallen|gevallen)|toesturen|sturen)\b"
     ),
     "stop": r"\b(?:stop|stoppen|ophouden|hou\w* op|staak|staken)\b",

@@ -64,6 +64,37 @@ OWN_DATA = re.compile(
     r"uber mich|me concernant|avg|gdpr|dsgvo|rgpd)\b"
 )
 
+# A sales pitch: two or more of these, and no word about the writer's own data. It may
+# sell privacy services and name every right ("DSAR", "Auskunftsersuchen") to us.
+SALES = re.compile(
+    r"\b(?:(?:10|15|20|30)[- ]?(?:minute|minuten|min)\w*|calendar|calendly|kalender|agenda ?link|"
+    r"demo\w*|book a (?:call|meeting|slot)|(?:kurzes?|unverbindliches?) (?:gesprach|telefonat)|"
+    r"(?:kort|vrijblijvend) (?:gesprek|kennismakingsgesprek)|(?:court|bref) (?:echange|appel)|"
+    r"companies like yours|unternehmen wie (?:ihr\w*|sie)|"
+    r"bedrijven (?:zoals|als) (?:het uwe|jullie)|"
+    r"entreprises comme (?:la votre|vous)|festpreis|pauschalpreis|"
+    r"(?:ab|from|vanaf|des|a partir de) (?:eur ?)?\d+ ?(?:eur|euro|€)|"
+    r"(?:per|pro|par) (?:month|monat|maand|mois)|no thanks|nein danke|geen interesse|"
+    r"pas interesse\w*|not interested|kein interesse|free trial|kostenlos\w* test\w*|"
+    r"gratis (?:proef|demo|trial)|essai gratuit|lead (?:magnets?|generation)|leads|"
+    r"(?:our|unsere|onze|notre) (?:platform|plattform|platform|plateforme|solution|losung|"
+    r"oplossing|software|tool|service|dienstleistung)|we help|wij helpen|wir helfen|"
+    r"nous aidons|wir ubernehmen|account executive|growth partner|sales manager)\b"
+)
+# A job application: its "I consent to you keeping my CV" is not a request.
+APPLICATION = re.compile(
+    r"\b(?:sollicit\w*|open sollicitatie|bewerbung\w*|bewerbe mich|initiativbewerbung|"
+    r"job application|(?:apply|applying|application) for (?:the|a|an) (?:\w+ ){0,2}"
+    r"(?:position|role|job|vacancy|internship)|candidature\w*|postuler|stage de fin d'etudes|"
+    r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
+)
+# The writer's own data in the first person: what a pitch or an application never asks about.
+MY_DATA = re.compile(
+    r"\b(?:(?:mijn|m'n) (?:persoons)?gegevens|my (?:personal )?(?:data|information|details)|"
+    r"meine (?:personenbezogenen )?daten|mes donnees|(?:about|of) me\b|van mij\b|over mij\b|"
+    r"uber mich|me concernant)\b"
+)
+
 
 # The writer speaking of themselves: a concern counts in a sentence that has one ("our
 # privacy meetup" in an invitation is not about the writer's data).
@@ -103,3 +134,14 @@ def spam(normalised: str) -> re.Match[str] | None:
     if found is None or OWN_DATA.search(normalised):
         return None
     return found
+
+
+def sales_pitch(normalised: str) -> bool:
+    """An offer of services (two signs of a pitch), not about the writer's own data."""
+    signs = {match.group(0) for match in SALES.finditer(normalised)}
+    return len(signs) >= 2 and MY_DATA.search(normalised) is None
+
+
+def job_application(normalised: str) -> re.Match[str] | None:
+    """The phrase that makes the mail a job application, if it is one."""
+    return APPLICATION.search(normalised)

@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.2, "know", "about_me"),
     rule(ACC, 1.0, "which", "about_me"),
     rule(ACC, 1.0, "copy", "data", window=CLOSE),
+    rule(ACC, 1.0, "receive", "all_of_it", window=CLOSE),  # "send me everything I asked for"
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
     rule(ACC, 1.0, "receive", "my_data", window=CLOSE),
     rule(ACC, 1.0, "know", "my_data", window=CLOSE),
@@ -83,6 +84,8 @@ RULES: tuple[Rule, ...] = (
     rule(REC, 1.2, "correct", "data", "want", window=CLOSE),
     rule(REC, 1.2, "wrong", "attribute", negatable=False),
     rule(REC, 1.2, "wrong", "my_data", negatable=False, window=CLOSE),
+    rule(REC, 1.2, "attribute", "instead_of", negatable=False, window=CLOSE),  # "41 instead of 14"
+    rule(REC, 1.0, "change_to"),  # "could you amend this to Susan Clarke?"
     rule(REC, 0.8, "changed", "attribute", negatable=False),
     rule(REC, 0.6, "correct", "want", window=CLOSE),
     rule(REC, 0.6, "correct"),
@@ -91,12 +94,14 @@ RULES: tuple[Rule, ...] = (
     rule(ERA, 1.5, "forget"),
     rule(ERA, 1.2, "delete", "delete_object", window=CLOSE),
     rule(ERA, 1.0, "delete", "want", window=CLOSE),
+    rule(ERA, 1.1, "delete", "data", "want"),  # "we would like the data you collected deleted"
     rule(ERA, 1.2, "end", "service", note=RELATIONSHIP),
     rule(ERA, 1.0, "no_longer_customer", negatable=False, note=RELATIONSHIP),
     rule(ERA, 0.6, "delete"),
     # restriction: keep the data, but do not use it (for now)
     rule(RES, 1.2, "restriction_request"),
     rule(RES, 1.2, "limit", "use"),
+    rule(RES, 1.2, "pending", "dont_use", negatable=False),  # "until it is sorted, don't use it"
     rule(RES, 1.0, "only_store", negatable=False),
     rule(RES, 0.8, "limit", "data"),
     rule(RES, 0.8, "not_yet_delete", negatable=False),

@@ -31,6 +31,26 @@ _CONDITIONAL = re.compile(
     r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous)\b"
 )
 
+# A statement of the reader's rights ("your rights to access, rectification ..." in a
+# supplier's notice, "vous disposez d'un droit d'acces"), not a request for any of them.
+_INFORMATIONAL = re.compile(
+    r"\b(?:uw|je|jouw|your|ihre|deine|vos|tes) (?:\w+ )?(?:rechten|rights|rechte|droits)\b|"
+    r"\b(?:u|je|you|sie|du|vous) (?:heeft|hebt|have|haben|hast|avez|disposez|beschikt|"
+    r"beschikken) (?:\w+ ){0,2}(?:recht|right|rechte?|droits?)\b"
+)
+# The writer reporting what they did themselves ("we deleted the file", "ich habe es
+# geloscht"): a past participle after a first-person auxiliary, not a request.
+_OWN_PAST = re.compile(
+    r"\b(?:(?:ik heb|wij hebben|we hebben|i have|i've|we have|we've|ich habe|wir haben|"
+    r"j'ai|nous avons)\b(?:\W+\w+){0,3}?|i|we|wir|ich)\W+$"
+)
+# Words that make it a request after all ("I have asked you to have it deleted").
+_ASKED = re.compile(
+    r"\b(?:asked|want\w*|would|gevraagd|verzocht|wil|gebeten|mochte|moechte|demande|veux|"
+    r"you|u|jullie|sie|vous|to|te|zu|a|om)\b"
+)
+_PARTICIPLE = re.compile(r"(?:ed|d|t|e|es|ee|ees)$")
+
 
 @dataclass(frozen=True)
 class Normalised:
@@ -69,6 +89,19 @@ class Normalised:
         if _NEGATION.search(window):
             return True
         return bool(_NEGATION_AFTER.match(self.text[end:clause_end]))
+
+    def is_informational(self, start: int, end: int) -> bool:
+        """The phrase sits in a sentence that tells the reader their rights."""
+        low, high = self.sentence(start)
+        return _INFORMATIONAL.search(self.text, low, high) is not None
+
+    def is_own_past(self, start: int, end: int) -> bool:
+        """The phrase is a past participle the writer says they did ("we deleted it")."""
+        if not _PARTICIPLE.search(self.text[start:end]):
+            return False
+        clause_start, _ = self.clause(start, end)
+        found = _OWN_PAST.search(self.text[max(clause_start, start - 60) : start])
+        return found is not None and _ASKED.search(found.group(0)) is None
 
     def is_conditional(self, start: int, end: int) -> bool:
         """The phrase sits in an "if you ..." clause about the organisation, not a request."""

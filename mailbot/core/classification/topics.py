@@ -50,7 +50,13 @@ _PATTERNS: dict[Topic, str] = {
         r"(?:in ?trek\w*|ingetrokken|terug ?(?:trek|neem)\w*|"
         rf"niet (?:meer|langer)|no longer|withdrawn|revoked|widerruf\w*|widerrufen|zuruck\w*|"
         rf"nicht mehr|entzogen|retir\w*|revoqu\w*|ne (?:\w+ )?plus)\b|"
-        rf"\b(?:geen|no|keine|plus de|pas de) {_CONSENT}\w* (?:meer|more|mehr)\b"
+        rf"\b(?:geen|no|keine|plus de|pas de) {_CONSENT}\w* (?:meer|more|mehr)\b|"
+        # unsubscribing from a newsletter withdraws the consent it was sent on
+        r"\b(?:afgemeld|afmeld\w*|uitgeschreven|uitschrijv\w*|unsubscrib\w*|opted out|"
+        r"abgemeldet|abmeld\w*|abbestell\w*|desinscri\w*|desabonn\w*)\b(?:\W+\w+){0,12}?\W+"
+        r"(?:nieuwsbrie\w*|newsletter\w*|mailing\w*|lettre d'information)\b|"
+        r"\b(?:nieuwsbrie\w*|newsletter\w*|mailing\w*)\b(?:\W+\w+){0,12}?\W+"
+        r"(?:afgemeld|uitgeschreven|unsubscribed|abgemeldet|abbestellt|desinscri\w*|desabonne\w*)\b"
     ),
     Topic.DATA_BREACH: (
         r"\bdata ?(?:lek\w*|breach\w*|leak\w*)|\bdatenpanne\w*|\bdatenleck\w*|"
@@ -62,7 +68,9 @@ _PATTERNS: dict[Topic, str] = {
         r"another (?:pupil|student|person|customer|child)'?s?)\b|"
         r"\b(?:fremde[nr]? (?:daten|stundenplan|zeugnis)|(?:daten|stundenplan|zeugnis|noten) "
         r"(?:eines|einer) (?:anderen|fremden)|eines anderen (?:schulers|kindes|kunden))\b|"
-        r"\bd'un(?:e)? autre (?:eleve|personne|client|enfant|etudiant)\b|"
+        r"\bd'un(?:e)? autre (?:eleve|personne|client|enfant|etudiant|etablissement|college|"
+        r"ecole|lycee)\b|\b(?:another|a different) school'?s?\b|"
+        r"\bvan een andere school\b|\b(?:einer|eines) (?:anderen|fremden) schule\b|"
         r"\b(?:alle|all|toutes les|tous les) (?:\w+ ){0,2}(?:e-?mail ?)?(?:adressen|addresses|"
         r"adresses) (?:\w+ ){0,4}(?:zichtbaar|visible|sichtbar|in (?:de )?cc|im cc|en copie)\b"
     ),
@@ -77,7 +85,16 @@ _PATTERNS: dict[Topic, str] = {
         r"\b(?:onvolledig\w*|incomplete?|unvollstandig\w*|incomplet\w*)\b|"
         r"\b(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,4}?\W+(?:verstreken|voorbij|verlopen|"
         r"overschreden|passed|expired|missed|abgelaufen|verstrichen|uberschritten|depasse|expire)\b|"
-        r"\b(?:te laat|too late|zu spat|trop tard|en retard)\b"
+        r"\b(?:te laat|too late|zu spat|trop tard|en retard)\b|"
+        r"\b(?:not|isn'?t|wasn'?t) what i (?:asked|requested)\b|"
+        r"\bniet wat ik (?:heb )?(?:gevraagd|vroeg)\b|\bnicht (?:das|was) ich\b.{0,20}"
+        r"\b(?:verlangt|angefragt|gefragt|beantragt)\b|\bpas ce que j'ai demande\b|"
+        r"\b(?:complete|full) (?:response|answer|reply)\b|\bvolledig\w* (?:antwoord|overzicht)\b|"
+        r"\bvollstandige (?:auskunft|antwort)\b|\breponse (?:complete|integrale)\b|"
+        r"\btake (?:it|this|the matter) up with\b|"
+        r"\b(?:bij|naar) de (?:ap|autoriteit persoonsgegevens)\b|"
+        r"\b(?:bei|an) (?:der|die) (?:\w+ )?(?:aufsichtsbehorde|datenschutzbehorde)\b|"
+        r"\bsaisir la cnil\b|\baupres de la cnil\b"
     ),
     Topic.SUPERVISORY_AUTHORITY: (
         r"\bautoriteit ?persoonsgegevens\b|\bautoriteitpersoonsgegevens\.nl\b|"
@@ -112,10 +129,12 @@ _PATTERNS: dict[Topic, str] = {
     Topic.SCHOOL: (
         # staff writing as their school: "ik ben roostermaker bij Het Baken College"
         r"\b(?:ik ben|ik werk|i am|i'm|i work|ich bin|ich arbeite|je suis|je travaille)\b"
-        r"(?:\W+\w+){0,12}?\W+(?:school|scholen|college|lyceum|gymnasium|schule|academy|ecole|"
+        r"(?:\W+\w+){0,12}?\W+(?:school|scholen|college|lyceum|gymnasium|\w*schule|academy|ecole|"
         r"lycee|college|etablissement)\b|"
         r"\b(?:onze|van onze) leerlingen\b|\b(?:namens|van|bij) (?:onze|de|ons) "
-        r"(?:school|scholengemeenschap|schoolbestuur)\b|\bwij als school\b|\bschoolbestuur\b|"
+        r"(?:school|scholen|scholengemeenschap|schoolbestuur)\b|"
+        r"\b(?:\w+ ){0,2}van (?:onze|de) scholen\b|\bstichting (?:\w+ ){0,3}onderwijs\b|"
+        r"\bwij als school\b|\bschoolbestuur\b|"
         r"\b(?:our|the school's) (?:pupils|students)\b|\b(?:on behalf of|at) (?:our|the) school\b|"
         r"\bwe are a school\b|\bunsere[nr]? (?:schuler\w*|schule)\b|\bschulleitung\b|"
         r"\bschultrager\b|\b(?:nos|des) eleves\b|\bnotre (?:ecole|etablissement|college|lycee)\b|"
@@ -129,6 +148,9 @@ _BREACH_WEAK = re.compile(
     r"(?:op|on|auf|sur) (?:het |the |dem |l')?(?:internet|straat)|"
     r"publicly available|openbaar (?:te vinden|zichtbaar|gemaakt)|"
     r"offentlich (?:einsehbar|zuganglich|sichtbar)|accessibles? (?:a tous|publiquement)|"
+    r"(?:adres\w*|address\w*|adresse\w*|e-?mail\w*)\b(?:\W+\w+){0,6}?\W+(?:zichtbaar|"
+    r"visible|sichtbar|visibles?|in (?:the |de |het )?cc|im cc|en copie|cc[- ]?(?:veld|field|"
+    r"feld))\b|"
     r"(?:per ongeluk|verkeerde|by mistake|wrong (?:person|address)|versehentlich|falsche[nr]? "
     r"(?:person|adresse)|par erreur|mauvaise (?:personne|adresse))\b(?:\W+\w+){0,8}?\W+"
     r"(?:gestuurd|verstuurd|ontvangen|sent|received|geschickt|erhalten|envoye\w*|recu\w*))\b"
@@ -142,9 +164,10 @@ _PERSONAL = re.compile(
 # A complaint counts when it is about the handling of personal data or of a request:
 # "klacht" about a course is a customer-service matter.
 _ABOUT_REQUEST = re.compile(
-    r"\b(?:verzoek|request|anfrage|antrag|auskunft\w*|demande|inzage|access|acces|"
-    r"antwoord|answer|reply|response|antwort|reponse|gegevens|data|daten|donnees|"
-    r"avg|gdpr|dsgvo|rgpd|privacy|datenschutz|confidentialite)\b"
+    r"\b(?:verzoek|request|anfrage|antrag|auskunft\w*|demande|inzage\w*|access|acces|"
+    r"gegevens|data|daten|donnees|avg|gdpr|dsgvo|rgpd|privacy|datenschutz\w*|"
+    r"confidentialite|loschung|verwijder\w*|erasure|delet\w*|suppression|bezwaar|objection|"
+    r"widerspruch|opposition|ap|ico|cnil|aufsichtsbehorde)\b"
 )
 _PUPILS = re.compile(r"\b(?:leerling\w*|pupils?|students?|schuler\w*|eleves?|kinder|kinderen)\b")
 # A school's mail is about its pupils' privacy, not about a timetable.
@@ -162,10 +185,11 @@ _PRIVACY = re.compile(
 _AUTHORITY_LETTER = re.compile(
     r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
     r"aktenzeichen|geschaftszeichen|unser zeichen|notre reference|numero de dossier|"
+    r"affaire suivie par|dossier suivi par|"
     r"(?:klacht|complaint|beschwerde|plainte|signalement|melding) (?:\w+ ){0,4}"
     r"(?:ontvangen|received|erhalten|eingegangen|recue?|saisi\w*)|"
     r"(?:wij|we) (?:hebben|have) (?:een )?(?:klacht|complaint|melding)|"
-    r"(?:saisi\w*|received|ontvangen|erhalten) (?:\w+ ){0,3}"
+    r"(?:saisi\w*|received|ontvangen|erhalten) (?:[\w']+ ){0,3}"
     r"(?:plainte|complaint|klacht|beschwerde)|"
     r"vos observations|uw zienswijze|ihre stellungnahme|your (?:comments|observations)|"
     r"(?:verzoeken|request|ersuchen|bitten|invitons|demandons) (?:\w+ ){0,4}"
@@ -254,6 +278,13 @@ def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
         if topic is Topic.DECEASED:
             found.append(TopicMatch(Topic.ON_BEHALF, *match.span()))
     return found
+
+
+def has_complaint(normalised: str) -> bool:
+    """The text complains about an answer or a late answer to a request about data."""
+    return bool(_COMPILED[Topic.COMPLAINT].search(normalised)) and bool(
+        _ABOUT_REQUEST.search(normalised)
+    )
 
 
 def is_authority_domain(domain: str) -> bool:
