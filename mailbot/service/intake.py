@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.analysis import Analysis
-from mailbot.core.authentication import Trust
+from mailbot.core.authentication import Trust, Verdict
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
@@ -270,13 +270,16 @@ class Intake:
         assert classification is not None  # every mail from a person is classified
         _classified(record, classification)
         complaint = Topic.COMPLAINT in classification.topics
+        # A forged From (the service says it failed) is nobody's complaint about their case:
+        # it gets a case of its own and points at none (an outsider steers nothing).
+        forged = sender.judgement.verdict in (Verdict.FAIL, Verdict.AMBIGUOUS)
         related: str | None = None
         if follow_up is not None and complaint:
             earlier = store.case_by_id(follow_up.case.case_id)
             today = local_day(utcnow(), self.policy.zone)
             if complaint_is_own_case(Status(earlier.status), earlier.due_date, today):
-                related, follow_up = earlier.reference, None
-        elif complaint:
+                related, follow_up = (None if forged else earlier.reference), None
+        elif complaint and not forged:
             related = _complained_about(store, mail, sender, self.policy)
         if follow_up is not None:
             return self._store_follow_up(

@@ -19,7 +19,7 @@ from mailbot.service.digest import today_digest
 from mailbot.service.draft_views import show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
-from tests.support.desk import CLOCK, TOM, Desk, desks
+from tests.support.desk import CLOCK, FAIL, TOM, Desk, desks
 from tests.support.mails import simple
 
 STRANGER = "Iemand <iemand@elders.example>"
@@ -104,6 +104,43 @@ def test_a_complaint_about_an_answered_case_is_a_case_of_its_own_linked_to_it(
     assert complaint.reference != reference
     case = desk.case(complaint.reference or "")
     assert "complaint" in case["topics"] and case["related_case"] == reference
+
+
+def _answered_case(desk: Desk) -> tuple[str, list[object]]:
+    first = desk.mail(
+        "Ik wil weten welke gegevens jullie van mij hebben.", From=TOM, Message_ID="<tom-1@x>"
+    )
+    reference = first.reference or ""
+    with desk.database.session() as session:  # the answer went out
+        CaseStore(session).case(reference).status = "sent"
+        session.commit()
+    return reference, desk.case(reference)["events"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # an outsider who knows the reference and Tom's Message-ID
+        {"From": STRANGER, "In_Reply_To": "<tom-1@x>", "References": "<tom-1@x>"},
+        # Tom's address, which our server says was forged
+        {"From": TOM, "Authentication_Results": FAIL, "In_Reply_To": "<tom-1@x>"},
+    ],
+)
+def test_an_outsiders_complaint_steers_no_one_elses_case(
+    desk: Desk, headers: dict[str, str]
+) -> None:
+    reference, events = _answered_case(desk)
+    complaint = desk.mail(
+        "Uw antwoord op mijn verzoek is onvolledig: de facturen ontbreken.",
+        Subject=f"Re: [{reference}] uw antwoord",
+        **headers,
+    )
+    assert complaint.reference not in (None, reference)
+    case = desk.case(complaint.reference or "")
+    assert "complaint" in case["topics"] and case["needs_decision"]
+    assert case["related_case"] is None  # never pointed at somebody else's case
+    earlier = desk.case(reference)
+    assert (earlier["status"], earlier["events"]) == ("sent", events)
 
 
 def test_a_withdrawal_of_consent_is_an_objection_at_once(desk: Desk) -> None:
