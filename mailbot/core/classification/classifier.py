@@ -25,7 +25,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from mailbot.core.classification import lexicon_de, lexicon_en, lexicon_fr, lexicon_nl
+from mailbot.core.classification import (
+    lexicon_de,
+    lexicon_en,
+    lexicon_fr,
+    lexicon_nl,
+    vocabulary,
+)
 from mailbot.core.classification.articles import cited_rights
 from mailbot.core.classification.language import detect_language, language_votes, other_language
 from mailbot.core.classification.recall import (
@@ -89,16 +95,7 @@ _REMINDER = re.compile(
     r"\bincomplete (?:answer|reply|response)\b|\bonvolledig\w* (?:antwoord|reactie)\b|"
     r"\breponse incomplete\b"
 )
-_PRIVACY_TOPIC = re.compile(
-    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
-    r"donnees personnelles|datenschutz\w*|gegevensbescherming|data protection|"
-    r"protection des donnees|cookies?|"
-    r"(?:mijn|m'n|onze) (?:persoonlijke )?(?:gegevens|data|dossier|profiel)|"
-    r"(?:my|our) (?:personal )?(?:data|information|info|details|records?|profile)|"
-    r"personal (?:information|info|details)|(?:about|on) me\b|"
-    r"(?:meine|unsere) (?:personlichen )?(?:daten|angaben)|uber mich|"
-    r"(?:mes|nos) (?:donnees|informations|coordonnees)|sur moi)"
-)
+_PRIVACY_TOPIC = vocabulary.words(vocabulary.PRIVACY, r"cookies?", vocabulary.OWN_DATA)
 # A short "yes, go ahead" answers the question it quotes: the quote says what was agreed to.
 _AFFIRMATION = re.compile(
     r"^\W*(?:ja|jawel|yes|yep|yeah|oui|jawohl|ok|okay|oke|graag|prima|akkoord|d'accord|"

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from mailbot.core.classification import vocabulary
+
 # Words about the writer's data, privacy, consent, being contacted, or marketing.
-CONCERN = re.compile(
-    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
-    r"donnees (?:personnelles|a caractere personnel)|datenschutz\w*|gegevensbescherming|"
-    r"data protection|protection des donnees|vie privee|privatsphare|cookies?|"
+CONCERN = vocabulary.words(
+    vocabulary.PRIVACY, vocabulary.CONSENT, vocabulary.DELETION, vocabulary.ACCESS,
+    r"vie privee|privatsphare|cookies?|"
     r"(?:mijn|m'n|onze|ons) (?:persoonlijke |eigen )?(?:gegevens|data|dossier|profiel|"
     r"adres|e-?mailadres|telefoonnummer|nummer|naam|foto\w*|beeld\w*|info\w*)|"
     r"(?:my|our) (?:personal |own )?(?:data|information|info|details|records?|profile|"
@@ -28,7 +29,6 @@ CONCERN = re.compile(
     r"uber mich|von mir\b|"
     r"(?:mes|nos|mon|ma) (?:propres )?(?:donnees|informations|coordonnees|profil|adresse|"
     r"numero|nom|photos?|images?)|sur moi|me concernant|"
-    r"toestemming|consent|einwilligung|consentement|"
     r"gebeld|bellen|belt|telefoontjes?|calls?|calling|called|anruf\w*|angerufen|appels?|"
     r"doorgeven|doorgegeven|doorgestuurd|gedeeld|delen|share[sd]?|sharing|passed on|pass on|"
     r"weitergeb\w*|weitergegeben|geteilt|teilen|partag\w*|"
@@ -36,9 +36,8 @@ CONCERN = re.compile(
     r"nieuwsbrie\w*|newsletters?|marketing\w*|reclame\w*|spam|mailings?|werbung|werbe\w*|"
     r"publicite\w*|prospection|demarchage|"
     r"uitschrijven|afmelden|unsubscribe\w*|abmelden|austragen|desabonne\w*|desinscri\w*|"
-    r"verwijder\w*|wissen|delete\w*|erase\w*|remove\w*|losch\w*|supprim\w*|effac\w*|"
-    r"inzage|auskunft|acces a|access to)\b"
-)
+    r"remove\w*|acces a|access to",
+)  # fmt: skip
 # Spam and phishing that ask the reader for personal data.
 SPAM = re.compile(
     r"\b(?:gewonnen|you(?:'ve| have)? won|winner|prize|prijs(?:vraag)?|gewinn\w*|gagne\w*|"
@@ -58,11 +57,7 @@ SPAM = re.compile(
     r"suspendu|bloque))\b"
 )
 # The writer's own data, which spam never talks about.
-OWN_DATA = re.compile(
-    r"\b(?:(?:mijn|m'n) (?:persoons)?gegevens|my (?:personal )?(?:data|information|details)|"
-    r"meine (?:personenbezogenen )?daten|mes donnees|(?:about|of) me\b|van mij\b|over mij\b|"
-    r"uber mich|me concernant|avg|gdpr|dsgvo|rgpd)\b"
-)
+OWN_DATA = vocabulary.words(vocabulary.MY_DATA, r"avg|gdpr|dsgvo|rgpd")
 
 # A sales pitch: two or more of these, and no word about the writer's own data. It may
 # sell privacy services and name every right ("DSAR", "Auskunftsersuchen") to us.
@@ -89,11 +84,7 @@ APPLICATION = re.compile(
     r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
 )
 # The writer's own data in the first person: what a pitch or an application never asks about.
-MY_DATA = re.compile(
-    r"\b(?:(?:mijn|m'n) (?:persoons)?gegevens|my (?:personal )?(?:data|information|details)|"
-    r"meine (?:personenbezogenen )?daten|mes donnees|(?:about|of) me\b|van mij\b|over mij\b|"
-    r"uber mich|me concernant)\b"
-)
+MY_DATA = vocabulary.words(vocabulary.MY_DATA)
 
 
 # The writer speaking of themselves: a concern counts in a sentence that has one ("our

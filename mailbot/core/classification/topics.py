@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mailbot.core.classification import vocabulary
+
 
 class Topic(StrEnum):
     CONSENT_WITHDRAWAL = "consent_withdrawal"  # Art. 7(3): stop at once, as an objection
@@ -171,16 +173,13 @@ _ABOUT_REQUEST = re.compile(
 )
 _PUPILS = re.compile(r"\b(?:leerling\w*|pupils?|students?|schuler\w*|eleves?|kinder|kinderen)\b")
 # A school's mail is about its pupils' privacy, not about a timetable.
-_PRIVACY = re.compile(
-    r"\b(?:avg|gdpr|dsgvo|rgpd|privacy\w*|persoonsgegevens|personal data|personenbezogen\w*|"
-    r"donnees (?:personnelles|a caractere personnel)|datenschutz\w*|gegevensbescherming|"
-    r"data protection|protection des donnees|verwijder\w*|wissen|delete\w*|erase\w*|losch\w*|"
-    r"supprim\w*|effac\w*|inzage|auskunft|verwerkersovereenkomst|auftragsverarbeitung\w*|"
-    r"processing agreement|sous-traitan\w*|toestemming|consent|einwilligung|consentement|"
+_PRIVACY = vocabulary.words(
+    vocabulary.PRIVACY, vocabulary.DELETION, vocabulary.ACCESS, vocabulary.CONSENT,
+    r"verwerkersovereenkomst|auftragsverarbeitung\w*|processing agreement|sous-traitan\w*|"
     r"data ?lek\w*|breach|datenpanne|fg|functionaris gegevensbescherming|dpo|"
     r"data protection officer|datenschutzbeauftragte\w*|delegue a la protection|"
-    r"(?:sub-?)?processors?|(?:sub)?verwerkers?|unterauftragsverarbeiter)\b"
-)
+    r"(?:sub-?)?processors?|(?:sub)?verwerkers?|unterauftragsverarbeiter",
+)  # fmt: skip
 # An authority's own letter, not a person threatening to go to one.
 _AUTHORITY_LETTER = re.compile(
     r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
