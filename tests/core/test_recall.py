@@ -154,22 +154,24 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
     assert lines[0].startswith("Decide") and "72 hours" in lines[1] and len(lines) == 2
 
 
-def test_every_request_of_the_development_set_gets_a_clock() -> None:
-    """The set mailbot's rules were tuned on (tests/fixtures/mails/recall): no request without
-    a clock, machine mail never a case, at most one non-request in five flagged."""
-    with (RECALL_SET / "labels.csv").open(encoding="utf-8") as handle:
+@pytest.mark.parametrize("folder", [RECALL_SET, RECALL_SET.with_name("holdout2")])
+def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
+    """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 once
+    it had been measured as held out): no request without a clock, machine mail never a
+    case, at most one non-request in five flagged."""
+    with (folder / "labels.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     outcome: dict[str, list[bool]] = {"request": [], "not-a-request": [], "machine": []}
     for row in rows:
         read = analyse(
-            (RECALL_SET / row["file"]).read_bytes(),
+            (folder / row["file"]).read_bytes(),
             Limits(),
             {"privacy@omix.example"},
             read_documents,
         )
         case = read.classification is not None and read.classification.is_request
         outcome[row["kind"]].append(case)
-    assert all(outcome["request"]) and len(outcome["request"]) >= 50
+    assert all(outcome["request"]) and len(outcome["request"]) >= 40
     assert not any(outcome["machine"])
     assert sum(outcome["not-a-request"]) <= len(outcome["not-a-request"]) / 5
 
