@@ -81,7 +81,8 @@ _AUTOREPLY_SUBJECT = (
     "automatic reply", "auto reply", "autoreply", "auto-reply", "out of office",
     "automatisch antwoord", "afwezigheidsbericht", "afwezig", "abwesenheitsnotiz",
     "automatische antwort", "abwesenheit", "reponse automatique", "réponse automatique",
-    "absence du bureau", "message d'absence",
+    "absence du bureau", "message d'absence", "absence :", "absence:", "absent :", "absent:",
+    "abwesend:", "abwesend :", "ooo:", "ooo :",
 )  # fmt: skip
 _AWAY = re.compile(
     r"\b(?:out of (?:the )?office|on (?:annual )?leave|on holiday|back on|return on|afwezig|"

@@ -59,3 +59,15 @@ def test_an_out_of_office_reply_without_headers_is_told_by_subject_and_text() ->
     # a person's own subject alone is not enough
     person = simple("Please delete my data.", Subject="Out of office: delete my data")
     assert machine_reason(parse_mail(person), OWN) is None
+
+
+def test_an_absence_subject_with_an_away_text_is_an_automatic_reply() -> None:
+    from mailbot.core.machine import machine_reason
+    from mailbot.core.parsing import Limits, parse_mail
+    from tests.support.mails import simple
+
+    raw = simple(
+        "Je suis absente du bureau jusqu'au lundi 9 novembre inclus.",
+        Subject="Absence : RE: Votre demande de suppression (dossier 2026-0229)",
+    )
+    assert machine_reason(parse_mail(raw, Limits()), set()) is not None

@@ -333,3 +333,73 @@ def test_a_signed_authorisation_lists_powers_not_requests() -> None:
 )
 def test_more_topics(text: str, topic: Topic) -> None:
     assert topic in classify("", text).topics
+
+
+@pytest.mark.parametrize(
+    ("text", "written_in"),
+    [
+        (
+            "您好，我在2025年参加了贵公司的在线课程，现在请将我的个人数据以机器可读的格式发送给我。谢谢！"
+            "王伟，北京，二零二六年十一月",
+            "cjk",
+        ),
+        (
+            "Здравствуйте! Прошу удалить все мои персональные данные из вашей базы. С уважением, "
+            "Иван Петров",
+            "cyrillic",
+        ),
+        # a language without a word list: few of our four languages' function words
+        (
+            "Hej, jag anmälde mig till ert nyhetsbrev när jag gick en kurs hos er förra året. Jag "
+            "återkallar härmed mitt samtycke och vill inte längre få några utskick från er, "
+            "varken nyhetsbrev eller erbjudanden. Vänliga hälsningar",
+            "unknown",
+        ),
+    ],
+)
+def test_any_language_mailbot_does_not_read_is_a_case_for_the_officer(
+    text: str, written_in: str
+) -> None:
+    found = classify("", text)
+    assert Topic.OTHER_LANGUAGE in found.topics and found.needs_decision
+    assert f"written_in:{written_in}" in found.signals
+
+
+def test_a_persons_request_beside_words_phishing_uses_stands() -> None:
+    found = classify(
+        "FW: Kan niet inloggen",
+        'Ik krijg de melding "account tijdelijk geblokkeerd". In mijn profiel staat nog mijn '
+        "oude mobiele nummer. Wilt u dat aanpassen?",
+    )
+    assert found.rights == (Right.RECTIFICATION,) and "spam_words" in found.signals
+
+
+def test_our_own_subject_quoted_in_a_reply_is_no_phishing() -> None:
+    found = classify(
+        "Re: Your request - we need to verify your identity [case 2026-0226]",
+        "To be clear: I want the account deleted, everything.",
+    )
+    assert found.rights == (Right.ERASURE,)
+
+
+def test_a_thank_you_under_our_subject_is_no_new_request() -> None:
+    found = classify(
+        "RE: Votre demande d'accès - dossier 2026-0151",
+        "Merci pour votre réponse rapide, tout est en ordre. Vous pouvez clore le dossier.",
+    )
+    assert not found.is_request
+
+
+def test_a_misspelt_request_is_found_or_left_for_the_officer() -> None:
+    found = classify(
+        "suppresion",
+        "bonjour je veut que vous suprimiez toute mes donées de votre site merci d avance",
+    )
+    assert found.rights == (Right.ERASURE,) or found.needs_decision
+    vague = classify("", "Can you sort out the correction please")  # of what? not clear
+    assert vague.needs_decision and not vague.rights
+
+
+def test_photos_are_something_to_delete() -> None:
+    found = classify("", "Nous vous demandons de supprimer ces photos de vos serveurs.")
+    assert found.rights == (Right.ERASURE,)

@@ -35,6 +35,7 @@ from mailbot.core.classification import (
 from mailbot.core.classification.articles import cited_rights
 from mailbot.core.classification.language import detect_language, language_votes, other_language
 from mailbot.core.classification.recall import (
+    FIRST_PERSON,
     concern,
     job_application,
     sales_pitch,
@@ -410,34 +411,8 @@ def _recall(
 ) -> Classification:
     """Add what else the mail is (its topics) and whether the officer must decide."""
     combined = " ".join(source.text.text for source in sources)
-    rights, evidence, signals = found.rights, list(found.evidence), list(found.signals)
-    for source in sources[:2]:
-        phishing = spam(source.text.text)
-        if phishing is not None:
-            # Asks the reader for data (a prize, "confirm your account"), not about the
-            # writer's own: no request, whatever words it borrows ("Sperrung", "delete").
-            phrase = source.text.original(*phishing.span())
-            evidence.append(Evidence(None, phrase, 0.0, "signal:spam", source.where))
-            signals.append("spam")
-            rights = ()
-            break
-    own_text = f"{sources[0].text.text}\n{sources[1].text.text}"
-    if rights and sales_pitch(own_text):
-        # Sells (privacy) services and names the rights it handles: asks nothing of us.
-        signals.append("sales_pitch")
-        rights = ()
-    if Right.RECTIFICATION in rights and _INVOICE_FIX.search(own_text):
-        # "Please send a corrected invoice": the bookkeeping's, unless the person's own
-        # details ("my name", "mijn adres") are what is wrong.
-        texts = {source.where: source.text for source in sources}
-        rectified = [
-            (*texts[item.where].sentence(item.start), texts[item.where].text)
-            for item in evidence
-            if item.right is Right.RECTIFICATION and item.where in texts
-        ]
-        if not any(_MY.search(text, low, high) for low, high, text in rectified):
-            signals.append("invoice_correction")
-            rights = tuple(right for right in rights if right is not Right.RECTIFICATION)
+    evidence, signals = list(found.evidence), list(found.signals)
+    rights = _asks_nothing(found, sources, evidence, signals)
     topic_evidence = _topics(sources, sender_domain)
     topics = [Topic(item.cue.removeprefix("topic:")) for item in topic_evidence]
     if Topic.SUPERVISORY_AUTHORITY in topics:
@@ -468,7 +443,8 @@ def _recall(
     # not a payment reminder.
     lost = reminder and (Topic.COMPLAINT in topics or _PRIVACY_TOPIC.search(combined) is not None)
     flagged = bool(unreadable) or lost or bool(pointer)
-    needs_decision, why = _needs_decision(rights, topics, sources, flagged)
+    doubtful = _doubtful(found.evidence, sources, signals)
+    needs_decision, why = _needs_decision(rights, topics, sources, flagged, doubtful)
     if why is not None:
         evidence.append(why)
     confidence = found.confidence
@@ -484,6 +460,117 @@ def _recall(
         topics=ordered_topics(topics),
         needs_decision=needs_decision,
     )
+
+
+def _asks_nothing(
+    found: Classification, sources: list[_Source], evidence: list[Evidence], signals: list[str]
+) -> tuple[Right, ...]:
+    """The rights found, less those of a mail that asks nothing of us after all: phishing,
+    a thank-you under our own subject, a sales pitch, a company's corrected invoice. What
+    was decided is added to ``evidence`` and ``signals``."""
+    rights = found.rights
+    phishing = _phishing(sources)
+    if phishing is not None:
+        evidence.append(phishing)
+        if _asked_in_first_person(found.evidence, sources):
+            # "my account is blocked, and please change my number": the person's own
+            # words about a problem, not a phishing mail; the request stands.
+            signals.append("spam_words")
+        else:
+            # Asks the reader for data (a prize, "confirm your account"), not about the
+            # writer's own: no request, whatever words it borrows ("Sperrung", "delete").
+            signals.append("spam")
+            return ()
+    subject, body = sources[0].text.text, sources[1].text.text
+    from_subject = all(item.where == "subject" for item in found.evidence if item.right in rights)
+    if rights and from_subject and _REPLY.match(subject) and thanks_only(body):
+        # "Re: your access request" + "thanks, all in order, you may close it": our own
+        # subject, and a thank-you for what was done.
+        signals.append("thanks")
+        return ()
+    if rights and sales_pitch(f"{subject}\n{body}"):
+        # Sells (privacy) services and names the rights it handles: asks nothing of us.
+        signals.append("sales_pitch")
+        return ()
+    if Right.RECTIFICATION in rights and _INVOICE_FIX.search(f"{subject}\n{body}"):
+        # "Please send a corrected invoice": the bookkeeping's, unless the person's own
+        # details ("my name", "mijn adres") are what is wrong.
+        texts = {source.where: source.text for source in sources}
+        rectified = [
+            (*texts[item.where].sentence(item.start), texts[item.where].text)
+            for item in evidence
+            if item.right is Right.RECTIFICATION and item.where in texts
+        ]
+        if not any(_MY.search(text, low, high) for low, high, text in rectified):
+            signals.append("invoice_correction")
+            return tuple(right for right in rights if right is not Right.RECTIFICATION)
+    return rights
+
+
+def _phishing(sources: list[_Source]) -> Evidence | None:
+    """The phrase of the subject or body that phishing uses, if any."""
+    for source in sources[:2]:
+        if source.where == "subject" and _REPLY.match(source.text.text):
+            continue  # "Re: ... verify your identity" quotes our own subject
+        found = spam(source.text.text)
+        if found is not None:
+            phrase = source.text.original(*found.span())
+            return Evidence(None, phrase, 0.0, "signal:spam", source.where)
+    return None
+
+
+def _doubtful(
+    evidence: Sequence[Evidence], sources: list[_Source], signals: Sequence[str]
+) -> list[Evidence]:
+    """Actions towards a right that did not reach it, in a sentence that asks something."""
+    if {"spam", "sales_pitch"} & set(signals):
+        return []
+    return [
+        item
+        for item in evidence
+        if item.right is not None
+        and not (item.right is Right.RECTIFICATION and "invoice_correction" in signals)
+        and item.cue not in _NOT_ACTIONS
+        and item.weight >= ANCHOR
+        and item.where == "body"
+        and _asks(sources[1].text, item.start)
+    ]
+
+
+# Rules that tell a state or a topic, not an action towards a right: never "asked" alone.
+_NOT_ACTIONS = frozenset({
+    "rectification:changed", "objection:purpose", "portability:format", "portability:reuse",
+    "restriction:pending", "access:recipients",
+})  # fmt: skip
+# Asking, in the first person or as a plea: "je veut que", "please", "kunt u".
+_ASKING = re.compile(
+    r"\b(?:ik wil|wil ik|ik zou graag|i want|i'd like|i would like|please|pls|ich mochte|"
+    r"ich will|ich moechte|bitte|je veux|je veut|je voudrais|je souhaite|merci de|wilt u|"
+    r"kunt u|kunnen jullie|willen jullie|can you|could you|konnen sie|koennen sie|pouvez-vous|"
+    r"pourriez-vous|pouvez vous|svp|aub)\b"
+)
+
+
+def _asks(text: Normalised, position: int) -> bool:
+    """The sentence around ``position`` asks for something."""
+    low, high = text.sentence(position)
+    return _ASKING.search(text.text, low, high) is not None
+
+
+_REPLY = re.compile(r"^\s*(?:(?:re|aw|antw|sv|wg|fw|fwd|tr)\s*:\s*)+")
+
+
+def _asked_in_first_person(evidence: Sequence[Evidence], sources: list[_Source]) -> bool:
+    """A right is asked for in a sentence where the writer speaks of themselves."""
+    texts = {source.where: source.text for source in sources}
+    for item in evidence:
+        text = texts.get(item.where)
+        if item.right is None or item.weight < ANCHOR or text is None:
+            continue
+        low, high = text.sentence(item.start)
+        if FIRST_PERSON.search(text.text, max(0, low - 200), high):
+            return True
+    return False
 
 
 _INVOICE_FIX = re.compile(
@@ -516,7 +603,11 @@ def _unreadable(documents: Sequence[DocumentText], body: str) -> list[DocumentTe
 
 
 def _needs_decision(
-    rights: Sequence[Right], topics: Sequence[Topic], sources: list[_Source], flagged: bool
+    rights: Sequence[Right],
+    topics: Sequence[Topic],
+    sources: list[_Source],
+    flagged: bool,
+    doubtful: Sequence[Evidence] = (),
 ) -> tuple[bool, Evidence | None]:
     """Recall first: only what is clearly no request is left without a clock.
 
@@ -530,11 +621,25 @@ def _needs_decision(
     if rights or flagged or Topic.SCHOOL in topics:
         return not rights, None
     own = [source for source in sources if source.where != "quoted"]
-    if any(spam(source.text.text) for source in own) or thanks_only(sources[1].text.text):
-        return False, None
     written = f"{sources[0].text.text}\n{sources[1].text.text}"
-    if sales_pitch(written) or job_application(written):
-        return False, None  # a pitch or an application that asks nothing about the writer's data
+    if (
+        any(spam(source.text.text) for source in own)
+        or thanks_only(sources[1].text.text)
+        or sales_pitch(written)
+        or job_application(written)
+    ):
+        # phishing, a thank-you, a pitch or an application: asks nothing about the writer's data
+        return False, None
+    if doubtful:
+        # An action towards a right, not clear enough to count ("suprimiez", misspelt):
+        # something was asked; the officer reads it.
+        return True, replace(doubtful[0], note="a right was asked for, not clearly enough")
+    return _concern(own)
+
+
+def _concern(own: Sequence[_Source]) -> tuple[bool, Evidence | None]:
+    """A case for the officer when the writer speaks of their data, privacy, consent,
+    contact or marketing."""
     for source in own:
         match = concern(_WRAPPED.sub(" ", source.text.text), source.text.sentence)
         if match is not None:

@@ -87,16 +87,61 @@ def detect_language(normalised_text: str) -> LanguageGuess:
     return LanguageGuess(best, round(min(1.0, confidence + min(total, 10) / 20), 2))
 
 
+# Below this share of our four languages' function words among at least ``_MIN_TOKENS``
+# words, a mail in Latin letters is in a language mailbot does not read, whichever it is.
+_MIN_SHARE = 0.15
+_MIN_TOKENS = 20
+_MAX_OURS = 5  # this many of our function words say one of ours is there (a quoted header dump)
+_MIN_LETTERS = 20  # letters of another script that make a mail one in that script
+_SCRIPTS = (
+    ("cjk", ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))),
+    ("cyrillic", ((0x0400, 0x04FF),)),
+    ("greek", ((0x0370, 0x03FF),)),
+    ("arabic", ((0x0600, 0x06FF),)),
+    ("hebrew", ((0x0590, 0x05FF),)),
+)
+
+
+def _script(text: str) -> str | None:
+    """The other script most of the letters are in ("cyrillic", "cjk", ...), if any."""
+    latin = 0
+    counts: dict[str, int] = defaultdict(int)
+    for char in text[:20000]:
+        if not char.isalpha():
+            continue
+        if char.isascii():
+            latin += 1
+            continue
+        code = ord(char)
+        for name, ranges in _SCRIPTS:
+            if any(low <= code <= high for low, high in ranges):
+                counts[name] += 1
+                break
+    if not counts:
+        return None
+    name, count = max(counts.items(), key=lambda item: item[1])
+    return name if count >= _MIN_LETTERS and count > latin else None
+
+
 def other_language(normalised_text: str) -> str | None:
-    """A language mailbot does not read (``es``, ``it``, ``pt``, ``pl``, ``tr``) when its
-    distinctive words outnumber the function words of Dutch, English, German and French."""
+    """A language mailbot does not read: another script ("cyrillic", "cjk", ...); one of
+    ``es``, ``it``, ``pt``, ``pl``, ``tr`` when its distinctive words outnumber the function
+    words of Dutch, English, German and French; else ``unknown`` when those function words are
+    rare in a text of some length (Swedish, Czech, ...)."""
+    script = _script(normalised_text)
+    if script is not None:
+        return script
     ours = sum(language_votes(normalised_text).values())
     others: dict[str, int] = defaultdict(int)
-    for token in _TOKEN.findall(normalised_text[:20000]):
+    tokens = _TOKEN.findall(normalised_text[:20000])
+    for token in tokens:
         language = _OTHER_INDEX.get(token)
         if language is not None and token not in _INDEX:
             others[language] += 1
-    if not others:
-        return None
-    best, count = max(others.items(), key=lambda item: item[1])
-    return best if count >= 3 and count > ours else None
+    if others:
+        best, count = max(others.items(), key=lambda item: item[1])
+        if count >= 3 and count > ours:
+            return best
+    if len(tokens) >= _MIN_TOKENS and ours < min(_MIN_SHARE * len(tokens), _MAX_OURS):
+        return "unknown"
+    return None

@@ -64,7 +64,7 @@ LEXICON: dict[str, str] = {
     ),
     "rectification_request": r"\bberichtig\w*|\brichtigstell\w*",
     "correct": (
-        r"\b(?:andern|anderung\w*|andert|aendern|aenderung\w*|aendert|abander\w*|korrigier\w*|"
+        r"\b(?:korrektur\w*|andern|anderung\w*|andert|aendern|aenderung\w*|aendert|abander\w*|korrigier\w*|"
         r"korigier\w*|aktualisier\w*|vervollstandig\w*|erganz\w*|anpass\w*|umschreiben|"
         r"richtig stellen|berichtig\w*)\b"
     ),
@@ -80,7 +80,9 @@ LEXICON: dict[str, str] = {
     ),
     "forget": r"\brecht auf (?:loeschung|loschung|vergessenwerden|vergessen)\b|\bvergessenwerden\b",
     "delete": r"\b(?:lo(?:e)?sch\w*|geloscht|geloescht|entfern\w*|vernicht\w*|tilg\w*)\b",
-    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle)\b",
+    "delete_object": (
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?)\b"
+    ),
     "end": (
         r"\b(?:kundig\w*|kuendig\w*|gekundigt|gekuendigt|beend\w*|schliess\w*|auflos\w*|aufloes\w*|"
         r"abmelden|stornier\w*)\b"

@@ -50,7 +50,7 @@ LEXICON: dict[str, str] = {
     ),
     "rectification_request": r"\brectif(?:y|ied|ication)\b",
     "correct": (
-        r"\b(?:correct|correcting|corrected|update|updating|updated|amend|amending|amended|fix|"
+        r"\b(?:correct|correcting|corrected|correction|update|updating|updated|amend|amending|amended|fix|"
         r"fixing|fixed|change|changing|edit|modify|rectify|put right|set right)\b"
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
@@ -69,7 +69,10 @@ LEXICON: dict[str, str] = {
         r"\b(?:delete|delet|deleting|deleted|deletion|erase|erasing|erased|erasure|remove|removing|"
         r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b"
     ),
-    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|me|everything|traces?|all of it)\b",
+    "delete_object": (
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|me|everything|traces?|all of it|photos?|pictures?|"
+        r"images?|videos?|recordings?)\b"
+    ),
     "end": (
         r"\b(?:close|closing|closed|cancel|cancell?ing|cancell?ed|cancellation|terminate|"
         r"terminating|terminated|termination|end|ending|ended|deactivate|deactivating|quit|leave)\b"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 _DATA = (
-    r"(?:donnees?|donnes|informations?|infos?|coordonnees|compte|conte|profil|dossier|fichiers?)"
+    r"(?:donn?e+s?|donnes|informations?|infos?|coordonnees|compte|conte|profil|dossier|fichiers?)"
 )
 _ATTRIBUTE = (
     r"nom|prenom|adresse(?: e-?mail| mail| postale)?|e-?mail|courriel|numero(?: de telephone)?|"
@@ -23,7 +23,9 @@ LEXICON: dict[str, str] = {
     "which": r"\b(?:quel|quels|quelle|quelles|ce que|lesquelles)\b",
     "which_data": rf"\b(?:quel|quels|quelle|quelles)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b",
     "want": (
-        r"\b(?:je (?:veux|voudrais|souhaite|demande)|je vous prie|priere de|merci de|pouvez-vous|"
+        r"\b(?:je (?:veux|veut|voudrais|voudrai|souhaite|souhaiterais|demande)|"
+        r"(?:nous )?vous demandons|nous souhaitons|je vous demande|je vous prie|priere de|"
+        r"merci de|pouvez-vous|"
         r"pourriez-vous|svp|s'il vous plait)\b"
     ),
     "data": rf"\b{_DATA}\b",
@@ -57,7 +59,8 @@ LEXICON: dict[str, str] = {
     ),
     "rectification_request": r"\brectifi\w*",
     "correct": (
-        r"\b(?:corrig\w*|modifi\w*|rectifi\w*|mett\w* a jour|mise a jour|actualis\w*|complet\w*|"
+        r"\b(?:corrig\w*|correction|modifi\w*|rectifi\w*|mett\w* a jour|mise a jour|actualis\w*|"
+        r"complet\w*|"
         r"changer)\b"
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
@@ -66,12 +69,15 @@ LEXICON: dict[str, str] = {
         r"saisi\w*)|plus a jour|perime\w*|ancienne?|erreur)\b"
     ),
     "changed": (
-        r"\b(?:demenag\w*|marie\w*|divorc\w*|a change|ont change|nouvel(?:le)? (?:adresse|nom|"
+        r"\b(?:demenag\w*|(?<!sainte-)(?<!sainte )(?<!st-)marie\w*|divorc\w*|a change|"
+        r"ont change|nouvel(?:le)? (?:adresse|nom|"
         r"numero|e-?mail|courriel))\b"
     ),
     "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
     "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*)\b",
-    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout)\b",
+    "delete_object": (
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout|photos?|images?|videos?|enregistrements?)\b"
+    ),
     "end": r"\b(?:resili\w*|fermer|fermeture|cloturer|cloture|annuler|annulation|mettre fin)\b",
     "service": r"\b(?:compte|abonnement|contrat|adhesion|inscription|licence|service|services)\b",
     "no_longer_customer": (

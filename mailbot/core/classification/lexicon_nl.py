@@ -61,7 +61,8 @@ LEXICON: dict[str, str] = {
         r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b"
     ),
     "correct": (
-        r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|veranderen|verander|corrigeren|corrigeer|"
+        r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|aan te passen|correctie|veranderen|"
+        r"verander|corrigeren|corrigeer|"
         r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|"
         r"bijwerken|bijgewerkt|"
         r"updaten|actualiseren|herstellen|aanvullen)\b"
@@ -83,7 +84,10 @@ LEXICON: dict[str, str] = {
         r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
-    "delete_object": rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|mij|me|alles|alle|al)\b",
+    "delete_object": (
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|mij|me|alles|alle|al|foto'?s|beelden|opnames?|"
+        r"video'?s)\b"
+    ),
     "end": (
         r"\b(?:opzeggen|opgezegd|opzegging|zeg\w*\b.{0,40}\bop|beeindig\w*|stopzetten|stop ?zetten|"
         r"opheffen|opgeheven|sluiten|afsluiten|stoppen)\b"

@@ -43,7 +43,11 @@ SPAM = re.compile(
     r"\b(?:gewonnen|you(?:'ve| have)? won|winner|prize|prijs(?:vraag)?|gewinn\w*|gagne\w*|"
     r"lottery|loterij|lotto|lotterie|loterie|claim (?:your|it)|inheritance|erbschaft|"
     r"heritage|bitcoin|crypto\w*|"
-    r"(?:verify|confirm|update) your (?:account|identity|details|information)|"
+    r"(?:verify|confirm|update|validate|re-?confirm) your (?:account|identity|details|"
+    r"information|mailbox|password|login|credentials)|"
+    r"(?:bevestig|verifieer) (?:uw|je) (?:mailbox|wachtwoord)|"
+    r"(?:bestatigen|verifizieren) sie (?:ihr\w*) (?:postfach|passwort|kennwort)|"
+    r"(?:confirmez|verifiez|validez) (?:votre) (?:boite|mot de passe)|"
     r"(?:bevestig|verifieer|update|bevestigen|verifieren) (?:\w+ ){0,4}(?:uw|je) "
     r"(?:gegevens|account|identiteit|inloggegevens)|"
     r"(?:bestatigen|verifizieren|aktualisieren) sie (?:\w+ ){0,6}ihre (?:daten|identitat|konto|"
@@ -57,7 +61,7 @@ SPAM = re.compile(
     r"suspendu|bloque))\b"
 )
 # The writer's own data, which spam never talks about.
-OWN_DATA = vocabulary.words(vocabulary.MY_DATA, r"avg|gdpr|dsgvo|rgpd")
+OWN_DATA = vocabulary.words(vocabulary.MY_DATA)
 
 # A sales pitch: two or more of these, and no word about the writer's own data. It may
 # sell privacy services and name every right ("DSAR", "Auskunftsersuchen") to us.
@@ -97,7 +101,8 @@ FIRST_PERSON = re.compile(
 THANKS_DONE = re.compile(
     r"\b(?:bedankt|dank (?:u|je|jullie)|thanks|thank you|danke|vielen dank|merci)\b.{0,200}?"
     r"\b(?:afgehandeld|verwerkt|gedaan|geregeld|opgelost|handled|done|processed|dealt with|sorted|"
-    r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*)\b",
+    r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*|en ordre|in orde|"
+    r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b",
     re.S,
 )
 

@@ -85,7 +85,7 @@ _PATTERNS: dict[Topic, str] = {
         r"\bpas (?:encore )?(?:recu|eu) (?:de |d')?(?:reponse|retour)\b|"
         r"\bsans (?:reponse|nouvelles)\b|"
         r"\b(?:onvolledig\w*|incomplete?|unvollstandig\w*|incomplet\w*)\b|"
-        r"\b(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,4}?\W+(?:verstreken|voorbij|verlopen|"
+        r"\b\w*(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,4}?\W+(?:verstreken|voorbij|verlopen|"
         r"overschreden|passed|expired|missed|abgelaufen|verstrichen|uberschritten|depasse|expire)\b|"
         r"\b(?:te laat|too late|zu spat|trop tard|en retard)\b|"
         r"\b(?:not|isn'?t|wasn'?t) what i (?:asked|requested)\b|"
@@ -95,7 +95,7 @@ _PATTERNS: dict[Topic, str] = {
         r"\bvollstandige (?:auskunft|antwort)\b|\breponse (?:complete|integrale)\b|"
         r"\btake (?:it|this|the matter) up with\b|"
         r"\b(?:bij|naar) de (?:ap|autoriteit persoonsgegevens)\b|"
-        r"\b(?:bei|an) (?:der|die) (?:\w+ )?(?:aufsichtsbehorde|datenschutzbehorde)\b|"
+        r"\b(?:bei|an) (?:der|die) (?:\w+ )?\w*(?:aufsichtsbehorde|datenschutzbehorde)\b|"
         r"\bsaisir la cnil\b|\baupres de la cnil\b"
     ),
     Topic.SUPERVISORY_AUTHORITY: (
@@ -153,6 +153,8 @@ _BREACH_WEAK = re.compile(
     r"(?:adres\w*|address\w*|adresse\w*|e-?mail\w*)\b(?:\W+\w+){0,6}?\W+(?:zichtbaar|"
     r"visible|sichtbar|visibles?|in (?:the |de |het )?cc|im cc|en copie|cc[- ]?(?:veld|field|"
     r"feld))\b|"
+    r"(?:ging|gingen|went|was sent|were sent|is verstuurd|werd verstuurd|ist|wurde|envoye\w*|"
+    r"partie?) (?:\w+ ){0,3}(?:an alle|to (?:all|every)|aan alle|a tous les)\b|"
     r"(?:per ongeluk|verkeerde|by mistake|wrong (?:person|address)|versehentlich|falsche[nr]? "
     r"(?:person|adresse)|par erreur|mauvaise (?:personne|adresse))\b(?:\W+\w+){0,8}?\W+"
     r"(?:gestuurd|verstuurd|ontvangen|sent|received|geschickt|erhalten|envoye\w*|recu\w*))\b"
