@@ -68,5 +68,11 @@ def analyse(
     quoted = mail.quoted_text if mail.forwarded is None else ""
     documents = read_documents(mail.attachments)
     domain = mail.sender.domain if mail.sender else ""
-    classification = classify(mail.request_subject, mail.request_text, quoted, documents, domain)
+    text = mail.request_text
+    writer = mail.sender.key if mail.sender is not None else None
+    if mail.forwarded is not None and forwarded_from is not None and forwarded_from.key == writer:
+        # The person forwards their own earlier mail ("no answer to the mail below"):
+        # the note is theirs too.
+        text = f"{mail.new_text}\n\n{text}"
+    classification = classify(mail.request_subject, text, quoted, documents, domain)
     return Analysis(mail, classification=classification, documents=documents)

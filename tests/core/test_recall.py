@@ -403,3 +403,50 @@ def test_a_misspelt_request_is_found_or_left_for_the_officer() -> None:
 def test_photos_are_something_to_delete() -> None:
     found = classify("", "Nous vous demandons de supprimer ces photos de vos serveurs.")
     assert found.rights == (Right.ERASURE,)
+
+
+def test_a_disclaimer_and_a_letter_of_authority_ask_for_nothing() -> None:
+    authority = DocumentText(
+        "authority.pdf",
+        "LETTER OF AUTHORITY\nThis authority covers requests under Articles 15 to 22 of the GDPR.",
+    )
+    found = classify(
+        "Our client",
+        "On behalf of our client we ask you to erase all personal data you hold about her.\n\n"
+        "This email is confidential. If you are not the intended recipient, please notify the "
+        "sender and delete it.",
+        documents=[authority],
+    )
+    assert found.rights == (Right.ERASURE,)
+    assert any(item.note == "a mail footer's disclaimer" for item in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pupils who left the school are "uitgeschreven": no unsubscribing
+        "Verwijder de gegevens van alle leerlingen die per 31 juli zijn uitgeschreven.",
+        # "n'importe qui" imports nothing
+        "Il contient les noms et adresses de tous les inscrits. N'importe qui peut supprimer ce "
+        "fichier Excel ; merci de le supprimer.",
+    ],
+)
+def test_words_that_only_look_like_a_right(text: str) -> None:
+    assert Right.OBJECTION not in classify("", text).rights
+    assert Right.PORTABILITY not in classify("", text).rights
+
+
+def test_a_person_forwarding_their_own_unanswered_mail_is_read_whole() -> None:
+    from tests.support.mails import simple
+
+    raw = simple(
+        "Bis heute habe ich keine Antwort. Die Monatsfrist nach Art. 12 Abs. 3 DSGVO ist damit "
+        "abgelaufen.\n\n---------- Weitergeleitete Nachricht ----------\n"
+        "Von: Jürgen Albers <juergen@mailbox-de.example>\nBetreff: Auskunft\n\n"
+        "Bitte teilen Sie mir mit, welche Daten Sie über mich gespeichert haben.",
+        From="Jürgen Albers <juergen@mailbox-de.example>",
+        Subject="WG: Auskunft",
+    )
+    found = analyse(raw, Limits(), {"privacy@omix.example"}).classification
+    assert found is not None and found.rights == (Right.ACCESS,)
+    assert Topic.COMPLAINT in found.topics

@@ -80,7 +80,7 @@ MIN_FOREIGN_WORDS = 6  # a mail in another language is a case when it says this 
 
 _AUTHORISATION = re.compile(
     r"\b(?:vollmacht|volmacht|machtiging|power of attorney|letter of authori[sz]ation|"
-    r"authori[sz]ation form|procuration|mandat)\b"
+    r"(?:letter|form) of authority|authori[sz]ation form|procuration|mandat)\b"
 )
 _REMINDER = re.compile(
     r"\b(?:herinnering|reminder|aanmaning|mahnung|erinnerung|rappel|relance)\b|"
@@ -104,7 +104,10 @@ _AFFIRMATION = re.compile(
 )
 _WORD = re.compile(r"\w+")
 # Phrases that weigh nothing but are shown, so that the officer sees why a right was not found.
-_SHOWN_ZERO = frozenset({"negated", "what the writer did", "tells the reader their rights"})
+_SHOWN_ZERO = frozenset({
+    "negated", "what the writer did", "tells the reader their rights",
+    "a mail footer's disclaimer",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +264,8 @@ def _not_asked(
     """Why a matching phrase asks for nothing after all ('' when it does ask)."""
     if text.is_informational(*anchor):
         return "tells the reader their rights"
+    if text.is_disclaimer(*anchor):
+        return "a mail footer's disclaimer"
     if rule.right is Right.ERASURE and text.is_own_past(*anchor):
         return "what the writer did"
     if rule.name in _OBJECT_OF_DELETE:

@@ -100,7 +100,8 @@ LEXICON: dict[str, str] = {
         r"\blisible par (?:une )?machine\b|\bformat (?:structure|couramment utilise)\b"
     ),
     "reuse": (
-        r"\b(?:import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) (?:prestataire|fournisseur|"
+        r"\b(?:(?<!n')import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) "
+        r"(?:prestataire|fournisseur|"
         r"service|operateur|etablissement|employeur|ecole|systeme))\b|"
         r"\bchange\w* de (?:prestataire|fournisseur|service|operateur)\b"
     ),

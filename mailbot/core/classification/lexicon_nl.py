@@ -157,7 +157,9 @@ LEXICON: dict[str, str] = {
     ),
     "stop": r"\b(?:stop|stoppen|ophouden|hou\w* op|staak|staken)\b",
     "unsubscribe": (
-        r"\b(?:afmeld\w*|afgemeld|uitschrijv\w*|uitgeschreven|schrijf (?:me|mij) uit)\b|"
+        r"\b(?:afmeld\w*|uitschrijv\w*|schrijf (?:me|mij) uit)\b|"
+        # "ik heb me afgemeld", not "uitgeschreven leerlingen" (pupils who left the school)
+        r"\b(?:me|mij|ik)\b(?:\W+\w+){0,4}?\W+(?:afgemeld|uitgeschreven)\b|"
         r"\b(?:van|uit) (?:jullie|uw|de) (?:mailing|bel|verzend|adres)?lijst\b"
     ),
 }

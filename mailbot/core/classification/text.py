@@ -38,6 +38,12 @@ _INFORMATIONAL = re.compile(
     r"\b(?:u|je|you|sie|du|vous) (?:heeft|hebt|have|haben|hast|avez|disposez|beschikt|"
     r"beschikken) (?:\w+ ){0,2}(?:recht|right|rechte?|droits?)\b"
 )
+# A mail footer's disclaimer ("if you are not the intended recipient, delete it").
+_DISCLAIMER = re.compile(
+    r"\b(?:intended recipient|(?:beoogde|juiste) (?:ontvanger|geadresseerde)|"
+    r"(?:richtige|vorgesehene) (?:adressat|empfanger)|destinataire (?:prevu|vise)|"
+    r"pas le destinataire|niet de (?:bedoelde|juiste) ontvanger|nicht der (?:richtige )?adressat)"
+)
 # The writer reporting what they did themselves ("we deleted the file", "ich habe es
 # geloscht"): a past participle after a first-person auxiliary, not a request.
 _OWN_PAST = re.compile(
@@ -94,6 +100,11 @@ class Normalised:
         """The phrase sits in a sentence that tells the reader their rights."""
         low, high = self.sentence(start)
         return _INFORMATIONAL.search(self.text, low, high) is not None
+
+    def is_disclaimer(self, start: int, end: int) -> bool:
+        """The phrase sits in a mail footer's confidentiality disclaimer."""
+        low, high = self.sentence(start)
+        return _DISCLAIMER.search(self.text, max(0, low - 200), high) is not None
 
     def is_own_past(self, start: int, end: int) -> bool:
         """The phrase is a past participle the writer says they did ("we deleted it")."""

@@ -85,7 +85,7 @@ _PATTERNS: dict[Topic, str] = {
         r"\bpas (?:encore )?(?:recu|eu) (?:de |d')?(?:reponse|retour)\b|"
         r"\bsans (?:reponse|nouvelles)\b|"
         r"\b(?:onvolledig\w*|incomplete?|unvollstandig\w*|incomplet\w*)\b|"
-        r"\b\w*(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,4}?\W+(?:verstreken|voorbij|verlopen|"
+        r"\b\w*(?:termijn|deadline|frist|delai)\b(?:\W+\w+){0,8}?\W+(?:verstreken|voorbij|verlopen|"
         r"overschreden|passed|expired|missed|abgelaufen|verstrichen|uberschritten|depasse|expire)\b|"
         r"\b(?:te laat|too late|zu spat|trop tard|en retard)\b|"
         r"\b(?:not|isn'?t|wasn'?t) what i (?:asked|requested)\b|"
