@@ -225,6 +225,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "right.objection": ("objection", "bezwaar"),
     # what else a mail is (core.classification.topics)
     "kind.school_assistance": ("assisting the school", "hulp aan de school"),
+    # Why a phrase of the evidence counted for less, or for nothing (the classifier's notes).
+    "evidence_note.negated": ("negated", "ontkend"),
+    "evidence_note.in an 'if you ...' clause": (
+        "in an 'if you ...' clause", "in een 'als u ...'-bijzin",
+    ),
+    "evidence_note.tells the reader their rights": (
+        "tells the reader their rights", "noemt de lezer zijn rechten",
+    ),
+    "evidence_note.what the writer did": ("what the writer did", "wat de schrijver zelf deed"),
+    "evidence_note.what is to be deleted": ("what is to be deleted", "wat verwijderd moet worden"),
+    "evidence_note.a mail footer's disclaimer": (
+        "a mail footer's disclaimer", "disclaimer onder een e-mail",
+    ),
+    "evidence_note.a right was asked for, not clearly enough": (
+        "a right was asked for, not clearly enough", "een recht gevraagd, niet duidelijk genoeg",
+    ),
+    "evidence_note.about the person's data, privacy, consent, contact or marketing": (
+        "about the person's data, privacy, consent, contact or marketing",
+        "over de gegevens, privacy, toestemming, benadering of marketing van de persoon",
+    ),
+    # An attached letter that could not be read (mailbot.documents).
+    "evidence_note.image": ("a picture: no text to read", "een afbeelding: geen tekst te lezen"),
+    "evidence_note.no_text": ("no text layer (a scan?)", "geen tekstlaag (een scan?)"),
+    "evidence_note.encrypted": ("encrypted", "versleuteld"),
+    "evidence_note.unreadable": ("damaged or unreadable", "beschadigd of onleesbaar"),
+    "evidence_note.too_large": ("too large to read", "te groot om te lezen"),
     "topic.consent_withdrawal": ("consent withdrawn", "toestemming ingetrokken"),
     "topic.data_breach": ("possible data breach", "mogelijk datalek"),
     "topic.complaint": ("complaint", "klacht"),

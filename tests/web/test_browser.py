@@ -320,6 +320,8 @@ def test_mail_that_may_be_a_request_is_marked_and_dismissed_with_a_reason(
     page.goto(f"{site.url}/cases/{flagged}")
     todo = page.get_by_role("alert").filter(has_text="Wat te doen")
     assert "Beslis of deze mail een verzoek is" in todo.inner_text()
+    # the evidence says, in his language, why the mail was held for him
+    assert "over de gegevens, privacy" in page.locator("ul.evidence").inner_text()
     assert accessibility_problems(page) == []
     page.get_by_label("Waarom (voor het logboek; nodig om af te wijzen)").fill(
         "algemene vraag, geen verzoek"
