@@ -11,8 +11,8 @@ project). For each set it prints, per language:
 - accuracy among high- and low-confidence decisions separately.
 
 The sets with a ``topics`` column (``recall``, ``holdout2``, ``holdout3``, and with
-``--heldout`` the held-out ``holdout4``) are read as intake reads a mail (machine mail, attached letters)
-and measured for recall first (issue 21):
+``--heldout`` the held-out ``holdout4``) are read as intake reads a mail (machine mail,
+attached letters) and measured for recall first (issue 21):
 
 - with a clock: a request (kind ``request``) got a case with a due date: rights
   found, or marked for the officer to decide (the goal: 100%);
