@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from mailbot.core.classification import Classification, classify
-from mailbot.core.machine import machine_reason
+from mailbot.core.machine import machine_verdict
 from mailbot.core.mail import Attachment, DocumentText, ParsedMail
 from mailbot.core.parsing import Limits, parse_mail
 from mailbot.errors import UnparseableMail
@@ -62,9 +62,9 @@ def analyse(
         # Our own earlier mail (from this mailbox or another of the organisation's, "your
         # course starts Monday"), quoted or attached, is history: the writer is the requester.
         mail = replace(mail, forwarded=None)
-    machine = machine_reason(mail, own_addresses)
-    if machine is not None:
-        return Analysis(mail, machine=machine)
+    machine = machine_verdict(mail, own_addresses)
+    if machine is not None and not machine[1]:
+        return Analysis(mail, machine=machine[0])
     quoted = mail.quoted_text if mail.forwarded is None else ""
     documents = read_documents(mail.attachments)
     domain = mail.sender.domain if mail.sender else ""
@@ -75,4 +75,11 @@ def analyse(
         # the note is theirs too.
         text = f"{mail.new_text}\n\n{text}"
     classification = classify(mail.request_subject, text, quoted, documents, domain)
+    if machine is not None:
+        if not classification.urgent:
+            return Analysis(mail, machine=machine[0])
+        # A no-reply system's mail that carries an authority's letter or a breach: a claim
+        # of "machine" does not hide it (asymmetric risk); the officer sees the header.
+        signals = (*classification.signals, f"sent_by_a_system:{machine[0]}")
+        classification = replace(classification, signals=signals)
     return Analysis(mail, classification=classification, documents=documents)

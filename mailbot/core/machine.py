@@ -112,6 +112,31 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+# Checks that say "a system sent it", not "it answers or returns a mail": a no-reply
+# system may still carry a letter (a supervisory authority's portal, a processor's breach
+# notice), so such mail is read before it is set aside (``core.analysis``).
+SENT_BY_A_SYSTEM = frozenset({_bulk, _list_mail})
+
+
+def _system_sent(mail: ParsedMail, own: Collection[str]) -> bool:
+    auto = (_first(mail, "Auto-Submitted") or "").split(";")[0].strip().lower()
+    return auto == "auto-generated" or any(check(mail, own) for check in SENT_BY_A_SYSTEM)
+
+
+def machine_verdict(mail: ParsedMail, own_addresses: Collection[str]) -> tuple[str, bool] | None:
+    """Why ``mail`` is machine mail and whether it may still be a letter to read (sent by a
+    system, not an automatic reply or a bounce), or None when a person (probably) wrote it."""
+    reason = machine_reason(mail, own_addresses)
+    if reason is None:
+        return None
+    replying = any(
+        check(mail, own_addresses)
+        for check in (_own_mail, _bounce, _autoreply_headers, _autoreply_text)
+    )
+    auto = (_first(mail, "Auto-Submitted") or "").split(";")[0].strip().lower()
+    return reason, not replying and auto != "auto-replied" and _system_sent(mail, own_addresses)
+
+
 def machine_reason(mail: ParsedMail, own_addresses: Collection[str]) -> str | None:
     """Why ``mail`` is machine mail, or None when a person (probably) wrote it.
 

@@ -143,7 +143,10 @@ def test_an_unreadable_attachment_is_flagged_not_guessed(problem: str) -> None:
 
 
 def test_a_holiday_photo_beside_a_long_mail_is_no_unread_letter() -> None:
-    text = "Wanneer begint de volgende cursus? " * 10
+    text = (
+        "Hallo, wij zijn net terug van vakantie en ik wil graag weten wanneer de volgende "
+        "cursus Excel begint. Is er nog plaats voor mij en mijn collega? Groeten, Piet"
+    )
     photo = DocumentText("vakantie.jpg", "", "image")
     assert not classify("cursus", text, documents=[photo]).needs_decision
     assert classify("", "", documents=[photo]).needs_decision
@@ -450,3 +453,81 @@ def test_a_person_forwarding_their_own_unanswered_mail_is_read_whole() -> None:
     found = analyse(raw, Limits(), {"privacy@omix.example"}).classification
     assert found is not None and found.rights == (Right.ACCESS,)
     assert Topic.COMPLAINT in found.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "rights"),
+    [
+        (
+            "In het ouderportaal staat zijn geboortedatum als 14-03-2013, maar dat moet "
+            "14-08-2012 zijn.",
+            {Right.RECTIFICATION},
+        ),
+        ("Once you've checked, the result obviously needs correcting.", {Right.RECTIFICATION}),
+        ("und hoert auf mir jede woche werbung zu schiken!!", {Right.OBJECTION}),
+        ("je veux plus recevoir votre newsletter, retirez moi svp", {Right.OBJECTION}),
+        ("dites moi ou vous avez eu mon adresse", {Right.ACCESS}),
+    ],
+)
+def test_informal_and_misspelt_wording_of_the_held_out_sets(text: str, rights: set[Right]) -> None:
+    assert set(classify("", text).rights) == rights
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        (
+            "Einladung: Fachtag Datenschutz an Schulen",
+            "Wir laden Sie herzlich zu unserem Fachtag ein. Themen: Umgang mit "
+            "Auskunftsersuchen von Eltern; Meldung von Datenpannen an die Aufsichtsbehörde. "
+            "Anmeldung bis 15. Januar.",
+        ),
+        (
+            "Wichtig: Ihre Daten wurden bei einem Datenleck gefunden",
+            "Um Ihr Konto wieder freizuschalten, bestätigen Sie bitte innerhalb von 24 Stunden "
+            "Ihre Identität. Andernfalls wird Ihr Konto endgültig gelöscht.",
+        ),
+        (
+            "Open sollicitatie privacy officer",
+            "Ik handel daar inzage- en verwijderingsverzoeken af. Mijn cv stuur ik mee.",
+        ),
+        (
+            "Re: Afronding van uw verzoek tot verwijdering",
+            "Dank voor de bevestiging. Ik heb gecontroleerd dat de mails gestopt zijn. Netjes "
+            "afgehandeld.",
+        ),
+    ],
+)
+def test_programmes_phishing_applications_and_thanks_report_and_ask_nothing(
+    subject: str, text: str
+) -> None:
+    cv = [DocumentText("cv.pdf", "Werkervaring: juridisch medewerker privacy.")]
+    found = classify(subject, text, documents=cv if "cv" in text else [])
+    assert not found.is_request, (found.rights, found.topics, found.evidence)
+
+
+def test_a_parent_writing_about_their_childs_data_gets_a_clock() -> None:
+    found = classify(
+        "Rooster van een ander kind in de app??",
+        "Vanochtend zag mijn dochter niet haar eigen rooster maar dat van een meisje uit 3 vwo. "
+        "Een ander kind kan misschien ook haar rooster met haar gegevens zien.",
+    )
+    assert found.is_request and Topic.DATA_BREACH in found.topics
+
+
+def test_an_authoritys_letter_from_a_no_reply_system_is_read() -> None:
+    from tests.support.mails import simple
+
+    raw = simple(
+        "Bijgaand treft u een brief aan van de Autoriteit Persoonsgegevens. Wij verzoeken u "
+        "binnen de genoemde termijn te reageren, onder vermelding van ons kenmerk.",
+        From="Autoriteit Persoonsgegevens <noreply@autoriteitpersoonsgegevens.nl>",
+        Subject="Ons kenmerk z2026-14873 - verzoek om informatie",
+        Auto_Submitted="auto-generated",
+    )
+    read = analyse(raw, Limits(), {"privacy@omix.example"})
+    assert read.machine is None and read.classification is not None
+    assert Topic.SUPERVISORY_AUTHORITY in read.classification.topics
+    assert any(s.startswith("sent_by_a_system:") for s in read.classification.signals)
+    newsletter = simple("Nieuws van deze maand.", Auto_Submitted="auto-generated")
+    assert analyse(newsletter, Limits(), {"privacy@omix.example"}).machine is not None

@@ -37,6 +37,7 @@ from mailbot.core.classification.language import detect_language, language_votes
 from mailbot.core.classification.recall import (
     FIRST_PERSON,
     concern,
+    invitation,
     job_application,
     sales_pitch,
     spam,
@@ -419,6 +420,9 @@ def _recall(
     evidence, signals = list(found.evidence), list(found.signals)
     rights = _asks_nothing(found, sources, evidence, signals)
     topic_evidence = _topics(sources, sender_domain)
+    if {"spam", "sales_pitch", "invitation"} & set(signals):
+        # what phishing, an offer or a programme names is no breach, complaint or letter to us
+        topic_evidence = [item for item in topic_evidence if item.cue in _KEPT_IN_OFFERS]
     topics = [Topic(item.cue.removeprefix("topic:")) for item in topic_evidence]
     if Topic.SUPERVISORY_AUTHORITY in topics:
         # The authority's letter is not the person's request: what it reports (a complaint
@@ -487,15 +491,21 @@ def _asks_nothing(
             signals.append("spam")
             return ()
     subject, body = sources[0].text.text, sources[1].text.text
-    from_subject = all(item.where == "subject" for item in found.evidence if item.right in rights)
-    if rights and from_subject and _REPLY.match(subject) and thanks_only(body):
-        # "Re: your access request" + "thanks, all in order, you may close it": our own
-        # subject, and a thank-you for what was done.
-        signals.append("thanks")
+    # "Re: your access request" + "thanks, all in order, the mails have stopped" (our own
+    # subject, a thank-you for what was done), or an applicant's "I handle access and
+    # erasure requests there": when nothing is asked, no right is.
+    thanks = bool(_REPLY.match(subject)) and thanks_only(body)
+    told = "thanks" if thanks else "job_application" if job_application(body) else ""
+    if rights and told and not _asked(found, sources):
+        signals.append(told)
         return ()
-    if rights and sales_pitch(f"{subject}\n{body}"):
+    if sales_pitch(f"{subject}\n{body}"):
         # Sells (privacy) services and names the rights it handles: asks nothing of us.
         signals.append("sales_pitch")
+        return ()
+    if invitation(f"{subject}\n{body}") and not _asked_in_first_person(found.evidence, sources):
+        # A programme that names "requests from parents" and "data breaches".
+        signals.append("invitation")
         return ()
     if Right.RECTIFICATION in rights and _INVOICE_FIX.search(f"{subject}\n{body}"):
         # "Please send a corrected invoice": the bookkeeping's, unless the person's own
@@ -510,6 +520,15 @@ def _asks_nothing(
             signals.append("invoice_correction")
             return tuple(right for right in rights if right is not Right.RECTIFICATION)
     return rights
+
+
+def _asked(found: Classification, sources: list[_Source]) -> bool:
+    """A right found is asked for in the body, in a sentence that asks something."""
+    body = sources[1]
+    return any(
+        item.right in found.rights and item.where == "body" and _asks(body.text, item.start)
+        for item in found.evidence
+    )
 
 
 def _phishing(sources: list[_Source]) -> Evidence | None:
@@ -528,7 +547,7 @@ def _doubtful(
     evidence: Sequence[Evidence], sources: list[_Source], signals: Sequence[str]
 ) -> list[Evidence]:
     """Actions towards a right that did not reach it, in a sentence that asks something."""
-    if {"spam", "sales_pitch"} & set(signals):
+    if {"spam", "sales_pitch", "invitation"} & set(signals):
         return []
     return [
         item
@@ -542,6 +561,7 @@ def _doubtful(
     ]
 
 
+_KEPT_IN_OFFERS = frozenset({f"topic:{Topic.OTHER_LANGUAGE}"})
 # Rules that tell a state or a topic, not an action towards a right: never "asked" alone.
 _NOT_ACTIONS = frozenset({
     "rectification:changed", "objection:purpose", "portability:format", "portability:reuse",
@@ -631,6 +651,7 @@ def _needs_decision(
         any(spam(source.text.text) for source in own)
         or thanks_only(sources[1].text.text)
         or sales_pitch(written)
+        or invitation(written)
         or job_application(written)
     ):
         # phishing, a thank-you, a pitch or an application: asks nothing about the writer's data
@@ -639,14 +660,15 @@ def _needs_decision(
         # An action towards a right, not clear enough to count ("suprimiez", misspelt):
         # something was asked; the officer reads it.
         return True, replace(doubtful[0], note="a right was asked for, not clearly enough")
-    return _concern(own)
+    return _concern(own, for_someone=Topic.ON_BEHALF in topics)
 
 
-def _concern(own: Sequence[_Source]) -> tuple[bool, Evidence | None]:
+def _concern(own: Sequence[_Source], for_someone: bool) -> tuple[bool, Evidence | None]:
     """A case for the officer when the writer speaks of their data, privacy, consent,
-    contact or marketing."""
+    contact or marketing (or, writing for someone else, of theirs)."""
     for source in own:
-        match = concern(_WRAPPED.sub(" ", source.text.text), source.text.sentence)
+        text = _WRAPPED.sub(" ", source.text.text)
+        match = concern(text, source.text.sentence, third_person=for_someone)
         if match is not None:
             phrase = source.text.original(*match.span())
             return True, Evidence(

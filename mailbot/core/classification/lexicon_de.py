@@ -33,11 +33,11 @@ LEXICON: dict[str, str] = {
     ),
     "data": rf"\b(?:{_DATA})\b",
     "hold": (
-        r"\b(?:haben|hat|habt|gespeichert|speichern|speichert|verarbeiten|verarbeitet|vorliegen|"
+        r"\b(?:haben|hat|habt|gespeichert|gespeich\w*|speichern|speichert|verarbeiten|verarbeitet|vorliegen|"
         r"besitzen|aufbewahr\w*|erfasst|gesammelt|bekannt)\b"
     ),
     "know": (
-        r"\b(?:wissen|erfahren|mitteilen|mitteilung|mitzuteilen|sagen|nachsehen|einsehen|einsicht)\b"
+        r"\b(?:wissen|wisen|wiss?n|erfahren|mitteilen|mitteilung|mitzuteilen|sagen|nachsehen|einsehen|einsicht)\b"
     ),
     "about_me": (
         r"\b(?:uber|ueber|von) mich\b|\bvon mir\b|\bzu meiner person\b|"
@@ -118,6 +118,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:andern|aendern|korrigieren|berichtigen)\w* sie (?:das|dies|ihn|es|diesen|diese) "
         r"(?:bitte )?(?:in|auf|zu)\b"
     ),
+    "need": r"\b(?:muss|mussen|muessen|sollte|sollten)\b",
+    "should_be": (
+        r"\b(?:muss|musste|sollte|mueste) (?:aber )?(?:\S+ ){0,3}(?:sein|lauten|heissen)\b|"
+        r"\brichtig (?:ist|ware|waere|lautet)\b"
+    ),
     "instead_of": r"\b(?:statt|anstatt|anstelle|anstelle von)\b",
     "portability_request": (
         r"\b(?:datenubertragbarkeit|datenuebertragbarkeit|ubertragbarkeit|uebertragbarkeit|"
@@ -143,6 +148,9 @@ LEXICON: dict[str, str] = {
         r"\b(?:kontaktier\w*|anruf\w*|anzurufen|angerufen|anschreiben|angeschrieben|zusend\w*|zuschick\w*|"
         r"schicken|mails|e-?mails|verteiler)\b"
     ),
-    "stop": r"\b(?:stop\w*|aufhoren|aufhoeren|einstellen|unterlassen)\b",
+    "stop": (
+        r"\b(?:stop\w*|aufhoren|aufhoeren|einstellen|unterlassen)\b|"
+        r"\b(?:hor|hoer)\w* (?:\w+ ){0,2}?auf\b"
+    ),
     "unsubscribe": r"\b(?:abmeld\w*|abbestell\w*|austragen|streichen sie mich|aus dem verteiler)\b",
 }

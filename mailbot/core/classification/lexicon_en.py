@@ -111,6 +111,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:amend|change|correct|update|alter)\w* (?:this|it|that|them|(?:my|the) \w+(?: \w+)?) "
         r"(?:to|into)\b"
     ),
+    "need": r"\b(?:needs?|must be|has to be|should be|ought to be)\b",
+    "should_be": (
+        r"\b(?:but|and|when|whereas) (?:it|that|this) (?:should|must|ought to) (?:be|read)\b|"
+        r"\bshould (?:read|say)\b|\bit'?s actually\b|\bthe correct \w+ is\b"
+    ),
     "instead_of": r"\b(?:instead of|rather than)\b",
     "portability_request": r"\b(?:data )?portability\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|spreadsheet|format)\b",

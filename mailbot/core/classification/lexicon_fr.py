@@ -51,6 +51,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:pourquoi|pk|pq|pkoi) vous (?:avez|detenez|gardez|possedez|utilisez)\b|"
         r"\bd'ou (?:vous )?(?:sortez|tirez)\b|"
         r"\bd'ou vous (?:tenez|avez|viennent)\b|"
+        r"\bou (?:est-ce que )?vous avez (?:eu|trouve|obtenu|pris|recupere)\b|"
         r"\bcomment (?:avez|vous etes)-? ?vous (?:obtenu|eu|procure)\b|\bd'ou (?:tenez-? ?vous|"
         r"viennent|proviennent|vient|provient)\b"
     ),
@@ -74,7 +75,7 @@ LEXICON: dict[str, str] = {
         r"numero|e-?mail|courriel))\b"
     ),
     "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
-    "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*)\b",
+    "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*(?![- ]moi\b))\b",
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout|photos?|images?|videos?|enregistrements?)\b"
     ),
@@ -115,16 +116,25 @@ LEXICON: dict[str, str] = {
     "change_to": (
         r"\b(?:modifi|chang|corrig)\w* (?:le|la|les|ce|cela|ca|mon \w+|ma \w+) (?:en|par)\b"
     ),
+    "need": r"\b(?:doit|doivent|devrait|devraient|faut)\b",
+    "should_be": (
+        r"\b(?:alors que|mais) (?:c'est|il s'agit de|elle est|il est)\b|\bdevrai(?:t|ent) etre\b|"
+        r"\bla bonne \w+ est\b|\ble bon \w+ est\b"
+    ),
     "instead_of": r"\b(?:au lieu de|a la place de)\b",
     "object": r"\bm'oppos\w*|\bopposition\b|\bje m'y oppose\b|\bs'opposer\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (
-        r"\b(?:ne|n')\b.{0,25}\bplus\b|\bne (?:veux|souhaite|desire)\b.{0,10}\bpas\b|"
+        r"\b(?:ne|n')\b.{0,25}\bplus\b|\bje (?:veux|veut|souhaite|voudrais) plus\b|"
+        r"\bne (?:veux|souhaite|desire)\b.{0,10}\bpas\b|"
         r"\b(?:plus|pas) (?:de|d')\b|\bjamais (?:autorise|consenti|accepte|donne)\w*"
     ),
     "contact": (
         r"\b(?:contact\w*|appel\w*|envoy\w*|sollicit\w*|recevoir|mails|e-?mails|courriels|sms)\b"
     ),
     "stop": r"\b(?:arret\w*|cess\w*|stop)\b",
-    "unsubscribe": r"\bdesinscri\w*|\bdesabonn\w*|\bme retirer de\b.{0,30}\bliste",
+    "unsubscribe": (
+        r"\bdesinscri\w*|\bdesabonn\w*|\bme retirer de\b.{0,30}\bliste|"
+        r"\bretire[zr]?[- ]moi\b(?! de (?:vos|votre) (?:fichiers?|bases?|systemes?|donnees))"
+    ),
 }

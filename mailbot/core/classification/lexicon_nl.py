@@ -126,6 +126,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:wijzig|verander|corrigeer|pas)\w* (?:dit|dat|deze|het|die|hem|mijn \w+) "
         r"(?:in|naar)\b"
     ),
+    "need": r"\b(?:moet|moeten|dient|dienen)\b",
+    "should_be": (
+        r"\b(?:maar|terwijl) (?:dat|het|die|deze) (?:moet|hoort|zou)\b|\bmoet (?:\S+ ){1,3}zijn\b|"
+        r"\bde juiste \w+ is\b"
+    ),
     "instead_of": r"\b(?:in plaats van|ipv|i\.p\.v)\b",
     "portability_request": r"\b(?:overdraagbaar\w*|dataportabiliteit|portabiliteit)\b",
     "format": r"\b(?:csv|json|xml|xlsx?|excel|formaat|bestandsformaat|spreadsheet)\b",

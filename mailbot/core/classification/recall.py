@@ -38,6 +38,13 @@ CONCERN = vocabulary.words(
     r"uitschrijven|afmelden|unsubscribe\w*|abmelden|austragen|desabonne\w*|desinscri\w*|"
     r"remove\w*|acces a|access to",
 )  # fmt: skip
+# Someone else's data, as a parent or a representative writes of it.
+THEIR_DATA = re.compile(
+    r"\b(?:zijn|haar|hun|his|her|their|seine[nmr]?|ihre[nmr]?|ses|leurs?) "
+    r"(?:persoons|persoonlijke |personal |personlichen |personnelles )?(?:gegevens|data|details|"
+    r"information|daten|angaben|donnees|informations|rooster|timetable|stundenplan|"
+    r"emploi du temps|cijfers|grades|noten|notes|dossier|account|konto|compte)\b"
+)
 # Spam and phishing that ask the reader for personal data.
 SPAM = re.compile(
     r"\b(?:gewonnen|you(?:'ve| have)? won|winner|prize|prijs(?:vraag)?|gewinn\w*|gagne\w*|"
@@ -72,17 +79,28 @@ SALES = re.compile(
     r"companies like yours|unternehmen wie (?:ihr\w*|sie)|"
     r"bedrijven (?:zoals|als) (?:het uwe|jullie)|"
     r"entreprises comme (?:la votre|vous)|festpreis|pauschalpreis|"
-    r"(?:ab|from|vanaf|des|a partir de) (?:eur ?)?\d+ ?(?:eur|euro|€)|"
-    r"(?:per|pro|par) (?:month|monat|maand|mois)|no thanks|nein danke|geen interesse|"
+    r"(?:ab|from|vanaf|des|a partir de) (?:eur ?|€ ?)?\d+(?: ?(?:eur|euro)\b| ?€)|"
+    r"(?:per|pro|par|/) ?(?:month|monat|maand|mois)|vous propose|wir bieten|we offer|"
+    r"wij bieden|nous proposons|consultant\w*|no thanks|nein danke|geen interesse|"
     r"pas interesse\w*|not interested|kein interesse|free trial|kostenlos\w* test\w*|"
     r"gratis (?:proef|demo|trial)|essai gratuit|lead (?:magnets?|generation)|leads|"
     r"(?:our|unsere|onze|notre) (?:platform|plattform|platform|plateforme|solution|losung|"
     r"oplossing|software|tool|service|dienstleistung)|we help|wij helpen|wir helfen|"
     r"nous aidons|wir ubernehmen|account executive|growth partner|sales manager)\b"
 )
+# An invitation to an event: its programme may name every privacy subject ("data breaches",
+# "requests from parents") without reporting or asking anything.
+INVITATION = re.compile(
+    r"\b(?:einladung|invitation|uitnodiging|invit\w+|webinar\w*|webinaire|fachtag|roundtable|"
+    r"round table|conference|konferenz|congres|kongress|symposium|seminar\w*|seminaire|"
+    r"studiedag|workshop|rsvp|anmeldung|inscription|aanmelden|register (?:now|here|via|at)|"
+    r"programme|programma|programm|au programme|themen|agenda|free of charge|kostenlos|"
+    r"gratuit\w*|gratis|aussteller\w*|speakers?|sprecher\w*|intervenants?|sprekers?)\b"
+)
 # A job application: its "I consent to you keeping my CV" is not a request.
 APPLICATION = re.compile(
-    r"\b(?:sollicit\w*|open sollicitatie|bewerbung\w*|bewerbe mich|initiativbewerbung|"
+    r"\b(?:sollicitatie\w*|solliciteer\w*|solliciteren|gesolliciteerd|open sollicitatie|"
+    r"bewerbung\w*|bewerbe mich|initiativbewerbung|"
     r"job application|(?:apply|applying|application) for (?:the|a|an) (?:\w+ ){0,2}"
     r"(?:position|role|job|vacancy|internship)|candidature\w*|postuler|stage de fin d'etudes|"
     r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
@@ -99,17 +117,25 @@ FIRST_PERSON = re.compile(
 )
 # A thank-you for something done, which asks for nothing more.
 THANKS_DONE = re.compile(
-    r"\b(?:bedankt|dank (?:u|je|jullie)|thanks|thank you|danke|vielen dank|merci)\b.{0,200}?"
+    r"\b(?:bedankt|dank (?:u|je|jullie|voor)|thanks|thank you|danke|vielen dank|merci)\b.{0,200}?"
     r"\b(?:afgehandeld|verwerkt|gedaan|geregeld|opgelost|handled|done|processed|dealt with|sorted|"
+    r"tout est clair|alles (?:is )?duidelijk|alles klar|all clear|"
     r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*|en ordre|in orde|"
     r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b",
     re.S,
 )
 
 
-def concern(normalised: str, sentence: Callable[[int], tuple[int, int]]) -> re.Match[str] | None:
+def concern(
+    normalised: str, sentence: Callable[[int], tuple[int, int]], third_person: bool = False
+) -> re.Match[str] | None:
     """The first phrase about the writer's data, privacy, consent, contact or marketing, in
-    a sentence where the writer speaks of themselves (``sentence`` gives its bounds)."""
+    a sentence where the writer speaks of themselves (``sentence`` gives its bounds); with
+    ``third_person`` (the writer writes for someone else), also about that person's data."""
+    if third_person:
+        found = THEIR_DATA.search(normalised)
+        if found is not None:
+            return found
     for match in CONCERN.finditer(normalised):
         if FIRST_PERSON.search(match.group(0)):
             return match
@@ -141,3 +167,9 @@ def sales_pitch(normalised: str) -> bool:
 def job_application(normalised: str) -> re.Match[str] | None:
     """The phrase that makes the mail a job application, if it is one."""
     return APPLICATION.search(normalised)
+
+
+def invitation(normalised: str) -> bool:
+    """An invitation to an event (two signs of one), not about the writer's own data."""
+    signs = {match.group(0) for match in INVITATION.finditer(normalised)}
+    return len(signs) >= 2 and MY_DATA.search(normalised) is None

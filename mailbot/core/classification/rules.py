@@ -86,6 +86,8 @@ RULES: tuple[Rule, ...] = (
     rule(REC, 1.2, "wrong", "my_data", negatable=False, window=CLOSE),
     rule(REC, 1.2, "attribute", "instead_of", negatable=False, window=CLOSE),  # "41 instead of 14"
     rule(REC, 1.0, "change_to"),  # "could you amend this to Susan Clarke?"
+    rule(REC, 1.2, "attribute", "should_be", negatable=False),  # "..., but that should be 14-08"
+    rule(REC, 1.0, "correct", "need", negatable=False, window=CLOSE),  # "it needs correcting"
     rule(REC, 0.8, "changed", "attribute", negatable=False),
     rule(REC, 0.6, "correct", "want", window=CLOSE),
     rule(REC, 0.6, "correct"),

@@ -65,7 +65,8 @@ _PATTERNS: dict[Topic, str] = {
         r"\b(?:datenschutz|schutz)verletzung\w*|\bviolation de(?:s)? donnees\b|"
         r"\bfuite (?:de|des) (?:donnees|informations|adresses)\b|"
         r"\b(?:iemand anders|andermans|"
-        r"van een andere? (?:leerling|student|cursist|klant|persoon))\b|"
+        r"van een andere? (?:leerling|student|cursist|klant|persoon|kind|meisje|jongen|ouder|"
+        r"deelnemer))\b|\bniet (?:haar|zijn|mijn|ons) eigen (?:rooster|cijfers|gegevens)\b|"
         r"\b(?:someone else'?s|somebody else'?s|"
         r"another (?:pupil|student|person|customer|child)'?s?)\b|"
         r"\b(?:fremde[nr]? (?:daten|stundenplan|zeugnis)|(?:daten|stundenplan|zeugnis|noten) "
@@ -147,7 +148,8 @@ _COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
 # Weaker signs of a breach, which count only beside words about personal data.
 _BREACH_WEAK = re.compile(
     r"\b(?:lek(?:ken|t)?|gelekt|uitgelekt|geleakt|leak\w*|gehackt|hacked|gehacked|pirate\w*|"
-    r"(?:op|on|auf|sur) (?:het |the |dem |l')?(?:internet|straat)|"
+    r"(?:op|on|auf|sur|im|in) (?:het |the |dem |l')?(?:internet|straat|netz)|"
+    r"offentlich\w* (?:abrufbar\w*|liste|tabelle)|publicly (?:available|accessible)|"
     r"publicly available|openbaar (?:te vinden|zichtbaar|gemaakt)|"
     r"offentlich (?:einsehbar|zuganglich|sichtbar)|accessibles? (?:a tous|publiquement)|"
     r"(?:adres\w*|address\w*|adresse\w*|e-?mail\w*)\b(?:\W+\w+){0,6}?\W+(?:zichtbaar|"
