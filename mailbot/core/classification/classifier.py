@@ -495,7 +495,8 @@ def _asks_nothing(
     # subject, a thank-you for what was done), or an applicant's "I handle access and
     # erasure requests there": when nothing is asked, no right is.
     thanks = bool(_REPLY.match(subject)) and thanks_only(body)
-    told = "thanks" if thanks else "job_application" if job_application(body) else ""
+    applying = job_application(f"{subject}\n{body}")
+    told = "thanks" if thanks else "job_application" if applying else ""
     if rights and told and not _asked(found, sources):
         signals.append(told)
         return ()
