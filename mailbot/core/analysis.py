@@ -8,6 +8,7 @@ needs the database (duplicates, follow-ups, the case) is decided afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
@@ -42,6 +43,12 @@ def no_documents(_attachments: Sequence[Attachment]) -> tuple[DocumentText, ...]
     return ()
 
 
+# The line that says who wrote a quoted mail: "On ..., X wrote:", or a From: header line.
+_QUOTED_AUTHOR = re.compile(
+    r"(?im)^[ >]*(?:(?:from|von|van|de)\s*:.*|.*\b(?:wrote|schrieb|schreef|a ecrit|a écrit)\s*:)$"
+)
+
+
 def analyse(
     raw: bytes,
     limits: Limits,
@@ -74,7 +81,16 @@ def analyse(
         # The person forwards their own earlier mail ("no answer to the mail below"):
         # the note is theirs too.
         text = f"{mail.new_text}\n\n{text}"
-    classification = classify(mail.request_subject, text, quoted, documents, domain)
+    # Whose words are quoted: our own earlier mail ("On ..., privacy@... wrote:") is no
+    # request of the person's, however it reads.
+    author = _QUOTED_AUTHOR.search(quoted[:600])
+    line = author.group(0).lower() if author else ""
+    ours = any(address in line for address in own_addresses) or any(
+        f"@{name}" in line for name in own_domains
+    )
+    classification = classify(
+        mail.request_subject, text, quoted, documents, domain, quoted_from_us=ours
+    )
     if machine is not None:
         if not classification.urgent:
             return Analysis(mail, machine=machine[0])

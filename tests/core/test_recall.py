@@ -531,3 +531,40 @@ def test_an_authoritys_letter_from_a_no_reply_system_is_read() -> None:
     assert any(s.startswith("sent_by_a_system:") for s in read.classification.signals)
     newsletter = simple("Nieuws van deze maand.", Auto_Submitted="auto-generated")
     assert analyse(newsletter, Limits(), {"privacy@omix.example"}).machine is not None
+
+
+def test_a_complaint_quoting_our_own_answer_takes_no_right_from_it() -> None:
+    from tests.support.mails import simple
+
+    raw = simple(
+        "With respect, this is not an answer to my request. Please send me a copy of all my "
+        "data.\n\nOn 20 Nov 2026, at 11:15, Omix Privacy <privacy@omix.example> wrote:\n\n"
+        "> Dear Mr Adeyemi,\n> With this, we consider your account closed and the case ended.\n",
+        Subject="Re: Your access request - case 2026-0142",
+    )
+    found = analyse(raw, Limits(), {"privacy@omix.example"}).classification
+    assert found is not None and found.rights == (Right.ACCESS,)
+    assert Topic.COMPLAINT in found.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "Andernfalls wende ich mich an die Datenschutzaufsicht wegen meiner Daten.",
+            Topic.COMPLAINT,
+        ),
+        (
+            "Je refuse de vous envoyer ma carte d'identité. Je maintiens donc ma demande de "
+            "suppression.",
+            Topic.COMPLAINT,
+        ),
+        (
+            "Le collège utilise votre logiciel. En tant que responsable de traitement, nous vous "
+            "demandons de supprimer les données des élèves sortants.",
+            Topic.SCHOOL,
+        ),
+    ],
+)
+def test_complaints_and_schools_in_other_words(text: str, topic: Topic) -> None:
+    assert topic in classify("", text).topics

@@ -301,7 +301,11 @@ def _strongest(found: Iterable[Evidence]) -> list[Evidence]:
 
 
 def _sources(
-    subject: str, body: str, quoted: str, documents: Sequence[DocumentText]
+    subject: str,
+    body: str,
+    quoted: str,
+    documents: Sequence[DocumentText],
+    quoted_from_us: bool = False,
 ) -> list[_Source]:
     sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
     sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
@@ -309,7 +313,7 @@ def _sources(
     short_yes = len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own)
     # A reminder or a complaint points to the request it quotes ("see below"): read it too.
     chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own)
-    if quoted and (short_yes or chasing):
+    if quoted and (short_yes or (chasing and not quoted_from_us)):
         sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
     # An attached letter is the person's own words too ("zie bijlage"); a signed
     # authorisation lists what a representative may ask, not what is asked.
@@ -345,15 +349,18 @@ def classify(
     quoted: str = "",
     documents: Sequence[DocumentText] = (),
     sender_domain: str = "",
+    *,
+    quoted_from_us: bool = False,
 ) -> Classification:
     """Classify a request from its subject, the person's own text, what it quotes, and the
     text of the letters attached to it.
 
-    The quoted text counts only when the person's own text is a short "yes" to it.
+    The quoted text counts when the person's own text is a short "yes" to it, or chases
+    the request it quotes (a reminder, a complaint), unless ``quoted_from_us``.
     ``sender_domain`` helps tell a supervisory authority's letter (a claim, used only to
     mark a case urgent, never to move one).
     """
-    sources = _sources(subject, body, quoted, documents)
+    sources = _sources(subject, body, quoted, documents, quoted_from_us)
     languages = _languages(sources)
     found = [item for source in sources for item in _matches(source, languages)]
     best = _strongest(found)

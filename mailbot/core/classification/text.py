@@ -42,7 +42,9 @@ _INFORMATIONAL = re.compile(
 _DISCLAIMER = re.compile(
     r"\b(?:intended recipient|(?:beoogde|juiste) (?:ontvanger|geadresseerde)|"
     r"(?:richtige|vorgesehene) (?:adressat|empfanger)|destinataire (?:prevu|vise)|"
-    r"pas le destinataire|niet de (?:bedoelde|juiste) ontvanger|nicht der (?:richtige )?adressat)"
+    r"pas le destinataire|niet de (?:bedoelde|juiste) ontvanger|nicht der (?:richtige )?adressat|"
+    r"received (?:it|this|this (?:e-?mail|message)) in error|irrtumlich erhalten|"
+    r"per abuis ontvangen|recu (?:ce message |ce courriel )?par erreur)"
 )
 # The writer reporting what they did themselves ("we deleted the file", "ich habe es
 # geloscht"): a past participle after a first-person auxiliary, not a request.

@@ -96,7 +96,14 @@ _PATTERNS: dict[Topic, str] = {
         r"\bvollstandige (?:auskunft|antwort)\b|\breponse (?:complete|integrale)\b|"
         r"\btake (?:it|this|the matter) up with\b|"
         r"\b(?:bij|naar) de (?:ap|autoriteit persoonsgegevens)\b|"
-        r"\b(?:bei|an) (?:der|die) (?:\w+ )?\w*(?:aufsichtsbehorde|datenschutzbehorde)\b|"
+        r"\b(?:bei|an) (?:der|die) (?:\w+ )?\w*(?:aufsichtsbehorde|datenschutzbehorde|"
+        r"datenschutzaufsicht|aufsicht)\b|"
+        r"\b(?:not|is no) an? (?:answer|reply|response) to my (?:request|question)\b|"
+        r"\bgeen antwoord op mijn (?:verzoek|vraag)\b|\bkeine antwort auf meine\b|"
+        r"\bpas une reponse a ma (?:demande|question)\b|"
+        r"\btake (?:this|it|the matter) further\b|\bverder(?:e)? stappen\b|\bweitere schritte\b|"
+        r"\bje maintiens (?:donc )?ma demande\b|\bi (?:still )?maintain my request\b|"
+        r"\bik (?:blijf bij|handhaaf) mijn verzoek\b|\bich halte an meine[mr]? \w+ fest\b|"
         r"\bsaisir la cnil\b|\baupres de la cnil\b"
     ),
     Topic.SUPERVISORY_AUTHORITY: (
@@ -141,7 +148,10 @@ _PATTERNS: dict[Topic, str] = {
         r"\b(?:our|the school's) (?:pupils|students)\b|\b(?:on behalf of|at) (?:our|the) school\b|"
         r"\bwe are a school\b|\bunsere[nr]? (?:schuler\w*|schule)\b|\bschulleitung\b|"
         r"\bschultrager\b|\b(?:nos|des) eleves\b|\bnotre (?:ecole|etablissement|college|lycee)\b|"
-        r"\b(?:chef|directeur|directrice) d'etablissement\b"
+        r"\b(?:chef|directeur|directrice) d'etablissement\b|"
+        # a school that says it is the controller
+        r"\b(?:als|as the|as|en tant que|in seiner rolle als) (?:verwerkingsverantwoordelijke|"
+        r"data controller|controller|responsable d[eu] traitement|verantwortliche\w*)\b"
     ),
 }
 _COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
