@@ -190,15 +190,14 @@ class Dovecot:
         except (OSError, ValueError):
             return None
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 10) -> None:
+        """Stop the server: SIGTERM, and SIGKILL after ``grace`` seconds."""
         pid = self._pid()
         if pid is None:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        # A test server needs no graceful end: after a second, it is killed (a loaded one
-        # took 9-15 s to close every session itself, at the end of every test run).
-        deadline = time.monotonic() + 1
+        deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
             try:
                 os.kill(pid, 0)
