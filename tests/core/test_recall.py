@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in (2, 3, 4))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in (2, 3, 4, 5))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
@@ -570,3 +570,68 @@ def test_a_complaint_quoting_our_own_answer_takes_no_right_from_it() -> None:
 )
 def test_complaints_and_schools_in_other_words(text: str, topic: Topic) -> None:
     assert topic in classify("", text).topics
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "rights"),
+    [
+        # an agent's "please do not ask him for a copy of his passport" is no phishing
+        (
+            "Erasure request for Tomasz Wierzbicki",
+            "We are the authorised agent of our user. Our user asks you to delete all personal "
+            "data you hold about him. Please do not ask him for a copy of his passport.",
+            {Right.ERASURE},
+        ),
+        ("hi", "hi can u send me everything u have about me thx", {Right.ACCESS}),
+        (
+            "Attestation",
+            "Pourriez-vous m'envoyer l'ensemble des données que vous conservez à mon sujet ?",
+            {Right.ACCESS},
+        ),
+    ],
+)
+def test_agents_phone_typing_and_asides(subject: str, text: str, rights: set[Right]) -> None:
+    assert set(classify(subject, text).rights) == rights
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        (
+            "Can't get the password reset email",
+            "The password reset email never arrives (I checked spam). Could someone reset it?",
+        ),
+        (
+            "Application: Privacy & Compliance Officer",
+            "I would like to apply for the Privacy & Compliance Officer position. In my current "
+            "role I handle data subject requests. My CV is attached.",
+        ),
+        (
+            "RE: Vos données personnelles – réponse à votre demande d'accès",
+            "J'ai bien reçu le fichier et tout me semble correct. Merci pour la rapidité.",
+        ),
+    ],
+)
+def test_a_spam_folder_an_application_and_a_thank_you_ask_nothing(subject: str, text: str) -> None:
+    cv = [DocumentText("cv.pdf", "Curriculum Vitae")]
+    found = classify(subject, text, documents=cv if "CV" in text else [])
+    assert not found.is_request, (found.rights, found.evidence)
+
+
+def test_a_mail_that_showed_everyones_address_is_a_possible_breach() -> None:
+    found = classify(
+        "Your email just exposed everyone's address",
+        "Your email from this morning was sent with every recipient visible in the To: field.",
+    )
+    assert Topic.DATA_BREACH in found.topics and found.urgent
+
+
+def test_a_timetable_attached_to_a_german_question_is_no_other_language() -> None:
+    timetable = DocumentText("plan.pdf", "Std. Mo Di Mi Do Fr\n1 D / Ke / R112 M / Ba / R112\n" * 8)
+    found = classify(
+        "Raum R112 doppelt belegt??",
+        "Hallo Support, im angehängten Stundenplan der 7b ist Raum R112 am Donnerstag für "
+        "Englisch eingetragen, obwohl dort laut Raumplan die 9a Mathe hat. Ist das ein Fehler?",
+        documents=[timetable],
+    )
+    assert Topic.OTHER_LANGUAGE not in found.topics

@@ -256,7 +256,9 @@ def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
 
 
 # "whatever you have on me - get rid of it": what is to be deleted, not a question.
-_OBJECT_OF_DELETE = frozenset({"access:which+about_me", "access:which_data+hold"})
+_OBJECT_OF_DELETE = frozenset(
+    {"access:which+about_me", "access:which_data+hold", "access:receive+about_me"}
+)
 
 
 def _not_asked(
@@ -440,7 +442,8 @@ def _recall(
         withdrawal = topic_evidence[topics.index(Topic.CONSENT_WITHDRAWAL)]
         rights = ordered((*rights, Right.OBJECTION))
         evidence.append(replace(withdrawal, right=Right.OBJECTION, weight=THRESHOLD))
-    foreign = other_language(combined)
+    own_words = f"{sources[0].text.text}\n{sources[1].text.text}"
+    foreign = other_language(own_words if len(_WORD.findall(own_words)) >= 20 else combined)
     language = found.language
     if foreign is not None and len(_WORD.findall(combined)) >= MIN_FOREIGN_WORDS:
         topics.append(Topic.OTHER_LANGUAGE)
@@ -530,6 +533,11 @@ def _asks_nothing(
     return rights
 
 
+def _spam_in(source: _Source) -> bool:
+    found = spam(source.text.text)
+    return found is not None and not source.text.is_negated(*found.span())
+
+
 def _asked(found: Classification, sources: list[_Source]) -> bool:
     """A right found is asked for in the body, in a sentence that asks something."""
     body = sources[1]
@@ -545,7 +553,7 @@ def _phishing(sources: list[_Source]) -> Evidence | None:
         if source.where == "subject" and _REPLY.match(source.text.text):
             continue  # "Re: ... verify your identity" quotes our own subject
         found = spam(source.text.text)
-        if found is not None:
+        if found is not None and not source.text.is_negated(*found.span()):
             phrase = source.text.original(*found.span())
             return Evidence(None, phrase, 0.0, "signal:spam", source.where)
     return None
@@ -656,7 +664,7 @@ def _needs_decision(
     own = [source for source in sources if source.where != "quoted"]
     written = f"{sources[0].text.text}\n{sources[1].text.text}"
     if (
-        any(spam(source.text.text) for source in own)
+        any(_spam_in(source) for source in own)
         or thanks_only(sources[1].text.text)
         or sales_pitch(written)
         or invitation(written)

@@ -30,12 +30,12 @@ LEXICON: dict[str, str] = {
     "know": r"\b(?:know|tell me|see|find out|learn|let me know|inform me|confirm|check)\b",
     "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",
     "all_of_it": (
-        r"\beverything (?:i (?:asked|requested)|you (?:have|hold|keep))\b|"
+        r"\beverything (?:i (?:asked|requested)|(?:you|u|ya) (?:have|hold|keep|got))\b|"
         r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b"
     ),
     "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
     "access_verb": r"\baccess\w*\b|\brequest (?:to see|a copy)\b",
-    "receive": r"\b(?:receive|recieve|get|send|provide|obtain)\b",
+    "receive": r"\b(?:receive|recieve|get|send|provide|obtain|snd)\b",
     "at_once": r"\b(?:immediately|at once|right now|straight away|right away|now)\b",
     "origin_question": (
         r"\bwhy (?:do|does|did|are|have) (?:you|your company|you guys)\b|\bwhy you (?:have|got)\b|"

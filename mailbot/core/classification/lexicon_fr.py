@@ -39,7 +39,8 @@ LEXICON: dict[str, str] = {
     ),
     "all_of_it": (
         r"\btout ce que (?:j'ai demande|vous avez sur moi|vous detenez)\b|"
-        r"\btoutes les (?:donnees|informations) que vous (?:avez|detenez)\b"
+        r"\btoutes les (?:donnees|informations) que vous (?:avez|detenez)\b|"
+        r"\bl'ensemble des (?:donnees|informations) que vous (?:avez|detenez|conservez|gardez)\b"
     ),
     "copy": r"\b(?:copie|copies|recapitulatif|apercu)\b",
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",

@@ -33,7 +33,9 @@ CONCERN = vocabulary.words(
     r"doorgeven|doorgegeven|doorgestuurd|gedeeld|delen|share[sd]?|sharing|passed on|pass on|"
     r"weitergeb\w*|weitergegeben|geteilt|teilen|partag\w*|"
     r"appele\w*|sms\w*|texts|benader\w*|contacted|kontaktiert|contacte\w*|"
-    r"nieuwsbrie\w*|newsletters?|marketing\w*|reclame\w*|spam|mailings?|werbung|werbe\w*|"
+    r"nieuwsbrie\w*|newsletters?|marketing\w*|reclame\w*|mailings?|werbung|werbe\w*|"
+    r"(?<!checked )(?<!in )(?<!my )(?<!the )(?<!de )(?<!mijn )(?<!im )(?<!les )"
+    r"spam(?! ?(?:folder|map|ordner|box|filter|-?ordner))|"
     r"publicite\w*|prospection|demarchage|"
     r"uitschrijven|afmelden|unsubscribe\w*|abmelden|austragen|desabonne\w*|desinscri\w*|"
     r"remove\w*|acces a|access to",
@@ -101,7 +103,8 @@ INVITATION = re.compile(
 APPLICATION = re.compile(
     r"\b(?:sollicitatie\w*|solliciteer\w*|solliciteren|gesolliciteerd|open sollicitatie|"
     r"bewerbung\w*|bewerbe mich|initiativbewerbung|"
-    r"job application|(?:apply|applying|application) for (?:the|a|an) (?:\w+ ){0,2}"
+    r"job application|vacancy|my cv\b|mijn cv\b|mein lebenslauf|mon cv\b|"
+    r"(?:apply|applying|application) for (?:the|a|an) (?:[\w&/-]+ ){0,4}"
     r"(?:position|role|job|vacancy|internship)|candidature\w*|postuler|stage de fin d'etudes|"
     r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
 )
@@ -116,14 +119,15 @@ FIRST_PERSON = re.compile(
     r"mes)\b"
 )
 # A thank-you for something done, which asks for nothing more.
-THANKS_DONE = re.compile(
-    r"\b(?:bedankt|dank (?:u|je|jullie|voor)|thanks|thank you|danke|vielen dank|merci)\b.{0,200}?"
+_THANKS = r"\b(?:bedankt|dank (?:u|je|jullie|voor)|thanks|thank you|danke|vielen dank|merci)\b"
+_DONE = (
     r"\b(?:afgehandeld|verwerkt|gedaan|geregeld|opgelost|handled|done|processed|dealt with|sorted|"
-    r"tout est clair|alles (?:is )?duidelijk|alles klar|all clear|"
+    r"tout est clair|alles (?:is )?duidelijk|alles klar|all clear|bien recu|goed ontvangen|"
+    r"gut erhalten|received (?:it|the file|everything)|tout me semble correct|"
     r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*|en ordre|in orde|"
-    r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b",
-    re.S,
+    r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b"
 )
+THANKS_DONE = re.compile(rf"{_THANKS}.{{0,200}}?{_DONE}|{_DONE}.{{0,200}}?{_THANKS}", re.S)
 
 
 def concern(

@@ -70,6 +70,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "which", "about_me"),
     rule(ACC, 1.0, "copy", "data", window=CLOSE),
     rule(ACC, 1.0, "receive", "all_of_it", window=CLOSE),  # "send me everything I asked for"
+    rule(ACC, 1.0, "receive", "about_me"),  # "send me everything you have about me"
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
     rule(ACC, 1.0, "receive", "my_data", window=CLOSE),
     rule(ACC, 1.0, "know", "my_data", window=CLOSE),

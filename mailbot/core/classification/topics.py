@@ -162,9 +162,12 @@ _BREACH_WEAK = re.compile(
     r"offentlich\w* (?:abrufbar\w*|liste|tabelle)|publicly (?:available|accessible)|"
     r"publicly available|openbaar (?:te vinden|zichtbaar|gemaakt)|"
     r"offentlich (?:einsehbar|zuganglich|sichtbar)|accessibles? (?:a tous|publiquement)|"
-    r"(?:adres\w*|address\w*|adresse\w*|e-?mail\w*)\b(?:\W+\w+){0,6}?\W+(?:zichtbaar|"
-    r"visible|sichtbar|visibles?|in (?:the |de |het )?cc|im cc|en copie|cc[- ]?(?:veld|field|"
-    r"feld))\b|"
+    r"(?:adres\w*|address\w*|adresse\w*|e-?mail\w*|recipients?|ontvangers?|empfanger\w*|"
+    r"destinataires?)\b(?:\W+\w+){0,8}?\W+(?:zichtbaar|visible|sichtbar|visibles?|"
+    r"in (?:the |de |het )?(?:cc|to)|im (?:cc|an)|en copie|cc[- ]?(?:veld|field|feld)|"
+    r"(?:to|an|aan|a)[-: ]+(?:field|veld|feld|champ))\b|"
+    r"\b(?:exposed|exposes|blootgesteld|offengelegt|exposee?s?|expose) (?:[\w']+ ){0,3}"
+    r"(?:address\w*|adres\w*|adresse\w*|e-?mail\w*|data|gegevens|daten|donnees)\b|"
     r"(?:ging|gingen|went|was sent|were sent|is verstuurd|werd verstuurd|ist|wurde|envoye\w*|"
     r"partie?) (?:\w+ ){0,3}(?:an alle|to (?:all|every)|aan alle|a tous les)\b|"
     r"(?:per ongeluk|verkeerde|by mistake|wrong (?:person|address)|versehentlich|falsche[nr]? "
@@ -173,6 +176,7 @@ _BREACH_WEAK = re.compile(
 )
 _PERSONAL = re.compile(
     r"\b(?:gegevens|data|daten|donnees|informatie|information|informations|adres\w*|address\w*|"
+    r"e-?mail\w*|recipients?|ontvangers?|empfanger\w*|destinataires?|"
     r"naam|namen|name[ns]?|nom|noms|rooster|timetable|stundenplan|emploi du temps|cijfers|grades|"
     r"noten|notes|wachtwoord|password|passwort|mot de passe|bsn|iban|geboortedatum|"
     r"date of birth|geburtsdatum|date de naissance|lijst|list|liste)\b"
