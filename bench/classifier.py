@@ -1,6 +1,6 @@
 """Measure the classifier on the shared request corpus and on our own fixture mails.
 
-    python bench/classifier.py [--corpus ../shared/corpus/requests] [--write] [--heldout]
+    python bench/classifier.py [--corpus ../shared/corpus/requests] [--write] [--heldout SET]
 
 The corpus is read from where it lies (third-party text, never copied into the
 project). For each set it prints, per language:
@@ -10,8 +10,8 @@ project). For each set it prints, per language:
 - correct: both (for ``not-a-new-request`` mail: no right found at all);
 - accuracy among high- and low-confidence decisions separately.
 
-The sets with a ``topics`` column (``recall``, ``holdout2`` to ``holdout5``, and with
-``--heldout`` the held-out ``holdout6``) are read as intake reads a mail (machine mail,
+The sets with a ``topics`` column (``recall``, ``holdout2`` and the sets after it, and with
+``--heldout SET`` a held-out set) are read as intake reads a mail (machine mail,
 attached letters) and measured for recall first (issue 21):
 
 - with a clock: a request (kind ``request``) got a case with a due date: rights
@@ -25,9 +25,10 @@ attached letters) and measured for recall first (issue 21):
 - machine mail as a case: never.
 
 ``--write`` also puts the tables into bench/RESULTS.md (section "Classifier").
-``--heldout`` measures the held-out set written for issue 21 (``holdout6``): run it
-once, when the rules are finished; never tune on it. (``holdout2`` to ``holdout5`` were
-that set until each was measured once; the rules were developed on them afterwards.)
+``--heldout SET`` measures a held-out set (a folder of tests/fixtures/mails written by
+someone who has not seen the rules): run it once, when the rules are finished, and never
+tune on it. Each set measured so far (``holdout2`` to ``holdout6``) became a development
+set after its one measurement; bench/RESULTS.md keeps each one's one-time figures.
 """
 
 from __future__ import annotations
@@ -303,7 +304,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--mistakes", action="store_true", help="list every wrong decision")
     parser.add_argument(
-        "--heldout", action="store_true", help="also measure the held-out set (holdout6, once)"
+        "--heldout", metavar="SET", help="also measure this held-out set (once), e.g. holdout7"
     )
     args = parser.parse_args()
 
@@ -320,14 +321,16 @@ def main() -> int:
         # Written for issue 2, never tuned on; its follow-ups (not-a-new-request) are left out.
         ("Recall: the held-out mails of before", read_set(FIXTURES / "holdout")),
         # Each held out until measured once with --heldout (holdout2 at stop 28, holdout3 to
-        # holdout5 at stop 29); developed on since.
+        # holdout6 at stop 29); developed on since.
         *(
-            (f"Recall: development set {name}", read_set(FIXTURES / name))
-            for name in ("holdout2", "holdout3", "holdout4", "holdout5")
+            (f"Recall: development set {folder.name}", read_set(folder))
+            for folder in sorted(FIXTURES.glob("holdout[0-9]*"), key=lambda f: int(f.name[7:]))
+            if folder.name != args.heldout
         ),
     ]
     if args.heldout:
-        recall_sets.append(("Recall: held-out set (holdout6)", read_set(FIXTURES / "holdout6")))
+        held_out = read_set(FIXTURES / args.heldout)
+        recall_sets.append((f"Recall: held-out set ({args.heldout})", held_out))
     tables += [recall_table(title, readings) for title, readings in recall_sets]
     report = "\n\n".join(tables)
     print(report)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from mailbot.core.classification import Classification, classify
-from mailbot.core.machine import machine_verdict
+from mailbot.core.classification.topics import Topic
+from mailbot.core.machine import is_list_mail, machine_verdict
 from mailbot.core.mail import Attachment, DocumentText, ParsedMail
 from mailbot.core.parsing import Limits, parse_mail
 from mailbot.errors import UnparseableMail
@@ -92,7 +93,11 @@ def analyse(
         mail.request_subject, text, quoted, documents, domain, quoted_from_us=ours
     )
     if machine is not None:
-        if not classification.urgent:
+        letter = classification.urgent and not (
+            is_list_mail(mail, own_addresses)
+            and Topic.SUPERVISORY_AUTHORITY not in classification.topics
+        )
+        if not letter:  # a newsletter's "a school facing a data breach" is no notice to us
             return Analysis(mail, machine=machine[0])
         # A no-reply system's mail that carries an authority's letter or a breach: a claim
         # of "machine" does not hide it (asymmetric risk); the officer sees the header.

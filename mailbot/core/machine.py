@@ -137,6 +137,11 @@ def machine_verdict(mail: ParsedMail, own_addresses: Collection[str]) -> tuple[s
     return reason, not replying and auto != "auto-replied" and _system_sent(mail, own_addresses)
 
 
+def is_list_mail(mail: ParsedMail, own_addresses: Collection[str]) -> bool:
+    """Sent to a list (a newsletter): its programme may name a breach; no letter to us."""
+    return any(check(mail, own_addresses) for check in SENT_BY_A_SYSTEM)
+
+
 def machine_reason(mail: ParsedMail, own_addresses: Collection[str]) -> str | None:
     """Why ``mail`` is machine mail, or None when a person (probably) wrote it.
 

@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in (2, 3, 4, 5))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in (2, 3, 4, 5, 6))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to

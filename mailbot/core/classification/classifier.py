@@ -460,7 +460,11 @@ def _recall(
     pointer = not documents and len(_WORD.findall(own)) < 25 and _POINTS_TO_ATTACHMENT.search(own)
     # A reminder (of a request we may have lost) counts when it is about data or a request,
     # not a payment reminder.
-    lost = reminder and (Topic.COMPLAINT in topics or _PRIVACY_TOPIC.search(combined) is not None)
+    lost = (
+        reminder
+        and "spam" not in signals
+        and (Topic.COMPLAINT in topics or _PRIVACY_TOPIC.search(combined) is not None)
+    )
     flagged = bool(unreadable) or lost or bool(pointer)
     doubtful = _doubtful(found.evidence, sources, signals)
     needs_decision, why = _needs_decision(rights, topics, sources, flagged, doubtful)
@@ -588,7 +592,8 @@ _ASKING = re.compile(
     r"\b(?:ik wil|wil ik|ik zou graag|i want|i'd like|i would like|please|pls|ich mochte|"
     r"ich will|ich moechte|bitte|je veux|je veut|je voudrais|je souhaite|merci de|wilt u|"
     r"kunt u|kunnen jullie|willen jullie|can you|could you|konnen sie|koennen sie|pouvez-vous|"
-    r"pourriez-vous|pouvez vous|svp|aub)\b"
+    r"pourriez-vous|pouvez vous|svp|aub|(?:wij|we|ik) verzoeken|verzoeken wij|ik verzoek|"
+    r"(?:we|i) (?:request|ask)|wir bitten|ich bitte|nous demandons|je demande)\b"
 )
 
 

@@ -137,6 +137,9 @@ LEXICON: dict[str, str] = {
     ),
     "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",
     "onward": r"\b(?:direkt|unmittelbar|anderen?|neuen?)\b",
+    "object_against": (
+        r"\bwiderspruch (?:\w+ ){0,2}gegen\b|\bwidersprech\w* (?:\w+ ){0,3}(?:der|die|dem)\b"
+    ),
     "object": r"\b(?:widerspruch\w*|widersprech\w*|widerspreche)\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (

@@ -129,6 +129,7 @@ LEXICON: dict[str, str] = {
     ),
     "transfer": r"\b(?:transfer\w*|transmit\w*|send\w*|pass\w* on|forward\w*|port\w*)\b",
     "onward": r"\b(?:directly|another|new|other)\b",
+    "object_against": r"\bobject(?:s|ed)? to\b|\bobjection (?:to|against)\b",
     "object": r"\b(?:object|objecting|objection|objected)\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "want": (

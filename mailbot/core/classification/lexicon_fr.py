@@ -123,6 +123,7 @@ LEXICON: dict[str, str] = {
         r"\bla bonne \w+ est\b|\ble bon \w+ est\b"
     ),
     "instead_of": r"\b(?:au lieu de|a la place de)\b",
+    "object_against": r"\b(?:m\')?oppos\w* (?:\w+ ){0,2}a\b|\bopposition (?:a|au|aux)\b",
     "object": r"\bm'oppos\w*|\bopposition\b|\bje m'y oppose\b|\bs'opposer\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "dont_want": (

@@ -144,6 +144,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:overzetten|overdragen|doorsturen|doorgeven|overdracht|overbrengen|overgezet|overgedragen)\b"
     ),
     "onward": r"\b(?:rechtstreeks|direct|andere|nieuwe)\b",
+    "object_against": r"\bbezwaar (?:\w+ ){0,2}tegen\b",
     "object": r"\bbezwaar\b|\bmaak\w* bezwaar\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "want": (

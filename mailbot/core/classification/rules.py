@@ -106,6 +106,7 @@ RULES: tuple[Rule, ...] = (
     rule(RES, 1.2, "limit", "use"),
     rule(RES, 1.2, "pending", "dont_use", negatable=False),  # "until it is sorted, don't use it"
     rule(RES, 1.0, "only_store", negatable=False),
+    rule(RES, 1.1, "limit", "data", "want"),  # "wij verzoeken u de gegevens te beperken"
     rule(RES, 0.8, "limit", "data"),
     rule(RES, 0.8, "not_yet_delete", negatable=False),
     rule(RES, 0.5, "pending", negatable=False),
@@ -119,6 +120,7 @@ RULES: tuple[Rule, ...] = (
     rule(POR, 0.6, "reuse"),
     rule(POR, 0.6, "transfer", "onward"),
     # objection: stop using the data (for marketing, profiling, research)
+    rule(OBJ, 1.2, "object_against"),  # "maken wij bezwaar tegen het verstrekken"
     rule(OBJ, 1.2, "object", "use"),
     rule(OBJ, 1.2, "object", "purpose"),
     rule(OBJ, 1.2, "dont_want", "purpose", negatable=False, window=CLOSE),

@@ -212,6 +212,22 @@ _AUTHORITY_LETTER = re.compile(
     r"(?:verzoeken|request|ersuchen|bitten|invitons|demandons) (?:\w+ ){0,4}"
     r"(?:stellungnahme|standpunt|zienswijze|observations|response|reaction|comments?))\b"
 )
+# A named authority, not "the supervisory authority" a lawyer or a person refers to.
+_NAMED_AUTHORITY = re.compile(
+    r"\b(?:autoriteit ?persoonsgegevens|autoriteitpersoonsgegevens\.nl|information commissioner|"
+    r"ico\.org\.uk|cnil|commission nationale de l'informatique|bfdi|"
+    r"(?:bundes|landes)beauftragte\w* fur (?:den )?datenschutz|"
+    r"gegevensbeschermingsautoriteit|data protection commission|ldi ?nrw|bayld?a|hmbbfdi|"
+    r"berliner beauftragte|apd|gba)\b"
+)
+# What only an authority writes: it received a complaint about us.
+_COMPLAINT_RECEIVED = re.compile(
+    r"\b(?:(?:klacht|complaint|beschwerde|plainte|signalement|melding) (?:\w+ ){0,4}"
+    r"(?:ontvangen|received|erhalten|eingegangen|recue?|saisi\w*)|"
+    r"(?:wij|we) (?:hebben|have) (?:een )?(?:klacht|complaint|melding)|"
+    r"(?:saisi\w*|received|ontvangen|erhalten) (?:[\w']+ ){0,3}"
+    r"(?:plainte|complaint|klacht|beschwerde))\b"
+)
 _AUTHORITY_DOMAINS = (
     "autoriteitpersoonsgegevens.nl", "ico.org.uk", "cnil.fr", "bfdi.bund.de", "edpb.europa.eu",
     "datenschutz", "dataprotection", "gegevensbeschermingsautoriteit.be", "apd-gba.be",
@@ -285,8 +301,11 @@ def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
             _PRIVACY.search(normalised) and _PUPILS.search(normalised)
         ):
             continue  # a school's question about a timetable is the helpdesk's
+        named = _NAMED_AUTHORITY.search(normalised) is not None
         if topic is Topic.SUPERVISORY_AUTHORITY and not (
-            _AUTHORITY_LETTER.search(normalised) or is_authority_domain(sender_domain)
+            is_authority_domain(sender_domain)
+            or (named and _AUTHORITY_LETTER.search(normalised))
+            or _COMPLAINT_RECEIVED.search(normalised)
         ):
             # Someone who will complain to the AP is a complaint (when it says so), not the
             # authority's letter; an invitation that names the AP is neither.
