@@ -16,12 +16,26 @@ import logging
 import os
 import re
 import sys
+import traceback
 from collections.abc import Mapping
 from typing import TextIO
 
 ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 HIDDEN = "<address>"
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3}
+
+
+def log_failure(log: logging.Logger, message: str, *args: object, exc: BaseException) -> None:
+    """``message`` at ERROR with the kind of failure and where it happened; its text and
+    traceback only at DEBUG. A database's error repeats the statement's parameters (a
+    mail's sender, subject and text), a template's its values: none of that belongs in a
+    line at INFO or above."""
+    where = ""
+    if exc.__traceback__ is not None:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f" at {os.path.basename(frame.filename)}:{frame.lineno}"
+    log.error("%s (%s%s)", message % args, type(exc).__name__, where)
+    log.debug("%s: the failure in full", message % args, exc_info=exc)
 
 
 def redact(text: str) -> str:

@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-from mailbot.logs import MailbotFormatter, priority, redact, writes_to_journal
+from mailbot.logs import MailbotFormatter, log_failure, priority, redact, writes_to_journal
 
 pytestmark = pytest.mark.database_incidental("log formatting")
 
@@ -40,3 +40,19 @@ def test_the_journal_is_recognised_by_device_and_inode() -> None:
         assert not writes_to_journal(stream, {"JOURNAL_STREAM": "1:2"})
         assert not writes_to_journal(stream, {})
     assert not writes_to_journal(sys.stderr, {"JOURNAL_STREAM": "0:0"})
+
+
+def test_a_failure_is_logged_by_its_kind_and_place_its_text_only_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    log = logging.getLogger("mailbot.test")
+    try:
+        raise ValueError("INSERT ... [parameters: ('Geheim Persoon', 'Verwijder mijn gegevens')]")
+    except ValueError as exc:
+        with caplog.at_level(logging.DEBUG, logger="mailbot.test"):
+            log_failure(log, "mail %s could not be stored", "maildir:/t/1", exc=exc)
+    error, debug = caplog.records
+    assert error.levelno == logging.ERROR and debug.levelno == logging.DEBUG
+    assert error.getMessage().startswith("mail maildir:/t/1 could not be stored (ValueError at ")
+    assert "Geheim" not in error.getMessage() and error.exc_info is None
+    assert debug.exc_info is not None  # the whole story, for a person chasing the fault

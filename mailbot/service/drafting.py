@@ -53,6 +53,7 @@ from mailbot.errors import NotFound, UnparseableMail
 from mailbot.letters import copies
 from mailbot.letters.context import DraftFacts, context
 from mailbot.letters.render import Renderer
+from mailbot.logs import log_failure
 from mailbot.service.approval import approve_in_session
 from mailbot.service.persondata import PersonData
 from mailbot.storage.database import REFUSALS, Database
@@ -120,8 +121,9 @@ class Drafting:
                 drafted += self.draft(case_id)
             except REFUSALS:
                 raise  # the database, not the case: the others would fail the same way
-            except Exception:  # one case's failure must not stop the others; it stays due
-                log.exception("case id %s could not be drafted; retried on the next pass", case_id)
+            except Exception as exc:  # one case's failure must not stop the others; it stays due
+                log_failure(log, "case id %s could not be drafted; retried on the next pass",
+                            case_id, exc=exc)  # fmt: skip
         return drafted
 
     # -- gathering -----------------------------------------------------------

@@ -39,6 +39,7 @@ from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
+from mailbot.logs import log_failure
 from mailbot.ports import CaseFinder, MailKey, MailRef, Outcome
 from mailbot.service.answers import apply_answer
 from mailbot.service.outbox import record_bounce
@@ -169,12 +170,15 @@ class Intake:
             existing = self._recorded(ref.key)
             if existing is not None:
                 return existing
-            log.exception("mail %s could not be stored; quarantined", _key_text(ref.key))
-            # The reason names the database's own error, as it always did.
+            # The reason (stored for the officer) names the database's own error; the log
+            # names only its kind: the statement's parameters are the person's data.
             cause = exc.__cause__ if isinstance(exc.__cause__, Exception) else exc
+            log_failure(log, "mail %s could not be stored; quarantined", _key_text(ref.key),
+                        exc=cause)  # fmt: skip
             return self._quarantine_after_error(ref, raw, cause)
         except Exception as exc:  # a bug in mailbot must not block the mails after this one
-            log.exception("mail %s could not be processed; quarantined", _key_text(ref.key))
+            log_failure(log, "mail %s could not be processed; quarantined", _key_text(ref.key),
+                        exc=exc)  # fmt: skip
             return self._quarantine_after_error(ref, raw, exc)
         log.info("mail %s: %s%s", _key_text(ref.key), result.outcome, _ref_text(result.reference))
         return result

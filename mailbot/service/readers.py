@@ -31,6 +31,7 @@ from typing import Protocol
 from mailbot.core.analysis import Analysis, analyse
 from mailbot.core.parsing import Limits
 from mailbot.documents import read_documents
+from mailbot.logs import log_failure
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class InThread:
         try:
             return analyse(raw, limits, own_addresses, read_documents)
         except Exception as exc:  # a bug must quarantine the mail, not stop the worker
-            log.exception("a mail could not be read")
+            log_failure(log, "a mail could not be read", exc=exc)
             return Analysis.failed(bug(exc))
 
     def close(self) -> None:

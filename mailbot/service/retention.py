@@ -18,6 +18,7 @@ from typing import Any
 from mailbot.config import Settings
 from mailbot.core.cases import Status
 from mailbot.core.retention import ENDED, Periods, bare_detail, purge_due
+from mailbot.logs import log_failure
 from mailbot.ports import Outcome
 from mailbot.storage.database import Database, Session
 from mailbot.storage.models import MailRecord, utcnow
@@ -179,8 +180,8 @@ class DailyPurge:
             return None
         try:
             report = purge(self.database, self.settings, now=now)
-        except Exception:
-            log.exception("the daily purge failed; it is tried again in an hour")
+        except Exception as exc:
+            log_failure(log, "the daily purge failed; it is tried again in an hour", exc=exc)
             self.next_at = now + self.RETRY
             return None
         self.next_at = now + timedelta(days=1)

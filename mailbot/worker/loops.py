@@ -18,6 +18,7 @@ from typing import Any
 
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.errors import MailbotError, SmtpUnavailable, SourceStalled, TransientError
+from mailbot.logs import log_failure
 from mailbot.ports import MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
@@ -311,9 +312,9 @@ class Worker:
             except TransientError as exc:
                 report.failures["outbox"] = str(exc)
                 log.error("the outbox could not be handled: %s; retrying", exc)
-            except Exception:  # a bug must not stop sending for good; logged, retried
+            except Exception as exc:  # a bug must not stop sending for good; logged, retried
                 report.failures["outbox"] = "error"
-                log.exception("the outbox pass failed; retrying")
+                log_failure(log, "the outbox pass failed; retrying", exc=exc)
             else:
                 self.beat(OUTBOX_LOOP)
             if report.sent:

@@ -323,3 +323,38 @@ def test_the_same_message_id_from_another_sender_is_no_duplicate(intake: Intake)
     )
     assert (first.outcome, second.outcome) == (Outcome.NEW_CASE, Outcome.NEW_CASE)
     assert first.reference != second.reference
+
+
+REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_case BEFORE INSERT ON cases "
+        "BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'refused by a constraint' USING ERRCODE = 'check_violation'; END $$",
+        "CREATE TRIGGER refuse_case BEFORE INSERT ON cases "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_case()",
+    ],
+}
+
+
+def test_a_mail_the_database_refuses_is_quarantined_without_personal_data_in_the_log(
+    intake: Intake, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A real refusal by the database (a constraint of the company's DBA, say), not a
+    # duplicate key: the mail is quarantined, and the ERROR line names no address or text.
+    with intake.database.engine.begin() as connection:
+        for statement in REFUSE[intake.database.url.get_backend_name()]:
+            connection.exec_driver_sql(statement)
+    raw = simple("Verwijder al mijn gegevens.", From="Geheim Persoon <geheim.persoon@example.nl>")
+    with caplog.at_level("INFO"):
+        result = deliver(intake, raw)
+    assert result.outcome is Outcome.QUARANTINED
+    assert "refused by a constraint" in (result.reason or "")
+    logged = [r for r in caplog.records if r.levelname in ("INFO", "WARNING", "ERROR")]
+    assert logged and not any(
+        "geheim" in r.getMessage().lower() or "geheim" in str(r.exc_info or "").lower()
+        or "verwijder" in (r.exc_text or "").lower()
+        for r in logged
+    )  # fmt: skip
