@@ -304,7 +304,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--mistakes", action="store_true", help="list every wrong decision")
     parser.add_argument(
-        "--heldout", metavar="SET", help="also measure this held-out set (once), e.g. holdout7"
+        "--heldout", metavar="SET", help="also measure this held-out set (once), e.g. holdout8"
     )
     args = parser.parse_args()
 

@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in (2, 3, 4, 5, 6))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 8))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
@@ -635,3 +635,39 @@ def test_a_timetable_attached_to_a_german_question_is_no_other_language() -> Non
         documents=[timetable],
     )
     assert Topic.OTHER_LANGUAGE not in found.topics
+
+
+def test_a_language_with_letters_none_of_ours_has_is_another_language() -> None:
+    text = (
+        "Góðan dag, ég skráði mig á námskeið hjá ykkur. Nafnið mitt er rangt skráð í kerfinu "
+        "ykkar: þar stendur rangt nafn en rétt nafn er annað. Gætuð þið vinsamlegast leiðrétt "
+        "þetta og sent mér nýtt skjal? Kær kveðja"
+    )
+    found = classify("Leiðrétting á nafni", text)
+    assert Topic.OTHER_LANGUAGE in found.topics and found.needs_decision
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # a supplier's notice: "Heeft u bezwaar tegen ..., dan kunt u dat aangeven"
+        (
+            "Wij passen onze privacyverklaring aan",
+            "Heeft u bezwaar tegen de nieuwe subverwerker, dan kunt u dat tot 15 juni aangeven "
+            "in het klantportaal.",
+        ),
+        # an organisation's export for its new system is no person's portability
+        (
+            "Export aller Kursdaten vor Umstellung",
+            "Wir stellen unsere Verwaltungssoftware um und möchten alle Kursdaten als CSV, um "
+            "sie in das neue System zu übernehmen.",
+        ),
+        (
+            "Re: Uw verzoek tot verwijdering is afgehandeld",
+            "Dank jullie wel voor de snelle en duidelijke afhandeling! Het is helemaal goed zo.",
+        ),
+    ],
+)
+def test_a_notice_an_export_and_a_thank_you_ask_no_right(subject: str, text: str) -> None:
+    found = classify(subject, text)
+    assert found.rights == (), found.evidence

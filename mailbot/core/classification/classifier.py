@@ -522,6 +522,12 @@ def _asks_nothing(
         # A programme that names "requests from parents" and "data breaches".
         signals.append("invitation")
         return ()
+    written = "\n".join(source.text.text for source in sources if source.where != "quoted")
+    if Right.PORTABILITY in rights and not _A_PERSON.search(written):
+        # "all course data as CSV for our new system": an organisation's export, not a
+        # person's right (nobody writes in the first person singular, or for a child)
+        signals.append("organisation_export")
+        rights = tuple(right for right in rights if right is not Right.PORTABILITY)
     if Right.RECTIFICATION in rights and _INVOICE_FIX.search(f"{subject}\n{body}"):
         # "Please send a corrected invoice": the bookkeeping's, unless the person's own
         # details ("my name", "mijn adres") are what is wrong.
@@ -627,6 +633,13 @@ _INVOICE_FIX = re.compile(
     r"facture (?:rectifiee|corrigee|modifiee)|nouvelle facture|facture rectificative|avoir)\b"
 )
 _MY = re.compile(r"\b(?:mijn|m'n|my|mein\w*|mon|ma|mes)\b")
+# The writer in the first person singular, or for a child or client: a person, not an
+# organisation ("wir", "we").
+_A_PERSON = re.compile(
+    r"\b(?:ik|mij|mijn|m'n|i|i'm|i've|me|my|ich|mich|mir|mein\w*|je|j'|moi|mon|ma|mes|"
+    r"namens|on behalf|im auftrag|au nom|zoon|dochter|son|daughter|sohn|tochter|fils|fille|"
+    r"kind|child|mandant\w*|client\w*)\b"
+)
 
 
 # "See the attachment": the request may be in a letter mailbot cannot read, or was forgotten.

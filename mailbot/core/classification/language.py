@@ -144,10 +144,20 @@ def other_language(normalised_text: str) -> str | None:
         best, count = max(others.items(), key=lambda item: item[1])
         if count >= 3 and count > ours:
             return best
-    prose = _TOKEN.findall(_HEADER_LINE.sub(" ", normalised_text[:20000]))
-    if len(prose) >= _MIN_TOKENS and _best_own_share(prose) < _MIN_SHARE:
-        return "unknown"
+    text = _HEADER_LINE.sub(" ", normalised_text[:20000])
+    prose = _TOKEN.findall(text)
+    if len(prose) >= _MIN_TOKENS:
+        share = _best_own_share(prose)
+        # Letters none of our four languages has, once accents are gone (Icelandic ð and þ,
+        # Turkish ı, Maltese ħ), in several words: another language when ours are not plain.
+        foreign = set(_FOREIGN_WORD.findall(text))
+        if share < _MIN_SHARE or (len(foreign) >= 3 and share < _FOREIGN_SHARE):
+            return "unknown"
     return None
+
+
+_FOREIGN_WORD = re.compile(r"\b\w*[^\W\d_a-z]\w*\b")
+_FOREIGN_SHARE = 0.2
 
 
 # "Content-Type: message/rfc822", "Subject: ...": header lines are in no language.

@@ -125,6 +125,7 @@ _DONE = (
     r"tout est clair|alles (?:is )?duidelijk|alles klar|all clear|bien recu|goed ontvangen|"
     r"gut erhalten|received (?:it|the file|everything)|tout me semble correct|"
     r"c'est parfait|perfect|perfekt|prima|top|super|great|geweldig|formidable|"
+    r"afhandeling|helemaal goed|goed zo|bevestiging ontvangen|"
     r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*|en ordre|in orde|"
     r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b"
 )

@@ -28,9 +28,11 @@ _NEGATION_AFTER = re.compile(
 )
 _CONDITIONAL = re.compile(
     r"\b(?:if you|should you|in case you|als u|als jullie|indien u|wanneer u|mocht u|"
-    r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous)\b"
+    r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous|should you have)\b"
 )
 
+# Dutch puts "if" in the word order: "Heeft u bezwaar tegen ..., dan kunt u dat aangeven".
+_INVERTED = re.compile(r"\b(?:heeft|hebt) u\b[^.?!]{0,150}?,\s*dan (?:kunt|kan|moet|kunnen)\b")
 # A statement of the reader's rights ("your rights to access, rectification ..." in a
 # supplier's notice, "vous disposez d'un droit d'acces"), not a request for any of them.
 _INFORMATIONAL = re.compile(
@@ -119,7 +121,10 @@ class Normalised:
     def is_conditional(self, start: int, end: int) -> bool:
         """The phrase sits in an "if you ..." clause about the organisation, not a request."""
         clause_start, _ = self.clause(start, end)
-        return bool(_CONDITIONAL.search(self.text, clause_start, start))
+        if _CONDITIONAL.search(self.text, clause_start, start):
+            return True
+        low, high = self.sentence(start)
+        return any(m.start() < start < m.end() for m in _INVERTED.finditer(self.text, low, high))
 
 
 def normalise(text: str) -> Normalised:
