@@ -523,7 +523,8 @@ def _asks_nothing(
         signals.append("invitation")
         return ()
     written = "\n".join(source.text.text for source in sources if source.where != "quoted")
-    if Right.PORTABILITY in rights and not _A_PERSON.search(written):
+    cited = any(item.cue == "article:portability" for item in found.evidence)
+    if Right.PORTABILITY in rights and not cited and not _A_PERSON.search(written):
         # "all course data as CSV for our new system": an organisation's export, not a
         # person's right (nobody writes in the first person singular, or for a child)
         signals.append("organisation_export")
