@@ -235,6 +235,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "evidence_note.what the writer did": ("what the writer did", "wat de schrijver zelf deed"),
     "evidence_note.what is to be deleted": ("what is to be deleted", "wat verwijderd moet worden"),
+    "evidence_note.a notice repeated": ("a notice repeated", "een aangekondigde stap herhaald"),
     "evidence_note.a mail footer's disclaimer": (
         "a mail footer's disclaimer", "disclaimer onder een e-mail",
     ),

@@ -82,12 +82,13 @@ _AUTOREPLY_SUBJECT = (
     "automatisch antwoord", "afwezigheidsbericht", "afwezig", "abwesenheitsnotiz",
     "automatische antwort", "abwesenheit", "reponse automatique", "réponse automatique",
     "absence du bureau", "message d'absence", "absence :", "absence:", "absent :", "absent:",
-    "abwesend:", "abwesend :", "ooo:", "ooo :",
+    "abwesend:", "abwesend :", "ooo:", "ooo :", "absent(e)", "absente", "absent du bureau",
+    "absente du bureau", "niet aanwezig", "nicht im buro", "nicht im büro",
 )  # fmt: skip
 _AWAY = re.compile(
     r"\b(?:out of (?:the )?office|on (?:annual )?leave|on holiday|back on|return on|afwezig|"
     r"met vakantie|terug op|weer aanwezig|abwesend|im urlaub|zuruck am|wieder (?:im buro|"
-    r"erreichbar)|absente?|en conges|de retour le)\b",
+    r"erreichbar)|absente?|en cong[eé]s?|jusqu'au|de retour|tot en met)\b",
     re.IGNORECASE,
 )
 

@@ -71,3 +71,15 @@ def test_an_absence_subject_with_an_away_text_is_an_automatic_reply() -> None:
         Subject="Absence : RE: Votre demande de suppression (dossier 2026-0229)",
     )
     assert machine_reason(parse_mail(raw, Limits()), set()) is not None
+
+
+def test_an_absent_e_subject_with_leave_in_french_is_an_automatic_reply() -> None:
+    from mailbot.core.machine import machine_reason
+    from mailbot.core.parsing import Limits, parse_mail
+    from tests.support.mails import simple
+
+    raw = simple(
+        "Je suis en congé jusqu'au lundi 18 mai. Votre message sera traité à mon retour.",
+        Subject="Absent(e) du bureau - RE: Demande de rectification (dossier 2026-0431)",
+    )
+    assert machine_reason(parse_mail(raw, Limits()), set()) is not None

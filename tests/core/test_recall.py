@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 8))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 9))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
@@ -671,3 +671,34 @@ def test_a_language_with_letters_none_of_ours_has_is_another_language() -> None:
 def test_a_notice_an_export_and_a_thank_you_ask_no_right(subject: str, text: str) -> None:
     found = classify(subject, text)
     assert found.rights == (), found.evidence
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # a mailbox's own address: "falsch bin – die Support-Adresse hat ... geantwortet"
+        (
+            "Kurstermine Herbst",
+            "Sorry falls ich hier falsch bin – die Support-Adresse hat mit einer Fehlermeldung "
+            "geantwortet.",
+        ),
+        (
+            "Prélèvement en double",
+            "Votre adresse « comptabilité » nous renvoie un message d'erreur.",
+        ),
+    ],
+)
+def test_a_mailbox_address_and_an_error_message_are_no_wrong_details(
+    subject: str, text: str
+) -> None:
+    assert Right.RECTIFICATION not in classify(subject, text).rights
+
+
+def test_a_notice_repeated_is_no_erasure_request() -> None:
+    found = classify(
+        "hi",
+        "i got an email saying my account will be deleted in 30 days. pls DONT delete "
+        "anything yet, im disputing the exam fee",
+    )
+    assert Right.ERASURE not in found.rights
+    assert any(item.note == "a notice repeated" for item in found.evidence)

@@ -107,7 +107,7 @@ _WORD = re.compile(r"\w+")
 # Phrases that weigh nothing but are shown, so that the officer sees why a right was not found.
 _SHOWN_ZERO = frozenset({
     "negated", "what the writer did", "tells the reader their rights",
-    "a mail footer's disclaimer",
+    "a mail footer's disclaimer", "a notice repeated",
 })  # fmt: skip
 
 
@@ -181,7 +181,11 @@ _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 
 # "this address" is the mailbox written to, "diese E-Mail" the mail itself (a disclaimer's
 # "delete this e-mail"): neither is the person's data.
-_DEMONSTRATIVE = re.compile(r"\b(?:dit|deze|this|that|cette|cet|ce|diese[nmrs]?)\W+$")
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:dit|deze|this|that|cette|cet|ce|diese[nmrs]?)\W+$|"
+    # a mailbox's address ("die Support-Adresse", "votre adresse « comptabilité »")
+    r"\b(?:support|info|service|kontakt|contact|helpdesk|sales|billing|votre|uw|ihre|your)-?\W*$"
+)
 _OWN_WORDS = frozenset({"attribute", "delete_object"})
 
 
@@ -194,7 +198,7 @@ def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, 
                 if match.end() <= match.start():
                     continue
                 if concept in _OWN_WORDS and _DEMONSTRATIVE.search(
-                    text, max(0, match.start() - 8), match.start()
+                    text, max(0, match.start() - 10), match.start()
                 ):
                     continue
                 spans.setdefault(concept, set()).add(match.span())
@@ -271,6 +275,8 @@ def _not_asked(
         return "a mail footer's disclaimer"
     if rule.right is Right.ERASURE and text.is_own_past(*anchor):
         return "what the writer did"
+    if rule.right is Right.ERASURE and text.is_announced(*anchor):
+        return "a notice repeated"
     if rule.name in _OBJECT_OF_DELETE:
         low, high = text.sentence(anchor[0])
         if any(low <= start and end <= high for start, end in spans.get("delete", ())):

@@ -68,7 +68,7 @@ LEXICON: dict[str, str] = {
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
     "wrong": (
         r"\b(?:faux|fausse|fausses|erron\w*|incorrect\w*|inexact\w*|mal (?:orthographi\w*|ecrit\w*|"
-        r"saisi\w*)|plus a jour|perime\w*|ancienne?|erreur)\b"
+        r"saisi\w*)|plus a jour|perime\w*|ancienne?|(?<!message d')(?<!code )erreur(?! \d))\b"
     ),
     "changed": (
         r"\b(?:demenag\w*|(?<!sainte-)(?<!sainte )(?<!st-)marie\w*|divorc\w*|a change|"

@@ -48,6 +48,8 @@ _DISCLAIMER = re.compile(
     r"received (?:it|this|this (?:e-?mail|message)) in error|irrtumlich erhalten|"
     r"per abuis ontvangen|recu (?:ce message |ce courriel )?par erreur)"
 )
+# A notice quoted back: "my account will be deleted", "wird gelöscht", "sera supprimé".
+_ANNOUNCED = re.compile(r"\b(?:will be|wordt|zal worden|wird|werden|sera|seront)\W+(?:\w+\W+)?$")
 # The writer reporting what they did themselves ("we deleted the file", "ich habe es
 # geloscht"): a past participle after a first-person auxiliary, not a request.
 _OWN_PAST = re.compile(
@@ -109,6 +111,11 @@ class Normalised:
         """The phrase sits in a mail footer's confidentiality disclaimer."""
         low, high = self.sentence(start)
         return _DISCLAIMER.search(self.text, max(0, low - 200), high) is not None
+
+    def is_announced(self, start: int, end: int) -> bool:
+        """The phrase repeats a notice ("your account will be deleted in 30 days")."""
+        clause_start, _ = self.clause(start, end)
+        return _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is not None
 
     def is_own_past(self, start: int, end: int) -> bool:
         """The phrase is a past participle the writer says they did ("we deleted it")."""
