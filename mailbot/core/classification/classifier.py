@@ -2,12 +2,20 @@
 
 The mail's language is told first; its lexicon (and that of a second language
 with a real share of the text) marks every concept in the subject and in the
-person's own text (not quotes, not a forwarder's note). Each rule of ``rules``
-then looks for its concepts close together in one sentence. A rule in a
-negated clause ("don't delete it yet") does not count; one in an "if you ..."
-clause about the organisation counts for little. Each right sums the best
-weight of each of its rules, every piece of text counted once per right; a
+person's own text (not quotes, not a forwarder's note; the request a reminder
+quotes, and an attached letter, are read too). Each rule of ``rules`` then
+looks for its concepts close together in one sentence. A rule in a negated
+clause ("don't delete it yet") does not count; one in an "if you ..." clause
+about the organisation counts for little; one that only *tells* (the reader's
+rights in a supplier's notice, a footer's disclaimer, the writer's own past
+action, a notice repeated) counts for nothing, and says why. Each right sums the
+best weight of each of its rules, every piece of text counted once per right; a
 right is asked for when its sum reaches the threshold.
+
+Recall first (``_recall``): what else the mail is (its topics), what asks
+nothing of us after all (phishing, a sales pitch, an invitation, an application,
+a thank-you, a company's invoice), and whether the officer must decide: only a
+mail that is clearly no request is left without a clock.
 
 The confidence says how far every right's score is from a doubtful zone, the
 weakest right deciding: a found right is sure when it clears the threshold by
