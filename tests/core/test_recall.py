@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 9))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 10))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
@@ -702,3 +702,30 @@ def test_a_notice_repeated_is_no_erasure_request() -> None:
     )
     assert Right.ERASURE not in found.rights
     assert any(item.note == "a notice repeated" for item in found.evidence)
+
+
+def test_the_ico_writing_is_the_authority_and_a_person_threatening_the_cnil_complains() -> None:
+    letter = classify(
+        "ICO case reference IC-318552-K7Q4",
+        "Case reference: IC-318552-K7Q4. We have received a complaint from the above-named "
+        "individual about the way your organisation has handled his information rights request.",
+    )
+    assert Topic.SUPERVISORY_AUTHORITY in letter.topics and letter.rights == ()
+    threat = classify(
+        "2e relance - dossier 2026-0175 - toujours rien",
+        "Je vous ai demandé la copie de mes données (dossier 2026-0175). Je vous demande une "
+        "dernière fois de me les transmettre, faute de quoi je saisirai la CNIL.",
+    )
+    assert Topic.SUPERVISORY_AUTHORITY not in threat.topics
+    assert Topic.COMPLAINT in threat.topics and threat.rights == (Right.ACCESS,)
+
+
+def test_a_foster_carer_withdrawing_consent_for_a_photo() -> None:
+    found = classify(
+        "photo in your brochure",
+        "I look after a 15-year-old girl under a foster placement. Whatever consent the school "
+        "gave for that photo: on her behalf I withdraw it, and I ask you to take the photo out "
+        "of the brochure straight away.",
+    )
+    assert {Topic.CONSENT_WITHDRAWAL, Topic.ON_BEHALF} <= set(found.topics)
+    assert set(found.rights) == {Right.ERASURE, Right.OBJECTION}

@@ -67,7 +67,9 @@ LEXICON: dict[str, str] = {
     "forget": r"\bright to (?:be forgotten|erasure)\b|\bbe forgotten\b",
     "delete": (
         r"\b(?:delete|delet|deleting|deleted|deletion|erase|erasing|erased|erasure|remove|removing|"
-        r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b"
+        r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b|"
+        r"\btake (?:\w+ ){0,3}(?:out of|down)\b|"
+        r"\btake (?:\w+ ){0,3}off\b(?! (?:your|the|this|that) (?:\w+ )?(?:list|mailing))"
     ),
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|me|everything|traces?|all of it|photos?|pictures?|"

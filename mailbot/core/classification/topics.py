@@ -48,9 +48,9 @@ _PATTERNS: dict[Topic, str] = {
         rf"withdraw\w*|revok\w*|retract\w*|take back|taking back|"
         rf"widerruf\w*|widerrief\w*|zuruck\w*|entzieh\w*|entzogen|"
         rf"retir\w*|revoqu\w*|annul\w*)\b(?:\W+\w+){{0,6}}?\W+{_CONSENT}\w*\b|"
-        rf"\b{_CONSENT}\w*\b(?:\W+\w+){{0,8}}?\W+"
+        rf"\b{_CONSENT}\w*\b(?:\W+\w+){{0,15}}?\W+"
         r"(?:in ?trek\w*|ingetrokken|terug ?(?:trek|neem)\w*|"
-        rf"niet (?:meer|langer)|no longer|withdrawn|revoked|widerruf\w*|widerrufen|zuruck\w*|"
+        rf"niet (?:meer|langer)|no longer|withdraw\w*|revoke\w*|widerruf\w*|widerrufen|zuruck\w*|"
         rf"nicht mehr|entzogen|retir\w*|revoqu\w*|ne (?:\w+ )?plus)\b|"
         rf"\b(?:geen|no|keine|plus de|pas de) {_CONSENT}\w* (?:meer|more|mehr)\b|"
         # unsubscribing from a newsletter withdraws the consent it was sent on
@@ -102,13 +102,15 @@ _PATTERNS: dict[Topic, str] = {
         r"\bgeen antwoord op mijn (?:verzoek|vraag)\b|\bkeine antwort auf meine\b|"
         r"\bpas une reponse a ma (?:demande|question)\b|"
         r"\btake (?:this|it|the matter) further\b|\bverder(?:e)? stappen\b|\bweitere schritte\b|"
+        r"\brestee? sans suite\b|\btoujours rien\b|\bstill nothing\b|\bnog steeds niets\b|"
+        r"\bimmer noch nichts\b|\bje saisirai\b|"
         r"\bje maintiens (?:donc )?ma demande\b|\bi (?:still )?maintain my request\b|"
         r"\bik (?:blijf bij|handhaaf) mijn verzoek\b|\bich halte an meine[mr]? \w+ fest\b|"
         r"\bsaisir la cnil\b|\baupres de la cnil\b"
     ),
     Topic.SUPERVISORY_AUTHORITY: (
         r"\bautoriteit ?persoonsgegevens\b|\bautoriteitpersoonsgegevens\.nl\b|"
-        r"\b(?:information commissioner|ico\.org\.uk)\b|\bcnil\b|"
+        r"\b(?:information commissioner|ico\.org\.uk|ico)\b|\bcnil\b|"
         r"\bcommission nationale de l'informatique\b|\bbfdi\b|"
         r"\b(?:bundes|landes)beauftragte\w* fur (?:den )?datenschutz\b|"
         r"\bdatenschutz(?:aufsicht|behorde|aufsichtsbehorde)\w*\b|\baufsichtsbehorde\w*\b|"
@@ -119,7 +121,9 @@ _PATTERNS: dict[Topic, str] = {
         r"\b(?:namens|in naam van|ten behoeve van|"
         r"(?:mijn|ons|onze) (?:zoon|dochter|kind|kinderen|moeder|vader|client|clienten|clienten)|"
         r"als (?:ouder|voogd|advocaat|gemachtigde|curator|bewindvoerder|mentor)|"
-        r"on behalf of|acting for|act for|(?:as|their|his|her) (?:legal )?representative|"
+        r"on behalf of|on (?:her|his|their) behalf|acting for|act for|"
+        r"(?:as|their|his|her) (?:legal )?representative|foster (?:parent|carer|mother|father)|"
+        r"pleeg(?:moeder|vader|ouder|kind)|pflege(?:mutter|vater|eltern|kind)|"
         r"my (?:son|daughter|child|children|mother|father|client|mum|mom|dad)|"
         r"as (?:his|her|their|the child's) (?:parent|guardian|lawyer|attorney|representative)|"
         r"im (?:namen|auftrag)|meine[rs]?m? (?:sohn\w*|tochter|kind\w*|mandant\w*|mutter|vater\w*)|"
@@ -215,10 +219,16 @@ _AUTHORITY_LETTER = re.compile(
 # A named authority, not "the supervisory authority" a lawyer or a person refers to.
 _NAMED_AUTHORITY = re.compile(
     r"\b(?:autoriteit ?persoonsgegevens|autoriteitpersoonsgegevens\.nl|information commissioner|"
-    r"ico\.org\.uk|cnil|commission nationale de l'informatique|bfdi|"
+    r"ico\.org\.uk|ico|cnil|commission nationale de l'informatique|bfdi|"
     r"(?:bundes|landes)beauftragte\w* fur (?:den )?datenschutz|"
     r"gegevensbeschermingsautoriteit|data protection commission|ldi ?nrw|bayld?a|hmbbfdi|"
     r"berliner beauftragte|apd|gba)\b"
+)
+# A person who will go to the authority ("faute de quoi je saisirai la CNIL"): a complaint.
+_THREAT = re.compile(
+    r"\b(?:je (?:saisirai|vais saisir|porterai plainte)|i (?:will|shall|'ll) (?:report|complain|go|"
+    r"take)|i'll (?:report|complain|go|take)|ik (?:ga|stap|zal)\b.{0,30}\b(?:naar|bij) de|"
+    r"(?:ich werde|werde ich) mich|wende ich mich|ich wende mich)\b"
 )
 # What only an authority writes: it received a complaint about us.
 _COMPLAINT_RECEIVED = re.compile(
@@ -301,7 +311,7 @@ def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
             _PRIVACY.search(normalised) and _PUPILS.search(normalised)
         ):
             continue  # a school's question about a timetable is the helpdesk's
-        named = _NAMED_AUTHORITY.search(normalised) is not None
+        named = _NAMED_AUTHORITY.search(normalised) is not None and not _THREAT.search(normalised)
         if topic is Topic.SUPERVISORY_AUTHORITY and not (
             is_authority_domain(sender_domain)
             or (named and _AUTHORITY_LETTER.search(normalised))
