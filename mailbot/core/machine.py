@@ -113,15 +113,12 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-# Checks that say "a system sent it", not "it answers or returns a mail": a no-reply
-# system may still carry a letter (a supervisory authority's portal, a processor's breach
-# notice), so such mail is read before it is set aside (``core.analysis``).
-SENT_BY_A_SYSTEM = frozenset({_bulk, _list_mail})
-
-
-def _system_sent(mail: ParsedMail, own: Collection[str]) -> bool:
-    auto = (_first(mail, "Auto-Submitted") or "").split(";")[0].strip().lower()
-    return auto == "auto-generated" or any(check(mail, own) for check in SENT_BY_A_SYSTEM)
+# Checks that say the mail answers or returns one (never a letter), and those that say a
+# system or a list sent it: a no-reply system may still carry a letter (a supervisory
+# authority's portal, a processor's breach notice), so such mail is read before it is set
+# aside (``core.analysis``).
+_REPLYING: tuple[Check, ...] = (_own_mail, _bounce, _autoreply_headers, _autoreply_text)
+_LISTS: tuple[Check, ...] = (_bulk, _list_mail)
 
 
 def machine_verdict(mail: ParsedMail, own_addresses: Collection[str]) -> tuple[str, bool] | None:
@@ -130,17 +127,15 @@ def machine_verdict(mail: ParsedMail, own_addresses: Collection[str]) -> tuple[s
     reason = machine_reason(mail, own_addresses)
     if reason is None:
         return None
-    replying = any(
-        check(mail, own_addresses)
-        for check in (_own_mail, _bounce, _autoreply_headers, _autoreply_text)
-    )
     auto = (_first(mail, "Auto-Submitted") or "").split(";")[0].strip().lower()
-    return reason, not replying and auto != "auto-replied" and _system_sent(mail, own_addresses)
+    if auto == "auto-replied" or any(check(mail, own_addresses) for check in _REPLYING):
+        return reason, False
+    return reason, auto == "auto-generated" or is_list_mail(mail, own_addresses)
 
 
 def is_list_mail(mail: ParsedMail, own_addresses: Collection[str]) -> bool:
     """Sent to a list (a newsletter): its programme may name a breach; no letter to us."""
-    return any(check(mail, own_addresses) for check in SENT_BY_A_SYSTEM)
+    return any(check(mail, own_addresses) for check in _LISTS)
 
 
 def machine_reason(mail: ParsedMail, own_addresses: Collection[str]) -> str | None:

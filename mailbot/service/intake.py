@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.analysis import Analysis
-from mailbot.core.authentication import Trust, Verdict
+from mailbot.core.authentication import Trust
 from mailbot.core.bounces import read_bounce
 from mailbot.core.cases import (
     Status,
@@ -276,7 +276,7 @@ class Intake:
         complaint = Topic.COMPLAINT in classification.topics
         # A forged From (the service says it failed) is nobody's complaint about their case:
         # it gets a case of its own and points at none (an outsider steers nothing).
-        forged = sender.judgement.verdict in (Verdict.FAIL, Verdict.AMBIGUOUS)
+        forged = sender.judgement.verdict.forged
         related: str | None = None
         if follow_up is not None and complaint:
             earlier = store.case_by_id(follow_up.case.case_id)

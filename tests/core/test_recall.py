@@ -729,3 +729,27 @@ def test_a_foster_carer_withdrawing_consent_for_a_photo() -> None:
     )
     assert {Topic.CONSENT_WITHDRAWAL, Topic.ON_BEHALF} <= set(found.topics)
     assert set(found.rights) == {Right.ERASURE, Right.OBJECTION}
+
+
+def test_an_outsider_forwarding_our_own_mail_asks_for_themselves() -> None:
+    """Who asks: a forward of our own organisation's mail (another of its addresses) is
+    history, the forwarder is the requester; a forward of a third party's mail still is."""
+    from tests.support.mails import simple
+
+    def forward(original_from: str) -> bytes:
+        return simple(
+            "Please send me a copy of all my personal data.\n\n"
+            "---------- Forwarded message ---------\n"
+            f"From: {original_from}\nSubject: Your course starts Monday!\n\n"
+            "Dear participant, please bring a laptop.",
+            From="Nadia <nadia@practice.example>",
+            Subject="Fwd: Your course starts Monday!",
+        )
+
+    ours = analyse(
+        forward("Omix Courses <courses@omix.example>"), Limits(), {"privacy@omix.example"}
+    )
+    assert ours.mail is not None and ours.mail.forwarded is None
+    assert ours.classification is not None and ours.classification.rights == (Right.ACCESS,)
+    theirs = analyse(forward("Piet <piet@elders.example>"), Limits(), {"privacy@omix.example"})
+    assert theirs.mail is not None and theirs.mail.forwarded is not None

@@ -651,9 +651,8 @@ _MY = re.compile(r"\b(?:mijn|m'n|my|mein\w*|mon|ma|mes)\b")
 # The writer in the first person singular, or for a child or client: a person, not an
 # organisation ("wir", "we").
 _A_PERSON = re.compile(
-    r"\b(?:ik|mij|mijn|m'n|i|i'm|i've|me|my|ich|mich|mir|mein\w*|je|j'|moi|mon|ma|mes|"
-    r"namens|on behalf|im auftrag|au nom|zoon|dochter|son|daughter|sohn|tochter|fils|fille|"
-    r"kind|child|mandant\w*|client\w*)\b"
+    rf"{FIRST_PERSON.pattern}|\b(?:je|namens|on behalf|im auftrag|au nom|zoon|dochter|son|"
+    r"daughter|sohn|tochter|fils|fille|kind|child|mandant\w*|client\w*)\b"
 )
 
 

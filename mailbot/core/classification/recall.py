@@ -108,8 +108,6 @@ APPLICATION = re.compile(
     r"(?:position|role|job|vacancy|internship)|candidature\w*|postuler|stage de fin d'etudes|"
     r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
 )
-# The writer's own data in the first person: what a pitch or an application never asks about.
-MY_DATA = vocabulary.words(vocabulary.MY_DATA)
 
 
 # The writer speaking of themselves: a concern counts in a sentence that has one ("our
@@ -167,7 +165,7 @@ def spam(normalised: str) -> re.Match[str] | None:
 def sales_pitch(normalised: str) -> bool:
     """An offer of services (two signs of a pitch), not about the writer's own data."""
     signs = {match.group(0) for match in SALES.finditer(normalised)}
-    return len(signs) >= 2 and MY_DATA.search(normalised) is None
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
 def job_application(normalised: str) -> re.Match[str] | None:
@@ -178,4 +176,4 @@ def job_application(normalised: str) -> re.Match[str] | None:
 def invitation(normalised: str) -> bool:
     """An invitation to an event (two signs of one), not about the writer's own data."""
     signs = {match.group(0) for match in INVITATION.finditer(normalised)}
-    return len(signs) >= 2 and MY_DATA.search(normalised) is None
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None

@@ -203,15 +203,19 @@ _PRIVACY = vocabulary.words(
     r"(?:sub-?)?processors?|(?:sub)?verwerkers?|unterauftragsverarbeiter",
 )  # fmt: skip
 # An authority's own letter, not a person threatening to go to one.
-_AUTHORITY_LETTER = re.compile(
-    r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
-    r"aktenzeichen|geschaftszeichen|unser zeichen|notre reference|numero de dossier|"
-    r"affaire suivie par|dossier suivi par|"
+# What only an authority writes: it received a complaint about us.
+_RECEIVED = (
     r"(?:klacht|complaint|beschwerde|plainte|signalement|melding) (?:\w+ ){0,4}"
     r"(?:ontvangen|received|erhalten|eingegangen|recue?|saisi\w*)|"
     r"(?:wij|we) (?:hebben|have) (?:een )?(?:klacht|complaint|melding)|"
     r"(?:saisi\w*|received|ontvangen|erhalten) (?:[\w']+ ){0,3}"
-    r"(?:plainte|complaint|klacht|beschwerde)|"
+    r"(?:plainte|complaint|klacht|beschwerde)"
+)
+_COMPLAINT_RECEIVED = re.compile(rf"\b(?:{_RECEIVED})\b")
+_AUTHORITY_LETTER = re.compile(
+    r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
+    r"aktenzeichen|geschaftszeichen|unser zeichen|notre reference|numero de dossier|"
+    rf"affaire suivie par|dossier suivi par|{_RECEIVED}|"
     r"vos observations|uw zienswijze|ihre stellungnahme|your (?:comments|observations)|"
     r"(?:verzoeken|request|ersuchen|bitten|invitons|demandons) (?:\w+ ){0,4}"
     r"(?:stellungnahme|standpunt|zienswijze|observations|response|reaction|comments?))\b"
@@ -229,14 +233,6 @@ _THREAT = re.compile(
     r"\b(?:je (?:saisirai|vais saisir|porterai plainte)|i (?:will|shall|'ll) (?:report|complain|go|"
     r"take)|i'll (?:report|complain|go|take)|ik (?:ga|stap|zal)\b.{0,30}\b(?:naar|bij) de|"
     r"(?:ich werde|werde ich) mich|wende ich mich|ich wende mich)\b"
-)
-# What only an authority writes: it received a complaint about us.
-_COMPLAINT_RECEIVED = re.compile(
-    r"\b(?:(?:klacht|complaint|beschwerde|plainte|signalement|melding) (?:\w+ ){0,4}"
-    r"(?:ontvangen|received|erhalten|eingegangen|recue?|saisi\w*)|"
-    r"(?:wij|we) (?:hebben|have) (?:een )?(?:klacht|complaint|melding)|"
-    r"(?:saisi\w*|received|ontvangen|erhalten) (?:[\w']+ ){0,3}"
-    r"(?:plainte|complaint|klacht|beschwerde))\b"
 )
 _AUTHORITY_DOMAINS = (
     "autoriteitpersoonsgegevens.nl", "ico.org.uk", "cnil.fr", "bfdi.bund.de", "edpb.europa.eu",
