@@ -70,6 +70,43 @@ def test_several_rights_in_one_mail() -> None:
     assert rights(text) == {A, OBJ}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list item takes its "I ask" from the sentence that introduces the list
+        ("Namens mijn cliënt verzoek ik u:\n- een kopie van zijn gegevens;\n"
+         "- daarna de verwijdering van zijn profiel.", {A, E}),
+        ("Ich bitte um\n\n- Auskunft über die gespeicherten Daten,\n"
+         "- danach die Löschung des Nutzerkontos.", {A, E}),
+        ("Je vous demande :\n- l'accès aux données de mon fils ;\n"
+         "- que ses réponses soient ensuite effacées.", {A, E}),
+        # "wil ik dat ... wordt verwijderd" is asked, not a notice repeated
+        ("Stuur me een overzicht van mijn gegevens. Daarna wil ik dat alles wordt verwijderd.",
+         {A, E}),
+        # where you got it, asked indirectly
+        ("Stop calling me. I also want to know where you got my mobile number.", {A, OBJ}),
+        ("Bel me niet meer. Ik wil ook weten waar jullie mijn telefoonnummer vandaan hebben.",
+         {A, OBJ}),
+        # "until it is corrected": the writer wants it corrected (not "until we have corrected")
+        ("Please restrict the processing of my exam result until it has been corrected.", {B, R}),
+        # the German polite imperative asks
+        ("Ich widerrufe meine Einwilligung. Bitte nehmen Sie das Foto von der Website und "
+         "löschen Sie es.", {E, OBJ}),
+        # a format to upload elsewhere is portability
+        ("Could you send me my data, in a format I can upload somewhere else?", {A, P}),
+        # misspelt English
+        ("i want to no wat infomation u got on me", {A}),
+    ],
+)  # fmt: skip
+def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected
+
+
+def test_a_correction_the_writer_will_make_asks_for_none() -> None:
+    text = "Please pause the import until we have corrected our own settings."
+    assert R not in rights(text)
+
+
 def test_article_numbers_alone() -> None:
     assert rights("Hierbij een verzoek op grond van art. 15 en 17 AVG.") == {A, E}
     assert rights("Request under Articles 15, 16 and 20 GDPR.") == {A, R, P}

@@ -228,10 +228,25 @@ def _rule_match(
                 continue
             if best is None or abs(span[0] - anchor[0]) < abs(best[0] - anchor[0]):
                 best = span
+        if best is None and concept == _WANT and _list_asks(anchor, spans, text):
+            continue  # "I ask you: - a copy; - then the deletion of my account"
         if best is None:
             return None
         chosen.append(best)
     return min(start for start, _ in chosen), max(end for _, end in chosen)
+
+
+_WANT = "want"  # the concept of asking, which a list item takes from its lead
+
+
+def _list_asks(
+    anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> bool:
+    """The anchor is in a list item that a sentence asking for something introduces."""
+    lead = text.list_lead(anchor[0])
+    if lead is None:
+        return False
+    return any(lead[0] <= start and end <= lead[1] for start, end in spans.get(_WANT, ()))
 
 
 def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:

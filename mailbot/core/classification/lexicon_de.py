@@ -29,7 +29,10 @@ LEXICON: dict[str, str] = {
     "which_data": rf"\b(?:welche\w*|was fur|was fuer)\b(?:\W+\w+){{0,2}}?\W+(?:{_DATA})\b",
     "want": (
         r"\b(?:bitte|mochte|moechte|will|wunsche|wuensche|ersuche|konnen sie|koennen sie|"
-        r"wurden sie)\b"
+        r"wurden sie|"
+        # the polite imperative: "löschen Sie sie", "schicken Sie mir"
+        r"(?:loschen|loeschen|entfernen|berichtigen|korrigieren|sperren|schicken|senden|"
+        r"ubermitteln|uebermitteln|nehmen|streichen|geben) sie)\b"
     ),
     "data": rf"\b(?:{_DATA})\b",
     "hold": (
@@ -57,7 +60,9 @@ LEXICON: dict[str, str] = {
     "origin_question": (
         r"\b(?:warum|wieso|weshalb) (?:haben|speichern|verarbeiten|nutzen|verwenden) (?:sie|ihr)\b|"
         r"\bwoher (?:haben|hatten|stammen|kommen|kennen) (?:sie|ihr)?\b|"
-        r"\bwie (?:sind|kommen|kamen) (?:sie|ihr) (?:an|zu)\b"
+        r"\bwie (?:sind|kommen|kamen) (?:sie|ihr) (?:an|zu)\b|"
+        # indirect: "ich möchte wissen, woher Sie meine Nummer haben"
+        r"\bwoher sie\b|\bwie sie an\b.{0,40}\b(?:gekommen|kommen|kamen)\b"
     ),
     "recipients": (
         r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*"
@@ -81,7 +86,7 @@ LEXICON: dict[str, str] = {
     "forget": r"\brecht auf (?:loeschung|loschung|vergessenwerden|vergessen)\b|\bvergessenwerden\b",
     "delete": r"\b(?:lo(?:e)?sch\w*|geloscht|geloescht|entfern\w*|vernicht\w*|tilg\w*)\b",
     "delete_object": (
-        rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?)\b"
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?|\w*kontos?|account|profil\w*)\b"
     ),
     "end": (
         r"\b(?:kundig\w*|kuendig\w*|gekundigt|gekuendigt|beend\w*|schliess\w*|auflos\w*|aufloes\w*|"
@@ -105,6 +110,7 @@ LEXICON: dict[str, str] = {
     ),
     "only_store": r"\bnur (?:noch )?(?:speichern|aufbewahren|gespeichert)\b",
     "not_yet_delete": r"\bnoch nicht (?:lo(?:e)?sch\w*|entfern\w*)\b",
+    "pending_fix": r"\bbis\b(?! (?:ich|wir)\b).{0,50}\b(?:korrigiert|berichtigt)\b",
     "pending": (
         r"\b(?:bis|solange|wahrend|waehrend)\b.{0,60}\b(?:geklart|geklaert|entschieden|gepruft|"
         r"geprueft|abgeschlossen|beschwerde|klarung|klaerung|korrigiert|berichtigt|behoben)\b"
@@ -133,7 +139,8 @@ LEXICON: dict[str, str] = {
     "reuse": (
         r"\b(?:import\w*|einlesen|hochlad\w*|hochzuladen|weiterverwend\w*|ubernehmen|uebernehmen|"
         r"(?:anderen?|neuen?) (?:anbieter\w*|dienstleister\w*|system\w*|schule|arbeitgeber\w*))\b|"
-        r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b"
+        r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b|"
+        r"\b(?:woanders|anderswo)\b.{0,20}\b(?:hochlad\w*|hochzuladen|verwend\w*|nutz\w*)\b"
     ),
     "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",
     "onward": r"\b(?:direkt|unmittelbar|anderen?|neuen?)\b",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-_DATA = r"(?:personn?al )?(?:data|information|informations|info|details|records?|files?|profile)"
+_DATA = (
+    r"(?:personn?al |personel )?(?:data|information|informations|info|details|records?|files?|"
+    r"profile|infomation|informaton|infromation|detials|deatils|detales)"
+)
 _ATTRIBUTE = (
     r"(?:sur|first |last |family |maiden |company |middle )?name|"
     r"(?:e-?mail |home |postal |billing )?address|e-?mail|phone(?: number)?|mobile(?: number)?|"
@@ -20,14 +23,19 @@ LEXICON: dict[str, str] = {
         r"\b(?:data )?subject access request\b|\bsar\b|\bdsar\b|\b(?:right of|right to) access\b|"
         r"\baccess request\b"
     ),
-    "which": r"\bwhat(?:ever)?\b",
-    "which_data": rf"\b(?:what|which|what kind of|what sort of)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b",
+    "which": r"\b(?:what(?:ever)?|wat|wot|wich)\b",
+    "which_data": (
+        rf"\b(?:what|which|what kind of|what sort of|wat|wot|wich)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b"
+    ),
     "data": rf"\b{_DATA}\b",
     "hold": (
         r"\b(?:hold|have|has|keep|stor|process|collect|got|gather|retain|record|possess)\w*|"
         r"\byou'?ve\b"
     ),
-    "know": r"\b(?:know|tell me|see|find out|learn|let me know|inform me|confirm|check)\b",
+    "know": (
+        r"\b(?:know|kno|want to no|tell me|see|find out|learn|let me know|inform me|confirm|"
+        r"check)\b"
+    ),
     "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",
     "all_of_it": (
         r"\beverything (?:i (?:asked|requested)|(?:you|u|ya) (?:have|hold|keep|got))\b|"
@@ -40,7 +48,9 @@ LEXICON: dict[str, str] = {
     "origin_question": (
         r"\bwhy (?:do|does|did|are|have) (?:you|your company|you guys)\b|\bwhy you (?:have|got)\b|"
         r"\b(?:how|where) (?:did|do|have) (?:you|your company|you guys) (?:get|got|obtain|find|"
-        r"come by|come across)\b|\bwhere (?:does|did)\b.{0,40}\bcome from\b"
+        r"come by|come across)\b|\bwhere (?:does|did)\b.{0,40}\bcome from\b|"
+        # indirect: "I'd like to know where you got my number"
+        r"\b(?:where|how) (?:you|your company) (?:got|get|obtained|found|came by|have got)\b"
     ),
     "my_data": rf"\b(?:my|all my) {_DATA}\b",
     "recipients": (
@@ -97,6 +107,11 @@ LEXICON: dict[str, str] = {
     "use": r"\b(?:us(?:e|ed|es|ing)|process\w*|handl\w*)\b",
     "only_store": r"\b(?:only|just) (?:keep|store|retain)\b",
     "not_yet_delete": r"\b(?:don'?t|do not|not)\b.{0,15}\b(?:delete|erase|remove)\b.{0,15}\byet\b",
+    # "don't pass it on until it has been corrected": the writer wants it corrected
+    "pending_fix": (
+        r"\b(?:until|till|pending)\b(?! (?:i|we)\b).{0,40}\b(?:corrected|rectified|fixed|"
+        r"put right|amended)\b"
+    ),
     "pending": (
         r"\b(?:while|whilst|until|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
         r"review\w*|sorted|resolved|decided|verif\w*|contest\w*|corrected|fixed|rectified|"
@@ -127,7 +142,8 @@ LEXICON: dict[str, str] = {
     "reuse": (
         r"\b(?:import\w*|load\w* (?:it |them )?into|upload\w* (?:it |them )?(?:to|into)|re-?use\w*|"
         r"google sheets|(?:another|a new|my new|new) (?:provider|supplier|service|company|system|"
-        r"tool|school|employer)|(?:moving|switching|changing|move|switch) (?:to|over to))\b"
+        r"tool|school|employer)|(?:moving|switching|changing|move|switch) (?:to|over to)|"
+        r"upload\w* (?:\w+ )?(?:somewhere else|elsewhere|anywhere else))\b"
     ),
     "transfer": r"\b(?:transfer\w*|transmit\w*|send\w*|pass\w* on|forward\w*|port\w*)\b",
     "onward": r"\b(?:directly|another|new|other)\b",

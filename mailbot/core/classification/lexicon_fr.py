@@ -26,7 +26,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:je (?:veux|veut|voudrais|voudrai|souhaite|souhaiterais|demande)|"
         r"(?:nous )?vous demandons|nous souhaitons|je vous demande|je vous prie|priere de|"
         r"merci de|pouvez-vous|"
-        r"pourriez-vous|svp|s'il vous plait)\b"
+        r"pourriez-vous|svp|s'il vous plait|veuillez|j'aimerais|je vous saurais gre)\b"
     ),
     "data": rf"\b{_DATA}\b",
     "hold": (
@@ -78,7 +78,7 @@ LEXICON: dict[str, str] = {
     "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
     "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*(?![- ]moi\b))\b",
     "delete_object": (
-        rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout|photos?|images?|videos?|enregistrements?)\b"
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout|photos?|images?|videos?|enregistrements?|profil)\b"
     ),
     "end": r"\b(?:resili\w*|fermer|fermeture|cloturer|cloture|annuler|annulation|mettre fin)\b",
     "service": r"\b(?:compte|abonnement|contrat|adhesion|inscription|licence|service|services)\b",
@@ -91,6 +91,10 @@ LEXICON: dict[str, str] = {
     "use": r"\b(?:utilis\w*|traitement|traiter|exploit\w*)\b",
     "only_store": r"\b(?:seulement|uniquement) (?:conserver|stocker)\b",
     "not_yet_delete": r"\bpas encore (?:supprim\w*|effac\w*)\b",
+    "pending_fix": (
+        r"\b(?:jusqu'a ce que|en attendant que|tant que)\b(?! (?:je|j'|nous)\b).{0,50}"
+        r"\b(?:corrige\w*|rectifie\w*)\b"
+    ),
     "pending": (
         r"\b(?:le temps que|jusqu'a ce que|en attendant|pendant que)\b.{0,60}\b(?:examin\w*|"
         r"trait\w*|resolu\w*|verifi\w*|decid\w*|reclamation|corrige\w*|rectifie\w*|regle\w*|"
@@ -105,7 +109,8 @@ LEXICON: dict[str, str] = {
         r"\b(?:(?<!n')import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) "
         r"(?:prestataire|fournisseur|"
         r"service|operateur|etablissement|employeur|ecole|systeme))\b|"
-        r"\bchange\w* de (?:prestataire|fournisseur|service|operateur)\b"
+        r"\bchange\w* de (?:prestataire|fournisseur|service|operateur)\b|"
+        r"\b(?:telecharger|televerser|deposer|utiliser|reutiliser)\b.{0,20}\bailleurs\b"
     ),
     "transfer": r"\b(?:transf[ée]r\w*|transmet\w*|transmis|envoy\w*)\b",
     "onward": r"\b(?:directement|nouvel|nouveau|nouvelle|autre)\b",

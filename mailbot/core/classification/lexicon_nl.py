@@ -50,7 +50,10 @@ LEXICON: dict[str, str] = {
         r"\bwaarom (?:hebben|heeft|hebt|bewaren|bewaart|gebruiken|gebruikt|verwerken|verwerkt) "
         r"(?:jullie|u|je)\b|\bhoe (?:komen|komt|kwamen|kwam|zijn|bent) (?:jullie|u|je) "
         r"(?:aan|bij|erbij|gekomen aan)\b|\bwaar (?:hebben|heeft|hebt) (?:jullie|u|je)\b.{0,60}"
-        r"\bvandaan\b|\bwaar komt\b.{0,40}\bvandaan\b"
+        r"\bvandaan\b|\bwaar komt\b.{0,40}\bvandaan\b|"
+        # indirect: "ik wil weten waar jullie mijn nummer vandaan hebben"
+        r"\bwaar (?:jullie|u|je)\b.{0,60}\bvandaan\b|\bhoe (?:jullie|u|je) aan\b.{0,40}"
+        r"\b(?:komen|komt|gekomen|kwamen|kwam)\b"
     ),
     "my_data": rf"\b(?:mijn|m'n) (?:{_DATA})\b",
     "recipients": (
@@ -70,7 +73,8 @@ LEXICON: dict[str, str] = {
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
     "wrong": (
         r"\b(?:verkeerd\w*|onjuist\w*|fout\w*|incorrect\w*|verouderd\w*|oude|klopt\b.{0,25}\bniet|"
-        r"niet (?:meer )?(?:juist|correct|actueel|klopt)|verkeerd gespeld|niet goed)\b"
+        r"niet (?:meer )?(?:juist|correct|actueel|klopt|kloppen|klopten)|kloppen niet|klopten niet|"
+        r"verkeerd gespeld|niet goed|oud (?:adres|e-?mailadres|telefoonnummer|nummer))\b"
     ),
     "changed": (
         r"\b(?:verhuisd|verhuizing|getrouwd|gescheiden|veranderd|gewijzigd|"
@@ -86,7 +90,7 @@ LEXICON: dict[str, str] = {
     ),
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|mij|me|alles|alle|al|foto'?s|beelden|opnames?|"
-        r"video'?s)\b"
+        r"video'?s|profiel)\b"
     ),
     "end": (
         r"\b(?:opzeggen|opgezegd|opzegging|zeg\w*\b.{0,40}\bop|beeindig\w*|stopzetten|stop ?zetten|"
@@ -112,6 +116,10 @@ LEXICON: dict[str, str] = {
         r"\b(?:alleen|enkel|uitsluitend) (?:nog )?(?:bewaren|opslaan|bewaard|opgeslagen)\b"
     ),
     "not_yet_delete": r"\bnog niet (?:verwijder\w*|wissen|gewist)\b",
+    "pending_fix": (
+        r"\b(?:totdat|tot|zolang)\b(?! (?:ik|wij|we)\b).{0,50}"
+        r"\b(?:gecorrigeerd|verbeterd|rechtgezet|aangepast)\b"
+    ),
     "pending": (
         r"\b(?:zolang|totdat|tot|in afwachting van)\b.{0,60}\b(?:uitgezocht|afgehandeld|beoordeeld|"
         r"onderzocht|beslist|opgelost|duidelijk|klacht|gecorrigeerd|verbeterd|rechtgezet|"
@@ -138,7 +146,8 @@ LEXICON: dict[str, str] = {
     "reuse": (
         r"\b(?:inlezen|importeren|inladen|meenemen|overzetten|overstappen|overstap|hergebruik\w*|"
         r"(?:andere|nieuwe) (?:leverancier|aanbieder|partij|school|werkgever|systeem|planner))\b|"
-        r"\bzelf\b.{0,20}\b(?:kan|kunnen) (?:gebruiken|hergebruiken)\b"
+        r"\bzelf\b.{0,20}\b(?:kan|kunnen) (?:gebruiken|hergebruiken)\b|"
+        r"\bergens anders\b.{0,20}\b(?:uploaden|gebruiken|inlezen|invoeren)\b"
     ),
     "transfer": (
         r"\b(?:overzetten|overdragen|doorsturen|doorgeven|overdracht|overbrengen|overgezet|overgedragen)\b"

@@ -72,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "receive", "all_of_it", window=CLOSE),  # "send me everything I asked for"
     rule(ACC, 1.0, "receive", "about_me"),  # "send me everything you have about me"
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
+    rule(ACC, 1.0, "access_verb", "data", "want", window=CLOSE),  # "I ask: - access to the data"
     rule(ACC, 1.0, "receive", "my_data", window=CLOSE),
     rule(ACC, 1.0, "know", "my_data", window=CLOSE),
     rule(ACC, 1.0, "origin_question", "data", window=CLOSE),  # "why do you have my data?"
@@ -90,6 +91,7 @@ RULES: tuple[Rule, ...] = (
     rule(REC, 1.2, "attribute", "should_be", negatable=False),  # "..., but that should be 14-08"
     rule(REC, 1.0, "correct", "need", negatable=False, window=CLOSE),  # "it needs correcting"
     rule(REC, 0.8, "changed", "attribute", negatable=False),
+    rule(REC, 1.0, "pending_fix", negatable=False),  # "don't use it until it is corrected"
     rule(REC, 0.6, "correct", "want", window=CLOSE),
     rule(REC, 0.6, "correct"),
     rule(REC, 0.6, "changed", negatable=False),

@@ -19,6 +19,7 @@ _CLAUSE_END = re.compile(r"[.!?;:,\n]")
 # Sentences end at . ! ? ; and at blank lines or list items; a single newline is
 # usually a line wrapped by the mail client, not the end of a sentence.
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)]\s))")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d+[.)]|[a-z]\))\s")
 _NEGATION = re.compile(
     r"\b(?:niet|geen|nooit|not|don'?t|doesn'?t|didn'?t|never|no|nicht|kein\w*|nie|niemals|"
     r"ne|n'|pas|jamais|aucun\w*)\b"
@@ -50,6 +51,11 @@ _DISCLAIMER = re.compile(
 )
 # A notice quoted back: "my account will be deleted", "wird gelöscht", "sera supprimé".
 _ANNOUNCED = re.compile(r"\b(?:will be|wordt|zal worden|wird|werden|sera|seront)\W+(?:\w+\W+)?$")
+# ... unless the writer wants it to be so: "ik wil dat alles wordt verwijderd".
+_WANTED = re.compile(
+    r"\b(?:wil|willen|wens|want|wish|would like|'d like|mochte|moechte|will|wunsche|"
+    r"veux|veut|voudrais|souhaite|demande|exige)\b(?:\W+\w+){0,2}?\W+(?:dat|that|dass|que|qu)\b"
+)
 # The writer reporting what they did themselves ("we deleted the file", "ich habe es
 # geloscht"): a past participle after a first-person auxiliary, not a request.
 _OWN_PAST = re.compile(
@@ -79,6 +85,18 @@ class Normalised:
             self._sentence_starts.append(len(self.text) + 1)
         index = bisect_right(self._sentence_starts, position) - 1
         return self._sentence_starts[index], self._sentence_starts[index + 1]
+
+    def list_lead(self, position: int) -> tuple[int, int] | None:
+        """The sentence that introduces the list item holding ``position`` ("I ask you to:
+        - ...; - ..."), or None when ``position`` is not in a list item."""
+        low, _ = self.sentence(position)
+        if not _LIST_ITEM.match(self.text, low):
+            return None
+        while low > 0:
+            low, high = self.sentence(low - 1)
+            if not _LIST_ITEM.match(self.text, low):
+                return low, high
+        return None
 
     def original(self, start: int, end: int) -> str:
         """The original text behind ``text[start:end]``."""
@@ -115,7 +133,10 @@ class Normalised:
     def is_announced(self, start: int, end: int) -> bool:
         """The phrase repeats a notice ("your account will be deleted in 30 days")."""
         clause_start, _ = self.clause(start, end)
-        return _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is not None
+        if _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is None:
+            return False
+        low, _ = self.sentence(start)
+        return _WANTED.search(self.text[max(low, start - 80) : start]) is None
 
     def is_own_past(self, start: int, end: int) -> bool:
         """The phrase is a past participle the writer says they did ("we deleted it")."""
