@@ -102,6 +102,34 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short sentence points back with "that" to the calls the sentence before reports
+        ("Mijn adres is fout, het moet Kerkstraat 4 zijn. Ik word steeds gebeld door jullie "
+         "verkopers. Dat wil ik niet meer.", {R, OBJ}),
+        ("My surname is misspelt, it should be Novak. Your sales team keeps calling me about "
+         "courses. I have no interest in them. Please make sure that it stops.", {R, OBJ}),
+        # ... but "wil niet dat het" starts a clause, and a long sentence points at nothing
+        ("Stuur me een overzicht van mijn gegevens. Ik heb het niet meer nodig en ik wil niet "
+         "dat het ergens blijft staan.", {A}),
+        # "confirm the deletion to me" asks for word that it was done, not for the data
+        ("Je vous demande d'effacer l'ensemble des données me concernant, et de me confirmer "
+         "cet effacement par écrit.", {E}),
+        # what the writer is asked to send us is not what they ask to receive
+        ("Ich soll Ihnen eine Kopie meines Ausweises schicken, damit Sie meine Daten löschen? "
+         "Löschen Sie bitte jetzt mein Konto.", {E}),
+        # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
+        ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
+         "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),
+    ],
+)  # fmt: skip
+def test_what_a_sentence_points_to_and_what_it_does_not_ask(
+    text: str, expected: set[Right]
+) -> None:
+    assert rights(text) == expected
+
+
 def test_a_correction_the_writer_will_make_asks_for_none() -> None:
     text = "Please pause the import until we have corrected our own settings."
     assert R not in rights(text)

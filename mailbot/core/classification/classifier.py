@@ -51,7 +51,7 @@ from mailbot.core.classification.recall import (
     spam,
     thanks_only,
 )
-from mailbot.core.classification.rules import ANCHOR, RULES, THRESHOLD, Rule
+from mailbot.core.classification.rules import ANCHOR, CLOSE, RULES, THRESHOLD, Rule
 from mailbot.core.classification.text import Normalised, normalise
 from mailbot.core.classification.topics import (
     DECIDING,
@@ -230,10 +230,37 @@ def _rule_match(
                 best = span
         if best is None and concept == _WANT and _list_asks(anchor, spans, text):
             continue  # "I ask you: - a copy; - then the deletion of my account"
+        if best is None and concept in _POINTED_AT and _points_back(anchor, text):
+            # "Sales keep calling me. I don't want that any more."
+            best = next(
+                (s for s in spans.get(concept, ()) if low - POINTER_REACH <= s[0] and s[1] <= low),
+                None,
+            )
         if best is None:
             return None
         chosen.append(best)
     return min(start for start, _ in chosen), max(end for _, end in chosen)
+
+
+# Concepts a short sentence can point back to ("that", "das", "ça").
+_POINTED_AT = frozenset({"contact", "purpose"})
+_POINTER = re.compile(
+    r"\b(?:dit|daar|that|this|it|das|dies|ca|cela)\b|"
+    # the Dutch "dat" that points, not the one that starts a clause ("niet dat het ...")
+    r"\bdat\b(?! (?:het|ik|je|u|jullie|we|wij|ze|zij|hij|er|mijn|m'n|de|die|deze|dit|dat)\b)"
+)
+POINTING_SENTENCE = 90  # characters
+POINTER_REACH = 250  # how far back "that" reaches
+
+
+def _points_back(anchor: tuple[int, int], text: Normalised) -> bool:
+    """The anchor sits in a short sentence that points back with "that" to the one before
+    ("Sales keep calling me. I don't want that any more.")."""
+    low, high = text.sentence(anchor[0])
+    if high - low > POINTING_SENTENCE:
+        return False
+    start, end = text.clause(*anchor)
+    return _POINTER.search(text.text, start, end) is not None
 
 
 _WANT = "want"  # the concept of asking, which a list item takes from its lead
@@ -288,10 +315,35 @@ _OBJECT_OF_DELETE = frozenset(
 )
 
 
+# "... and confirm the deletion to me": asks for word that it was done, not for the data.
+_CONFIRM = re.compile(r"\b(?:confirm|bevestig|bestatig|bestaetig)")
+_DONE = ("delete", "end", "unsubscribe", "correct")
+# "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
+_TO_YOU = re.compile(r"\bihnen\b")
+
+
+def _confirms_an_action(
+    anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> bool:
+    if not _CONFIRM.search(text.text, anchor[0], anchor[1]):
+        return False
+    low, high = text.sentence(anchor[0])
+    return any(
+        low <= start and end <= high and abs(start - anchor[0]) <= CLOSE
+        for concept in _DONE
+        for start, end in spans.get(concept, ())
+    )
+
+
 def _not_asked(
     rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
 ) -> str:
     """Why a matching phrase asks for nothing after all ('' when it does ask)."""
+    return _only_tells(rule, anchor, text) or _not_what_is_asked(rule, anchor, spans, text)
+
+
+def _only_tells(rule: Rule, anchor: tuple[int, int], text: Normalised) -> str:
+    """The sentence tells rather than asks: rights, a disclaimer, what was done or announced."""
     if text.is_informational(*anchor):
         return "tells the reader their rights"
     if text.is_disclaimer(*anchor):
@@ -300,6 +352,20 @@ def _not_asked(
         return "what the writer did"
     if rule.right is Right.ERASURE and text.is_announced(*anchor):
         return "a notice repeated"
+    return ""
+
+
+def _not_what_is_asked(
+    rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> str:
+    """The words of an access request serve another one: confirm the deletion, what is to be
+    deleted, what the writer is to send us."""
+    if rule.right is Right.ACCESS and _confirms_an_action(anchor, spans, text):
+        return "asks to confirm an action"
+    if rule.concepts[0] == "receive" and _TO_YOU.search(
+        text.text, text.clause(*anchor)[0], anchor[0]
+    ):
+        return "what the writer is to send"
     if rule.name in _OBJECT_OF_DELETE:
         low, high = text.sentence(anchor[0])
         if any(low <= start and end <= high for start, end in spans.get("delete", ())):

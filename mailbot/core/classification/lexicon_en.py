@@ -166,7 +166,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:contact\w*|email\w*|e-mail\w*|mail\w*|call\w*|phon\w*|text\w*|messag\w*|spam\w*|"
         r"send\w* me)\b"
     ),
-    "stop": r"\b(?:stop|stopping|cease|ceasing|quit|enough)\b",
+    "stop": r"\b(?:stop|stops|stopping|cease|ceases|ceasing|quit|enough)\b",
     "unsubscribe": (
         r"\bunsubscrib\w*|\bopt(?:ing|ed)? ?-?out\b|\btake me off\b|"
         r"\bremove me from\b.{0,30}\blists?\b|\boff (?:your|the) (?:mailing )?list\b"

@@ -82,7 +82,9 @@ LEXICON: dict[str, str] = {
     ),
     "forget": r"\b(?:vergeetverzoek|vergetelheid|vergeten (?:te )?worden)\b",
     "delete": (
-        r"\b(?:verwijder\w*|verwijdr\w*|verwider\w*|verweider\w*|wissen|wis|gewist|vernietig\w*|"
+        r"\b(?:verwijder\w*|verwijdr\w*|verwider\w*|verweider\w*|gewist|wis|"
+        # not the German "wissen, welche ..." (know) in a mail that mixes the two
+        r"wissen(?!,? (?:welche|ob|was|wie|wer|wo|wann|warum|dass)\b)|vernietig\w*|"
         r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
         r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
@@ -170,7 +172,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:benaderen|benaderd|bel|bellen|gebeld|belt|mailen|gemaild|mailt|mailtjes|e-?mails|mails|"
         r"telefoontjes|contact (?:opnemen|opgenomen)|lastig (?:vallen|gevallen)|toesturen|sturen)\b"
     ),
-    "stop": r"\b(?:stop|stoppen|ophouden|hou\w* op|staak|staken)\b",
+    "stop": r"\b(?:stop|stopt|stoppen|ophouden|hou\w* op|staak|staken)\b",
     "unsubscribe": (
         r"\b(?:afmeld\w*|uitschrijv\w*|schrijf (?:me|mij) uit)\b|"
         # "ik heb me afgemeld", not "uitgeschreven leerlingen" (pupils who left the school)
