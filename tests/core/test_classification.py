@@ -119,6 +119,11 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         # what the writer is asked to send us is not what they ask to receive
         ("Ich soll Ihnen eine Kopie meines Ausweises schicken, damit Sie meine Daten löschen? "
          "Löschen Sie bitte jetzt mein Konto.", {E}),
+        # "bitte NICHT" after the request it negates; "see below" is no wish to see the data
+        ("Ich bitte um Einschränkung der Verarbeitung. Die Löschung des Kontos bitte NICHT "
+         "vornehmen.", {B}),
+        ("You told me (see below) that my data had been erased. I want it actually deleted.",
+         {E}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

@@ -33,7 +33,8 @@ LEXICON: dict[str, str] = {
         r"\byou'?ve\b"
     ),
     "know": (
-        r"\b(?:know|kno|want to no|tell me|see|find out|learn|let me know|inform me|confirm|"
+        r"\b(?:know|kno|want to no|tell me|see(?! (?:below|above|attached|the attach\w*))|"
+        r"find out|learn|let me know|inform me|confirm|"
         r"check)\b"
     ),
     "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",

@@ -67,6 +67,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|aan te passen|correctie|veranderen|"
         r"verander|corrigeren|corrigeer|"
         r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|"
+        r"goed zetten|goedzetten|"
         r"bijwerken|bijgewerkt|"
         r"updaten|actualiseren|herstellen|aanvullen)\b"
     ),
@@ -139,6 +140,7 @@ LEXICON: dict[str, str] = {
     "need": r"\b(?:moet|moeten|dient|dienen)\b",
     "should_be": (
         r"\b(?:maar|terwijl) (?:dat|het|die|deze) (?:moet|hoort|zou)\b|\bmoet (?:\S+ ){1,3}zijn\b|"
+        r"\b(?:het|dat|die|dit) moet zijn\b|"
         r"\bde juiste \w+ is\b"
     ),
     "instead_of": r"\b(?:in plaats van|ipv|i\.p\.v)\b",

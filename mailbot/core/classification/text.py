@@ -25,7 +25,9 @@ _NEGATION = re.compile(
     r"ne|n'|pas|jamais|aucun\w*)\b"
 )
 _NEGATION_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b"
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b|"
+    # "Die Löschung des Kontos bitte NICHT vornehmen", "verwijder het alstublieft niet"
+    r"^\W{0,3}(?:\w+\W+){0,4}?(?:bitte|graag|alstublieft|aub) (?:noch )?(?:nicht|niet)\b"
 )
 _CONDITIONAL = re.compile(
     r"\b(?:if you|should you|in case you|als u|als jullie|indien u|wanneer u|mocht u|"
