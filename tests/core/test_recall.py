@@ -256,6 +256,11 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
             "Wir übernehmen Ihre Auskunftsersuchen nach Art. 15 DSGVO zum Festpreis ab 99 EUR "
             "im Monat. Hätten Sie 15 Minuten für ein kurzes Gespräch?",
         ),
+        (
+            "Löschanfragen automatisch beantworten",
+            "Auskunfts- und Löschanfragen in Ihrem Postfach? Gern zeige ich Ihnen in 15 Minuten, "
+            "wie unser Werkzeug sie erkennt.\n\nBeste Grüße\nVertrieb DACH",
+        ),
         # a job application that consents to its CV being kept
         (
             "Open sollicitatie roostermaker",

@@ -88,7 +88,11 @@ SALES = re.compile(
     r"gratis (?:proef|demo|trial)|essai gratuit|lead (?:magnets?|generation)|leads|"
     r"(?:our|unsere|onze|notre) (?:platform|plattform|platform|plateforme|solution|losung|"
     r"oplossing|software|tool|service|dienstleistung)|we help|wij helpen|wir helfen|"
-    r"nous aidons|wir ubernehmen|account executive|growth partner|sales manager)\b"
+    r"nous aidons|wir ubernehmen|account executive|growth partner|sales manager|"
+    # offering to show the product, and a sales signature
+    r"(?:gern|gerne) zeigen? (?:ich|wir) ihnen|i(?:'d| would) (?:love|like) to show you|"
+    r"happy to show you|laat (?:ik|wij|we) (?:u|jullie|je) graag zien|"
+    r"(?:je|nous) (?:vous )?montrer\w*|vertrieb(?: dach)?|passt ihnen)\b"
 )
 # An invitation to an event: its programme may name every privacy subject ("data breaches",
 # "requests from parents") without reporting or asking anything.
