@@ -80,6 +80,10 @@ def test_several_rights_in_one_mail() -> None:
          "- danach die Löschung des Nutzerkontos.", {A, E}),
         ("Je vous demande :\n- l'accès aux données de mon fils ;\n"
          "- que ses réponses soient ensuite effacées.", {A, E}),
+        ("En qualité de tutrice, je vous demande :\n\n– la communication des données le "
+         "concernant ;\n– la clôture de son compte client.", {A, E}),
+        ("Please correct the name in those places and, until that is done, stop showing the "
+         "old name anywhere.", {R, B}),
         # "wil ik dat ... wordt verwijderd" is asked, not a notice repeated
         ("Stuur me een overzicht van mijn gegevens. Daarna wil ik dat alles wordt verwijderd.",
          {A, E}),

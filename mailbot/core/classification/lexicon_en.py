@@ -116,7 +116,7 @@ LEXICON: dict[str, str] = {
     "pending": (
         r"\b(?:while|whilst|until|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
         r"review\w*|sorted|resolved|decided|verif\w*|contest\w*|corrected|fixed|rectified|"
-        r"right|clarified|clear)\b"
+        r"right|clarified|clear|done)\b"
     ),
     # "not to share or use it", "didn't pass anything on": keep it, but do not use it
     "dont_use": (

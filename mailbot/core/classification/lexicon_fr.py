@@ -18,7 +18,8 @@ _PURPOSE = (
 LEXICON: dict[str, str] = {
     "access_request": (
         r"\bdroit d'acces\b|\bdemande d'acces\b|\bacces a (?:mes|toutes mes|l'ensemble de mes)\b|"
-        r"\brequete en renseignement\b"
+        r"\brequete en renseignement\b|"
+        r"\bcommunication (?:de l'ensemble |de toutes )?(?:des|de mes|de ses|de leurs) donnees\b"
     ),
     "which": r"\b(?:quel|quels|quelle|quelles|ce que|lesquelles)\b",
     "which_data": rf"\b(?:quel|quels|quelle|quelles)\b(?:\W+\w+){{0,2}}?\W+{_DATA}\b",

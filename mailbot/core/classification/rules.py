@@ -107,6 +107,7 @@ RULES: tuple[Rule, ...] = (
     rule(RES, 1.2, "restriction_request"),
     rule(RES, 1.2, "limit", "use"),
     rule(RES, 1.2, "pending", "dont_use", negatable=False),  # "until it is sorted, don't use it"
+    rule(RES, 1.2, "pending", "stop", negatable=False, window=CLOSE),  # "until then, stop showing"
     rule(RES, 1.0, "only_store", negatable=False),
     rule(RES, 1.1, "limit", "data", "want"),  # "wij verzoeken u de gegevens te beperken"
     rule(RES, 0.8, "limit", "data"),
