@@ -88,7 +88,9 @@ _AUTOREPLY_SUBJECT = (
 _AWAY = re.compile(
     r"\b(?:out of (?:the )?office|on (?:annual )?leave|on holiday|back on|return on|afwezig|"
     r"met vakantie|terug op|weer aanwezig|abwesend|im urlaub|zuruck am|wieder (?:im buro|"
-    r"erreichbar)|absente?|en cong[eé]s?|jusqu'au|de retour|tot en met)\b",
+    r"erreichbar)|absente?|en cong[eé]s?|jusqu'au|de retour|tot en met|nicht im b(?:u|ü|ue)ro|"
+    r"nicht erreichbar|niet op kantoor|niet bereikbaar|hors du bureau|pas au bureau|"
+    r"not in the office|away from the office)\b",
     re.IGNORECASE,
 )
 

@@ -83,3 +83,11 @@ def test_an_absent_e_subject_with_leave_in_french_is_an_automatic_reply() -> Non
         Subject="Absent(e) du bureau - RE: Demande de rectification (dossier 2026-0431)",
     )
     assert machine_reason(parse_mail(raw, Limits()), set()) is not None
+
+
+def test_an_absence_note_saying_not_in_the_office_is_an_automatic_reply() -> None:
+    raw = simple(
+        "Vielen Dank für Ihre Nachricht. Ich bin bis einschließlich 7. Dezember nicht im Büro.",
+        Subject="Abwesenheitsnotiz: AW: Ihr Auskunftsersuchen nach Art. 15 DSGVO",
+    )
+    assert machine_reason(parse_mail(raw), OWN) is not None

@@ -158,11 +158,11 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 10))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 11))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
-    holdout4 once each had been measured as held out): no request without a clock, machine
+    holdout10 once each had been measured as held out): no request without a clock, machine
     mail never a case, at most one non-request in five flagged."""
     with (folder / "labels.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -758,3 +758,63 @@ def test_an_outsider_forwarding_our_own_mail_asks_for_themselves() -> None:
     assert ours.classification is not None and ours.classification.rights == (Right.ACCESS,)
     theirs = analyse(forward("Piet <piet@elders.example>"), Limits(), {"privacy@omix.example"})
     assert theirs.mail is not None and theirs.mail.forwarded is not None
+
+
+def test_afrikaans_is_another_language_though_close_to_dutch() -> None:
+    text = (
+        "Goeiedag, ek het verlede jaar 'n kursus by julle gevolg. Ek wil graag weet watter "
+        "persoonlike inligting julle van my hou. Stuur asseblief vir my 'n afskrif. Baie dankie!"
+    )
+    found = classify("Versoek om my inligting", text)
+    assert Topic.OTHER_LANGUAGE in found.topics and found.needs_decision
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # a school asking how the product works before it decides
+        (
+            "Vraag: kunnen leerlingen elkaars rooster zien?",
+            "Is er een instelling waarmee we dat per school kunnen uitzetten? Onze "
+            "privacycoördinator wil het graag weten voordat we het aan de MR voorleggen.",
+        ),
+        (
+            "Question avant achat : hébergement des données",
+            "Nous cherchons un nouvel outil pour les horaires. Où les données des élèves "
+            "sont-elles hébergées ? Quel est l'ordre de prix pour 700 élèves ?",
+        ),
+        # an application that asks no right: what its letter names is no topic
+        (
+            "Candidature spontanée – stage de juriste",
+            "Je cherche un stage de fin d'études en protection des données : sous-traitance "
+            "pour les écoles, droits des mineurs. Vous trouverez mon CV en pièce jointe.",
+        ),
+        # a fake register that wants an ID copy and a fee
+        (
+            "LAATSTE HERINNERING: registratieplicht AVG",
+            "Uw organisatie is nog niet ingeschreven in het AVG Register. Houd een kopie van het "
+            "identiteitsbewijs van uw functionaris en uw IBAN bij de hand voor de "
+            "registratiebijdrage van € 349.",
+        ),
+        # a pitch priced per month, and a school's questions about the contract
+        (
+            "Externer Datenschutzbeauftragter – ab 149 €/Monat",
+            "Vorlagen für Auskunftsersuchen und ein Löschkonzept inklusive. Vereinbaren Sie "
+            "jetzt ein kostenloses Erstgespräch.",
+        ),
+        (
+            "Frage zum AV-Vertrag",
+            "Können Sie uns den AV-Vertrag zusenden? Gibt es ein Löschkonzept für Schülerdaten?",
+        ),
+    ],
+)
+def test_product_questions_applications_and_fake_registers_ask_nothing(
+    subject: str, text: str
+) -> None:
+    found = classify(subject, text)
+    assert not found.is_request, (found.rights, found.topics, found.evidence)
+
+
+def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
+    found = classify("", "Hierbij een kopie van mijn paspoort. Verwijder mijn gegevens.")
+    assert found.rights == (Right.ERASURE,) and "spam" not in found.signals

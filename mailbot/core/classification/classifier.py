@@ -47,6 +47,7 @@ from mailbot.core.classification.recall import (
     concern,
     invitation,
     job_application,
+    product_question,
     sales_pitch,
     spam,
     thanks_only,
@@ -524,7 +525,7 @@ def _recall(
     evidence, signals = list(found.evidence), list(found.signals)
     rights = _asks_nothing(found, sources, evidence, signals)
     topic_evidence = _topics(sources, sender_domain)
-    if {"spam", "sales_pitch", "invitation"} & set(signals):
+    if _OFFERS & set(signals):
         # what phishing, an offer or a programme names is no breach, complaint or letter to us
         topic_evidence = [item for item in topic_evidence if item.cue in _KEPT_IN_OFFERS]
     topics = [Topic(item.cue.removeprefix("topic:")) for item in topic_evidence]
@@ -606,7 +607,8 @@ def _asks_nothing(
     thanks = bool(_REPLY.match(subject)) and thanks_only(body)
     applying = job_application(f"{subject}\n{body}")
     told = "thanks" if thanks else "job_application" if applying else ""
-    if rights and told and not _asked(found, sources):
+    if (rights or applying) and told and not _asked(found, sources):
+        # (an application that asks no right is still one: what its CV names is no topic)
         signals.append(told)
         return ()
     if sales_pitch(f"{subject}\n{body}"):
@@ -640,8 +642,7 @@ def _asks_nothing(
 
 
 def _spam_in(source: _Source) -> bool:
-    found = spam(source.text.text)
-    return found is not None and not source.text.is_negated(*found.span())
+    return spam(source.text.text, source.text.is_negated) is not None
 
 
 def _asked(found: Classification, sources: list[_Source]) -> bool:
@@ -658,18 +659,23 @@ def _phishing(sources: list[_Source]) -> Evidence | None:
     for source in sources[:2]:
         if source.where == "subject" and _REPLY.match(source.text.text):
             continue  # "Re: ... verify your identity" quotes our own subject
-        found = spam(source.text.text)
-        if found is not None and not source.text.is_negated(*found.span()):
+        found = spam(source.text.text, source.text.is_negated)
+        if found is not None:
             phrase = source.text.original(*found.span())
             return Evidence(None, phrase, 0.0, "signal:spam", source.where)
     return None
+
+
+# Mail that asks nothing of us, whatever it names: phishing, an offer, a programme, an
+# application.
+_OFFERS = frozenset({"spam", "sales_pitch", "invitation", "job_application"})
 
 
 def _doubtful(
     evidence: Sequence[Evidence], sources: list[_Source], signals: Sequence[str]
 ) -> list[Evidence]:
     """Actions towards a right that did not reach it, in a sentence that asks something."""
-    if {"spam", "sales_pitch", "invitation"} & set(signals):
+    if _OFFERS & set(signals):
         return []
     return [
         item
@@ -772,10 +778,13 @@ def _needs_decision(
     """
     if any(topic in DECIDING for topic in topics):
         return True, None
+    written = f"{sources[0].text.text}\n{sources[1].text.text}"
+    if not rights and not flagged and product_question(written):
+        # a school or a customer asking how the product works, before buying or deciding
+        return False, None
     if rights or flagged or Topic.SCHOOL in topics:
         return not rights, None
     own = [source for source in sources if source.where != "quoted"]
-    written = f"{sources[0].text.text}\n{sources[1].text.text}"
     if (
         any(_spam_in(source) for source in own)
         or thanks_only(sources[1].text.text)

@@ -43,6 +43,8 @@ _OTHER_WORDS = {
         minha meu pedido direito acesso""",
     "pl": """moje moich dane danych osobowych prosze dzien dobry powazaniem jest nie sie na ze
         jak czy mnie moich usuniecie dostep pan pani panstwo""",
+    "af": """ek julle nie vir asseblief baie dankie groete goeiedag watter persoonlike inligting
+        afskrif hulle sal gevolg terug weet hou gedeel verstaan skryf vriendelike""",
     "tr": """ve bir bu ile icin benim kisisel verilerimin verilerim verileri lutfen merhaba
         tesekkurler rica ederim saygilarimla silinmesini hakkinda""",
 }
@@ -127,7 +129,7 @@ def _script(text: str) -> str | None:
 
 def other_language(normalised_text: str) -> str | None:
     """A language mailbot does not read: another script ("cyrillic", "cjk", ...); one of
-    ``es``, ``it``, ``pt``, ``pl``, ``tr`` when its distinctive words outnumber the function
+    ``es``, ``it``, ``pt``, ``pl``, ``tr``, ``af`` when its distinctive words outnumber the function
     words of Dutch, English, German and French; else ``unknown`` when none of those four has
     its own function words in the text's usual share (Swedish, Czech, ...)."""
     script = _script(normalised_text)

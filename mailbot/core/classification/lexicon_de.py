@@ -84,9 +84,14 @@ LEXICON: dict[str, str] = {
         r"\bhat sich\b.{0,20}\bgeandert\b"
     ),
     "forget": r"\brecht auf (?:loeschung|loschung|vergessenwerden|vergessen)\b|\bvergessenwerden\b",
-    "delete": r"\b(?:lo(?:e)?sch\w*|geloscht|geloescht|entfern\w*|vernicht\w*|tilg\w*)\b",
+    # not a policy's name: "Löschkonzept", "Löschfristen"
+    "delete": (
+        r"\b(?:lo(?:e)?sch(?!konzept|frist|routine|regel|pflicht)\w*|geloscht|geloescht|"
+        r"entfern\w*|vernicht\w*|tilg\w*)\b"
+    ),
     "delete_object": (
-        rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?|\w*kontos?|account|profil\w*)\b"
+        rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?|\w*kontos?|"
+        r"account|profil\w*)\b"
     ),
     "end": (
         r"\b(?:kundig\w*|kuendig\w*|gekundigt|gekuendigt|beend\w*|schliess\w*|auflos\w*|aufloes\w*|"

@@ -63,8 +63,13 @@ SPAM = re.compile(
     r"angaben|zugangsdaten)|(?:daten|identitat|konto) (?:jetzt )?(?:bestatigen|verifizieren)|"
     r"(?:verifiez|confirmez|mettez a jour|verifier|confirmer|mettre a jour) (?:\w+ ){0,3}"
     r"(?:votre|vos) (?:compte|identite|informations|coordonnees)|"
-    r"(?:kopie|scan|copy|copie) (?:\w+ ){0,3}(?:paspoort|passport|passeport|reisepass|"
-    r"id-?kaart|id card|ausweis)|"
+    # (a copy of *your* passport; "a copy of my passport" is the writer proving who they are)
+    r"(?:kopie|scan|copy|copie) (?:(?!mijn |my |meine?s? |meiner |mon |ma )\w+ ){0,3}"
+    r"(?:paspoort|passport|passeport|reisepass|"
+    r"id-?kaart|id card|ausweis|identiteitsbewijs|personalausweis\w*|piece d'identite)|"
+    # a fake register that threatens a fine and charges a fee
+    r"(?:avg|gdpr|dsgvo|rgpd)[- ]?(?:register|registratie|registrierung)|registratiebijdrage|"
+    r"registration fee|registrierungsgebuhr|frais d'enregistrement|"
     r"bank ?details|bankgegevens|bankdaten|bankverbindung|coordonnees bancaires|"
     r"(?:account|rekening|konto|compte) (?:\w+ ){0,3}(?:suspended|blocked|geblokkeerd|gesperrt|"
     r"suspendu|bloque))\b"
@@ -92,7 +97,10 @@ SALES = re.compile(
     # offering to show the product, and a sales signature
     r"(?:gern|gerne) zeigen? (?:ich|wir) ihnen|i(?:'d| would) (?:love|like) to show you|"
     r"happy to show you|laat (?:ik|wij|we) (?:u|jullie|je) graag zien|"
-    r"(?:je|nous) (?:vous )?montrer\w*|vertrieb(?: dach)?|passt ihnen)\b"
+    r"(?:je|nous) (?:vous )?montrer\w*|vertrieb(?: dach)?|passt ihnen|"
+    r"(?:kostenlos\w* )?erstgesprach|vereinbaren sie)\b|"
+    # a price: "ab 149 €/Monat" (no word boundary after the euro sign)
+    r"\b(?:ab|from|vanaf|des|a partir de) (?:eur ?|€ ?)?\d+ ?€|€ ?/ ?(?:month|monat|maand|mois)\b"
 )
 # An invitation to an event: its programme may name every privacy subject ("data breaches",
 # "requests from parents") without reporting or asking anything.
@@ -102,6 +110,21 @@ INVITATION = re.compile(
     r"studiedag|workshop|rsvp|anmeldung|inscription|aanmelden|register (?:now|here|via|at)|"
     r"programme|programma|programm|au programme|themen|agenda|free of charge|kostenlos|"
     r"gratuit\w*|gratis|aussteller\w*|speakers?|sprecher\w*|intervenants?|sprekers?)\b"
+)
+# A question about the product: whether a setting exists, what it costs, before buying.
+PRODUCT_QUESTION = re.compile(
+    r"\b(?:is er een (?:instelling|mogelijkheid|optie)|is there (?:a|an) (?:setting|option)|"
+    r"gibt es (?:eine|die) (?:einstellung|moglichkeit|option)|"
+    r"existe-t-il (?:un|une) (?:parametre|option|reglage)|"
+    r"voordat we\b.{0,30}\b(?:aanschaffen|kopen|voorleggen|beslissen|besluiten)|"
+    r"before (?:we|buying|deciding)\b|vor einer entscheidung|avant (?:achat|d'acheter|"
+    r"de demander une offre)|(?:overgestapt|overstappen) op omix|"
+    r"(?:wir uberlegen|we overwegen|we are considering|nous envisageons)\b.{0,60}"
+    r"\b(?:einzusetzen|te gebruiken|to use|d'utiliser|omix)|"
+    r"(?:nous cherchons|we zoeken|we are looking for|wir suchen) (?:un|une|een|a|an|ein\w*) "
+    r"(?:nouvel? |nieuwe? |new |neue\w* )?(?:outil|tool|pakket|system\w*|software|logiciel)|"
+    r"ordre de prix|prijsindicatie|price (?:range|indication)|preisrahmen|offerte|"
+    r"(?:request|ask for) a quote|demander une offre|ein angebot)\b"
 )
 # A job application: its "I consent to you keeping my CV" is not a request.
 APPLICATION = re.compile(
@@ -158,17 +181,26 @@ def thanks_only(normalised: str) -> bool:
     return THANKS_DONE.search(normalised) is not None
 
 
-def spam(normalised: str) -> re.Match[str] | None:
-    """The phrase that makes the mail spam asking the reader for data, if it is that."""
-    found = SPAM.search(normalised)
-    if found is None or OWN_DATA.search(normalised):
+def spam(
+    normalised: str, negated: Callable[[int, int], bool] = lambda start, end: False
+) -> re.Match[str] | None:
+    """The phrase that makes the mail spam asking the reader for data, if it is that: the
+    first one that ``negated`` does not deny ("you are not yet in the GDPR register")."""
+    if OWN_DATA.search(normalised):
         return None
-    return found
+    return next((m for m in SPAM.finditer(normalised) if not negated(*m.span())), None)
 
 
 def sales_pitch(normalised: str) -> bool:
     """An offer of services (two signs of a pitch), not about the writer's own data."""
     signs = {match.group(0) for match in SALES.finditer(normalised)}
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None
+
+
+def product_question(normalised: str) -> bool:
+    """A customer's or a prospect's question about the product (two signs of one: a setting,
+    a price, a decision to buy), not about the writer's own data."""
+    signs = {match.group(0) for match in PRODUCT_QUESTION.finditer(normalised)}
     return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
