@@ -128,6 +128,20 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
          "vornehmen.", {B}),
         ("You told me (see below) that my data had been erased. I want it actually deleted.",
          {E}),
+        # "ohne ... zu löschen" across a wrapped line; "nicht an und löschen Sie" is two asks
+        ("Bitte sperren Sie die Daten in der App, ohne die Daten im\nStundenplan zu löschen.",
+         {B}),
+        ("Bitte rufen Sie mich nicht an und\nlöschen Sie meine Telefonnummer.", {E}),
+        # phone English, and photos "taken off"
+        ("pls stop sending me the survey emails. and can u delete my answers too", {E, OBJ}),
+        ("My photo is on your website. I'd like it taken down now, please.", {E}),
+        # a change of venue corrects nothing; "goed komt te staan" does
+        ("Your email about the change of venue went to everyone.", set()),
+        ("Ik wil graag dat haar naam goed komt te staan.", {R}),
+        # "dat" points at the address just named, not at the mails two long sentences back
+        ("Jullie mails spreken me aan met mijn oude naam. Ik wil graag dat jullie mijn naam "
+         "overal aanpassen naar Jesse Verhoeven, en dat ik de twee certificaten opnieuw krijg op "
+         "mijn huidige naam. Het oude e-mailadres mag weg, dat gebruik ik niet meer.", {R}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

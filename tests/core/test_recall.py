@@ -818,3 +818,19 @@ def test_product_questions_applications_and_fake_registers_ask_nothing(
 def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
     found = classify("", "Hierbij een kopie van mijn paspoort. Verwijder mijn gegevens.")
     assert found.rights == (Right.ERASURE,) and "spam" not in found.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("I agreed to that when I started, but I'd like them taken off now.",
+         Topic.CONSENT_WITHDRAWAL),
+        ("i ticked yes once but i take it back now", Topic.CONSENT_WITHDRAWAL),
+        ("Every single participant was in the To: field, with their private e-mail address.",
+         Topic.DATA_BREACH),
+        ("So now 142 people have my private address.", Topic.DATA_BREACH),
+        ("Ik ben benoemd tot voogd van mijn kleindochter Noor.", Topic.ON_BEHALF),
+    ],
+)  # fmt: skip
+def test_topics_in_plain_words(text: str, topic: Topic) -> None:
+    assert topic in classify("", text).topics

@@ -233,10 +233,8 @@ def _rule_match(
             continue  # "I ask you: - a copy; - then the deletion of my account"
         if best is None and concept in _POINTED_AT and _points_back(anchor, text):
             # "Sales keep calling me. I don't want that any more."
-            best = next(
-                (s for s in spans.get(concept, ()) if low - POINTER_REACH <= s[0] and s[1] <= low),
-                None,
-            )
+            reach = _pointed_at(low, text)
+            best = next((s for s in spans.get(concept, ()) if reach <= s[0] and s[1] <= low), None)
         if best is None:
             return None
         chosen.append(best)
@@ -251,7 +249,6 @@ _POINTER = re.compile(
     r"\bdat\b(?! (?:het|ik|je|u|jullie|we|wij|ze|zij|hij|er|mijn|m'n|de|die|deze|dit|dat)\b)"
 )
 POINTING_SENTENCE = 90  # characters
-POINTER_REACH = 250  # how far back "that" reaches
 
 
 def _points_back(anchor: tuple[int, int], text: Normalised) -> bool:
@@ -262,6 +259,18 @@ def _points_back(anchor: tuple[int, int], text: Normalised) -> bool:
         return False
     start, end = text.clause(*anchor)
     return _POINTER.search(text.text, start, end) is not None
+
+
+def _pointed_at(low: int, text: Normalised) -> int:
+    """Where the text that a pointing sentence starting at ``low`` may refer to begins: the
+    sentence before, and the one before that when the one between is short too ("They keep
+    calling me. I have no use for it. Please make it stop.")."""
+    if low <= 0:
+        return 0
+    start, end = text.sentence(low - 1)
+    if end - start <= POINTING_SENTENCE and start > 0:
+        start = text.sentence(start - 1)[0]
+    return start
 
 
 _WANT = "want"  # the concept of asking, which a list item takes from its lead

@@ -61,8 +61,9 @@ LEXICON: dict[str, str] = {
     ),
     "rectification_request": r"\brectif(?:y|ied|ication)\b",
     "correct": (
-        r"\b(?:correct|correcting|corrected|correction|update|updating|updated|amend|amending|amended|fix|"
-        r"fixing|fixed|change|changing|edit|modify|rectify|put right|set right)\b"
+        r"\b(?:correct|correcting|corrected|correction|update|updating|updated|amend|amending|"
+        r"amended|fix|fixing|fixed|change(?! of\b)|changing|edit|modify|rectify|put right|"
+        r"set right)\b"
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
     "wrong": (
@@ -80,7 +81,8 @@ LEXICON: dict[str, str] = {
         r"\b(?:delete|delet|deleting|deleted|deletion|erase|erasing|erased|erasure|remove|removing|"
         r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b|"
         r"\btake (?:\w+ ){0,3}(?:out of|down)\b|"
-        r"\btake (?:\w+ ){0,3}off\b(?! (?:your|the|this|that) (?:\w+ )?(?:list|mailing))"
+        r"\btake (?:\w+ ){0,3}off\b(?! (?:your|the|this|that) (?:\w+ )?(?:list|mailing))|"
+        r"\b(?:them|it|those|these) taken (?:off|down)\b"
     ),
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|account|me|everything|traces?|all of it|photos?|pictures?|"
@@ -153,7 +155,7 @@ LEXICON: dict[str, str] = {
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "want": (
         r"\b(?:(?:i|we) (?:want|wish|ask|request)|(?:i|we)'d like|(?:i|we) would like|please|pls|"
-        r"can you|could you|would you|"
+        r"can you|could you|would you|can u|could u|cn u|plz|"
         r"kindly|go ahead)\b"
     ),
     "dont_want": (

@@ -67,7 +67,7 @@ LEXICON: dict[str, str] = {
         r"\b(?:wijzig\w*|aanpass\w*|aanpassen|aangepast|aan te passen|correctie|veranderen|"
         r"verander|corrigeren|corrigeer|"
         r"gecorrigeerd|verbeteren|verbeter|rechtzetten|recht zetten|rechtgezet|"
-        r"goed zetten|goedzetten|"
+        r"goed zetten|goedzetten|goed te zetten|goed (?:komt|komen) te staan|"
         r"bijwerken|bijgewerkt|"
         r"updaten|actualiseren|herstellen|aanvullen)\b"
     ),

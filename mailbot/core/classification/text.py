@@ -15,15 +15,21 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
-_CLAUSE_END = re.compile(r"[.!?;:,\n]")
+# Clauses end at punctuation, blank lines and list items; not at a single newline, which
+# is the mail client wrapping the line ("..., ohne die Daten im\nStundenplan zu löschen").
+_CLAUSE_END = re.compile(r"[.!?;:,]|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
 # Sentences end at . ! ? ; and at blank lines or list items; a single newline is
 # usually a line wrapped by the mail client, not the end of a sentence.
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s")
 _NEGATION = re.compile(
     r"\b(?:niet|geen|nooit|not|don'?t|doesn'?t|didn'?t|never|no|nicht|kein\w*|nie|niemals|"
-    r"ne|n'|pas|jamais|aucun\w*)\b"
+    r"ne|n'|pas|jamais|aucun\w*|"
+    # "ohne die Daten zu löschen" (but not "without delay")
+    r"ohne(?! (?:\w+ )?(?:verzogerung|aufschub))|without(?! (?:\w+ )?delay)|"
+    r"zonder(?! (?:\w+ )?(?:uitstel|vertraging))|sans(?! (?:\w+ )?(?:delai|tarder|attendre)))\b"
 )
+_CONJUNCTION = re.compile(r"\b(?:und|and|en|et|aber|but|maar|mais)\b")
 _NEGATION_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:nog niet|noch nicht|pas encore|not yet)\b|"
     # "Die Löschung des Kontos bitte NICHT vornehmen", "verwijder het alstublieft niet"
@@ -118,6 +124,8 @@ class Normalised:
         """A negation word earlier in the same clause, or "not yet" right after."""
         clause_start, clause_end = self.clause(start, end)
         window = self.text[max(clause_start, start - 40) : start]
+        # "rufen Sie mich nicht an und löschen Sie ...": the "and" starts a new verb phrase
+        window = _CONJUNCTION.split(window)[-1]
         if _NEGATION.search(window):
             return True
         return bool(_NEGATION_AFTER.match(self.text[end:clause_end]))
