@@ -142,6 +142,14 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         ("Jullie mails spreken me aan met mijn oude naam. Ik wil graag dat jullie mijn naam "
          "overal aanpassen naar Jesse Verhoeven, en dat ik de twee certificaten opnieuw krijg op "
          "mijn huidige naam. Het oude e-mailadres mag weg, dat gebruik ik niet meer.", {R}),
+        # what must go, in the passive, is asked; what "we" must remove ourselves is not
+        ("1. Ik wil een overzicht van ALLES wat er in jullie systeem over Ilyas staat.\n"
+         "2. Die medische opmerking moet eruit.", {A, E}),
+        ("Zit daar een instelling voor, of moeten we die kolommen in Excel weghalen?", set()),
+        ("The comment about my health must be deleted.", {E}),
+        # "not asking you to change" negates; "until that's done, not shown" restricts
+        ("Please delete my account and, until that's done, make sure my name is not shown on "
+         "any timetable. I'm not asking you to change records the college needs.", {E, B}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

@@ -129,6 +129,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:andern|aendern|korrigieren|berichtigen)\w* sie (?:das|dies|ihn|es|diesen|diese) "
         r"(?:bitte )?(?:in|auf|zu)\b"
     ),
+    # what must go, in the passive: someone else (the organisation) is to remove it
+    "must_go": (
+        r"\b(?:muss|mussen|muessen) (?:\w+ ){0,3}(?:geloscht|geloescht|entfernt|vernichtet) "
+        r"werden\b|\b(?:muss|mussen|muessen) (?:da )?(?:raus|weg)\b"
+    ),
     "need": r"\b(?:muss|mussen|muessen|sollte|sollten)\b",
     "should_be": (
         r"\b(?:muss|musste|sollte|mueste) (?:aber )?(?:\S+ ){0,3}(?:sein|lauten|heissen)\b|"

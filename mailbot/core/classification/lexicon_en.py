@@ -124,12 +124,18 @@ LEXICON: dict[str, str] = {
     "dont_use": (
         r"\b(?:not|don'?t|didn'?t|do not|did not|never|no longer)\b(?:\W+\w+){0,3}?\W+"
         r"(?:use|using|share|sharing|send|sending|pass|passing|process|processing|disclose|"
-        r"disclosing|forward|forwarding)\b"
+        r"disclosing|forward|forwarding)\b|"
+        r"\b(?:is|are|be) not (?:shown|displayed|published|visible)\b"
     ),
     # "could you amend this to Susan Clarke": the new value follows
     "change_to": (
         r"\b(?:amend|change|correct|update|alter)\w* (?:this|it|that|them|(?:my|the) \w+(?: \w+)?) "
         r"(?:to|into)\b"
+    ),
+    # what must go, in the passive: someone else (the organisation) is to remove it
+    "must_go": (
+        r"\b(?:needs?|has|have) to (?:be (?:deleted|removed|erased|taken down)|go)\b|"
+        r"\bmust (?:be (?:deleted|removed|erased|taken down)|go)\b"
     ),
     "need": r"\b(?:needs?|must be|has to be|should be|ought to be)\b",
     "should_be": (

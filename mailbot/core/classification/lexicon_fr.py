@@ -123,6 +123,8 @@ LEXICON: dict[str, str] = {
     "change_to": (
         r"\b(?:modifi|chang|corrig)\w* (?:le|la|les|ce|cela|ca|mon \w+|ma \w+) (?:en|par)\b"
     ),
+    # what must go, in the passive: someone else (the organisation) is to remove it
+    "must_go": r"\b(?:doit|doivent) (?:etre )?(?:supprime\w*|efface\w*|retire\w*|detruit\w*)\b",
     "need": r"\b(?:doit|doivent|devrait|devraient|faut)\b",
     "should_be": (
         r"\b(?:alors que|mais) (?:c'est|il s'agit de|elle est|il est)\b|\bdevrai(?:t|ent) etre\b|"

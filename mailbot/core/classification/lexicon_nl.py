@@ -37,7 +37,9 @@ LEXICON: dict[str, str] = {
     ),
     "all_of_it": (
         r"\balles wat ik (?:heb )?(?:gevraagd|opgevraagd)\b|"
-        r"\balle (?:gegevens|informatie) die (?:jullie|u) (?:van mij )?(?:hebben|heeft|hebt)\b"
+        r"\balle (?:gegevens|informatie) die (?:jullie|u) (?:van mij )?(?:hebben|heeft|hebt)\b|"
+        # "een overzicht van ALLES wat er in jullie systeem over Ilyas staat"
+        r"\balles wat (?:er )?(?:jullie|u)?\b.{0,40}\b(?:hebben|heeft|staat|staan|bewaren)\b"
     ),
     "copy": r"\b(?:kopie\w*|afschrift\w*|overzicht)\b",
     "access_verb": r"\b(?:toegang|inzicht) (?:tot|in)\b|\bopvragen\b|\bopgevraagd\b",
@@ -136,6 +138,11 @@ LEXICON: dict[str, str] = {
     "change_to": (
         r"\b(?:wijzig|verander|corrigeer|pas)\w* (?:dit|dat|deze|het|die|hem|mijn \w+) "
         r"(?:in|naar)\b"
+    ),
+    # what must go, in the passive: someone else (the organisation) is to remove it
+    "must_go": (
+        r"\b(?:moet|moeten) (?:er ?uit|eraf|weg)\b|"
+        r"\b(?:moet|moeten) (?:\w+ ){0,3}(?:verwijderd|gewist|vernietigd) (?:worden)\b"
     ),
     "need": r"\b(?:moet|moeten|dient|dienen)\b",
     "should_be": (

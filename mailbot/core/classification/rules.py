@@ -70,6 +70,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "which", "about_me"),
     rule(ACC, 1.0, "copy", "data", window=CLOSE),
     rule(ACC, 1.0, "receive", "all_of_it", window=CLOSE),  # "send me everything I asked for"
+    rule(ACC, 1.0, "copy", "all_of_it", window=CLOSE),  # "an overview of everything you have"
     rule(ACC, 1.0, "receive", "about_me"),  # "send me everything you have about me"
     rule(ACC, 1.0, "access_verb", "my_data", window=CLOSE),
     rule(ACC, 1.0, "access_verb", "data", "want", window=CLOSE),  # "I ask: - access to the data"
@@ -89,7 +90,7 @@ RULES: tuple[Rule, ...] = (
     rule(REC, 1.2, "attribute", "instead_of", negatable=False, window=CLOSE),  # "41 instead of 14"
     rule(REC, 1.0, "change_to"),  # "could you amend this to Susan Clarke?"
     rule(REC, 1.2, "attribute", "should_be", negatable=False),  # "..., but that should be 14-08"
-    rule(REC, 1.0, "correct", "need", negatable=False, window=CLOSE),  # "it needs correcting"
+    rule(REC, 1.0, "correct", "need", window=CLOSE),  # "it needs correcting"
     rule(REC, 0.8, "changed", "attribute", negatable=False),
     rule(REC, 1.0, "pending_fix", negatable=False),  # "don't use it until it is corrected"
     rule(REC, 0.6, "correct", "want", window=CLOSE),
@@ -102,6 +103,7 @@ RULES: tuple[Rule, ...] = (
     rule(ERA, 1.1, "delete", "data", "want"),  # "we would like the data you collected deleted"
     rule(ERA, 1.2, "end", "service", note=RELATIONSHIP),
     rule(ERA, 1.0, "no_longer_customer", negatable=False, note=RELATIONSHIP),
+    rule(ERA, 1.0, "must_go"),  # "die opmerking moet eruit", "must be deleted"
     rule(ERA, 0.6, "delete"),
     # restriction: keep the data, but do not use it (for now)
     rule(RES, 1.2, "restriction_request"),
