@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,12 +50,24 @@ def written_paths(trace: Path, cwd: Path) -> list[str]:
     return found
 
 
+@pytest.fixture
+def short_state() -> Iterator[Path]:
+    """A state directory with a short path, as /var/lib/mailbot is: the forkserver of
+    Python 3.11 binds a socket under TMPDIR, and a socket path may not exceed 107 bytes,
+    which pytest's tmp_path can (its numbered folders grow with each run)."""
+    path = Path(tempfile.mkdtemp(prefix="mb-"))
+    yield path / "state"
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.mark.own_database  # the SQLite file in the state directory is how the trace is checked
-def test_hostile_mail_writes_nothing_outside_the_state_directory(tmp_path: Path) -> None:
+def test_hostile_mail_writes_nothing_outside_the_state_directory(
+    tmp_path: Path, short_state: Path
+) -> None:
     strace = shutil.which("strace")
     if strace is None:
         pytest.fail("strace not found: `apt-get install strace` (.ci/run does)", pytrace=False)
-    state = tmp_path / "state"
+    state = short_state
     (state / "tmp").mkdir(parents=True)
     maildir = make_maildir(state / "Maildir")
     for number, make in enumerate(HOSTILE.values()):

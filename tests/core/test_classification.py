@@ -150,6 +150,12 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         # "not asking you to change" negates; "until that's done, not shown" restricts
         ("Please delete my account and, until that's done, make sure my name is not shown on "
          "any timetable. I'm not asking you to change records the college needs.", {E, B}),
+        # "use it no more" in the imperative objects; the writer's own "I don't use" does not
+        ("Haal die foto weg en gebruik geen foto's van Yassin meer.", {E, OBJ}),
+        ("Please delete my account and all my data. I don't use your service anymore.", {E}),
+        # what you hold about the person written for
+        ("Pour la succession, j'aurais besoin de savoir ce que vous avez encore comme "
+         "informations à son nom.", {A}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

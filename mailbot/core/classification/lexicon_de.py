@@ -44,7 +44,8 @@ LEXICON: dict[str, str] = {
     ),
     "about_me": (
         r"\b(?:uber|ueber|von) mich\b|\bvon mir\b|\bzu meiner person\b|"
-        r"\bmich betreffend\w*\b|\bmeiner person\b"
+        r"\bmich betreffend\w*\b|\bmeiner person\b|\b(?:uber|ueber) ihn\b|"
+        r"\bzu (?:seiner|ihrer) person\b"
     ),
     "all_of_it": (
         r"\balles,? was ich (?:verlangt|angefragt|beantragt)\b|"
@@ -133,6 +134,11 @@ LEXICON: dict[str, str] = {
     "must_go": (
         r"\b(?:muss|mussen|muessen) (?:\w+ ){0,3}(?:geloscht|geloescht|entfernt|vernichtet) "
         r"werden\b|\b(?:muss|mussen|muessen) (?:da )?(?:raus|weg)\b"
+    ),
+    # the imperative "use it no more": "verwenden Sie die Fotos nicht mehr"
+    "stop_using": (
+        r"\b(?:verwenden|nutzen|benutzen) sie (?:\w+ ){0,5}(?:nicht mehr|nicht weiter)\b|"
+        r"\bkeine (?:\w+ ){0,4}mehr (?:zu )?(?:verwenden|nutzen)\b"
     ),
     "need": r"\b(?:muss|mussen|muessen|sollte|sollten)\b",
     "should_be": (

@@ -37,7 +37,11 @@ LEXICON: dict[str, str] = {
         r"find out|learn|let me know|inform me|confirm|"
         r"check)\b"
     ),
-    "about_me": r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b",
+    "about_me": (
+        r"\b(?:about|on|of|concerning|regarding) me\b|\brelating to me\b|"
+        # the person written for: "what you hold about her"
+        r"\b(?:about|on|concerning|regarding) (?:him|her)\b"
+    ),
     "all_of_it": (
         r"\beverything (?:i (?:asked|requested)|(?:you|u|ya) (?:have|hold|keep|got))\b|"
         r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b"
@@ -136,6 +140,12 @@ LEXICON: dict[str, str] = {
     "must_go": (
         r"\b(?:needs?|has|have) to (?:be (?:deleted|removed|erased|taken down)|go)\b|"
         r"\bmust (?:be (?:deleted|removed|erased|taken down)|go)\b"
+    ),
+    # the imperative "use it no more": "stop using my photo", "don't use his picture again"
+    "stop_using": (
+        r"\b(?:stop|cease) using\b|"
+        # (not the writer's own "I don't use your service any more")
+        r"(?<!\bi )(?<!\bwe )\b(?:don'?t|do not|never) use (?:\w+ ){0,4}(?:again|any ?more)\b"
     ),
     "need": r"\b(?:needs?|must be|has to be|should be|ought to be)\b",
     "should_be": (

@@ -36,7 +36,9 @@ LEXICON: dict[str, str] = {
     ),
     "know": r"\b(?:savoir|connaitre|m'indiquer|me dire|me confirmer|me preciser|consulter)\b",
     "about_me": (
-        r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b"
+        r"\b(?:sur moi|me concernant|qui me concernent|a mon sujet|relatives a ma personne)\b|"
+        # the person written for: "ce que vous avez comme informations à son nom"
+        r"\b(?:a son nom|le concernant|la concernant|sur lui|sur elle)\b"
     ),
     "all_of_it": (
         r"\btout ce que (?:j'ai demande|vous avez sur moi|vous detenez)\b|"
@@ -45,7 +47,10 @@ LEXICON: dict[str, str] = {
     ),
     "copy": r"\b(?:copie|copies|recapitulatif|apercu)\b",
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
-    "receive": r"\b(?:recevoir|obtenir|m'envoyer|me communiquer|me fournir|m'adresser)\b",
+    "receive": (
+        r"\b(?:recevoir|obtenir|m'envoyer|m'en envoyer|me communiquer|me fournir|m'adresser|"
+        r"me faire parvenir|m'en faire parvenir)\b"
+    ),
     "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
     "at_once": r"\b(?:immediatement|tout de suite|des maintenant|sans delai|maintenant)\b",
     "origin_question": (
@@ -125,6 +130,10 @@ LEXICON: dict[str, str] = {
     ),
     # what must go, in the passive: someone else (the organisation) is to remove it
     "must_go": r"\b(?:doit|doivent) (?:etre )?(?:supprime\w*|efface\w*|retire\w*|detruit\w*)\b",
+    # the imperative "use it no more": "n'utilisez plus mes photos"
+    "stop_using": (
+        r"\bn'utilisez (?:plus|jamais plus)\b|\bcessez d'utiliser\b|\barretez d'utiliser\b"
+    ),
     "need": r"\b(?:doit|doivent|devrait|devraient|faut)\b",
     "should_be": (
         r"\b(?:alors que|mais) (?:c'est|il s'agit de|elle est|il est)\b|\bdevrai(?:t|ent) etre\b|"

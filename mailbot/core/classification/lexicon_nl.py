@@ -33,7 +33,7 @@ LEXICON: dict[str, str] = {
     ),
     "about_me": (
         r"\b(?:over|van|omtrent|betreffende) (?:mij|me|mijn persoon)\b|\bmij betreffende\b|"
-        r"\bin mijn dossier\b"
+        r"\bin mijn dossier\b|\bover (?:hem|haar)\b"
     ),
     "all_of_it": (
         r"\balles wat ik (?:heb )?(?:gevraagd|opgevraagd)\b|"
@@ -143,6 +143,11 @@ LEXICON: dict[str, str] = {
     "must_go": (
         r"\b(?:moet|moeten) (?:er ?uit|eraf|weg)\b|"
         r"\b(?:moet|moeten) (?:\w+ ){0,3}(?:verwijderd|gewist|vernietigd) (?:worden)\b"
+    ),
+    # the imperative "use it no more": "gebruik geen foto's van Yassin meer"
+    "stop_using": (
+        r"(?<!\bik )\bgebruik (?:\w+ ){0,2}geen\b(?:\W+\w+){0,5}?\W+meer\b|"
+        r"\b(?:stop|stoppen|ophouden) met (?:het )?gebruik\w*\b"
     ),
     "need": r"\b(?:moet|moeten|dient|dienen)\b",
     "should_be": (

@@ -133,6 +133,7 @@ RULES: tuple[Rule, ...] = (
     rule(OBJ, 1.2, "use", "purpose", "dont_want", negatable=False, window=CLOSE),
     rule(OBJ, 1.2, "stop", "purpose"),
     rule(OBJ, 1.2, "stop", "contact", window=CLOSE),
+    rule(OBJ, 1.0, "stop_using", negatable=False),  # "gebruik geen foto's van hem meer"
     # "no longer process my data": objection, or restriction when it says "until ..."
     rule(OBJ, 0.6, "dont_want", "use", "data", negatable=False),
     rule(OBJ, 0.6, "stop", "use", "data"),
