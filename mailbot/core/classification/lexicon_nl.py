@@ -90,7 +90,7 @@ LEXICON: dict[str, str] = {
         r"wissen(?!,? (?:welche|ob|was|wie|wer|wo|wann|warum|dass)\b)|vernietig\w*|"
         r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
-        r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
+        r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf|weg)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
     "delete_object": (
