@@ -261,6 +261,17 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
             "Auskunfts- und Löschanfragen in Ihrem Postfach? Gern zeige ich Ihnen in 15 Minuten, "
             "wie unser Werkzeug sie erkennt.\n\nBeste Grüße\nVertrieb DACH",
         ),
+        # a support question that names the account it is about, and a proposed call
+        (
+            "Passwort-Mail kommt nicht an",
+            "Können Sie mein Passwort zurücksetzen? Meine E-Mail-Adresse im Portal ist diese "
+            "hier.",
+        ),
+        (
+            "Timetable question",
+            "Is there a setting to hide pupils' timetables from each other? Could we schedule a "
+            "short call about it?",
+        ),
         # a job application that consents to its CV being kept
         (
             "Open sollicitatie roostermaker",

@@ -40,6 +40,17 @@ CONCERN = vocabulary.words(
     r"uitschrijven|afmelden|unsubscribe\w*|abmelden|austragen|desabonne\w*|desinscri\w*|"
     r"remove\w*|acces a|access to",
 )  # fmt: skip
+# A call the writer proposes is no contact they object to.
+_NO_CONCERN_BEFORE = re.compile(
+    r"\b(?:schedule|book|arrange|set up|plan|have|hop on|jump on) (?:a |an )?(?:short |quick |"
+    r"brief |video |phone )?$"
+)
+# The writer naming the account they mean: "meine E-Mail-Adresse im Portal ist diese hier",
+# "my number is 06-...": which person, not a word about their data's use.
+_IDENTIFIES = re.compile(
+    r"(?:\s+\w+){0,3}\s+(?:is|ist|est|lautet|was|war)\s+(?:diese hier|dieselbe|dit|deze|hetzelfde|"
+    r"this one|the same|celle-ci|celui-ci|la meme|le meme|\S+@\S+|\+?\d[\d -]{5,})"
+)
 # Someone else's data, as a parent or a representative writes of it.
 THEIR_DATA = re.compile(
     r"\b(?:zijn|haar|hun|his|her|their|seine[nmr]?|ihre[nmr]?|ses|leurs?) "
@@ -168,6 +179,10 @@ def concern(
         if found is not None:
             return found
     for match in CONCERN.finditer(normalised):
+        if _NO_CONCERN_BEFORE.search(normalised, max(0, match.start() - 40), match.start()):
+            continue  # "could we schedule a short call?"
+        if _IDENTIFIES.match(normalised, match.end()):
+            continue  # "my e-mail address in the portal is this one": which account, no concern
         if FIRST_PERSON.search(match.group(0)):
             return match
         low, high = sentence(match.start())
