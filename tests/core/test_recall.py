@@ -264,8 +264,7 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
         # a support question that names the account it is about, and a proposed call
         (
             "Passwort-Mail kommt nicht an",
-            "Können Sie mein Passwort zurücksetzen? Meine E-Mail-Adresse im Portal ist diese "
-            "hier.",
+            "Können Sie mein Passwort zurücksetzen? Meine E-Mail-Adresse im Portal ist diese hier.",
         ),
         (
             "Timetable question",
