@@ -6,8 +6,9 @@ language: ``>`` prefixes, an attribution line ("On ... wrote:", "Op ... schreef"
 "---------- Forwarded message ---------", "Begin forwarded message:") or an
 Outlook header block ("From: ... Sent: ..." / "Van: ... Verzonden: ...").
 
-``split_body`` finds the first of these. Above it is the sender's new text.
-Below it is quoted history, unless it is a forward (a forward separator, or a
+``split_body`` finds the first of these. Above it is the sender's new text (with
+the answers an inline reply types between the ``>`` lines of the quote). Below it
+is quoted history, unless it is a forward (a forward separator, or a
 header block in a mail whose subject says Fwd/FW/WG/TR/Doorst), in which case
 the header block is read for the original sender, date and subject.
 """
@@ -94,9 +95,33 @@ def split_body(text: str, subject: str = "") -> BodySplit:
             forwarded = _read_forward(rest)
             if forwarded is not None:
                 return BodySplit(new_text, "", forwarded)
+        inline = _inline_answers(rest[1:])
+        if inline:
+            new_text = f"{new_text}\n\n{inline}".strip()
         return BodySplit(new_text, "\n".join(rest).strip(), None)
     quoted = [line for line in lines if line.lstrip().startswith(">")]
     return BodySplit(_own_lines(lines), "\n".join(quoted).strip(), None)
+
+
+def _inline_answers(lines: list[str]) -> str:
+    """The writer's answers typed between the lines of the ``>`` quote they reply to
+    (an inline reply), or '' when the quote is not interleaved with their own lines."""
+    quoted = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
+    if len(quoted) < 2:
+        return ""
+    between = [
+        i
+        for i in range(quoted[0] + 1, quoted[-1])
+        if lines[i].strip() and not lines[i].lstrip().startswith(">")
+    ]
+    if not between:
+        return ""
+    answers = [
+        line
+        for line in lines[quoted[0] + 1 :]
+        if line.strip() and not line.lstrip().startswith(">")
+    ]
+    return "\n".join(answers)
 
 
 def _own_lines(lines: list[str]) -> str:

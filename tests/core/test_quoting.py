@@ -53,6 +53,29 @@ def test_an_attribution_line_starts_the_quote(attribution: str) -> None:
     assert split.forwarded is None
 
 
+def test_answers_typed_between_the_lines_of_the_quote_are_the_senders_own() -> None:
+    body = (
+        "Mijn antwoorden staan hieronder.\n\n"
+        "Op di 3 mrt 2026 om 09:12 schreef Privacy <privacy@voorbeeld.example>:\n"
+        "> 1. Welke gegevens zijn onjuist?\n\n"
+        "==> Mijn achternaam, die moet Oosterbeek zijn.\n\n"
+        "> 2. Wilt u een nieuw certificaat?\n\n"
+        "==> Ja graag.\n\n"
+        "> Met vriendelijke groet, Privacy"
+    )
+    split = split_body(body)
+    assert split.new_text == (
+        "Mijn antwoorden staan hieronder.\n\n"
+        "==> Mijn achternaam, die moet Oosterbeek zijn.\n==> Ja graag."
+    )
+    assert split.quoted_text.endswith("> Met vriendelijke groet, Privacy")
+
+
+def test_a_reply_above_the_quote_takes_nothing_from_below_it() -> None:
+    body = f"{ASK}\n\nOn Mon, 2 Mar 2026, Privacy wrote:\n> Vraag?\n> Groet\n\nPiet"
+    assert split_body(body).new_text == ASK
+
+
 def test_an_attribution_wrapped_over_two_lines_starts_the_quote() -> None:
     body = (
         f"{ASK}\n\nOn Mon, 2 Mar 2026 at 10:15, Privacy Voorbeeld\n"

@@ -438,7 +438,8 @@ def _topics(sources: list[_Source], sender_domain: str) -> list[Evidence]:
     for source in sources:
         if source.where == "quoted":
             continue  # our own earlier words, or theirs we already read
-        for match in find_topics(source.text.text, sender_domain):
+        # (a line the mail client wrapped is one line: same length, so the spans hold)
+        for match in find_topics(_WRAPPED.sub(" ", source.text.text), sender_domain):
             if match.topic not in found:
                 phrase = source.text.original(match.start, match.end)
                 found[match.topic] = Evidence(
