@@ -844,3 +844,27 @@ def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
 )  # fmt: skip
 def test_topics_in_plain_words(text: str, topic: Topic) -> None:
     assert topic in classify("", text).topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By changing a number in the URL, other schools' files appear with pupils' names.",
+        "En modifiant le dernier chiffre de l'adresse dans le navigateur, on peut afficher "
+        "d'autres attestations. Je pense qu'il faut corriger cela rapidement.",
+        "J'ai reçu l'attestation de quelqu'un d'autre, avec son nom et sa date de naissance.",
+    ],
+)
+def test_an_open_door_to_other_peoples_files_is_a_possible_breach(text: str) -> None:
+    found = classify("", text)
+    assert Topic.DATA_BREACH in found.topics and found.urgent
+    assert Right.RECTIFICATION not in found.rights  # the leak is to be fixed, not their data
+
+
+def test_where_to_send_the_answer_is_no_correction_and_not_for_someone_else() -> None:
+    found = classify(
+        "What information do you hold about me?",
+        "I'm writing in a personal capacity, not on behalf of the school, so please reply to "
+        "this private address rather than my school email. What do you hold about me?",
+    )
+    assert found.rights == (Right.ACCESS,) and Topic.ON_BEHALF not in found.topics

@@ -328,6 +328,12 @@ _OBJECT_OF_DELETE = frozenset(
 # "... and confirm the deletion to me": asks for word that it was done, not for the data.
 _CONFIRM = re.compile(r"\b(?:confirm|bevestig|bestatig|bestaetig)")
 _DONE = ("delete", "end", "unsubscribe", "correct")
+# "changing a number in the URL shows other files": a web address, not the person's data.
+_WEB_ADDRESS = re.compile(
+    r"\b(?:url|link|browser|navigateur|adresbalk|adresszeile|address bar|barre d'adresse|lien)\b"
+)
+# "please reply to this private address rather than my school email": where to answer.
+_REPLY_TO = re.compile(r"\b(?:reply|respond|write back|antwoord\w*|antwort\w*|repond\w*)\b")
 # "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
 _TO_YOU = re.compile(r"\bihnen\b")
 
@@ -370,6 +376,12 @@ def _not_what_is_asked(
 ) -> str:
     """The words of an access request serve another one: confirm the deletion, what is to be
     deleted, what the writer is to send us."""
+    if rule.right is Right.RECTIFICATION and _WEB_ADDRESS.search(
+        text.text, *text.sentence(anchor[0])
+    ):
+        return "about a web address"
+    if "instead_of" in rule.concepts and _REPLY_TO.search(text.text, *text.sentence(anchor[0])):
+        return "where to send the answer"
     if rule.right is Right.ACCESS and _confirms_an_action(anchor, spans, text):
         return "asks to confirm an action"
     if rule.concepts[0] == "receive" and _TO_YOU.search(
@@ -543,6 +555,18 @@ def _recall(
         # The authority's letter is not the person's request: what it reports (a complaint
         # about an access request, say) is for the officer to read, not a right to draft.
         rights = ()
+    if (
+        Topic.DATA_BREACH in topics
+        and Right.RECTIFICATION in rights
+        and not any(
+            item.right is Right.RECTIFICATION
+            and _ABOUT_THE_PERSON & set(item.cue.split(":")[-1].split("+"))
+            for item in evidence
+        )
+    ):
+        # "it must be fixed": the leak, not the person's data
+        signals.append("breach_fix")
+        rights = tuple(right for right in rights if right is not Right.RECTIFICATION)
     if Topic.CONSENT_WITHDRAWAL in topics and Right.OBJECTION not in rights:
         # Art. 7(3): withdrawing consent is as easy as giving it; it stops that processing.
         withdrawal = topic_evidence[topics.index(Topic.CONSENT_WITHDRAWAL)]
@@ -674,6 +698,10 @@ def _phishing(sources: list[_Source]) -> Evidence | None:
             phrase = source.text.original(*found.span())
             return Evidence(None, phrase, 0.0, "signal:spam", source.where)
     return None
+
+
+# Concepts that make a correction one of the person's data (not of a leak or a bug).
+_ABOUT_THE_PERSON = frozenset({"attribute", "my_data", "rectification_request", "rectification"})
 
 
 # Mail that asks nothing of us, whatever it names: phishing, an offer, a programme, an
