@@ -156,6 +156,13 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         # what you hold about the person written for
         ("Pour la succession, j'aurais besoin de savoir ce que vous avez encore comme "
          "informations à son nom.", {A}),
+        # what the writer would do themselves; what they ask us to have done
+        ("For a trial, can we use dummy pupils, and delete everything afterwards?", set()),
+        ("Can I have my account deleted, please?", {E}),
+        # typed in a hurry, and a parent's chat message
+        ("ausserdem ist meine adrese falsch, bitte korigieren sie das", {R}),
+        ("Dus ik wil graag dat die foto eraf gaat en dat ze hem nergens meer voor gebruiken.",
+         {E, OBJ}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

@@ -338,6 +338,13 @@ _REPLY_TO = re.compile(r"\b(?:reply|respond|write back|antwoord\w*|antwort\w*|re
 _TO_YOU = re.compile(r"\bihnen\b")
 
 
+def _in_sentence(
+    concept: str, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> bool:
+    low, high = text.sentence(anchor[0])
+    return any(low <= start and end <= high for start, end in spans.get(concept, ()))
+
+
 def _confirms_an_action(
     anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
 ) -> bool:
@@ -355,7 +362,11 @@ def _not_asked(
     rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
 ) -> str:
     """Why a matching phrase asks for nothing after all ('' when it does ask)."""
-    return _only_tells(rule, anchor, text) or _not_what_is_asked(rule, anchor, spans, text)
+    return (
+        _only_tells(rule, anchor, text)
+        or _not_the_right(rule, anchor, spans, text)
+        or _not_what_is_asked(rule, anchor, spans, text)
+    )
 
 
 def _only_tells(rule: Rule, anchor: tuple[int, int], text: Normalised) -> str:
@@ -368,6 +379,24 @@ def _only_tells(rule: Rule, anchor: tuple[int, int], text: Normalised) -> str:
         return "what the writer did"
     if rule.right is Right.ERASURE and text.is_announced(*anchor):
         return "a notice repeated"
+    if rule.right is Right.ERASURE and text.is_own_plan(*anchor):
+        return "what the writer would do"
+    return ""
+
+
+def _not_the_right(
+    rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
+) -> str:
+    """The words belong to something else: a web address, where to send the answer, a stop
+    that lasts until something is settled (a restriction)."""
+    if rule.right is Right.RECTIFICATION and _WEB_ADDRESS.search(
+        text.text, *text.sentence(anchor[0])
+    ):
+        return "about a web address"
+    if "instead_of" in rule.concepts and _REPLY_TO.search(text.text, *text.sentence(anchor[0])):
+        return "where to send the answer"
+    if "stop_using" in rule.concepts and _in_sentence("pending", anchor, spans, text):
+        return "until then: a restriction"
     return ""
 
 
@@ -376,12 +405,6 @@ def _not_what_is_asked(
 ) -> str:
     """The words of an access request serve another one: confirm the deletion, what is to be
     deleted, what the writer is to send us."""
-    if rule.right is Right.RECTIFICATION and _WEB_ADDRESS.search(
-        text.text, *text.sentence(anchor[0])
-    ):
-        return "about a web address"
-    if "instead_of" in rule.concepts and _REPLY_TO.search(text.text, *text.sentence(anchor[0])):
-        return "where to send the answer"
     if rule.right is Right.ACCESS and _confirms_an_action(anchor, spans, text):
         return "asks to confirm an action"
     if rule.concepts[0] == "receive" and _TO_YOU.search(

@@ -12,6 +12,7 @@ _DATA = (
 )
 _ATTRIBUTE = (
     r"(?:nach|vor|familien|firmen|geburts)?name|(?:e-?mail-?|post|wohn|rechnungs)?adresse|anschrift|"
+    r"adrese|addresse|adress|"  # typed in a hurry
     r"e-?mail|telefonnummer|handynummer|mobilnummer|nummer|geburtsdatum|postleitzahl|plz|wohnort|"
     r"geschlecht|anrede|iban|bankverbindung"
 )

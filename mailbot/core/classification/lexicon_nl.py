@@ -90,7 +90,8 @@ LEXICON: dict[str, str] = {
         r"wissen(?!,? (?:welche|ob|was|wie|wer|wo|wann|warum|dass)\b)|vernietig\w*|"
         r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
-        r"\bgooi\w*\b.{0,60}\bweg\b|\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf|weg)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
+        r"\bgooi\w*\b.{0,60}\bweg\b|\beraf (?:gaat|gaan|gehaald|halen)\b|"
+        r"\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf|weg)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
     "delete_object": (
@@ -147,7 +148,8 @@ LEXICON: dict[str, str] = {
     # the imperative "use it no more": "gebruik geen foto's van Yassin meer"
     "stop_using": (
         r"(?<!\bik )\bgebruik (?:\w+ ){0,2}geen\b(?:\W+\w+){0,5}?\W+meer\b|"
-        r"\b(?:stop|stoppen|ophouden) met (?:het )?gebruik\w*\b"
+        r"\b(?:stop|stoppen|ophouden) met (?:het )?gebruik\w*\b|"
+        r"\bnergens (?:meer )?(?:voor )?(?:meer )?(?:te )?gebruik\w*\b"
     ),
     "need": r"\b(?:moet|moeten|dient|dienen)\b",
     "should_be": (

@@ -135,7 +135,11 @@ PRODUCT_QUESTION = re.compile(
     r"(?:nous cherchons|we zoeken|we are looking for|wir suchen) (?:un|une|een|a|an|ein\w*) "
     r"(?:nouvel? |nieuwe? |new |neue\w* )?(?:outil|tool|pakket|system\w*|software|logiciel)|"
     r"ordre de prix|prijsindicatie|price (?:range|indication)|preisrahmen|offerte|"
-    r"(?:request|ask for) a quote|demander une offre|ein angebot)\b"
+    r"(?:request|ask for) a quote|demander une offre|ein angebot|for a trial|proefperiode|"
+    r"testphase|periode d'essai|looking at (?:\w+ )?software|"
+    r"can (?:your|the) (?:planner|software|tool|system|app) (?:handle|do|support|show)|"
+    r"kan (?:jullie|de|uw) (?:planner|software|app|pakket) (?:ook )?(?:omgaan|overweg)|"
+    r"kann (?:ihr|ihre|die) (?:planer|software|app) (?:auch )?)\b"
 )
 # A job application: its "I consent to you keeping my CV" is not a request.
 APPLICATION = re.compile(

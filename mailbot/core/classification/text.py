@@ -70,11 +70,20 @@ _OWN_PAST = re.compile(
     r"\b(?:(?:ik heb|wij hebben|we hebben|i have|i've|we have|we've|ich habe|wir haben|"
     r"j'ai|nous avons)\b(?:\W+\w+){0,3}?|i|we|wir|ich)\W+$"
 )
+# The writer's own (planned) action: "can we ... delete", "kunnen we ... verwijderen".
+_OWN_PLAN = re.compile(
+    r"\b(?:(?:can|could|may|shall|should) (?:we|i)|"
+    r"(?:kunnen|mogen|moeten|kan|mag|moet) (?:we|wij|ik)|"
+    r"(?:konnen|koennen|durfen|mussen|kann|darf|muss) (?:wir|ich)|(?:pouvons|devons)-nous|puis-je|"
+    r"(?:we|i) (?:can|could|will|would) (?:then )?)\b"
+)
+_HAVE_IT_DONE = re.compile(r"\b(?:have|get|laten|lassen|faire|ask you|vragen)\b")
 # Words that make it a request after all ("I have asked you to have it deleted").
 _ASKED = re.compile(
     r"\b(?:asked|want\w*|would|gevraagd|verzocht|wil|gebeten|mochte|moechte|demande|veux|"
     r"you|u|jullie|sie|vous|to|te|zu|a|om)\b"
 )
+_MAY_I = re.compile(r"\b(?:can|could|may|kan|mag|kann|darf|puis|pourrais)\W*$")
 _PARTICIPLE = re.compile(r"(?:ed|d|t|e|es|ee|ees)$")
 
 
@@ -153,8 +162,25 @@ class Normalised:
         if not _PARTICIPLE.search(self.text[start:end]):
             return False
         clause_start, _ = self.clause(start, end)
-        found = _OWN_PAST.search(self.text[max(clause_start, start - 60) : start])
-        return found is not None and _ASKED.search(found.group(0)) is None
+        window_start = max(clause_start, start - 60)
+        found = _OWN_PAST.search(self.text[window_start:start])
+        if found is None or _ASKED.search(found.group(0)) is not None:
+            return False
+        # "Can I have my account deleted?" asks for it
+        return (
+            _MAY_I.search(
+                self.text[max(0, window_start + found.start() - 12) : window_start + found.start()]
+            )
+            is None
+        )
+
+    def is_own_plan(self, start: int, end: int) -> bool:
+        """The writer asks whether *they* may do it ("can we delete everything afterwards?"),
+        not that the organisation does ("can I have it deleted?")."""
+        low, _ = self.sentence(start)
+        before = self.text[max(low, start - 60) : start]
+        found = _OWN_PLAN.search(before)
+        return found is not None and _HAVE_IT_DONE.search(before, found.end()) is None
 
     def is_conditional(self, start: int, end: int) -> bool:
         """The phrase sits in an "if you ..." clause about the organisation, not a request."""
