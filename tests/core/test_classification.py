@@ -163,6 +163,14 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         ("ausserdem ist meine adrese falsch, bitte korigieren sie das", {R}),
         ("Dus ik wil graag dat die foto eraf gaat en dat ze hem nergens meer voor gebruiken.",
          {E, OBJ}),
+        # "the right address" is the mailbox; "till it's sorted" is pending
+        ("Ik weet niet of ik hier aan het goede adres ben. Ik zie het rooster van een ander "
+         "kind in de ouderapp.", set()),
+        ("pls dont delete anything yet, u have to keep it and not use it for anything else "
+         "till its sorted", {B}),
+        # a breach report: words that add up describe the leak, they ask no right
+        ("Ik heb een Excel-export gedownload. Daarin staan ook leerlingen van een andere "
+         "school, met naam en geboortedatum. Ik heb het bestand verwijderd.", set()),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

@@ -193,7 +193,10 @@ _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 _DEMONSTRATIVE = re.compile(
     r"\b(?:dit|deze|this|that|cette|cet|ce|diese[nmrs]?)\W+$|"
     # a mailbox's address ("die Support-Adresse", "votre adresse « comptabilité »")
-    r"\b(?:support|info|service|kontakt|contact|helpdesk|sales|billing|votre|uw|ihre|your)-?\W*$"
+    r"\b(?:support|info|service|kontakt|contact|helpdesk|sales|billing|votre|uw|ihre|your)-?\W*$|"
+    # "ben ik hier aan het goede adres?": the right mailbox, not the person's address
+    r"\b(?:het goede|het juiste|de juiste|de goede|the right|the correct|la bonne|die richtige|"
+    r"der richtigen)\W+$"
 )
 _OWN_WORDS = frozenset({"attribute", "delete_object"})
 
@@ -578,18 +581,8 @@ def _recall(
         # The authority's letter is not the person's request: what it reports (a complaint
         # about an access request, say) is for the officer to read, not a right to draft.
         rights = ()
-    if (
-        Topic.DATA_BREACH in topics
-        and Right.RECTIFICATION in rights
-        and not any(
-            item.right is Right.RECTIFICATION
-            and _ABOUT_THE_PERSON & set(item.cue.split(":")[-1].split("+"))
-            for item in evidence
-        )
-    ):
-        # "it must be fixed": the leak, not the person's data
-        signals.append("breach_fix")
-        rights = tuple(right for right in rights if right is not Right.RECTIFICATION)
+    if Topic.DATA_BREACH in topics:
+        rights = _asked_beside_a_breach(rights, evidence, signals)
     if Topic.CONSENT_WITHDRAWAL in topics and Right.OBJECTION not in rights:
         # Art. 7(3): withdrawing consent is as easy as giving it; it stops that processing.
         withdrawal = topic_evidence[topics.index(Topic.CONSENT_WITHDRAWAL)]
@@ -636,6 +629,26 @@ def _recall(
         topics=ordered_topics(topics),
         needs_decision=needs_decision,
     )
+
+
+def _asked_beside_a_breach(
+    rights: Sequence[Right], evidence: Sequence[Evidence], signals: list[str]
+) -> tuple[Right, ...]:
+    """The rights a breach report asks for besides reporting it: each needs one clear phrase
+    of its own (weak words added up describe the leak: "an Excel export ... another
+    school"), and a correction must be of the person's data ("it must be fixed" is the leak)."""
+    kept = []
+    for right in rights:
+        own = [item for item in evidence if item.right is right]
+        clear = any(item.weight >= THRESHOLD for item in own)
+        personal = right is not Right.RECTIFICATION or any(
+            _ABOUT_THE_PERSON & set(item.cue.split(":")[-1].split("+")) for item in own
+        )
+        if clear and personal:
+            kept.append(right)
+        else:
+            signals.append(f"breach_report_not_{right.value}")
+    return tuple(kept)
 
 
 def _asks_nothing(

@@ -120,7 +120,7 @@ LEXICON: dict[str, str] = {
         r"put right|amended)\b"
     ),
     "pending": (
-        r"\b(?:while|whilst|until|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
+        r"\b(?:while|whilst|until|till|til|pending)\b.{0,50}\b(?:dispute\w*|complaint|investigat\w*|"
         r"review\w*|sorted|resolved|decided|verif\w*|contest\w*|corrected|fixed|rectified|"
         r"right|clarified|clear|done)\b"
     ),
