@@ -868,3 +868,21 @@ def test_where_to_send_the_answer_is_no_correction_and_not_for_someone_else() ->
         "this private address rather than my school email. What do you hold about me?",
     )
     assert found.rights == (Right.ACCESS,) and Topic.ON_BEHALF not in found.topics
+
+
+def test_a_privacy_service_that_names_the_right_to_complain_files_no_complaint() -> None:
+    found = classify(
+        "Data deletion request under GDPR Art. 17",
+        "The user named below has authorised us to contact you on their behalf. Please delete "
+        "all personal data you hold about this user. Please do not contact the user directly. "
+        "If we haven't heard from you within 30 days, we may advise the user of their right "
+        "to complain to a supervisory authority.",
+    )
+    assert found.rights == (Right.ERASURE,)
+    assert Topic.COMPLAINT not in found.topics and Topic.ON_BEHALF in found.topics
+
+
+def test_stop_calling_me_at_once_is_still_an_objection() -> None:
+    assert classify("", "Stop direct met bellen, ik wil niet meer gebeld worden.").rights == (
+        Right.OBJECTION,
+    )

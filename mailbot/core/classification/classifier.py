@@ -335,6 +335,8 @@ _DONE = ("delete", "end", "unsubscribe", "correct")
 _WEB_ADDRESS = re.compile(
     r"\b(?:url|link|browser|navigateur|adresbalk|adresszeile|address bar|barre d'adresse|lien)\b"
 )
+# "please do not contact the user directly" (a representative's channel, no objection)
+_DIRECTLY = re.compile(r"\b(?:directly|rechtstreeks|direkt|directement)\b")
 # "please reply to this private address rather than my school email": where to answer.
 _REPLY_TO = re.compile(r"\b(?:reply|respond|write back|antwoord\w*|antwort\w*|repond\w*)\b")
 # "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
@@ -400,6 +402,8 @@ def _not_the_right(
         return "where to send the answer"
     if "stop_using" in rule.concepts and _in_sentence("pending", anchor, spans, text):
         return "until then: a restriction"
+    if "contact" in rule.concepts and _DIRECTLY.search(text.text, *text.clause(*anchor)):
+        return "how to reach the person"
     return ""
 
 

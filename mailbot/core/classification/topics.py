@@ -97,7 +97,11 @@ _PATTERNS: dict[Topic, str] = {
         r"adresses) (?:\w+ ){0,4}(?:zichtbaar|visible|sichtbar|in (?:de )?cc|im cc|en copie)\b"
     ),
     Topic.COMPLAINT: (
-        r"\b(?:klacht\w*|beklag|complain\w*|complaint|beschwer\w*|plainte|reclamation|"
+        # (not "their right to complain to a supervisory authority": a right named)
+        r"\b(?:(?<!recht om een )(?<!recht op een )klacht\w*|beklag|(?<!right to )complain\w*|"
+        r"(?<!right to lodge a )complaint|(?<!recht auf )(?<!recht zur )beschwer\w*|"
+        r"(?<!droit de deposer une )(?<!droit d'introduire une )plainte|"
+        r"(?<!droit d'introduire une )reclamation|"
         r"ontevreden|dissatisfied|unzufrieden|mecontent\w*|insatisf\w*)\b|"
         r"\b(?:nog )?(?:steeds )?geen (?:antwoord|reactie)\b|\bno (?:answer|reply|response)\b|"
         r"\b(?:not|never) (?:yet )?(?:received|had|got|heard)\b|\bstill (?:no|nothing|waiting)\b|"
