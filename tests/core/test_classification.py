@@ -361,3 +361,17 @@ def test_classifier_never_fails_on_odd_text() -> None:
     for text in ("", "\x00\x01", "é" * 50_000, "(" * 1000, "a.b!c?" * 3000, re.escape(".*+?")):
         result = classify(text[:100], text)
         assert 0.0 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a request announced for later, and the end of a contract as a date
+        "Please send me a copy of my data. Once I have it, I will ask you in a separate letter "
+        "to delete all my data.",
+        "Could you send me a copy of my data before contract end?",
+    ],
+)
+def test_no_erasure_yet(text: str) -> None:
+    found = rights(text)
+    assert A in found and E not in found

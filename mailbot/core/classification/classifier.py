@@ -375,18 +375,18 @@ def _not_asked(
 
 
 def _only_tells(rule: Rule, anchor: tuple[int, int], text: Normalised) -> str:
-    """The sentence tells rather than asks: rights, a disclaimer, what was done or announced."""
-    if text.is_informational(*anchor):
-        return "tells the reader their rights"
-    if text.is_disclaimer(*anchor):
-        return "a mail footer's disclaimer"
-    if rule.right is Right.ERASURE and text.is_own_past(*anchor):
-        return "what the writer did"
-    if rule.right is Right.ERASURE and text.is_announced(*anchor):
-        return "a notice repeated"
-    if rule.right is Right.ERASURE and text.is_own_plan(*anchor):
-        return "what the writer would do"
-    return ""
+    """The sentence tells rather than asks: rights, a disclaimer, what was done, announced,
+    planned by the writer, or to be asked later."""
+    erasure = rule.right is Right.ERASURE
+    checks = (
+        (True, text.is_informational, "tells the reader their rights"),
+        (True, text.is_disclaimer, "a mail footer's disclaimer"),
+        (erasure, text.is_own_past, "what the writer did"),
+        (erasure, text.is_announced, "a notice repeated"),
+        (erasure, text.is_own_plan, "what the writer would do"),
+        (True, text.is_for_later, "announced for later"),
+    )
+    return next((note for applies, check, note in checks if applies and check(*anchor)), "")
 
 
 def _not_the_right(

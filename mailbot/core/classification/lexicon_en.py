@@ -94,7 +94,9 @@ LEXICON: dict[str, str] = {
     ),
     "end": (
         r"\b(?:close|closing|closed|cancel|cancell?ing|cancell?ed|cancellation|terminate|"
-        r"terminating|terminated|termination|end|ending|ended|deactivate|deactivating|quit|leave)\b"
+        r"terminating|terminated|termination|ending|ended|deactivate|deactivating|quit|leave|"
+        # not the noun of a date: "before contract end", "at the end of the contract"
+        r"(?<!contract )(?<!subscription )(?<!licence )(?<!license )(?<!the )end(?! of\b))\b"
     ),
     "service": (
         r"\b(?:account|subscription|membership|contract|licen[cs]e|service|services|plan|"

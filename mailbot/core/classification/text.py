@@ -70,6 +70,13 @@ _OWN_PAST = re.compile(
     r"\b(?:(?:ik heb|wij hebben|we hebben|i have|i've|we have|we've|ich habe|wir haben|"
     r"j'ai|nous avons)\b(?:\W+\w+){0,3}?|i|we|wir|ich)\W+$"
 )
+# A request announced for later: "we will ask you ...", "wir werden Sie ... bitten".
+_LATER = re.compile(
+    r"\b(?:(?:we|i) (?:will|shall)|(?:we|i)'ll|(?:wij|we|ik) (?:zullen|zal)|"
+    r"(?:wir|ich) (?:werden|werde)|"
+    r"(?:nous|je) (?:allons|vais|vous demanderons|vous demanderai))\b(?:\W+\w+){0,6}?\W+"
+    r"(?:ask|request|vragen|verzoeken|bitten|ersuchen|demander)"
+)
 # The writer's own (planned) action: "can we ... delete", "kunnen we ... verwijderen".
 _OWN_PLAN = re.compile(
     r"\b(?:(?:can|could|may|shall|should) (?:we|i)|"
@@ -173,6 +180,12 @@ class Normalised:
             )
             is None
         )
+
+    def is_for_later(self, start: int, end: int) -> bool:
+        """The writer announces they will ask for it later ("we will ask you in a separate
+        letter to delete all data"): not asked yet."""
+        low, _ = self.sentence(start)
+        return _LATER.search(self.text, max(low, start - 80), start) is not None
 
     def is_own_plan(self, start: int, end: int) -> bool:
         """The writer asks whether *they* may do it ("can we delete everything afterwards?"),
