@@ -171,6 +171,11 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         # a breach report: words that add up describe the leak, they ask no right
         ("Ik heb een Excel-export gedownload. Daarin staan ook leerlingen van een andere "
          "school, met naam en geboortedatum. Ik heb het bestand verwijderd.", set()),
+        # taking someone off a course is no erasure; "ça suffit" points at the ads before it
+        ("Please send me records of any scheduling decisions removing her from courses.",
+         set()),
+        ("je veut que vous supprimer toute mes donner. depuis je recoi des pub de vous tout "
+         "les jour par mail. sa suffit !!", {E, OBJ}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

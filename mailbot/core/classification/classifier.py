@@ -247,7 +247,7 @@ def _rule_match(
 # Concepts a short sentence can point back to ("that", "das", "ça").
 _POINTED_AT = frozenset({"contact", "purpose"})
 _POINTER = re.compile(
-    r"\b(?:dit|daar|that|this|it|das|dies|ca|cela)\b|"
+    r"\b(?:dit|daar|that|this|it|das|dies|ca|cela)\b|\bsa(?= suffit)|"
     # the Dutch "dat" that points, not the one that starts a clause ("niet dat het ...")
     r"\bdat\b(?! (?:het|ik|je|u|jullie|we|wij|ze|zij|hij|er|mijn|m'n|de|die|deze|dit|dat)\b)"
 )

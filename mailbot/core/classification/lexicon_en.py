@@ -83,7 +83,10 @@ LEXICON: dict[str, str] = {
     "forget": r"\bright to (?:be forgotten|erasure)\b|\bbe forgotten\b",
     "delete": (
         r"\b(?:delete|delet|deleting|deleted|deletion|erase|erasing|erased|erasure|remove|removing|"
-        r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b|"
+        r"removed|wipe|wiping|wiped|purge|purged|destroy|destroyed|get rid of)\w*\b"
+        # (not taking someone off a course: "decisions removing her from courses")
+        r"(?! (?:him|her|them|me|us) from (?:\w+ ){0,2}(?:courses?|class(?:es)?|lessons?|"
+        r"schedules?|rotas?|teams?|groups?|sessions?|trainings?)\b)|"
         r"\btake (?:\w+ ){0,3}(?:out of|down)\b|"
         r"\btake (?:\w+ ){0,3}off\b(?! (?:your|the|this|that) (?:\w+ )?(?:list|mailing))|"
         r"\b(?:them|it|those|these) taken (?:off|down)\b"

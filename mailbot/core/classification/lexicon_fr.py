@@ -151,7 +151,7 @@ LEXICON: dict[str, str] = {
     "contact": (
         r"\b(?:contact\w*|appel\w*|envoy\w*|sollicit\w*|recevoir|mails|e-?mails|courriels|sms)\b"
     ),
-    "stop": r"\b(?:arret\w*|cess\w*|stop)\b",
+    "stop": r"\b(?:arret\w*|cess\w*|stop|(?:ca|sa) suffit)\b",
     "unsubscribe": (
         r"\bdesinscri\w*|\bdesabonn\w*|\bme retirer de\b.{0,30}\bliste|"
         r"\bretire[zr]?[- ]moi\b(?! de (?:vos|votre) (?:fichiers?|bases?|systemes?|donnees))"
