@@ -176,6 +176,7 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
          set()),
         ("je veut que vous supprimer toute mes donner. depuis je recoi des pub de vous tout "
          "les jour par mail. sa suffit !!", {E, OBJ}),
+        ("In mijn profiel staat nog mijn prive 06-nummer. Dat wil ik eruit hebben.", {E}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

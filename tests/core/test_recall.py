@@ -158,11 +158,11 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 12))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 13))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
-    holdout11 once each had been measured as held out): no request without a clock, machine
+    holdout12 once each had been measured as held out): no request without a clock, machine
     mail never a case, at most one non-request in five flagged."""
     with (folder / "labels.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -840,6 +840,11 @@ def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
          Topic.DATA_BREACH),
         ("So now 142 people have my private address.", Topic.DATA_BREACH),
         ("Ik ben benoemd tot voogd van mijn kleindochter Noor.", Topic.ON_BEHALF),
+        # a workshop's participant list open to anyone is no invitation
+        ("Die Teilnehmerliste des Workshops ist ohne Anmeldung abrufbar, mit Namen und "
+         "Handynummern. Ich stehe auch drauf.", Topic.DATA_BREACH),
+        ("Your payment reminder had an invoice attached that is not mine, with her home "
+         "address and customer number.", Topic.DATA_BREACH),
     ],
 )  # fmt: skip
 def test_topics_in_plain_words(text: str, topic: Topic) -> None:

@@ -91,6 +91,7 @@ LEXICON: dict[str, str] = {
         r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
         r"\bgooi\w*\b.{0,60}\bweg\b|\beraf (?:gaat|gaan|gehaald|halen)\b|"
+        r"\b(?:eruit|eraf) (?:hebben|halen|gehaald)\b|"
         r"\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf|weg)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),

@@ -118,7 +118,9 @@ SALES = re.compile(
 INVITATION = re.compile(
     r"\b(?:einladung|invitation|uitnodiging|invit\w+|webinar\w*|webinaire|fachtag|roundtable|"
     r"round table|conference|konferenz|congres|kongress|symposium|seminar\w*|seminaire|"
-    r"studiedag|workshop|rsvp|anmeldung|inscription|aanmelden|register (?:now|here|via|at)|"
+    # (not "ohne Anmeldung abrufbar": a file open to anyone)
+    r"studiedag|workshop|rsvp|(?<!ohne )anmeldung|(?<!sans )inscription|(?<!zonder )aanmelden|"
+    r"register (?:now|here|via|at)|"
     r"programme|programma|programm|au programme|themen|agenda|free of charge|kostenlos|"
     r"gratuit\w*|gratis|aussteller\w*|speakers?|sprecher\w*|intervenants?|sprekers?)\b"
 )

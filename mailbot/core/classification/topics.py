@@ -191,6 +191,13 @@ _PATTERNS: dict[Topic, str] = {
 _COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
 # Weaker signs of a breach, which count only beside words about personal data.
 _BREACH_WEAK = re.compile(
+    # someone else's document sent to the writer: "an invoice attached that is not mine"
+    r"\b(?:(?:is|was|were|are) not (?:mine|for me|addressed to me)|niet (?:van mij|voor mij)|"
+    r"nicht (?:meine?r?|fur mich|an mich)|ne m'(?:est|etait) pas destine\w*|"
+    r"pas (?:la |le )?mien\w*)\b|"
+    # a file open to anyone: "ohne Anmeldung abrufbar", "without logging in"
+    r"\b(?:ohne (?:anmeldung|login|passwort)|without (?:logging in|a login|a password)|"
+    r"zonder (?:in te loggen|inloggen|wachtwoord)|sans (?:connexion|mot de passe|identifiant))\b|"
     r"\b(?:lek(?:ken|t)?|gelekt|uitgelekt|geleakt|leak\w*|gehackt|hacked|gehacked|pirate\w*|"
     r"(?:op|on|auf|sur|im|in) (?:het |the |dem |l')?(?:internet|straat|netz)|"
     r"offentlich\w* (?:abrufbar\w*|liste|tabelle)|publicly (?:available|accessible)|"
