@@ -9,6 +9,7 @@ import pytest
 from mailbot.core.classification import classify
 from mailbot.core.classification.classifier import LEXICONS
 from mailbot.core.classification.rules import RELATIONSHIP, RULES
+from mailbot.core.mail import DocumentText
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from tests.support.paths import CORPUS, MAILS
@@ -381,3 +382,39 @@ def test_classifier_never_fails_on_odd_text() -> None:
 def test_no_erasure_yet(text: str) -> None:
     found = rights(text)
     assert A in found and E not in found
+
+
+def test_a_lawyers_letter_that_encloses_an_authorisation_is_read() -> None:
+    letter = DocumentText(
+        "brief.docx",
+        "Kleiweg Advocaten\nZwolle, 21 april 2026\nIk sta de heer Sprenkels bij. Een door hem "
+        "ondertekende volmacht is bijgevoegd.\nNamens mijn cliënt verzoek ik u:\n1. op grond "
+        "van artikel 15 AVG een kopie van zijn gegevens te verstrekken;\n2. op grond van "
+        "artikel 17 AVG zijn gegevens te wissen.",
+    )
+    form = DocumentText(
+        "volmacht.pdf",
+        "VOLMACHT\nOndergetekende machtigt hierbij mr. Van der Kolk om namens hem een verzoek "
+        "tot inzage en verwijdering te doen.",
+    )
+    assert set(
+        classify("Ons kenmerk 26.0412", "Bijgaand een brief.", documents=[letter]).rights
+    ) == {A, E}
+    assert classify("Volmacht", "Zie bijlage.", documents=[form]).rights == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a footer wrapped by the mail client is still a footer
+        ("Sollten Sie nicht der richtige\nAdressat sein, informieren Sie bitte den Absender "
+         "und löschen Sie diese E-Mail.", set()),
+        # what follows from an extortioner's condition, and whom we are not to contact
+        ("If you pay 6 BTC within 72 hours, the data is deleted. Do not contact the police.",
+         set()),
+        # ... but a condition followed by a plain request still asks
+        ("If you have any data on me, delete it.", {E}),
+    ],
+)  # fmt: skip
+def test_conditions_footers_and_others(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

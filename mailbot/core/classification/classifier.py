@@ -92,6 +92,23 @@ _AUTHORISATION = re.compile(
     r"\b(?:vollmacht|volmacht|machtiging|power of attorney|letter of authori[sz]ation|"
     r"(?:letter|form) of authority|authori[sz]ation form|procuration|mandat)\b"
 )
+# The words that grant it: "I, the undersigned, authorise", "hierbij machtig ik".
+_GRANTS = re.compile(
+    r"\b(?:hierbij machtig|machtig(?:t)? (?:ik )?hierbij|i,? the undersigned,? (?:hereby )?"
+    r"authori[sz]e|i hereby authori[sz]e|(?:ich )?bevollmachtige (?:ich )?hiermit|"
+    r"hiermit bevollmachtige|je soussigne\w*.{0,120}(?:autorise|donne (?:pouvoir|procuration)))"
+)
+AUTHORISATION_TITLE = 100  # characters of the first line: a form's title
+AUTHORISATION_GRANT = 600  # ... and its granting words (not one appended to a letter)
+
+
+def _is_authorisation(text: str) -> bool:
+    """A signed authorisation (its title on the first line, or the words that grant it near
+    the top), not a lawyer's letter that says one is enclosed."""
+    title = next((line for line in text.splitlines() if line.strip()), "")[:AUTHORISATION_TITLE]
+    return bool(_AUTHORISATION.search(title) or _GRANTS.search(text[:AUTHORISATION_GRANT]))
+
+
 _REMINDER = re.compile(
     r"\b(?:herinnering|reminder|aanmaning|mahnung|erinnerung|rappel|relance)\b|"
     r"\b(?:weder|keine) (?:eine )?(?:antwort|ruckmeldung|eingangsbestatigung)\b|"
@@ -337,6 +354,11 @@ _WEB_ADDRESS = re.compile(
 )
 # "please do not contact the user directly" (a representative's channel, no objection)
 _DIRECTLY = re.compile(r"\b(?:directly|rechtstreeks|direkt|directement)\b")
+# "Do not contact the police": whom the organisation is not to contact, not the writer.
+_OTHERS = re.compile(
+    r"\b(?:police|politie|polizei|the authorities|de autoriteiten|die behorden|les autorites|"
+    r"the press|de pers|die presse|la presse)\b"
+)
 # "please reply to this private address rather than my school email": where to answer.
 _REPLY_TO = re.compile(r"\b(?:reply|respond|write back|antwoord\w*|antwort\w*|repond\w*)\b")
 # "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
@@ -404,6 +426,8 @@ def _not_the_right(
         return "until then: a restriction"
     if "contact" in rule.concepts and _DIRECTLY.search(text.text, *text.clause(*anchor)):
         return "how to reach the person"
+    if "contact" in rule.concepts and _OTHERS.search(text.text, *text.clause(*anchor)):
+        return "about contacting others"
     return ""
 
 
@@ -469,7 +493,7 @@ def _sources(
     for document in documents:
         if document.text.strip():
             text = normalise(document.text[:MAX_TEXT])
-            factor = 0.0 if _AUTHORISATION.search(text.text[:400]) else 1.0
+            factor = 0.0 if _is_authorisation(text.text) else 1.0
             sources.append(_Source(text, f"attachment:{document.name}", factor))
     return sources
 

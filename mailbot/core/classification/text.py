@@ -40,6 +40,10 @@ _CONDITIONAL = re.compile(
     r"falls sie|sollten sie|wenn sie|si vous|au cas ou vous|should you have)\b"
 )
 
+_DECLARED = re.compile(
+    r"\b(?:is|are|will be|gets|wordt|worden|zal worden|wird|werden|sera|seront|est|sont)"
+    r"\W+(?:\w+\W+)?$"
+)
 # Dutch puts "if" in the word order: "Heeft u bezwaar tegen ..., dan kunt u dat aangeven".
 _INVERTED = re.compile(r"\b(?:heeft|hebt) u\b[^.?!]{0,150}?,\s*dan (?:kunt|kan|moet|kunnen)\b")
 # A statement of the reader's rights ("your rights to access, rectification ..." in a
@@ -154,7 +158,10 @@ class Normalised:
     def is_disclaimer(self, start: int, end: int) -> bool:
         """The phrase sits in a mail footer's confidentiality disclaimer."""
         low, high = self.sentence(start)
-        return _DISCLAIMER.search(self.text, max(0, low - 200), high) is not None
+        # (a footer wrapped by the mail client: "nicht der richtige\nAdressat")
+        return (
+            _DISCLAIMER.search(self.text[max(0, low - 200) : high].replace("\n", " ")) is not None
+        )
 
     def is_announced(self, start: int, end: int) -> bool:
         """The phrase repeats a notice ("your account will be deleted in 30 days")."""
@@ -201,6 +208,12 @@ class Normalised:
         if _CONDITIONAL.search(self.text, clause_start, start):
             return True
         low, high = self.sentence(start)
+        # "If you pay within 72 hours, the data is deleted": what follows from a condition
+        # ("If you have my data, delete it" still asks)
+        sentence = self.text[low:high]
+        opening = _CONDITIONAL.match(self.text, low + len(sentence) - len(sentence.lstrip()))
+        if opening and _DECLARED.search(self.text[max(opening.end(), start - 20) : start]):
+            return True
         return any(m.start() < start < m.end() for m in _INVERTED.finditer(self.text, low, high))
 
 
