@@ -48,13 +48,13 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(
-    r"^[\s>*]*(from|van|von|de|sent|verzonden|gesendet|envoy[ée]|date|datum|to|aan|an|[àa]|"
-    r"cc|subject|onderwerp|betreff|objet)\s*\*?\s*:\s*\*?\s*(.*)$",
+    r"^[\s>*]*(from|van|von|de|sent|verzonden|gesendet|envoy[ée]|date|datum|to|aan|an|[àa]|pour|"
+    r"cc|subject|onderwerp|betreff|objet|sujet)\s*\*?\s*:\s*\*?\s*(.*)$",
     re.IGNORECASE,
 )
 _FROM_KEYS = frozenset({"from", "van", "von", "de"})
 _DATE_KEYS = frozenset({"sent", "verzonden", "gesendet", "envoyé", "envoye", "date", "datum"})
-_SUBJECT_KEYS = frozenset({"subject", "onderwerp", "betreff", "objet"})
+_SUBJECT_KEYS = frozenset({"subject", "onderwerp", "betreff", "objet", "sujet"})
 _FORWARD_SUBJECT = re.compile(
     r"^\s*(?:\[[^\]]*\]\s*)?(?:fwd?|fw|wg|tr|doorst|rv|enc|vs|wtr)\s*:", re.IGNORECASE
 )

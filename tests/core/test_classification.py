@@ -178,6 +178,9 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         ("je veut que vous supprimer toute mes donner. depuis je recoi des pub de vous tout "
          "les jour par mail. sa suffit !!", {E, OBJ}),
         ("In mijn profiel staat nog mijn prive 06-nummer. Dat wil ik eruit hebben.", {E}),
+        # a signature is not a marriage, and a complete export is no completion
+        ("Merci de m'envoyer l'export complet de nos élèves.\nMarie-Paule Hennaux", set()),
+        ("Je me suis mariée en mai, mon nom a changé : pouvez-vous corriger mon nom ?", {R}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),

@@ -203,6 +203,23 @@ def test_a_forward_gives_the_original_sender_date_subject_and_text(marker: str) 
     assert forwarded.text == f"{ASK}\nTom"
 
 
+def test_a_french_thunderbird_forward_with_sujet_and_pour() -> None:
+    body = (
+        "Franstalige cursist, kunnen jullie dit overnemen?\n\n"
+        "-------- Message transféré --------\n"
+        "Sujet : résultats envoyés à mon employeur\n"
+        "Date : Mon, 17 Nov 2026 19:41:02 +0100\n"
+        "De : Amélie Roussel <amelie.roussel@freemail.example>\n"
+        "Pour : helpdesk@voorbeeld.example\n\n"
+        "Je m'oppose à cette transmission."
+    )
+    forwarded = split_body(body, "TR: résultats envoyés à mon employeur").forwarded
+    assert forwarded is not None and forwarded.sender is not None
+    assert forwarded.sender.address == "amelie.roussel@freemail.example"
+    assert forwarded.subject == "résultats envoyés à mon employeur"
+    assert forwarded.text == "Je m'oppose à cette transmission."
+
+
 def test_a_forward_separator_is_a_forward_whatever_the_subject() -> None:
     body = f"---------- Forwarded message ---------\n{FORWARDED_HEADERS}\n{ASK}"
     forwarded = split_body(body, "vraag").forwarded

@@ -271,6 +271,13 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
             "Is there a setting to hide pupils' timetables from each other? Could we schedule a "
             "short call about it?",
         ),
+        # a customer asking whether a feature removes pupils' data
+        (
+            "Frage zur Archivfunktion",
+            "Wir nutzen Omix seit drei Jahren. Gibt es eine Funktion, mit der wir einen "
+            "Jahrgang archivieren können, sodass die personenbezogenen Daten der Schüler "
+            "automatisch entfernt werden?",
+        ),
         # a job application that consents to its CV being kept
         (
             "Open sollicitatie roostermaker",

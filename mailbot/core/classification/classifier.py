@@ -704,7 +704,13 @@ def _asks_nothing(
     # erasure requests there": when nothing is asked, no right is.
     thanks = bool(_REPLY.match(subject)) and thanks_only(body)
     applying = job_application(f"{subject}\n{body}")
-    told = "thanks" if thanks else "job_application" if applying else ""
+    asking_about_product = product_question(f"{subject}\n{body}")
+    told = (
+        "thanks" if thanks
+        else "job_application" if applying
+        else "product_question" if asking_about_product
+        else ""
+    )  # fmt: skip
     if (rights or applying) and told and not _asked(found, sources):
         # (an application that asks no right is still one: what its CV names is no topic)
         signals.append(told)

@@ -68,7 +68,7 @@ LEXICON: dict[str, str] = {
     "rectification_request": r"\brectifi\w*",
     "correct": (
         r"\b(?:corrig\w*|correction|modifi\w*|rectifi\w*|mett\w* a jour|mise a jour|actualis\w*|"
-        r"complet\w*|"
+        r"complet(?:er|ez|e|es|ee|ees)\b(?! (?:de|du|des)\b)|"
         r"changer)\b"
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
@@ -77,7 +77,9 @@ LEXICON: dict[str, str] = {
         r"saisi\w*)|plus a jour|perime\w*|ancienne?|(?<!message d')(?<!code )erreur(?! \d))\b"
     ),
     "changed": (
-        r"\b(?:demenag\w*|(?<!sainte-)(?<!sainte )(?<!st-)marie\w*|divorc\w*|a change|"
+        # ("je me suis mariée", not the first name Marie-Paule)
+        r"\b(?:demenag\w*|(?:suis|me suis|s'est|etant|ai ete) (?:\w+ )?mariee?s?|divorc\w*|"
+        r"a change|"
         r"ont change|nouvel(?:le)? (?:adresse|nom|"
         r"numero|e-?mail|courriel))\b"
     ),

@@ -127,7 +127,10 @@ INVITATION = re.compile(
 # A question about the product: whether a setting exists, what it costs, before buying.
 PRODUCT_QUESTION = re.compile(
     r"\b(?:is er een (?:instelling|mogelijkheid|optie)|is there (?:a|an) (?:setting|option)|"
-    r"gibt es (?:eine|die) (?:einstellung|moglichkeit|option)|"
+    r"gibt es (?:eine|die) (?:einstellung|moglichkeit|option|funktion)|"
+    r"is er een (?:functie|knop)|is there a (?:feature|function)|existe-t-il une fonction|"
+    # a customer that uses the product, asking about it
+    r"(?:wir nutzen|we use|we have been using|wij gebruiken|we gebruiken|nous utilisons) omix|"
     r"existe-t-il (?:un|une) (?:parametre|option|reglage)|"
     r"voordat we\b.{0,30}\b(?:aanschaffen|kopen|voorleggen|beslissen|besluiten)|"
     r"before (?:we|buying|deciding)\b|vor einer entscheidung|avant (?:achat|d'acheter|"
