@@ -181,6 +181,10 @@ def test_second_and_implied_requests(text: str, expected: set[Right]) -> None:
         # a signature is not a marriage, and a complete export is no completion
         ("Merci de m'envoyer l'export complet de nos élèves.\nMarie-Paule Hennaux", set()),
         ("Je me suis mariée en mai, mon nom a changé : pouvez-vous corriger mon nom ?", {R}),
+        # the words of one phrase stand in one clause: "falsch, oder ... meine Daten" are two
+        ("Entweder war Ihre Bestätigung falsch, oder Sie haben meine Daten aus einer anderen "
+         "Quelle. Löschen Sie meine Daten jetzt vollständig.", {E}),
+        ("en er klopt iets niet, bij mijn profiel staat E&M maar ik doe N&T.", {R}),
         # the German "wissen, welche" in a mail that mixes German and Dutch is not "wissen" (erase)
         ("Ihr Geburtsdatum ist falsch, het moet 14-08-2012 zijn. Und ich möchte gerne wissen, "
          "welche Daten ihr über Lena habt - wat staat er allemaal in jullie systeem?", {A, R}),
@@ -421,3 +425,16 @@ def test_a_lawyers_letter_that_encloses_an_authorisation_is_read() -> None:
 )  # fmt: skip
 def test_conditions_footers_and_others(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+def test_weak_words_far_apart_do_not_add_up_to_a_right() -> None:
+    text = (
+        "Since we moved to single sign-on last week my account keeps bouncing me back to the "
+        "login page. Our IT team says the problem is on your side and that they cannot do "
+        "anything more about it from here, so I hope you can have a look at it soon.\n\n"
+        "Our HR department mentioned that the activity reports show when each coordinator "
+        "logs in and what they change. I'd like to know what Omix holds about me."
+    )
+    assert rights(text) == {A}
+    # ... near each other, they do
+    assert rights("I'm switching to a new provider. Can I have my data as a CSV file?") >= {P}

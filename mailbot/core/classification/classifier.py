@@ -247,6 +247,10 @@ def _rule_match(
                 continue
             if span in chosen:  # one word cannot be two concepts
                 continue
+            if rule.window == CLOSE and _NEW_CLAUSE.search(
+                text.text, min(span[1], anchor[1]), max(span[0], anchor[0])
+            ):
+                continue  # "... falsch, oder Sie haben meine Daten": two clauses, not a phrase
             if best is None or abs(span[0] - anchor[0]) < abs(best[0] - anchor[0]):
                 best = span
         if best is None and concept == _WANT and _list_asks(anchor, spans, text):
@@ -293,6 +297,7 @@ def _pointed_at(low: int, text: Normalised) -> int:
     return start
 
 
+_NEW_CLAUSE = re.compile(r"[,;]\s*(?:oder|or|of|ou|aber|but|maar|mais|und|and|en|et)\b")
 _WANT = "want"  # the concept of asking, which a list item takes from its lead
 
 
@@ -459,6 +464,26 @@ def _languages(sources: list[_Source]) -> tuple[str, ...]:
     return tuple(language for language in LEXICONS if language in chosen)
 
 
+WEAK_REACH = 300  # characters: how far apart weak words may add up to one request
+
+
+def _held_together(right: Right, best: Sequence[Evidence]) -> bool:
+    """A right found by a clear phrase, or by weak words near each other in one text ("as
+    CSV ... for my new provider"): weak words far apart ("since we moved to single
+    sign-on" ... "what they change") describe other things."""
+    own = [item for item in best if item.right is right and item.weight > 0]
+    if any(item.weight >= THRESHOLD for item in own):
+        return True
+    return (
+        any(
+            a is not b and a.where == b.where and abs(a.start - b.start) <= WEAK_REACH
+            for a in own
+            for b in own
+        )
+        or len({item.where for item in own}) > 1
+    )
+
+
 def _strongest(found: Iterable[Evidence]) -> list[Evidence]:
     """Each rule once, and each piece of text once per right: the strongest reading wins."""
     kept: list[Evidence] = []
@@ -548,7 +573,11 @@ def classify(
     for right in Right:
         if right not in anchored:
             scores[right] = min(scores[right], TOPIC_ONLY)
-    rights = ordered(right for right, score in scores.items() if score >= THRESHOLD)
+    rights = ordered(
+        right
+        for right, score in scores.items()
+        if score >= THRESHOLD and _held_together(right, best)
+    )
 
     combined = " ".join(source.text.text for source in sources)
     guess = detect_language(combined)
