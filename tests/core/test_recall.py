@@ -898,3 +898,23 @@ def test_stop_calling_me_at_once_is_still_an_objection() -> None:
     assert classify("", "Stop direct met bellen, ik wil niet meer gebeld worden.").rights == (
         Right.OBJECTION,
     )
+
+
+def test_a_school_returning_its_pupils_data_is_portability_for_them() -> None:
+    found = classify(
+        "Fin de contrat - restitution puis suppression des données des élèves",
+        "En notre qualité de responsable du traitement, nous vous demandons : 1. de nous "
+        "restituer l'ensemble des données relatives à nos élèves dans un format CSV "
+        "exploitable ; 2. de supprimer ensuite toutes ces données de vos systèmes.",
+    )
+    assert set(found.rights) == {Right.ERASURE, Right.PORTABILITY}
+    assert Topic.SCHOOL in found.topics
+
+
+def test_taking_over_the_answer_is_no_import() -> None:
+    found = classify(
+        "Datenauszug für einen Schüler",
+        "Bitte stellen Sie uns einen vollständigen Export aller zu Jonas gespeicherten Daten "
+        "zur Verfügung. Bitte senden Sie nichts an die Eltern; die Beantwortung übernehmen wir.",
+    )
+    assert Right.PORTABILITY not in found.rights

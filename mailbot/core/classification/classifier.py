@@ -876,7 +876,9 @@ _MY = re.compile(r"\b(?:mijn|m'n|my|mein\w*|mon|ma|mes)\b")
 # organisation ("wir", "we").
 _A_PERSON = re.compile(
     rf"{FIRST_PERSON.pattern}|\b(?:je|namens|on behalf|im auftrag|au nom|zoon|dochter|son|"
-    r"daughter|sohn|tochter|fils|fille|kind|child|mandant\w*|client\w*)\b"
+    r"daughter|sohn|tochter|fils|fille|kind|child|mandant\w*|client\w*|"
+    # a school returning its pupils' data: the pupils' right, exercised by their controller
+    r"leerlingen|pupils|students|schuler\w*|schueler\w*|eleves)\b"
 )
 
 

@@ -154,7 +154,9 @@ LEXICON: dict[str, str] = {
     "format": r"\b(?:csv|json|xml|xlsx?|excel|format|dateiformat)\b|\bcsv-\w+",
     "machine_readable": r"\bmaschinenlesbar\w*|\bstrukturiert\w*",
     "reuse": (
-        r"\b(?:import\w*|einlesen|hochlad\w*|hochzuladen|weiterverwend\w*|ubernehmen|uebernehmen|"
+        r"\b(?:import\w*|einlesen|hochlad\w*|hochzuladen|weiterverwend\w*|"
+        # into a system, not "die Beantwortung übernehmen wir" (take over)
+        r"(?:in|ins) (?:\w+ ){0,3}(?:zu )?(?:ubernehmen|uebernehmen)|"
         r"(?:anderen?|neuen?) (?:anbieter\w*|dienstleister\w*|system\w*|schule|arbeitgeber\w*))\b|"
         r"\b(?:anbieter|dienstleister)\b.{0,20}\bwechs\w*|\bwechsle\b|"
         r"\b(?:woanders|anderswo)\b.{0,20}\b(?:hochlad\w*|hochzuladen|verwend\w*|nutz\w*)\b"

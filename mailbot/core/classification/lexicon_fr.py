@@ -114,7 +114,7 @@ LEXICON: dict[str, str] = {
         r"\blisible par (?:une )?machine\b|\bformat (?:structure|couramment utilise)\b"
     ),
     "reuse": (
-        r"\b(?:(?<!n')import\w*|reutilis\w*|(?:nouveau|nouvel|nouvelle|autre) "
+        r"\b(?:(?<!n')import\w*|reutilis\w*|exploitable|(?:nouveau|nouvel|nouvelle|autre) "
         r"(?:prestataire|fournisseur|"
         r"service|operateur|etablissement|employeur|ecole|systeme))\b|"
         r"\bchange\w* de (?:prestataire|fournisseur|service|operateur)\b|"
