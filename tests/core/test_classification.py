@@ -438,3 +438,20 @@ def test_weak_words_far_apart_do_not_add_up_to_a_right() -> None:
     assert rights(text) == {A}
     # ... near each other, they do
     assert rights("I'm switching to a new provider. Can I have my data as a CSV file?") >= {P}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a copy of the person's certificates is a copy of their data ...
+        ("Avant cela, pourriez-vous nous envoyer une copie des attestations de formation "
+         "qu'elle avait obtenues ? Je vous demande de supprimer ses données.", {A, E}),
+        # ... a copy the writer offers is not asked for
+        ("Merci de supprimer ses données personnelles. Je tiens à votre disposition une copie "
+         "de l'acte de décès ainsi qu'une attestation.", {E}),
+        # and "stellen Sie mir eine Kopie zur Verfügung" still asks
+        ("Bitte stellen Sie mir eine Kopie meiner Daten zur Verfügung.", {A}),
+    ],
+)  # fmt: skip
+def test_copies_asked_for_and_offered(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

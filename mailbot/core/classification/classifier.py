@@ -366,6 +366,13 @@ _OTHERS = re.compile(
 )
 # "please reply to this private address rather than my school email": where to answer.
 _REPLY_TO = re.compile(r"\b(?:reply|respond|write back|antwoord\w*|antwort\w*|repond\w*)\b")
+# "Je tiens à votre disposition une copie de l'acte de décès": a copy the writer offers.
+_OFFERED = re.compile(
+    r"\b(?:je tiens|je peux vous|je vous (?:joins|transmets|envoie)|vous trouverez ci-joint|"
+    r"i (?:can|will|could) (?:send|provide|forward)|i attach|"
+    r"ik (?:kan|zal) (?:u |jullie )?(?:\w+ )?(?:sturen|toesturen|opsturen)|"
+    r"ich kann ihnen|ich schicke ihnen|ich sende ihnen)\b"
+)
 # "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
 _TO_YOU = re.compile(r"\bihnen\b")
 
@@ -443,6 +450,10 @@ def _not_what_is_asked(
     deleted, what the writer is to send us."""
     if rule.right is Right.ACCESS and _confirms_an_action(anchor, spans, text):
         return "asks to confirm an action"
+    if "copy" in rule.concepts and _OFFERED.search(
+        text.text, text.sentence(anchor[0])[0], anchor[0]
+    ):
+        return "what the writer offers to send"
     if rule.concepts[0] == "receive" and _TO_YOU.search(
         text.text, text.clause(*anchor)[0], anchor[0]
     ):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 _DATA = (
-    r"(?:donn?e+s?|donnes|informations?|infos?|coordonnees|compte|conte|profil|dossier|fichiers?)"
+    r"(?:donn?e+s?|donnes|informations?|infos?|coordonnees|compte|conte|profil|dossier|fichiers?|"
+    r"attestations?)"
 )
 _ATTRIBUTE = (
     r"nom|prenom|adresse(?: e-?mail| mail| postale)?|e-?mail|courriel|numero(?: de telephone)?|"
@@ -49,7 +50,7 @@ LEXICON: dict[str, str] = {
     "access_verb": r"\bacce(?:s|der)\b|\bconsulter\b",
     "receive": (
         r"\b(?:recevoir|obtenir|m'envoyer|m'en envoyer|me communiquer|me fournir|m'adresser|"
-        r"me faire parvenir|m'en faire parvenir)\b"
+        r"me faire parvenir|m'en faire parvenir|nous envoyer|nous faire parvenir|recuperer)\b"
     ),
     "my_data": rf"\b(?:mes|toutes mes) (?:{_DATA})(?: personnelles)?\b",
     "at_once": r"\b(?:immediatement|tout de suite|des maintenant|sans delai|maintenant)\b",
