@@ -455,3 +455,20 @@ def test_weak_words_far_apart_do_not_add_up_to_a_right() -> None:
 )  # fmt: skip
 def test_copies_asked_for_and_offered(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "STOP" as the whole answer, above a long signature
+        ("STOP\n\nMet vriendelijke groet,\n\nMarloes Kuipers\nOffice manager\nBrink 14 | "
+         "7411 BS Deventer\nWij zijn op vrijdagmiddag gesloten.", {OBJ}),
+        # ... not a stop inside a sentence
+        ("Please stop by our stand at the fair.", set()),
+        # who saw the person's data, and a copy of camera footage
+        ("I want to know who had access to my results in your system.", {A}),
+        ("I would like to receive a copy of the footage in which I appear.", {A}),
+    ],
+)  # fmt: skip
+def test_short_answers_who_saw_and_footage(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

@@ -158,11 +158,11 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 13))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 14))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
-    holdout12 once each had been measured as held out): no request without a clock, machine
+    holdout13 once each had been measured as held out): no request without a clock, machine
     mail never a case, at most one non-request in five flagged."""
     with (folder / "labels.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -852,6 +852,8 @@ def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
          "Handynummern. Ich stehe auch drauf.", Topic.DATA_BREACH),
         ("Your payment reminder had an invoice attached that is not mine, with her home "
          "address and customer number.", Topic.DATA_BREACH),
+        ("Someone posted a screenshot in the public facebook group: my name and my grade are "
+         "on it.", Topic.DATA_BREACH),
     ],
 )  # fmt: skip
 def test_topics_in_plain_words(text: str, topic: Topic) -> None:

@@ -66,6 +66,11 @@ LEXICON: dict[str, str] = {
         # indirect: "ich möchte wissen, woher Sie meine Nummer haben"
         r"\bwoher sie\b|\bwie sie an\b.{0,40}\b(?:gekommen|kommen|kamen)\b"
     ),
+    # who looked at the person's data: "wer Zugriff auf meine Noten hatte"
+    "who_saw": (
+        r"\bwer (?:\w+ )?(?:zugriff|zugang) (?:auf|zu)\b|"
+        r"\bwer (?:\w+ )?(?:sehen|einsehen) (?:kann|konnte)\b"
+    ),
     "recipients": (
         r"\ban wen\b.{0,40}\b(?:weitergegeben|ubermittelt|uebermittelt|verkauft)\b|\bempfanger\w*"
     ),
@@ -141,6 +146,8 @@ LEXICON: dict[str, str] = {
         r"\b(?:verwenden|nutzen|benutzen) sie (?:\w+ ){0,5}(?:nicht mehr|nicht weiter)\b|"
         r"\bkeine (?:\w+ ){0,4}mehr (?:zu )?(?:verwenden|nutzen)\b"
     ),
+    # a bare "STOP" on its own line, above a signature
+    "bare_stop": r"(?m)^\W*(?:stop|stopp|abmelden|abbestellen)\W*$",
     "need": r"\b(?:muss|mussen|muessen|sollte|sollten)\b",
     "should_be": (
         r"\b(?:muss|musste|sollte|mueste) (?:aber )?(?:\S+ ){0,3}(?:sein|lauten|heissen)\b|"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 _DATA = (
     r"(?:personn?al |personel )?(?:data|information|informations|info|details|records?|files?|"
-    r"profile|infomation|informaton|infromation|detials|deatils|detales)"
+    r"profile|infomation|informaton|infromation|detials|deatils|detales|footage|cctv|"
+    r"recordings?)"
 )
 _ATTRIBUTE = (
     r"(?:sur|first |last |family |maiden |company |middle )?name|"
@@ -62,6 +63,10 @@ LEXICON: dict[str, str] = {
         r"\bwho (?:do you|have you|you) "
         r"(?:share|shared|sell|sold|disclose|disclosed|pass|passed)\b|"
         r"\bwho\b.{0,30}\bshared with\b"
+    ),
+    # who looked at the person's data: "I want to know who had access to my results"
+    "who_saw": (
+        r"\bwho (?:had|has|have|got) access to\b|\bwho (?:can|could) see\b|\bwho downloaded\b"
     ),
     "rectification_request": r"\brectif(?:y|ied|ication)\b",
     "correct": (
@@ -152,6 +157,8 @@ LEXICON: dict[str, str] = {
         # (not the writer's own "I don't use your service any more")
         r"(?<!\bi )(?<!\bwe )\b(?:don'?t|do not|never) use (?:\w+ ){0,4}(?:again|any ?more)\b"
     ),
+    # a bare "STOP" on its own line, above a signature
+    "bare_stop": r"(?m)^\W*(?:stop|unsubscribe|remove me|stop it)\W*$",
     "need": r"\b(?:needs?|must be|has to be|should be|ought to be)\b",
     "should_be": (
         r"\b(?:but|and|when|whereas) (?:it|that|this) (?:should|must|ought to) (?:be|read)\b|"

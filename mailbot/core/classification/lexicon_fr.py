@@ -63,6 +63,8 @@ LEXICON: dict[str, str] = {
         r"\bcomment (?:avez|vous etes)-? ?vous (?:obtenu|eu|procure)\b|\bd'ou (?:tenez-? ?vous|"
         r"viennent|proviennent|vient|provient)\b"
     ),
+    # who looked at the person's data: "qui a eu accès à mes résultats"
+    "who_saw": r"\bqui (?:a|avait|ont) (?:eu )?acces\b|\bqui (?:peut|pouvait) (?:voir|consulter)\b",
     "recipients": (
         r"\ba qui\b.{0,40}\b(?:transmis|communique\w*|vendu\w*|partage\w*)\b|\bdestinataires\b"
     ),
@@ -137,6 +139,8 @@ LEXICON: dict[str, str] = {
     "stop_using": (
         r"\bn'utilisez (?:plus|jamais plus)\b|\bcessez d'utiliser\b|\barretez d'utiliser\b"
     ),
+    # a bare "STOP" on its own line, above a signature
+    "bare_stop": r"(?m)^\W*(?:stop|desinscription|desabonnement|desinscrire)\W*$",
     "need": r"\b(?:doit|doivent|devrait|devraient|faut)\b",
     "should_be": (
         r"\b(?:alors que|mais) (?:c'est|il s'agit de|elle est|il est)\b|\bdevrai(?:t|ent) etre\b|"

@@ -62,6 +62,10 @@ LEXICON: dict[str, str] = {
         r"\bmet wie\b.{0,30}\b(?:delen|gedeeld|deelt)\b|"
         r"\b(?:aan|met) wie\b.{0,40}\b(?:verstrekt|doorgegeven|gedeeld)\b"
     ),
+    # who looked at the person's data: "ik wil weten wie er toegang had tot mijn cijfers"
+    "who_saw": (
+        r"\bwie (?:er )?(?:\w+ )?(?:toegang (?:heeft|had|hebben)|bij kunnen|kan zien|kunnen zien)\b"
+    ),
     "rectification_request": (
         r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b"
     ),
@@ -152,6 +156,8 @@ LEXICON: dict[str, str] = {
         r"\b(?:stop|stoppen|ophouden) met (?:het )?gebruik\w*\b|"
         r"\bnergens (?:meer )?(?:voor )?(?:meer )?(?:te )?gebruik\w*\b"
     ),
+    # a bare "STOP" on its own line, above a signature
+    "bare_stop": r"(?m)^\W*(?:stop|stoppen|afmelden|uitschrijven)\W*$",
     "need": r"\b(?:moet|moeten|dient|dienen)\b",
     "should_be": (
         r"\b(?:maar|terwijl) (?:dat|het|die|deze) (?:moet|hoort|zou)\b|\bmoet (?:\S+ ){1,3}zijn\b|"

@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     rule(ACC, 1.0, "origin_question", "data", window=CLOSE),  # "why do you have my data?"
     rule(ACC, 1.0, "origin_question", "attribute", window=CLOSE),  # "how did you get my e-mail?"
     rule(ACC, 0.6, "which_data"),
+    rule(ACC, 1.0, "know", "who_saw", window=CLOSE),  # "I want to know who had access"
     rule(ACC, 0.6, "recipients"),
     # rectification: something about the person is wrong, or must change
     rule(REC, 1.2, "rectification_request"),
@@ -139,6 +140,7 @@ RULES: tuple[Rule, ...] = (
     rule(OBJ, 0.6, "stop", "use", "data"),
     rule(OBJ, 0.5, "stop", "at_once", window=CLOSE),
     rule(OBJ, 1.0, "unsubscribe"),
+    rule(OBJ, 1.0, "bare_stop", negatable=False),  # "STOP" as the whole answer
     rule(OBJ, 0.8, "object"),
     rule(OBJ, 0.4, "purpose", negatable=False),
 )
