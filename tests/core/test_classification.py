@@ -472,3 +472,24 @@ def test_copies_asked_for_and_offered(text: str, expected: set[Right]) -> None:
 )  # fmt: skip
 def test_short_answers_who_saw_and_footage(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a numbered list: the dot of "2." ends no sentence, the item takes the lead's ask
+        ("Op grond van de verwerkersovereenkomst vragen wij u:\n1. ons een export te sturen "
+         "van alle gegevens die over deze leerling zijn vastgelegd;\n2. de notities bij de "
+         "absenties te verwijderen.", {A, E}),
+        # a wrong note removed as part of a correction is a correction
+        ("Ik verzoek u mijn adres te corrigeren en de aantekening 'onbekend adres' te "
+         "verwijderen.", {R}),
+        # "accessible" is no request for access
+        ("Since when have the files been accessible? We would like your response.", set()),
+        # who opened the list, and a name and number that must go
+        ("Ik wil graag dat mijn naam en telefoonnummer daar uit gaan. En ik wil graag weten "
+         "wie die lijst allemaal heeft bekeken.", {A, E}),
+    ],
+)  # fmt: skip
+def test_numbered_lists_notes_and_lookers(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

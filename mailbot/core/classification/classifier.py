@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from mailbot.core.classification import (
@@ -297,7 +297,9 @@ def _pointed_at(low: int, text: Normalised) -> int:
     return start
 
 
-_NEW_CLAUSE = re.compile(r"[,;]\s*(?:oder|or|of|ou|aber|but|maar|mais|und|and|en|et)\b")
+_NEW_CLAUSE = re.compile(
+    r"[,;]\s*(?:oder|or|of|ou|aber|but|maar|mais|und|and|en|et)\b|\s(?:maar|but|aber|mais)\s"
+)
 _WANT = "want"  # the concept of asking, which a list item takes from its lead
 
 
@@ -359,6 +361,12 @@ _WEB_ADDRESS = re.compile(
 )
 # "please do not contact the user directly" (a representative's channel, no objection)
 _DIRECTLY = re.compile(r"\b(?:directly|rechtstreeks|direkt|directement)\b")
+# "de registratie te corrigeren en de aantekening 'wanbetaler' te verwijderen": the wrong
+# note goes as part of the correction.
+_A_NOTE = re.compile(
+    r"\b(?:aantekening|opmerking|notitie|vermelding|note|remark|entry|annotation|vermerk|"
+    r"eintrag|bemerkung|mention|remarque)\b"
+)
 # "Do not contact the police": whom the organisation is not to contact, not the writer.
 _OTHERS = re.compile(
     r"\b(?:police|politie|polizei|the authorities|de autoriteiten|die behorden|les autorites|"
@@ -427,20 +435,41 @@ def _not_the_right(
     rule: Rule, anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
 ) -> str:
     """The words belong to something else: a web address, where to send the answer, a stop
-    that lasts until something is settled (a restriction)."""
-    if rule.right is Right.RECTIFICATION and _WEB_ADDRESS.search(
-        text.text, *text.sentence(anchor[0])
-    ):
-        return "about a web address"
-    if "instead_of" in rule.concepts and _REPLY_TO.search(text.text, *text.sentence(anchor[0])):
-        return "where to send the answer"
-    if "stop_using" in rule.concepts and _in_sentence("pending", anchor, spans, text):
-        return "until then: a restriction"
-    if "contact" in rule.concepts and _DIRECTLY.search(text.text, *text.clause(*anchor)):
-        return "how to reach the person"
-    if "contact" in rule.concepts and _OTHERS.search(text.text, *text.clause(*anchor)):
-        return "about contacting others"
-    return ""
+    that lasts until something is settled (a restriction), how or whom to contact, a wrong
+    note removed as part of a correction."""
+    low, high = text.sentence(anchor[0])
+    clause = text.clause(*anchor)
+    checks: tuple[tuple[Callable[[], object], str], ...] = (
+        (
+            lambda: rule.right is Right.RECTIFICATION and _WEB_ADDRESS.search(text.text, low, high),
+            "about a web address",
+        ),
+        (
+            lambda: "instead_of" in rule.concepts and _REPLY_TO.search(text.text, low, high),
+            "where to send the answer",
+        ),
+        (
+            lambda: "stop_using" in rule.concepts and _in_sentence("pending", anchor, spans, text),
+            "until then: a restriction",
+        ),
+        (
+            lambda: "contact" in rule.concepts and _DIRECTLY.search(text.text, *clause),
+            "how to reach the person",
+        ),
+        (
+            lambda: "contact" in rule.concepts and _OTHERS.search(text.text, *clause),
+            "about contacting others",
+        ),
+        (
+            lambda: (
+                rule.right is Right.ERASURE
+                and _in_sentence("correct", anchor, spans, text)
+                and _A_NOTE.search(text.text, low, high)
+            ),
+            "a wrong note removed: a correction",
+        ),
+    )
+    return next((note for check, note in checks if check()), "")
 
 
 def _not_what_is_asked(

@@ -48,7 +48,7 @@ LEXICON: dict[str, str] = {
         r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b"
     ),
     "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
-    "access_verb": r"\baccess\w*\b|\brequest (?:to see|a copy)\b",
+    "access_verb": r"\baccess(?!ib)\w*\b|\brequest (?:to see|a copy)\b",
     "receive": r"\b(?:receive|recieve|get|send|provide|obtain|snd)\b",
     "at_once": r"\b(?:immediately|at once|right now|straight away|right away|now)\b",
     "origin_question": (

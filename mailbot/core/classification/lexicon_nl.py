@@ -39,7 +39,8 @@ LEXICON: dict[str, str] = {
         r"\balles wat ik (?:heb )?(?:gevraagd|opgevraagd)\b|"
         r"\balle (?:gegevens|informatie) die (?:jullie|u) (?:van mij )?(?:hebben|heeft|hebt)\b|"
         # "een overzicht van ALLES wat er in jullie systeem over Ilyas staat"
-        r"\balles wat (?:er )?(?:jullie|u)?\b.{0,40}\b(?:hebben|heeft|staat|staan|bewaren)\b"
+        r"\balles wat (?:er )?(?:jullie|u)?\b.{0,40}\b(?:hebben|heeft|staat|staan|bewaren)\b|"
+        r"\balle gegevens die\b.{0,60}\b(?:zijn vastgelegd|vastgelegd|opgeslagen|staan|bewaard)\b"
     ),
     "copy": r"\b(?:kopie\w*|afschrift\w*|overzicht)\b",
     "access_verb": r"\b(?:toegang|inzicht) (?:tot|in)\b|\bopvragen\b|\bopgevraagd\b",
@@ -64,7 +65,9 @@ LEXICON: dict[str, str] = {
     ),
     # who looked at the person's data: "ik wil weten wie er toegang had tot mijn cijfers"
     "who_saw": (
-        r"\bwie (?:er )?(?:\w+ )?(?:toegang (?:heeft|had|hebben)|bij kunnen|kan zien|kunnen zien)\b"
+        r"\bwie (?:er )?(?:\w+ )?(?:toegang (?:heeft|had|hebben)|bij kunnen|kan zien|"
+        r"kunnen zien)\b|"
+        r"\bwie (?:\w+ ){0,3}(?:heeft|hebben) (?:bekeken|gezien|geopend|ingezien|gedownload)\b"
     ),
     "rectification_request": (
         r"\brectificatie\w*|\brectificeren\b|\brecht op (?:correctie|verbetering)\b"
@@ -95,7 +98,7 @@ LEXICON: dict[str, str] = {
         r"deleten|delete|gedeletet|"
         r"weghalen|weggehaald|schrappen|geschrapt|weggooien|weggegooid|weg te gooien)\b|"
         r"\bgooi\w*\b.{0,60}\bweg\b|\beraf (?:gaat|gaan|gehaald|halen)\b|"
-        r"\b(?:eruit|eraf) (?:hebben|halen|gehaald)\b|"
+        r"\b(?:eruit|eraf) (?:hebben|halen|gehaald)\b|\b(?:daar|er) ?uit (?:gaan|gaat|moeten)\b|"
         r"\bhaal\w*\b.{0,40}\b(?:uit|eruit|eraf|weg)\b|\buit\b.{0,30}\b(?:systeem|systemen|bestand|"
         r"database|administratie)\b.{0,20}\b(?:halen|gehaald)\b"
     ),
@@ -182,7 +185,8 @@ LEXICON: dict[str, str] = {
     "object": r"\bbezwaar\b|\bmaak\w* bezwaar\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
     "want": (
-        r"\b(?:wil|wilt|willen|graag|verzoek\w*|vraag|wens|alstublieft|alsjeblieft|aub|svp|"
+        r"\b(?:wil|wilt|willen|graag|verzoek\w*|vraag|vragen (?:wij|we) (?:u|jullie)|wens|"
+        r"alstublieft|alsjeblieft|aub|svp|gelieve|"
         r"kunt u|kunnen jullie|kun je|kan je|wilt u|zou(?:den)? (?:u|jullie))\b"
     ),
     "dont_want": (

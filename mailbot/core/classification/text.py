@@ -20,7 +20,10 @@ _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'"
 _CLAUSE_END = re.compile(r"[.!?;:,]|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
 # Sentences end at . ! ? ; and at blank lines or list items; a single newline is
 # usually a line wrapped by the mail client, not the end of a sentence.
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
+_SENTENCE_END = re.compile(
+    # (the dot of a numbered item, "\n2. de notities ...", ends no sentence)
+    r"(?<!\n\d)(?<!\n\d\d)[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))"
+)
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s")
 _NEGATION = re.compile(
     r"\b(?:niet|geen|nooit|not|don'?t|doesn'?t|didn'?t|never|no|nicht|kein\w*|nie|niemals|"
