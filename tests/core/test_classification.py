@@ -493,3 +493,22 @@ def test_short_answers_who_saw_and_footage(text: str, expected: set[Right]) -> N
 )  # fmt: skip
 def test_numbered_lists_notes_and_lookers(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what arrives is not asked for; asking to get something is
+        ("We still get a weekly email with her timetable and a note about her grades. Please "
+         "delete our account.", {E}),
+        ("Can I get a copy of my data?", {A}),
+        ("Ik krijg graag een kopie van mijn gegevens.", {A}),
+        # what the organisation said was done is no new request
+        ("I'd like an explanation of how this happened after you told me my data had been "
+         "removed from all active systems. I object to any marketing use.", {OBJ}),
+        # misspelt without the double f
+        ("je veut que vous efaciez toute mes donnes personel de vos fichier svp", {E}),
+    ],
+)  # fmt: skip
+def test_what_arrives_and_what_was_said(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

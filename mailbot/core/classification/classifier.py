@@ -381,6 +381,14 @@ _OFFERED = re.compile(
     r"ik (?:kan|zal) (?:u |jullie )?(?:\w+ )?(?:sturen|toesturen|opsturen)|"
     r"ich kann ihnen|ich schicke ihnen|ich sende ihnen)\b"
 )
+# "we still get a weekly email with her timetable": what arrives, not what is asked for.
+_I_RECEIVE = re.compile(
+    r"(?<!can )(?<!could )(?<!may )(?<!kan )(?<!mag )(?<!kann )(?<!darf )(?<!puis-)"
+    r"\b(?:(?:i|we) (?:still |now |also |keep |continue to )?(?:get|receive|got|received)|"
+    r"(?:ik|wij|we) (?:krijg|krijgen|ontvang|ontvangen|kreeg|kregen)(?! graag)|"
+    r"(?:ich|wir) (?:bekomme|bekommen|erhalte|erhalten)(?! gerne?)|"
+    r"(?:je|nous) (?:recois|recevons))\b"
+)
 # "Ich soll Ihnen eine Kopie schicken": what the writer sends, not what they ask to receive.
 _TO_YOU = re.compile(r"\bihnen\b")
 
@@ -483,6 +491,10 @@ def _not_what_is_asked(
         text.text, text.sentence(anchor[0])[0], anchor[0]
     ):
         return "what the writer offers to send"
+    if rule.concepts[0] == "receive" and _I_RECEIVE.search(
+        text.text, max(text.clause(*anchor)[0], anchor[0] - 25), anchor[1]
+    ):
+        return "what the writer receives"
     if rule.concepts[0] == "receive" and _TO_YOU.search(
         text.text, text.clause(*anchor)[0], anchor[0]
     ):

@@ -87,7 +87,7 @@ LEXICON: dict[str, str] = {
         r"numero|e-?mail|courriel))\b"
     ),
     "forget": r"\bdroit a l'oubli\b|\bdroit a l'effacement\b",
-    "delete": r"\b(?:supp?rim\w*|supp?ression|effac\w*|detrui\w*|retir\w*(?![- ]moi\b))\b",
+    "delete": r"\b(?:supp?rim\w*|supp?ression|eff?ac\w*|detrui\w*|retir\w*(?![- ]moi\b))\b",
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|moi|tout|photos?|images?|videos?|enregistrements?|profil)\b"
     ),

@@ -66,6 +66,13 @@ _DISCLAIMER = re.compile(
 )
 # A notice quoted back: "my account will be deleted", "wird gelöscht", "sera supprimé".
 _ANNOUNCED = re.compile(r"\b(?:will be|wordt|zal worden|wird|werden|sera|seront)\W+(?:\w+\W+)?$")
+# What the organisation said was done: "you told me that my data had been erased".
+_REPORTED = re.compile(
+    r"\b(?:told me|told us|said|wrote|confirmed|assured me|zei|zeiden|schreef|schreven|"
+    r"bevestigde|bevestigden|schrieben|bestatigten|bestatigt|versichert|m'avez (?:dit|ecrit|"
+    r"confirme))\b.{0,60}\b(?:had been|has been|have been|was|were|zijn|waren|werden|wurden|"
+    r"seien|sei|avaient ete|a ete|ont ete)\W+(?:\w+\W+)?$"
+)
 # ... unless the writer wants it to be so: "ik wil dat alles wordt verwijderd".
 _WANTED = re.compile(
     r"\b(?:wil|willen|wens|want|wish|would like|'d like|mochte|moechte|will|wunsche|"
@@ -169,6 +176,9 @@ class Normalised:
     def is_announced(self, start: int, end: int) -> bool:
         """The phrase repeats a notice ("your account will be deleted in 30 days")."""
         clause_start, _ = self.clause(start, end)
+        low, _ = self.sentence(start)
+        if _REPORTED.search(self.text[max(low, start - 100) : start]):
+            return True  # "you told me my data had been removed"
         if _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is None:
             return False
         low, _ = self.sentence(start)
