@@ -512,3 +512,12 @@ def test_numbered_lists_notes_and_lookers(text: str, expected: set[Right]) -> No
 )  # fmt: skip
 def test_what_arrives_and_what_was_said(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+def test_an_imperative_opening_a_list_item_asks() -> None:
+    text = (
+        "So, to be precise:\n - restrict my data to what you need for the invoices, and "
+        "nothing else;\n - I object to any marketing use, starting today.\n\nAnd I'd like "
+        "an explanation, after you told me my data had\nbeen removed from all systems."
+    )
+    assert rights(text) == {B, OBJ}

@@ -306,11 +306,17 @@ _WANT = "want"  # the concept of asking, which a list item takes from its lead
 def _list_asks(
     anchor: tuple[int, int], spans: dict[str, list[tuple[int, int]]], text: Normalised
 ) -> bool:
-    """The anchor is in a list item that a sentence asking for something introduces."""
+    """The anchor is in a list item that a sentence asking for something introduces, or
+    opens the item as an imperative ("So, to be precise: - restrict my data to ...")."""
     lead = text.list_lead(anchor[0])
     if lead is None:
         return False
+    if _ITEM_OPENING.fullmatch(text.text, text.sentence(anchor[0])[0], anchor[0]):
+        return True
     return any(lead[0] <= start and end <= lead[1] for start, end in spans.get(_WANT, ()))
+
+
+_ITEM_OPENING = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s*(?:please |graag |bitte )?")
 
 
 def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:

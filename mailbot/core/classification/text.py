@@ -177,7 +177,7 @@ class Normalised:
         """The phrase repeats a notice ("your account will be deleted in 30 days")."""
         clause_start, _ = self.clause(start, end)
         low, _ = self.sentence(start)
-        if _REPORTED.search(self.text[max(low, start - 100) : start]):
+        if _REPORTED.search(self.text[max(low, start - 100) : start].replace("\n", " ")):
             return True  # "you told me my data had been removed"
         if _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is None:
             return False
