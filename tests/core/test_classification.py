@@ -521,3 +521,18 @@ def test_an_imperative_opening_a_list_item_asks() -> None:
         "an explanation, after you told me my data had\nbeen removed from all systems."
     )
     assert rights(text) == {B, OBJ}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ik zie mijn oude certificaten en mijn adres nog staan. Wil ik graag een overzicht "
+         "van wat u nog van mij heeft?", {A}),
+        ("In mijn profiel staat nog mijn oude mobiele nummer. Wilt u dat aanpassen?", {R}),
+        ("Bij mijn profiel staat een 06-nummer dat niet van mij is. Dat mag eruit.", {R}),
+        ("Could we please have a copy of what is in her account? After that, please close "
+         "her account.", {A, E}),
+    ],
+)  # fmt: skip
+def test_old_things_and_what_is_in_an_account(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

@@ -278,6 +278,17 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
             "Jahrgang archivieren können, sodass die personenbezogenen Daten der Schüler "
             "automatisch entfernt werden?",
         ),
+        # a school's support question about an import, and a training offer with a discount
+        (
+            "Import leerlinggegevens loopt vast op geboortedatum",
+            'Bij het importeren van de leerlinggegevens (CSV) krijg ik de fout "veld '
+            'geboortedatum ongeldig". Moet ik een ander formaat aanleveren, of is dit een bug?',
+        ),
+        (
+            "Datenschutz-Schulung – 20 % Frühbucherrabatt",
+            "Unsere Schulung behandelt Auskunfts- und Löschersuchen und Datenpannen. Gern sende "
+            "ich Ihnen ein Angebot.",
+        ),
         # a job application that consents to its CV being kept
         (
             "Open sollicitatie roostermaker",

@@ -45,7 +45,8 @@ LEXICON: dict[str, str] = {
     ),
     "all_of_it": (
         r"\beverything (?:i (?:asked|requested)|(?:you|u|ya) (?:have|hold|keep|got))\b|"
-        r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b"
+        r"\ball (?:the )?(?:data|information) you (?:have|hold|keep)\b|"
+        r"\bwhat(?:ever)? is in (?:my|her|his|their) (?:account|portfolio|file)\b"
     ),
     "copy": r"\b(?:copy|copies|overview|summary|printout)\b",
     "access_verb": r"\baccess(?!ib)\w*\b|\brequest (?:to see|a copy)\b",

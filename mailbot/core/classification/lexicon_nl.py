@@ -82,9 +82,12 @@ LEXICON: dict[str, str] = {
     ),
     "attribute": rf"\b(?:{_ATTRIBUTE})\b",
     "wrong": (
-        r"\b(?:verkeerd\w*|onjuist\w*|fout\w*|incorrect\w*|verouderd\w*|oude|klopt\b.{0,25}\bniet|"
+        r"\b(?:verkeerd\w*|onjuist\w*|fout\w*|incorrect\w*|verouderd\w*|klopt\b.{0,25}\bniet|"
         r"niet (?:meer )?(?:juist|correct|actueel|klopt|kloppen|klopten)|kloppen niet|klopten niet|"
-        r"verkeerd gespeld|niet goed|oud (?:adres|e-?mailadres|telefoonnummer|nummer))\b"
+        r"verkeerd gespeld|niet goed|"
+        # "mijn oude adres" (not "mijn oude certificaten")
+        r"oude? (?:mobiele |vaste |prive |privé )?(?:adres|e-?mailadres|mailadres|telefoonnummer|"
+        r"nummer|naam|achternaam|voornaam)|(?:dat|die) niet van mij is)\b"
     ),
     "changed": (
         r"\b(?:verhuisd|verhuizing|getrouwd|gescheiden|veranderd|gewijzigd|"

@@ -107,6 +107,7 @@ SALES = re.compile(
     r"nous aidons|wir ubernehmen|account executive|growth partner|sales manager|"
     # offering to show the product, and a sales signature
     r"(?:gern|gerne) zeigen? (?:ich|wir) ihnen|i(?:'d| would) (?:love|like) to show you|"
+    r"rabatt|fruhbucher\w*|early[- ]bird|korting|remise|(?:gern|gerne) sende ich ihnen|"
     r"happy to show you|laat (?:ik|wij|we) (?:u|jullie|je) graag zien|"
     r"(?:je|nous) (?:vous )?montrer\w*|vertrieb(?: dach)?|passt ihnen|"
     r"(?:kostenlos\w* )?erstgesprach|vereinbaren sie)\b|"
@@ -131,6 +132,10 @@ PRODUCT_QUESTION = re.compile(
     r"is er een (?:functie|knop)|is there a (?:feature|function)|existe-t-il une fonction|"
     # a customer that uses the product, asking about it
     r"(?:wir nutzen|we use|we have been using|wij gebruiken|we gebruiken|nous utilisons) omix|"
+    # a support question: something does not work
+    r"is (?:dit|this|that) een bug|is this a bug|ist das ein (?:fehler|bug)|est-ce un bug|"
+    r"foutmelding|error (?:message|code)|fehlermeldung|message d'erreur|loopt vast|"
+    r"werkt niet|doesn'?t work|funktioniert nicht|ne fonctionne pas|"
     r"existe-t-il (?:un|une) (?:parametre|option|reglage)|"
     r"voordat we\b.{0,30}\b(?:aanschaffen|kopen|voorleggen|beslissen|besluiten)|"
     r"before (?:we|buying|deciding)\b|vor einer entscheidung|avant (?:achat|d'acheter|"

@@ -192,9 +192,11 @@ _COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
 # Weaker signs of a breach, which count only beside words about personal data.
 _BREACH_WEAK = re.compile(
     # someone else's document sent to the writer: "an invoice attached that is not mine"
-    r"\b(?:(?:is|was|were|are) not (?:mine|for me|addressed to me)|niet (?:van mij|voor mij)|"
-    r"nicht (?:meine?r?|fur mich|an mich)|ne m'(?:est|etait) pas destine\w*|"
-    r"pas (?:la |le )?mien\w*)\b|"
+    r"\b(?:invoice|factuur|rechnung|facture|document|attachment|bijlage|anhang|piece jointe|"
+    r"rooster|timetable|stundenplan|emploi du temps|report|rapport|zeugnis|certificaat|"
+    r"certificate|attestation|bescheinigung)\b[^.!?]{0,40}\b(?:not mine|not for me|"
+    r"not addressed to me|niet van mij|niet voor mij|nicht meine?r?|nicht fur mich|"
+    r"nicht an mich|pas (?:la |le )?mien\w*|ne m'(?:est|etait) pas destine\w*)\b|"
     # an attacker's claim: "we have copied 212 GB: pupil names, ..."
     r"\b(?:we have|we've|wir haben|wij hebben|nous avons) (?:had access to|copied|stolen|"
     r"downloaded|exfiltrated|kopiert|gestohlen|heruntergeladen|gekopieerd|gestolen|"
