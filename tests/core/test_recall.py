@@ -158,11 +158,11 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 14))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 15))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
-    holdout13 once each had been measured as held out): no request without a clock, machine
+    holdout14 once each had been measured as held out): no request without a clock, machine
     mail never a case, at most one non-request in five flagged."""
     with (folder / "labels.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -288,6 +288,27 @@ def test_what_asks_nothing_is_shown_as_such(text: str, cue: str) -> None:
             "Datenschutz-Schulung – 20 % Frühbucherrabatt",
             "Unsere Schulung behandelt Auskunfts- und Löschersuchen und Datenpannen. Gern sende "
             "ich Ihnen ein Angebot.",
+        ),
+        # a prospect's import question, a school's question about a portal feature, a thank-you
+        (
+            "Importing student data from our MIS",
+            "We're moving our timetable to Omix next term. Is there a CSV template for importing "
+            "students? Is there a sandbox environment where we can test the import?",
+        ),
+        (
+            "Kunnen ouders zelf hun gegevens bijwerken?",
+            "Wij zijn net overgestapt op Omix Rooster. Kunnen ouders zelf hun adres aanpassen in "
+            "het ouderportaal? Zo niet, staat dat op de roadmap?",
+        ),
+        (
+            "AW: Ihre Datenauskunft",
+            "Vielen Dank für die ausführliche Auskunft. Alles ist angekommen, ich habe keine "
+            "weiteren Fragen.",
+        ),
+        (
+            "Timetable clash",
+            "Sorry if this is the wrong address - the support form kept timing out. Is this a "
+            "known bug in the clash report?",
         ),
         # a job application that consents to its CV being kept
         (
@@ -858,6 +879,9 @@ def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
          Topic.DATA_BREACH),
         ("So now 142 people have my private address.", Topic.DATA_BREACH),
         ("Ik ben benoemd tot voogd van mijn kleindochter Noor.", Topic.ON_BEHALF),
+        # googling one's name for a job application does not make a breach report one
+        ("Ich habe meinen Namen gegoogelt (Bewerbung) und eine Liste mit Namen und Noten "
+         "gefunden, ohne Passwort für jeden abrufbar.", Topic.DATA_BREACH),
         # a workshop's participant list open to anyone is no invitation
         ("Die Teilnehmerliste des Workshops ist ohne Anmeldung abrufbar, mit Namen und "
          "Handynummern. Ich stehe auch drauf.", Topic.DATA_BREACH),

@@ -211,7 +211,10 @@ _DEMONSTRATIVE = re.compile(
     r"\b(?:dit|deze|this|that|cette|cet|ce|diese[nmrs]?)\W+$|"
     # a mailbox's address ("die Support-Adresse", "votre adresse « comptabilité »")
     r"\b(?:support|info|service|kontakt|contact|helpdesk|sales|billing|votre|uw|ihre|your)-?\W*$|"
-    # "ben ik hier aan het goede adres?": the right mailbox, not the person's address
+    # "ben ik hier aan het goede adres?", "sorry if this is the wrong address": the mailbox,
+    # not the person's address
+    r"\b(?:this is|if this is|is this|dit is|ben ik|bin ich|c'est|si c'est)\W+(?:the |het |de |"
+    r"die |la )?(?:wrong|verkeerde|falsche|mauvaise)\W+$|"
     r"\b(?:het goede|het juiste|de juiste|de goede|the right|the correct|la bonne|die richtige|"
     r"der richtigen)\W+$"
 )
@@ -227,7 +230,7 @@ def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, 
                 if match.end() <= match.start():
                     continue
                 if concept in _OWN_WORDS and _DEMONSTRATIVE.search(
-                    text, max(0, match.start() - 10), match.start()
+                    text, max(0, match.start() - 30), match.start()
                 ):
                     continue
                 spans.setdefault(concept, set()).add(match.span())

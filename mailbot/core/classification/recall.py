@@ -135,6 +135,10 @@ PRODUCT_QUESTION = re.compile(
     # a support question: something does not work
     r"is (?:dit|this|that) een bug|is this a bug|ist das ein (?:fehler|bug)|est-ce un bug|"
     r"foutmelding|error (?:message|code)|fehlermeldung|message d'erreur|loopt vast|"
+    r"is there a (?:csv |excel )?template|sandbox|test environment|testomgeving|testumgebung|"
+    r"roadmap|(?:moving|switching) (?:\w+ ){0,3}to omix|"
+    r"kunnen (?:ouders|leerlingen|docenten|gebruikers) zelf|can (?:parents|pupils|students|"
+    r"teachers|users) (?:themselves )?(?:change|edit|update|see)|"
     r"werkt niet|doesn'?t work|funktioniert nicht|ne fonctionne pas|"
     r"existe-t-il (?:un|une) (?:parametre|option|reglage)|"
     r"voordat we\b.{0,30}\b(?:aanschaffen|kopen|voorleggen|beslissen|besluiten)|"
@@ -155,7 +159,8 @@ PRODUCT_QUESTION = re.compile(
 APPLICATION = re.compile(
     r"\b(?:sollicitatie\w*|solliciteer\w*|solliciteren|gesolliciteerd|open sollicitatie|"
     r"bewerbung\w*|bewerbe mich|initiativbewerbung|"
-    r"job application|vacancy|my cv\b|mijn cv\b|mein lebenslauf|mon cv\b|"
+    r"job application|open application|speculative application|vacancy|my cv\b|mijn cv\b|"
+    r"mein lebenslauf|mon cv\b|"
     r"(?:apply|applying|application) for (?:the|a|an) (?:[\w&/-]+ ){0,4}"
     r"(?:position|role|job|vacancy|internship)|candidature\w*|postuler|stage de fin d'etudes|"
     r"curriculum vitae|lebenslauf|werkstudent\w*|vacature\w*|stelle als)\b"
@@ -177,7 +182,9 @@ _DONE = (
     r"c'est parfait|perfect|perfekt|prima|top|super|great|geweldig|formidable|"
     r"afhandeling|helemaal goed|goed zo|bevestiging ontvangen|"
     r"erledigt|bearbeitet|umgesetzt|traite\w*|effectue\w*|regle\w*|en ordre|in orde|"
-    r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen)\b"
+    r"in ordnung|all good|clore|clos|afsluiten|close the case|abschliessen|"
+    r"(?:alles|alles ist) angekommen|keine weiteren fragen|geen verdere vragen|"
+    r"no further questions|pas d'autres questions|nachvollziehbar)\b"
 )
 THANKS_DONE = re.compile(rf"{_THANKS}.{{0,200}}?{_DONE}|{_DONE}.{{0,200}}?{_THANKS}", re.S)
 
@@ -234,8 +241,11 @@ def product_question(normalised: str) -> bool:
 
 
 def job_application(normalised: str) -> re.Match[str] | None:
-    """The phrase that makes the mail a job application, if it is one."""
-    return APPLICATION.search(normalised)
+    """The phrase that makes the mail a job application, if it is one: two signs of one
+    ("Sollicitatie" and "mijn cv"; not a breach report that googled the writer's name
+    "(Bewerbung, ...)")."""
+    found = list(APPLICATION.finditer(normalised))
+    return found[0] if len({match.group(0) for match in found}) >= 2 else None
 
 
 def invitation(normalised: str) -> bool:
