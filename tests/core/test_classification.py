@@ -536,3 +536,23 @@ def test_an_imperative_opening_a_list_item_asks() -> None:
 )  # fmt: skip
 def test_old_things_and_what_is_in_an_account(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "a new certificate" is no new recipient; "to our new system" is
+        ("Pourriez-vous corriger son prénom dans votre fichier et nous envoyer une nouvelle "
+         "attestation ?", {R}),
+        ("Please send my profile data as JSON so I can move it to our new district system.",
+         {A, P}),
+        # a short request points back at the name the sentence before spells out
+        ("3. My surname is spelled Okafor, not Okafur as on my account. Please correct it "
+         "everywhere.", {R}),
+        # ... not a remark about a leak
+        ("En modifiant le dernier chiffre de l'adresse dans le navigateur, on voit d'autres "
+         "attestations. Je pense qu'il faut corriger cela.", set()),
+    ],
+)  # fmt: skip
+def test_onward_recipients_and_pointed_corrections(text: str, expected: set[Right]) -> None:
+    assert rights(text) == expected

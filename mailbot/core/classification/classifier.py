@@ -258,7 +258,12 @@ def _rule_match(
                 best = span
         if best is None and concept == _WANT and _list_asks(anchor, spans, text):
             continue  # "I ask you: - a copy; - then the deletion of my account"
-        if best is None and concept in _POINTED_AT and _points_back(anchor, text):
+        if (
+            best is None
+            and concept in _POINTED_AT
+            and _points_back(anchor, text)
+            and (concept not in _POINTED_DATA or _asks(text, anchor[0]))
+        ):
             # "Sales keep calling me. I don't want that any more."
             reach = _pointed_at(low, text)
             best = next((s for s in spans.get(concept, ()) if reach <= s[0] and s[1] <= low), None)
@@ -269,7 +274,9 @@ def _rule_match(
 
 
 # Concepts a short sentence can point back to ("that", "das", "ça").
-_POINTED_AT = frozenset({"contact", "purpose"})
+_POINTED_AT = frozenset({"contact", "purpose", "attribute", "my_data"})
+# ... the person's data only from a sentence that asks ("Please correct it everywhere.")
+_POINTED_DATA = frozenset({"attribute", "my_data"})
 _POINTER = re.compile(
     r"\b(?:dit|daar|that|this|it|das|dies|ca|cela)\b|\bsa(?= suffit)|"
     # the Dutch "dat" that points, not the one that starts a clause ("niet dat het ...")

@@ -169,7 +169,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:woanders|anderswo)\b.{0,20}\b(?:hochlad\w*|hochzuladen|verwend\w*|nutz\w*)\b"
     ),
     "transfer": r"\b(?:ubertrag\w*|uebertrag\w*|ubermitt\w*|uebermitt\w*|weiterleit\w*|senden)\b",
-    "onward": r"\b(?:direkt|unmittelbar|anderen?|neuen?)\b",
+    # to whom it goes on: "direkt", "an meinen neuen Anbieter"
+    "onward": (
+        r"\b(?:direkt|unmittelbar)\b|\b(?:an|in) (?:meinen |unseren |einen |den |die |das |"
+        r"meine |unser )?(?:neuen?|neue|anderen?)\b"
+    ),
     "object_against": (
         r"\bwiderspruch (?:\w+ ){0,2}gegen\b|\bwidersprech\w* (?:\w+ ){0,3}(?:der|die|dem)\b"
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 _DATA = (
     r"(?:personn?al |personel )?(?:data|information|informations|info|details|records?|files?|"
-    r"profile|infomation|informaton|infromation|detials|deatils|detales|footage|cctv|"
+    r"profiles?|infomation|informaton|infromation|detials|deatils|detales|footage|cctv|"
     r"recordings?)"
 )
 _ATTRIBUTE = (
@@ -178,7 +178,8 @@ LEXICON: dict[str, str] = {
         r"upload\w* (?:\w+ )?(?:somewhere else|elsewhere|anywhere else))\b"
     ),
     "transfer": r"\b(?:transfer\w*|transmit\w*|send\w*|pass\w* on|forward\w*|port\w*)\b",
-    "onward": r"\b(?:directly|another|new|other)\b",
+    # to whom it goes on: "directly", "to my new provider" (not "a new certificate")
+    "onward": r"\bdirectly\b|\b(?:to|into) (?:my |our |a |an |the )?(?:new|another|other)\b",
     "object_against": r"\bobject(?:s|ed)? to\b|\bobjection (?:to|against)\b",
     "object": r"\b(?:object|objecting|objection|objected)\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",

@@ -124,7 +124,11 @@ LEXICON: dict[str, str] = {
         r"\b(?:telecharger|televerser|deposer|utiliser|reutiliser)\b.{0,20}\bailleurs\b"
     ),
     "transfer": r"\b(?:transf[ée]r\w*|transmet\w*|transmis|envoy\w*)\b",
-    "onward": r"\b(?:directement|nouvel|nouveau|nouvelle|autre)\b",
+    # to whom it goes on: "directement", "à mon nouvel employeur" (not "une nouvelle attestation")
+    "onward": (
+        r"\bdirectement\b|\b(?:a|au|chez|vers|dans) (?:mon |ma |notre |un |une |le |la )?"
+        r"(?:nouvel(?:le)?|nouveau|autre)\b"
+    ),
     "dont_use": (
         r"\b(?:ne|n')\b.{0,30}\b(?:plus|pas)\b.{0,20}\b(?:utilis\w*|partag\w*|transmet\w*|"
         r"transmis|envoy\w*|trait\w*|communiqu\w*)\b|"

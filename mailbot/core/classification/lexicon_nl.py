@@ -183,7 +183,11 @@ LEXICON: dict[str, str] = {
     "transfer": (
         r"\b(?:overzetten|overdragen|doorsturen|doorgeven|overdracht|overbrengen|overgezet|overgedragen)\b"
     ),
-    "onward": r"\b(?:rechtstreeks|direct|andere|nieuwe)\b",
+    # to whom it goes on: "rechtstreeks", "naar mijn nieuwe school"
+    "onward": (
+        r"\b(?:rechtstreeks|direct)\b|\b(?:naar|in) (?:mijn |onze |ons |een |de |het )?"
+        r"(?:nieuwe|andere)\b"
+    ),
     "object_against": r"\bbezwaar (?:\w+ ){0,2}tegen\b",
     "object": r"\bbezwaar\b|\bmaak\w* bezwaar\b",
     "purpose": rf"\b(?:{_PURPOSE})\b",
