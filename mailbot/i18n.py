@@ -236,6 +236,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "evidence_note.what the writer did": ("what the writer did", "wat de schrijver zelf deed"),
     "evidence_note.what is to be deleted": ("what is to be deleted", "wat verwijderd moet worden"),
     "evidence_note.a notice repeated": ("a notice repeated", "een aangekondigde stap herhaald"),
+    "evidence_note.what the writer would do": (
+        "what the writer would do", "wat de schrijver zelf zou doen",
+    ),
+    "evidence_note.announced for later": ("announced for later", "voor later aangekondigd"),
+    "evidence_note.asks to confirm an action": (
+        "asks to confirm an action", "vraagt een bevestiging van een stap",
+    ),
+    "evidence_note.what the writer is to send": (
+        "what the writer is to send", "wat de schrijver moet opsturen",
+    ),
+    "evidence_note.what the writer receives": (
+        "what the writer receives", "wat de schrijver ontvangt",
+    ),
+    "evidence_note.what the writer offers to send": (
+        "what the writer offers to send", "wat de schrijver aanbiedt op te sturen",
+    ),
+    "evidence_note.about a web address": ("about a web address", "over een webadres"),
+    "evidence_note.where to send the answer": (
+        "where to send the answer", "waar het antwoord heen moet",
+    ),
+    "evidence_note.until then: a restriction": (
+        "until then: a restriction", "tot dan: een beperking",
+    ),
+    "evidence_note.how to reach the person": (
+        "how to reach the person", "hoe de persoon te bereiken is",
+    ),
+    "evidence_note.about contacting others": (
+        "about contacting others", "over contact met anderen",
+    ),
+    "evidence_note.a wrong note removed: a correction": (
+        "a wrong note removed: a correction", "een foute aantekening weg: een correctie",
+    ),
     "evidence_note.a mail footer's disclaimer": (
         "a mail footer's disclaimer", "disclaimer onder een e-mail",
     ),

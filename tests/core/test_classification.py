@@ -556,3 +556,11 @@ def test_old_things_and_what_is_in_an_account(text: str, expected: set[Right]) -
 )  # fmt: skip
 def test_onward_recipients_and_pointed_corrections(text: str, expected: set[Right]) -> None:
     assert rights(text) == expected
+
+
+def test_every_note_shown_on_the_case_page_is_translated() -> None:
+    from mailbot.core.classification.classifier import _SHOWN_ZERO
+    from mailbot.i18n import LABELS
+
+    missing = sorted(note for note in _SHOWN_ZERO if f"evidence_note.{note}" not in LABELS)
+    assert missing == []

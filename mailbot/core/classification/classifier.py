@@ -133,7 +133,11 @@ _WORD = re.compile(r"\w+")
 # Phrases that weigh nothing but are shown, so that the officer sees why a right was not found.
 _SHOWN_ZERO = frozenset({
     "negated", "what the writer did", "tells the reader their rights",
-    "a mail footer's disclaimer", "a notice repeated",
+    "a mail footer's disclaimer", "a notice repeated", "what is to be deleted",
+    "what the writer would do", "announced for later", "asks to confirm an action",
+    "what the writer is to send", "what the writer receives", "what the writer offers to send",
+    "about a web address", "where to send the answer", "until then: a restriction",
+    "how to reach the person", "about contacting others", "a wrong note removed: a correction",
 })  # fmt: skip
 
 
