@@ -104,24 +104,27 @@ def split_body(text: str, subject: str = "") -> BodySplit:
 
 
 def _inline_answers(lines: list[str]) -> str:
-    """The writer's answers typed between the lines of the ``>`` quote they reply to
-    (an inline reply), or '' when the quote is not interleaved with their own lines."""
-    quoted = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
-    if len(quoted) < 2:
+    """The writer's answers typed between the lines of the ``>`` quote they reply to (an
+    inline reply), or '' when the quote is not interleaved with their own lines.
+
+    An answer stands apart from the quote, a blank line above and below it. A line right
+    under a quoted one, without its ``>``, is that quote wrapped by a mail client ("> ...
+    antwoord dan\nmet NEE."): our words, never the sender's."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    # a block with any ">" line is quote (a wrapped quote included); one with none is theirs
+    quote = [any(line.lstrip().startswith(">") for line in block) for block in blocks]
+    if True not in quote:
         return ""
-    between = [
-        i
-        for i in range(quoted[0] + 1, quoted[-1])
-        if lines[i].strip() and not lines[i].lstrip().startswith(">")
-    ]
-    if not between:
-        return ""
-    answers = [
-        line
-        for line in lines[quoted[0] + 1 :]
-        if line.strip() and not line.lstrip().startswith(">")
-    ]
-    return "\n".join(answers)
+    first, last = quote.index(True), len(quote) - 1 - quote[::-1].index(True)
+    answers = [i for i, block in enumerate(blocks) if block and not quote[i] and i > first]
+    if not any(i < last for i in answers):
+        return ""  # a reply above or below the quote, not between its lines
+    return "\n".join(line for i in answers for line in blocks[i])
 
 
 def _own_lines(lines: list[str]) -> str:

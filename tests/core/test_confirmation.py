@@ -495,3 +495,26 @@ def test_a_text_holding_a_denial_is_never_yes(before: str, denial: str, after: s
 @given(before=ONE_LINE, yes=st.sampled_from(YESES), denial=st.sampled_from(DENIALS))
 def test_a_yes_next_to_a_denial_is_never_yes(before: str, yes: str, denial: str) -> None:
     assert read_answer(f"{yes} {before} {denial}").answer is not Answer.YES
+
+
+def test_our_quoted_question_wrapped_by_the_mail_client_is_not_their_answer() -> None:
+    # "Ja" on top; below, our question quoted, one of its lines wrapped without its ">"
+    reply = (
+        "Ja\n\n"
+        "Op 3 mrt 2026 om 09:12 schreef Privacy <privacy@voorbeeld.example>:\n"
+        "> Heeft u dit verzoek zelf gestuurd? Was u het niet, antwoord dan\n"
+        "met NEE.\n"
+        "> Met vriendelijke groet, Privacy"
+    )
+    assert read_answer(reply).answer is Answer.YES
+
+
+def test_a_denial_typed_between_the_lines_of_our_quote_is_theirs() -> None:
+    reply = (
+        "Zie hieronder.\n\n"
+        "Op 3 mrt 2026 om 09:12 schreef Privacy <privacy@voorbeeld.example>:\n"
+        "> Heeft u dit verzoek zelf gestuurd?\n\n"
+        "Nee, dat was ik niet.\n\n"
+        "> Met vriendelijke groet, Privacy"
+    )
+    assert read_answer(reply).answer is Answer.NO

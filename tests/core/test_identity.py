@@ -18,7 +18,7 @@ from mailbot.core.identity import (
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
-from tests.support.mails import fixture
+from tests.support.mails import fixture, simple
 
 OURS = "mx.voorbeeld.example"
 TRUST = Trust(MailService.OWN, OURS)
@@ -141,6 +141,26 @@ def test_a_forward_from_anyone_else_is_that_persons_own_mail() -> None:
     # where no receiving service checks anything, a colleague's forward that did not fail counts
     unset = sender_of(_with(mail, ()), Trust(MailService.OWN, None), [COLLEAGUE])
     assert unset.requester is not None and unset.requester.address == "karel.smits@example.nl"
+
+
+def test_a_french_forward_block_is_a_claim_the_stranger_makes_for_someone_else() -> None:
+    # anyone can type "Message transféré ... De : <someone>" into a mail: it names who the
+    # writer acts for, it never makes that person the requester
+    raw = simple(
+        "Pouvez-vous traiter ceci ?\n\n-------- Message transféré --------\n"
+        "Sujet : suppression\nDate : Mon, 17 Nov 2026 19:41:02 +0100\n"
+        "De : Amélie Roussel <amelie.roussel@example.fr>\nPour : helpdesk@voorbeeld.example\n\n"
+        "Supprimez toutes mes données.",
+        From="Outsider <outsider@example.org>",
+        Subject="TR: suppression",
+    )
+    passed = (f"{OURS}; dmarc=pass header.from=example.org",)
+    stranger = sender_of(_with(parse_mail(raw), passed), TRUST, [COLLEAGUE])
+    assert stranger.requester is not None
+    assert stranger.requester.address == "outsider@example.org"
+    assert stranger.writes_for is not None
+    assert stranger.writes_for.address == "amelie.roussel@example.fr"
+    assert stranger.forwarded_by is None
 
 
 def _with(mail: ParsedMail, results: tuple[str, ...]) -> ParsedMail:

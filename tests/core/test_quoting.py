@@ -71,6 +71,14 @@ def test_answers_typed_between_the_lines_of_the_quote_are_the_senders_own() -> N
     assert split.quoted_text.endswith("> Met vriendelijke groet, Privacy")
 
 
+def test_a_quoted_line_wrapped_by_the_mail_client_stays_quote() -> None:
+    body = (
+        f"{ASK}\n\nOp 3 mrt 2026 schreef Privacy <privacy@voorbeeld.example>:\n"
+        "> Was u het niet, antwoord dan\nmet NEE.\n> Groet, Privacy"
+    )
+    assert split_body(body).new_text == ASK
+
+
 def test_a_reply_above_the_quote_takes_nothing_from_below_it() -> None:
     body = f"{ASK}\n\nOn Mon, 2 Mar 2026, Privacy wrote:\n> Vraag?\n> Groet\n\nPiet"
     assert split_body(body).new_text == ASK

@@ -105,8 +105,9 @@ AUTHORISATION_GRANT = 600  # ... and its granting words (not one appended to a l
 def _is_authorisation(text: str) -> bool:
     """A signed authorisation (its title on the first line, or the words that grant it near
     the top), not a lawyer's letter that says one is enclosed."""
-    title = next((line for line in text.splitlines() if line.strip()), "")[:AUTHORISATION_TITLE]
-    return bool(_AUTHORISATION.search(title) or _GRANTS.search(text[:AUTHORISATION_GRANT]))
+    top = text[:AUTHORISATION_GRANT]
+    title = next((line for line in top.splitlines() if line.strip()), "")[:AUTHORISATION_TITLE]
+    return bool(_AUTHORISATION.search(title) or _GRANTS.search(top))
 
 
 _REMINDER = re.compile(
@@ -204,11 +205,6 @@ def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
-# A single line break inside a sentence is the mail client wrapping the line ("over\nmij"):
-# the cues match across it (same length, so spans stay those of the text).
-_WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
-
-
 # "this address" is the mailbox written to, "diese E-Mail" the mail itself (a disclaimer's
 # "delete this e-mail"): neither is the person's data.
 _DEMONSTRATIVE = re.compile(
@@ -226,7 +222,8 @@ _OWN_WORDS = frozenset({"attribute", "delete_object"})
 
 
 def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
-    text = _WRAPPED.sub(" ", text)
+    """Where each concept of the lexicons of ``languages`` occurs in ``text`` (its lines
+    joined again, ``Normalised.flat``: the cues match across a wrapped line)."""
     spans: dict[str, set[tuple[int, int]]] = {}
     for language in languages:
         for concept, pattern in LEXICONS[language].items():
@@ -335,7 +332,7 @@ _ITEM_OPENING = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s*(?:please |g
 
 def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
     text, where, factor = source.text, source.where, source.factor
-    spans = _concepts(text.text, languages)
+    spans = _concepts(text.flat, languages)
     for rule in RULES:
         for anchor in spans.get(rule.concepts[0], ()):
             found = _rule_match(rule, anchor, spans, text)
@@ -519,10 +516,8 @@ def _not_what_is_asked(
         text.text, text.clause(*anchor)[0], anchor[0]
     ):
         return "what the writer is to send"
-    if rule.name in _OBJECT_OF_DELETE:
-        low, high = text.sentence(anchor[0])
-        if any(low <= start and end <= high for start, end in spans.get("delete", ())):
-            return "what is to be deleted"
+    if rule.name in _OBJECT_OF_DELETE and _in_sentence("delete", anchor, spans, text):
+        return "what is to be deleted"
     return ""
 
 
@@ -601,8 +596,7 @@ def _topics(sources: list[_Source], sender_domain: str) -> list[Evidence]:
     for source in sources:
         if source.where == "quoted":
             continue  # our own earlier words, or theirs we already read
-        # (a line the mail client wrapped is one line: same length, so the spans hold)
-        for match in find_topics(_WRAPPED.sub(" ", source.text.text), sender_domain):
+        for match in find_topics(source.text.flat, sender_domain):
             if match.topic not in found:
                 phrase = source.text.original(match.start, match.end)
                 found[match.topic] = Evidence(
@@ -805,11 +799,10 @@ def _asks_nothing(
     # erasure requests there": when nothing is asked, no right is.
     thanks = bool(_REPLY.match(subject)) and thanks_only(body)
     applying = job_application(f"{subject}\n{body}")
-    asking_about_product = product_question(f"{subject}\n{body}")
     told = (
         "thanks" if thanks
         else "job_application" if applying
-        else "product_question" if asking_about_product
+        else "product_question" if rights and product_question(f"{subject}\n{body}")
         else ""
     )  # fmt: skip
     if (rights or applying) and told and not _asked(found, sources):
@@ -1016,8 +1009,7 @@ def _concern(own: Sequence[_Source], for_someone: bool) -> tuple[bool, Evidence 
     """A case for the officer when the writer speaks of their data, privacy, consent,
     contact or marketing (or, writing for someone else, of theirs)."""
     for source in own:
-        text = _WRAPPED.sub(" ", source.text.text)
-        match = concern(text, source.text.sentence, third_person=for_someone)
+        match = concern(source.text.flat, source.text.sentence, third_person=for_someone)
         if match is not None:
             phrase = source.text.original(*match.span())
             return True, Evidence(

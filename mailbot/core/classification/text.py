@@ -13,7 +13,10 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
+# A single line break inside a sentence is the mail client wrapping the line ("over\nmij").
+_WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
 # Clauses end at punctuation, blank lines and list items; not at a single newline, which
 # is the mail client wrapping the line ("..., ohne die Daten im\nStundenplan zu löschen").
@@ -124,6 +127,12 @@ class Normalised:
         index = bisect_right(self._sentence_starts, position) - 1
         return self._sentence_starts[index], self._sentence_starts[index + 1]
 
+    @cached_property
+    def flat(self) -> str:
+        """``text`` with the lines the mail client wrapped joined again: a single newline
+        becomes a space (same length, so spans stay those of ``text``)."""
+        return _WRAPPED.sub(" ", self.text)
+
     def list_lead(self, position: int) -> tuple[int, int] | None:
         """The sentence that introduces the list item holding ``position`` ("I ask you to:
         - ...; - ..."), or None when ``position`` is not in a list item."""
@@ -169,19 +178,16 @@ class Normalised:
         """The phrase sits in a mail footer's confidentiality disclaimer."""
         low, high = self.sentence(start)
         # (a footer wrapped by the mail client: "nicht der richtige\nAdressat")
-        return (
-            _DISCLAIMER.search(self.text[max(0, low - 200) : high].replace("\n", " ")) is not None
-        )
+        return _DISCLAIMER.search(self.flat, max(0, low - 200), high) is not None
 
     def is_announced(self, start: int, end: int) -> bool:
         """The phrase repeats a notice ("your account will be deleted in 30 days")."""
         clause_start, _ = self.clause(start, end)
         low, _ = self.sentence(start)
-        if _REPORTED.search(self.text[max(low, start - 100) : start].replace("\n", " ")):
+        if _REPORTED.search(self.flat[max(low, start - 100) : start]):
             return True  # "you told me my data had been removed"
         if _ANNOUNCED.search(self.text[max(clause_start, start - 25) : start]) is None:
             return False
-        low, _ = self.sentence(start)
         return _WANTED.search(self.text[max(low, start - 80) : start]) is None
 
     def is_own_past(self, start: int, end: int) -> bool:
