@@ -27,7 +27,7 @@ attached letters) and measured for recall first (issue 21):
 ``--write`` also puts the tables into bench/RESULTS.md (section "Classifier").
 ``--heldout SET`` measures a held-out set (a folder of tests/fixtures/mails written by
 someone who has not seen the rules): run it once, when the rules are finished, and never
-tune on it. Each set measured so far (``holdout2`` to ``holdout14``) became a development
+tune on it. Each set measured so far (``holdout2`` to ``holdout15``) became a development
 set after its one measurement; bench/RESULTS.md keeps each one's one-time figures.
 """
 
@@ -321,7 +321,8 @@ def main() -> int:
         # Written for issue 2, never tuned on; its follow-ups (not-a-new-request) are left out.
         ("Recall: the held-out mails of before", read_set(FIXTURES / "holdout")),
         # Each held out until measured once with --heldout (holdout2 at stop 28, holdout3 to
-        # holdout9 at stop 29, holdout10 to holdout14 at stop 30); developed on since.
+        # holdout9 at stop 29, holdout10 to holdout14 at stop 30, holdout15 at stop 31);
+        # developed on since.
         *(
             (f"Recall: development set {folder.name}", read_set(folder))
             for folder in sorted(FIXTURES.glob("holdout[0-9]*"), key=lambda f: int(f.name[7:]))

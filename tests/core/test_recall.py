@@ -158,7 +158,7 @@ def test_advice_names_the_decision_first_then_each_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 15))]
+    "folder", [RECALL_SET, *(RECALL_SET.with_name(f"holdout{n}") for n in range(2, 16))]
 )
 def test_every_request_of_the_development_sets_gets_a_clock(folder: Path) -> None:
     """The sets mailbot's rules were tuned on (tests/fixtures/mails/recall, and holdout2 to
@@ -406,6 +406,11 @@ def test_more_topics(text: str, topic: Topic) -> None:
             "Здравствуйте! Прошу удалить все мои персональные данные из вашей базы. С уважением, "
             "Иван Петров",
             "cyrillic",
+        ),
+        # any other script, named or not (Thai, Khmer, Devanagari ...)
+        (
+            "สวัสดีครับ ผมขอให้ลบข้อมูลส่วนตัวของผมออกจากระบบของบริษัทด้วยครับ ขอบคุณมากครับ สมชาย",
+            "other_script",
         ),
         # a language without a word list: few of our four languages' function words
         (
@@ -889,6 +894,16 @@ def test_a_copy_of_the_writers_own_passport_is_no_phishing() -> None:
          "address and customer number.", Topic.DATA_BREACH),
         ("Someone posted a screenshot in the public facebook group: my name and my grade are "
          "on it.", Topic.DATA_BREACH),
+        # what was agreed, taken back in the next sentence or in its own words
+        ("When he started we ticked the box for school purposes. I'm withdrawing that now.",
+         Topic.CONSENT_WITHDRAWAL),
+        ("i did ur survey but i take back my ok for using my answers", Topic.CONSENT_WITHDRAWAL),
+        # a school names the clock it runs against
+        ("Im Elternportal werden die Fehlzeiten anderer Schülerinnen und Schüler angezeigt. "
+         "Als Schule sind wir Verantwortliche und müssen das innerhalb von 72 Stunden melden.",
+         Topic.DATA_BREACH),
+        ("Im Elternportal werden die Fehlzeiten anderer Schülerinnen und Schüler angezeigt. "
+         "Als Schule sind wir für den Datenschutz Verantwortliche.", Topic.SCHOOL),
     ],
 )  # fmt: skip
 def test_topics_in_plain_words(text: str, topic: Topic) -> None:
@@ -955,3 +970,32 @@ def test_taking_over_the_answer_is_no_import() -> None:
         "zur Verfügung. Bitte senden Sie nichts an die Eltern; die Beantwortung übernehmen wir.",
     )
     assert Right.PORTABILITY not in found.rights
+
+
+def test_withdrawing_a_request_or_a_deadline_of_72_hours_is_no_topic() -> None:
+    found = classify("", "I withdraw this request, it was sent by mistake. Thank you.")
+    assert Topic.CONSENT_WITHDRAWAL not in found.topics
+    scam = classify(
+        "Mise en demeure RGPD",
+        "Votre entreprise est non conforme au RGPD. Vous devez, sous 72 heures, régler les "
+        "frais de dossier de 389 euros.",
+    )
+    assert Topic.DATA_BREACH not in scam.topics
+
+
+def test_a_dash_ends_the_clause_a_negation_reaches() -> None:
+    found = classify(
+        "Frage zum Aufbaukurs",
+        "Meine Ergebnisse und Fehlzeiten bitte nicht an den Arbeitgeber - bitte sperren Sie "
+        "meine Daten in Ihrem System entsprechend.",
+    )
+    assert Right.RESTRICTION in found.rights
+
+
+def test_taking_photos_off_the_website_is_erasure() -> None:
+    found = classify(
+        "Fotos vom Anwendertag",
+        "Ich ziehe meine Einwilligung hiermit zurück. Bitte nehmen Sie die Bilder, auf denen "
+        "ich zu erkennen bin, von der Website und aus Ihren Social-Media-Kanälen.",
+    )
+    assert set(found.rights) == {Right.ERASURE, Right.OBJECTION}

@@ -97,6 +97,7 @@ def detect_language(normalised_text: str) -> LanguageGuess:
 _MIN_SHARE = 0.14
 _MIN_TOKENS = 20
 _MIN_LETTERS = 20  # letters of another script that make a mail one in that script
+_LATIN_END = 0x024F  # the Latin letters, accented and extended, end here
 _SCRIPTS = (
     ("cjk", ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))),
     ("cyrillic", ((0x0400, 0x04FF),)),
@@ -107,7 +108,8 @@ _SCRIPTS = (
 
 
 def _script(text: str) -> str | None:
-    """The other script most of the letters are in ("cyrillic", "cjk", ...), if any."""
+    """The other script most of the letters are in ("cyrillic", "cjk", ..., "other_script"),
+    if any."""
     latin = 0
     counts: dict[str, int] = defaultdict(int)
     for char in text[:20000]:
@@ -121,6 +123,9 @@ def _script(text: str) -> str | None:
             if any(low <= code <= high for low, high in ranges):
                 counts[name] += 1
                 break
+        else:
+            if code > _LATIN_END:  # Khmer, Thai, Devanagari, Ge'ez ...: a script all the same
+                counts["other_script"] += 1
     if not counts:
         return None
     name, count = max(counts.items(), key=lambda item: item[1])

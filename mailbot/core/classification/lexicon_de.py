@@ -94,7 +94,10 @@ LEXICON: dict[str, str] = {
     # not a policy's name: "Löschkonzept", "Löschfristen"
     "delete": (
         r"\b(?:lo(?:e)?sch(?!konzept|frist|routine|regel|pflicht)\w*|geloscht|geloescht|"
-        r"entfern\w*|vernicht\w*|tilg\w*)\b"
+        r"entfern\w*|vernicht\w*|tilg\w*)\b|"
+        # "nehmen Sie die Bilder von der Website", "offline nehmen"
+        r"\b(?:herunter|runter|offline|vom netz) ?(?:zu )?nehm\w*\b|"
+        r"\bnehmen sie\b[^.!?]{0,80}\b(?:von|aus) (?:der|dem|den|ihrer|ihrem|ihren)\b"
     ),
     "delete_object": (
         rf"\b(?:{_DATA}|{_ATTRIBUTE}|mich|alles|alle|fotos?|bilder|aufnahmen|videos?|\w*kontos?|"

@@ -20,7 +20,8 @@ _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
 # Clauses end at punctuation, blank lines and list items; not at a single newline, which
 # is the mail client wrapping the line ("..., ohne die Daten im\nStundenplan zu löschen").
-_CLAUSE_END = re.compile(r"[.!?;:,]|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
+# (a dash between spaces parts clauses too: "bitte nicht - bitte sperren Sie das")
+_CLAUSE_END = re.compile(r"[.!?;:,]|\s[-–—]\s|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
 # Sentences end at . ! ? ; and at blank lines or list items; a single newline is
 # usually a line wrapped by the mail client, not the end of a sentence.
 _SENTENCE_END = re.compile(

@@ -48,6 +48,14 @@ _PATTERNS: dict[Topic, str] = {
         rf"withdraw\w*|revok\w*|retract\w*|take back|taking back|"
         rf"widerruf\w*|widerrief\w*|zuruck\w*|entzieh\w*|entzogen|"
         rf"retir\w*|revoqu\w*|annul\w*)\b(?:\W+\w+){{0,6}}?\W+{_CONSENT}\w*\b|"
+        # "I take back my ok for using my answers", "trek mijn akkoord in"
+        r"\b(?:take back|taking back|withdraw\w*|revok\w*|trek\w*|widerruf\w*|retir\w*) "
+        r"(?:my|mijn|meine?n?|mon) (?:ok|okay|akkoord|permission|erlaubnis|autorisation)\b|"
+        # what was agreed, then taken back: "I'm withdrawing that now"
+        r"\b(?:withdraw\w*|revok\w*) (?:that|this)\b(?! (?:request|application|complaint|"
+        r"question|order|offer))|\bziehe? (?:ich )?(?:das|dies|diese) (?:hiermit )?zuruck\b|"
+        r"\btrek (?:ik )?(?:dat|dit) (?:bij deze |hierbij )?in\b|"
+        r"\bje (?:la|le) (?:retire|revoque)\b|"
         rf"\b{_CONSENT}\w*\b(?:\W+\w+){{0,15}}?\W+"
         r"(?:in ?trek\w*|ingetrokken|terug ?(?:trek|neem)\w*|"
         rf"niet (?:meer|langer)|no longer|withdraw\w*|revoke\w*|widerruf\w*|widerrufen|zuruck\w*|"
@@ -85,8 +93,9 @@ _PATTERNS: dict[Topic, str] = {
         r"\b(?:quelqu'un d'autre|jemand anderem|jemand anderen|d'une autre participante|"
         r"d'un autre participant)\b|"
         # other people's files shown by changing a number in the address (an open door)
-        r"\b(?:other|andere|anderen|d'autres) (?:schools'?|pupils'?|students'?|people'?s?|"
-        r"participants'?|scholen|leerlingen|cursisten|schulen|schuler|teilnehmer|eleves|"
+        r"\b(?:other|andere|anderen|anderer|fremder|d'autres) (?:schools'?|pupils'?|students'?|"
+        r"people'?s?|participants'?|scholen|leerlingen|cursisten|schulen|schuler(?:innen)?|"
+        r"kinder|teilnehmer|eleves|"
         r"personnes|attestations|certificates|certificaten|zertifikate|bescheinigungen)\b"
         r"[^.!?]{0,40}\b(?:files?|bestanden|dateien|fichiers|appear|verschijnen|erscheinen|"
         r"apparaissent|afficher|zien|see|sehen|angezeigt)\b|"
@@ -94,7 +103,10 @@ _PATTERNS: dict[Topic, str] = {
         r"(?:number|nummer|chiffre|zahl|ziffer|digit|cijfer)\b[^.!?]{0,40}\b(?:url|link|adresse|"
         r"adresbalk|adresszeile|browser|navigateur)\b|"
         r"\b(?:alle|all|toutes les|tous les) (?:\w+ ){0,2}(?:e-?mail ?)?(?:adressen|addresses|"
-        r"adresses) (?:\w+ ){0,4}(?:zichtbaar|visible|sichtbar|in (?:de )?cc|im cc|en copie)\b"
+        r"adresses) (?:\w+ ){0,4}(?:zichtbaar|visible|sichtbar|in (?:de )?cc|im cc|en copie)\b|"
+        # the controller's own clock named: "binnen 72 uur melden", "within 72 hours"
+        r"\b72 (?:uur|hours|stunden|heures)\b[^.!?]{0,60}\b(?:meld\w*|notif\w*|report\w*|"
+        r"signal\w*)\b"
     ),
     Topic.COMPLAINT: (
         # (not "their right to complain to a supervisory authority": a right named)
@@ -181,6 +193,7 @@ _PATTERNS: dict[Topic, str] = {
         r"\bwij als school\b|\bschoolbestuur\b|"
         r"\b(?:our|the school's) (?:pupils|students)\b|\b(?:on behalf of|at) (?:our|the) school\b|"
         r"\bwe are a school\b|\bunsere[nr]? (?:schuler\w*|schule)\b|\bschulleitung\b|"
+        r"\b(?:als schule|as a school|en tant qu'(?:ecole|etablissement))\b|"
         r"\bschultrager\b|\b(?:nos|des) eleves\b|\bnotre (?:ecole|etablissement|college|lycee)\b|"
         r"\b(?:chef|directeur|directrice) d'etablissement\b|"
         # a school that says it is the controller
