@@ -21,8 +21,7 @@ import pytest
 from sqlmodel import select
 
 from mailbot.app import load_app
-from mailbot.core.approval import extended_due_date
-from mailbot.core.deadlines import due_date
+from mailbot.core.deadlines import due_date, extended_due_date
 from mailbot.storage.models import OutboxRecord
 from tests.support.cli import drafts, invoke, run_once
 from tests.support.configs import imap_config, maildir_config

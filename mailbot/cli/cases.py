@@ -211,7 +211,10 @@ def cases_reopen(app: App, reference: str, reason: str, actor: str | None) -> No
 @by_option("extends")
 @with_app
 def cases_extend(app: App, reference: str, reason: str, ground: str, actor: str | None) -> None:
-    """Extend the deadline by two months and draft the notice (only in the first month)."""
+    """Extend the deadline by two months and draft the notice (only in the first month).
+
+    The new due date is the end of the first month (before any weekend or holiday shift)
+    plus two months, at most three months from receipt, then shifted to a working day."""
     found = casework.extend(
         app.database,
         build_drafting(app),

@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from mailbot.core.cases import OPEN, Status
-from mailbot.core.deadlines import due_date
 from mailbot.core.drafting import DraftKind, DraftStatus
 
 ANSWER_KINDS = frozenset({DraftKind.REPLY, DraftKind.REFUSAL})
 APPROVABLE = frozenset({DraftStatus.PENDING, DraftStatus.FAILED})
 EDITABLE = frozenset({DraftStatus.PENDING, DraftStatus.APPROVED, DraftStatus.FAILED})
 REJECTABLE = frozenset({DraftStatus.PENDING, DraftStatus.APPROVED, DraftStatus.FAILED})
-EXTENSION_MONTHS = 3  # the first month plus at most two more (Art. 12(3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +127,3 @@ def extension_problems(
             "announced within it (Art. 12(3))"
         ]
     return []
-
-
-def extended_due_date(received: date) -> date:
-    """Three months from receipt, counted like the first (Regulation 1182/71)."""
-    return due_date(received, months=EXTENSION_MONTHS)

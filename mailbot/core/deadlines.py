@@ -8,7 +8,12 @@ organisation, so a mail that arrives at 00:30 Amsterdam time counts from that
 day even though it is still the previous day in UTC.
 
 Not "30 days" and not "45 days". Extensions (two further months, only with a
-notice sent inside the first month) are never applied automatically.
+notice sent inside the first month) are never applied automatically. An extended
+period is two months added to the end of the first month as it fell before any
+weekend or holiday shift, but never past three months from receipt, and then
+shifted as usual: received 31 January 2027, the first month ends 28 February, so
+the extended one ends 28 April (not 30 April, three months from receipt, nor
+3 May, two months after the shifted first deadline of 1 March).
 """
 
 from __future__ import annotations
@@ -81,9 +86,13 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def due_date(received: date, months: int = 1) -> date:
-    """The last day to answer a request received on ``received``.
+def due_date(received: date) -> date:
+    """The last day to answer a request received on ``received``: one month, shifted."""
+    return next_working_day(add_months(received, 1))
 
-    ``months`` is 1 for the normal term and 3 for a term extended by two months.
-    """
-    return next_working_day(add_months(received, months))
+
+def extended_due_date(received: date) -> date:
+    """The last day after an extension by two months (Art. 12(3)): the earlier of the end of
+    the first month (unshifted) plus two months and receipt plus three months, then shifted."""
+    first_month = add_months(received, 1)
+    return next_working_day(min(add_months(first_month, 2), add_months(received, 3)))

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from mailbot.core.cases import CaseOutcome
-from mailbot.core.deadlines import due_date
+from mailbot.core.deadlines import due_date, extended_due_date
 from mailbot.core.identity import Identity, Verification
 
 FIELDS = (
@@ -133,7 +133,7 @@ class Tally:
         if facts.answered is not None:
             self.answered += 1
             self.within_one_month += facts.answered <= due_date(facts.received)
-            self.within_three_months += facts.answered <= due_date(facts.received, months=3)
+            self.within_three_months += facts.answered <= extended_due_date(facts.received)
             self.late += facts.due is not None and facts.answered > facts.due
         elif not facts.closed:
             self.open += 1

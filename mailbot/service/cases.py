@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from mailbot.core.addresses import normalise
-from mailbot.core.approval import extended_due_date
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
 from mailbot.core.classification.topics import advice
+from mailbot.core.deadlines import extended_due_date
 from mailbot.core.identity import Identity, Verification
 from mailbot.core.rights import Right
 from mailbot.core.suppression import is_direct_marketing

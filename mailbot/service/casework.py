@@ -14,7 +14,7 @@ from typing import Any
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.addresses import normalise
-from mailbot.core.approval import extended_due_date, extension_problems
+from mailbot.core.approval import extension_problems
 from mailbot.core.cases import (
     OPEN,
     CaseOutcome,
@@ -26,6 +26,7 @@ from mailbot.core.cases import (
     format_reference,
 )
 from mailbot.core.confirmation import Answer
+from mailbot.core.deadlines import extended_due_date
 from mailbot.core.drafting import DraftKind
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed

@@ -10,7 +10,6 @@ import pytest
 from mailbot.core.approval import (
     ApprovalFacts,
     approval_problems,
-    extended_due_date,
     extension_problems,
     status_after_approval,
     status_after_failure,
@@ -114,7 +113,3 @@ def test_extensions() -> None:
     assert "already been extended" in twice
     assert extension_problems(Status.CLOSED, date(2026, 12, 1), date(2026, 12, 2), False)
     assert extension_problems(Status.NEW, date(2026, 12, 1), None, False)
-    # Three months from receipt, counted like the first: 31 August -> 30 November (a Monday).
-    assert extended_due_date(date(2026, 8, 31)) == date(2026, 11, 30)
-    # 5 February -> 5 May, Liberation Day -> 6 May.
-    assert extended_due_date(date(2026, 2, 5)) == date(2026, 5, 6)

@@ -10,6 +10,7 @@ from mailbot.core.deadlines import (
     due_date,
     dutch_holidays,
     easter_sunday,
+    extended_due_date,
     is_working_day,
     local_day,
 )
@@ -110,10 +111,6 @@ def test_due_date_on_liberation_day_and_whit_monday() -> None:
     assert due_date(date(2026, 4, 25)) == date(2026, 5, 26)  # 25 May: Whit Monday
 
 
-def test_extension_counts_three_months_from_receipt() -> None:
-    assert due_date(date(2026, 3, 5), months=3) == date(2026, 6, 5)
-
-
 def test_arrival_just_after_local_midnight_counts_from_the_local_day() -> None:
     # 23:30 UTC on 31 January is 00:30 on 1 February in Amsterdam (UTC+1).
     arrived = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
@@ -136,3 +133,24 @@ def test_weekends_and_holidays_are_not_working_days() -> None:
     assert not is_working_day(date(2026, 11, 28))  # Saturday
     assert not is_working_day(date(2026, 12, 25))
     assert is_working_day(date(2026, 11, 25))
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # the first month ends 28 February: two months on is 28 April, before 30 April
+        (date(2027, 1, 31), date(2027, 4, 28)),
+        # 31 August: 30 September + two months = 30 November = receipt + three months
+        (date(2026, 8, 31), date(2026, 11, 30)),
+        # 5 February -> 5 May, Liberation Day -> 6 May
+        (date(2026, 2, 5), date(2026, 5, 6)),
+        # 30 November 2026: 30 December + two months = 28 February 2027, a Sunday -> 1 March
+        (date(2026, 11, 30), date(2027, 3, 1)),
+        # 29 March 2026: 29 April + two months = 29 June (a Monday)
+        (date(2026, 3, 29), date(2026, 6, 29)),
+    ],
+)
+def test_an_extension_adds_two_months_to_the_unshifted_first_month(
+    received: date, due: date
+) -> None:
+    assert extended_due_date(received) == due
