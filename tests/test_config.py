@@ -363,3 +363,52 @@ def test_a_bad_mailbox_is_named_with_its_key(tmp_path: Path) -> None:
     assert "shared" in found["mailboxes.2.web"]
     assert "pattern" in found["mailboxes.2.name"] or "match" in found["mailboxes.2.name"]
     assert found["mailboxes"] == "two mailboxes are named 'omix'"
+
+
+SOURCE = """
+[[sources]]
+name = "klanten"
+kind = "csv"
+path = "klanten.csv"
+email_column = "email"
+category = {nl = "Klantprofiel", en = "Customer profile", de = "Kundenprofil"}
+purpose = "uitvoering van de overeenkomst"
+recipients = {nl = ["Hostingbedrijf (verwerker)"], fr = ["Hébergeur (sous-traitant)"]}
+"""
+
+
+def test_a_text_may_be_given_per_language_and_a_plain_one_is_the_organisations(
+    tmp_path: Path,
+) -> None:
+    text = FULL + 'automated_decisions = {nl = "geen", de = "keine"}\n' + SOURCE
+    settings = load_configuration(write(tmp_path, text), environ={}).first
+    (source,) = settings.sources
+    assert source.category == "Klantprofiel"  # the officer's lists: the organisation's language
+    assert source.text("category", "de", "nl") == "Kundenprofil"
+    assert source.text("purpose", "nl", "nl") == "uitvoering van de overeenkomst"
+    assert source.text("purpose", "en", "nl") is None  # a plain text is Dutch, never English
+    assert source.text("recipients", "fr", "nl") == ["Hébergeur (sous-traitant)"]
+    assert settings.organisation.text("automated_decisions", "de") == "keine"
+    missing = settings.missing_translations()
+    assert "[[sources]] klanten: category in fr" in missing
+    assert "[[sources]] klanten: purpose in en" in missing
+    assert "[[sources]] klanten: recipients in de" in missing
+    assert "[organisation] automated_decisions in en" in missing
+    assert not any(line.endswith(" in nl") for line in missing)
+    assert not any("legal_basis" in line for line in missing)  # not given at all: another check
+
+
+def test_an_organisation_writing_in_english_has_plain_texts_in_english(tmp_path: Path) -> None:
+    text = FULL + 'language = "en"\n' + SOURCE
+    (source,) = load_configuration(write(tmp_path, text), environ={}).first.sources
+    assert source.text("purpose", "en", "en") == "uitvoering van de overeenkomst"
+    assert source.text("purpose", "nl", "en") is None
+    assert source.category == "Customer profile"
+
+
+def test_a_text_in_a_language_without_letters_names_the_key_and_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL + SOURCE.replace('de = "Kundenprofil"', 'es = "Perfil"'))
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(path, environ={})
+    assert "sources.0" in problems(exc) and "category: 'es' is not a language" in str(exc.value)
+    assert str(path) in str(exc.value)

@@ -196,9 +196,13 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
         assert items == [
             "configuration", "database", "mail readers", "templates", "sender authentication",
             "imap", "imap sent folder", "smtp",
-            "source crm", "source invoices", "access replies", "retention", "suppression key",
+            "source crm", "source invoices", "access replies", "letter languages", "retention",
+            "suppression key",
         ]  # fmt: skip
         assert all(": ok (" in line for line in good.output.splitlines())
+        # texts given in Dutch only: a warning naming each, not a failure
+        assert "letter languages: ok (warning: these letters will say in English" in good.output
+        assert "[[sources]] crm: purpose in de" in good.output
     finally:
         smtp.stop()
     # The SMTP server gone and the database unusable: each says so, the rest is still checked.
@@ -210,7 +214,7 @@ def test_check_covers_every_item_one_line_each(tmp_path: Path, dovecot: Any, mai
     bad = invoke("check", "--config", str(path))
     assert bad.exit_code == 1
     lines = bad.output.splitlines()
-    assert len(lines) == 13
+    assert len(lines) == 14
     assert lines[1].startswith("database: FAILED: ")
     assert lines[4].startswith("sender authentication: FAILED: the mails read cannot be counted")
     assert next(line for line in lines if line.startswith("smtp:")).startswith("smtp: FAILED: ")

@@ -46,8 +46,17 @@ mail_service = "own"
 trusted_authserv_id = "mx.voorbeeld.example"
 timezone = "Europe/Amsterdam"
 reference_prefix = "AVG"
-automated_decisions = "geen; er zijn geen besluiten die alleen op automatische verwerking berusten"
-transfers_outside_eea = "geen; al uw gegevens blijven binnen de Europese Economische Ruimte"
+# The language of a plain text below; a text a letter shows may be given per language.
+language = "nl"
+signature_title = "Functionaris persoonsgegevens"
+automated_decisions.nl = "geen: geen besluit berust alleen op automatische verwerking"
+automated_decisions.en = "none: no decision rests on automated processing alone"
+automated_decisions.de = "keine: keine Entscheidung beruht allein auf automatisierter Verarbeitung"
+automated_decisions.fr = "aucune : aucune décision ne repose sur un seul traitement automatisé"
+transfers_outside_eea.nl = "geen; al uw gegevens blijven binnen de Europese Economische Ruimte"
+transfers_outside_eea.en = "none; all your data stay within the European Economic Area"
+transfers_outside_eea.de = "keine; alle Ihre Daten bleiben im Europäischen Wirtschaftsraum"
+transfers_outside_eea.fr = "aucun ; toutes vos données restent dans l'Espace économique européen"
 
 # The company's customer file: who is "on file", and what a copy of their data holds.
 [[sources]]
@@ -56,11 +65,29 @@ kind = "csv"
 path = "klanten.csv"
 email_column = "email"
 name_column = "naam"
-category = "Klantprofiel"
-purpose = "uitvoering van de overeenkomst en relatiebeheer"
-legal_basis = "overeenkomst (AVG art. 6 lid 1 onder b)"
-retention = "tot 36 maanden nadat u geen klant meer bent"
-recipients = ["Hostingbedrijf Voorbeeld (verwerker)", "Mailingdienst Voorbeeld (verwerker)"]
+category.nl = "Klantprofiel"
+category.en = "Customer profile"
+category.de = "Kundenprofil"
+category.fr = "Profil client"
+purpose.nl = "uitvoering van de overeenkomst en relatiebeheer"
+purpose.en = "performance of the contract and customer relations"
+purpose.de = "Erfüllung des Vertrags und Kundenbetreuung"
+purpose.fr = "exécution du contrat et gestion de la relation client"
+legal_basis.nl = "overeenkomst (AVG art. 6 lid 1 onder b)"
+legal_basis.en = "contract (GDPR Art. 6(1)(b))"
+legal_basis.de = "Vertrag (Art. 6 Abs. 1 lit. b DSGVO)"
+legal_basis.fr = "contrat (article 6, paragraphe 1, point b), du RGPD)"
+retention.nl = "tot 36 maanden nadat u geen klant meer bent"
+retention.en = "until 36 months after you stop being a customer"
+retention.de = "bis 36 Monate nach dem Ende Ihrer Kundenbeziehung"
+retention.fr = "jusqu'à 36 mois après la fin de la relation client"
+recipients.nl = ["Hostingbedrijf Voorbeeld (verwerker)", "Mailingdienst Voorbeeld (verwerker)"]
+recipients.en = ["Hosting company Voorbeeld (processor)", "Mailing service Voorbeeld (processor)"]
+recipients.de = [
+    "Hostinganbieter Voorbeeld (Auftragsverarbeiter)",
+    "Versanddienst Voorbeeld (Auftragsverarbeiter)",
+]
+recipients.fr = ["Hébergeur Voorbeeld (sous-traitant)", "Service d'envoi Voorbeeld (sous-traitant)"]
 provided_by_subject = true
 marketing = true
 

@@ -71,7 +71,7 @@ def configuration_from_dict(
         raise ConfigError(path, problems)
     if "mailboxes" not in data:
         try:
-            return Configuration((Settings.model_validate(data, context={"base_dir": base_dir}),))
+            return Configuration((Settings.model_validate(data, context=_context(base_dir, data)),))
         except ValidationError as exc:
             raise ConfigError(path, _describe(exc, from_env)) from None
     found = _mailboxes(data, base_dir, from_env, problems)
@@ -87,6 +87,14 @@ def settings_from_dict(
     if "mailboxes" in data:
         raise ConfigError(path, [("mailboxes", "one mailbox was expected here")])
     return configuration_from_dict(data, path, environ).first
+
+
+def _context(base_dir: Path | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What validation needs beyond a section: where relative paths start, and the language of
+    a plain text in ``[[sources]]`` (the organisation's)."""
+    organisation = data.get("organisation")
+    language = organisation.get("language", "nl") if isinstance(organisation, dict) else "nl"
+    return {"base_dir": base_dir, "language": language}
 
 
 def _mailboxes(
@@ -116,7 +124,7 @@ def _mailboxes(
         merged.update({key: value for key, value in entry.items() if key in MAILBOX_SECTIONS})
         merged["mailbox"] = entry["name"]
         try:
-            found.append(Settings.model_validate(merged, context={"base_dir": base_dir}))
+            found.append(Settings.model_validate(merged, context=_context(base_dir, merged)))
         except ValidationError as exc:
             for key, message in _describe(exc, from_env):
                 problems.append((f"{label}.{'name' if key == 'mailbox' else key}", message))

@@ -59,6 +59,55 @@ def _resolve_path(value: Path | None, info: ValidationInfo) -> Path | None:
     return value
 
 
+LetterLanguage = Literal["nl", "en", "de", "fr"]
+LETTER_LANGUAGES: tuple[LetterLanguage, ...] = ("nl", "en", "de", "fr")
+# Texts a letter shows, which may be given per language: ``purpose = {nl = "...", de = "..."}``.
+# A plain string is in the organisation's own language (``organisation.language``).
+SOURCE_TEXTS = ("category", "purpose", "legal_basis", "retention", "recipients", "origin")
+ORGANISATION_TEXTS = ("automated_decisions", "transfers_outside_eea", "signature_title")
+Translations = dict[str, dict[str, str | list[str]]]  # language -> key -> text
+
+
+def _split_texts(data: object, keys: tuple[str, ...], own: str) -> object:
+    """Move each text given per language into ``translations``; the key keeps the text in
+    the organisation's own language (the officer's lists and checks read that one)."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    translations: dict[str, dict[str, object]] = {
+        language: dict(texts) for language, texts in (data.get("translations") or {}).items()
+    }
+    for key in keys:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            continue
+        for language, text in value.items():
+            if language not in LETTER_LANGUAGES:
+                raise ValueError(
+                    f"{key}: {language!r} is not a language of the letters "
+                    f"({', '.join(LETTER_LANGUAGES)})"
+                )
+            translations.setdefault(language, {})[key] = text
+        if own in value:
+            data[key] = value[own]
+        elif key == "category":  # a name is needed in the officer's lists all the same
+            data[key] = value.get("en") or next(iter(value.values()), "")
+        else:
+            data[key] = None
+    if translations:
+        data["translations"] = translations
+    return data
+
+
+def _check_translations(value: Translations) -> Translations:
+    for language in value:
+        if language not in LETTER_LANGUAGES:
+            raise ValueError(
+                f"{language!r} is not a language of the letters ({', '.join(LETTER_LANGUAGES)})"
+            )
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -192,8 +241,26 @@ class OrganisationSettings(_Section):
     postal_address: str | None = None
     automated_decisions: str | None = None
     transfers_outside_eea: str | None = None
+    language: LetterLanguage = "nl"  # the language of a plain text (``purpose = "..."``)
+    # the officer's title under his name ("Functionaris persoonsgegevens"); a DPO only if
+    # appointed as one (Art. 37): the letters' own default says neither
+    signature_title: str | None = None
+    translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
 
     _split_addresses = field_validator("addresses", mode="before")(_split_list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts(cls, data: object) -> object:
+        own = data.get("language", "nl") if isinstance(data, dict) else "nl"
+        return _split_texts(data, ORGANISATION_TEXTS, str(own))
+
+    def text(self, key: str, language: str) -> str | None:
+        """``automated_decisions`` or ``transfers_outside_eea`` in ``language``, if given."""
+        found = self.translations.get(language, {}).get(key)
+        if found is None and language == self.language:
+            found = getattr(self, key)
+        return found if isinstance(found, str) else None
 
     @field_validator("timezone")
     @classmethod
@@ -256,8 +323,23 @@ class DataSourceSettings(_Section):
     provided_by_subject: bool = False
     erasure: Literal["erase", "keep"] = "erase"
     marketing: bool = False
+    translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
 
     _resolve = field_validator("path")(_resolve_path)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts(cls, data: object, info: ValidationInfo) -> object:
+        own = (info.context or {}).get("language", "nl")
+        return _split_texts(data, SOURCE_TEXTS, str(own))
+
+    def text(self, key: str, language: str, own: str) -> str | list[str] | None:
+        """One of ``SOURCE_TEXTS`` in ``language`` (``own``: the organisation's language)."""
+        found = self.translations.get(language, {}).get(key)
+        if found is None and language == own:
+            own_text: str | list[str] | None = getattr(self, key)
+            return own_text
+        return found
 
     @model_validator(mode="after")
     def _connection(self) -> DataSourceSettings:
@@ -440,6 +522,29 @@ class Settings(_Section):
         for key in ("automated_decisions", "transfers_outside_eea"):
             if getattr(organisation, key) is None:
                 missing.append(f"[organisation] {key}")
+        return missing
+
+    def missing_translations(self) -> list[str]:
+        """Texts a letter shows that are given, but not in every language of the letters:
+        ``[[sources]] klanten: purpose in de`` (a letter then says that part in English)."""
+        own = self.organisation.language
+        missing = []
+        for language in LETTER_LANGUAGES:
+            for source in self.sources:
+                for key in SOURCE_TEXTS:
+                    given = getattr(source, key) is not None or any(
+                        key in texts for texts in source.translations.values()
+                    )
+                    if given and source.text(key, language, own) is None:
+                        missing.append(f"[[sources]] {source.name}: {key} in {language}")
+            for key in ORGANISATION_TEXTS:
+                if key == "signature_title":
+                    continue  # without one, the letter's own title in its language
+                given = getattr(self.organisation, key) is not None or any(
+                    key in texts for texts in self.organisation.translations.values()
+                )
+                if given and self.organisation.text(key, language) is None:
+                    missing.append(f"[organisation] {key} in {language}")
         return missing
 
     @property

@@ -39,6 +39,8 @@ class SourcePolicy(Protocol):
     def origin(self) -> str | None: ...
     @property
     def provided_by_subject(self) -> bool: ...
+    def text(self, key: str, language: str, own: str) -> str | list[str] | None:
+        """A text a letter shows (``purpose``, ...) in ``language``, if given in it."""
 
 
 @dataclass(frozen=True, slots=True)

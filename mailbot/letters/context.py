@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from mailbot.config import DataSourceSettings, Settings
-from mailbot.core.actions import Action, SourceHolding, actions_for
+from mailbot.core.actions import Action, SourceHolding, SourcePolicy, actions_for
 from mailbot.core.rights import Right
-from mailbot.letters.render import Renderer, date_text, right_names
+from mailbot.letters.render import FALLBACK, Renderer, date_text, right_names
 
 MISSING = "[missing in the configuration: {key}]"
 
@@ -40,29 +40,59 @@ class DraftFacts:
     tables: Sequence[dict[str, Any]] = field(default=())
 
 
-def _source(holding: SourceHolding) -> dict[str, Any]:
+def _text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
+    """A source's text in the letter's language, else in English (never in a third language:
+    one language per letter), else a marker the officer sees in review."""
+    own = settings.organisation.language
+    for candidate in (language, FALLBACK):
+        found = source.text(key, candidate, own)
+        if found is not None:
+            return found
+    return None
+
+
+def _organisation_text(settings: Settings, key: str, language: str) -> str:
+    organisation = settings.organisation
+    found = organisation.text(key, language) or organisation.text(key, FALLBACK)
+    return found or MISSING.format(key=f"[organisation] {key}")
+
+
+def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[str, Any]:
     source = holding.settings
+
+    def needed(key: str) -> Any:
+        found = _text(settings, source, key, language)
+        return (
+            found if found is not None else MISSING.format(key=f"[[sources]] {source.name}.{key}")
+        )
+
+    recipients = _text(settings, source, "recipients", language)
     return {
         "name": source.name,
-        "category": source.category,
-        "purpose": source.purpose or MISSING.format(key=f"[[sources]] {source.name}.purpose"),
-        "legal_basis": source.legal_basis
-        or MISSING.format(key=f"[[sources]] {source.name}.legal_basis"),
-        "retention": source.retention or MISSING.format(key=f"[[sources]] {source.name}.retention"),
-        "recipients": list(source.recipients or []),
-        "origin": source.origin,
+        "category": _text(settings, source, "category", language) or source.category,
+        "purpose": needed("purpose"),
+        "legal_basis": needed("legal_basis"),
+        "retention": needed("retention"),
+        "recipients": list(recipients or []),
+        "origin": _text(settings, source, "origin", language),
         "provided_by_subject": source.provided_by_subject,
         "rows": holding.rows,
     }
 
 
 def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, Any]:
+    """Everything a template of ``language`` sees, every text in that language (or English
+    where the configuration does not give it in that one)."""
     organisation = settings.organisation
-    categories = {holding.settings.name: holding.settings.category for holding in facts.holdings}
+    categories = {
+        holding.settings.name: _source(settings, holding, language)["category"]
+        for holding in facts.holdings
+    }
     return {
         "org": {
             "name": organisation.name,
             "officer_name": organisation.officer_name,
+            "title": organisation.text("signature_title", language),
             "address": organisation.addresses[0],
             "postal_address": organisation.postal_address or "",
         },
@@ -74,7 +104,9 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "rights_keys": list(facts.rights),
         },
         "person": {"name": facts.person_name},
-        "sources": [_source(holding) for holding in facts.holdings if holding.rows],
+        "sources": [
+            _source(settings, holding, language) for holding in facts.holdings if holding.rows
+        ],
         "failed_sources": list(facts.failed_sources),
         "actions": [
             {
@@ -86,10 +118,8 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             }
             for action in facts.actions
         ],
-        "automated_decisions": organisation.automated_decisions
-        or MISSING.format(key="[organisation] automated_decisions"),
-        "transfers_outside_eea": organisation.transfers_outside_eea
-        or MISSING.format(key="[organisation] transfers_outside_eea"),
+        "automated_decisions": _organisation_text(settings, "automated_decisions", language),
+        "transfers_outside_eea": _organisation_text(settings, "transfers_outside_eea", language),
         "attachments": list(facts.attachments),
         "identification": {
             "representation": facts.representation,

@@ -31,7 +31,10 @@ PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
 @pytest.fixture
 def config(tmp_path: Path) -> Settings:
     values = base_config(tmp_path)
-    values["organisation"].update(automated_decisions="geen", transfers_outside_eea="geen")
+    values["organisation"].update(
+        automated_decisions={"nl": "geen", "en": "none"},
+        transfers_outside_eea={"nl": "geen", "en": "none"},
+    )
     return settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
 
 
@@ -111,9 +114,9 @@ def test_company_templates_win_and_undefined_variables_are_errors(
             "crm.json", "Klantprofiel", "Facturen", "corrigeren of verwijderen",
         ]),
         ("en", [
-            "Purpose: Uitvoering van de overeenkomst",
-            "Recipients and processors: Hostingbedrijf X",
-            "Kept: 7 jaar (art. 52 AWR)", "Automated decision-making",
+            "Purpose: Performance of the contract",
+            "Recipients and processors: Hosting company X",
+            "Kept: 7 years (art. 52 AWR)", "Automated decision-making",
             "outside the European Economic Area", "Autoriteit Persoonsgegevens",
             "object, and to data portability",
         ]),
@@ -205,3 +208,35 @@ def test_about_someone_who_died_no_letter_asks_for_their_signed_authorisation(
         )
         assert asked not in body, language
         assert any(word in body for word in ("overleden", "died", "verstorbene", "décédée"))
+
+
+def test_a_letter_never_mixes_in_the_organisations_language(config: Settings) -> None:
+    dutch_only = crm_source(Path("crm.db"), purpose="Uitvoering van de overeenkomst")
+    answer = DraftFacts(
+        reference="AVG-2026-0007",
+        received=date(2026, 3, 5),
+        due=date(2026, 4, 7),
+        rights=[Right.ACCESS.value],
+        holdings=[SourceHolding(dutch_only, 1)],
+    )
+    sources = context(config, "de", answer)["sources"]
+    # not in German: the English text, never the Dutch one
+    assert sources[0]["retention"] == "until 36 months after you stop being a customer"
+    assert sources[0]["category"] == "Customer profile"
+    # in no language but Dutch: a marker the officer sees in review
+    assert sources[0]["purpose"] == "[missing in the configuration: [[sources]] crm.purpose]"
+    assert context(config, "nl", answer)["sources"][0]["purpose"] == (
+        "Uitvoering van de overeenkomst"
+    )
+    assert context(config, "de", answer)["automated_decisions"] == "none"
+
+
+def test_the_signature_title_is_the_configured_one_in_the_letters_language(
+    tmp_path: Path,
+) -> None:
+    values = base_config(tmp_path)
+    values["organisation"]["signature_title"] = {"nl": "Privacyfunctionaris", "de": "Datenschutz"}
+    settings = settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
+    facts = sample_facts(settings)[0]
+    assert context(settings, "de", facts)["org"]["title"] == "Datenschutz"
+    assert context(settings, "fr", facts)["org"]["title"] is None  # the template's own

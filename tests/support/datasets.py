@@ -56,11 +56,17 @@ def crm_source(path: Path, **changes: Any) -> DataSourceSettings:
         "query": (
             "SELECT name, email, city, number FROM customers WHERE lower(email) = lower(:email)"
         ),
-        "category": "Klantprofiel",
-        "purpose": "Uitvoering van de overeenkomst",
-        "legal_basis": "overeenkomst",
-        "retention": "tot 36 maanden na einde klantrelatie",
-        "recipients": ["Hostingbedrijf X (verwerker)"],
+        "category": {"nl": "Klantprofiel", "en": "Customer profile"},
+        "purpose": {"nl": "Uitvoering van de overeenkomst", "en": "Performance of the contract"},
+        "legal_basis": {"nl": "overeenkomst", "en": "contract"},
+        "retention": {
+            "nl": "tot 36 maanden na einde klantrelatie",
+            "en": "until 36 months after you stop being a customer",
+        },
+        "recipients": {
+            "nl": ["Hostingbedrijf X (verwerker)"],
+            "en": ["Hosting company X (processor)"],
+        },
         "provided_by_subject": True,
         "marketing": True,
     }
@@ -74,11 +80,14 @@ def invoice_source(path: Path, **changes: Any) -> DataSourceSettings:
         "kind": "csv",
         "path": path,
         "email_column": "email",
-        "category": "Facturen",
-        "purpose": "Facturatie",
-        "legal_basis": "wettelijke verplichting",
-        "retention": "7 jaar (art. 52 AWR)",
-        "recipients": ["Boekhoudkantoor Y (verwerker)"],
+        "category": {"nl": "Facturen", "en": "Invoices"},
+        "purpose": {"nl": "Facturatie", "en": "Invoicing"},
+        "legal_basis": {"nl": "wettelijke verplichting", "en": "legal obligation"},
+        "retention": {"nl": "7 jaar (art. 52 AWR)", "en": "7 years (art. 52 AWR)"},
+        "recipients": {
+            "nl": ["Boekhoudkantoor Y (verwerker)"],
+            "en": ["Accountants Y (processor)"],
+        },
         "erasure": "keep",
     }
     values.update(changes)
