@@ -148,9 +148,13 @@ def _mailbox_lines(settings: Settings, app: App) -> Iterator[Line]:
     untranslated = settings.missing_translations()
     if untranslated:
         # a warning, not a failure: the letter says that part in English instead
-        yield "letter languages", True, (
-            "warning: these letters will say in English (not given in their language): "
-            + "; ".join(untranslated)
+        yield (
+            "letter languages",
+            True,
+            (
+                "warning: these letters will say in English (not given in their language): "
+                + "; ".join(untranslated)
+            ),
         )
     else:
         yield "letter languages", True, "every text a letter shows is given in nl, en, de and fr"

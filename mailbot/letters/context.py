@@ -40,7 +40,7 @@ class DraftFacts:
     tables: Sequence[dict[str, Any]] = field(default=())
 
 
-def _text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
+def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
     """A source's text in the letter's language, else in English (never in a third language:
     one language per letter), else a marker the officer sees in review."""
     own = settings.organisation.language
@@ -61,20 +61,20 @@ def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[s
     source = holding.settings
 
     def needed(key: str) -> Any:
-        found = _text(settings, source, key, language)
+        found = letter_text(settings, source, key, language)
         return (
             found if found is not None else MISSING.format(key=f"[[sources]] {source.name}.{key}")
         )
 
-    recipients = _text(settings, source, "recipients", language)
+    recipients = letter_text(settings, source, "recipients", language)
     return {
         "name": source.name,
-        "category": _text(settings, source, "category", language) or source.category,
+        "category": letter_text(settings, source, "category", language) or source.category,
         "purpose": needed("purpose"),
         "legal_basis": needed("legal_basis"),
         "retention": needed("retention"),
         "recipients": list(recipients or []),
-        "origin": _text(settings, source, "origin", language),
+        "origin": letter_text(settings, source, "origin", language),
         "provided_by_subject": source.provided_by_subject,
         "rows": holding.rows,
     }

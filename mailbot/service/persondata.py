@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from mailbot.config import Settings
+from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import SourceHolding
 from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
 from mailbot.letters import copies
-from mailbot.letters.context import DraftFacts, context
+from mailbot.letters.context import DraftFacts, context, letter_text
 from mailbot.letters.render import Renderer
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
@@ -93,13 +94,7 @@ class PersonData:
             settings = source.settings
             rows = self.rows(source, address, failed)
             if wants_copy or (wants_port and settings.provided_by_subject):
-                recipients = settings.recipients or []
-                tables.append(
-                    copies.Table(
-                        settings.name, settings.category, rows, recipients, settings.purpose,
-                        settings.retention,
-                    )
-                )  # fmt: skip
+                tables.append(self._table(settings, rows, language))
             else:
                 counted[settings.name] = sum(1 for _ in rows)
         if wants_copy:
@@ -140,6 +135,19 @@ class PersonData:
             zip_above=self.settings.drafts.zip_above_bytes,
         )
         return files, holdings
+
+    def _table(
+        self, source: DataSourceSettings, rows: Iterator[Row], language: str
+    ) -> copies.Table:
+        """A source's rows, described in the person's language (as the letter does)."""
+
+        def text(key: str) -> Any:
+            return letter_text(self.settings, source, key, language)
+
+        return copies.Table(
+            source.name, text("category") or source.category, rows, text("recipients") or [],
+            text("purpose"), text("retention"),
+        )  # fmt: skip
 
     def own_records(self, address: str, mailbox: str) -> Iterator[Row]:
         """What mailbot itself keeps about the person: their cases and mails in this mailbox
