@@ -61,6 +61,7 @@ purpose = "Facturatie"
 legal_basis = "wettelijke verplichting"
 retention = "7 jaar (art. 52 AWR)"
 recipients = ["Boekhoudkantoor Y (verwerker)"]
+origin = "door ons opgemaakt bij elke bestelling"
 erasure = "keep"
 """
     if templates is not None:

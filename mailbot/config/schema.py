@@ -360,7 +360,10 @@ class DataSourceSettings(_Section):
             "retention": self.retention,
             "recipients": self.recipients,
         }
-        return [key for key, value in needed.items() if value is None]
+        missing = [key for key, value in needed.items() if value is None]
+        if not self.provided_by_subject and self.origin is None:
+            missing.append("origin (the data did not come from the person: where from?)")
+        return missing
 
 
 class DraftSettings(_Section):

@@ -2,8 +2,10 @@
 
 For erasure, rectification, restriction and objection the reply may only say
 what was done once it was done. Each source that holds data about the person
-gets one action per such right; the officer records each as done (``mailbot
-cases done``: the reply cannot be approved before), and the reply states them.
+gets one action per such right, and for erasure, rectification and restriction
+one more per recipient of that source, to tell it (Art. 19); the officer records
+each as done (``mailbot cases done``: the reply cannot be approved before), and
+the reply states them, naming the recipients told.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Action:
     right: Right
     text: str
     kept_until: str | None = None  # for an erasure that keeps the data (invoices)
+    recipient: int | None = None  # telling the source's recipient at this index (Art. 19)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,29 @@ def actions_for(rights: Sequence[Right], holdings: Sequence[SourceHolding]) -> l
             action = _action(right, source, label, holding.rows)
             if action is not None:
                 actions.append(action)
+            if right in _TOLD and not (right is Right.ERASURE and source.erasure == "keep"):
+                actions.extend(_tell_recipients(right, source))
     return actions
+
+
+_TOLD = {
+    Right.ERASURE: "to erase the person's data too",
+    Right.RECTIFICATION: "what was corrected",
+    Right.RESTRICTION: "that the person's data are restricted",
+}
+
+
+def _tell_recipients(right: Right, source: SourcePolicy) -> list[Action]:
+    """Art. 19: each recipient of the source is told, unless that proves impossible."""
+    return [
+        Action(
+            source.name,
+            right,
+            f"Tell {recipient} (a recipient of {source.name}) {_TOLD[right]} (Art. 19)",
+            recipient=index,
+        )
+        for index, recipient in enumerate(source.recipients or [])
+    ]
 
 
 def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action | None:
@@ -82,9 +107,7 @@ def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action
             return Action(source.name, right, text, kept_until=until)
         return Action(source.name, right, f"Erase the {rows} record(s) about the person in {label}")
     if right is Right.RECTIFICATION:
-        recipients = ", ".join(source.recipients or []) or "no recipients on file"
-        text = f"Correct in {label} what the person asked for; inform its recipients ({recipients})"
-        return Action(source.name, right, text)
+        return Action(source.name, right, f"Correct in {label} what the person asked for")
     if right is Right.RESTRICTION:
         text = f"Mark the records in {label} restricted: stored only, not otherwise used"
         return Action(source.name, right, text)
@@ -92,6 +115,9 @@ def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action
         if source.marketing:
             text = f"Stop direct marketing: remove or flag the person in {label}"
         else:
-            text = f"Stop processing the records in {label} while the objection is assessed"
+            text = (
+                f"Assess the objection to {label}: stop processing the records (the reply says "
+                "so), or refuse with the compelling grounds (cases refuse)"
+            )
         return Action(source.name, right, text)
     return None

@@ -13,6 +13,46 @@ from mailbot.core.rights import Right
 from mailbot.letters.render import FALLBACK, Renderer, date_text, right_names
 
 MISSING = "[missing in the configuration: {key}]"
+# mailbot's own record of the person's requests, described like any source (Art. 15)
+OWN_RECORD: dict[str, dict[str, str]] = {
+    "nl": {
+        "category": "Uw verzoeken aan ons over uw persoonsgegevens",
+        "purpose": "uw verzoeken afhandelen en kunnen aantonen dat wij dat deden",
+        "legal_basis": "wettelijke verplichting (AVG art. 6 lid 1 onder c, art. 12 en 5 lid 2)",
+        "retention": "tot {days} dagen nadat uw verzoek is afgehandeld; daarna blijft alleen "
+        "een register zonder persoonsgegevens",
+    },
+    "en": {
+        "category": "Your requests to us about your personal data",
+        "purpose": "handling your requests and being able to show that we did",
+        "legal_basis": "legal obligation (GDPR Art. 6(1)(c), Art. 12 and 5(2))",
+        "retention": "until {days} days after your request was closed; after that only a "
+        "register without personal data remains",
+    },
+    "de": {
+        "category": "Ihre Anfragen an uns zu Ihren personenbezogenen Daten",
+        "purpose": "die Bearbeitung Ihrer Anfragen und der Nachweis, dass wir sie bearbeitet haben",
+        "legal_basis": "rechtliche Verpflichtung (Art. 6 Abs. 1 lit. c, Art. 12 und 5 Abs. 2 "
+        "DSGVO)",
+        "retention": "bis {days} Tage nach Abschluss Ihrer Anfrage; danach bleibt nur ein "
+        "Register ohne personenbezogene Daten",
+    },
+    "fr": {
+        "category": "Vos demandes concernant vos données personnelles",
+        "purpose": "traiter vos demandes et pouvoir démontrer que nous l'avons fait",
+        "legal_basis": "obligation légale (article 6, paragraphe 1, point c), articles 12 et 5, "
+        "paragraphe 2, du RGPD)",
+        "retention": "jusqu'à {days} jours après la clôture de votre demande ; ensuite ne reste "
+        "qu'un registre sans données personnelles",
+    },
+}
+
+
+def own_record(settings: Settings, language: str) -> dict[str, str]:
+    """What mailbot keeps about the person's requests, in ``language`` (else English)."""
+    texts = OWN_RECORD.get(language, OWN_RECORD[FALLBACK])
+    days = settings.retention.closed_case_days
+    return {**texts, "retention": texts["retention"].format(days=days)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +78,7 @@ class DraftFacts:
     refusal_reasons: str = ""
     generated: date | None = None
     tables: Sequence[dict[str, Any]] = field(default=())
+    channel: str = "email"  # how the request came: email, post, phone, other
 
 
 def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
@@ -76,7 +117,33 @@ def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[s
         "recipients": list(recipients or []),
         "origin": letter_text(settings, source, "origin", language),
         "provided_by_subject": source.provided_by_subject,
+        "marketing": source.marketing,
         "rows": holding.rows,
+    }
+
+
+def _action(settings: Settings, facts: DraftFacts, action: Action, language: str) -> dict[str, Any]:
+    """An action as a letter tells it: the source's category and, for a kept erasure, on
+    which basis and for what; for a recipient told (Art. 19), its name."""
+    holding = next((h for h in facts.holdings if h.settings.name == action.source), None)
+    described = _source(settings, holding, language) if holding is not None else {}
+    recipient = None
+    if action.recipient is not None and holding is not None:
+        names = letter_text(settings, holding.settings, "recipients", language) or []
+        own = holding.settings.recipients or []
+        # the same recipient in the letter's language when the lists line up, else as listed
+        recipient = names[action.recipient] if len(names) == len(own) else own[action.recipient]
+    return {
+        "right": action.right.value,
+        "source": action.source,
+        "category": described.get("category", action.source),
+        "text": action.text,
+        # until when, as the source's retention says it in the letter's language
+        "kept_until": described.get("retention", action.kept_until) if action.kept_until else None,
+        "legal_basis": described.get("legal_basis"),
+        "purpose": described.get("purpose"),
+        "marketing": described.get("marketing", False),
+        "recipient": recipient,
     }
 
 
@@ -85,8 +152,8 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
     where the configuration does not give it in that one)."""
     organisation = settings.organisation
     categories = {
-        holding.settings.name: _source(settings, holding, language)["category"]
-        for holding in facts.holdings
+        source.name: letter_text(settings, source, "category", language) or source.category
+        for source in (*settings.sources, *(holding.settings for holding in facts.holdings))
     }
     return {
         "org": {
@@ -102,22 +169,22 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "due": date_text(facts.due, language),
             "rights": right_names(list(facts.rights), language),
             "rights_keys": list(facts.rights),
+            "channel": facts.channel,
         },
         "person": {"name": facts.person_name},
         "sources": [
             _source(settings, holding, language) for holding in facts.holdings if holding.rows
         ],
-        "failed_sources": list(facts.failed_sources),
-        "actions": [
-            {
-                "right": action.right.value,
-                "source": action.source,
-                "category": categories.get(action.source, action.source),
-                "text": action.text,
-                "kept_until": action.kept_until,
-            }
-            for action in facts.actions
+        "failed_sources": [categories.get(name, name) for name in facts.failed_sources],
+        # every system looked in, whether it held data or not (a copy of "all" data only
+        # when every one could be searched)
+        "searched": [
+            categories.get(holding.settings.name, holding.settings.category)
+            for holding in facts.holdings
+            if holding.settings.name not in facts.failed_sources
         ],
+        "own_record": own_record(settings, language),
+        "actions": [_action(settings, facts, action, language) for action in facts.actions],
         "automated_decisions": _organisation_text(settings, "automated_decisions", language),
         "transfers_outside_eea": _organisation_text(settings, "transfers_outside_eea", language),
         "attachments": list(facts.attachments),

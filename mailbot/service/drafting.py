@@ -405,6 +405,7 @@ class Drafting:
             delivery_address=delivery.address if delivery else None,
             forged=situation.decision.identity is Identity.SPOOFED,
             deceased="deceased" in situation.topics,
+            channel=case.channel,
         )
         if notice is not None:
             facts = replace(

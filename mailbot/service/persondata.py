@@ -19,7 +19,7 @@ from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
 from mailbot.letters import copies
-from mailbot.letters.context import DraftFacts, context, letter_text
+from mailbot.letters.context import DraftFacts, context, letter_text, own_record
 from mailbot.letters.render import Renderer
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
@@ -27,12 +27,6 @@ from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
 OWN_RECORDS = "mailbot"
-_OWN = {
-    "nl": ("Uw verzoeken aan de functionaris persoonsgegevens", "het afhandelen van uw verzoeken"),
-    "en": ("Your requests to the data protection officer", "handling your requests"),
-    "de": ("Ihre Anfragen an die Datenschutzbeauftragten", "die Bearbeitung Ihrer Anfragen"),
-    "fr": ("Vos demandes au délégué à la protection des données", "le traitement de vos demandes"),
-}
 
 
 class PersonData:
@@ -98,7 +92,8 @@ class PersonData:
             else:
                 counted[settings.name] = sum(1 for _ in rows)
         if wants_copy:
-            category, purpose = _OWN.get(language, _OWN["en"])
+            own = own_record(self.settings, language)
+            category, purpose = own["category"], own["purpose"]
             tables.append(
                 copies.Table(
                     OWN_RECORDS, category, self.own_records(address, case.mailbox), (), purpose

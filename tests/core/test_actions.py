@@ -40,13 +40,20 @@ def test_objection_stops_marketing_where_the_source_is_used_for_it() -> None:
     crm = SourceHolding(source(), 1)
     texts = [a.text for a in actions_for([Right.OBJECTION], [mailing, crm])]
     assert texts[0].startswith("Stop direct marketing")
-    assert texts[1].startswith("Stop processing")
+    assert texts[1].startswith("Assess the objection") and "cases refuse" in texts[1]
 
 
-def test_rectification_names_the_recipients_to_inform() -> None:
-    crm = SourceHolding(source(recipients=["Hosting X (verwerker)"]), 1)
-    (action,) = actions_for([Right.RECTIFICATION], [crm])
-    assert "Hosting X (verwerker)" in action.text
+def test_each_recipient_is_an_action_of_its_own_art_19() -> None:
+    crm = SourceHolding(source(recipients=["Hosting X (verwerker)", "Mailing Y (verwerker)"]), 1)
+    for right in (Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION):
+        own, *told = actions_for([right], [crm])
+        assert own.recipient is None
+        assert [action.recipient for action in told] == [0, 1]
+        assert "Tell Hosting X (verwerker)" in told[0].text and "Art. 19" in told[0].text
+    # kept data are not erased, so no recipient is asked to erase them; an objection tells none
+    kept = SourceHolding(source(recipients=["Hosting X"], erasure="keep"), 1)
+    assert len(actions_for([Right.ERASURE], [kept])) == 1
+    assert len(actions_for([Right.OBJECTION], [crm])) == 1
 
 
 def test_no_data_no_actions_and_access_needs_none() -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
@@ -144,18 +146,100 @@ def test_erasure_reply_says_what_is_kept_on_which_basis_until_when(config: Setti
     assert "ontvangers" in body  # recipients informed (Art. 19)
 
 
+def reply(config: Settings, language: str, rights: list[Right], **changes: Any) -> str:
+    found = replace(facts(config, rights), **changes)
+    return Renderer().render(DraftKind.REPLY, language, context(config, language, found)).body
+
+
 def test_restriction_and_objection_replies(config: Settings) -> None:
-    body = (
-        Renderer()
-        .render(
-            DraftKind.REPLY,
-            "en",
-            context(config, "en", facts(config, [Right.RESTRICTION, Right.OBJECTION])),
-        )
-        .body
+    body = reply(config, "en", [Right.RESTRICTION, Right.OBJECTION])
+    assert "We have restricted the processing of your data in: Customer profile, Invoices" in body
+    assert "The restriction is temporary" in body and "Art. 18(2)" in body
+    assert "of the restriction: Hosting company X (processor), Accountants Y (processor)" in body
+    # the CRM is used for direct marketing: stopped at once, no assessment
+    assert "For direct marketing we stop at once, without\nany assessment (Art. 21(3) GDPR)" in body
+    assert "this concerns: Customer profile" in body
+    # other processing: the officer upheld the objection (else he refuses, with its routes)
+    assert "assessed your objection and stopped processing" in body and "in: Invoices" in body
+    assert "while" not in body.split("Objection")[1].split("You also")[0]  # no "meanwhile"
+
+
+def test_erasure_names_the_recipients_told_and_what_is_kept_as_a_partial_refusal(
+    config: Settings,
+) -> None:
+    body = reply(config, "en", [Right.ERASURE])
+    assert "We have erased your data from:\n- Customer profile\n" in body
+    assert "to erase them too: Hosting company X (processor)." in body
+    assert "Accountants Y" not in body.split("Erasure")[1]  # kept data: no recipient is asked
+    assert "Art. 17(3) GDPR" in body
+    assert "- Invoices: kept until 7 years (art. 52 AWR) (legal basis: legal obligation)" in body
+    assert "we use them only for Invoicing" in body
+    assert "we do not grant your request in full" in body and "Art. 79 GDPR" in body
+    dutch = reply(config, "nl", [Right.ERASURE])
+    assert "gevraagd ze ook te verwijderen: Hostingbedrijf X (verwerker)." in dutch
+    assert "wijzen wij uw verzoek niet helemaal toe" in dutch
+
+
+def test_without_recipients_no_recipient_is_said_to_be_told(config: Settings) -> None:
+    lone = SourceHolding(crm_source(Path("crm.db"), recipients=[]), 1)
+    body = reply(
+        config, "en", [Right.ERASURE], holdings=[lone], actions=actions_for([Right.ERASURE], [lone])
     )
-    assert "We will tell\nyou before we lift it" in body
-    assert "do not process the data meanwhile" in body
+    assert "We have erased your data from:\n- Customer profile" in body
+    assert "recipients" not in body.split("Erasure")[1].split("You also")[0]
+
+
+def test_a_copy_of_all_data_only_when_every_system_was_searched(config: Settings) -> None:
+    body = reply(config, "en", [Right.ACCESS])
+    assert "a copy of all of it" in body
+    assert "we searched every system that holds personal data (Customer profile, Invoices)" in body
+    failed = reply(config, "en", [Right.ACCESS], failed_sources=["invoices"])
+    assert "all of it" not in failed
+    assert "in the systems we could search" in failed and "could not search Invoices" in failed
+
+
+def test_access_names_the_origin_only_as_given_and_mailbots_own_record(config: Settings) -> None:
+    body = reply(config, "en", [Right.ACCESS])
+    crm, invoices = body.split("* Customer profile")[1], body.split("* Invoices")[1]
+    assert crm.split("* ")[0].rstrip().endswith("Source: you")  # provided by the person
+    assert "Source: made by us for each order" in invoices.split("* ")[0]
+    nothing = SourceHolding(invoice_source(Path("i.csv"), origin=None), 2)
+    unknown = reply(config, "en", [Right.ACCESS], holdings=[nothing])
+    assert "Source: not recorded" in unknown and "Source: you\n\n* Invoices" not in unknown
+    assert "* Your requests to us about your personal data" in body
+    assert "until 365 days after your request was closed" in body
+
+
+def test_every_route_names_the_persons_own_authority_and_court(config: Settings) -> None:
+    renderer = Renderer()
+    sample = sample_facts(config)[0]
+    for language, own, court in (
+        ("en", "the EU\ncountry where you live or work (Art. 77 GDPR)", "Art. 79"),
+        (
+            "nl",
+            "toezichthouder van het EU-land waar u woont of werkt (artikel 77 AVG)",
+            "artikel 79",
+        ),
+    ):
+        for kind in (DraftKind.REPLY, DraftKind.REFUSAL):
+            body = renderer.render(kind, language, context(config, language, sample)).body
+            assert " ".join(own.split()) in " ".join(body.split()), (kind, language)
+            assert court in body and "Autoriteit Persoonsgegevens" in body
+        extension = renderer.render(
+            DraftKind.EXTENSION, language, context(config, language, sample)
+        )
+        assert "77" in extension.body
+
+
+def test_a_request_by_post_is_not_told_it_came_from_this_address(config: Settings) -> None:
+    sample = sample_facts(config)[0]
+    by_post = DraftFacts(sample.reference, sample.received, sample.due, ["erasure"], channel="post")
+    for language in ("nl", "en"):
+        for kind in (DraftKind.CONFIRMATION_REQUEST, DraftKind.IDENTIFICATION_REQUEST):
+            body = Renderer().render(kind, language, context(config, language, by_post)).body
+            for wrong in ("this e-mail address", "vanaf dit e-mailadres", "you wrote from",
+                          "waarvan u schrijft"):  # fmt: skip
+                assert wrong not in body, (language, kind, wrong)
 
 
 def test_identification_request_asks_the_least_and_protects_an_id_copy(config: Settings) -> None:

@@ -104,15 +104,19 @@ def test_erasure_cannot_be_approved_while_an_action_is_open(desk: Desk) -> None:
     reply = draft_of(desk, reference, "reply")
     actions = case_actions(desk.database, CLOCK, reference)
     assert actions.draft == reply["id"]
+    # erase in the CRM, tell its recipient (Art. 19), keep the invoices
     assert [(a.source, a.done) for a in actions.actions] == [
+        ("crm", False),
         ("crm", False),
         ("invoices", False),
     ]
-    with pytest.raises(NotAllowed, match=r"2 action\(s\) are still open") as refused:
+    assert "Tell Hostingbedrijf X (verwerker)" in actions.actions[1].text
+    with pytest.raises(NotAllowed, match=r"3 action\(s\) are still open") as refused:
         approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert "mailbot cases done" in str(refused.value)
-    first, second = (a.id for a in actions.actions)
-    assert action_done(desk.database, reference, first, "rudi", "erased in the CRM").open == 1
+    first, told, second = (a.id for a in actions.actions)
+    assert action_done(desk.database, reference, first, "rudi", "erased in the CRM").open == 2
+    assert action_done(desk.database, reference, told, "rudi", "mailed the hoster").open == 1
     with pytest.raises(NotAllowed, match=r"1 action\(s\) are still open"):
         approve(desk.database, desk.configuration, CLOCK, reply["id"], "rudi")
     assert action_done(desk.database, reference, second, "rudi").open == 0
@@ -120,7 +124,7 @@ def test_erasure_cannot_be_approved_while_an_action_is_open(desk: Desk) -> None:
     done = case_actions(desk.database, CLOCK, reference).actions
     assert all(a.done and a.done_by == "rudi" for a in done)
     trail = [e["action"] for e in desk.case(reference)["events"]]
-    assert trail.count("action_done") == 2
+    assert trail.count("action_done") == 3
 
 
 def test_an_action_of_another_case_is_not_found(desk: Desk) -> None:

@@ -157,6 +157,7 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
     shown = show_draft(desk.database, CLOCK, reply["id"])
     assert [(a.source, a.right) for a in shown.actions] == [
         ("crm", "erasure"),
+        ("crm", "erasure"),  # tell the CRM's recipient (Art. 19)
         ("invoices", "erasure"),
     ]
     assert not shown.attachments  # erasure carries no copies
@@ -240,7 +241,8 @@ def test_a_failing_source_is_named_in_the_draft(desk: Desk, tmp_path: Path) -> N
     result = desk.mail("Send me a copy of my data.", From=TOM)
     reply = next(d for d in desk.drafts(result.reference or "") if d["kind"] == "reply")
     assert any("invoices" in note for note in reply["notes"])
-    assert "invoices" in show_draft(desk.database, CLOCK, reply["id"]).body
+    # the person reads the system's category, in the letter's language
+    assert "Invoices" in show_draft(desk.database, CLOCK, reply["id"]).body
 
 
 def test_reclassification_redrafts(desk: Desk) -> None:

@@ -88,6 +88,10 @@ def invoice_source(path: Path, **changes: Any) -> DataSourceSettings:
             "nl": ["Boekhoudkantoor Y (verwerker)"],
             "en": ["Accountants Y (processor)"],
         },
+        "origin": {
+            "nl": "door ons opgemaakt bij elke bestelling",
+            "en": "made by us for each order",
+        },
         "erasure": "keep",
     }
     values.update(changes)
