@@ -16,6 +16,7 @@ LANGUAGES = ("nl", "en")
 DUTCH: dict[str, str] = {
     "mailbot: privacy requests": "mailbot: privacyverzoeken",
     "Skip to the content": "Naar de inhoud",
+    "it goes into the letter: write it in": "dit komt in de brief: schrijf het in het",
     "Main menu": "Hoofdmenu",
     "Cases": "Zaken",
     "Quarantine": "Quarantaine",
@@ -292,6 +293,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "topic.deceased": ("about someone who died", "over een overledene"),
     "topic.school": ("a school about its pupils", "een school over haar leerlingen"),
     "topic.other_language": ("another language", "andere taal"),
+    # the language of a letter
+    "language.nl": ("Dutch", "Nederlands"),
+    "language.en": ("English", "Engels"),
+    "language.de": ("German", "Duits"),
+    "language.fr": ("French", "Frans"),
     # identity
     "identity.known": ("known address", "bekend adres"),
     "identity.unknown": ("unknown sender", "onbekende afzender"),

@@ -201,7 +201,12 @@ def cases_reopen(app: App, reference: str, reason: str, actor: str | None) -> No
 
 @cases.command("extend")
 @click.argument("reference")
-@click.option("--reason", required=True, help="Why more time is needed (goes into the notice).")
+@click.option(
+    "--reason",
+    required=True,
+    help="Why more time is needed: it goes into the notice, so write it in the person's "
+    "language (the case's `language`).",
+)
 @click.option(
     "--ground",
     required=True,
@@ -232,7 +237,12 @@ def cases_extend(app: App, reference: str, reason: str, ground: str, actor: str 
 
 @cases.command("refuse")
 @click.argument("reference")
-@click.option("--reason", required=True, help="The reasons (go into the letter).")
+@click.option(
+    "--reason",
+    required=True,
+    help="The reasons: they go into the letter, so write them in the person's language "
+    "(the case's `language`).",
+)
 @click.option("--ground", required=True, type=GROUNDS, help="What the register keeps.")
 @by_option("refuses")
 @with_app

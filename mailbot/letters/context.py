@@ -42,8 +42,8 @@ OWN_RECORD: dict[str, dict[str, str]] = {
         "purpose": "traiter vos demandes et pouvoir démontrer que nous l'avons fait",
         "legal_basis": "obligation légale (article 6, paragraphe 1, point c), articles 12 et 5, "
         "paragraphe 2, du RGPD)",
-        "retention": "jusqu'à {days} jours après la clôture de votre demande ; ensuite ne reste "
-        "qu'un registre sans données personnelles",
+        "retention": "jusqu'à {days} jours après la clôture de votre demande ; il ne reste "
+        "ensuite qu'un registre sans données personnelles",
     },
 }
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,15 +20,7 @@ from tests.support.datasets import crm_source, invoice_source
 
 pytestmark = pytest.mark.database_incidental("the letters, rendered from facts in memory")
 
-COMPLETE = ("nl", "en")
-_BOTH = {
-    DraftKind.ACKNOWLEDGEMENT,
-    DraftKind.IDENTIFICATION_REQUEST,
-    DraftKind.CONFIRMATION_REQUEST,
-    DraftKind.SENDER_CHECK,
-    DraftKind.SCHOOL_ASSISTANCE,
-}
-PARTIAL = {"de": _BOTH, "fr": _BOTH}  # fmt: skip
+COMPLETE = ("nl", "en", "de", "fr")
 
 
 @pytest.fixture
@@ -67,8 +60,7 @@ def test_every_kind_renders_in_every_language(
         rendered = renderer.render(kind, language, context(config, language, sample))
         assert rendered.subject.startswith("[AVG-2026-0001]")
         assert rendered.body.strip()
-        own = language in COMPLETE or kind in PARTIAL.get(language, set())
-        assert rendered.language == (language if own else "en")
+        assert rendered.language == (language if language in COMPLETE else "en")
 
 
 def test_the_check_finds_nothing_wrong_in_the_bundled_templates(config: Settings) -> None:
@@ -142,7 +134,7 @@ def test_erasure_reply_says_what_is_kept_on_which_basis_until_when(config: Setti
         .body
     )
     assert "Wij hebben uw gegevens verwijderd uit:\n- Klantprofiel" in body
-    assert "- Facturen: bewaard tot 7 jaar (art. 52 AWR)" in body
+    assert "- Facturen (bewaartermijn: 7 jaar (art. 52 AWR); grondslag:" in body
     assert "ontvangers" in body  # recipients informed (Art. 19)
 
 
@@ -172,9 +164,13 @@ def test_erasure_names_the_recipients_told_and_what_is_kept_as_a_partial_refusal
     assert "to erase them too: Hosting company X (processor)." in body
     assert "Accountants Y" not in body.split("Erasure")[1]  # kept data: no recipient is asked
     assert "Art. 17(3) GDPR" in body
-    assert "- Invoices: kept until 7 years (art. 52 AWR) (legal basis: legal obligation)" in body
+    assert (
+        "- Invoices (retention period: 7 years (art. 52 AWR); legal basis:\n  legal obligation)"
+        in body
+    )
     assert "we use them only for Invoicing" in body
-    assert "we do not grant your request in full" in body and "Art. 79 GDPR" in body
+    assert "we do not grant your request in full" in body and "Art. 79(2) GDPR" in body
+    assert "within\nsix weeks of receiving this answer" in body  # Art. 35 UAVG
     dutch = reply(config, "nl", [Right.ERASURE])
     assert "gevraagd ze ook te verwijderen: Hostingbedrijf X (verwerker)." in dutch
     assert "wijzen wij uw verzoek niet helemaal toe" in dutch
@@ -324,3 +320,107 @@ def test_the_signature_title_is_the_configured_one_in_the_letters_language(
     facts = sample_facts(settings)[0]
     assert context(settings, "de", facts)["org"]["title"] == "Datenschutz"
     assert context(settings, "fr", facts)["org"]["title"] is None  # the template's own
+
+
+# Words each language's letters use throughout, and none of the others'.
+_OWN_WORDS = {
+    "nl": ("uw", "wij", "verzoek", "gegevens"),
+    "en": ("your", "we", "request", "data"),
+    "de": ("Ihre", "wir", "Anfrage", "Daten"),
+    "fr": ("vos", "nous", "demande", "données"),
+}
+
+
+def _in_every_language(key: str) -> dict[str, str]:
+    return {language: f"{key}#{language}#" for language in ("nl", "en", "de", "fr")}
+
+
+@pytest.fixture
+def multilingual(tmp_path: Path) -> Settings:
+    values = base_config(tmp_path)
+    values["organisation"].update(
+        automated_decisions=_in_every_language("decisions"),
+        transfers_outside_eea=_in_every_language("transfers"),
+    )
+    values["sources"] = [
+        {
+            "name": "crm", "kind": "csv", "path": str(tmp_path / "crm.csv"),
+            "email_column": "email", "provided_by_subject": True, "marketing": True,
+            **{key: _in_every_language(key) for key in
+               ("category", "purpose", "legal_basis", "retention", "origin")},
+            "recipients": {language: [f"recipient#{language}#"] for language in _OWN_WORDS},
+        },
+        {
+            "name": "invoices", "kind": "csv", "path": str(tmp_path / "i.csv"),
+            "email_column": "email", "erasure": "keep",
+            **{key: _in_every_language(f"{key}2") for key in
+               ("category", "purpose", "legal_basis", "retention", "origin")},
+            "recipients": {language: [f"recipient2#{language}#"] for language in _OWN_WORDS},
+        },
+    ]  # fmt: skip
+    return settings_from_dict(values, tmp_path / "mailbot.toml", environ={})
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "de", "fr"])
+def test_every_letter_is_in_one_language_only(multilingual: Settings, language: str) -> None:
+    """Every kind, for every right, with every branch of the samples: nothing of another
+    language, neither the templates' words nor the configuration's texts nor the dates."""
+    renderer = Renderer()
+    holdings = [SourceHolding(source, 2) for source in multilingual.sources]
+    others = [other for other in _OWN_WORDS if other != language]
+    for right in Right:
+        rights = [right]
+        answer = replace(
+            sample_facts(multilingual)[0],
+            rights=[r.value for r in rights],
+            holdings=holdings,
+            actions=actions_for(rights, holdings),
+            failed_sources=[],
+        )
+        for facts_ in (answer, *sample_facts(multilingual)[1:]):
+            for kind in DraftKind:
+                found = renderer.render(kind, language, context(multilingual, language, facts_))
+                text = f"{found.subject}\n{found.body}"
+                words = set(re.findall(r"\w+", text))
+                for other in others:
+                    foreign = words & set(_OWN_WORDS[other])
+                    assert not foreign, (kind, right, other, foreign)
+                    assert f"#{other}#" not in text, (kind, right, other)  # configuration texts
+                    received = date_text(facts_.received, other)
+                    if received != date_text(facts_.received, language):
+                        assert received not in text, (kind, right, other)
+                assert "[missing" not in text, (kind, right)
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "de", "fr"])
+def test_every_language_says_what_the_law_requires(multilingual: Settings, language: str) -> None:
+    holdings = [SourceHolding(source, 2) for source in multilingual.sources]
+    renderer = Renderer()
+
+    def body(kind: DraftKind, rights: list[Right]) -> str:
+        found = replace(
+            sample_facts(multilingual)[0], rights=[r.value for r in rights], holdings=holdings,
+            actions=actions_for(rights, holdings), failed_sources=[],
+        )  # fmt: skip
+        text = renderer.render(kind, language, context(multilingual, language, found)).body
+        return " ".join(text.split())
+
+    erasure = body(DraftKind.REPLY, [Right.ERASURE])
+    assert f"recipient#{language}#" in erasure  # told to erase too (Art. 19)
+    assert f"recipient2#{language}#" not in erasure  # kept data: nobody asked to erase them
+    for kept in ("retention2", "legal_basis2", "purpose2", "category2"):
+        assert f"{kept}#{language}#" in erasure, kept  # kept: until when, on what basis, for what
+    assert "17" in erasure  # Art. 17(3)
+    objection = body(DraftKind.REPLY, [Right.OBJECTION])
+    assert "21" in objection and f"category#{language}#" in objection  # Art. 21(3)
+    access = body(DraftKind.REPLY, [Right.ACCESS])
+    for given in ("purpose", "legal_basis", "retention", "origin", "recipient"):
+        assert f"{given}#{language}#" in access, given
+    assert f"decisions#{language}#" in access and f"transfers#{language}#" in access
+    for kind in (DraftKind.REPLY, DraftKind.REFUSAL):
+        routes = body(kind, [Right.ACCESS])
+        assert "Autoriteit Persoonsgegevens" in routes and "77" in routes and "79" in routes
+        assert "UAVG" in routes or "Uitvoeringswet AVG" in routes  # six weeks, Art. 35
+    assert "77" in body(DraftKind.EXTENSION, [Right.ACCESS])
+    restriction = body(DraftKind.REPLY, [Right.RESTRICTION])
+    assert "18" in restriction and f"recipient2#{language}#" in restriction

@@ -161,7 +161,7 @@ def test_unauthenticated_erasure_is_confirmed_from_the_address_on_file_first(des
         ("invoices", "erasure"),
     ]
     assert not shown.attachments  # erasure carries no copies
-    assert "Facturen: bewaard tot 7 jaar (art. 52 AWR)" in shown.body
+    assert "Facturen (bewaartermijn: 7 jaar (art. 52 AWR)" in shown.body
     assert shown.in_reply_to == "<erase-2@example.com>"
     assert shown.references == (
         "<erase-1@example.com>",
