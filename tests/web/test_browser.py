@@ -190,7 +190,12 @@ def test_the_same_day_with_the_keyboard_alone(site: Site, page: Page) -> None:
     submit(page)
     assert "the rights were corrected" in page.get_by_role("status").inner_text()
     # a reply to rectification waits for its action in the data source: tick it off first
-    tab_to(page, "Mark as done: klanten, rectification")
+    tab_to(page, "Mark as done: Correct in klanten (Klantprofiel) what the person asked for")
+    submit(page)
+    assert "the action is marked as done" in page.get_by_role("status").inner_text()
+    # and its recipient told of the correction (Art. 19): an action of its own
+    tab_to(page, "Mark as done: Tell Hosting (verwerker) (a recipient of klanten) what was "
+           "corrected (Art. 19)")  # fmt: skip
     submit(page)
     assert "the action is marked as done" in page.get_by_role("status").inner_text()
 
