@@ -363,3 +363,15 @@ def test_a_bad_mailbox_is_named_with_its_key(tmp_path: Path) -> None:
     assert "shared" in found["mailboxes.2.web"]
     assert "pattern" in found["mailboxes.2.name"] or "match" in found["mailboxes.2.name"]
     assert found["mailboxes"] == "two mailboxes are named 'omix'"
+
+
+def test_the_registers_period_is_five_years_and_never_shorter_than_a_cases(
+    tmp_path: Path,
+) -> None:
+    assert load_configuration(write(tmp_path), environ={}).retention.register_days == 1826
+    text = FULL + "\n[retention]\nclosed_case_days = 400\nregister_days = 300\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(path, environ={})
+    assert "at least closed_case_days (400)" in problems(exc)["retention.register_days"]
+    assert str(path) in str(exc.value)
