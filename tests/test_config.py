@@ -411,4 +411,15 @@ def test_a_text_in_a_language_without_letters_names_the_key_and_the_file(tmp_pat
     with pytest.raises(ConfigError) as exc:
         load_configuration(path, environ={})
     assert "sources.0" in problems(exc) and "category: 'es' is not a language" in str(exc.value)
+
+
+def test_the_registers_period_is_five_years_and_never_shorter_than_a_cases(
+    tmp_path: Path,
+) -> None:
+    assert load_configuration(write(tmp_path), environ={}).retention.register_days == 1826
+    text = FULL + "\n[retention]\nclosed_case_days = 400\nregister_days = 300\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(path, environ={})
+    assert "at least closed_case_days (400)" in problems(exc)["retention.register_days"]
     assert str(path) in str(exc.value)

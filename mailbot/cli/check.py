@@ -81,7 +81,8 @@ def _lines(app: App) -> Iterator[Line]:
         True,
         (
             f"closed cases purged after {retention.closed_case_days} days, "
-            f"erasure cases after {min(retention.closed_case_days, retention.erasure_case_days)}"
+            f"erasure cases after {min(retention.closed_case_days, retention.erasure_case_days)}, "
+            f"register rows and their trails deleted after {retention.register_days}"
         ),
     )
     if configuration.suppression is None:

@@ -59,7 +59,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "purge": (
         "mailbot.cli.register:purge",
-        "Delete the mails, drafts and addresses of cases that ended [retention] days ago.",
+        "Delete the mails, drafts and addresses of cases that ended [retention] days ago, "
+        "and the register rows of those that ended register_days ago.",
     ),
     "suppression": (
         "mailbot.cli.register:suppression",

@@ -122,7 +122,8 @@ def stats_text(found: Stats) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_app
 def purge(app: App, dry_run: bool, as_json: bool) -> None:
-    """Delete the mails, drafts and addresses of cases that ended [retention] days ago."""
+    """Delete the mails, drafts and addresses of cases that ended [retention] days ago, and
+    the register rows of those that ended register_days ago."""
     report = retention.purge(app.database, app.configuration.first, dry_run=dry_run)
     if as_json:
         click.echo(output.to_json({"dry_run": dry_run, **report.as_json()}))
@@ -135,10 +136,15 @@ def purge_text(report: retention.PurgeReport, dry_run: bool, days: int) -> str:
     lines = [
         f"{verb} {len(report.cases)} case(s)"
         + (f": {', '.join(report.cases)}" if report.cases else ""),
-        f"mails emptied: {report.mails} ({report.raw_mails} stored mails and "
-        f"{report.attachments} attachments deleted)",
+        f"mails deleted: {report.mails} ({report.raw_mails} stored mails and "
+        f"{report.attachments} attachments; keyed hashes of where they lie stay, so that "
+        "they are not read again)",
         f"drafts deleted: {report.drafts} (with {report.draft_attachments} copies of data "
         f"and {report.outbox} sent mails)",
+        f"daily digests deleted: {report.digests}",
+        f"register rows past [retention] register_days deleted: {len(report.register)}"
+        + (f": {', '.join(report.register)}" if report.register else "")
+        + (f" (with {report.trail} trail entries)" if report.trail else ""),
     ]
     if report.answered_not_closed:
         lines.append(

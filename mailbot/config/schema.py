@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from mailbot.core.authentication import MailService, Trust
-from mailbot.core.retention import Periods
+from mailbot.core.retention import REGISTER_DAYS, Periods
 from mailbot.core.suppression import key_problem
 from mailbot.errors import NotFound
 
@@ -404,14 +404,27 @@ class ClassificationSettings(_Section):
 
 
 class RetentionSettings(_Section):
-    """How long the personal data of a case are kept after it ended (``mailbot purge``)."""
+    """How long the personal data of a case are kept after it ended (``mailbot purge``), and
+    how long its register row and bare trail (``register_days``)."""
 
     closed_case_days: int = Field(365, ge=0)
     erasure_case_days: int = Field(30, ge=0)  # erasure cases: at most this long
+    register_days: int = Field(REGISTER_DAYS, ge=1)  # the register row and the bare trail
+
+    @field_validator("register_days")
+    @classmethod
+    def _register_outlives_cases(cls, value: int, info: ValidationInfo) -> int:
+        closed = info.data.get("closed_case_days")
+        if closed is not None and value < closed:
+            raise ValueError(
+                f"must be at least closed_case_days ({closed}): the register row of a case "
+                "stays at least as long as the case"
+            )
+        return value
 
     @property
     def periods(self) -> Periods:
-        return Periods(self.closed_case_days, self.erasure_case_days)
+        return Periods(self.closed_case_days, self.erasure_case_days, self.register_days)
 
 
 class SuppressionSettings(_Section):

@@ -52,11 +52,13 @@ from mailbot.storage.database import (
     refusals_reported,
 )
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
+from mailbot.storage.purged_mails import PurgedMailStore
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
 ACTOR = "mailbot"
 MAX_BODY_TEXT = 1_000_000
+PURGED = "read before; its record was purged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class IntakeResult:
     reason: str = ""
     read_again: bool = False  # the record was dropped so that the source delivers the mail again
     rekeyed: bool = False  # an existing record moved to this key (UIDVALIDITY changed)
+    purged: bool = False  # read before, and its record purged since (``mail_id`` is 0)
 
 
 class Intake:
@@ -191,6 +194,9 @@ class Intake:
             existing = store.mail_by_key(ref.key, self.policy.mailbox)
             if existing is not None:
                 return _result(store, existing)
+            purged = PurgedMailStore(session).known([ref.key], self.policy.mailbox)
+            if ref.key in purged:
+                return _purged_result(purged[ref.key])
             record = _new_record(ref, self.policy.mailbox)
             result = self._decide(store, record, raw, analysis)
             session.commit()
@@ -200,7 +206,10 @@ class Intake:
         with self.database.reader() as session:
             store = CaseStore(session)
             existing = store.mail_by_key(key, self.policy.mailbox)
-            return None if existing is None else _result(store, existing)
+            if existing is not None:
+                return _result(store, existing)
+            purged = PurgedMailStore(session).known([key], self.policy.mailbox)
+            return _purged_result(purged[key]) if key in purged else None
 
     def retry(self, mail_id: int) -> IntakeResult:
         """Process a quarantined mail again (after a fix or a raised limit)."""
@@ -252,6 +261,10 @@ class Intake:
         )
         if stale is not None:
             return _rekey(store, stale, record)
+        if rekey:
+            purged = _purged_copy(store, record)
+            if purged is not None:
+                return purged
         mail = analysis.mail
         if mail is None:
             return self._store_quarantined(store, record, raw, analysis.problem)
@@ -480,6 +493,26 @@ def _rekey(store: CaseStore, stale: MailRecord, record: MailRecord) -> IntakeRes
     )
     found = _result(store, stale)
     return replace(found, reason=f"re-keyed from UIDVALIDITY/UID {before}", rekeyed=True)
+
+
+def _purged_result(disposition: str, reason: str = PURGED) -> IntakeResult:
+    return IntakeResult(0, Outcome(disposition), None, reason, purged=True)
+
+
+def _purged_copy(store: CaseStore, record: MailRecord) -> IntakeResult | None:
+    """A purged mail of the same folder with the same bytes: the server gave it a new
+    UIDVALIDITY. Its new key is remembered as read too (the old one may still be valid)."""
+    purged = PurgedMailStore(store.session)
+    secret = purged.key()
+    if secret is None or record.content_hash is None:
+        return None
+    found = purged.by_content(_key(record), record.mailbox, record.content_hash)
+    if found is None:
+        return None
+    purged.add(secret, record.mailbox, _key(record), record.content_hash, found.disposition)
+    log.info("mail %s: the same mail as one read before and purged (UIDVALIDITY changed)",
+             record.uid)  # fmt: skip
+    return _purged_result(found.disposition, f"{PURGED}; re-keyed (UIDVALIDITY changed)")
 
 
 def _new_record(ref: MailRef, mailbox: str, reason: str = "") -> MailRecord:

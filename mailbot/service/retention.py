@@ -2,33 +2,39 @@
 
 What goes and what stays is ``core.retention``'s; this module does it, one case
 per transaction, so that a purge cut off halfway leaves every case either whole
-or purged. A mail's row stays (emptied) with its key and hashes, so that the
-mail, still in the mailbox, is never read again as a new one. Mails that
-became no case (auto-replies, bounces, duplicates) are emptied after the
-same period. The worker runs this once a day; ``--dry-run`` only counts.
+or purged. A mail's record goes with its case: what stays of it are keyed hashes
+of its key and bytes, tied to no case (``storage.purged_mails``), so that the
+mail, still in the mailbox, is never read again as a new one. Mails that became
+no case (auto-replies, bounces, duplicates) go the same way after the same
+period, and the daily digests (they name the cases open then) too. The register
+row and the bare trail of a purged case are deleted ``register_days`` after it
+ended. The worker runs this once a day; ``--dry-run`` only counts.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.config import Settings
 from mailbot.core.cases import Status
-from mailbot.core.retention import ENDED, Periods, bare_detail, purge_due
+from mailbot.core.retention import ENDED, Periods, bare_detail, purge_due, register_due
 from mailbot.logs import log_failure
 from mailbot.ports import Outcome
 from mailbot.storage.database import Database, Session
-from mailbot.storage.models import MailRecord, utcnow
+from mailbot.storage.models import CaseRecord, MailRecord, utcnow
+from mailbot.storage.purged_mails import MAIL_KEY
 from mailbot.storage.retention import RetentionStore
 from mailbot.storage.store import CaseStore
+from mailbot.storage.users import signing_key
 
 log = logging.getLogger(__name__)
 TABLES = (
     "cases", "mails", "raw_mails", "attachments", "drafts", "draft_attachments",
-    "draft_actions", "outbox", "case_messages", "case_events", "review_copies",
+    "draft_actions", "outbox", "case_messages", "case_events", "review_copies", "digests",
 )  # fmt: skip
 CASELESS = (Outcome.IGNORED.value, Outcome.DUPLICATE.value)
 
@@ -38,18 +44,21 @@ class PurgeReport:
     """What a purge removed (or, in a dry run, would remove), and what it kept and why."""
 
     cases: list[str] = field(default_factory=list)  # references of the purged cases
-    mails: int = 0  # mail records emptied (of those cases, and mails that became no case)
+    mails: int = 0  # mail records deleted (of those cases, and mails that became no case)
     raw_mails: int = 0
     attachments: int = 0
     drafts: int = 0
     draft_attachments: int = 0
     outbox: int = 0
+    digests: int = 0  # daily digests deleted
+    register: list[str] = field(default_factory=list)  # register rows deleted (references)
+    trail: int = 0  # trail entries deleted with them
     answered_not_closed: list[str] = field(default_factory=list)  # ended long ago, not closed
     quarantined_kept: int = 0  # waiting for the officer longer than the period
 
     @property
     def removed_anything(self) -> bool:
-        return bool(self.cases or self.mails)
+        return bool(self.cases or self.mails or self.digests or self.register)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +69,9 @@ class PurgeReport:
             "drafts": self.drafts,
             "draft_attachments": self.draft_attachments,
             "outbox": self.outbox,
+            "digests": self.digests,
+            "register": self.register,
+            "trail": self.trail,
             "answered_not_closed": self.answered_not_closed,
             "quarantined_kept": self.quarantined_kept,
         }
@@ -68,19 +80,29 @@ class PurgeReport:
 def purge(
     database: Database, settings: Settings, *, now: datetime | None = None, dry_run: bool = False
 ) -> PurgeReport:
-    """Purge every case due for it and the old mails that became no case."""
+    """Purge every case due for it and the old mails that became no case; then delete the
+    register rows (with their bare trails) past the register's own period."""
     now = now or utcnow()
     periods = settings.retention.periods
+    secret = signing_key(database, MAIL_KEY, secrets.token_hex(32))
     report = PurgeReport()
     for case_id in _due_cases(database, periods, now):
         with database.session() as session:
-            _purge_case(session, case_id, now, report)
+            _purge_case(session, secret, case_id, now, report)
             _finish(session, dry_run)
     with database.session() as session:
         cutoff = now - timedelta(days=periods.closed_case_days)
-        _purge_caseless(session, cutoff, report)
+        _purge_caseless(session, secret, cutoff, report)
+        # A digest names the cases open on its day: it goes once every one of them can have
+        # been purged (the shortest period after that day).
+        shortest = min(periods.closed_case_days, periods.erasure_case_days)
+        report.digests = RetentionStore(session).delete_digests(now - timedelta(days=shortest))
         _finish(session, dry_run)
         _kept(session, periods, now, cutoff, report)
+    for case_id in _expired_cases(database, periods, now, dry_run, report):
+        with database.session() as session:
+            _delete_register_row(session, secret, case_id, report)
+            _finish(session, dry_run)
     if report.removed_anything and not dry_run:
         database.release_deleted(TABLES)
     return report
@@ -93,6 +115,10 @@ def _finish(session: Session, dry_run: bool) -> None:
         session.commit()
 
 
+def _ended_at(case: CaseRecord) -> datetime | None:
+    return case.closed_at or case.updated_at
+
+
 def _due_cases(database: Database, periods: Periods, now: datetime) -> list[int]:
     with database.reader() as session:
         found = RetentionStore(session).ended_cases()
@@ -100,12 +126,31 @@ def _due_cases(database: Database, periods: Periods, now: datetime) -> list[int]
         case.id
         for case in found
         if case.id is not None
-        and purge_due(case.status, case.closed_at or case.updated_at, case.rights, now, periods)
+        and purge_due(case.status, _ended_at(case), case.rights, now, periods)
     ]
 
 
-def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeReport) -> None:
-    """Delete the case's drafts, empty its mails, bare its trail, blank the case itself (the
+def _expired_cases(
+    database: Database, periods: Periods, now: datetime, dry_run: bool, report: PurgeReport
+) -> list[int]:
+    """The purged cases whose register rows are due to go. A dry run purged nothing: the
+    cases it would have purged whose rows would go too are only named in ``report``."""
+    with database.reader() as session:
+        found = RetentionStore(session).purged_cases()
+        store = CaseStore(session)
+        would = [store.case(reference) for reference in report.cases] if dry_run else []
+
+    def due(case: CaseRecord) -> bool:
+        return register_due(case.status, _ended_at(case), now, periods)
+
+    report.register += [case.reference for case in would if due(case)]
+    return [case.id for case in found if case.id is not None and due(case)]
+
+
+def _purge_case(
+    session: Session, secret: str, case_id: int, now: datetime, report: PurgeReport
+) -> None:
+    """Delete the case's drafts and mails, bare its trail, blank the case itself (the
     records read in ``session`` and changed here are written when it commits)."""
     store = CaseStore(session)
     case = store.case_for_update(case_id)
@@ -117,7 +162,7 @@ def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeRepo
     report.draft_attachments += deleted.attachments
     report.outbox += deleted.outbox
     for mail in store.case_mails(case_id):
-        _empty_mail(store, mail, report)
+        _delete_mail(purge, secret, mail, report)
     purge.delete_message_ids(case_id)
     for event in store.events(case_id):
         event.detail = bare_detail(event.detail)
@@ -125,30 +170,39 @@ def _purge_case(session: Session, case_id: int, now: datetime, report: PurgeRepo
     case.subject, case.identity_detail = "", ""
     case.evidence, case.signals = [], []
     case.verified_method = case.extension_reason = case.reply_check_reason = None
+    # The mail an answer was in is gone; the earlier case a complaint was about would tell
+    # that both came from the same person.
+    case.reply_to_check = case.related_case = None
     case.purged_at = now
     store.add_event(case_id, "mailbot", "purged", {})
     report.cases.append(case.reference)
 
 
-def _empty_mail(store: CaseStore, mail: MailRecord, report: PurgeReport) -> None:
-    """Keep the key, the hashes and the codes of a mail; delete its bytes and its text."""
-    assert mail.id is not None
-    attachments = len(store.attachments(mail.id))
-    raw = store.has_raw(mail.id)
-    store.forget_content(mail.id)
+def _delete_mail(purge: RetentionStore, secret: str, mail: MailRecord, report: PurgeReport) -> None:
+    attachments, raw = purge.delete_mail(secret, mail)
     report.attachments += attachments
     report.raw_mails += raw
-    mail.sender = mail.forwarded_by = mail.writes_for = mail.message_id = None
-    mail.subject, mail.body_text = "", ""
-    mail.request_text, mail.authentication_results, mail.sender_detail = None, None, None
-    mail.evidence, mail.notes = [], []
     report.mails += 1
 
 
-def _purge_caseless(session: Session, cutoff: datetime, report: PurgeReport) -> None:
+def _purge_caseless(session: Session, secret: str, cutoff: datetime, report: PurgeReport) -> None:
+    purge = RetentionStore(session)
+    for mail in purge.caseless_mails(CASELESS, cutoff):
+        _delete_mail(purge, secret, mail, report)
+
+
+def _delete_register_row(session: Session, secret: str, case_id: int, report: PurgeReport) -> None:
+    """Delete a purged case's register row and bare trail (and anything that still points at
+    it: nothing should, after the purge)."""
     store = CaseStore(session)
-    for mail in RetentionStore(session).caseless_mails(CASELESS, cutoff):
-        _empty_mail(store, mail, report)
+    case = store.case_for_update(case_id)
+    purge = RetentionStore(session)
+    purge.delete_drafts(case_id)
+    for mail in store.case_mails(case_id):
+        _delete_mail(purge, secret, mail, report)
+    session.expunge(case)
+    report.trail += purge.delete_case(case_id)
+    report.register.append(case.reference)
 
 
 def _kept(
@@ -186,10 +240,12 @@ class DailyPurge:
             return None
         self.next_at = now + timedelta(days=1)
         log.info(
-            "purge: %d case(s) purged, %d mail(s) emptied, %d draft(s) deleted",
+            "purge: %d case(s) purged, %d mail(s) and %d draft(s) deleted, %d register row(s) "
+            "past the register's period deleted",
             len(report.cases),
             report.mails,
             report.drafts,
+            len(report.register),
         )
         if report.answered_not_closed or report.quarantined_kept:
             log.warning(

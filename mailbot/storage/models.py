@@ -13,7 +13,9 @@
   they carry, and what the officer must do in each data source before a reply can go;
 - ``outbox``: approved mail, built once, waiting to be sent (and filed in the Sent folder);
 - ``digests``: the day of each daily digest, so that one is sent per day;
-- ``suppression``: keyed hashes of addresses that objected to direct marketing.
+- ``suppression``: keyed hashes of addresses that objected to direct marketing;
+- ``purged_mails``: keyed hashes of the keys (and bytes) of mails whose records were purged,
+  tied to no case, so that a mail still in the mailbox is not read again.
 """
 
 from __future__ import annotations
@@ -379,6 +381,23 @@ class SuppressionRecord(SQLModel, table=True):
     address_hash: str = Field(primary_key=True, max_length=64)
     added_on: date
     origin: str = Field(max_length=16)  # "objection" (a case) or "officer" (added by hand)
+
+
+class PurgedMailRecord(SQLModel, table=True):
+    """A mail whose record was purged (``service.retention``), so that it is not read again.
+
+    Only keyed hashes (``core.retention.mail_key_hash``, ``mail_content_hash``, under the
+    database's ``mails`` key in ``signing_keys``) of where it lay and of its bytes, and
+    what became of it (a code, for the folder it is settled in). No case, no date, no
+    Message-ID, no sender: nothing joins it to a case or a person.
+    """
+
+    __tablename__ = "purged_mails"
+
+    mailbox: str = Field(default="default", primary_key=True, max_length=32)
+    key_hash: str = Field(primary_key=True, max_length=64)
+    content_hash: str | None = Field(default=None, max_length=64, index=True)
+    disposition: str = Field(max_length=16)
 
 
 class UserRecord(SQLModel, table=True):

@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import func, update
 from sqlmodel import Session, col, delete, select
 
 from mailbot.core.cases import Status
+from mailbot.core.outbox import OutboxState
 from mailbot.core.retention import ENDED
-from mailbot.ports import Outcome
+from mailbot.ports import MailKey, Outcome
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
+    AttachmentRecord,
+    CaseEventRecord,
     CaseMessageRecord,
     CaseRecord,
+    DigestRecord,
     DraftActionRecord,
     DraftAttachmentRecord,
     MailRecord,
@@ -25,6 +29,7 @@ from mailbot.storage.models import (
     RawMailRecord,
     ReviewCopyRecord,
 )
+from mailbot.storage.purged_mails import PurgedMailStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,8 @@ class Answered:
 
 
 class RetentionStore:
-    """What a purge reads and deletes across the cases, their mails and their drafts."""
+    """What a purge reads and deletes across the cases, their mails, their drafts, the
+    register and the digests."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -84,22 +90,74 @@ class RetentionStore:
         """Delete the case's Message-IDs (with the addresses its mails came from)."""
         self._delete(CaseMessageRecord, CaseMessageRecord.case_id == case_id)
 
+    def delete_mail(self, secret: str, mail: MailRecord) -> tuple[int, bool]:
+        """Delete a mail's record with its bytes and attachments, leaving only keyed hashes
+        of its key and bytes (``PurgedMailStore``) so that it is not read again; returns how
+        many attachments and whether its bytes were stored."""
+        assert mail.id is not None
+        key = MailKey(mail.source, mail.folder, mail.uidvalidity, mail.uid)
+        PurgedMailStore(self.session).add(
+            secret, mail.mailbox, key, mail.content_hash, mail.disposition
+        )
+        attachments = self._delete(AttachmentRecord, AttachmentRecord.mail_id == mail.id)
+        raw = self._delete(RawMailRecord, RawMailRecord.mail_id == mail.id)
+        self.session.execute(
+            update(MailRecord)
+            .where(col(MailRecord.duplicate_of) == mail.id)
+            .values(duplicate_of=None)
+        )
+        self._delete(MailRecord, MailRecord.id == mail.id)
+        return attachments, raw > 0
+
     def caseless_mails(self, dispositions: Collection[str], before: datetime) -> list[MailRecord]:
         """Mails that became no case (with one of ``dispositions``), processed before
-        ``before``, that still hold a sender, a subject or their bytes."""
-        has_raw = exists().where(col(RawMailRecord.mail_id) == col(MailRecord.id))
+        ``before``."""
         return list(
             self.session.exec(
-                select(MailRecord).where(
+                select(MailRecord)
+                .where(
                     col(MailRecord.case_id).is_(None),
                     col(MailRecord.disposition).in_(list(dispositions)),
                     MailRecord.processed_at < before,
-                    or_(
-                        col(MailRecord.sender).is_not(None), col(MailRecord.subject) != "", has_raw
-                    ),
                 )
+                .order_by(col(MailRecord.id))
             )
         )
+
+    def purged_cases(self) -> list[CaseRecord]:
+        """The cases that were purged (their register rows and bare trails), by id."""
+        return list(
+            self.session.exec(
+                select(CaseRecord)
+                .where(col(CaseRecord.purged_at).is_not(None))
+                .order_by(col(CaseRecord.id))
+            )
+        )
+
+    def delete_case(self, case_id: int) -> int:
+        """Delete a purged case's register row and trail (and whatever else still points at
+        it); returns how many trail entries went."""
+        self._delete(DraftActionRecord, DraftActionRecord.case_id == case_id)
+        self.delete_message_ids(case_id)
+        events = self._delete(CaseEventRecord, CaseEventRecord.case_id == case_id)
+        self._delete(CaseRecord, CaseRecord.id == case_id)
+        return events
+
+    def delete_digests(self, before: datetime) -> int:
+        """Delete the daily digests (the days and their mails) queued before ``before`` and
+        sent or given up: they name the cases open then, with their failures."""
+        done = [OutboxState.SENT.value, OutboxState.FAILED.value]
+        ids = list(
+            self.session.exec(
+                select(DigestRecord.outbox_id)
+                .join(OutboxRecord, col(OutboxRecord.id) == col(DigestRecord.outbox_id))
+                .where(col(OutboxRecord.state).in_(done), OutboxRecord.created_at < before)
+            )
+        )
+        if not ids:
+            return 0
+        self._delete(DigestRecord, col(DigestRecord.outbox_id).in_(ids))
+        return self._delete(OutboxRecord, col(OutboxRecord.id).in_(ids))
 
     def answered_not_closed(self) -> list[Answered]:
         """The cases that were answered (``sent``) and are not closed yet."""

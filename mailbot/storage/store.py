@@ -34,6 +34,7 @@ from mailbot.storage.models import (
     ReferenceCounterRecord,
     utcnow,
 )
+from mailbot.storage.purged_mails import PurgedMailStore
 
 _CHUNK = 500
 
@@ -46,7 +47,9 @@ class CaseStore:
 
     # -- mails -------------------------------------------------------------
     def known_keys(self, keys: Iterable[MailKey], mailbox: str) -> dict[MailKey, str]:
-        """The keys among ``keys`` that already have a mail record, with what became of it."""
+        """The keys among ``keys`` that already have a mail record, or had one that was
+        purged, with what became of it."""
+        keys = list(keys)
         groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for key in keys:
             groups[(key.source, key.folder, key.uidvalidity)].append(key.uid)
@@ -65,7 +68,8 @@ class CaseStore:
                 )
                 for uid, disposition in rows:
                     found[MailKey(source, folder, validity, uid)] = disposition
-        return found
+        missing = [key for key in keys if key not in found]
+        return found | PurgedMailStore(self.session).known(missing, mailbox) if missing else found
 
     def stale_copy(
         self, key: MailKey, mailbox: str, content_hash: str | None, fingerprint: str | None

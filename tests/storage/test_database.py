@@ -10,8 +10,18 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
+from mailbot.core.retention import mail_content_hash, mail_key_hash
+from mailbot.ports import MailKey
 from mailbot.storage.database import Database, _alembic_config, normalise_url
-from mailbot.storage.models import CaseRecord, SigningKeyRecord, utcnow
+from mailbot.storage.models import (
+    CaseEventRecord,
+    CaseRecord,
+    MailRecord,
+    PurgedMailRecord,
+    SigningKeyRecord,
+    utcnow,
+)
+from mailbot.storage.purged_mails import MAIL_KEY, PurgedMailStore
 from mailbot.storage.store import CaseStore
 
 
@@ -50,15 +60,16 @@ def test_upgrade_twice_is_harmless(database: Database) -> None:
 
 def test_each_database_gets_its_own_signing_key_once(database: Database) -> None:
     """Migration 0010 makes the key that signs the review copies: one, random, kept."""
+    review = select(SigningKeyRecord).where(SigningKeyRecord.name == "review")
     with database.reader() as session:
-        (first,) = session.exec(select(SigningKeyRecord)).all()
+        (first,) = session.exec(review).all()
     assert first.name == "review" and len(bytes.fromhex(first.key)) == 32
     database.upgrade()
     with database.engine.begin() as connection:  # back to 0009 and up again: a new key
         command.downgrade(_alembic_config(connection), "0009")
         command.upgrade(_alembic_config(connection), "head")
     with database.reader() as session:
-        (again,) = session.exec(select(SigningKeyRecord)).all()
+        (again,) = session.exec(review).all()
     assert again.key != first.key
 
 
@@ -142,3 +153,61 @@ def test_sqlite_readers_do_not_wait_for_a_writer(sqlite_database: Database) -> N
         writer.commit()
     with sqlite_database.reader() as reader:
         assert reader.exec(select(func.count()).select_from(CaseRecord)).one() == 1
+
+
+def test_0013_leaves_only_keyed_hashes_of_the_mails_purged_before(database: Database) -> None:
+    """A database purged by an older version kept each purged mail's record: its key, its
+    fingerprint and content hash, its case. The upgrade keeps only keyed hashes of them."""
+    with database.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0012")
+        moment = {"at": datetime(2026, 3, 5, 9, tzinfo=UTC)}
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, reference, mailbox, status, rights, subject, received_at, "
+                "confidence, low_confidence, evidence, signals, classified_by, classified_at, "
+                "identity_detail, drafting_due, channel, direct_marketing, purged_at, "
+                "created_at, updated_at, related_case, reply_to_check, needs_decision, topics, "
+                "urgent) VALUES (1, 'AVG-2026-0001', 'default', 'closed', '[]', '', :at, 1, "
+                "false, '[]', '[]', 'mailbot', :at, '', false, 'email', false, :at, :at, :at, "
+                "'AVG-2025-0009', 7, false, '[]', false)"
+            ),
+            moment,
+        )
+        for mail_id, case_id, disposition in ((7, 1, "new_case"), (8, None, "ignored")):
+            connection.execute(
+                text(
+                    "INSERT INTO mails (id, mailbox, source, folder, uidvalidity, uid, "
+                    "fingerprint, content_hash, arrived_at, size, subject, disposition, reason, "
+                    "case_id, rights, evidence, notes, body_text, identity_evidence, "
+                    "processed_at) VALUES (:id, 'default', 'imap', 'INBOX', 5, :uid, :fp, :ch, "
+                    ":at, 10, '', :disposition, '', :case_id, '[]', '[]', '[]', '', false, :at)"
+                ),
+                moment
+                | {"id": mail_id, "uid": f"{mail_id}00", "fp": "f" * 64, "ch": f"{mail_id}" * 64}
+                | {"disposition": disposition, "case_id": case_id},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO case_events (case_id, at, actor, action, detail) "
+                """VALUES (1, :at, 'mailbot', 'created', '{"mail_id": 7, "rights": []}')"""
+            ),
+            moment,
+        )
+        command.upgrade(_alembic_config(connection), "head")
+    with database.reader() as session:
+        assert session.exec(select(MailRecord)).all() == []
+        case = session.exec(select(CaseRecord)).one()
+        assert (case.related_case, case.reply_to_check) == (None, None)
+        assert session.exec(select(CaseEventRecord.detail)).one() == {"rights": []}
+        key = session.get(SigningKeyRecord, MAIL_KEY)
+        assert key is not None
+        found = PurgedMailStore(session).known(
+            [MailKey("imap", "INBOX", 5, "700"), MailKey("imap", "INBOX", 5, "800")], "default"
+        )
+        entry = session.exec(
+            select(PurgedMailRecord).where(
+                PurgedMailRecord.key_hash == mail_key_hash(key.key, "imap", "INBOX", 5, "700")
+            )
+        ).one()
+    assert set(found.values()) == {"new_case", "ignored"}
+    assert entry.content_hash == mail_content_hash(key.key, "imap", "INBOX", "7" * 64)
