@@ -241,7 +241,12 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         reference=full.reference, received=full.received, due=full.due, rights=rights, forged=True
     )
     by_post = DraftFacts(
-        reference=full.reference, received=full.received, due=full.due, rights=rights, by_post=True
+        reference=full.reference,
+        received=full.received,
+        due=full.due,
+        rights=rights,
+        by_post=True,
+        channel="post",  # a request that came by post: the letters' other branches
     )
     elsewhere = DraftFacts(
         reference=full.reference,
