@@ -112,12 +112,18 @@ def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action
         text = f"Mark the records in {label} restricted: stored only, not otherwise used"
         return Action(source.name, right, text)
     if right is Right.OBJECTION:
-        if source.marketing:
-            text = f"Stop direct marketing: remove or flag the person in {label}"
-        else:
-            text = (
-                f"Assess the objection to {label}: stop processing the records (the reply says "
-                "so), or refuse with the compelling grounds (cases refuse)"
-            )
-        return Action(source.name, right, text)
+        return _objection(source, label)
     return None
+
+
+def _objection(source: SourcePolicy, label: str) -> Action | None:
+    if source.erasure == "keep" and not source.marketing:
+        return None  # kept because the law requires it: Art. 21(1) does not reach it
+    if source.marketing:
+        text = f"Stop direct marketing: remove or flag the person in {label}"
+        return Action(source.name, Right.OBJECTION, text)
+    text = (
+        f"Assess the objection to {label}: stop processing the records (the reply says "
+        "so), or refuse with the compelling grounds (cases refuse)"
+    )
+    return Action(source.name, Right.OBJECTION, text)

@@ -39,6 +39,11 @@ class ApprovalFacts:
     recipient: str = ""
     today: date | None = None
     first_month_ends: date | None = None  # the due date before any extension
+    body: str = ""  # the text that would go out
+
+
+# What a letter shows where the configuration lacks a text (``letters.context.MISSING``).
+UNFILLED = "[missing in the configuration: "
 
 
 def approval_problems(facts: ApprovalFacts) -> list[str]:
@@ -68,6 +73,12 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
         problems.append(
             f"{len(facts.open_actions)} action(s) are still open: {listed} "
             f"(record each with: mailbot cases done {facts.case_reference} ID)"
+        )
+    if UNFILLED in facts.body:
+        missing = facts.body.count(UNFILLED)
+        problems.append(
+            f"the text still has {missing} place(s) marked {UNFILLED.strip()} ...]: write them "
+            "in (edit the draft), or give the texts in the configuration and redraft"
         )
     if not facts.recipient_allowed:
         problems.append(

@@ -12,7 +12,7 @@ from mailbot.core.actions import Action, SourceHolding, SourcePolicy, actions_fo
 from mailbot.core.rights import Right
 from mailbot.letters.render import FALLBACK, Renderer, date_text, right_names
 
-MISSING = "[missing in the configuration: {key}]"
+MISSING = "[missing in the configuration: {key}]"  # approval refuses a text that holds one
 # mailbot's own record of the person's requests, described like any source (Art. 15)
 OWN_RECORD: dict[str, dict[str, str]] = {
     "nl": {
@@ -79,6 +79,7 @@ class DraftFacts:
     generated: date | None = None
     tables: Sequence[dict[str, Any]] = field(default=())
     channel: str = "email"  # how the request came: email, post, phone, other
+    direct_marketing: bool = False  # the objection is to direct marketing (Art. 21(3))
 
 
 def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
@@ -108,9 +109,12 @@ def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[s
         )
 
     recipients = letter_text(settings, source, "recipients", language)
+    if recipients is None and source.recipients:  # given, but not in this language nor English
+        recipients = [MISSING.format(key=f"[[sources]] {source.name}.recipients in {language}")]
     return {
         "name": source.name,
-        "category": letter_text(settings, source, "category", language) or source.category,
+        "category": needed("category"),
+        "kept_by_law": source.erasure == "keep",
         "purpose": needed("purpose"),
         "legal_basis": needed("legal_basis"),
         "retention": needed("retention"),
@@ -131,8 +135,12 @@ def _action(settings: Settings, facts: DraftFacts, action: Action, language: str
     if action.recipient is not None and holding is not None:
         names = letter_text(settings, holding.settings, "recipients", language) or []
         own = holding.settings.recipients or []
-        # the same recipient in the letter's language when the lists line up, else as listed
-        recipient = names[action.recipient] if len(names) == len(own) else own[action.recipient]
+        # the same recipient in the letter's language when the lists line up
+        recipient = (
+            names[action.recipient]
+            if len(names) == len(own)
+            else MISSING.format(key=f"[[sources]] {action.source}.recipients in {language}")
+        )
     return {
         "right": action.right.value,
         "source": action.source,
@@ -152,7 +160,8 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
     where the configuration does not give it in that one)."""
     organisation = settings.organisation
     categories = {
-        source.name: letter_text(settings, source, "category", language) or source.category
+        source.name: letter_text(settings, source, "category", language)
+        or MISSING.format(key=f"[[sources]] {source.name}.category in {language}")
         for source in (*settings.sources, *(holding.settings for holding in facts.holdings))
     }
     return {
@@ -170,6 +179,7 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "rights": right_names(list(facts.rights), language),
             "rights_keys": list(facts.rights),
             "channel": facts.channel,
+            "direct_marketing": facts.direct_marketing,
         },
         "person": {"name": facts.person_name},
         "sources": [
@@ -196,10 +206,10 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "deceased": facts.deceased,
         },
         "extension": {
-            "reasons": facts.extension_reasons,
+            "reasons": facts.extension_reasons.strip().rstrip("."),  # the letter ends it
             "due": date_text(facts.extended_due or facts.due, language),
         },
-        "refusal": {"reasons": facts.refusal_reasons},
+        "refusal": {"reasons": facts.refusal_reasons.strip().rstrip(".")},
         "generated": date_text(facts.generated or facts.received, language),
         "tables": list(facts.tables),
     }

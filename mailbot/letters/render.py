@@ -73,6 +73,8 @@ def date_text(day: date, language: str) -> str:
     month = months[day.month - 1]
     if language == "de":
         return f"{day.day}. {month} {day.year}"
+    if language == "fr" and day.day == 1:
+        return f"1er {month} {day.year}"  # "le 1er mars"
     return f"{day.day} {month} {day.year}"
 
 

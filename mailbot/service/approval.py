@@ -156,6 +156,7 @@ def approve_in_session(
         recipient=draft.to_address,
         today=today,
         first_month_ends=case.original_due_date or case.due_date,
+        body=draft.body,
     )
     problems = approval_problems(facts)
     if problems:

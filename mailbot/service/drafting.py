@@ -406,6 +406,7 @@ class Drafting:
             forged=situation.decision.identity is Identity.SPOOFED,
             deceased="deceased" in situation.topics,
             channel=case.channel,
+            direct_marketing=case.direct_marketing,
         )
         if notice is not None:
             facts = replace(

@@ -41,6 +41,9 @@ def test_objection_stops_marketing_where_the_source_is_used_for_it() -> None:
     texts = [a.text for a in actions_for([Right.OBJECTION], [mailing, crm])]
     assert texts[0].startswith("Stop direct marketing")
     assert texts[1].startswith("Assess the objection") and "cases refuse" in texts[1]
+    # data the law makes the company keep: the right to object does not reach them
+    kept = SourceHolding(source(name="invoices", erasure="keep"), 1)
+    assert actions_for([Right.OBJECTION], [kept]) == []
 
 
 def test_each_recipient_is_an_action_of_its_own_art_19() -> None:

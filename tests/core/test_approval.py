@@ -113,3 +113,12 @@ def test_extensions() -> None:
     assert "already been extended" in twice
     assert extension_problems(Status.CLOSED, date(2026, 12, 1), date(2026, 12, 2), False)
     assert extension_problems(Status.NEW, date(2026, 12, 1), None, False)
+
+
+def test_a_text_with_a_place_left_to_fill_is_not_approved() -> None:
+    unfilled = replace(
+        REPLY, body="Purpose: [missing in the configuration: [[sources]] crm.purpose]\n"
+    )
+    (problem,) = approval_problems(unfilled)
+    assert "1 place(s) marked [missing in the configuration: ...]" in problem
+    assert approval_problems(replace(REPLY, body="Purpose: the contract\n")) == []

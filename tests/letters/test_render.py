@@ -144,16 +144,22 @@ def reply(config: Settings, language: str, rights: list[Right], **changes: Any) 
 
 
 def test_restriction_and_objection_replies(config: Settings) -> None:
-    body = reply(config, "en", [Right.RESTRICTION, Right.OBJECTION])
+    body = reply(config, "en", [Right.RESTRICTION, Right.OBJECTION], direct_marketing=True)
     assert "We have restricted the processing of your data in: Customer profile, Invoices" in body
     assert "The restriction is temporary" in body and "Art. 18(2)" in body
     assert "of the restriction: Hosting company X (processor), Accountants Y (processor)" in body
     # the CRM is used for direct marketing: stopped at once, no assessment
     assert "For direct marketing we stop at once, without\nany assessment (Art. 21(3) GDPR)" in body
     assert "this concerns: Customer profile" in body
-    # other processing: the officer upheld the objection (else he refuses, with its routes)
-    assert "assessed your objection and stopped processing" in body and "in: Invoices" in body
+    # invoices are kept because the law requires it: the right to object does not reach them
+    assert "For Invoices the right to object does not apply" in body and "Art. 21(1)" in body
     assert "while" not in body.split("Objection")[1].split("You also")[0]  # no "meanwhile"
+    # not an objection to marketing: no promise about marketing; the officer's upheld objection
+    other = reply(config, "en", [Right.OBJECTION])
+    assert "direct marketing" not in other.split("Objection")[1].split("You also")[0]
+    assert "stopped processing your data for the purpose you object to\nin: Customer profile" in (
+        other
+    )
 
 
 def test_erasure_names_the_recipients_told_and_what_is_kept_as_a_partial_refusal(
@@ -168,7 +174,8 @@ def test_erasure_names_the_recipients_told_and_what_is_kept_as_a_partial_refusal
         "- Invoices (retention period: 7 years (art. 52 AWR); legal basis:\n  legal obligation)"
         in body
     )
-    assert "we use them only for Invoicing" in body
+    assert "we keep them only to meet that obligation and use them for\n  nothing else" in body
+    assert "our correspondence about your request only to show that we handled it" in body
     assert "we do not grant your request in full" in body and "Art. 79(2) GDPR" in body
     assert "within\nsix weeks of receiving this answer" in body  # Art. 35 UAVG
     dutch = reply(config, "nl", [Right.ERASURE])
@@ -397,10 +404,10 @@ def test_every_language_says_what_the_law_requires(multilingual: Settings, langu
     holdings = [SourceHolding(source, 2) for source in multilingual.sources]
     renderer = Renderer()
 
-    def body(kind: DraftKind, rights: list[Right]) -> str:
+    def body(kind: DraftKind, rights: list[Right], **changes: Any) -> str:
         found = replace(
             sample_facts(multilingual)[0], rights=[r.value for r in rights], holdings=holdings,
-            actions=actions_for(rights, holdings), failed_sources=[],
+            actions=actions_for(rights, holdings), failed_sources=[], **changes,
         )  # fmt: skip
         text = renderer.render(kind, language, context(multilingual, language, found)).body
         return " ".join(text.split())
@@ -408,11 +415,12 @@ def test_every_language_says_what_the_law_requires(multilingual: Settings, langu
     erasure = body(DraftKind.REPLY, [Right.ERASURE])
     assert f"recipient#{language}#" in erasure  # told to erase too (Art. 19)
     assert f"recipient2#{language}#" not in erasure  # kept data: nobody asked to erase them
-    for kept in ("retention2", "legal_basis2", "purpose2", "category2"):
-        assert f"{kept}#{language}#" in erasure, kept  # kept: until when, on what basis, for what
+    for kept in ("retention2", "legal_basis2", "category2"):
+        assert f"{kept}#{language}#" in erasure, kept  # kept: until when, on what basis
     assert "17" in erasure  # Art. 17(3)
-    objection = body(DraftKind.REPLY, [Right.OBJECTION])
+    objection = body(DraftKind.REPLY, [Right.OBJECTION], direct_marketing=True)
     assert "21" in objection and f"category#{language}#" in objection  # Art. 21(3)
+    assert f"category2#{language}#" in objection  # kept by law: the right to object does not apply
     access = body(DraftKind.REPLY, [Right.ACCESS])
     for given in ("purpose", "legal_basis", "retention", "origin", "recipient"):
         assert f"{given}#{language}#" in access, given
@@ -424,3 +432,15 @@ def test_every_language_says_what_the_law_requires(multilingual: Settings, langu
     assert "77" in body(DraftKind.EXTENSION, [Right.ACCESS])
     restriction = body(DraftKind.REPLY, [Right.RESTRICTION])
     assert "18" in restriction and f"recipient2#{language}#" in restriction
+
+
+def test_dates_are_written_as_each_language_writes_them() -> None:
+    assert date_text(date(2026, 3, 1), "fr") == "1er mars 2026"
+    assert date_text(date(2026, 3, 2), "fr") == "2 mars 2026"
+    assert date_text(date(2026, 3, 1), "de") == "1. März 2026"
+
+
+def test_the_officers_reasons_end_with_one_full_stop(config: Settings) -> None:
+    found = replace(sample_facts(config)[0], refusal_reasons="Wij hebben geen gegevens.  ")
+    body = Renderer().render(DraftKind.REFUSAL, "nl", context(config, "nl", found)).body
+    assert "Wij hebben geen gegevens." in body and ".." not in body
