@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -80,8 +81,11 @@ def source_for(database: Path) -> SqlSource:
 
 
 def mailbot_way(source: SqlSource) -> int:
-    table = copies.Table(name="lessons", category="Lesplanning", rows=source.rows(PERSON))
-    built = copies.build([table])
+    # access and portability at once: the CSV (local times, labels) and the JSON
+    table = copies.Table(
+        name="lessons", category="Lesplanning", rows=source.rows(PERSON), portable=True
+    )
+    built = copies.build([table], language="en", zone=ZoneInfo("Europe/Amsterdam"))
     files = copies.finish(
         built,
         overview_html="<p>overview</p>",

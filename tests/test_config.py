@@ -413,6 +413,26 @@ def test_a_text_in_a_language_without_letters_names_the_key_and_the_file(tmp_pat
     assert "sources.0" in problems(exc) and "category: 'es' is not a language" in str(exc.value)
 
 
+def test_column_labels_are_given_per_language_as_dotted_keys_or_a_table(tmp_path: Path) -> None:
+    text = (
+        FULL + SOURCE + 'labels.nl = {naam = "Naam", email = "E-mailadres"}\n'
+        'labels.de = {naam = "Name"}\n'
+        + SOURCE.replace('"klanten"', '"andere"')
+        + 'labels = {fr = {naam = "Nom"}}\n'
+    )
+    first, other = load_configuration(write(tmp_path, text), environ={}).first.sources
+    assert first.labels == {"nl": {"naam": "Naam", "email": "E-mailadres"}, "de": {"naam": "Name"}}
+    assert other.labels == {"fr": {"naam": "Nom"}}
+
+
+def test_a_label_in_a_language_without_letters_names_the_key_and_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL + SOURCE + 'labels.es = {naam = "Nombre"}\n')
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(path, environ={})
+    assert "'es' is not a language of the letters" in problems(exc)["sources.0.labels"]
+    assert str(path) in str(exc.value)
+
+
 def test_the_registers_period_is_five_years_and_never_shorter_than_a_cases(
     tmp_path: Path,
 ) -> None:

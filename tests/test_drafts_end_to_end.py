@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from mailbot.app import load_app
 from mailbot.cli.main import cli
+from mailbot.letters.copies import DELIMITER
 from mailbot.service.draft_views import attachment_content, show_draft
 from tests.support.datasets import CUSTOMERS, INVOICES, make_crm, make_invoices
 from tests.support.mails import simple
@@ -117,8 +121,11 @@ def test_mailbox_to_drafts_with_exactly_each_persons_rows(
     }
     for reply in (d for d in drafts if d["kind"] == "reply"):
         app = load_app(path)
-        crm = json.loads(attachment_content(app.database, reply["id"], "crm.json"))
-        bills = json.loads(attachment_content(app.database, reply["id"], "invoices.json"))
+        # an access request: the person's rows as CSV (JSON is portability's)
+        crm, bills = (
+            csv_rows(attachment_content(app.database, reply["id"], name), reply["language"])
+            for name in ("crm.csv", "invoices.csv")
+        )
         app.close()
         assert [row["number"] for row in crm] == numbers[reply["to"]]
         assert [row["invoice"] for row in bills] == invoices[reply["to"]]
@@ -139,9 +146,16 @@ def test_mailbox_to_drafts_with_exactly_each_persons_rows(
             assert (invoice in invoices[reply["to"]]) == (invoice.encode() in every_byte)
         assert b"eve@example.org" not in every_byte
     shown = invoke("drafts", "show", str(drafts[1]["id"]), "--config", str(path)).output
-    assert "To: tom.baker@example.com" in shown and "Attachments:" in shown and "crm.json" in shown
+    assert "To: tom.baker@example.com" in shown and "Attachments:" in shown and "crm.csv" in shown
     cases = json.loads(invoke("cases", "list", "--json", "--config", str(path)).output)
     assert [case["identity"] for case in cases] == ["known", "known", "unknown"]
+
+
+def csv_rows(content: bytes, language: str) -> list[dict[str, str]]:
+    """A copy's CSV as a spreadsheet with the letter's regional settings reads it."""
+    assert content.startswith(codecs.BOM_UTF8)
+    text = io.StringIO(content.decode("utf-8-sig"))
+    return list(csv.DictReader(text, delimiter=DELIMITER[language]))
 
 
 def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str) -> None:

@@ -155,7 +155,7 @@ def test_each_waiting_draft_is_in_the_review_folder_as_the_mail_itself_with_a_no
     assert str(reply["Subject"]).startswith(f"[{reference(1)}]")
     assert reply["In-Reply-To"] == "<req-1@example.com>"
     names = {part.get_filename() for part in reply.iter_attachments()}
-    assert "klanten.json" in names  # the copies of the person's data, as he would get them
+    assert "klanten.csv" in names  # the copies of the person's data, as he would get them
     body = reply.get_body(("plain",))
     assert body is not None and "Tom Baker" in body.get_content()
     # Nothing meant for the officer is in the mail itself; it is in the note beside it.
@@ -341,7 +341,7 @@ def test_sent_from_the_mail_client_is_recorded_with_the_text_sent_and_warnings(
     app.close()
     warnings = [n for n in officer.notes() if "Controleer wat u verstuurde" in str(n["Subject"])]
     assert len(warnings) == 1
-    assert "klanten.json" in warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "klanten.csv" in warnings[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     run_once(config)  # read once
     assert len([n for n in officer.notes() if "Controleer" in str(n["Subject"])]) == 1
 

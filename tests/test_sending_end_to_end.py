@@ -83,10 +83,11 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     assert sent_reply.message["Subject"].startswith(f"[{reference(1)}]")
     text = sent_reply.message.get_body(("plain",)).get_content()
     assert "Geachte Tom Baker" in text and "Beste" not in text  # the edited text was sent
-    assert {part.get_filename() for part in sent_reply.message.iter_attachments()} >= {
-        "klanten.json",
+    assert {part.get_filename() for part in sent_reply.message.iter_attachments()} == {
+        "overzicht.html",
         "klanten.csv",
-    }
+        "mailbot.csv",
+    }  # access: the overview and a CSV per source, no JSON
 
     # Approving or running again never sends again.
     again = invoke("drafts", "approve", str(reply["id"]), "--config", str(config))

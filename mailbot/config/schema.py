@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -66,6 +66,7 @@ LETTER_LANGUAGES: tuple[LetterLanguage, ...] = ("nl", "en", "de", "fr")
 SOURCE_TEXTS = ("category", "purpose", "legal_basis", "retention", "recipients", "origin")
 ORGANISATION_TEXTS = ("automated_decisions", "transfers_outside_eea", "signature_title")
 Translations = dict[str, dict[str, str | list[str]]]  # language -> key -> text
+_T = TypeVar("_T")
 
 
 def _split_texts(data: object, keys: tuple[str, ...], own: str) -> object:
@@ -99,7 +100,8 @@ def _split_texts(data: object, keys: tuple[str, ...], own: str) -> object:
     return data
 
 
-def _check_translations(value: Translations) -> Translations:
+def _check_translations(value: dict[str, _T]) -> dict[str, _T]:
+    """Keys are languages of the letters (``translations``, ``labels``)."""
     for language in value:
         if language not in LETTER_LANGUAGES:
             raise ValueError(
@@ -324,6 +326,8 @@ class DataSourceSettings(_Section):
     erasure: Literal["erase", "keep"] = "erase"
     marketing: bool = False
     translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
+    # column -> its label in the copies, per language: ``labels.nl = {naam = "Naam"}``
+    labels: Annotated[dict[str, dict[str, str]], AfterValidator(_check_translations)] = {}
 
     _resolve = field_validator("path")(_resolve_path)
 

@@ -18,7 +18,7 @@ from mailbot.core.actions import SourceHolding
 from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
-from mailbot.letters import copies
+from mailbot.letters import copies, own_rows
 from mailbot.letters.context import DraftFacts, context, letter_text, own_record
 from mailbot.letters.render import Renderer
 from mailbot.storage.database import Database
@@ -78,7 +78,9 @@ class PersonData:
     def files(
         self, case: CaseRecord, address: str, language: str, failed: list[str]
     ) -> tuple[tuple[copies.CopyFile, ...], list[SourceHolding]]:
-        """The person's data from every source (and mailbot's own records), as files."""
+        """The person's data from every source (and mailbot's own records), as files: for
+        access the overview and a CSV per source; for portability JSON (and CSV) of what the
+        person provided, with a manifest. No more files than the person needs."""
         rights = {Right(name) for name in case.rights}
         wants_copy = Right.ACCESS in rights
         wants_port = Right.PORTABILITY in rights
@@ -87,19 +89,19 @@ class PersonData:
         for source in self.sources:
             settings = source.settings
             rows = self.rows(source, address, failed)
-            if wants_copy or (wants_port and settings.provided_by_subject):
-                tables.append(self._table(settings, rows, language))
+            portable = wants_port and settings.provided_by_subject
+            if wants_copy or portable:
+                tables.append(self._table(settings, rows, language, portable=portable))
             else:
                 counted[settings.name] = sum(1 for _ in rows)
         if wants_copy:
             own = own_record(self.settings, language)
             category, purpose = own["category"], own["purpose"]
-            tables.append(
-                copies.Table(
-                    OWN_RECORDS, category, self.own_records(address, case.mailbox), (), purpose
-                )
-            )
-        built = copies.build(tables)  # streams every table's rows once
+            records = self.own_records(address, case.mailbox, language)
+            labels = own_rows.labels(language)
+            tables.append(copies.Table(OWN_RECORDS, category, records, (), purpose, None, labels))
+        zone = self.settings.organisation.zone
+        built = copies.build(tables, language=language, zone=zone)  # streams every table's rows
         counted.update(built.counts)
         holdings = [
             SourceHolding(source.settings, counted.get(source.settings.name, 0))
@@ -112,19 +114,21 @@ class PersonData:
         if wants_copy:
             facts = DraftFacts(
                 reference=reference,
-                received=case.received_at.date(),
-                due=case.due_date or case.received_at.date(),
+                received=case.received_at.astimezone(zone).date(),
+                due=case.due_date or case.received_at.astimezone(zone).date(),
                 rights=list(case.rights),
-                generated=utcnow().date(),
+                generated=utcnow().astimezone(zone).date(),
                 tables=list(built.overview_tables),
             )
             overview = self.renderer.overview(language, context(self.settings, language, facts))
+        manifest = None
+        if built.portable:
+            organisation = self.settings.organisation.name
+            manifest = copies.manifest(reference, organisation, tables, built)
         files = copies.finish(
             built,
             overview_html=overview,
-            manifest_file=copies.manifest(
-                reference, self.settings.organisation.name, tables, built
-            ),
+            manifest_file=manifest,
             language=language,
             reference=reference,
             zip_above=self.settings.drafts.zip_above_bytes,
@@ -132,39 +136,32 @@ class PersonData:
         return files, holdings
 
     def _table(
-        self, source: DataSourceSettings, rows: Iterator[Row], language: str
+        self, source: DataSourceSettings, rows: Iterator[Row], language: str, *, portable: bool
     ) -> copies.Table:
-        """A source's rows, described in the person's language (as the letter does)."""
+        """A source's rows, described and labelled in the person's language (as the letter
+        is written)."""
 
         def text(key: str) -> Any:
             return letter_text(self.settings, source, key, language)
 
         return copies.Table(
             source.name, text("category") or source.category, rows, text("recipients") or [],
-            text("purpose"), text("retention"),
+            text("purpose"), text("retention"), source.labels.get(language, {}), portable,
         )  # fmt: skip
 
-    def own_records(self, address: str, mailbox: str) -> Iterator[Row]:
+    def own_records(self, address: str, mailbox: str, language: str) -> Iterator[Row]:
         """What mailbot itself keeps about the person: their cases and mails in this mailbox
-        (another mailbox is another organisation's, or another part of it)."""
+        (another mailbox is another organisation's, or another part of it), in words of
+        ``language`` (no status codes)."""
         with self.database.reader() as session:
             store = CaseStore(session)
             for case in store.cases_of(address, mailbox):
                 assert case.id is not None
-                yield {
-                    "kind": "case",
-                    "reference": case.reference,
-                    "received_at": case.received_at.isoformat(),
-                    "rights": ", ".join(case.rights),
-                    "status": case.status,
-                    "subject": case.subject,
-                }
+                yield own_rows.case_row(
+                    case.reference, case.received_at, list(case.rights), case.status,
+                    case.subject, language=language,
+                )  # fmt: skip
                 for mail in store.case_mails(case.id):
-                    yield {
-                        "kind": "mail",
-                        "reference": case.reference,
-                        "received_at": mail.arrived_at.isoformat(),
-                        "rights": "",
-                        "status": mail.disposition,
-                        "subject": mail.subject,
-                    }
+                    yield own_rows.mail_row(
+                        case.reference, mail.arrived_at, mail.subject, language=language
+                    )

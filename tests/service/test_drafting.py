@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mailbot.config import settings_from_dict
+from mailbot.core.cases import Status
 from mailbot.core.identity import Verification
 from mailbot.core.rights import Right
 from mailbot.ports import MailKey, MailRef
@@ -18,6 +21,8 @@ from mailbot.service.cases import reclassify, verify
 from mailbot.service.draft_views import show_draft
 from mailbot.storage.database import Database
 from mailbot.storage.models import MailRecord
+from tests.support.configs import base_config
+from tests.support.datasets import crm_source, make_crm
 from tests.support.desk import CLOCK, FAIL, OURS, PASS, TOM, Desk, desks
 from tests.support.mails import simple
 
@@ -25,6 +30,12 @@ from tests.support.mails import simple
 @pytest.fixture
 def desk(tmp_path: Path, database: Database) -> Iterator[Desk]:
     yield from desks(tmp_path, database)
+
+
+def rows(content: bytes, delimiter: str = ";") -> list[dict[str, str]]:
+    """A copy's CSV file as a spreadsheet reads it (UTF-8 with a byte-order mark)."""
+    assert content.startswith(codecs.BOM_UTF8)
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_known_sender_gets_a_reply_with_exactly_their_own_rows(desk: Desk) -> None:
@@ -38,22 +49,16 @@ def test_known_sender_gets_a_reply_with_exactly_their_own_rows(desk: Desk) -> No
     ]
     reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
     files = desk.files(reply["id"])
-    assert sorted(files) == [
-        "crm.csv", "crm.json", "invoices.csv", "invoices.json", "mailbot.csv", "mailbot.json",
-        "manifest.json", "overzicht.html",
-    ]  # fmt: skip
-    assert [row["number"] for row in json.loads(files["crm.json"])] == ["C-1001"]
-    assert [row["invoice"] for row in json.loads(files["invoices.json"])] == [
-        "2026-001",
-        "2026-002",
-    ]
+    # access alone: the overview and a CSV per source, no JSON or manifest (portability's)
+    assert sorted(files) == ["crm.csv", "invoices.csv", "mailbot.csv", "overzicht.html"]
+    assert [row["number"] for row in rows(files["crm.csv"])] == ["C-1001"]
+    assert [row["invoice"] for row in rows(files["invoices.csv"])] == ["2026-001", "2026-002"]
     everything = b"".join(files.values())
     for stranger in (b"C-1002", b"tom.bakerr", b"2026-004", b"sanne", b"Sanne"):
         assert stranger not in everything, stranger
-    own = json.loads(files["mailbot.json"])
-    assert {row["reference"] for row in own} == {reference}
-    manifest = json.loads(files["manifest.json"])
-    assert [source["records"] for source in manifest["sources"]] == [1, 2, 2]
+    own = rows(files["mailbot.csv"])
+    assert {row["Kenmerk"] for row in own} == {reference}
+    assert len(own) == 2  # the case and its mail
     body = show_draft(desk.database, CLOCK, reply["id"]).body
     assert "Hostingbedrijf X (verwerker)" in body and "Boekhoudkantoor Y (verwerker)" in body
 
@@ -217,7 +222,7 @@ def test_verification_deletes_id_copies_and_drafts_the_reply(desk: Desk) -> None
     }
     reply = next(d for d in desk.drafts(reference) if d["kind"] == "reply")
     assert reply["to"] == "piet@elders.example"
-    assert [row["number"] for row in json.loads(desk.files(reply["id"])["crm.json"])] == ["C-1003"]
+    assert [row["number"] for row in rows(desk.files(reply["id"])["crm.csv"])] == ["C-1003"]
     superseded = [d for d in desk.drafts(reference) if d["kind"] == "identification_request"]
     assert [d["status"] for d in superseded] == ["rejected"]
 
@@ -264,8 +269,101 @@ def test_portability_copies_only_what_the_person_provided(desk: Desk) -> None:
     files = desk.files(reply["id"])
     # The CRM holds what the person provided; the invoices are the company's own records.
     assert sorted(files) == ["crm.csv", "crm.json", "manifest.json"]
-    rows = list(csv.DictReader(io.StringIO(files["crm.csv"].decode())))
-    assert [row["number"] for row in rows] == ["C-1001"]
+    assert [row["number"] for row in rows(files["crm.csv"], ",")] == ["C-1001"]
+    assert [row["number"] for row in json.loads(files["crm.json"])] == ["C-1001"]
+    manifest = json.loads(files["manifest.json"])
+    assert [(entry["source"], entry["files"]) for entry in manifest["sources"]] == [
+        ("crm", ["crm.json", "crm.csv"])
+    ]
+
+
+def test_access_and_portability_attach_the_overview_every_csv_and_json_of_what_was_provided(
+    desk: Desk,
+) -> None:
+    result = desk.mail("Ik wil graag weten welke gegevens jullie van mij hebben.", From=TOM)
+    reference = result.reference or ""
+    reclassify(desk.database, CLOCK, reference, rights=(Right.ACCESS, Right.PORTABILITY),
+               actor="rudi")  # fmt: skip
+    desk.drafting.run()
+    reply = next(
+        d for d in desk.drafts(reference) if d["kind"] == "reply" and d["status"] == "pending"
+    )
+    files = desk.files(reply["id"])
+    # JSON only for the CRM (provided by the person); not the invoices, not mailbot's record
+    assert sorted(files) == [
+        "crm.csv", "crm.json", "invoices.csv", "mailbot.csv", "manifest.json", "overzicht.html",
+    ]  # fmt: skip
+    manifest = json.loads(files["manifest.json"])
+    assert {entry["source"]: entry["files"] for entry in manifest["sources"]} == {
+        "crm": ["crm.json", "crm.csv"],
+        "invoices": ["invoices.csv"],
+        "mailbot": ["mailbot.csv"],
+    }
+    assert "overzicht.html, crm.json, crm.csv" in desk.draft_body(reply["id"])
+    assert "(JSON en CSV)" in desk.draft_body(reply["id"])
+
+
+def test_mailbots_own_record_shows_no_codes_and_local_times(desk: Desk) -> None:
+    result = desk.mail("Ik wil graag weten welke gegevens jullie van mij hebben.", From=TOM)
+    reply = next(d for d in desk.drafts(result.reference or "") if d["kind"] == "reply")
+    files = desk.files(reply["id"])
+    html = files["overzicht.html"].decode()
+    for code in [*(status.value for status in Status), *(right.value for right in Right)]:
+        assert f">{code}<" not in html, code
+    case, mail = rows(files["mailbot.csv"])
+    assert list(case) == [
+        "Soort",
+        "Kenmerk",
+        "Ontvangen",
+        "Rechten",
+        "Stand van zaken",
+        "Onderwerp",
+    ]
+    assert (case["Soort"], case["Rechten"], case["Stand van zaken"]) == (
+        "verzoek", "inzage", "in behandeling",
+    )  # fmt: skip
+    assert (mail["Soort"], mail["Stand van zaken"]) == ("e-mail", "ontvangen")
+    assert mail["Ontvangen"] == "5 maart 2026 10:00"  # 09:00 UTC, in Amsterdam
+    assert "<td>in behandeling</td>" in html and "<td>5 maart 2026 10:00</td>" in html
+
+
+LABELS = {"nl": {"name": "Naam", "city": "Woonplaats"}, "de": {"name": "Name", "city": "Wohnort"}}
+
+
+@pytest.fixture
+def labelled(tmp_path: Path, database: Database) -> Iterator[Desk]:
+    """A desk whose CRM labels its columns in Dutch and German (not in English)."""
+    values = base_config(tmp_path)
+    values["organisation"].update(
+        trusted_authserv_id=OURS, automated_decisions="geen", transfers_outside_eea="geen"
+    )
+    crm = crm_source(make_crm(tmp_path / "crm.db"), labels=LABELS)
+    values["sources"] = [crm.model_dump(mode="json")]
+    desk = Desk(database, settings_from_dict(values, tmp_path / "mailbot.toml", environ={}))
+    yield desk
+    desk.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "header"),
+    [
+        ("Ik wil graag weten welke gegevens jullie van mij hebben.", "overzicht.html",
+         ["Naam", "email", "Woonplaats", "number"]),
+        ("Please send me a copy of all my personal data.", "overview.html",
+         ["name", "email", "city", "number"]),
+    ],
+    ids=["nl", "en"],
+)  # fmt: skip
+def test_the_copies_label_columns_in_the_letters_language_else_by_their_name(
+    labelled: Desk, body: str, name: str, header: list[str]
+) -> None:
+    result = labelled.mail(body, From=TOM)
+    reply = next(d for d in labelled.drafts(result.reference or "") if d["kind"] == "reply")
+    files = labelled.files(reply["id"])
+    (row,) = rows(files["crm.csv"], ";" if name == "overzicht.html" else ",")
+    assert list(row) == header and row[header[0]] == "Tom Baker"
+    cells = "".join(f"<th>{label}</th>" for label in header)
+    assert cells in files[name].decode()
 
 
 @pytest.mark.parametrize("kept", [True, False], ids=["kept at intake", "recorded before 0009"])

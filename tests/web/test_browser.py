@@ -140,7 +140,7 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     assert len(replies) == 1
     assert "PS: gecontroleerd door Rudi." in body_of(replies[0])
     names = {part.get_filename() for part in replies[0].walk() if part.get_filename()}
-    assert "klanten.json" in names
+    assert "klanten.csv" in names
 
     page.reload()
     assert page.locator("article.draft.sent", has_text=REPLY_NL).count() == 1

@@ -161,16 +161,16 @@ def test_attachments_download_and_preview(site: Site) -> None:
         invoke("drafts", "show", str(reply["id"]), "--json", "--config", str(site.config)).output
     )
     files = {item["filename"]: item["id"] for item in shown["attachment_files"]}
-    data = client.get(f"/drafts/{reply['id']}/files/{files['klanten.json']}")
-    assert data.headers["content-disposition"].startswith('attachment; filename="klanten.json"')
+    data = client.get(f"/drafts/{reply['id']}/files/{files['klanten.csv']}")
+    assert data.headers["content-disposition"].startswith('attachment; filename="klanten.csv"')
     assert b"tom.baker@example.com" in data.content and b"anna" not in data.content
-    preview = client.get(f"/drafts/{reply['id']}/files/{files['klanten.json']}/preview")
+    preview = client.get(f"/drafts/{reply['id']}/files/{files['klanten.csv']}/preview")
     assert "C-1001" in preview.text and "<pre" in preview.text
     overview = next(name for name in files if name.endswith(".html"))
     frame = client.get(f"/drafts/{reply['id']}/files/{files[overview]}/raw")
     assert frame.headers["content-security-policy"].startswith("sandbox")
     other = pending_draft(site, "anna.smit@example.org", kind="reply")
-    assert client.get(f"/drafts/{other['id']}/files/{files['klanten.json']}").status_code == 404
+    assert client.get(f"/drafts/{other['id']}/files/{files['klanten.csv']}").status_code == 404
 
 
 def test_the_register_page_extends_a_case_and_downloads_rows_without_a_person(site: Site) -> None:
