@@ -18,19 +18,22 @@ name = "Voorbeeld B.V."
 officer_name = "R. de Functionaris"
 addresses = ["privacy@voorbeeld.example"]
 trusted_authserv_id = "mx.voorbeeld.example"
-automated_decisions = "geen"
-transfers_outside_eea = "geen"
+automated_decisions = {nl = "geen", en = "none", de = "keine", fr = "aucune"}
+transfers_outside_eea = {nl = "geen", en = "none", de = "keine", fr = "aucun"}
 
 [[sources]]
 name = "klanten"
 kind = "csv"
 path = "klanten.csv"
 email_column = "email"
-category = "Klantprofiel"
-purpose = "overeenkomst"
-legal_basis = "overeenkomst"
-retention = "36 maanden"
-recipients = ["Hosting (verwerker)"]
+category = {nl = "Klantprofiel", en = "Customer profile", de = "Kundenprofil", fr = "Profil client"}
+purpose = {nl = "overeenkomst", en = "contract", de = "Vertrag", fr = "contrat"}
+legal_basis = {nl = "overeenkomst", en = "contract", de = "Vertrag", fr = "contrat"}
+retention = {nl = "36 maanden", en = "36 months", de = "36 Monate", fr = "36 mois"}
+recipients.nl = ["Hosting (verwerker)"]
+recipients.en = ["Hosting (processor)"]
+recipients.de = ["Hosting (Auftragsverarbeiter)"]
+recipients.fr = ["Hébergeur (sous-traitant)"]
 """
 
 
