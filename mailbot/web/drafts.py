@@ -53,9 +53,16 @@ async def _act(
 
 @page
 async def draft_approve(request: Request, session: WebSession) -> Response:
+    """Approve the text on screen: the approve button belongs to the draft's text form, so
+    unsaved edits are saved first (recorded as an edit), never dropped."""
     draft_id = int(request.path_params["draft"])
+    form = await request.form()
+    body = text_field(form, "body").replace("\r\n", "\n") if "body" in form else None
+    subject = text_field(form, "subject") if "subject" in form else None
 
     def work(web: Web, actor: str) -> Any:
+        if body is not None:
+            edit(web.app.database, web.app.clock, draft_id, actor, body, subject=subject)
         return approve(web.app.database, web.app.configuration, web.app.clock, draft_id, actor)
 
     return await _act(request, session, "approved", work)

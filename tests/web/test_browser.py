@@ -151,6 +151,33 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     shot(page, "05-case-drafts", full_page=False)  # the README shows this one
 
 
+def test_approving_sends_the_text_on_screen_unsaved_edits_included(site: Site, page: Page) -> None:
+    """Issue 23's lost edit: change the text, press approve without saving first; what the SMTP
+    server receives is the text on screen."""
+    reference = site.reference_of("tom.baker@example.com")
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill("rudi")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    page.goto(f"{site.url}/cases/{reference}")
+    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
+    text = reply.get_by_label("Tekst")
+    text.fill(text.input_value() + "\nNooit opgeslagen, wel goedgekeurd.\n")
+    reply.get_by_role("button", name="Goedkeuren en versturen").click()
+    assert "goedgekeurd" in page.get_by_role("status").inner_text()
+
+    assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
+    replies = [
+        m for m in received_by(site, "tom.baker@example.com") if "Uw verzoek" in str(m["Subject"])
+    ]
+    assert len(replies) == 1
+    assert "Nooit opgeslagen, wel goedgekeurd." in body_of(replies[0])
+    page.reload()
+    trail = page.locator("table.trail").inner_text()
+    assert "edited" in trail and "approved" in trail
+
+
 def tab_to(page: Page, name: str, limit: int = 400) -> None:
     """Press Tab until the focused control is called ``name`` (as a screen reader would say)."""
     for _ in range(limit):
