@@ -17,6 +17,7 @@ DUTCH: dict[str, str] = {
     "mailbot: privacy requests": "mailbot: privacyverzoeken",
     "Skip to the content": "Naar de inhoud",
     "it goes into the letter: write it in": "dit komt in de brief: schrijf het in het",
+    "Choose one": "Kies er een",
     "Main menu": "Hoofdmenu",
     "Cases": "Zaken",
     "Quarantine": "Quarantaine",

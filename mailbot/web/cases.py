@@ -192,7 +192,7 @@ async def case_reclassify(request: Request, session: WebSession) -> Response:
 async def case_verify(request: Request, session: WebSession) -> Response:
     form = await request.form()
     method = text_field(form, "method").strip()
-    check = text_field(form, "check") or Verification.OTHER.value
+    check = text_field(form, "check")  # chosen, never assumed
     send_to = text_field(form, "send_to").strip() or None
     reference = request.path_params["reference"]
 

@@ -178,6 +178,26 @@ def test_approving_sends_the_text_on_screen_unsaved_edits_included(site: Site, p
     assert "edited" in trail and "approved" in trail
 
 
+def test_nothing_is_preselected_and_verification_only_where_identity_is_open(
+    site: Site, page: Page
+) -> None:
+    """Issue 23's guards: one click must not write "granted" or "ID checked" into the register."""
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill("rudi")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/cases")
+    page.goto(f"{site.url}/cases/{site.reference_of('tom.baker@example.com')}")
+    assert page.locator("#close-outcome").input_value() == ""  # no outcome chosen for him
+    assert page.locator("#verify-check").count() == 0  # a known address: nothing to verify
+    page.goto(f"{site.url}/cases/{site.reference_of('mallory@example.org')}")
+    assert page.locator("#verify-check").input_value() == ""  # unknown: offered, not chosen
+    page.get_by_label("Hoe is de persoon geverifieerd?").fill("klantnummer gecontroleerd")
+    page.locator("#verify-check").evaluate("select => select.removeAttribute('required')")
+    page.get_by_role("button", name="Als geverifieerd markeren").click()
+    assert "choose how the person was verified" in page.get_by_role("alert").inner_text()
+
+
 def tab_to(page: Page, name: str, limit: int = 400) -> None:
     """Press Tab until the focused control is called ``name`` (as a screen reader would say)."""
     for _ in range(limit):
