@@ -83,11 +83,7 @@ def _split_texts(data: object, keys: tuple[str, ...], own: str) -> object:
         if not isinstance(value, dict):
             continue
         for language, text in value.items():
-            if language not in LETTER_LANGUAGES:
-                raise ValueError(
-                    f"{key}: {language!r} is not a language of the letters "
-                    f"({', '.join(LETTER_LANGUAGES)})"
-                )
+            _check_language(language, f"{key}: ")
             translations.setdefault(language, {})[key] = text
         if own in value:
             data[key] = value[own]
@@ -100,14 +96,47 @@ def _split_texts(data: object, keys: tuple[str, ...], own: str) -> object:
     return data
 
 
+def _check_language(language: str, where: str = "") -> None:
+    if language not in LETTER_LANGUAGES:
+        raise ValueError(
+            f"{where}{language!r} is not a language of the letters ({', '.join(LETTER_LANGUAGES)})"
+        )
+
+
 def _check_translations(value: dict[str, _T]) -> dict[str, _T]:
     """Keys are languages of the letters (``translations``, ``labels``)."""
     for language in value:
-        if language not in LETTER_LANGUAGES:
-            raise ValueError(
-                f"{language!r} is not a language of the letters ({', '.join(LETTER_LANGUAGES)})"
-            )
+        _check_language(language)
     return value
+
+
+class _Texts:
+    """A section whose texts may be given per language (``translations``)."""
+
+    translations: Translations
+
+    def _text_in(self, key: str, language: str, own: str) -> str | list[str] | None:
+        """``key`` in ``language``: its translation, or the plain text when that is in
+        ``language`` (``own``, the organisation's)."""
+        found = self.translations.get(language, {}).get(key)
+        if found is None and language == own:
+            plain: str | list[str] | None = getattr(self, key)
+            return plain
+        return found
+
+    def _untranslated(self, keys: tuple[str, ...], own: str, where: str) -> list[str]:
+        """``where KEY in LANGUAGE`` for each text given, but not in each letter language."""
+        given = [
+            key
+            for key in keys
+            if getattr(self, key) is not None or any(key in t for t in self.translations.values())
+        ]
+        return [
+            f"{where}{key} in {language}"
+            for language in LETTER_LANGUAGES
+            for key in given
+            if self._text_in(key, language, own) is None
+        ]
 
 
 class _Section(BaseModel):
@@ -228,7 +257,7 @@ class SmtpSettings(_Section):
         return self
 
 
-class OrganisationSettings(_Section):
+class OrganisationSettings(_Section, _Texts):
     name: str = Field(min_length=1)
     officer_name: str = Field(min_length=1)
     addresses: Annotated[list[EmailAddress], Field(min_length=1)]
@@ -258,10 +287,8 @@ class OrganisationSettings(_Section):
         return _split_texts(data, ORGANISATION_TEXTS, str(own))
 
     def text(self, key: str, language: str) -> str | None:
-        """``automated_decisions`` or ``transfers_outside_eea`` in ``language``, if given."""
-        found = self.translations.get(language, {}).get(key)
-        if found is None and language == self.language:
-            found = getattr(self, key)
+        """One of ``ORGANISATION_TEXTS`` in ``language``, if given."""
+        found = self._text_in(key, language, self.language)
         return found if isinstance(found, str) else None
 
     @field_validator("timezone")
@@ -303,7 +330,7 @@ class IntakeSettings(_Section):
     _split_forwarders = field_validator("forwarders", mode="before")(_split_list)
 
 
-class DataSourceSettings(_Section):
+class DataSourceSettings(_Section, _Texts):
     """One ``[[sources]]`` entry: where the company keeps data about people, and why."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -339,11 +366,7 @@ class DataSourceSettings(_Section):
 
     def text(self, key: str, language: str, own: str) -> str | list[str] | None:
         """One of ``SOURCE_TEXTS`` in ``language`` (``own``: the organisation's language)."""
-        found = self.translations.get(language, {}).get(key)
-        if found is None and language == own:
-            own_text: str | list[str] | None = getattr(self, key)
-            return own_text
-        return found
+        return self._text_in(key, language, own)
 
     @model_validator(mode="after")
     def _connection(self) -> DataSourceSettings:
@@ -548,24 +571,14 @@ class Settings(_Section):
         """Texts a letter shows that are given, but not in every language of the letters:
         ``[[sources]] klanten: purpose in de`` (a letter then says that part in English)."""
         own = self.organisation.language
-        missing = []
-        for language in LETTER_LANGUAGES:
-            for source in self.sources:
-                for key in SOURCE_TEXTS:
-                    given = getattr(source, key) is not None or any(
-                        key in texts for texts in source.translations.values()
-                    )
-                    if given and source.text(key, language, own) is None:
-                        missing.append(f"[[sources]] {source.name}: {key} in {language}")
-            for key in ORGANISATION_TEXTS:
-                if key == "signature_title":
-                    continue  # without one, the letter's own title in its language
-                given = getattr(self.organisation, key) is not None or any(
-                    key in texts for texts in self.organisation.translations.values()
-                )
-                if given and self.organisation.text(key, language) is None:
-                    missing.append(f"[organisation] {key} in {language}")
-        return missing
+        missing = [
+            line
+            for source in self.sources
+            for line in source._untranslated(SOURCE_TEXTS, own, f"[[sources]] {source.name}: ")
+        ]
+        # (without a signature_title, a letter uses its own title in its language)
+        shown = tuple(key for key in ORGANISATION_TEXTS if key != "signature_title")
+        return missing + self.organisation._untranslated(shown, own, "[organisation] ")
 
     @property
     def own_addresses(self) -> frozenset[str]:

@@ -9,10 +9,11 @@ from typing import Any
 
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import Action, SourceHolding, SourcePolicy, actions_for
+from mailbot.core.approval import UNFILLED
 from mailbot.core.rights import Right
 from mailbot.letters.render import FALLBACK, Renderer, date_text, right_names
 
-MISSING = "[missing in the configuration: {key}]"  # approval refuses a text that holds one
+MISSING = UNFILLED + "{key}]"  # approval refuses a text that holds one
 # mailbot's own record of the person's requests, described like any source (Art. 15)
 OWN_RECORD: dict[str, dict[str, str]] = {
     "nl": {
@@ -84,7 +85,7 @@ class DraftFacts:
 
 def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
     """A source's text in the letter's language, else in English (never in a third language:
-    one language per letter), else a marker the officer sees in review."""
+    one language per letter), else None."""
     own = settings.organisation.language
     for candidate in (language, FALLBACK):
         found = source.text(key, candidate, own)
@@ -93,24 +94,27 @@ def letter_text(settings: Settings, source: SourcePolicy, key: str, language: st
     return None
 
 
+def _missing(source: str, key: str) -> str:
+    return MISSING.format(key=f"[[sources]] {source}.{key}")
+
+
 def _organisation_text(settings: Settings, key: str, language: str) -> str:
     organisation = settings.organisation
     found = organisation.text(key, language) or organisation.text(key, FALLBACK)
     return found or MISSING.format(key=f"[organisation] {key}")
 
 
-def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[str, Any]:
-    source = holding.settings
+def source_texts(settings: Settings, source: SourcePolicy, language: str) -> dict[str, Any]:
+    """What the configuration says of a source, in the letter's language (``letter_text``),
+    with a marker where it gives a needed text in neither that language nor English."""
 
     def needed(key: str) -> Any:
         found = letter_text(settings, source, key, language)
-        return (
-            found if found is not None else MISSING.format(key=f"[[sources]] {source.name}.{key}")
-        )
+        return found if found is not None else _missing(source.name, key)
 
     recipients = letter_text(settings, source, "recipients", language)
     if recipients is None and source.recipients:  # given, but not in this language nor English
-        recipients = [MISSING.format(key=f"[[sources]] {source.name}.recipients in {language}")]
+        recipients = [_missing(source.name, "recipients")]
     return {
         "name": source.name,
         "category": needed("category"),
@@ -122,35 +126,36 @@ def _source(settings: Settings, holding: SourceHolding, language: str) -> dict[s
         "origin": letter_text(settings, source, "origin", language),
         "provided_by_subject": source.provided_by_subject,
         "marketing": source.marketing,
-        "rows": holding.rows,
     }
 
 
-def _action(settings: Settings, facts: DraftFacts, action: Action, language: str) -> dict[str, Any]:
-    """An action as a letter tells it: the source's category and, for a kept erasure, on
-    which basis and for what; for a recipient told (Art. 19), its name."""
-    holding = next((h for h in facts.holdings if h.settings.name == action.source), None)
-    described = _source(settings, holding, language) if holding is not None else {}
+def _action(
+    action: Action, described: dict[str, dict[str, Any]], counted: dict[str, int]
+) -> dict[str, Any]:
+    """An action as a letter tells it (``described``: each source's texts, by name;
+    ``counted``: how many recipients its configuration names): the source's category and,
+    for a kept erasure, on which basis; for a recipient told (Art. 19), its name."""
+    source = described.get(action.source, {})
     recipient = None
-    if action.recipient is not None and holding is not None:
-        names = letter_text(settings, holding.settings, "recipients", language) or []
-        own = holding.settings.recipients or []
-        # the same recipient in the letter's language when the lists line up
+    if action.recipient is not None and source:
+        names = source["recipients"]
+        # the same recipient in the letter's language only when the lists line up
+        lined_up = len(names) == counted.get(action.source)
         recipient = (
             names[action.recipient]
-            if len(names) == len(own)
-            else MISSING.format(key=f"[[sources]] {action.source}.recipients in {language}")
+            if lined_up
+            else MISSING.format(key=f"[[sources]] {action.source}.recipients")
         )
     return {
         "right": action.right.value,
         "source": action.source,
-        "category": described.get("category", action.source),
+        "category": source.get("category", action.source),
         "text": action.text,
         # until when, as the source's retention says it in the letter's language
-        "kept_until": described.get("retention", action.kept_until) if action.kept_until else None,
-        "legal_basis": described.get("legal_basis"),
-        "purpose": described.get("purpose"),
-        "marketing": described.get("marketing", False),
+        "kept_until": source.get("retention", action.kept_until) if action.kept_until else None,
+        "legal_basis": source.get("legal_basis"),
+        "purpose": source.get("purpose"),
+        "marketing": source.get("marketing", False),
         "recipient": recipient,
     }
 
@@ -159,11 +164,14 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
     """Everything a template of ``language`` sees, every text in that language (or English
     where the configuration does not give it in that one)."""
     organisation = settings.organisation
-    categories = {
-        source.name: letter_text(settings, source, "category", language)
-        or MISSING.format(key=f"[[sources]] {source.name}.category in {language}")
+    policies = {
+        source.name: source
         for source in (*settings.sources, *(holding.settings for holding in facts.holdings))
     }
+    described = {
+        name: source_texts(settings, source, language) for name, source in policies.items()
+    }
+    counted = {name: len(source.recipients or []) for name, source in policies.items()}
     return {
         "org": {
             "name": organisation.name,
@@ -183,18 +191,23 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
         },
         "person": {"name": facts.person_name},
         "sources": [
-            _source(settings, holding, language) for holding in facts.holdings if holding.rows
+            {**described[holding.settings.name], "rows": holding.rows}
+            for holding in facts.holdings
+            if holding.rows
         ],
-        "failed_sources": [categories.get(name, name) for name in facts.failed_sources],
+        "failed_sources": [
+            described[name]["category"] if name in described else name
+            for name in facts.failed_sources
+        ],
         # every system looked in, whether it held data or not (a copy of "all" data only
         # when every one could be searched)
         "searched": [
-            categories.get(holding.settings.name, holding.settings.category)
+            described[holding.settings.name]["category"]
             for holding in facts.holdings
             if holding.settings.name not in facts.failed_sources
         ],
         "own_record": own_record(settings, language),
-        "actions": [_action(settings, facts, action, language) for action in facts.actions],
+        "actions": [_action(action, described, counted) for action in facts.actions],
         "automated_decisions": _organisation_text(settings, "automated_decisions", language),
         "transfers_outside_eea": _organisation_text(settings, "transfers_outside_eea", language),
         "attachments": list(facts.attachments),

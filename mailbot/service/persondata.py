@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import SourceHolding
@@ -19,7 +18,7 @@ from mailbot.core.identity import MAX_NAME, greeting_name
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
 from mailbot.letters import copies, own_rows
-from mailbot.letters.context import DraftFacts, context, letter_text, own_record
+from mailbot.letters.context import DraftFacts, context, own_record, source_texts
 from mailbot.letters.render import Renderer
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
@@ -138,15 +137,12 @@ class PersonData:
     def _table(
         self, source: DataSourceSettings, rows: Iterator[Row], language: str, *, portable: bool
     ) -> copies.Table:
-        """A source's rows, described and labelled in the person's language (as the letter
-        is written)."""
-
-        def text(key: str) -> Any:
-            return letter_text(self.settings, source, key, language)
-
+        """A source's rows, described and labelled in the person's language, as the letter
+        describes them."""
+        texts = source_texts(self.settings, source, language)
         return copies.Table(
-            source.name, text("category") or source.category, rows, text("recipients") or [],
-            text("purpose"), text("retention"), source.labels.get(language, {}), portable,
+            source.name, texts["category"], rows, texts["recipients"], texts["purpose"],
+            texts["retention"], source.labels.get(language, {}), portable,
         )  # fmt: skip
 
     def own_records(self, address: str, mailbox: str, language: str) -> Iterator[Row]:
