@@ -397,6 +397,12 @@ class PurgedMailRecord(SQLModel, table=True):
     mailbox: str = Field(default="default", primary_key=True, max_length=32)
     key_hash: str = Field(primary_key=True, max_length=64)
     content_hash: str | None = Field(default=None, max_length=64, index=True)
+    # The folder's UIDVALIDITY when it was read (the same for every mail of the folder, so no
+    # identifier): the same bytes are this mail again only under another one (a renumbering);
+    # under the same one they are new mail sent again.
+    uidvalidity: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
     disposition: str = Field(max_length=16)
 
 

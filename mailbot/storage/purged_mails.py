@@ -55,14 +55,20 @@ class PurgedMailStore:
         return found
 
     def by_content(self, key: MailKey, mailbox: str, content_hash: str) -> PurgedMailRecord | None:
-        """A purged mail of the same folder with the same bytes (under another UIDVALIDITY)."""
+        """A purged mail of the same folder with the same bytes under another UIDVALIDITY (the
+        server renumbered the folder), as ``CaseStore.stale_copy`` finds a record. Under the
+        same one, the same bytes at a new place are new mail (sent again), never this one."""
         secret = self.key()
         if secret is None:
             return None
         digest = mail_content_hash(secret, key.source, key.folder, content_hash)
         return self.session.exec(
             select(PurgedMailRecord)
-            .where(PurgedMailRecord.mailbox == mailbox, PurgedMailRecord.content_hash == digest)
+            .where(
+                PurgedMailRecord.mailbox == mailbox,
+                PurgedMailRecord.content_hash == digest,
+                PurgedMailRecord.uidvalidity != key.uidvalidity,
+            )
             .order_by(col(PurgedMailRecord.key_hash))
         ).first()
 
@@ -80,7 +86,11 @@ class PurgedMailStore:
         )
         self.session.add(
             PurgedMailRecord(
-                mailbox=mailbox, key_hash=key_hash, content_hash=content, disposition=disposition
+                mailbox=mailbox,
+                key_hash=key_hash,
+                content_hash=content,
+                uidvalidity=key.uidvalidity,
+                disposition=disposition,
             )
         )
         self.session.flush()

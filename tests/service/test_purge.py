@@ -197,7 +197,13 @@ def test_after_a_purge_no_table_holds_an_identifier_of_its_mails(desk: Desk) -> 
         purged = session.exec(select(PurgedMailRecord)).all()
         case = CaseStore(session).case(reference)
     columns = SQLModel.metadata.tables["purged_mails"].columns.keys()
-    assert len(purged) == 3 and columns == ["mailbox", "key_hash", "content_hash", "disposition"]
+    assert len(purged) == 3 and columns == [
+        "mailbox",
+        "key_hash",
+        "content_hash",
+        "uidvalidity",
+        "disposition",
+    ]
     assert case.purged_at is not None and still_open is not None
     assert [row.reference for row in register.rows(desk.database, CLOCK)] == [
         reference,
@@ -231,6 +237,27 @@ def test_a_purged_mail_still_in_the_mailbox_is_not_read_again(desk: Desk) -> Non
         assert session.exec(select(func.count()).select_from(PurgedMailRecord)).one() == 6
     assert desk.case(reference)["mails"] == []
     assert Outcome.NEW_CASE in {outcome for _, outcome in recorded}
+
+
+def test_mail_sent_after_a_purge_is_never_taken_for_a_purged_one(desk: Desk) -> None:
+    """What an outsider (or the person) can send after a purge: the same bytes again at a new
+    place in the same folder, or a reply that names the purged thread's Message-IDs. Each is
+    new mail: a new request is never swallowed as "read before", nor joined to the old case."""
+    reference, traces = tom_and_his_mails(desk)
+    retention.purge(desk.database, desk.settings, now=utcnow() + AFTER_A_YEAR)
+    (_, first_raw), *_ = traces.refs
+    same_bytes = MailRef(MailKey("maildir", "/officer/Maildir", 0, "new-uid"), 1, ARRIVED)
+    again = desk.intake.process(same_bytes, first_raw)  # the same folder, no renumbering
+    assert not again.purged and again.reference not in (None, reference)
+    claimed = desk.mail(
+        "Verwijder alles over mij.",
+        From=TOM,
+        Message_ID="<tom-request-71@mail.example.com>",  # chosen: the purged request's own
+        In_Reply_To="<tom-request-71@mail.example.com>",
+        References="<tom-request-71@mail.example.com>",
+    )
+    assert not claimed.purged
+    assert claimed.reference not in (None, reference, again.reference)
 
 
 def test_the_register_row_and_its_trail_go_after_the_registers_period(desk: Desk) -> None:

@@ -45,6 +45,8 @@ def upgrade() -> None:
         sa.Column("mailbox", sa.String(32), primary_key=True),
         sa.Column("key_hash", sa.String(64), primary_key=True),
         sa.Column("content_hash", sa.String(64), nullable=True),
+        # the folder's epoch, not the mail's: its bytes count again only under a new one
+        sa.Column("uidvalidity", sa.BigInteger(), nullable=False, server_default="0"),
         sa.Column("disposition", sa.String(16), nullable=False),
     )
     op.create_index("ix_purged_mails_content_hash", "purged_mails", ["content_hash"])
@@ -78,6 +80,7 @@ def upgrade() -> None:
             "mailbox": mailbox,
             "key_hash": key_hash,
             "content_hash": _mac(key, "content", source, folder, content) if content else None,
+            "uidvalidity": validity,
             "disposition": disposition,
         }
     if entries:
