@@ -166,7 +166,8 @@ def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str
     invoke("run", "--once", "--config", str(path))
     done = invoke(
         "cases", "verify", reference(1), "--method", "klantnummer C-1002 gecontroleerd",
-        "--address-on-file", "tom.bakerr@example.com", "--send-to", "eve@example.org",
+        "--check", "details", "--address-on-file", "tom.bakerr@example.com",
+        "--send-to", "eve@example.org",
         "--config", str(path),
     )  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -175,7 +176,8 @@ def test_verify_from_the_command_line(tmp_path: Path, dovecot: Any, mailbox: str
     )
     reply = next(d for d in drafts if d["kind"] == "reply")
     assert reply["to"] == "eve@example.org"
-    bad = invoke("cases", "verify", reference(1), "--method", "x", "--send-to", "not an address",
+    bad = invoke("cases", "verify", reference(1), "--method", "x", "--check", "other",
+                 "--send-to", "not an address",
                  "--config", str(path))  # fmt: skip
     assert bad.exit_code == 2 and "not an e-mail address" in bad.stderr
 

@@ -103,7 +103,7 @@ def test_the_officers_day(tmp_path: Path, server: SmtpServer) -> None:
     assert f"smtp 127.0.0.1:{server.port}" in status.output and status.exit_code == 0
 
     closed = invoke("cases", "close", reference(1), "--outcome", "granted", "--by", "rudi",
-                    "--config", str(config))  # fmt: skip
+                    "--drafts", "reject", "--config", str(config))  # fmt: skip
     assert closed.exit_code == 0 and "closed (granted)" in closed.output
     listed = json.loads(invoke("cases", "list", "--json", "--config", str(config)).output)
     assert (listed[0]["status"], listed[0]["outcome"]) == ("closed", "granted")
@@ -212,7 +212,8 @@ def test_a_permanent_failure_is_shown_to_the_officer(tmp_path: Path, server: Smt
     shown = invoke("drafts", "show", str(ack["id"]), "--config", str(config)).output
     assert "NOT DELIVERED: recipient refused: 550 5.1.1" in shown
     digest = invoke("digest", "--config", str(config)).output
-    assert "Mails that could not be sent (1)" in digest and "User unknown" in digest
+    assert "kon niet worden verzonden: recipient refused: 550 5.1.1" in digest
+    assert "<[address]>: User unknown" in digest and "tom.baker" not in digest
 
 
 def test_unreachable_smtp_server_fails_the_run_and_keeps_the_mail(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from mailbot.app.command import with_app
 from mailbot.cli import output
 from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option
+from mailbot.core.approval import DraftChoice
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification
@@ -89,9 +90,9 @@ def cases_reclassify(
 @click.option(
     "--check",
     type=click.Choice([check.value for check in Verification]),
-    default=Verification.OTHER.value,
-    show_default=True,
-    help="For the register: an ID document, details on file, or otherwise.",
+    required=True,
+    help="For the register: how you checked (id: an ID document; details: details on file; "
+    "other: in person, a representative's authority, ...). Nothing is assumed.",
 )
 @click.option("--send-to", default=None, help="The address the person asked the data to go to.")
 @click.option(
@@ -137,6 +138,21 @@ def cases_verify(  # noqa: PLR0917 - click passes each option as an argument
 @click.option(
     "--ground", default=None, type=GROUNDS, help="For a refusal: its ground, for the register."
 )
+@click.option(
+    "--drafts",
+    "choice",
+    default=None,
+    type=click.Choice([choice.value for choice in DraftChoice]),
+    help="Drafts not approved yet: reject them, or keep them to approve after the close "
+    "(not the reply or refusal). Asked for only when there are such drafts.",
+)
+@click.option(
+    "--answered-outside",
+    "answered_outside",
+    default=None,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="A request that came by post or phone: the day (YYYY-MM-DD) you answered it that way.",
+)
 @by_option("closes")
 @with_app
 def cases_close(  # noqa: PLR0917 - click passes each option as an argument
@@ -145,12 +161,20 @@ def cases_close(  # noqa: PLR0917 - click passes each option as an argument
     outcome: str,
     note: str | None,
     ground: str | None,
+    choice: str | None,
+    answered_outside: datetime | None,
     actor: str | None,
 ) -> None:
-    """Close a case with its outcome; drafts not approved are dropped."""
+    """Close a case with its outcome.
+
+    'granted' and 'partially_granted' only once the answer was sent (or, for a request by
+    post or phone, answered that way: --answered-outside).
+    """
     found = casework.close(
         app.database, app.configuration, app.clock, reference, outcome=CaseOutcome(outcome),
         actor=actor_name(actor), note=note, ground=RefusalGround(ground) if ground else None,
+        drafts=DraftChoice(choice) if choice else None,
+        answered_outside=answered_outside.date() if answered_outside else None,
     )  # fmt: skip
     click.echo(f"{found.reference}: closed ({outcome})")
 

@@ -407,6 +407,7 @@ class DigestSettings(_Section):
 
     to: EmailAddress
     at: str = Field("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    language: Literal["nl", "en"] | None = None  # the officer's; default: [web] language
 
     @property
     def time(self) -> time:
@@ -418,6 +419,8 @@ class WebSettings(_Section):
     """The review pages (``mailbot web``)."""
 
     language: Literal["nl", "en"] = "nl"  # of the login page and of new users
+    # The address the officer opens the pages at (behind the TLS proxy): the digest links to it.
+    base_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     session_hours: float = Field(12, gt=0, le=24 * 30)  # a session ends this long after login
     trusted_proxies: list[str] = []  # whose X-Forwarded-* headers count: none unless configured
     login_attempts: int = Field(5, ge=1)  # failed logins per user name (or 4x per client)...

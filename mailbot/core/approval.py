@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from mailbot.core.cases import OPEN, Status
+from mailbot.core.cases import OPEN, CaseOutcome, Channel, RefusalGround, Status
 from mailbot.core.drafting import DraftKind, DraftStatus
 
 ANSWER_KINDS = frozenset({DraftKind.REPLY, DraftKind.REFUSAL})
@@ -40,6 +41,9 @@ class ApprovalFacts:
     today: date | None = None
     first_month_ends: date | None = None  # the due date before any extension
     body: str = ""  # the text that would go out
+    identity_established: bool = True  # known from the data on file, or verified by the officer
+    denied: bool = False  # the owner of the address said the request was not theirs
+    refusal_ground: str | None = None  # the case's refusal ground, if a refusal was drafted
 
 
 # What a letter shows where the configuration lacks a text (``letters.context.MISSING``).
@@ -59,7 +63,9 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
             }.get(status, f"it is {status}")
         )
         return problems
-    if facts.case_status not in OPEN:
+    if facts.case_status not in OPEN and (
+        facts.kind in ANSWER_KINDS or facts.case_status is not Status.CLOSED
+    ):  # a closed case's drafts that the officer kept (``--drafts keep``) may still go
         problems.append(f"case {facts.case_reference} is {facts.case_status}")
         return problems
     if facts.kind in ANSWER_KINDS and facts.case_status is not Status.READY_FOR_REVIEW:
@@ -68,6 +74,7 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
             Status.AWAITING_CONFIRMATION: "; the person has not confirmed the request yet",
         }.get(facts.case_status, "")
         problems.append(f"case {facts.case_reference} is {facts.case_status}{hint}")
+    problems += _identity_problems(facts)
     if facts.open_actions:
         listed = "; ".join(facts.open_actions)
         problems.append(
@@ -95,6 +102,95 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
             f"the first month ended on {facts.first_month_ends.isoformat()}: an extension notice "
             "must be sent within it (Art. 12(3)); reject this draft"
         )
+    return problems
+
+
+def _identity_problems(facts: ApprovalFacts) -> list[str]:
+    """An answer tells the person about their data: only to someone known to be them. A
+    refusal because the identity could not be established is the one answer that can go."""
+    if facts.kind not in ANSWER_KINDS:
+        return []
+    identity_refusal = (
+        facts.kind is DraftKind.REFUSAL
+        and facts.refusal_ground == RefusalGround.IDENTITY_NOT_ESTABLISHED
+    )
+    if facts.denied and not identity_refusal:
+        return [
+            "the owner of the address said the request was not theirs: close the case as "
+            "not_the_person"
+        ]
+    if not facts.identity_established and not identity_refusal:
+        return [
+            "the person's identity is not established: verify it first, or refuse on the "
+            "ground identity_not_established"
+        ]
+    return []
+
+
+class DraftChoice(StrEnum):
+    """What becomes of a case's waiting drafts when it is closed (``cases close --drafts``)."""
+
+    REJECT = "reject"
+    KEEP = "keep"  # they stay, to be approved and sent after the close (not the answer)
+
+
+@dataclass(frozen=True, slots=True)
+class CloseFacts:
+    """What deciding a close depends on."""
+
+    reference: str
+    case_status: Status
+    outcome: CaseOutcome
+    channel: Channel = Channel.EMAIL
+    answered: bool = False  # its answer (reply or refusal) was sent
+    answered_outside: date | None = None  # the officer says he answered by post or phone then
+    today: date | None = None
+    has_ground: bool = False  # a refusal ground given now or with the refusal drafted
+    waiting: Sequence[tuple[int, DraftKind]] = ()  # drafts pending or failed: (id, kind)
+    drafts: DraftChoice | None = None
+
+
+GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
+
+
+def close_problems(facts: CloseFacts) -> list[str]:
+    """Why the case cannot be closed so (empty: it can)."""
+    if facts.case_status is Status.CLOSED:
+        return ["it is already closed"]
+    problems: list[str] = []
+    if facts.outcome is CaseOutcome.REFUSED and not facts.has_ground:
+        problems.append("a refusal needs its ground")
+    if facts.answered_outside is not None:
+        if facts.channel is Channel.EMAIL:
+            problems.append(
+                "it came by e-mail: its answer goes out through mailbot, not outside it"
+            )
+        if facts.today is not None and facts.answered_outside > facts.today:
+            problems.append("the day it was answered is in the future")
+    elif facts.outcome in GRANTED and not facts.answered:
+        problems.append(
+            f"'{facts.outcome}' means the person got the answer, and none was sent: approve "
+            "and send the reply first"
+            + (
+                ""
+                if facts.channel is Channel.EMAIL
+                else ", or record the day it was answered by post or phone"
+            )
+        )
+    if facts.waiting:
+        listed = ", ".join(f"{draft_id} ({kind})" for draft_id, kind in facts.waiting)
+        if facts.drafts is None:
+            problems.append(
+                f"draft(s) {listed} still wait: say what becomes of them (reject them, or keep "
+                "them to approve after the close)"
+            )
+        elif facts.drafts is DraftChoice.KEEP:
+            answers = [str(draft_id) for draft_id, kind in facts.waiting if kind in ANSWER_KINDS]
+            if answers:
+                problems.append(
+                    f"draft(s) {', '.join(answers)} answer the request and cannot go after the "
+                    "close: send them first, or reject them"
+                )
     return problems
 
 

@@ -54,6 +54,10 @@ class Verification(StrEnum):
     OTHER = "other"  # in person, a representative's authority, ...
 
 
+# Identities whose person is known to be who they say: the address on file, or the officer
+# verified them (``cases verify``).
+IDENTIFIED = frozenset({Identity.KNOWN.value, Identity.VERIFIED.value})
+
 # Rights that erase, block or stop something: a known address must confirm them first
 # unless the mail was authenticated.
 DESTRUCTIVE = frozenset({Right.ERASURE, Right.RESTRICTION, Right.OBJECTION})

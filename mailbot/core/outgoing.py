@@ -52,6 +52,7 @@ class Outgoing:
     language: str | None = None
     automatic: str | None = None  # "auto-replied" or "auto-generated"; None: a person approved it
     attachments: Sequence[OutgoingAttachment] = ()
+    html: str | None = None  # an HTML alternative to ``body`` (the officer's digest only)
 
 
 def header_text(value: str, limit: int | None = None) -> str:
@@ -100,6 +101,8 @@ def build_message(mail: Outgoing) -> bytes:
         message["X-Auto-Response-Suppress"] = "All"
     body = mail.body if mail.body.endswith("\n") else mail.body + "\n"
     message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html", charset="utf-8", cte="quoted-printable")
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(

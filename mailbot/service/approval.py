@@ -9,6 +9,7 @@ what happens to the case) are in ``core.approval``; this module applies them.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from mailbot.core.approval import (
 )
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DATA_BEARING, DraftKind, DraftStatus
+from mailbot.core.identity import IDENTIFIED
 from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.errors import NotAllowed, NotFound
@@ -123,6 +125,78 @@ def open_actions(session: Session, draft: DraftRecord) -> list[DraftActionRecord
     return DraftStore(session).actions(draft.id, open_only=True)
 
 
+def approval_facts(
+    session: Session, draft: DraftRecord, case: CaseRecord, today: date
+) -> ApprovalFacts:
+    """What approving ``draft`` now depends on (``core.approval.approval_problems``)."""
+    kind = DraftKind(draft.kind)
+    return ApprovalFacts(
+        kind=kind,
+        draft_status=DraftStatus(draft.status),
+        case_status=Status(case.status),
+        case_reference=case.reference,
+        open_actions=[f"[{action.id}] {action.text}" for action in open_actions(session, draft)],
+        recipient_allowed=kind not in DATA_BEARING
+        or draft.to_address.lower() in case.allowed_recipients,
+        recipient=draft.to_address,
+        today=today,
+        first_month_ends=case.original_due_date or case.due_date,
+        body=draft.body,
+        identity_established=case.identity in IDENTIFIED,
+        denied=case.denied_at is not None,
+        refusal_ground=case.refusal_ground,
+    )
+
+
+def version_of(draft: DraftRecord) -> str:
+    """A short fingerprint of what would go out: the officer confirms this version."""
+    text = "\x00".join((draft.to_address, draft.subject, draft.body))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalCheck(JsonView):
+    """What the officer confirms before a draft goes: where it goes, what it carries, what
+    is still open, and why it cannot go yet (``problems``; empty: it can)."""
+
+    draft: int
+    case: str
+    kind: str
+    to: str
+    subject: str
+    body: str
+    attachments: tuple[tuple[str, int], ...]  # (file name, bytes)
+    open_actions: tuple[str, ...]
+    identity: str | None
+    identity_detail: str
+    problems: tuple[str, ...]
+    version: str
+
+
+def approval_check(database: Database, clock: Clock, draft_id: int) -> ApprovalCheck:
+    """The confirmation step: the approval's facts and problems, changing nothing."""
+    with database.reader() as session:
+        store = CaseStore(session)
+        draft = store.draft(draft_id)
+        case = store.case_by_id(draft.case_id)
+        facts = approval_facts(session, draft, case, clock.local_today())
+        files = DraftStore(session).attachments(draft_id)
+        return ApprovalCheck(
+            draft=draft_id,
+            case=case.reference,
+            kind=draft.kind,
+            to=draft.to_address,
+            subject=draft.subject,
+            body=draft.body,
+            attachments=tuple((item.filename, item.size) for item in files),
+            open_actions=tuple(facts.open_actions),
+            identity=case.identity,
+            identity_detail=case.identity_detail,
+            problems=tuple(approval_problems(facts)),
+            version=version_of(draft),
+        )
+
+
 def approve_in_session(
     session: Session,
     settings: Settings,
@@ -144,21 +218,7 @@ def approve_in_session(
         )
     store = CaseStore(session)
     kind = DraftKind(draft.kind)
-    actions = open_actions(session, draft)
-    facts = ApprovalFacts(
-        kind=kind,
-        draft_status=DraftStatus(draft.status),
-        case_status=Status(case.status),
-        case_reference=case.reference,
-        open_actions=[f"[{action.id}] {action.text}" for action in actions],
-        recipient_allowed=kind not in DATA_BEARING
-        or draft.to_address.lower() in case.allowed_recipients,
-        recipient=draft.to_address,
-        today=today,
-        first_month_ends=case.original_due_date or case.due_date,
-        body=draft.body,
-    )
-    problems = approval_problems(facts)
+    problems = approval_problems(approval_facts(session, draft, case, today))
     if problems:
         raise NotAllowed(f"draft {draft.id} cannot be approved", problems)
     assert draft.id is not None
@@ -260,14 +320,25 @@ def outgoing(
 
 
 def approve(
-    database: Database, configuration: Configuration, clock: Clock, draft_id: int, actor: str
+    database: Database,
+    configuration: Configuration,
+    clock: Clock,
+    draft_id: int,
+    actor: str,
+    *,
+    version: str | None = None,
 ) -> Approved:
     """The officer approves a draft: it is queued and the worker sends it from its case's
-    mailbox."""
+    mailbox. With ``version`` (``approval_check``'s), only the version he confirmed."""
     with database.session() as session:
         store = CaseStore(session)
         draft = store.draft(draft_id)
         case = store.case_by_id(draft.case_id)
+        if version is not None and version != version_of(draft):
+            raise NotAllowed(
+                f"draft {draft_id} cannot be approved",
+                ["it changed since you confirmed it (someone edited it): look at it again"],
+            )
         settings = configuration.for_mailbox(case.mailbox)
         row = approve_in_session(
             session, settings, draft, case, actor=actor, today=clock.local_today()

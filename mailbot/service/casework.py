@@ -14,7 +14,13 @@ from typing import Any
 
 from mailbot.config import Configuration, Settings
 from mailbot.core.addresses import normalise
-from mailbot.core.approval import extension_problems
+from mailbot.core.approval import (
+    GRANTED,
+    CloseFacts,
+    DraftChoice,
+    close_problems,
+    extension_problems,
+)
 from mailbot.core.cases import (
     OPEN,
     CaseOutcome,
@@ -27,7 +33,7 @@ from mailbot.core.cases import (
 )
 from mailbot.core.confirmation import Answer
 from mailbot.core.deadlines import extended_due_date
-from mailbot.core.drafting import DraftKind
+from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
 from mailbot.service.cases import CaseView, not_purged, nothing_in_flight
@@ -37,8 +43,6 @@ from mailbot.service.suppression import suppress_case
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord, utcnow
 from mailbot.storage.store import CaseStore
-
-GRANTED = frozenset({CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +62,57 @@ def close(
     actor: str,
     note: str | None = None,
     ground: RefusalGround | None = None,
+    drafts: DraftChoice | None = None,
+    answered_outside: date | None = None,
 ) -> CaseView:
-    """Close a case with its outcome; pending drafts are dropped, nothing more is sent.
+    """Close a case with its outcome (``core.approval.close_problems`` says when it may).
 
-    A refusal needs its ground (given here, or with the refusal drafted before); a
-    granted objection to direct marketing puts the verified addresses on the
-    suppression list.
+    Drafts still waiting are rejected or kept, as ``drafts`` says; ``answered_outside``
+    records the day a request that came by post or phone was answered that way. A
+    refusal needs its ground (given here, or with the refusal drafted before); a granted
+    objection to direct marketing puts the verified addresses on the suppression list.
     """
     with database.session() as session:
         store = CaseStore(session)
         case = store.case(reference)
         assert case.id is not None
         what = f"case {case.reference} cannot be closed"
-        if case.status == Status.CLOSED:
-            raise NotAllowed(what, ["it is already closed"])
-        if outcome is CaseOutcome.REFUSED and ground is None and case.refusal_ground is None:
-            raise NotAllowed(what, ["a refusal needs its ground (--ground)"])
-        nothing_in_flight(store, case, what)
-        store.reject_pending(case.id, "case closed")
+        if case.status != Status.CLOSED:
+            nothing_in_flight(store, case, what)
+        waiting = [
+            draft
+            for draft in store.drafts_of(case.id)
+            if draft.status in (DraftStatus.PENDING, DraftStatus.FAILED)
+        ]
+        problems = close_problems(
+            CloseFacts(
+                reference=case.reference,
+                case_status=Status(case.status),
+                outcome=outcome,
+                channel=Channel(case.channel),
+                answered=case.answered_at is not None,
+                answered_outside=answered_outside,
+                today=clock.local_today(),
+                has_ground=ground is not None or case.refusal_ground is not None,
+                waiting=[(draft.id or 0, DraftKind(draft.kind)) for draft in waiting],
+                drafts=drafts,
+            )
+        )
+        if problems:
+            raise NotAllowed(what, problems)
         now = utcnow()
+        if drafts is DraftChoice.REJECT:
+            for draft in waiting:
+                assert draft.id is not None
+                store.unqueue(draft.id)
+                draft.status, draft.reason = DraftStatus.REJECTED.value, "case closed"
+                draft.updated_at = now
+                session.add(draft)
         case.outcome, case.closed_at = outcome.value, now
         if ground is not None:
             case.refusal_ground = ground.value
+        if answered_outside is not None:
+            case.answered_at = datetime.combine(answered_outside, time(12, 0), tzinfo=clock.zone)
         if outcome in GRANTED:
             suppress_case(
                 session,
@@ -94,6 +127,10 @@ def close(
             detail["ground"] = ground.value
         if note:
             detail["note"] = note
+        if waiting:
+            detail["drafts"] = {"choice": str(drafts), "ids": [draft.id for draft in waiting]}
+        if answered_outside is not None:
+            detail["answered_outside"] = answered_outside.isoformat()
         store.add_event(case.id, actor, "closed", detail)
         store.set_status(case, Status.CLOSED, actor, f"closed: {outcome.value}")
         session.commit()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import defer
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from mailbot.core.drafting import DraftStatus
 from mailbot.errors import NotFound
@@ -162,6 +162,23 @@ class DraftStore:
         return found
 
     # -- actions in the data sources ---------------------------------------
+    def of_cases(self, case_ids: Collection[int]) -> list[DraftRecord]:
+        """Every draft of ``case_ids``, oldest first."""
+        query = select(DraftRecord).where(col(DraftRecord.case_id).in_(list(case_ids)))
+        return list(self.session.exec(query.order_by(col(DraftRecord.id))))
+
+    def open_action_counts(self, draft_ids: Collection[int]) -> dict[int, int]:
+        """How many actions of each of ``draft_ids`` are not done yet (absent: none)."""
+        if not draft_ids:
+            return {}
+        query = (
+            select(DraftActionRecord.draft_id, func.count())
+            .where(col(DraftActionRecord.draft_id).in_(list(draft_ids)))
+            .where(col(DraftActionRecord.done).is_(False))
+            .group_by(col(DraftActionRecord.draft_id))
+        )
+        return {draft_id: count for draft_id, count in self.session.exec(query).all()}  # noqa: C416
+
     def actions(self, draft_id: int | None, *, open_only: bool = False) -> list[DraftActionRecord]:
         """A draft's actions in order; only those not done yet with ``open_only``."""
         query = select(DraftActionRecord).where(DraftActionRecord.draft_id == draft_id)

@@ -11,21 +11,17 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import Response
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from mailbot.app import App
 from mailbot.service.users import web_key
-from mailbot.web import auth, cases, drafts, overview, register
+from mailbot.web import auth, cases, drafts, overview, register, today
 from mailbot.web.common import Web, message
 from mailbot.web.security import LoginLimiter, SecurityHeaders
 
 HERE = Path(__file__).parent
-
-
-async def home(request: Request) -> Response:
-    return RedirectResponse("/cases", status_code=303)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -49,12 +45,12 @@ def create_app(app: App) -> Starlette:
     )
     env.filters["when"] = when
     routes = [
-        Route("/", home),
         *auth.routes,
         *cases.routes,
         *drafts.routes,
         *overview.routes,
         *register.routes,
+        *today.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     starlette = Starlette(routes=routes, exception_handlers={404: not_found})

@@ -5,6 +5,7 @@ sends the browser back to the case (post/redirect/get); a refusal is shown on th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -13,8 +14,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.app.build import build_drafting
+from mailbot.core.approval import DraftChoice
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
+from mailbot.core.digest import TITLES
 from mailbot.core.identity import Verification
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
@@ -24,10 +27,11 @@ from mailbot.service.approval import CaseAction, action_done, case_actions
 from mailbot.service.cases import CaseDetail, list_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
 from mailbot.service.draft_views import DraftDetail, show_draft
+from mailbot.service.today import next_steps
 from mailbot.service.users import WebSession
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
-from mailbot.web.common import Web, message, page, render, text_field, web_of
+from mailbot.web.common import Web, kind_labeller, message, page, render, text_field, web_of
 
 SOON = 7  # days: a due date this close stands out in the list
 SHOWN_TEXT = 200_000  # characters of a mail shown on the page
@@ -124,18 +128,28 @@ async def case_list(request: Request, session: WebSession) -> Response:
     )  # fmt: skip
 
 
-async def show(request: Request, session: WebSession, status: int = 200, **extra: Any) -> Response:
+TEMPLATES = {"read": "case.html", "decide": "case_decide.html", "trail": "case_trail.html"}
+
+
+async def show(
+    request: Request, session: WebSession, status: int = 200, view: str = "read", **extra: Any
+) -> Response:
+    """The case page: what the officer reads (``read``), what he decides (``decide``), or
+    its audit trail (``trail``); each starts with what happens next."""
     web = web_of(request)
     reference = request.path_params["reference"]
     if await hidden(request, session, reference):
         return not_found(request, session)
     try:
         shown = await web.call(case_page, web.app.database, web.app.clock, reference)
+        steps = await web.call(next_steps, web.app.database, web.app.clock, reference)
     except NotFound:
         return not_found(request, session)
     return render(
-        request, session, "case.html", status, case=shown.case, texts=shown.texts,
-        drafts=shown.drafts, actions=shown.actions,
+        request, session, TEMPLATES[view], status, case=shown.case, texts=shown.texts,
+        drafts=shown.drafts, actions=shown.actions, view=view,
+        next_steps=steps, titles=TITLES, kind_label=kind_labeller(session),
+        waiting_drafts=[d for d in shown.drafts if d.status in ("pending", "failed")],
         done=request.query_params.get("done", ""),
         rights=[right.value for right in Right],
         outcomes=[outcome.value for outcome in CaseOutcome],
@@ -150,6 +164,16 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
 @page
 async def case_detail(request: Request, session: WebSession) -> Response:
     return await show(request, session)
+
+
+@page
+async def case_decide(request: Request, session: WebSession) -> Response:
+    return await show(request, session, view="decide")
+
+
+@page
+async def case_trail(request: Request, session: WebSession) -> Response:
+    return await show(request, session, view="trail")
 
 
 async def act(
@@ -169,7 +193,7 @@ async def act(
     try:
         await web.call(run)
     except (MailbotError, ValueError) as exc:
-        return await show(request, session, 409, error=str(exc))
+        return await show(request, session, 409, view="decide", error=str(exc))
     return RedirectResponse(f"/cases/{reference}?done={done}", status_code=303)
 
 
@@ -208,6 +232,13 @@ async def case_verify(request: Request, session: WebSession) -> Response:
 
 
 E = TypeVar("E", bound=StrEnum)
+
+
+def _day(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"give {what} as a date") from None
 
 
 def _choice(kind: type[E], value: str, what: str) -> E:
@@ -250,6 +281,8 @@ async def case_close(request: Request, session: WebSession) -> Response:
     outcome = text_field(form, "outcome")
     note = text_field(form, "note").strip() or None
     ground = text_field(form, "ground")
+    choice = text_field(form, "drafts")
+    answered = text_field(form, "answered_outside")
     reference = request.path_params["reference"]
 
     def work(web: Web, actor: str) -> None:
@@ -257,6 +290,8 @@ async def case_close(request: Request, session: WebSession) -> Response:
             web.app.database, web.app.configuration, web.app.clock, reference,
             outcome=_choice(CaseOutcome, outcome, "an outcome"), actor=actor, note=note,
             ground=_choice(RefusalGround, ground, "a ground") if ground else None,
+            drafts=_choice(DraftChoice, choice, "what becomes of the drafts") if choice else None,
+            answered_outside=_day(answered, "the day it was answered") if answered else None,
         )  # fmt: skip
 
     return await act(request, session, "closed", work)
@@ -304,6 +339,8 @@ async def case_action_done(request: Request, session: WebSession) -> Response:
 routes = [
     Route("/cases", case_list, methods=["GET"]),
     Route("/cases/{reference}", case_detail, methods=["GET"]),
+    Route("/cases/{reference}/decide", case_decide, methods=["GET"]),
+    Route("/cases/{reference}/trail", case_trail, methods=["GET"]),
     Route("/cases/{reference}/reclassify", case_reclassify, methods=["POST"]),
     Route("/cases/{reference}/verify", case_verify, methods=["POST"]),
     Route("/cases/{reference}/extend", case_extend, methods=["POST"]),

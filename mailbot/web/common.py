@@ -78,13 +78,19 @@ def render(
     return HTMLResponse(html, status_code=status)
 
 
+def kind_labeller(session: WebSession) -> Callable[[str], str]:
+    """A draft kind's name in the user's language (for ``core.today.Item.sentence``)."""
+    label = labeller(session.user.language)
+    return lambda code: label("kind", code)
+
+
 def message(
     request: Request, session: WebSession | None, status: int, title: str, text: str
 ) -> HTMLResponse:
     return render(request, session, "message.html", status, title=title, text=text)
 
 
-def local_path(value: object, default: str = "/cases") -> str:
+def local_path(value: object, default: str = "/") -> str:
     """A path on this site to go back to; anything else (another host) becomes ``default``."""
     if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
         return value

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from mailbot.core.cases import OPEN, Status
 from mailbot.errors import MailbotError, NotFound
-from mailbot.service.approval import Edited, approve, edit, reject
-from mailbot.service.draft_views import attachment_file, case_of_draft
+from mailbot.service.approval import Edited, approval_check, approve, edit, reject
+from mailbot.service.cases import show_case
+from mailbot.service.draft_views import attachment_file, case_of_draft, show_draft
 from mailbot.service.users import WebSession
 from mailbot.web import cases
 from mailbot.web.common import Web, message, page, render, text_field, web_of
@@ -29,41 +32,111 @@ TEXT_TYPES = ("text/plain", "text/csv", "application/json")
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-async def _act(
-    request: Request, session: WebSession, done: str, work: Callable[[Web, str], Any]
-) -> Response:
+async def _reference(request: Request, session: WebSession, draft_id: int) -> str | None:
+    """The draft's case, if the user may see it."""
     web = web_of(request)
-    draft_id = int(request.path_params["draft"])
     try:
         reference = await web.call(case_of_draft, web.app.database, draft_id)
     except NotFound:
-        return message(request, session, 404, "Not found", "Nothing found with that name.")
-    if await cases.hidden(request, session, reference):
+        return None
+    return None if await cases.hidden(request, session, reference) else reference
+
+
+async def show(request: Request, session: WebSession, status: int = 200, **extra: Any) -> Response:
+    """The draft's page: its text to edit, approve or reject, with its case's warnings."""
+    web = web_of(request)
+    draft_id = int(request.path_params["draft"])
+    reference = await _reference(request, session, draft_id)
+    if reference is None:
         return cases.not_found(request, session)
-    actor = session.user.name
+    draft = await web.call(show_draft, web.app.database, web.app.clock, draft_id)
+    case = await web.call(show_case, web.app.database, web.app.clock, reference)
+    return render(
+        request, session, "draft.html", status, draft=draft, case=case,
+        is_open=Status(case.status) in OPEN, done=request.query_params.get("done", ""),
+        **extra,
+    )  # fmt: skip
+
+
+@page
+async def draft_page(request: Request, session: WebSession) -> Response:
+    return await show(request, session)
+
+
+async def _act(
+    request: Request,
+    session: WebSession,
+    done: str,
+    work: Callable[[Web, str], Any],
+    after: str = "",
+) -> Response:
+    """Run ``work(web, actor)``; then to ``after`` (default: the case), or back to the draft
+    with the refusal."""
+    web = web_of(request)
+    draft_id = int(request.path_params["draft"])
+    reference = await _reference(request, session, draft_id)
+    if reference is None:
+        return cases.not_found(request, session)
     try:
-        result = await web.call(work, web, actor)
+        result = await web.call(work, web, session.user.name)
     except (MailbotError, ValueError) as exc:
-        request.path_params["reference"] = reference
-        return await cases.show(request, session, 409, error=str(exc), error_draft=draft_id)
+        return await show(request, session, 409, error=str(exc))
     if isinstance(result, Edited) and not result.changed:
         done = "unchanged"
-    return RedirectResponse(f"/cases/{reference}?done={done}#draft-{draft_id}", status_code=303)
+    target = after or f"/cases/{reference}?done={done}#draft-{draft_id}"
+    return RedirectResponse(target, status_code=303)
+
+
+def _save_on_screen(form: FormData, web: Web, draft_id: int, actor: str) -> None:
+    """The text on screen saved first (recorded as an edit when it changed), never dropped."""
+    if "body" in form:
+        # browsers send textarea line ends as CRLF; the stored text uses LF like the drafts
+        body = text_field(form, "body").replace("\r\n", "\n")
+        subject = text_field(form, "subject") if "subject" in form else None
+        edit(web.app.database, web.app.clock, draft_id, actor, body, subject=subject)
 
 
 @page
 async def draft_approve(request: Request, session: WebSession) -> Response:
-    """Approve the text on screen: the approve button belongs to the draft's text form, so
-    unsaved edits are saved first (recorded as an edit), never dropped."""
+    """ "Approve…": the text on screen is saved, then the confirmation step shows what would
+    go, to whom, with what."""
     draft_id = int(request.path_params["draft"])
     form = await request.form()
-    body = text_field(form, "body").replace("\r\n", "\n") if "body" in form else None
-    subject = text_field(form, "subject") if "subject" in form else None
+
+    def work(web: Web, actor: str) -> None:
+        _save_on_screen(form, web, draft_id, actor)
+
+    return await _act(request, session, "edited", work, f"/drafts/{draft_id}/confirm")
+
+
+@page
+async def draft_confirm_page(request: Request, session: WebSession) -> Response:
+    web = web_of(request)
+    draft_id = int(request.path_params["draft"])
+    reference = await _reference(request, session, draft_id)
+    if reference is None:
+        return cases.not_found(request, session)
+    check = await web.call(approval_check, web.app.database, web.app.clock, draft_id)
+    case = await web.call(show_case, web.app.database, web.app.clock, reference)
+    return render(
+        request, session, "confirm.html", check=check, case=case,
+        is_open=Status(case.status) in OPEN,
+    )  # fmt: skip
+
+
+@page
+async def draft_confirm(request: Request, session: WebSession) -> Response:
+    """Approve the version the officer confirmed (another edit since is refused)."""
+    draft_id = int(request.path_params["draft"])
+    version = text_field(await request.form(), "version")
 
     def work(web: Web, actor: str) -> Any:
-        if body is not None:
-            edit(web.app.database, web.app.clock, draft_id, actor, body, subject=subject)
-        return approve(web.app.database, web.app.configuration, web.app.clock, draft_id, actor)
+        if not version:
+            raise ValueError("confirm what is sent first")
+        return approve(
+            web.app.database, web.app.configuration, web.app.clock, draft_id, actor,
+            version=version,
+        )  # fmt: skip
 
     return await _act(request, session, "approved", work)
 
@@ -83,14 +156,15 @@ async def draft_reject(request: Request, session: WebSession) -> Response:
 async def draft_edit(request: Request, session: WebSession) -> Response:
     draft_id = int(request.path_params["draft"])
     form = await request.form()
-    # browsers send textarea line ends as CRLF; the stored text uses LF like the drafts
-    body = text_field(form, "body").replace("\r\n", "\n")
-    subject = text_field(form, "subject")
 
     def work(web: Web, actor: str) -> Any:
-        return edit(web.app.database, web.app.clock, draft_id, actor, body, subject=subject)
+        body = text_field(form, "body").replace("\r\n", "\n")
+        return edit(
+            web.app.database, web.app.clock, draft_id, actor, body,
+            subject=text_field(form, "subject"),
+        )  # fmt: skip
 
-    return await _act(request, session, "edited", work)
+    return await _act(request, session, "edited", work, f"/drafts/{draft_id}?done=edited")
 
 
 async def _file(request: Request, session: WebSession) -> Any:
@@ -169,7 +243,10 @@ async def file_preview(request: Request, session: WebSession) -> Response:
 
 
 routes = [
+    Route("/drafts/{draft:int}", draft_page, methods=["GET"]),
     Route("/drafts/{draft:int}/approve", draft_approve, methods=["POST"]),
+    Route("/drafts/{draft:int}/confirm", draft_confirm_page, methods=["GET"]),
+    Route("/drafts/{draft:int}/confirm", draft_confirm, methods=["POST"]),
     Route("/drafts/{draft:int}/reject", draft_reject, methods=["POST"]),
     Route("/drafts/{draft:int}/edit", draft_edit, methods=["POST"]),
     Route("/drafts/{draft:int}/files/{file:int}", file_download, methods=["GET"]),

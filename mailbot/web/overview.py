@@ -1,4 +1,4 @@
-"""The pages beside the cases: the quarantine (with a retry) and today's digest."""
+"""The quarantine page (with a retry)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from starlette.routing import Route
 
 from mailbot.errors import MailbotError, NotFound
 from mailbot.ports import Outcome
-from mailbot.service import digest
 from mailbot.service.cases import list_mails
 from mailbot.service.intake import Intake
 from mailbot.service.readers import ChildProcesses
@@ -47,19 +46,7 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
     return RedirectResponse("/quarantine?done=retried", status_code=303)
 
 
-@page
-async def today(request: Request, session: WebSession) -> Response:
-    web = web_of(request)
-    composed = [
-        await web.call(digest.today_digest, web.app.database, settings, web.app.clock)
-        for settings in web.app.configuration.mailboxes
-        if session.user.sees(settings.mailbox)
-    ]
-    return render(request, session, "digest.html", digests=composed)
-
-
 routes = [
     Route("/quarantine", quarantine, methods=["GET"]),
     Route("/quarantine/{mail:int}/retry", quarantine_retry, methods=["POST"]),
-    Route("/digest", today, methods=["GET"]),
 ]

@@ -9,14 +9,17 @@ import pytest
 
 from mailbot.core.approval import (
     ApprovalFacts,
+    CloseFacts,
+    DraftChoice,
     approval_problems,
+    close_problems,
     extension_problems,
     status_after_approval,
     status_after_failure,
     status_after_sent,
     status_after_withdrawal,
 )
-from mailbot.core.cases import Status
+from mailbot.core.cases import CaseOutcome, Channel, RefusalGround, Status
 from mailbot.core.drafting import DraftKind, DraftStatus
 
 REPLY = ApprovalFacts(
@@ -56,9 +59,98 @@ def test_a_reply_waits_for_identity_and_confirmation_but_an_acknowledgement_does
     assert approval_problems(replace(waiting, kind=DraftKind.ACKNOWLEDGEMENT)) == []
 
 
-def test_nothing_is_approved_on_a_closed_case() -> None:
-    closed = replace(REPLY, kind=DraftKind.ACKNOWLEDGEMENT, case_status=Status.CLOSED)
+def test_no_answer_is_approved_on_a_closed_case_but_a_kept_notice_may_still_go() -> None:
+    closed = replace(REPLY, case_status=Status.CLOSED)
     assert approval_problems(closed) == ["case AVG-2026-0001 is closed"]
+    refusal = replace(closed, kind=DraftKind.REFUSAL)
+    assert approval_problems(refusal) == ["case AVG-2026-0001 is closed"]
+    # Pending after a close only when the officer kept it (``cases close --drafts keep``).
+    assert approval_problems(replace(closed, kind=DraftKind.ACKNOWLEDGEMENT)) == []
+    sent = replace(closed, kind=DraftKind.ACKNOWLEDGEMENT, case_status=Status.SENT)
+    assert approval_problems(sent) == []
+
+
+@pytest.mark.parametrize("kind", [DraftKind.REPLY, DraftKind.REFUSAL])
+def test_no_answer_goes_to_someone_not_known_to_be_the_person(kind: DraftKind) -> None:
+    unknown = replace(REPLY, kind=kind, identity_established=False, refusal_ground="excessive")
+    (problem,) = approval_problems(unknown)
+    assert "identity is not established" in problem
+    denied = replace(REPLY, kind=kind, denied=True, refusal_ground="excessive")
+    (problem,) = approval_problems(denied)
+    assert "not_the_person" in problem
+
+
+def test_a_refusal_for_want_of_identity_goes_while_identity_is_open() -> None:
+    refusal = replace(
+        REPLY,
+        kind=DraftKind.REFUSAL,
+        identity_established=False,
+        refusal_ground=RefusalGround.IDENTITY_NOT_ESTABLISHED.value,
+    )
+    assert approval_problems(refusal) == []
+    assert approval_problems(replace(refusal, denied=True)) == []
+    # ... and letters that carry nothing about the person's data go as before.
+    notice = replace(REPLY, kind=DraftKind.IDENTIFICATION_REQUEST, identity_established=False)
+    assert approval_problems(notice) == []
+
+
+CLOSE = CloseFacts(
+    reference="AVG-2026-0001",
+    case_status=Status.SENT,
+    outcome=CaseOutcome.GRANTED,
+    answered=True,
+    today=date(2026, 12, 5),
+)
+
+
+def test_a_case_whose_answer_was_sent_closes_as_granted() -> None:
+    assert close_problems(CLOSE) == []
+
+
+@pytest.mark.parametrize("outcome", [CaseOutcome.GRANTED, CaseOutcome.PARTIALLY_GRANTED])
+def test_granted_only_once_the_answer_went_out(outcome: CaseOutcome) -> None:
+    unanswered = replace(
+        CLOSE, outcome=outcome, case_status=Status.READY_FOR_REVIEW, answered=False
+    )
+    (problem,) = close_problems(unanswered)
+    assert "none was sent: approve and send the reply first" in problem
+    assert "post or phone" not in problem
+    for outcome_without_answer in (CaseOutcome.WITHDRAWN, CaseOutcome.NO_IDENTITY):
+        assert close_problems(replace(unanswered, outcome=outcome_without_answer)) == []
+
+
+def test_a_request_by_post_may_be_recorded_as_answered_outside_mailbot() -> None:
+    by_post = replace(CLOSE, channel=Channel.POST, answered=False)
+    (problem,) = close_problems(by_post)
+    assert "or record the day it was answered by post or phone" in problem
+    assert close_problems(replace(by_post, answered_outside=date(2026, 12, 4))) == []
+    (problem,) = close_problems(replace(by_post, answered_outside=date(2026, 12, 6)))
+    assert "in the future" in problem
+    by_mail = replace(CLOSE, answered=False, answered_outside=date(2026, 12, 4))
+    (problem,) = close_problems(by_mail)
+    assert "came by e-mail" in problem
+
+
+def test_waiting_drafts_need_a_choice_and_an_answer_cannot_be_kept() -> None:
+    waiting = replace(
+        CLOSE,
+        outcome=CaseOutcome.WITHDRAWN,
+        waiting=[(7, DraftKind.ACKNOWLEDGEMENT), (8, DraftKind.REPLY)],
+    )
+    (problem,) = close_problems(waiting)
+    assert "7 (acknowledgement), 8 (reply) still wait" in problem
+    assert close_problems(replace(waiting, drafts=DraftChoice.REJECT)) == []
+    (problem,) = close_problems(replace(waiting, drafts=DraftChoice.KEEP))
+    assert problem.startswith("draft(s) 8 answer the request")
+    kept = replace(waiting, waiting=[(7, DraftKind.ACKNOWLEDGEMENT)], drafts=DraftChoice.KEEP)
+    assert close_problems(kept) == []
+
+
+def test_a_refusal_needs_a_ground_and_a_closed_case_stays_closed() -> None:
+    refused = replace(CLOSE, outcome=CaseOutcome.REFUSED)
+    assert close_problems(refused) == ["a refusal needs its ground"]
+    assert close_problems(replace(refused, has_ground=True)) == []
+    assert close_problems(replace(CLOSE, case_status=Status.CLOSED)) == ["it is already closed"]
 
 
 def test_open_actions_and_an_unsafe_recipient_block_a_reply() -> None:

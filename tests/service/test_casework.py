@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from mailbot.core.approval import DraftChoice
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround
 from mailbot.core.rights import Right
 from mailbot.errors import NotAllowed
@@ -40,7 +41,7 @@ def test_closing_records_the_outcome_and_drops_pending_drafts(desk: Desk) -> Non
     reference = access_case(desk)
     closed = casework.close(
         desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN,
-        actor="rudi", note="person withdrew by phone",
+        actor="rudi", note="person withdrew by phone", drafts=DraftChoice.REJECT,
     )  # fmt: skip
     assert closed.status == "closed" and closed.outcome == "withdrawn"
     assert {d["status"] for d in desk.drafts(reference)} == {"rejected"}
@@ -76,26 +77,23 @@ def test_a_case_cannot_be_closed_or_reclassified_while_its_answer_is_on_its_way(
     with pytest.raises(NotAllowed, match="approved and waiting to be sent"):
         reclassify(desk.database, CLOCK, reference, rights=(Right.ERASURE,), actor="r")
     reject(desk.database, CLOCK, reply["id"], "rudi", "not yet")
+    with pytest.raises(NotAllowed, match="none was sent: approve and send the reply first"):
+        casework.close(
+            desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.GRANTED,
+            actor="rudi", drafts=DraftChoice.REJECT,
+        )  # fmt: skip
     casework.close(
-        desk.database,
-        desk.configuration,
-        CLOCK,
-        reference,
-        outcome=CaseOutcome.GRANTED,
-        actor="rudi",
-    )
+        desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN,
+        actor="rudi", drafts=DraftChoice.REJECT,
+    )  # fmt: skip
 
 
 def test_reopening_drafts_the_case_again(desk: Desk) -> None:
     reference = access_case(desk)
     casework.close(
-        desk.database,
-        desk.configuration,
-        CLOCK,
-        reference,
-        outcome=CaseOutcome.GRANTED,
-        actor="rudi",
-    )
+        desk.database, desk.configuration, CLOCK, reference, outcome=CaseOutcome.WITHDRAWN,
+        actor="rudi", drafts=DraftChoice.REJECT,
+    )  # fmt: skip
     other = desk.mail("Wat weten jullie van mij?", From="Eve <eve@example.org>").reference
     with pytest.raises(NotAllowed, match="cannot be reopened"):
         casework.reopen(desk.database, CLOCK, other or "", actor="rudi", reason="x")
@@ -224,7 +222,7 @@ def test_a_purge_removes_a_closed_case_and_leaves_an_open_one_alone(desk: Desk) 
     still_open = desk.mail("Verwijder al mijn gegevens.", From=SANNE).reference or ""
     casework.close(
         desk.database, desk.configuration, CLOCK, closed, outcome=CaseOutcome.WITHDRAWN,
-        actor="rudi", note="Tom belde om in te trekken",
+        actor="rudi", note="Tom belde om in te trekken", drafts=DraftChoice.REJECT,
     )  # fmt: skip
     with desk.database.session() as session:  # copies placed in the officer's mailbox
         for number, draft in enumerate(desk.case(closed)["drafts"]):

@@ -287,9 +287,12 @@ async def test_one_digest_a_day(desk: Desk, server: SmtpServer) -> None:
     digests = [r for r in server.received if r.rcpt_tos == ("functionaris@voorbeeld.example",)]
     (mail,) = digests
     assert mail.message["Auto-Submitted"] == "auto-generated"
-    assert "drafts waiting" in mail.message["Subject"]
+    assert "voor u" in mail.message["Subject"]  # the officer's language: [web] language, nl
     body = mail.message.get_body(("plain",)).get_content()
     assert "AVG-2026-0001" in body and "tom.baker" not in body  # references, not people
+    html = mail.message.get_body(("html",)).get_content()
+    assert "AVG-2026-0001" in html and "tom.baker" not in html
+    assert mail.message["Content-Language"] == "nl"
 
 
 async def test_a_crash_between_the_two_commits_is_settled_without_sending_again(

@@ -101,6 +101,21 @@ def accessibility_problems(page: Page) -> list[str]:
     return problems
 
 
+def log_in(page: Page, site: Site, user: str = "rudi") -> None:
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill(user)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{site.url}/")
+
+
+def open_reply(page: Page, name: re.Pattern[str] = REPLY_NL) -> None:
+    """From the case page, the page of the reply waiting for review."""
+    waiting = page.locator("ul.drafts li", has_text="wacht op beoordeling")
+    waiting.get_by_role("link", name=name).click()
+    page.wait_for_url(re.compile(r".*/drafts/\d+$"))
+
+
 def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     reference = site.reference_of("tom.baker@example.com")
     page.goto(f"{site.url}/cases")
@@ -110,7 +125,7 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     page.get_by_label("Gebruikersnaam").fill("rudi")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
+    page.wait_for_url("**/cases")  # where he wanted to go
     assert page.locator("html").get_attribute("lang") == "nl"
     assert accessibility_problems(page) == []
     shot(page, "02-cases")
@@ -119,19 +134,32 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     page.wait_for_url(f"**/cases/{reference}")
     assert accessibility_problems(page) == []
     assert "Welke gegevens hebben jullie van mij?" in page.locator("pre.mail").first.inner_text()
-    # the classifier found access; the officer adds portability
+    # what happens next, as a sentence: he checks and approves the reply
+    assert "Controleer concept" in page.locator("section.next").inner_text()
+    # the classifier found access; the officer adds portability, on the page where he decides
+    page.get_by_role("link", name="Beslissen").click()
+    page.wait_for_url("**/decide")
     page.get_by_label("overdraagbaarheid").check()
     page.get_by_label("Notitie (optioneel)").first.fill("vraagt ook om een kopie voor een ander")
     page.get_by_role("button", name="Rechten opslaan").click()
     assert "de rechten zijn gecorrigeerd" in page.get_by_role("status").inner_text()
 
-    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
-    text = reply.get_by_label("Tekst")
+    open_reply(page)
+    assert accessibility_problems(page) == []
+    text = page.get_by_label("Tekst", exact=True)
     text.fill(text.input_value() + "\nPS: gecontroleerd door Rudi.\n")
-    reply.get_by_role("button", name="Tekst opslaan").click()
+    page.get_by_role("button", name="Tekst opslaan").click()
     assert "de tekst is opgeslagen" in page.get_by_role("status").inner_text()
-    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
-    reply.get_by_role("button", name="Goedkeuren en versturen").click()
+    page.get_by_role("button", name="Goedkeuren…").click()
+    # the confirmation step: to whom, with what, in what state
+    page.wait_for_url("**/confirm")
+    facts = page.locator("dl.facts").inner_text()
+    assert "tom.baker@example.com" in facts and "klanten.csv" in facts and "bekend" in facts
+    assert "PS: gecontroleerd door Rudi." in page.locator("pre.mail").inner_text()
+    assert accessibility_problems(page) == []
+    shot(page, "confirm-1280")
+    page.get_by_role("button", name="Goedkeuren en versturen").click()
+    page.wait_for_url(f"**/cases/{reference}?done=approved*")
     assert "goedgekeurd" in page.get_by_role("status").inner_text()
 
     assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
@@ -142,29 +170,30 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     names = {part.get_filename() for part in replies[0].walk() if part.get_filename()}
     assert "klanten.csv" in names
 
-    page.reload()
-    assert page.locator("article.draft.sent", has_text=REPLY_NL).count() == 1
+    page.goto(f"{site.url}/cases/{reference}")
+    assert page.locator("ul.drafts li", has_text=REPLY_NL).filter(has_text="verzonden").count() == 1
+    assert "sluit de zaak met de uitkomst" in page.locator("section.next").inner_text()
+    shot(page, "case-1280")
+    page.get_by_role("link", name="Logboek").click()
+    page.wait_for_url("**/trail")
     trail = page.locator("table.trail").inner_text()
     assert "rudi" in trail and "reclassified" in trail and "edited" in trail
-    shot(page, "03-case-after-sending")
-    page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "05-case-drafts", full_page=False)  # the README shows this one
+    shot(page, "03-case-trail")
 
 
 def test_approving_sends_the_text_on_screen_unsaved_edits_included(site: Site, page: Page) -> None:
     """Issue 23's lost edit: change the text, press approve without saving first; what the SMTP
     server receives is the text on screen."""
     reference = site.reference_of("tom.baker@example.com")
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("rudi")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
+    log_in(page, site)
     page.goto(f"{site.url}/cases/{reference}")
-    reply = page.locator("article.draft.pending", has_text=REPLY_NL)
-    text = reply.get_by_label("Tekst")
+    open_reply(page)
+    text = page.get_by_label("Tekst", exact=True)
     text.fill(text.input_value() + "\nNooit opgeslagen, wel goedgekeurd.\n")
-    reply.get_by_role("button", name="Goedkeuren en versturen").click()
+    page.get_by_role("button", name="Goedkeuren…").click()
+    page.wait_for_url("**/confirm")
+    assert "Nooit opgeslagen, wel goedgekeurd." in page.locator("pre.mail").inner_text()
+    page.get_by_role("button", name="Goedkeuren en versturen").click()
     assert "goedgekeurd" in page.get_by_role("status").inner_text()
 
     assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
@@ -173,29 +202,99 @@ def test_approving_sends_the_text_on_screen_unsaved_edits_included(site: Site, p
     ]
     assert len(replies) == 1
     assert "Nooit opgeslagen, wel goedgekeurd." in body_of(replies[0])
-    page.reload()
+    page.goto(f"{site.url}/cases/{reference}/trail")
     trail = page.locator("table.trail").inner_text()
     assert "edited" in trail and "approved" in trail
+
+
+def test_a_text_changed_after_the_confirmation_is_not_sent(site: Site, page: Page) -> None:
+    """The officer confirms one version; someone edits it meanwhile: nothing goes, he is told."""
+    reference = site.reference_of("tom.baker@example.com")
+    log_in(page, site)
+    page.goto(f"{site.url}/cases/{reference}")
+    open_reply(page)
+    draft_id = page.url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="Goedkeuren…").click()
+    page.wait_for_url("**/confirm")
+    other = site.config.parent / "other.txt"
+    other.write_text("Een andere tekst.\n", encoding="utf-8")
+    edited = invoke("drafts", "edit", draft_id, "--file", str(other), "--config",
+                    str(site.config))  # fmt: skip
+    assert edited.exit_code == 0, edited.output
+    page.get_by_role("button", name="Goedkeuren en versturen").click()
+    assert "changed since you confirmed it" in page.get_by_role("alert").first.inner_text()
+    shown = json.loads(invoke("drafts", "show", draft_id, "--json", "--config",
+                              str(site.config)).output)  # fmt: skip
+    assert shown["status"] == "pending"
 
 
 def test_nothing_is_preselected_and_verification_only_where_identity_is_open(
     site: Site, page: Page
 ) -> None:
     """Issue 23's guards: one click must not write "granted" or "ID checked" into the register."""
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("rudi")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
-    page.goto(f"{site.url}/cases/{site.reference_of('tom.baker@example.com')}")
+    log_in(page, site)
+    page.goto(f"{site.url}/cases/{site.reference_of('tom.baker@example.com')}/decide")
     assert page.locator("#close-outcome").input_value() == ""  # no outcome chosen for him
     assert page.locator("#verify-check").count() == 0  # a known address: nothing to verify
-    page.goto(f"{site.url}/cases/{site.reference_of('mallory@example.org')}")
+    # the drafts still waiting need his choice too, none made for him
+    assert not page.locator("#close-drafts-reject").is_checked()
+    assert not page.locator("#close-drafts-keep").is_checked()
+    page.goto(f"{site.url}/cases/{site.reference_of('mallory@example.org')}/decide")
     assert page.locator("#verify-check").input_value() == ""  # unknown: offered, not chosen
     page.get_by_label("Hoe is de persoon geverifieerd?").fill("klantnummer gecontroleerd")
     page.locator("#verify-check").evaluate("select => select.removeAttribute('required')")
     page.get_by_role("button", name="Als geverifieerd markeren").click()
-    assert "choose how the person was verified" in page.get_by_role("alert").inner_text()
+    assert "choose how the person was verified" in page.get_by_role("alert").first.inner_text()
+
+
+def test_granted_only_after_the_answer_went_out_and_drafts_need_a_choice(
+    site: Site, page: Page
+) -> None:
+    reference = site.reference_of("tom.baker@example.com")
+    log_in(page, site)
+    page.goto(f"{site.url}/cases/{reference}/decide")
+    page.get_by_label("Uitkomst", exact=True).select_option("granted")
+    page.get_by_label("Afwijzen: er wordt niets meer verstuurd").check()
+    page.get_by_role("button", name="Sluiten", exact=True).click()
+    refused = page.get_by_role("alert").first.inner_text()
+    assert "none was sent: approve and send the reply first" in refused
+    shown = json.loads(invoke("cases", "show", reference, "--json", "--config",
+                              str(site.config)).output)  # fmt: skip
+    assert shown["status"] != "closed"
+    assert {d["status"] for d in shown["drafts"]} == {"pending"}  # nothing rejected silently
+    # withdrawn, keeping the acknowledgement to send after the close
+    page.get_by_label("Uitkomst", exact=True).select_option("withdrawn")
+    page.get_by_label("Bewaren, om na het sluiten goed te keuren (niet het antwoord of de "
+                      "weigering)").check()  # fmt: skip
+    page.get_by_role("button", name="Sluiten", exact=True).click()
+    assert "answer the request and cannot go after the close" in (
+        page.get_by_role("alert").first.inner_text()
+    )
+    page.get_by_label("Uitkomst", exact=True).select_option("withdrawn")
+    page.get_by_label("Afwijzen: er wordt niets meer verstuurd").check()
+    page.get_by_role("button", name="Sluiten", exact=True).click()
+    assert "de zaak is gesloten" in page.get_by_role("status").inner_text()
+
+
+def test_the_today_page_says_who_acts_next(site: Site, page: Page) -> None:
+    log_in(page, site)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Vandaag")
+    mine = page.locator("section.officer").inner_text()
+    for requester in ("tom.baker@example.com", "anna.smit@example.org"):
+        assert site.reference_of(requester) in mine
+    assert "Controleer concept" in mine
+    # no SMTP problem here: the site has a server
+    assert "geen SMTP-server" not in page.locator("main").inner_text()
+    assert accessibility_problems(page) == []
+    shot(page, "today-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 391
+    shot(page, "today-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    first = page.locator("section.officer a.reference").first
+    target = first.get_attribute("href") or ""
+    first.click()
+    page.wait_for_url(f"**{target}")
 
 
 def tab_to(page: Page, name: str, limit: int = 400) -> None:
@@ -223,13 +322,17 @@ def test_the_same_day_with_the_keyboard_alone(site: Site, page: Page) -> None:
     tab_to(page, "Wachtwoord")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/cases")
+    page.wait_for_url(f"{site.url}/")
     assert page.locator("html").get_attribute("lang") == "en"
 
+    tab_to(page, "Cases")
+    submit(page)
     tab_to(page, "Skip to the content")
     tab_to(page, reference)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cases/{reference}")
+    tab_to(page, "Decide")
+    submit(page)
 
     tab_to(page, "rectification")  # a right the classifier did not see; the officer adds it
     page.keyboard.press("Space")
@@ -246,23 +349,20 @@ def test_the_same_day_with_the_keyboard_alone(site: Site, page: Page) -> None:
     submit(page)
     assert "the action is marked as done" in page.get_by_role("status").inner_text()
 
-    reply = page.locator("article.draft.pending", has_text=REPLY_EN)
-    body_id = reply.get_by_label("Text").get_attribute("id")
+    waiting = page.locator("ul.drafts li", has_text="waiting for review")
+    reply_name = waiting.get_by_role("link", name=REPLY_EN).inner_text()
+    tab_to(page, reply_name)
+    submit(page)
     tab_to(page, "Text")
-    while page.evaluate("() => document.activeElement.id") != body_id:
-        tab_to(page, "Text")
     page.keyboard.press("Control+End")
     page.keyboard.type("\nChecked by the deputy, with the keyboard.\n")
     page.keyboard.press("Tab")
     assert page.evaluate(NAME_OF_FOCUSED) == "Save the text"
     submit(page)
     assert "the text was saved" in page.get_by_role("status").inner_text()
-    focused_reply = page.locator("article.draft.pending", has_text=REPLY_EN)
-    approve_name = focused_reply.get_by_role("button", name="Approve and send").inner_text()
-    draft_id = focused_reply.get_attribute("id")
-    tab_to(page, approve_name)
-    while page.evaluate("() => document.activeElement.closest('article').id") != draft_id:
-        tab_to(page, approve_name)
+    tab_to(page, "Approve…")
+    submit(page)
+    tab_to(page, "Approve and send")
     submit(page)
     assert "approved" in page.get_by_role("status").inner_text()
     shot(page, "04-keyboard-approved")
@@ -272,22 +372,19 @@ def test_the_same_day_with_the_keyboard_alone(site: Site, page: Page) -> None:
     assert sum("Checked by the deputy, with the keyboard." in t for t in texts) == 1
 
 
-def test_quarantine_and_digest_pages(site: Site, page: Page) -> None:
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("deputy")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
+def test_quarantine_register_and_today_pages(site: Site, page: Page) -> None:
+    log_in(page, site, "deputy")
     for path, heading in (
         ("/register", "Register of handled requests"),
         ("/quarantine", "Quarantined mail"),
-        ("/digest", "Today's digest"),
+        ("/digest", "Today"),  # the digest's old page is the Today page now
     ):
         page.goto(f"{site.url}{path}")
-        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert page.get_by_role("heading", level=1).inner_text().startswith(heading)
         assert accessibility_problems(page) == []
         shot(page, path.strip("/"))
-    assert "Drafts waiting for your review" in page.locator("pre.mail").inner_text()
+    assert page.url == f"{site.url}/"
+    assert "Check and approve the reply" in page.locator("section.officer").inner_text()
 
 
 def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Page) -> None:
@@ -309,14 +406,16 @@ def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Pa
     )
     drop(maildir, "1700000101.M101P1.test", question)
     assert invoke("run", "--once", "--config", str(site.config)).exit_code == 0
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("rudi")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
+    log_in(page, site)
+    assert "Lees het antwoord van de persoon" in (
+        page.locator("section.officer li", has_text=reference).first.inner_text()
+    )
+    page.goto(f"{site.url}/cases")
     row = page.get_by_role("row").filter(has_text=reference)
     assert "antwoord om te lezen" in row.inner_text()
     page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name="Beslissen").click()
+    page.wait_for_url("**/decide")
     alert = page.get_by_role("alert").filter(has_text="Een antwoord om te lezen")
     assert "it is no reply to the confirmation request" in alert.inner_text()
     assert accessibility_problems(page) == []
@@ -325,6 +424,8 @@ def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Pa
     alert.get_by_label("Waarom (voor het dossier)").fill("Anna belde: zij heeft niets gestuurd")
     alert.get_by_role("button", name="Antwoord vastleggen").click()
     assert "het antwoord is vastgelegd" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Beslissen").click()
+    page.wait_for_url("**/decide")
     denied = page.get_by_role("alert").filter(has_text="niet van hem of haar is")
     assert accessibility_problems(page) == []
     shot(page, "case-denied")
@@ -355,11 +456,10 @@ def test_mail_that_may_be_a_request_is_marked_and_dismissed_with_a_reason(
     listed = json.loads(invoke("cases", "list", "--json", "--config", str(site.config)).output)
     flagged = next(c["reference"] for c in listed if c["requester"] == "kees@elders.example")
     breach = next(c["reference"] for c in listed if c["requester"] == "lies@elders.example")
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("rudi")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/cases")
+    log_in(page, site)
+    urgent = page.locator("section.urgent").inner_text()
+    assert breach in urgent and "Mogelijk datalek" in urgent  # on top of his day
+    page.goto(f"{site.url}/cases")
     rows = page.get_by_role("row")
     assert breach in rows.nth(1).inner_text()  # urgent on top, whatever its due date
     assert "urgent" in rows.nth(1).inner_text() and "mogelijk datalek" in rows.nth(1).inner_text()
@@ -375,6 +475,8 @@ def test_mail_that_may_be_a_request_is_marked_and_dismissed_with_a_reason(
     # the evidence says, in his language, why the mail was held for him
     assert "over de gegevens, privacy" in page.locator("ul.evidence").inner_text()
     assert accessibility_problems(page) == []
+    page.get_by_role("link", name="Beslissen").click()
+    page.wait_for_url("**/decide")
     page.get_by_label("Waarom (voor het logboek; nodig om af te wijzen)").fill(
         "algemene vraag, geen verzoek"
     )

@@ -1,0 +1,120 @@
+"""The Today list: what waits for the officer and for the people who wrote, read from the
+database and put in order by ``core.today``. The review pages' home page and the daily
+digest both show it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from mailbot.config import Settings
+from mailbot.core.cases import OPEN, Status
+from mailbot.core.classification.topics import Topic
+from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.today import (
+    ASKING,
+    CaseFacts,
+    DraftFacts,
+    Facts,
+    Item,
+    case_items,
+    today_items,
+)
+from mailbot.ports import Outcome
+from mailbot.service.clock import Clock
+from mailbot.storage.database import Database
+from mailbot.storage.drafts import DraftStore
+from mailbot.storage.models import CaseRecord, DraftRecord
+from mailbot.storage.store import CaseStore
+
+# The drafts that still wait for someone: the officer (pending, failed) or the outbox.
+WAITING = (DraftStatus.PENDING.value, DraftStatus.APPROVED.value, DraftStatus.FAILED.value)
+
+
+def _day(clock: Clock, moment: datetime | None) -> date | None:
+    return moment.astimezone(clock.zone).date() if moment is not None else None
+
+
+def case_facts(
+    case: CaseRecord, drafts: list[DraftRecord], actions: dict[int, int], clock: Clock
+) -> CaseFacts:
+    """``case`` as the Today rules read it; ``drafts``: all of its drafts."""
+    asked = [
+        draft.sent_at
+        for draft in drafts
+        if DraftKind(draft.kind) in ASKING and draft.sent_at is not None
+    ]
+    return CaseFacts(
+        reference=case.reference,
+        status=Status(case.status),
+        due=case.due_date,
+        breach=Topic.DATA_BREACH.value in case.topics,
+        breach_notify_by=clock.moment(case.breach_notify_by)[:16].replace("T", " ")
+        if case.breach_notify_by
+        else "",
+        authority=Topic.SUPERVISORY_AUTHORITY.value in case.topics,
+        needs_decision=case.needs_decision,
+        low_confidence=case.low_confidence,
+        spoofed=case.identity == "spoofed",
+        denied=case.denied_at is not None,
+        answer_to_read=case.reply_to_check is not None,
+        answered_on=_day(clock, case.answered_at),
+        drafts=[
+            DraftFacts(
+                id=draft.id or 0,
+                kind=DraftKind(draft.kind),
+                status=draft.status,
+                error=draft.error,
+                open_actions=actions.get(draft.id or 0, 0),
+            )
+            for draft in drafts
+            if draft.status in WAITING
+        ],
+        asked_on=_day(clock, max(asked)) if asked else None,
+    )
+
+
+def gather(database: Database, settings: Settings, clock: Clock) -> Facts:
+    """Today's facts for ``settings``' mailbox (references, counts, dates; no mail text)."""
+    with database.reader() as session:
+        store = CaseStore(session)
+        cases = store.cases_in([status.value for status in OPEN], settings.mailbox)
+        found = DraftStore(session)
+        drafts = found.of_cases([case.id or 0 for case in cases])
+        waiting = [draft.id or 0 for draft in drafts if draft.status == DraftStatus.PENDING]
+        actions = found.open_action_counts(waiting)
+        quarantined = [
+            mail
+            for mail in store.mails_with_disposition(Outcome.QUARANTINED.value)
+            if mail.mailbox == settings.mailbox
+        ]
+    per_case: dict[int, list[DraftRecord]] = {}
+    for draft in drafts:
+        per_case.setdefault(draft.case_id, []).append(draft)
+    return Facts(
+        today=clock.local_today(),
+        cases=[case_facts(case, per_case.get(case.id or 0, []), actions, clock) for case in cases],
+        quarantined=[
+            (mail.id or 0, _day(clock, mail.arrived_at) or clock.local_today(), mail.reason)
+            for mail in quarantined
+        ],
+        smtp_configured=settings.smtp is not None,
+        approved_waiting=sum(draft.status == DraftStatus.APPROVED for draft in drafts),
+    )
+
+
+def today(database: Database, settings: Settings, clock: Clock) -> list[Item]:
+    """Everything waiting in ``settings``' mailbox today, in order."""
+    return today_items(gather(database, settings, clock))
+
+
+def next_steps(database: Database, clock: Clock, reference: str) -> list[Item]:
+    """What happens next in one case (its page's first lines), for whom."""
+    with database.reader() as session:
+        store = CaseStore(session)
+        case = store.case(reference)
+        drafts = store.drafts_of(case.id or 0)
+        pending = [draft.id or 0 for draft in drafts if draft.status == DraftStatus.PENDING]
+        actions = DraftStore(session).open_action_counts(pending)
+    if Status(case.status) not in OPEN:
+        return []
+    return case_items(case_facts(case, drafts, actions, clock), clock.local_today())
