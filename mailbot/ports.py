@@ -50,6 +50,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
     QUARANTINED = "quarantined"
+    DISMISSED = "dismissed"  # was quarantined; the officer found it no request, with a reason
 
 
 class MailSource(Protocol):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,7 @@ from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
 from mailbot.core.suppression import is_direct_marketing
+from mailbot.errors import NotAllowed
 from mailbot.logs import log_failure
 from mailbot.ports import CaseFinder, MailKey, MailRef, Outcome
 from mailbot.service.answers import apply_answer
@@ -218,7 +219,7 @@ class Intake:
         analysis = None if raw is None else self.analyse(raw)
         with self.database.session() as session:
             store = CaseStore(session)
-            record = store.mail(mail_id)
+            record = store.mail_for_update(mail_id)  # once: not beside an officer's decision
             if record.disposition != Outcome.QUARANTINED:
                 return _result(store, record)
             raw = store.raw(mail_id)
@@ -237,6 +238,36 @@ class Intake:
             result.outcome,
             _ref_text(result.reference),
         )
+        return result
+
+    def open_by_hand(
+        self, mail_id: int, mail: ParsedMail, classification: Classification, actor: str
+    ) -> IntakeResult:
+        """The officer decides a quarantined mail is a request: ``mail`` (as far as it could
+        be read) becomes a case as any request does (its number, its clock from arrival),
+        made by ``actor``; the mail's record says what became of it. Once: a mail no longer
+        in quarantine is refused (``NotAllowed``)."""
+        what = f"mail {mail_id} cannot be made a case"
+        with self.database.session() as session:
+            store = CaseStore(session)
+            record = store.mail_for_update(mail_id)
+            refuse_unless_quarantined(store, record, what, self.policy.zone)
+            raw = store.raw(mail_id)
+            if raw is None:
+                raise NotAllowed(what, [NEVER_READ])
+            quarantined = record.reason
+            record.content_hash = hashlib.sha256(raw).hexdigest()
+            record.processed_at = utcnow()
+            sender = self.policy.sender_of(mail)
+            _describe(record, mail, sender)
+            _classified(record, classification)
+            record.reason = f"made a case by hand by {actor}; quarantined before: {quarantined}"
+            more = {"opened_by_hand": True, "quarantine_reason": quarantined}
+            result = self._store_new_case(
+                store, record, raw, mail, sender, classification, actor=actor, more=more
+            )
+            session.commit()
+        log.info("quarantined mail %s made a case by hand:%s", mail_id, _ref_text(result.reference))
         return result
 
     # -- deciding ------------------------------------------------------------
@@ -369,7 +400,12 @@ class Intake:
         sender: Sender,
         classification: Classification,
         related: str | None = None,
+        *,
+        actor: str = ACTOR,
+        more: Mapping[str, object] | None = None,
     ) -> IntakeResult:
+        """A new case of ``record``'s mail; ``actor`` made it (mailbot, or the officer who
+        opened a quarantined mail, with ``more`` said in the trail)."""
         policy = self.policy
         # A colleague's forward reached the organisation when the original was sent.
         forward = mail if sender.forwarded_by is not None else None
@@ -433,7 +469,8 @@ class Intake:
             detail["related_case"] = related
         if received_at != record.arrived_at:
             detail["received_from_forwarded_original"] = received_at.isoformat()
-        store.add_event(case.id, ACTOR, "created", detail)
+        detail.update(more or {})
+        store.add_event(case.id, actor, "created", detail)
         return IntakeResult(_id(record), outcome, reference)
 
     def _quarantine_after_error(
@@ -449,6 +486,29 @@ class Intake:
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+NEVER_READ = (
+    "its bytes were never read (over intake.max_mail_bytes): raise the limit and try again, "
+    "or read it in the mailbox and add the case by hand (mailbot cases add)"
+)
+
+
+def refuse_unless_quarantined(
+    store: CaseStore, record: MailRecord, what: str, zone: ZoneInfo
+) -> None:
+    """``NotAllowed`` (``what``, and what became of the mail) unless it is in quarantine."""
+    if record.disposition == Outcome.QUARANTINED:
+        return
+    if record.disposition == Outcome.DISMISSED:
+        when = record.dismissed_at.astimezone(zone).date() if record.dismissed_at else "?"
+        why = f"it was dismissed by {record.dismissed_by} on {when}: {record.dismissal_reason}"
+    elif record.case_id is not None:
+        reference = store.case_by_id(record.case_id).reference
+        why = f"it is no longer in quarantine: it made case {reference} ({record.disposition})"
+    else:
+        why = f"it is no longer in quarantine ({record.disposition})"
+    raise NotAllowed(what, [why])
 
 
 def _complained_about(

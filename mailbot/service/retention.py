@@ -5,10 +5,10 @@ per transaction, so that a purge cut off halfway leaves every case either whole
 or purged. A mail's record goes with its case: what stays of it are keyed hashes
 of its key and bytes, tied to no case (``storage.purged_mails``), so that the
 mail, still in the mailbox, is never read again as a new one. Mails that became
-no case (auto-replies, bounces, duplicates) go the same way after the same
-period, and the daily digests (they name the cases open then) too. The register
-row and the bare trail of a purged case are deleted ``register_days`` after it
-ended. The worker runs this once a day; ``--dry-run`` only counts.
+no case (auto-replies, bounces, duplicates, quarantined mail the officer dismissed)
+go the same way after the same period, and the daily digests (they name the cases
+open then) too. The register row and the bare trail of a purged case are deleted
+``register_days`` after it ended. The worker runs this once a day; ``--dry-run`` only counts.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ TABLES = (
     "cases", "mails", "raw_mails", "attachments", "drafts", "draft_attachments",
     "draft_actions", "outbox", "case_messages", "case_events", "review_copies", "digests",
 )  # fmt: skip
-CASELESS = (Outcome.IGNORED.value, Outcome.DUPLICATE.value)
+# Mail that became no case: machine mail, duplicates, and quarantined mail the officer
+# dismissed (its period counted from the dismissal).
+CASELESS = (Outcome.IGNORED.value, Outcome.DUPLICATE.value, Outcome.DISMISSED.value)
 
 
 @dataclass

@@ -216,6 +216,11 @@ class MailRecord(SQLModel, table=True):
     writes_for: str | None = Field(default=None, max_length=320)
     identity_evidence: bool = False  # arrived while its case awaited identity: may hold an ID copy
     processed_at: datetime = _moment()
+    # A quarantined mail the officer dismissed (``dismissed``): who, when, and why (his words;
+    # purged with the mail after the retention period, counted from the dismissal).
+    dismissed_by: str | None = Field(default=None, max_length=120)
+    dismissed_at: datetime | None = _moment(nullable=True)
+    dismissal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class RawMailRecord(SQLModel, table=True):

@@ -118,6 +118,19 @@ class CaseStore:
             raise NotFound(f"no mail with id {mail_id}")
         return record
 
+    def mail_for_update(self, mail_id: int) -> MailRecord:
+        """The mail, locked until the transaction ends (PostgreSQL; SQLite's writers take
+        turns): a decision on a quarantined mail is taken once."""
+        record = self.session.exec(
+            select(MailRecord)
+            .where(col(MailRecord.id) == mail_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if record is None:
+            raise NotFound(f"no mail with id {mail_id}")
+        return record
+
     def first_by_fingerprint(self, fingerprint: str, mailbox: str) -> MailRecord | None:
         """The first mail recorded in ``mailbox`` with this fingerprint, not itself a duplicate."""
         return self.session.exec(

@@ -20,6 +20,7 @@ from mailbot.core.confirmation import Answer
 from mailbot.core.digest import TITLES
 from mailbot.core.identity import Verification
 from mailbot.core.parsing import parse_mail
+from mailbot.core.quarantine import read_safely
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
 from mailbot.service import casework
@@ -49,8 +50,8 @@ def mail_texts(database: Database, mail_ids: list[int]) -> dict[int, str | None]
                 continue
             try:
                 texts[mail_id] = parse_mail(raw).text[:SHOWN_TEXT]
-            except UnparseableMail as exc:
-                texts[mail_id] = f"({exc})"
+            except UnparseableMail:  # a quarantined mail made a case by hand: what can be read
+                texts[mail_id] = read_safely(raw).text
     return texts
 
 

@@ -28,7 +28,7 @@ from mailbot.sources.imap.folders import FETCH_CHUNK, create_missing, move_mail
 SOURCE = "imap"
 PIECE = 2 * 1024 * 1024  # mails larger than this are fetched in pieces of this size
 _REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
-_OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED})
+_OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED, Outcome.DISMISSED})
 T = TypeVar("T")
 
 
