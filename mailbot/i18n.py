@@ -467,6 +467,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.reply": ("reply", "antwoord"),
     "kind.extension": ("extension notice", "verlengingsbericht"),
     "kind.refusal": ("refusal", "weigering"),
+    "kind.reminder": ("reminder", "herinnering"),
     "draft.pending": ("waiting for review", "wacht op beoordeling"),
     "draft.approved": ("approved, being sent", "goedgekeurd, wordt verzonden"),
     "draft.rejected": ("rejected", "afgewezen"),

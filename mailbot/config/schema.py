@@ -398,6 +398,10 @@ class DraftSettings(_Section):
     zip_above_bytes: int = Field(5 * 1024 * 1024, ge=0)
     max_mail_bytes: int = Field(20 * 1024 * 1024, gt=0)
     auto_acknowledge: bool = False
+    # A reminder draft when the person has not answered an identification or confirmation
+    # request this many days after it was sent; 0: never. At most three months, the longest
+    # a request may take.
+    reminder_after_days: int = Field(7, ge=0, le=92)
 
     _resolve = field_validator("templates")(_resolve_path)
 

@@ -17,6 +17,9 @@ Identification and confirmation requests carry none and go to the sender.
   contact details: a confirmation request to the address on file, until a reply
   from it confirms;
 - otherwise: the reply, to the address on file.
+
+A person who does not answer an identification or confirmation request gets one
+reminder, later and apart from this plan (``core.reminders``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class DraftKind(StrEnum):
     REFUSAL = "refusal"
     # A school about its pupils: the school is the controller; we assist it (Art. 28(3)(e)).
     SCHOOL_ASSISTANCE = "school_assistance"
+    # No answer to an identification or confirmation request after a while (core.reminders).
+    REMINDER = "reminder"
 
 
 class DraftStatus(StrEnum):

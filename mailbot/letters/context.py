@@ -81,6 +81,9 @@ class DraftFacts:
     tables: Sequence[dict[str, Any]] = field(default=())
     channel: str = "email"  # how the request came: email, post, phone, other
     direct_marketing: bool = False  # the objection is to direct marketing (Art. 21(3))
+    # A reminder: the kind of request it reminds of, and the day that one was sent.
+    reminded: str = ""
+    asked_on: date | None = None
 
 
 def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
@@ -223,6 +226,10 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             "due": date_text(facts.extended_due or facts.due, language),
         },
         "refusal": {"reasons": facts.refusal_reasons.strip().rstrip(".")},
+        "reminder": {
+            "of": facts.reminded,
+            "sent": date_text(facts.asked_on or facts.received, language),
+        },
         "generated": date_text(facts.generated or facts.received, language),
         "tables": list(facts.tables),
     }
@@ -259,6 +266,8 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         extended_due=date(2026, 6, 5),
         refusal_reasons="sample reasons",
         tables=[table],
+        reminded="identification_request",
+        asked_on=date(2026, 3, 6),
     )
     empty = DraftFacts(
         reference=full.reference, received=full.received, due=full.due, rights=rights, forged=True
@@ -281,7 +290,15 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
     deceased = DraftFacts(
         reference=full.reference, received=full.received, due=full.due, rights=rights, deceased=True
     )
-    return [full, empty, by_post, elsewhere, deceased]
+    confirming = DraftFacts(
+        reference=full.reference,
+        received=full.received,
+        due=full.due,
+        rights=rights,
+        reminded="confirmation_request",
+        asked_on=date(2026, 3, 6),
+    )
+    return [full, empty, by_post, elsewhere, deceased, confirming]
 
 
 def template_problems(settings: Settings, renderer: Renderer) -> list[str]:

@@ -25,10 +25,15 @@ def apply_answer(store: CaseStore, case: CaseRecord, record: MailRecord, mail: P
     """A follow-up that may confirm or deny the request (``core.answers``), in the same
     transaction as the mail; anything unclear is left to the officer."""
     assert case.id is not None
-    # The question mailbot asked (a confirmation request or a sender check), once it has a
-    # Message-ID: a random one, that only its recipient has seen.
+    # The question mailbot asked (a confirmation request or a sender check, or a reminder of
+    # one, which goes to the same address), once it has a Message-ID: a random one, that only
+    # its recipient has seen.
+    drafts = store.drafts_of(case.id)
+    confirming = {draft.id for draft in drafts if draft.kind in CONFIRMING}
     asked = [
-        draft for draft in store.drafts_of(case.id) if draft.kind in CONFIRMING and draft.message_id
+        draft
+        for draft in drafts
+        if (draft.kind in CONFIRMING or draft.reminder_of in confirming) and draft.message_id
     ]
     expected = asked[-1].to_address if asked else case.address_on_file
     ours = {d.message_id for d in asked if d.to_address.lower() == (expected or "").lower()}

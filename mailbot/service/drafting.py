@@ -11,7 +11,8 @@ again; nothing is half-drafted.
 Nothing here sends anything: the drafts wait for the officer, except an
 acknowledgement when ``drafts.auto_acknowledge`` is on (never to a sender that
 looks forged, never for a case mailbot is unsure is a request). The officer's
-own notices (an extension, a refusal) are drafted on demand by ``draft_notice``.
+own notices (an extension, a refusal) are drafted on demand by ``draft_notice``;
+reminders to people who have not answered, after the cases due (``service.reminders``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mailbot.core.actions import Action, SourceHolding, actions_for
 from mailbot.core.addresses import normalise
 from mailbot.core.authentication import Judgement, Verdict
 from mailbot.core.cases import Status
+from mailbot.core.deadlines import local_day
 from mailbot.core.drafting import (
     DraftKind,
     DraftStatus,
@@ -47,6 +49,7 @@ from mailbot.core.identity import (
     sender_of,
 )
 from mailbot.core.parsing import parse_mail
+from mailbot.core.reminders import Due
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource
 from mailbot.errors import NotFound, UnparseableMail
@@ -55,7 +58,9 @@ from mailbot.letters.context import DraftFacts, context
 from mailbot.letters.render import Renderer
 from mailbot.logs import log_failure
 from mailbot.service.approval import approve_in_session
+from mailbot.service.clock import Clock
 from mailbot.service.persondata import PersonData
+from mailbot.service.reminders import Reminders
 from mailbot.storage.database import REFUSALS, Database
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
@@ -101,18 +106,22 @@ class Drafting:
         settings: Settings,
         sources: Sequence[DataSource],
         renderer: Renderer,
+        clock: Clock | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
         self.renderer = renderer
         self.person_data = PersonData(database, settings, sources, renderer)
+        self.clock = clock or Clock(settings.organisation.zone)
+        self.reminders = Reminders(database, settings, self, self.clock)
 
     def due(self) -> list[int]:
         with self.database.reader() as session:
             return CaseStore(session).drafting_due(self.settings.mailbox)
 
     def run(self, stopping: Callable[[], bool] = lambda: False) -> int:
-        """Draft every case that is due, until ``stopping()``; returns how many were drafted."""
+        """Draft every case that is due, then the reminders that are, until ``stopping()``;
+        returns how many cases and reminders were drafted."""
         drafted = 0
         for case_id in self.due():
             if stopping():
@@ -124,6 +133,8 @@ class Drafting:
             except Exception as exc:  # one case's failure must not stop the others; it stays due
                 log_failure(log, "case id %s could not be drafted; retried on the next pass",
                             case_id, exc=exc)  # fmt: skip
+        if not stopping():
+            drafted += self.reminders.run(stopping)
         return drafted
 
     # -- gathering -----------------------------------------------------------
@@ -337,6 +348,19 @@ class Drafting:
             assert draft.id is not None
             return draft.id
 
+    def build_reminder(self, case_id: int, due: Due) -> DraftRecord:
+        """The reminder ``due`` of case ``case_id``, not stored: to the address the request
+        went to, in the case's language, with what the request asked (``service.reminders``
+        stores it)."""
+        gathered = self._gather(case_id)
+        language = gathered.case.language
+        language = language if language in ("nl", "en", "de", "fr") else "en"
+        why = f"no answer {due.days} days after the {due.asked.value.replace('_', ' ')} was sent"
+        planned = PlannedDraft(DraftKind.REMINDER, due.to, why)
+        draft, _, _ = self._build(gathered, planned, language, reminder=due)
+        draft.notes = []  # what the data sources said is the request's business, not this
+        return draft
+
     def _supersede(
         self,
         drafts: DraftStore,
@@ -368,6 +392,7 @@ class Drafting:
         planned: PlannedDraft,
         language: str,
         notice: Notice | None = None,
+        reminder: Due | None = None,
     ) -> tuple[DraftRecord, list[DraftAttachmentRecord], list[DraftActionRecord]]:
         case, situation = gathered.case, gathered.situation
         failed = list(gathered.failed)
@@ -414,6 +439,11 @@ class Drafting:
                 extension_reasons=notice.reasons if notice.kind is DraftKind.EXTENSION else "",
                 extended_due=notice.extended_due,
                 refusal_reasons=notice.reasons if notice.kind is DraftKind.REFUSAL else "",
+            )
+        if reminder is not None:
+            zone = self.settings.organisation.zone
+            facts = replace(
+                facts, reminded=reminder.asked.value, asked_on=local_day(reminder.sent_at, zone)
             )
         rendered = self.renderer.render(
             DraftKind(planned.kind), language, context(self.settings, language, facts)

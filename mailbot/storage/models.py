@@ -266,6 +266,8 @@ class CaseEventRecord(SQLModel, table=True):
 
 class DraftRecord(SQLModel, table=True):
     __tablename__ = "drafts"
+    # One reminder per request (``core.reminders``), however many workers draft at once.
+    __table_args__ = (Index("ix_drafts_reminder_of", "reminder_of", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -289,6 +291,9 @@ class DraftRecord(SQLModel, table=True):
     automatic: bool = False
     sent_at: datetime | None = _moment(nullable=True)
     error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # A reminder: the identification or confirmation request of the same case it reminds of
+    # (no foreign key: the two are deleted together, in any order).
+    reminder_of: int | None = None
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
