@@ -5,8 +5,8 @@ between two drafts of one case, deleted together, so no foreign key: it would de
 order in which a purge may delete them, and SQLite cannot add one without copying the table.
 
 Revision ID: 0015
-Revises: 0013
-Create Date: 2026-12-12
+Revises: 0014
+Create Date: 2026-12-05
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-# 0014 is the quarantine's (issue 23, made at the same time): whichever of the two is merged
-# second revises the other.
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
