@@ -206,6 +206,19 @@ DUTCH: dict[str, str] = {
     "What was checked": "Wat is gecontroleerd",
     "Ground (for the register)": "Grond (voor het register)",
     "Refusal ground (when refused)": "Weigeringsgrond (bij weigering)",
+    # the case list: filters and pages (issue 23)
+    "Open cases and possibly missed requests": "Open zaken en mogelijk gemiste verzoeken",
+    "All rights": "Alle rechten",
+    "Needs my decision": "Wacht op mijn beslissing",
+    "Overdue": "Te laat",
+    "Clear the filters": "Filters wissen",
+    "Cases {first}–{last} of {total}": "Zaken {first}–{last} van {total}",
+    "possibly a request: check": "mogelijk toch een verzoek: controleer",
+    "drafts for you to review": "concepten voor u om te beoordelen",
+    "Pages of the list": "Pagina's van de lijst",
+    "Previous page": "Vorige pagina",
+    "Next page": "Volgende pagina",
+    "Page {number} of {pages}": "Pagina {number} van {pages}",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -499,6 +512,12 @@ def translator(language: str) -> Callable[[str], str]:
     if language == "nl":
         return lambda text: DUTCH.get(text, text)
     return lambda text: text
+
+
+def number(value: int, language: str) -> str:
+    """``1921`` as the language writes it: ``1.921`` in Dutch, ``1,921`` in English."""
+    written = f"{value:,}"
+    return written.replace(",", ".") if language == "nl" else written
 
 
 def labeller(language: str) -> Callable[[str, object], str]:

@@ -13,15 +13,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.app.build import build_drafting
+from mailbot.core.case_list import CaseFilter
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
 from mailbot.core.identity import Verification
 from mailbot.core.parsing import parse_mail
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
+from mailbot.i18n import number
 from mailbot.service import casework
 from mailbot.service.approval import CaseAction, action_done, case_actions
-from mailbot.service.cases import CaseDetail, list_cases, mailbox_of, reclassify, show_case, verify
+from mailbot.service.cases import CaseDetail, find_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
 from mailbot.service.draft_views import DraftDetail, show_draft
 from mailbot.service.users import WebSession
@@ -97,30 +99,25 @@ def not_found(request: Request, session: WebSession) -> Response:
 
 @page
 async def case_list(request: Request, session: WebSession) -> Response:
+    """The case list: a page of 50, filtered by what the address asks (``CaseFilter``)."""
     web = web_of(request)
-    wanted = request.query_params.get("status", "open")
-    query = request.query_params.get("q", "").strip()
-    mailbox = request.query_params.get("mailbox", "")
     allowed = session.user.allowed
-    mailboxes = [
+    mailboxes = tuple(
         s.mailbox
         for s in web.app.configuration.mailboxes
         if allowed is None or s.mailbox in allowed
-    ]
-    chosen = {mailbox} & set(mailboxes) if mailbox else set(mailboxes)
-    found = await web.call(list_cases, web.app.database, web.app.clock, None, chosen)
-    if wanted == "open":
-        found = [case for case in found if Status(case.status) in OPEN]
-    elif wanted in set(Status):
-        found = [case for case in found if case.status == wanted]
-    if query:
-        found = [case for case in found if query.upper() in case.reference.upper()]
-    # Urgent cases on top (a breach's 72 hours), then by due date.
-    found.sort(key=lambda case: (not case.urgent, case.due_date or "9999", case.reference))
+    )
+    wanted = CaseFilter.from_query(request.query_params, mailboxes)
+    found = await web.call(
+        find_cases, web.app.database, web.app.clock, wanted,
+        request.query_params.get("page"), mailboxes,
+    )  # fmt: skip
+    language = session.user.language
     return render(
-        request, session, "cases.html", cases=found, urgency=urgency, wanted=wanted, query=query,
-        statuses=[status.value for status in Status], mailbox=mailbox,
-        mailboxes=mailboxes if web.app.configuration.several else [],
+        request, session, "cases.html", found=found, paging=found.paging, wanted=wanted,
+        urgency=urgency, number=lambda value: number(value, language),
+        statuses=[status.value for status in Status], rights=[right.value for right in Right],
+        mailboxes=mailboxes if web.app.configuration.several else (),
     )  # fmt: skip
 
 
