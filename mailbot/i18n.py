@@ -219,6 +219,8 @@ DUTCH: dict[str, str] = {
     "Previous page": "Vorige pagina",
     "Next page": "Volgende pagina",
     "Page {number} of {pages}": "Pagina {number} van {pages}",
+    "Which requests": "Welke verzoeken",
+    "The table is wider than the screen: swipe it sideways to see every column.": "De tabel is breder dan het scherm: veeg hem opzij om alle kolommen te zien.",
 }
 
 LABELS: dict[str, tuple[str, str]] = {

@@ -30,6 +30,7 @@ from mailbot.service.users import WebSession
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
 from mailbot.web.common import Web, message, page, render, text_field, web_of
+from mailbot.web.refusals import on_page
 
 SOON = 7  # days: a due date this close stands out in the list
 SHOWN_TEXT = 200_000  # characters of a mail shown on the page
@@ -126,6 +127,8 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
     reference = request.path_params["reference"]
     if await hidden(request, session, reference):
         return not_found(request, session)
+    if isinstance(extra.get("error"), str):  # a service's refusal, in the page's language
+        extra["error"] = on_page(extra["error"], session.user.language)
     try:
         shown = await web.call(case_page, web.app.database, web.app.clock, reference)
     except NotFound:

@@ -195,7 +195,7 @@ def test_nothing_is_preselected_and_verification_only_where_identity_is_open(
     page.get_by_label("Hoe is de persoon geverifieerd?").fill("klantnummer gecontroleerd")
     page.locator("#verify-check").evaluate("select => select.removeAttribute('required')")
     page.get_by_role("button", name="Als geverifieerd markeren").click()
-    assert "choose how the person was verified" in page.get_by_role("alert").inner_text()
+    assert "kies wat er is gecontroleerd" in page.get_by_role("alert").inner_text()  # in Dutch
 
 
 def tab_to(page: Page, name: str, limit: int = 400) -> None:
