@@ -7,10 +7,11 @@ A SQLite database gets ``--cases`` open cases (and a tenth as many closed ones),
 its mail, one in ten with a draft waiting. The review pages are served twice on loopback,
 each by ``mailbot web`` in a process of its own, on the same database: from this checkout
 ("new") and from ``--base`` ("old", the commit before the list was paged, unpacked with
-``git archive``). One logged-in client asks each for ``/cases`` in turn, alternating which
-goes first, ``--rounds`` times after a warm-up; the table gives the median time and the
-size of the page. The new list must show 50 rows and say how many there are, so a fast
-wrong page cannot pass. ``--write`` puts the table into bench/RESULTS.md.
+``git archive``). One logged-in client asks each for ``/cases`` (the new one also for a
+filtered second page) in turn, the order reversed every round, ``--rounds`` times after a
+warm-up; the table gives the median time and the size of each page. The new list must show
+50 rows and say how many there are in all, so a fast wrong page cannot pass. ``--write``
+puts the table into bench/RESULTS.md.
 """
 
 from __future__ import annotations

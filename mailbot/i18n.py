@@ -409,7 +409,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "done.edited": ("the text was saved", "de tekst is opgeslagen"),
     "done.unchanged": ("the text was not changed", "de tekst is niet gewijzigd"),
-    "done.approved": ("approved: the worker sends it", "goedgekeurd: de worker verstuurt het"),
+    "done.approved": ("approved: mailbot sends it", "goedgekeurd: mailbot verstuurt het"),
     "done.rejected": ("the draft was rejected", "het concept is afgewezen"),
     "done.action": ("the action is marked as done", "de actie is als gedaan gemarkeerd"),
     "done.extended": (
