@@ -292,6 +292,21 @@ DUTCH: dict[str, str] = {
     "It is a request: it becomes a case, its deadline counted from its arrival. On the case page you then tick the rights it asks for.": "Het is een verzoek: de mail wordt een zaak, met de termijn gerekend vanaf binnenkomst. Op de pagina van de zaak vinkt u daarna de gevraagde rechten aan.",
     "Dismiss": "Terzijde leggen",
     "Why it is no request (kept with the mail)": "Waarom het geen verzoek is (wordt bij de mail bewaard)",
+    # the case list: filters and pages (issue 23)
+    "Open cases and possibly missed requests": "Open zaken en mogelijk gemiste verzoeken",
+    "All rights": "Alle rechten",
+    "Needs my decision": "Wacht op mijn beslissing",
+    "Overdue": "Te laat",
+    "Clear the filters": "Filters wissen",
+    "Cases {first}–{last} of {total}": "Zaken {first}–{last} van {total}",
+    "possibly a request: check": "mogelijk toch een verzoek: controleer",
+    "drafts for you to review": "concepten voor u om te beoordelen",
+    "Pages of the list": "Pagina's van de lijst",
+    "Previous page": "Vorige pagina",
+    "Next page": "Volgende pagina",
+    "Page {number} of {pages}": "Pagina {number} van {pages}",
+    "Which requests": "Welke verzoeken",
+    "The table is wider than the screen: swipe it sideways to see every column.": "De tabel is breder dan het scherm: veeg hem opzij om alle kolommen te zien.",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -481,7 +496,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "done.edited": ("the text was saved", "de tekst is opgeslagen"),
     "done.unchanged": ("the text was not changed", "de tekst is niet gewijzigd"),
-    "done.approved": ("approved: the worker sends it", "goedgekeurd: de worker verstuurt het"),
+    "done.approved": ("approved: mailbot sends it", "goedgekeurd: mailbot verstuurt het"),
     "done.rejected": ("the draft was rejected", "het concept is afgewezen"),
     "done.action": ("the action is marked as done", "de actie is als gedaan gemarkeerd"),
     "done.extended": (
@@ -602,6 +617,12 @@ def translator(language: str) -> Callable[[str], str]:
     if language == "nl":
         return lambda text: DUTCH.get(text, text)
     return lambda text: text
+
+
+def number(value: int, language: str) -> str:
+    """``1921`` as the language writes it: ``1.921`` in Dutch, ``1,921`` in English."""
+    written = f"{value:,}"
+    return written.replace(",", ".") if language == "nl" else written
 
 
 def labeller(language: str) -> Callable[[str, object], str]:

@@ -55,10 +55,16 @@ class Item:
     ) -> str:
         """The sentence, through ``translate`` (``mailbot.i18n.translator``); a draft's kind
         through ``kind`` (its label)."""
-        values = {
-            key: kind(value) if key == "kind" else value for key, value in self.values.items()
-        }
-        return translate(self.text).format(**values)
+        return translate(self.text).format(**self.shown(kind))
+
+    def shown(self, kind: Callable[[str], str] = str) -> dict[str, str]:
+        """The values as shown: a draft's kind through ``kind`` (its label)."""
+        return {key: kind(value) if key == "kind" else value for key, value in self.values.items()}
+
+
+# Values quoted from elsewhere, in the words they came in: a mail server's reply, why a mail
+# could not be read (mailbot's own English, as in the logs).
+QUOTED = frozenset({"error", "reason"})
 
 
 @dataclass(frozen=True, slots=True)

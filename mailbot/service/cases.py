@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from mailbot.core.addresses import normalise
+from mailbot.core.case_list import CaseFilter, Paging
 from mailbot.core.cases import Status, case_due_date, status_after_reclassification
 from mailbot.core.classification.topics import advice
 from mailbot.core.deadlines import extended_due_date
@@ -21,11 +22,15 @@ from mailbot.errors import InvalidTransition, NotAllowed
 from mailbot.service.clock import Clock
 from mailbot.service.draft_views import DraftView, case_drafts
 from mailbot.service.views import JsonView
+from mailbot.storage import case_list
 from mailbot.storage.database import Database
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
 from mailbot.storage.store import CaseStore
 
-__all__ = ["CaseDetail", "CaseView", "Clock", "ListedMail", "MailView", "list_cases", "show_case"]
+__all__ = [
+    "CaseDetail", "CaseView", "Clock", "FoundCases", "ListedMail", "MailView", "find_cases",
+    "list_cases", "show_case",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +263,50 @@ def list_cases(
 ) -> list[CaseView]:
     """The cases, oldest first; only those of ``mailboxes`` when given."""
     with database.reader() as session:
-        store = CaseStore(session)
-        return [
-            _case_view(store, case, clock)
-            for case in store.cases(status.value if status else None, mailboxes)
-        ]
+        cases = CaseStore(session).cases(status.value if status else None, mailboxes)
+        ids = case_list.message_ids(session, [case.id for case in cases if case.id is not None])
+        return [CaseView.of(case, ids.get(case.id or 0, ()), clock) for case in cases]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundCases:
+    """A page of the case list: its cases, how many drafts of each wait for the officer (by
+    reference, only those with any), and where the page is among all the filter finds."""
+
+    cases: tuple[CaseView, ...]
+    drafts_waiting: dict[str, int]
+    paging: Paging
+
+
+def find_cases(
+    database: Database,
+    clock: Clock,
+    wanted: CaseFilter,
+    page: str | None = None,
+    mailboxes: Collection[str] | None = None,
+) -> FoundCases:
+    """Page ``page`` (``Paging.of``) of the cases ``wanted`` finds among those of ``mailboxes``
+    (all when None), in the list's order (``storage.case_list.page_of_cases``); counted,
+    filtered and paged by the database."""
+    today = clock.local_today()
+    with database.reader() as session:
+        total = case_list.count_cases(session, wanted, mailboxes, today)
+        paging = Paging.of(page, total)
+        cases = case_list.page_of_cases(
+            session, wanted, mailboxes, today, offset=paging.offset, limit=paging.size
+        )
+        ids = [case.id for case in cases if case.id is not None]
+        message_ids = case_list.message_ids(session, ids)
+        waiting = case_list.drafts_waiting(session, ids)
+        return FoundCases(
+            cases=tuple(
+                CaseView.of(case, message_ids.get(case.id or 0, ()), clock) for case in cases
+            ),
+            drafts_waiting={
+                case.reference: waiting[case.id] for case in cases if case.id in waiting
+            },
+            paging=paging,
+        )
 
 
 def mailbox_of(database: Database, reference: str) -> str:

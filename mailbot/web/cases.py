@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from mailbot.app.build import build_drafting
 from mailbot.core.approval import DraftChoice
+from mailbot.core.case_list import CaseFilter
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
 from mailbot.core.digest import TITLES
@@ -23,9 +24,10 @@ from mailbot.core.parsing import parse_mail
 from mailbot.core.quarantine import read_safely
 from mailbot.core.rights import Right
 from mailbot.errors import MailbotError, NotFound, UnparseableMail
+from mailbot.i18n import number
 from mailbot.service import casework
 from mailbot.service.approval import CaseAction, action_done, case_actions
-from mailbot.service.cases import CaseDetail, list_cases, mailbox_of, reclassify, show_case, verify
+from mailbot.service.cases import CaseDetail, find_cases, mailbox_of, reclassify, show_case, verify
 from mailbot.service.clock import Clock
 from mailbot.service.draft_views import DraftDetail, show_draft
 from mailbot.service.today import next_steps
@@ -33,6 +35,7 @@ from mailbot.service.users import WebSession
 from mailbot.storage.database import Database
 from mailbot.storage.store import CaseStore
 from mailbot.web.common import Web, kind_labeller, message, page, render, text_field, web_of
+from mailbot.web.refusals import on_page
 
 SOON = 7  # days: a due date this close stands out in the list
 SHOWN_TEXT = 200_000  # characters of a mail shown on the page
@@ -102,30 +105,25 @@ def not_found(request: Request, session: WebSession) -> Response:
 
 @page
 async def case_list(request: Request, session: WebSession) -> Response:
+    """The case list: a page of 50, filtered by what the address asks (``CaseFilter``)."""
     web = web_of(request)
-    wanted = request.query_params.get("status", "open")
-    query = request.query_params.get("q", "").strip()
-    mailbox = request.query_params.get("mailbox", "")
     allowed = session.user.allowed
-    mailboxes = [
+    mailboxes = tuple(
         s.mailbox
         for s in web.app.configuration.mailboxes
         if allowed is None or s.mailbox in allowed
-    ]
-    chosen = {mailbox} & set(mailboxes) if mailbox else set(mailboxes)
-    found = await web.call(list_cases, web.app.database, web.app.clock, None, chosen)
-    if wanted == "open":
-        found = [case for case in found if Status(case.status) in OPEN]
-    elif wanted in set(Status):
-        found = [case for case in found if case.status == wanted]
-    if query:
-        found = [case for case in found if query.upper() in case.reference.upper()]
-    # Urgent cases on top (a breach's 72 hours), then by due date.
-    found.sort(key=lambda case: (not case.urgent, case.due_date or "9999", case.reference))
+    )
+    wanted = CaseFilter.from_query(request.query_params, mailboxes)
+    found = await web.call(
+        find_cases, web.app.database, web.app.clock, wanted,
+        request.query_params.get("page"), mailboxes,
+    )  # fmt: skip
+    language = session.user.language
     return render(
-        request, session, "cases.html", cases=found, urgency=urgency, wanted=wanted, query=query,
-        statuses=[status.value for status in Status], mailbox=mailbox,
-        mailboxes=mailboxes if web.app.configuration.several else [],
+        request, session, "cases.html", found=found, paging=found.paging, wanted=wanted,
+        urgency=urgency, number=lambda value: number(value, language),
+        statuses=[status.value for status in Status], rights=[right.value for right in Right],
+        mailboxes=mailboxes if web.app.configuration.several else (),
     )  # fmt: skip
 
 
@@ -141,6 +139,8 @@ async def show(
     reference = request.path_params["reference"]
     if await hidden(request, session, reference):
         return not_found(request, session)
+    if isinstance(extra.get("error"), str):  # a service's refusal, in the page's language
+        extra["error"] = on_page(extra["error"], session.user.language)
     try:
         shown = await web.call(case_page, web.app.database, web.app.clock, reference)
         steps = await web.call(next_steps, web.app.database, web.app.clock, reference)

@@ -16,12 +16,14 @@ from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mailbot.app import App
+from mailbot.core.today import QUOTED, Item
 from mailbot.i18n import LANGUAGES, labeller, translator
 from mailbot.service.users import WebSession, find_session
 from mailbot.web.security import COOKIE, LoginLimiter, same_token
@@ -73,6 +75,7 @@ def render(
         languages=LANGUAGES,
         t=translator(language),
         label=labeller(language),
+        item_html=item_html,
         **context,
     )
     return HTMLResponse(html, status_code=status)
@@ -82,6 +85,18 @@ def kind_labeller(session: WebSession) -> Callable[[str], str]:
     """A draft kind's name in the user's language (for ``core.today.Item.sentence``)."""
     label = labeller(session.user.language)
     return lambda code: label("kind", code)
+
+
+QUOTE = Markup('<span class="quoted" lang="en">{}</span>')
+
+
+def item_html(item: Item, translate: Callable[[str], str], kind: Callable[[str], str]) -> Markup:
+    """A Today item's sentence for a page: escaped, with what it quotes (a server's reply, a
+    reason) marked as English, the language it came in."""
+    values: dict[str, object] = dict(item.shown(kind))
+    for key in QUOTED & values.keys():
+        values[key] = QUOTE.format(values[key])
+    return escape(translate(item.text)).format(**values)
 
 
 def message(

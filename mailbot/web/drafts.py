@@ -26,6 +26,7 @@ from mailbot.service.draft_views import attachment_file, case_of_draft, show_dra
 from mailbot.service.users import WebSession
 from mailbot.web import cases
 from mailbot.web.common import Web, message, page, render, text_field, web_of
+from mailbot.web.refusals import on_page
 
 PREVIEW_BYTES = 200_000
 TEXT_TYPES = ("text/plain", "text/csv", "application/json")
@@ -51,6 +52,8 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
         return cases.not_found(request, session)
     draft = await web.call(show_draft, web.app.database, web.app.clock, draft_id)
     case = await web.call(show_case, web.app.database, web.app.clock, reference)
+    if isinstance(extra.get("error"), str):  # a service's refusal, in the page's language
+        extra["error"] = on_page(extra["error"], session.user.language)
     return render(
         request, session, "draft.html", status, draft=draft, case=case,
         is_open=Status(case.status) in OPEN, done=request.query_params.get("done", ""),

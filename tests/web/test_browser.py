@@ -222,7 +222,7 @@ def test_a_text_changed_after_the_confirmation_is_not_sent(site: Site, page: Pag
                     str(site.config))  # fmt: skip
     assert edited.exit_code == 0, edited.output
     page.get_by_role("button", name="Goedkeuren en versturen").click()
-    assert "changed since you confirmed it" in page.get_by_role("alert").first.inner_text()
+    assert "gewijzigd sinds u het bevestigde" in page.get_by_role("alert").first.inner_text()
     shown = json.loads(invoke("drafts", "show", draft_id, "--json", "--config",
                               str(site.config)).output)  # fmt: skip
     assert shown["status"] == "pending"
@@ -244,7 +244,7 @@ def test_nothing_is_preselected_and_verification_only_where_identity_is_open(
     page.get_by_label("Hoe is de persoon geverifieerd?").fill("klantnummer gecontroleerd")
     page.locator("#verify-check").evaluate("select => select.removeAttribute('required')")
     page.get_by_role("button", name="Als geverifieerd markeren").click()
-    assert "choose how the person was verified" in page.get_by_role("alert").first.inner_text()
+    assert "kies wat er is gecontroleerd" in page.get_by_role("alert").first.inner_text()  # Dutch
 
 
 def test_granted_only_after_the_answer_went_out_and_drafts_need_a_choice(
@@ -257,7 +257,7 @@ def test_granted_only_after_the_answer_went_out_and_drafts_need_a_choice(
     page.get_by_label("Afwijzen: er wordt niets meer verstuurd").check()
     page.get_by_role("button", name="Sluiten", exact=True).click()
     refused = page.get_by_role("alert").first.inner_text()
-    assert "none was sent: approve and send the reply first" in refused
+    assert "er is er geen verzonden: keur eerst het antwoord goed" in refused
     shown = json.loads(invoke("cases", "show", reference, "--json", "--config",
                               str(site.config)).output)  # fmt: skip
     assert shown["status"] != "closed"
@@ -267,7 +267,7 @@ def test_granted_only_after_the_answer_went_out_and_drafts_need_a_choice(
     page.get_by_label("Bewaren, om na het sluiten goed te keuren (niet het antwoord of de "
                       "weigering)").check()  # fmt: skip
     page.get_by_role("button", name="Sluiten", exact=True).click()
-    assert "answer the request and cannot go after the close" in (
+    assert "beantwoorden het verzoek en kunnen na het sluiten niet meer weg" in (
         page.get_by_role("alert").first.inner_text()
     )
     page.get_by_label("Uitkomst", exact=True).select_option("withdrawn")
