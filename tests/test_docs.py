@@ -1,0 +1,183 @@
+"""The documentation holds together: the README stays short, every relative link (and its
+``#anchor``) in README.md and docs/*.md leads somewhere, every configuration key of the schema
+and every ``mailbot`` command is in docs/reference.md. Read from the files, nothing run."""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from pydantic import BaseModel
+
+from mailbot.cli.main import COMMANDS, load_command
+from mailbot.config.schema import Settings
+
+pytestmark = pytest.mark.database_incidental("reads the documentation")
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+REFERENCE = DOCS / "reference.md"
+README_LINES = 200
+
+# Made by tests/web (the browser tests write their screenshots there, at 1280 and 390 pixels):
+# the documents link to them before the tests have run, so they need not exist here.
+SCREENSHOTS = DOCS / "screenshots"
+MADE_BY_TESTS_WEB = frozenset({
+    "today-1280.png", "today-390.png", "case-1280.png", "confirm-1280.png",
+})  # fmt: skip
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def documents() -> list[Path]:
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+def prose(path: Path) -> Iterator[str]:
+    """The lines of ``path`` outside fenced code blocks."""
+    fenced = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield line
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub makes of a heading: lower case, punctuation dropped, spaces hyphens."""
+    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors of a Markdown file's headings (a repeated one gets ``-1``, ``-2``, ...)."""
+    found: set[str] = set()
+    for line in prose(path):
+        match = HEADING.match(line)
+        if not match:
+            continue
+        anchor = base = slug(match.group(2))
+        number = 0
+        while anchor in found:
+            number += 1
+            anchor = f"{base}-{number}"
+        found.add(anchor)
+    return found
+
+
+def relative_links(path: Path) -> Iterator[str]:
+    for line in prose(path):
+        for target in LINK.findall(line):
+            if not re.match(r"^[a-z][a-z0-9+.-]*:", target):  # http:, https:, mailto:, file:
+                yield target
+
+
+def test_readme_is_short() -> None:
+    lines = len(README.read_text(encoding="utf-8").splitlines())
+    assert lines <= README_LINES, f"README.md has {lines} lines; at most {README_LINES}"
+
+
+def test_readme_gives_the_two_commands() -> None:
+    """CI runs scripts/test (.ci/run), the command the README gives; the demo is the other."""
+    text = README.read_text(encoding="utf-8")
+    assert "\nscripts/demo     # " in text
+    assert "\nscripts/test     # " in text
+    assert "exec scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("document", documents(), ids=lambda path: path.name)
+def test_relative_links_lead_somewhere(document: Path) -> None:
+    broken: list[str] = []
+    for target in relative_links(document):
+        file_part, _, anchor = target.partition("#")
+        destination = (document.parent / file_part).resolve() if file_part else document
+        if destination.parent == SCREENSHOTS.resolve():
+            if destination.name not in MADE_BY_TESTS_WEB:
+                broken.append(f"{target} (not a screenshot tests/web makes)")
+            continue
+        if not destination.exists():
+            broken.append(f"{target} (no such file)")
+        elif anchor and destination.suffix == ".md" and anchor not in anchors(destination):
+            broken.append(f"{target} (no such heading in {destination.name})")
+    assert not broken, f"{document.name}: " + "; ".join(broken)
+
+
+def test_every_screenshot_named_is_linked() -> None:
+    """The list above is the documents' own: each name in it is used by one of them."""
+    linked = {
+        Path(target.partition("#")[0]).name
+        for document in documents()
+        for target in relative_links(document)
+        if "screenshots/" in target
+    }
+    assert linked == MADE_BY_TESTS_WEB
+
+
+def _section_model(annotation: object) -> tuple[type[BaseModel], bool] | None:
+    """The section model of a ``Settings`` field, and whether it is a list (``[[sources]]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin = typing.get_origin(annotation)
+    for argument in typing.get_args(annotation):
+        found = _section_model(argument)
+        if found is not None:
+            return found[0], found[1] or origin is list
+    return None
+
+
+def configuration_keys() -> list[str]:
+    """Every key of the file as ``section.key`` (``sources[].key`` for a list of tables)."""
+    keys = ["mailboxes[].name"]  # the name of a [[mailboxes]] entry (Settings.mailbox)
+    for section, field in Settings.model_fields.items():
+        found = _section_model(field.annotation)
+        if found is None:
+            continue
+        model, is_list = found
+        prefix = f"{section}[]" if is_list else section
+        keys += [f"{prefix}.{key}" for key in model.model_fields]
+    return keys
+
+
+def test_the_schema_is_read() -> None:
+    """The walk above finds the sections, lists of tables too (a guard against it finding
+    nothing, which would let the next test pass on any reference)."""
+    keys = configuration_keys()
+    assert {"database.url", "imap.host", "sources[].query", "mail_client.done_folder"} <= set(keys)
+
+
+def test_every_configuration_key_is_in_the_reference() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    missing = [key for key in configuration_keys() if f"`{key}`" not in text]
+    assert not missing, f"docs/reference.md does not describe: {', '.join(missing)}"
+
+
+def commands() -> list[str]:
+    """Every command, ``mailbot cases close`` and the like, from the click groups."""
+    found: list[str] = []
+    for name in sorted(COMMANDS):
+        command = load_command(name)
+        found.append(f"mailbot {name}")
+        if isinstance(command, click.Group):
+            context = click.Context(command, info_name=name)
+            found += [f"mailbot {name} {sub}" for sub in command.list_commands(context)]
+    return found
+
+
+def test_every_command_is_in_the_reference() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    missing = [command for command in commands() if f"`{command}" not in text]
+    assert not missing, f"docs/reference.md does not describe: {', '.join(missing)}"
+
+
+def test_slug_as_github_makes_it() -> None:
+    assert slug("5. What `mailbot check` checks") == "5-what-mailbot-check-checks"
+    assert slug("With a person's consent instead") == "with-a-persons-consent-instead"
+    assert slug("Measured: speed, memory, faults") == "measured-speed-memory-faults"
