@@ -24,8 +24,8 @@ DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference.md"
 README_LINES = 200
 
-# Made by tests/web (the browser tests write their screenshots there, at 1280 and 390 pixels):
-# the documents link to them before the tests have run, so they need not exist here.
+# Taken by the browser tests (tests/web) and copied here by scripts/screenshots: the only
+# pictures the documents show, each of them committed.
 SCREENSHOTS = DOCS / "screenshots"
 MADE_BY_TESTS_WEB = frozenset({
     "today-1280.png", "today-390.png", "case-1280.png", "confirm-1280.png",
@@ -102,6 +102,8 @@ def test_relative_links_lead_somewhere(document: Path) -> None:
         if destination.parent == SCREENSHOTS.resolve():
             if destination.name not in MADE_BY_TESTS_WEB:
                 broken.append(f"{target} (not a screenshot tests/web makes)")
+            elif not destination.exists():
+                broken.append(f"{target} (run scripts/screenshots)")
             continue
         if not destination.exists():
             broken.append(f"{target} (no such file)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from mailbot.core.today import Group, Item, grouped
+from mailbot.core.today import Entry, Group, Item, grouped, per_case
 
 TITLES = {
     Group.URGENT: "Urgent",
@@ -53,7 +53,9 @@ def compose(
     links are absolute with ``base_url`` (``[web] base_url``), left out without it."""
     t = translate
     groups = grouped(items)
-    counts = ", ".join(f"{len(entries)} {t(TITLES[group]).lower()}" for group, entries in groups)
+    counts = ", ".join(
+        f"{len(per_case(entries))} {t(TITLES[group]).lower()}" for group, entries in groups
+    )
     summary = counts or t("nothing waits")
     day = today.isoformat()
     subject = f"mailbot {day}: {summary}"
@@ -67,28 +69,14 @@ def compose(
         '<body style="font-family: sans-serif; line-height: 1.5; max-width: 48em">',
         f'<h1 style="font-size: 1.25em">{escape(heading)}</h1>',
     ]
-    for group, entries in groups:
+    for group, found in groups:
+        entries = per_case(found)
         title = f"{t(TITLES[group])} ({len(entries)})"
         lines.append(title.upper() if group is Group.URGENT else title)
         html.append(f'<h2 style="font-size: 1.1em">{escape(title)}</h2><ul>')
         for entry in entries:
-            sentence = entry.sentence(t, kind)
-            where = " · ".join(
-                part
-                for part in (
-                    entry.reference or "",
-                    f"{t('due')} {entry.due.isoformat()}" if entry.due and entry.reference else "",
-                )
-                if part
-            )
-            link = _link(base_url, entry.link)
-            lines.append(f"- {where + ': ' if where else ''}{sentence}")
-            if link:
-                lines.append(f"  {link}")
-            shown = f"<strong>{escape(where)}</strong>: " if where else ""
-            if link:
-                shown = f'<a href="{escape(link)}">{escape(where or t("Open"))}</a>: '
-            html.append(f"<li>{shown}{escape(sentence)}</li>")
+            lines += _text_entry(entry, t, kind, base_url)
+            html.append(_html_entry(entry, t, kind, base_url))
         lines.append("")
         html.append("</ul>")
     home = _link(base_url, "/")
@@ -99,3 +87,41 @@ def compose(
         lines.append(t("Open the review pages (mailbot web) to act on these."))
     html.append("</body></html>")
     return Digest(subject, "\n".join(lines) + "\n", "\n".join(html) + "\n", not groups)
+
+
+def _where(entry: Entry, t: Callable[[str], str]) -> str:
+    """``AVG-2026-0001 · due 2026-12-20``; empty for an item about no case."""
+    if entry.reference is None:
+        return ""
+    due = f" · {t('due')} {entry.due.isoformat()}" if entry.due else ""
+    return f"{entry.reference}{due}"
+
+
+def _text_entry(
+    entry: Entry, t: Callable[[str], str], kind: Callable[[str], str], base_url: str
+) -> list[str]:
+    where = _where(entry, t)
+    lines = [f"- {where}"] if where else []
+    for item in entry.items:
+        bullet = "  * " if where else "- "
+        lines.append(f"{bullet}{item.sentence(t, kind)}")
+        link = _link(base_url, item.link)
+        if link:
+            lines.append(f"    {link}" if where else f"  {link}")
+    return lines
+
+
+def _html_entry(
+    entry: Entry, t: Callable[[str], str], kind: Callable[[str], str], base_url: str
+) -> str:
+    steps = []
+    for item in entry.items:
+        sentence = escape(item.sentence(t, kind))
+        link = _link(base_url, item.link)
+        steps.append(
+            f'<li><a href="{escape(link)}">{sentence}</a></li>' if link else f"<li>{sentence}</li>"
+        )
+    where = _where(entry, t)
+    case = _link(base_url, f"/cases/{entry.reference}") if entry.reference else ""
+    head = f'<a href="{escape(case)}">{escape(where)}</a>' if case else escape(where)
+    return f"<li>{head}<ul>{''.join(steps)}</ul></li>" if where else "".join(steps)

@@ -265,3 +265,27 @@ def grouped(items: Iterable[Item]) -> list[tuple[Group, list[Item]]]:
         for group in ORDER
         if any(entry.group is group for entry in found)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A group's items about one case (or one item about none), shown together."""
+
+    reference: str | None
+    due: date | None
+    items: list[Item]
+
+
+def per_case(items: Iterable[Item]) -> list[Entry]:
+    """``items`` of one group, those about the same case together (in their order)."""
+    entries: list[Entry] = []
+    index: dict[str, Entry] = {}
+    for item in items:
+        if item.reference is not None and item.reference in index:
+            index[item.reference].items.append(item)
+            continue
+        entry = Entry(item.reference, item.due, [item])
+        entries.append(entry)
+        if item.reference is not None:
+            index[item.reference] = entry
+    return entries

@@ -41,12 +41,16 @@ def test_the_digest_in_dutch_with_links_to_the_pages() -> None:
     assert digest.subject == "mailbot 2026-11-25: 1 urgent, 2 voor u"
     body = digest.body
     assert body.startswith("Privacyverzoeken bij Voorbeeld B.V., 2026-11-25: 1 urgent, 2 voor u.")
-    assert "URGENT (1)\n- AVG-2026-0002 · uiterlijk 2026-11-20: Mogelijk datalek" in body
+    assert "URGENT (1)\n- AVG-2026-0002 · uiterlijk 2026-11-20\n  * Mogelijk datalek" in body
     assert "Controleer concept 4 (antwoord) en keur het goed." in body
-    assert "  https://privacy.voorbeeld.example/mailbot/drafts/4\n" in body
+    assert "    https://privacy.voorbeeld.example/mailbot/drafts/4\n" in body
     assert "Alles op één pagina: https://privacy.voorbeeld.example/mailbot/" in body
     html = digest.html
-    assert '<a href="https://privacy.voorbeeld.example/mailbot/drafts/4">AVG-2026-0001' in html
+    assert (
+        '<a href="https://privacy.voorbeeld.example/mailbot/cases/AVG-2026-0001">AVG-2026-0001'
+        in html
+    )
+    assert '<a href="https://privacy.voorbeeld.example/mailbot/drafts/4">Controleer' in html
     assert "&lt;script&gt;" in html and "<script>" not in html  # a mail's reason, escaped
     assert '<html lang="nl">' in html and not digest.empty
 

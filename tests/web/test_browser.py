@@ -157,7 +157,7 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     assert "tom.baker@example.com" in facts and "klanten.csv" in facts and "bekend" in facts
     assert "PS: gecontroleerd door Rudi." in page.locator("pre.mail").inner_text()
     assert accessibility_problems(page) == []
-    shot(page, "confirm-1280")
+    shot(page, "day-confirm-1280")
     page.get_by_role("button", name="Goedkeuren en versturen").click()
     page.wait_for_url(f"**/cases/{reference}?done=approved*")
     assert "goedgekeurd" in page.get_by_role("status").inner_text()
@@ -173,7 +173,7 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     page.goto(f"{site.url}/cases/{reference}")
     assert page.locator("ul.drafts li", has_text=REPLY_NL).filter(has_text="verzonden").count() == 1
     assert "sluit de zaak met de uitkomst" in page.locator("section.next").inner_text()
-    shot(page, "case-1280")
+    shot(page, "day-case-1280")
     page.get_by_role("link", name="Logboek").click()
     page.wait_for_url("**/trail")
     trail = page.locator("table.trail").inner_text()
@@ -286,10 +286,10 @@ def test_the_today_page_says_who_acts_next(site: Site, page: Page) -> None:
     # no SMTP problem here: the site has a server
     assert "geen SMTP-server" not in page.locator("main").inner_text()
     assert accessibility_problems(page) == []
-    shot(page, "today-1280")
+    shot(page, "day-today-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 391
-    shot(page, "today-390")
+    shot(page, "day-today-390")
     page.set_viewport_size({"width": 1280, "height": 900})
     first = page.locator("section.officer a.reference").first
     target = first.get_attribute("href") or ""
