@@ -236,6 +236,7 @@ DUTCH: dict[str, str] = {
     "Approved: mailbot sends it shortly.": "Goedgekeurd: mailbot verstuurt het zo.",
     "mailbot is drafting the letters.": "mailbot stelt de brieven op.",
     "Nothing waits.": "Er wacht niets.",
+    "mailbot took this mail for no request, but is not sure: check it, and make it a request if it is one.": "mailbot hield deze mail voor geen verzoek, maar is niet zeker: controleer hem, en maak er een verzoek van als het er een is.",
     "{count} approved mail(s) cannot leave: no SMTP server is configured ([smtp] in the configuration; ask the administrator).": "{count} goedgekeurde mail(s) kunnen niet weg: er is geen SMTP-server ingesteld ([smtp] in de configuratie; vraag het de beheerder).",
     "Mail {mail} of {day} could not be read ({reason}): look at it, make a case of it, or dismiss it.": "Mail {mail} van {day} kon niet worden gelezen ({reason}): bekijk hem, maak er een zaak van, of leg hem weg.",
     # the case page in three parts, the draft page and its confirmation step

@@ -102,6 +102,8 @@ class Facts:
     today: date
     cases: Sequence[CaseFacts] = ()
     quarantined: Sequence[tuple[int, date, str]] = ()  # (mail id, arrived on, reason)
+    # mail mailbot took for no request without being sure: (reference, the clock's due date)
+    missed: Sequence[tuple[str, date]] = ()
     smtp_configured: bool = True
     approved_waiting: int = 0  # approved mails waiting in the outbox
 
@@ -238,6 +240,17 @@ def today_items(facts: Facts) -> list[Item]:
         items += [
             entry for entry in case_items(case, facts.today) if entry.group is not Group.MAILBOT
         ]
+    for reference, due in facts.missed:
+        items.append(
+            Item(
+                Group.OFFICER,
+                "mailbot took this mail for no request, but is not sure: check it, and make it "
+                "a request if it is one.",
+                reference=reference,
+                due=due,
+                link=f"/cases/{reference}/decide",
+            )
+        )
     for mail_id, arrived, reason in facts.quarantined:
         items.append(
             Item(

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from mailbot.config import Settings
 from mailbot.core.cases import OPEN, Status
 from mailbot.core.classification.topics import Topic
+from mailbot.core.deadlines import due_date
 from mailbot.core.drafting import DraftKind, DraftStatus
 from mailbot.core.today import (
     ASKING,
@@ -21,6 +22,7 @@ from mailbot.core.today import (
 )
 from mailbot.ports import Outcome
 from mailbot.service.clock import Clock
+from mailbot.storage import case_list
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import CaseRecord, DraftRecord
@@ -82,6 +84,10 @@ def gather(database: Database, settings: Settings, clock: Clock) -> Facts:
         drafts = found.of_cases([case.id or 0 for case in cases])
         waiting = [draft.id or 0 for draft in drafts if draft.status == DraftStatus.PENDING]
         actions = found.open_action_counts(waiting)
+        missed = [
+            (case.reference, due_date(case.received_at.astimezone(clock.zone).date()))
+            for case in case_list.missed(session, settings.mailbox)
+        ]
         quarantined = [
             mail
             for mail in store.mails_with_disposition(Outcome.QUARANTINED.value)
@@ -97,6 +103,7 @@ def gather(database: Database, settings: Settings, clock: Clock) -> Facts:
             (mail.id or 0, _day(clock, mail.arrived_at) or clock.local_today(), mail.reason)
             for mail in quarantined
         ],
+        missed=missed,
         smtp_configured=settings.smtp is not None,
         approved_waiting=sum(draft.status == DraftStatus.APPROVED for draft in drafts),
     )

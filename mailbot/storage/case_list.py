@@ -37,6 +37,12 @@ def possibly_missed() -> Any:
     )
 
 
+def missed(session: Session, mailbox: str) -> list[CaseRecord]:
+    """``mailbox``'s mail mailbot took for no request and is not sure of (``possibly_missed``)."""
+    query = select(CaseRecord).where(possibly_missed(), CaseRecord.mailbox == mailbox)
+    return list(session.exec(query.order_by(col(CaseRecord.id))))
+
+
 def _drafts_waiting() -> Any:
     return exists().where(
         col(DraftRecord.case_id) == col(CaseRecord.id), col(DraftRecord.status).in_(WAITING)

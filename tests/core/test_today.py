@@ -112,3 +112,9 @@ def test_every_sentence_is_in_dutch_with_its_kind_labelled() -> None:
     assert item.sentence(dutch, lambda code: {"reply": "antwoord"}[code]) == (
         "Controleer concept 4 (antwoord) en keur het goed."
     )
+
+
+def test_mail_mailbot_took_for_no_request_unsure_is_his_to_check() -> None:
+    (item,) = today_items(Facts(TODAY, missed=[("AVG-2026-0009", date(2026, 12, 25))]))
+    assert item.group is Group.OFFICER and item.link == "/cases/AVG-2026-0009/decide"
+    assert item.sentence().startswith("mailbot took this mail for no request, but is not sure")
