@@ -226,7 +226,7 @@ DUTCH: dict[str, str] = {
     "The {kind} (draft {draft}) could not be sent: {error}. Approve it again or change it.": "Concept {draft} ({kind}) kon niet worden verzonden: {error}. Keur het opnieuw goed of pas het aan.",
     "Carry out {count} action(s) in the data sources, then approve the {kind} (draft {draft}).": "Voer {count} actie(s) uit in de gegevensbronnen en keur daarna concept {draft} ({kind}) goed.",
     "Check and approve the {kind} (draft {draft}).": "Controleer concept {draft} ({kind}) en keur het goed.",
-    "Check the rights (mailbot is not sure), then approve the {kind} (draft {draft}).": "Controleer de rechten (mailbot is niet zeker) en keur daarna concept {draft} ({kind}) goed.",
+    "Check the rights first: mailbot is not sure what this mail asks.": "Controleer eerst de rechten: mailbot weet niet zeker wat deze mail vraagt.",
     "The sender may be forged: check, then approve the {kind} (draft {draft}).": "De afzender is mogelijk vervalst: controleer en keur daarna concept {draft} ({kind}) goed.",
     "Waiting for the person to prove who they are.": "Wacht tot de persoon aantoont wie hij of zij is.",
     "Waiting for the person to confirm the request.": "Wacht tot de persoon het verzoek bevestigt.",

@@ -176,7 +176,10 @@ def run_demo(directory: Path | None) -> None:
             f"     {program} outbox list --config {config_file}\n"
             f"     {program} digest --config {config_file}\n"
             f"     {program} register stats --config {config_file}\n"
-            f"     {program} cases list --json --config {config_file}"
+            f"     {program} cases list --json --config {config_file}\n"
+            "\nThe review pages (Today, the cases, each draft and its confirmation):\n"
+            f"     {program} users add rudi --config {config_file}   (type a password)\n"
+            f"     {program} web --config {config_file}   then open http://127.0.0.1:8080/"
         )
     finally:
         app.close()

@@ -163,6 +163,9 @@ def _flags(case: CaseFacts, item: _Maker) -> list[Item]:
     if case.needs_decision:
         text = "Decide whether this mail is a request, and which rights."
         items.append(item(Group.OFFICER, text, f"/cases/{case.reference}/decide"))
+    elif case.low_confidence and any(draft.status == "pending" for draft in case.drafts):
+        text = "Check the rights first: mailbot is not sure what this mail asks."
+        items.append(item(Group.OFFICER, text, f"/cases/{case.reference}/decide"))
     return items
 
 

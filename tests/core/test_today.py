@@ -51,8 +51,10 @@ def test_a_request_to_the_person_still_a_draft_is_his_not_theirs() -> None:
 
 def test_warnings_actions_failures_and_closing_are_said_plainly() -> None:
     reply = DraftFacts(4, DraftKind.REPLY, "pending")
-    unsure = replace(READY, low_confidence=True, drafts=[reply])
-    assert "mailbot is not sure" in case_items(unsure, TODAY)[0].sentence()
+    unsure = replace(READY, low_confidence=True, drafts=[replace(reply, open_actions=1)])
+    first, _ = case_items(unsure, TODAY)  # also when the actions come before the reply
+    assert first.sentence() == "Check the rights first: mailbot is not sure what this mail asks."
+    assert first.link == "/cases/AVG-2026-0001/decide"
     forged = replace(READY, spoofed=True, drafts=[reply])
     assert "may be forged" in case_items(forged, TODAY)[0].sentence()
     acting = replace(READY, drafts=[replace(reply, open_actions=2)])
