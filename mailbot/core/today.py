@@ -194,10 +194,6 @@ def _drafts(case: CaseFacts, item: _Maker) -> list[Item]:
             items.append(item(Group.OFFICER, text, "", **values))
             continue
         text = "Check and approve the {kind} (draft {draft})."
-        if case.low_confidence and draft.kind is DraftKind.REPLY:
-            text = (
-                "Check the rights (mailbot is not sure), then approve the {kind} (draft {draft})."
-            )
         if case.spoofed and draft.kind is not DraftKind.SENDER_CHECK:
             text = "The sender may be forged: check, then approve the {kind} (draft {draft})."
         items.append(item(Group.OFFICER, text, path, kind=draft.kind, draft=draft.id))

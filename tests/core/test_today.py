@@ -8,7 +8,7 @@ from datetime import date
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DraftKind
 from mailbot.core.today import CaseFacts, DraftFacts, Facts, Group, case_items, today_items
-from mailbot.i18n import translator
+from mailbot.i18n import DUTCH, translator
 
 TODAY = date(2026, 11, 25)
 READY = CaseFacts("AVG-2026-0001", Status.READY_FOR_REVIEW, date(2026, 12, 20))
@@ -120,3 +120,29 @@ def test_mail_mailbot_took_for_no_request_unsure_is_his_to_check() -> None:
     (item,) = today_items(Facts(TODAY, missed=[("AVG-2026-0009", date(2026, 12, 25))]))
     assert item.group is Group.OFFICER and item.link == "/cases/AVG-2026-0009/decide"
     assert item.sentence().startswith("mailbot took this mail for no request, but is not sure")
+
+
+def test_every_sentence_the_list_can_say_has_its_dutch() -> None:
+    kinds = [DraftKind.REPLY, DraftKind.CONFIRMATION_REQUEST, DraftKind.SENDER_CHECK]
+    drafts = [DraftFacts(n, kind, "pending", open_actions=n % 2) for n, kind in enumerate(kinds)]
+    drafts += [
+        DraftFacts(9, DraftKind.ACKNOWLEDGEMENT, "failed", "421"),
+        DraftFacts(8, DraftKind.REPLY, "approved"),
+    ]
+    cases = [
+        replace(READY, status=status, drafts=chosen, breach=True, breach_notify_by=by,
+                authority=True, needs_decision=decide, low_confidence=True, spoofed=True,
+                denied=True, answer_to_read=True, asked_on=asked)
+        for status in Status
+        for chosen in (drafts, [], drafts[-1:])
+        for by in ("", "2026-11-27 10:00")
+        for decide in (True, False)
+        for asked in (None, TODAY)
+    ]  # fmt: skip
+    said = {item.text for case in cases for item in case_items(case, TODAY)}
+    said |= {item.text for item in today_items(Facts(
+        TODAY, quarantined=[(1, TODAY, "x")], missed=[("AVG-2026-0002", TODAY)],
+        smtp_configured=False, approved_waiting=1,
+    ))}  # fmt: skip
+    assert len(said) >= 19
+    assert sorted(text for text in said if text not in DUTCH) == []
