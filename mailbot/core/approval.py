@@ -143,7 +143,10 @@ class CloseFacts:
     outcome: CaseOutcome
     channel: Channel = Channel.EMAIL
     answered: bool = False  # its answer (reply or refusal) was sent
+    reply_sent: bool = False  # ... and it was the reply, not a refusal
+    refusal_ground: str | None = None
     answered_outside: date | None = None  # the officer says he answered by post or phone then
+    received: date | None = None
     today: date | None = None
     has_ground: bool = False  # a refusal ground given now or with the refusal drafted
     waiting: Sequence[tuple[int, DraftKind]] = ()  # drafts pending or failed: (id, kind)
@@ -160,23 +163,7 @@ def close_problems(facts: CloseFacts) -> list[str]:
     problems: list[str] = []
     if facts.outcome is CaseOutcome.REFUSED and not facts.has_ground:
         problems.append("a refusal needs its ground")
-    if facts.answered_outside is not None:
-        if facts.channel is Channel.EMAIL:
-            problems.append(
-                "it came by e-mail: its answer goes out through mailbot, not outside it"
-            )
-        if facts.today is not None and facts.answered_outside > facts.today:
-            problems.append("the day it was answered is in the future")
-    elif facts.outcome in GRANTED and not facts.answered:
-        problems.append(
-            f"'{facts.outcome}' means the person got the answer, and none was sent: approve "
-            "and send the reply first"
-            + (
-                ""
-                if facts.channel is Channel.EMAIL
-                else ", or record the day it was answered by post or phone"
-            )
-        )
+    problems += _answer_problems(facts)
     if facts.waiting:
         listed = ", ".join(f"{draft_id} ({kind})" for draft_id, kind in facts.waiting)
         if facts.drafts is None:
@@ -191,6 +178,45 @@ def close_problems(facts: CloseFacts) -> list[str]:
                     f"draft(s) {', '.join(answers)} answer the request and cannot go after the "
                     "close: send them first, or reject them"
                 )
+    return problems
+
+
+def _answer_problems(facts: CloseFacts) -> list[str]:
+    """Whether the outcome fits what the person got: the answer sent, or given outside."""
+    problems: list[str] = []
+    if facts.answered_outside is not None:
+        if facts.channel is Channel.EMAIL:
+            problems.append(
+                "it came by e-mail: its answer goes out through mailbot, not outside it"
+            )
+        if facts.today is not None and facts.answered_outside > facts.today:
+            problems.append("the day it was answered is in the future")
+        if facts.received is not None and facts.answered_outside < facts.received:
+            problems.append("the day it was answered is before the request was received")
+    elif facts.outcome is CaseOutcome.GRANTED and facts.answered and not facts.reply_sent:
+        problems.append(
+            "'granted' means the person got what they asked for, and only a refusal was sent: "
+            "close it as refused, or partially_granted if part was granted"
+        )
+    elif (
+        facts.outcome is CaseOutcome.PARTIALLY_GRANTED
+        and facts.refusal_ground == RefusalGround.IDENTITY_NOT_ESTABLISHED
+        and not facts.reply_sent
+    ):
+        problems.append(
+            "the request was refused because the identity was not established: nothing was "
+            "granted; close it as refused"
+        )
+    elif facts.outcome in GRANTED and not facts.answered:
+        problems.append(
+            f"'{facts.outcome}' means the person got the answer, and none was sent: approve "
+            "and send the reply first"
+            + (
+                ""
+                if facts.channel is Channel.EMAIL
+                else ", or record the day it was answered by post or phone"
+            )
+        )
     return problems
 
 

@@ -81,7 +81,8 @@ class Paging:
     @classmethod
     def of(cls, asked: str | None, total: int, size: int = PAGE_SIZE) -> Paging:
         """The page ``asked`` for (the ``page`` of an address; anything else: the first)."""
-        number = int(asked) if asked and asked.isdigit() else 1
+        wanted = asked is not None and asked.isascii() and asked.isdigit() and len(asked) < 7
+        number = int(asked) if wanted and asked else 1
         last = max(1, -(-total // size))
         return cls(min(max(number, 1), last), total, size)
 

@@ -21,6 +21,7 @@ from email.header import Header, decode_header
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
 from mailbot.core.charset import decode
 from mailbot.core.html_text import html_to_text
@@ -302,7 +303,6 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
     text, source = _body(walk)
     subject = header_text(message.get("Subject", ""))
     senders = _addresses(_raw_values(message, "From"))
-    authors = _authors(_raw_values(message, "From"))
     split = split_body(text, subject)
     forwarded = None
     sender = senders[0] if senders else None
@@ -329,18 +329,7 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
             forwarded_by=sender,
         )
     return ParsedMail(
-        message_id=_message_id(_raw_values(message, "Message-ID")),
-        subject=subject,
-        sender=sender,
-        authors=authors,
-        reply_to=_addresses(_raw_values(message, "Reply-To")),
-        to=_addresses(_raw_values(message, "To")),
-        cc=_addresses(_raw_values(message, "Cc")),
-        date=_date(_raw_values(message, "Date")),
-        in_reply_to=_message_ids(_raw_values(message, "In-Reply-To")),
-        references=_message_ids(_raw_values(message, "References")),
-        headers=_headers(message),
-        content_type=message.get_content_type(),
+        **_header_fields(message),
         text=text,
         new_text=split.new_text,
         quoted_text=split.quoted_text,
@@ -348,8 +337,27 @@ def _read(message: Message, limits: Limits, depth: int) -> ParsedMail:
         attachments=tuple(walk.attachments),
         forwarded=forwarded,
         notes=tuple(walk.notes),
-        authentication_results=_verbatim(message, "Authentication-Results"),
     )
+
+
+def _header_fields(message: Message) -> dict[str, Any]:
+    """What a mail's header block says, as ``ParsedMail`` fields."""
+    senders = _addresses(_raw_values(message, "From"))
+    return {
+        "message_id": _message_id(_raw_values(message, "Message-ID")),
+        "subject": header_text(message.get("Subject", "")),
+        "sender": senders[0] if senders else None,
+        "authors": _authors(_raw_values(message, "From")),
+        "reply_to": _addresses(_raw_values(message, "Reply-To")),
+        "to": _addresses(_raw_values(message, "To")),
+        "cc": _addresses(_raw_values(message, "Cc")),
+        "date": _date(_raw_values(message, "Date")),
+        "in_reply_to": _message_ids(_raw_values(message, "In-Reply-To")),
+        "references": _message_ids(_raw_values(message, "References")),
+        "headers": _headers(message),
+        "content_type": message.get_content_type(),
+        "authentication_results": _verbatim(message, "Authentication-Results"),
+    }
 
 
 PEEK_BYTES = 64 * 1024
@@ -380,25 +388,12 @@ def headers_of(raw: bytes) -> ParsedMail:
     head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
     try:
         message = message_from_bytes(head + b"\n\n", policy=compat32)
-        senders = _addresses(_raw_values(message, "From"))
         return ParsedMail(
-            message_id=_message_id(_raw_values(message, "Message-ID")),
-            subject=header_text(message.get("Subject", "")),
-            sender=senders[0] if senders else None,
-            authors=_authors(_raw_values(message, "From")),
-            reply_to=_addresses(_raw_values(message, "Reply-To")),
-            to=_addresses(_raw_values(message, "To")),
-            cc=_addresses(_raw_values(message, "Cc")),
-            date=_date(_raw_values(message, "Date")),
-            in_reply_to=_message_ids(_raw_values(message, "In-Reply-To")),
-            references=_message_ids(_raw_values(message, "References")),
-            headers=_headers(message),
-            content_type=message.get_content_type(),
+            **_header_fields(message),
             text="",
             new_text="",
             quoted_text="",
             body_source=BodySource.NONE,
-            authentication_results=_verbatim(message, "Authentication-Results"),
         )
     except Exception:  # best effort on bytes that already failed to parse once
         return ParsedMail(

@@ -256,7 +256,11 @@ def today_items(facts: Facts) -> list[Item]:
                 Group.OFFICER,
                 "Mail {mail} of {day} could not be read ({reason}): look at it, make a case "
                 "of it, or dismiss it.",
-                {"mail": str(mail_id), "day": arrived.isoformat(), "reason": reason[:150]},
+                {
+                    "mail": str(mail_id),
+                    "day": arrived.isoformat(),
+                    "reason": ADDRESS.sub("[address]", reason)[:150],
+                },
                 due=arrived,
                 link=f"/quarantine/{mail_id}",
             )

@@ -150,8 +150,12 @@ def approval_facts(
 
 def version_of(draft: DraftRecord) -> str:
     """A short fingerprint of what would go out: the officer confirms this version."""
-    text = "\x00".join((draft.to_address, draft.subject, draft.body))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprint(draft.to_address, draft.subject, draft.body)
+
+
+def fingerprint(to: str, subject: str, body: str) -> str:
+    """``version_of`` a draft going to ``to`` with ``subject`` and ``body``."""
+    return hashlib.sha256("\x00".join((to, subject, body)).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,8 +336,9 @@ def approve(
     mailbox. With ``version`` (``approval_check``'s), only the version he confirmed."""
     with database.session() as session:
         store = CaseStore(session)
+        case = store.case_for_update(store.draft(draft_id).case_id)  # one decision at a time
         draft = store.draft(draft_id)
-        case = store.case_by_id(draft.case_id)
+        session.refresh(draft)  # as it is now the case is ours
         if version is not None and version != version_of(draft):
             raise NotAllowed(
                 f"draft {draft_id} cannot be approved",
@@ -411,6 +416,7 @@ def edit(
     body: str,
     *,
     subject: str | None = None,
+    version: str | None = None,
 ) -> Edited:
     """The officer's own text (and subject) for a draft; it is what will be sent.
 
@@ -430,9 +436,14 @@ def edit(
             raise NotAllowed(what, [f"the subject must be 1 to {MAX_SUBJECT} characters"])
     with database.session() as session:
         store = CaseStore(session)
+        case = store.case_for_update(store.draft(draft_id).case_id)  # one decision at a time
         draft = store.draft(draft_id)
-        case = store.case_by_id(draft.case_id)
+        session.refresh(draft)  # as it is now the case is ours
         assert case.id is not None
+        if version is not None and version != version_of(draft):
+            raise NotAllowed(
+                what, ["it changed since you opened it (someone edited it): look at it again"]
+            )
         status = DraftStatus(draft.status)
         if status not in EDITABLE:
             raise NotAllowed(f"draft {draft_id} cannot be edited", [f"it is {status}"])

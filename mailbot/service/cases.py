@@ -503,5 +503,6 @@ def _address(value: str | None, option: str) -> str | None:
         return None
     normalised = normalise(value)
     if normalised is None:
-        raise ValueError(f"{option}: {value!r} is not an e-mail address")
+        shown = value if len(value) <= 80 else value[:80] + "..."
+        raise ValueError(f"{option}: {shown!r} is not an e-mail address")
     return normalised

@@ -74,7 +74,7 @@ def close(
     """
     with database.session() as session:
         store = CaseStore(session)
-        case = store.case(reference)
+        case = store.case_for_update(store.case(reference).id or 0)
         assert case.id is not None
         what = f"case {case.reference} cannot be closed"
         if case.status != Status.CLOSED:
@@ -91,7 +91,13 @@ def close(
                 outcome=outcome,
                 channel=Channel(case.channel),
                 answered=case.answered_at is not None,
+                reply_sent=any(
+                    draft.kind == DraftKind.REPLY and draft.status == DraftStatus.SENT
+                    for draft in store.drafts_of(case.id)
+                ),
+                refusal_ground=(ground.value if ground else None) or case.refusal_ground,
                 answered_outside=answered_outside,
+                received=case.received_at.astimezone(clock.zone).date(),
                 today=clock.local_today(),
                 has_ground=ground is not None or case.refusal_ground is not None,
                 waiting=[(draft.id or 0, DraftKind(draft.kind)) for draft in waiting],

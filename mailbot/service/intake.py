@@ -255,6 +255,17 @@ class Intake:
             raw = store.raw(mail_id)
             if raw is None:
                 raise NotAllowed(what, [NEVER_READ])
+            references = references_in(mail.subject, self.policy.reference_prefix)
+            follow = find_follow_up(store, mail, references, record.mailbox)
+            if follow is not None:  # an answer in a case's thread: it belongs to that case
+                raise NotAllowed(
+                    what,
+                    [
+                        f"it answers case {follow.case.reference} (a denial or an ID may be in "
+                        "it): try reading it again, so that it joins that case, or record it "
+                        "on that case"
+                    ],
+                )
             quarantined = record.reason
             record.content_hash = hashlib.sha256(raw).hexdigest()
             record.processed_at = utcnow()

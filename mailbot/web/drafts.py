@@ -20,7 +20,14 @@ from starlette.routing import Route
 
 from mailbot.core.cases import OPEN, Status
 from mailbot.errors import MailbotError, NotFound
-from mailbot.service.approval import Edited, approval_check, approve, edit, reject
+from mailbot.service.approval import (
+    Edited,
+    approval_check,
+    approve,
+    edit,
+    fingerprint,
+    reject,
+)
 from mailbot.service.cases import show_case
 from mailbot.service.draft_views import attachment_file, case_of_draft, show_draft
 from mailbot.service.users import WebSession
@@ -56,6 +63,7 @@ async def show(request: Request, session: WebSession, status: int = 200, **extra
         extra["error"] = on_page(extra["error"], session.user.language)
     return render(
         request, session, "draft.html", status, draft=draft, case=case,
+        version=fingerprint(draft.to, draft.subject, draft.body),
         is_open=Status(case.status) in OPEN, done=request.query_params.get("done", ""),
         **extra,
     )  # fmt: skip
@@ -96,7 +104,11 @@ def _save_on_screen(form: FormData, web: Web, draft_id: int, actor: str) -> None
         # browsers send textarea line ends as CRLF; the stored text uses LF like the drafts
         body = text_field(form, "body").replace("\r\n", "\n")
         subject = text_field(form, "subject") if "subject" in form else None
-        edit(web.app.database, web.app.clock, draft_id, actor, body, subject=subject)
+        version = text_field(form, "version") or None  # what the page showed: never overwrite
+        edit(
+            web.app.database, web.app.clock, draft_id, actor, body, subject=subject,
+            version=version,
+        )  # fmt: skip
 
 
 @page
@@ -164,7 +176,7 @@ async def draft_edit(request: Request, session: WebSession) -> Response:
         body = text_field(form, "body").replace("\r\n", "\n")
         return edit(
             web.app.database, web.app.clock, draft_id, actor, body,
-            subject=text_field(form, "subject"),
+            subject=text_field(form, "subject"), version=text_field(form, "version") or None,
         )  # fmt: skip
 
     return await _act(request, session, "edited", work, f"/drafts/{draft_id}?done=edited")

@@ -91,7 +91,7 @@ RULES = (
     _rule(rf"case {REF} is awaiting_confirmation; the person has not confirmed the request yet",
           "case {ref} is awaiting confirmation; the person has not confirmed the request yet",
           "zaak {ref} wacht op bevestiging; de persoon heeft het verzoek nog niet bevestigd"),
-    _rule(r"(?P<n>\d+) action\(s\) are still open: (?P<listed>.*?) \(record each with: mailbot "
+    _rule(r"\b(?P<n>\d+) action\(s\) are still open: (?P<listed>.*?) \(record each with: mailbot "
           rf"cases done {REF} ID\)",
           "{n} action(s) are still open: {listed} (mark each as done under “Actions in the data "
           "sources”)",
@@ -188,6 +188,21 @@ RULES = (
           "markeren”), of weiger op de grond “identiteit niet vastgesteld”"),
     _rule(r"it changed since you confirmed it \(someone edited it\): look at it again", None,
           "het is gewijzigd sinds u het bevestigde (iemand heeft het bewerkt): bekijk het opnieuw"),
+    _rule(r"it changed since you opened it \(someone edited it\): look at it again", None,
+          "het is gewijzigd sinds u het opende (iemand heeft het bewerkt): bekijk het opnieuw"),
+    _rule(r"'granted' means the person got what they asked for, and only a refusal was sent: "
+          r"close it as refused, or partially_granted if part was granted",
+          "‘granted’ means the person got what they asked for, and only a refusal was sent: "
+          "close it as refused, or partially granted if part was granted",
+          "‘toegewezen’ betekent dat de persoon kreeg wat hij of zij vroeg, en er is alleen een "
+          "weigering verzonden: sluit de zaak als geweigerd, of gedeeltelijk toegewezen als een "
+          "deel is toegewezen"),
+    _rule(r"the request was refused because the identity was not established: nothing was "
+          r"granted; close it as refused", None,
+          "het verzoek is geweigerd omdat de identiteit niet vaststond: er is niets toegewezen; "
+          "sluit de zaak als geweigerd"),
+    _rule(r"the day it was answered is before the request was received", None,
+          "de dag van het antwoord ligt vóór de ontvangst van het verzoek"),
     _rule(r"confirm what is sent first", None, "bevestig eerst wat er wordt verstuurd"),
     _rule(r"choose what becomes of the drafts", None, "kies wat er met de concepten gebeurt"),
     _rule(r"give the day it was answered as a date", None,
@@ -201,8 +216,13 @@ RULES = (
 )  # fmt: skip
 
 
+LONGEST = 2000  # characters of a refusal rewritten: a longer one is shown as it is
+
+
 def on_page(message: str, language: str) -> str:
     """``message`` (a refusal's text) as a page in ``language`` shows it."""
+    if len(message) > LONGEST:  # no refusal of ours is this long: a value echoed in it is
+        return message
     label = labeller(language)
 
     def status(code: str, kind: str = "status") -> str:

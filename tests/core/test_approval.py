@@ -99,6 +99,7 @@ CLOSE = CloseFacts(
     case_status=Status.SENT,
     outcome=CaseOutcome.GRANTED,
     answered=True,
+    reply_sent=True,
     today=date(2026, 12, 5),
 )
 
@@ -119,13 +120,28 @@ def test_granted_only_once_the_answer_went_out(outcome: CaseOutcome) -> None:
         assert close_problems(replace(unanswered, outcome=outcome_without_answer)) == []
 
 
+def test_granted_needs_the_reply_a_refusal_is_not_one() -> None:
+    refused = replace(CLOSE, reply_sent=False, refusal_ground="identity_not_established")
+    (problem,) = close_problems(refused)
+    assert "only a refusal was sent" in problem
+    partly = replace(refused, outcome=CaseOutcome.PARTIALLY_GRANTED)
+    (problem,) = close_problems(partly)
+    assert "nothing was granted" in problem
+    # a refusal of part (say, invoices kept) with the rest granted in it: partially granted
+    kept = replace(partly, refusal_ground="legal_obligation")
+    assert close_problems(kept) == []
+
+
 def test_a_request_by_post_may_be_recorded_as_answered_outside_mailbot() -> None:
-    by_post = replace(CLOSE, channel=Channel.POST, answered=False)
+    by_post = replace(CLOSE, channel=Channel.POST, answered=False, reply_sent=False,
+                      received=date(2026, 11, 20))  # fmt: skip
     (problem,) = close_problems(by_post)
     assert "or record the day it was answered by post or phone" in problem
     assert close_problems(replace(by_post, answered_outside=date(2026, 12, 4))) == []
     (problem,) = close_problems(replace(by_post, answered_outside=date(2026, 12, 6)))
     assert "in the future" in problem
+    (problem,) = close_problems(replace(by_post, answered_outside=date(2026, 11, 19)))
+    assert "before the request was received" in problem
     by_mail = replace(CLOSE, answered=False, answered_outside=date(2026, 12, 4))
     (problem,) = close_problems(by_mail)
     assert "came by e-mail" in problem

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import pytest
+
 from mailbot.core.case_list import CaseFilter, Paging
 
 
@@ -43,3 +45,8 @@ def test_a_page_past_the_end_or_no_page_at_all_is_a_page_that_exists() -> None:
     assert Paging.of(None, 120).number == 1
     empty = Paging.of("4", 0)
     assert (empty.number, empty.first, empty.last, empty.pages, empty.next) == (1, 0, 0, 1, None)
+
+
+@pytest.mark.parametrize("asked", ["²", "9" * 5000, "-1", "", None])
+def test_a_page_number_that_is_no_small_number_is_the_first(asked: str | None) -> None:
+    assert Paging.of(asked, 120).number == 1

@@ -146,3 +146,8 @@ def test_every_sentence_the_list_can_say_has_its_dutch() -> None:
     ))}  # fmt: skip
     assert len(said) >= 19
     assert sorted(text for text in said if text not in DUTCH) == []
+
+
+def test_no_address_in_what_the_list_quotes() -> None:
+    (item,) = today_items(Facts(TODAY, quarantined=[(3, TODAY, "bad header From: x@evil.example")]))
+    assert "x@evil.example" not in item.sentence() and "[address]" in item.sentence()

@@ -27,7 +27,7 @@ from mailbot.storage.database import Database
 from mailbot.storage.models import utcnow
 from mailbot.storage.store import CaseStore
 from tests.core.test_quarantine import HTML_LEAF, nested
-from tests.support.desk import CLOCK, PASS, Desk, desks
+from tests.support.desk import CLOCK, PASS, TOM, Desk, desks
 from tests.support.mails import fixture
 
 ARRIVED = datetime(2026, 3, 5, 9, tzinfo=UTC)
@@ -211,3 +211,16 @@ def test_a_dismissed_mail_is_settled_as_other_mail_in_an_imap_mailbox() -> None:
     moved = ImapSource(ImapSettings.model_validate(values | {"other_folder": "Overig"}))
     assert (kept.target(Outcome.DISMISSED), kept.target(Outcome.QUARANTINED)) == ("", "")
     assert moved.target(Outcome.DISMISSED) == moved.target(Outcome.NOT_A_REQUEST) == "Overig"
+
+
+def test_an_answer_in_a_cases_thread_is_not_made_a_case_of_its_own(desk: Desk) -> None:
+    """A quarantined "that was not me" or ID copy belongs to the case it answers: a case of its
+    own would leave the first case's reply approvable and the ID copy undeleted."""
+    first = desk.mail("Verwijder al mijn gegevens.", From=TOM).reference or ""
+    answer = too_deep_from_tom().replace(  # Tom answers, the reference in the subject
+        b"Subject: =?utf-8?q?inzage_Zo=C3=AB?=", f"Subject: Re: [{first}] nee".encode()
+    )
+    mail = quarantined(desk, answer, "thread")
+    with pytest.raises(NotAllowed, match=f"it answers case {first}"):
+        open_case(desk, mail)
+    assert quarantine.show(desk.database, CLOCK, mail).quarantined

@@ -19,6 +19,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.support.web import PASSWORD
+
 SCREENSHOTS = Path(os.environ.get("MAILBOT_SCREENSHOTS", "build/screenshots"))
 VIEWPORTS = ((1280, 900), (390, 844))  # a desk, and a phone (an iPhone 12 to 15)
 PHONE = 390
@@ -87,3 +89,12 @@ def check(page: Page, url: str, name: str) -> list[str]:
         if width == PHONE and (over := sideways(page)) > 1:
             problems.append(f"{name} at {width} px: the page scrolls {over} px sideways")
     return problems
+
+
+def log_in(page: Page, site: Any, user: str = "rudi") -> None:
+    """Log in as ``user`` (the Dutch login page); the browser lands on the Today page."""
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Gebruikersnaam").fill(user)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{site.url}/")

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.maildir import drop
 from tests.support.web import PASSWORD, Site, invoke, mail
+from tests.web.pages import log_in
 
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -99,14 +100,6 @@ def accessibility_problems(page: Page) -> list[str]:
       return found;
     }""")
     return problems
-
-
-def log_in(page: Page, site: Site, user: str = "rudi") -> None:
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill(user)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{site.url}/")
 
 
 def open_reply(page: Page, name: re.Pattern[str] = REPLY_NL) -> None:
@@ -226,6 +219,26 @@ def test_a_text_changed_after_the_confirmation_is_not_sent(site: Site, page: Pag
     shown = json.loads(invoke("drafts", "show", draft_id, "--json", "--config",
                               str(site.config)).output)  # fmt: skip
     assert shown["status"] == "pending"
+
+
+def test_a_page_opened_before_someone_elses_edit_does_not_overwrite_it(
+    site: Site, page: Page
+) -> None:
+    log_in(page, site)
+    page.goto(f"{site.url}/cases/{site.reference_of('tom.baker@example.com')}")
+    open_reply(page)
+    draft_id = page.url.rsplit("/", 1)[1]
+    other = site.config.parent / "deputy.txt"
+    other.write_text("De tekst van de plaatsvervanger.\n", encoding="utf-8")
+    assert invoke("drafts", "edit", draft_id, "--file", str(other), "--config",
+                  str(site.config)).exit_code == 0  # fmt: skip
+    text = page.get_by_label("Tekst", exact=True)
+    text.fill(text.input_value() + "\nMijn oude versie.\n")
+    page.get_by_role("button", name="Tekst opslaan").click()
+    assert "gewijzigd sinds u het opende" in page.get_by_role("alert").first.inner_text()
+    shown = json.loads(invoke("drafts", "show", draft_id, "--json", "--config",
+                              str(site.config)).output)  # fmt: skip
+    assert shown["body"] == "De tekst van de plaatsvervanger.\n"
 
 
 def test_nothing_is_preselected_and_verification_only_where_identity_is_open(

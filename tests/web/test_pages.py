@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.support.maildir import drop
-from tests.support.web import PASSWORD, Site, invoke, mail
-from tests.web.pages import check, chromium
+from tests.support.web import Site, invoke, mail
+from tests.web.pages import check, chromium, log_in
 
 # Words that are English and not Dutch, as whole words in a Dutch page's visible text.
 ENGLISH = re.compile(
@@ -82,15 +82,6 @@ def busy(site: Site) -> Site:
     return site
 
 
-def log_in(page: Page, site: Site, name: str = "rudi") -> None:
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill(name)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{site.url}/")  # the Today page
-    page.goto(f"{site.url}/cases")
-
-
 def reply_of(page: Page, site: Site, reference: str) -> str:
     """The address of the page of case ``reference``'s reply waiting for review."""
     page.goto(f"{site.url}/cases/{reference}")
@@ -135,6 +126,7 @@ def test_every_page_filled_with_data_passes_axe_at_1280_and_390_pixels(
 ) -> None:
     problems = check(page, f"{busy.url}/login", "login")
     log_in(page, busy)
+    page.goto(f"{busy.url}/cases")
     second = page.get_by_role("navigation", name="Pagina's van de lijst")
     assert "Zaken 1–50 van" in page.locator("table.cases caption").inner_text()
     assert second.get_by_role("link", name="Volgende pagina").count() == 1
@@ -153,6 +145,7 @@ def test_the_dutch_pages_hold_no_english(busy: Site, page: Page) -> None:
     """Every page in Dutch, with data: no English word outside the mails, letters and data."""
     found = {"login": english_on(page, f"{busy.url}/login")}
     log_in(page, busy)
+    page.goto(f"{busy.url}/cases")
     for name, url in pages(page, busy).items():
         if name not in NOT_YET:
             found[name] = english_on(page, url)
@@ -160,12 +153,14 @@ def test_the_dutch_pages_hold_no_english(busy: Site, page: Page) -> None:
     # the same check finds the English of the same pages for the deputy, who reads English
     page.context.clear_cookies()
     log_in(page, busy, "deputy")
+    page.goto(f"{busy.url}/cases")
     for name, url in pages(page, busy).items():
         assert name in NOT_YET or len(english_on(page, url)) >= 3, name
 
 
 def test_the_case_list_pages_and_keeps_its_filters(busy: Site, page: Page) -> None:
     log_in(page, busy)
+    page.goto(f"{busy.url}/cases")
     page.get_by_label("Wacht op mijn beslissing").check()  # nearly every case: a draft waits
     page.get_by_role("button", name="Tonen").click()
     total = int(page.locator("table.cases caption").inner_text().split()[-1])

@@ -15,6 +15,7 @@ from tests.core.test_quarantine import nested
 from tests.support.maildir import drop
 from tests.support.web import PASSWORD, Site, form_token, invoke
 from tests.web import test_browser
+from tests.web.pages import log_in
 from tests.web.test_browser import accessibility_problems, shot
 
 # Chromium and a page of it, as the officer's day uses them.
@@ -64,19 +65,11 @@ def both_widths(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def log_in(site: Site, page: Page) -> None:
-    page.goto(f"{site.url}/login")
-    page.get_by_label("Gebruikersnaam").fill("rudi")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{site.url}/")
-
-
 def test_view_safely_make_a_case_and_dismiss(site: Site, page: Page) -> None:
     ids = quarantine_two(site)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    log_in(site, page)
+    log_in(page, site)
     page.get_by_role("link", name="Quarantaine").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mail in quarantaine"
     both_widths(page, "quarantine-list")

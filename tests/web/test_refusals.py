@@ -177,3 +177,9 @@ def test_the_words_kept_and_the_ones_translated() -> None:
     assert on_page("draft 3 cannot be edited: it is sent", "nl") == (
         "concept 3 kan niet worden bewerkt: de status is ‘verzonden’"
     )
+
+
+def test_a_refusal_echoing_a_long_value_is_shown_as_it_is() -> None:
+    """What a form echoes back is not rewritten at any length (no pattern scans it)."""
+    echoed = "--send-to: \"'" + "1" * 40_000 + '" is not an e-mail address'
+    assert on_page(echoed, "nl") == echoed
