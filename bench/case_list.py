@@ -5,19 +5,21 @@
 
 A SQLite database gets ``--cases`` open cases (and a tenth as many closed ones), each with
 its mail, one in ten with a draft waiting. The review pages are served twice on loopback,
-each by ``mailbot web`` in a process of its own, on the same database: from this checkout
-("new") and from ``--base`` ("old", the commit before the list was paged, unpacked with
-``git archive``). One logged-in client asks each for ``/cases`` (the new one also for a
-filtered second page) in turn, the order reversed every round, ``--rounds`` times after a
-warm-up; the table gives the median time and the size of each page. The new list must show
-50 rows and say how many there are in all, so a fast wrong page cannot pass. ``--write``
-puts the table into bench/RESULTS.md.
+each by ``mailbot web`` in a process of its own: from this checkout ("new") and from
+``--base`` ("old", the commit before the list was paged, unpacked with ``git archive``) on a
+copy of the database migrated down to what the old code knows. One logged-in client asks
+each for ``/cases`` (the new one also for a filtered second page and the Today page) in
+turn, the order reversed every round, ``--rounds`` times after a warm-up; the table gives
+the median time and the size of each page. The new list must show 50 rows and say how many
+there are in all, so a fast wrong page cannot pass. ``--write`` puts the table into
+bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import socket
 import statistics
 import subprocess
@@ -36,11 +38,15 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 
 from bench._results import machine, write_section  # noqa: E402
 from mailbot.app import load_app  # noqa: E402
 from mailbot.i18n import number  # noqa: E402
 from mailbot.service.users import add_user  # noqa: E402
+from mailbot.storage.database import MIGRATIONS  # noqa: E402
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord  # noqa: E402
 from tests.support.configs import ORGANISATION  # noqa: E402
 
@@ -122,6 +128,26 @@ def unpacked(commit: str, into: Path) -> Path:
     return into
 
 
+def downgraded(config: Path, tree: Path, into: Path) -> Path:
+    """A copy of ``config``'s database for the old code in ``tree``: migrated down (with this
+    checkout's migrations) to the newest one ``tree`` knows, which it would refuse otherwise."""
+    versions = tree / "mailbot" / "storage" / "migrations" / "versions"
+    newest = max(path.name.split("_", 1)[0] for path in versions.glob("[0-9]*_*.py"))
+    into.mkdir()
+    shutil.copy(config.parent / "mailbot.db", into / "mailbot.db")
+    text = config.read_text(encoding="utf-8")
+    copied = into / "mailbot.toml"
+    copied.write_text(text.replace(str(config.parent / "mailbot.db"), str(into / "mailbot.db")))
+    engine = create_engine(f"sqlite:///{into / 'mailbot.db'}")
+    with engine.begin() as connection:
+        settings = Config()
+        settings.set_main_option("script_location", str(MIGRATIONS))
+        settings.attributes["connection"] = connection
+        command.downgrade(settings, newest)
+    engine.dispose()
+    return copied
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -169,7 +195,8 @@ def logged_in(url: str) -> httpx.Client:
 
 # What each code is asked for: the list as it opens; the new one a filtered later page too.
 FILTERED = "/cases?right=access&mine=1&page=2"
-ASKED = {"old": ("/cases",), "new": ("/cases", FILTERED)}
+# "/" is the Today page (issue 23): everything waiting, at most 50 cases a group
+ASKED = {"old": ("/cases",), "new": ("/cases", FILTERED, "/")}
 
 
 @dataclass
@@ -189,12 +216,12 @@ def fetch(client: httpx.Client, path: str) -> tuple[float, str]:
     return took, answer.text
 
 
-def measure(trees: dict[str, Path], config: Path, rounds: int) -> dict[tuple[str, str], Measured]:
-    """Each tree's pages (``ASKED``), by (tree, path)."""
+def measure(trees: dict[str, tuple[Path, Path]], rounds: int) -> dict[tuple[str, str], Measured]:
+    """Each tree's pages (``ASKED``), by (tree, path); ``trees``: (code, configuration)."""
     with contextlib.ExitStack() as stack:
         clients = {
             name: logged_in(stack.enter_context(serving(tree, config)))
-            for name, tree in trees.items()
+            for name, (tree, config) in trees.items()
         }
         for client in clients.values():
             stack.callback(client.close)
@@ -224,10 +251,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mailbot-case-list-") as temp:
         work = Path(temp)
         config = seed(work, args.cases)
-        trees = {"new": ROOT}
+        trees = {"new": (ROOT, config)}
         if args.base:
-            trees = {"old": unpacked(args.base, work / "old"), **trees}
-        found = measure(trees, config, args.rounds)
+            old = unpacked(args.base, work / "old")
+            trees = {"old": (old, downgraded(config, old, work / "old-db")), **trees}
+        found = measure(trees, args.rounds)
     lines = [
         "| code | page | rows shown | page size (KiB) | time (ms, median) |",
         "|---|---|---|---|---|",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from mailbot.core.today import Entry, Group, Item, grouped, per_case
+from mailbot.core.today import Entry, Group, Item, first_entries, grouped, per_case
 
 TITLES = {
     Group.URGENT: "Urgent",
@@ -70,15 +70,19 @@ def compose(
         f'<h1 style="font-size: 1.25em">{escape(heading)}</h1>',
     ]
     for group, found in groups:
-        entries = per_case(found)
-        title = f"{t(TITLES[group])} ({len(entries)})"
+        entries, more = first_entries(per_case(found))
+        title = f"{t(TITLES[group])} ({len(entries) + more})"
         lines.append(title.upper() if group is Group.URGENT else title)
         html.append(f'<h2 style="font-size: 1.1em">{escape(title)}</h2><ul>')
         for entry in entries:
             lines += _text_entry(entry, t, kind, base_url)
             html.append(_html_entry(entry, t, kind, base_url))
-        lines.append("")
         html.append("</ul>")
+        if more:
+            rest = t("And {count} more: the case list has them all").format(count=more)
+            lines.append(f"- {rest}")
+            html.append(f"<p>{escape(rest)}</p>")
+        lines.append("")
     home = _link(base_url, "/")
     if home:
         lines.append(f"{t('Everything on one page')}: {home}")

@@ -207,6 +207,8 @@ def _waiting(case: CaseFacts, item: _Maker, today: date) -> list[Item]:
         return []
     if any(draft.kind in ASKING and draft.status == "pending" for draft in case.drafts):
         return []
+    if case.asked_on is None and any(draft.kind in ASKING for draft in case.drafts):
+        return []  # approved, not sent yet (or could not be): the person has not been asked
     identity = case.status is Status.AWAITING_IDENTITY
     if case.asked_on is None:
         text = (
@@ -305,3 +307,11 @@ def per_case(items: Iterable[Item]) -> list[Entry]:
         if item.reference is not None:
             index[item.reference] = entry
     return entries
+
+
+SHOWN = 50  # cases per group on the Today page and in the digest; the case list has the rest
+
+
+def first_entries(entries: list[Entry], shown: int = SHOWN) -> tuple[list[Entry], int]:
+    """The first ``shown`` of a group's entries, and how many more there are."""
+    return entries[:shown], max(0, len(entries) - shown)

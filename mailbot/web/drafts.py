@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -133,6 +134,8 @@ async def draft_confirm_page(request: Request, session: WebSession) -> Response:
         return cases.not_found(request, session)
     check = await web.call(approval_check, web.app.database, web.app.clock, draft_id)
     case = await web.call(show_case, web.app.database, web.app.clock, reference)
+    language = session.user.language  # why it cannot go yet, in the page's language
+    check = replace(check, problems=tuple(on_page(text, language) for text in check.problems))
     return render(
         request, session, "confirm.html", check=check, case=case,
         is_open=Status(case.status) in OPEN,

@@ -195,7 +195,7 @@ RULES = (
           "‘granted’ means the person got what they asked for, and only a refusal was sent: "
           "close it as refused, or partially granted if part was granted",
           "‘toegewezen’ betekent dat de persoon kreeg wat hij of zij vroeg, en er is alleen een "
-          "weigering verzonden: sluit de zaak als geweigerd, of gedeeltelijk toegewezen als een "
+          "weigering verzonden: sluit de zaak als geweigerd, of deels toegewezen als een "
           "deel is toegewezen"),
     _rule(r"the request was refused because the identity was not established: nothing was "
           r"granted; close it as refused", None,

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailbot.core.digest import TITLES
-from mailbot.core.today import grouped, order, per_case
+from mailbot.core.today import first_entries, grouped, order, per_case
 from mailbot.service import today as waiting
 from mailbot.service.users import WebSession
 from mailbot.web.common import kind_labeller, page, render, web_of
@@ -21,7 +21,10 @@ async def today(request: Request, session: WebSession) -> Response:
     for settings in web.app.configuration.mailboxes:
         if session.user.sees(settings.mailbox):
             items += await web.call(waiting.today, web.app.database, settings, web.app.clock)
-    groups = [(group, per_case(found)) for group, found in grouped(sorted(items, key=order))]
+    groups = [
+        (group, *first_entries(per_case(found)))
+        for group, found in grouped(sorted(items, key=order))
+    ]
     return render(
         request, session, "today.html", groups=groups, day=web.app.clock.local_today(),
         titles=TITLES, kind_label=kind_labeller(session),

@@ -66,3 +66,12 @@ def test_in_english_and_without_a_base_url_no_links() -> None:
 def test_a_quiet_day() -> None:
     digest = compose([], today=TODAY, organisation="Voorbeeld B.V.", language="en")
     assert digest.empty and digest.subject == "mailbot 2026-11-25: nothing waits"
+
+
+def test_a_long_day_shows_fifty_cases_a_group_and_says_how_many_more() -> None:
+    many = today_items(
+        Facts(TODAY, cases=[replace(CASE, reference=f"AVG-2026-{n:04d}") for n in range(1, 61)])
+    )
+    digest = compose(many, today=TODAY, organisation="Voorbeeld B.V.", language="en")
+    assert "For you (60)" in digest.body and digest.body.count("AVG-2026-") == 50
+    assert "- And 10 more: the case list has them all" in digest.body

@@ -151,3 +151,13 @@ def test_every_sentence_the_list_can_say_has_its_dutch() -> None:
 def test_no_address_in_what_the_list_quotes() -> None:
     (item,) = today_items(Facts(TODAY, quarantined=[(3, TODAY, "bad header From: x@evil.example")]))
     assert "x@evil.example" not in item.sentence() and "[address]" in item.sentence()
+
+
+def test_a_request_to_the_person_approved_but_not_sent_is_not_theirs_yet() -> None:
+    approved = replace(
+        READY,
+        status=Status.AWAITING_IDENTITY,
+        drafts=[DraftFacts(5, DraftKind.IDENTIFICATION_REQUEST, "approved")],
+    )
+    (item,) = case_items(approved, TODAY)
+    assert (item.group, item.sentence()) == (Group.MAILBOT, "Approved: mailbot sends it shortly.")
