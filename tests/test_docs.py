@@ -6,6 +6,7 @@ docs/reference.md. Read from the files, nothing run."""
 from __future__ import annotations
 
 import re
+import shlex
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,3 +262,48 @@ def test_the_guide_names_the_pages_parts_as_they_are_shown() -> None:
         if DUTCH[english] not in bold
     ]
     assert not missing, f"docs/officer.md does not name: {', '.join(missing)}"
+
+
+SHELL = frozenset({">", ">>", "|", "&&", ";"})
+SH_BLOCK = re.compile(r"^ *```sh\n(.*?)^ *```", flags=re.MULTILINE | re.DOTALL)
+# a command line that runs mailbot: as installed, from the checkout's .venv, or as the service
+MAILBOT_LINE = re.compile(
+    r"^(?:echo .*\| )?(?:sudo )?(?:\S*/)?(?:mailbot|mailbot-admin) (?!--version)(?P<args>.*)$"
+)
+
+
+def command_lines() -> list[tuple[str, list[str]]]:
+    """Every ``mailbot`` command the documents give in a shell block, as (where, arguments)."""
+    found = []
+    for document in documents():
+        for block in SH_BLOCK.findall(document.read_text(encoding="utf-8")):
+            for line in block.splitlines():
+                match = MAILBOT_LINE.match(line.strip())
+                if match:
+                    words = shlex.split(match.group("args"), comments=True)
+                    ends = [at for at, word in enumerate(words) if word in SHELL] + [len(words)]
+                    words = words[: ends[0]]  # up to a redirection or a pipe
+                    if words[:1] == ["--log-level"]:
+                        words = words[2:]
+                    found.append((f"{named(document)}: {line.strip()}", words))
+    return found
+
+
+def test_every_command_line_in_the_documents_parses() -> None:
+    """Each mailbot command the documents show names a command that exists, with options it
+    takes and the values they allow (parsed by the command itself; nothing runs)."""
+    lines = command_lines()
+    assert len(lines) > 40  # the walk finds the officer's day, the installation, the demo
+    wrong = []
+    for where, words in lines:
+        try:
+            command: click.Command = load_command(words[0])
+            rest, name = words[1:], words[0]
+            if isinstance(command, click.Group):
+                name, command, rest = f"{name} {rest[0]}", command.commands[rest[0]], rest[1:]
+            command.make_context(name, rest)
+        except click.exceptions.Exit:
+            continue
+        except (click.ClickException, KeyError, IndexError) as exc:
+            wrong.append(f"{where} ({exc})")
+    assert not wrong, "\n".join(wrong)
