@@ -44,6 +44,7 @@ class ApprovalFacts:
     identity_established: bool = True  # known from the data on file, or verified by the officer
     denied: bool = False  # the owner of the address said the request was not theirs
     refusal_ground: str | None = None  # the case's refusal ground, if a refusal was drafted
+    addressed: bool = True  # it has a recipient (a mail that named no sender has none)
 
 
 # What a letter shows where the configuration lacks a text (``letters.context.MISSING``).
@@ -74,6 +75,11 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
             Status.AWAITING_CONFIRMATION: "; the person has not confirmed the request yet",
         }.get(facts.case_status, "")
         problems.append(f"case {facts.case_reference} is {facts.case_status}{hint}")
+    if not facts.addressed:
+        problems.append(
+            "it has no recipient: the mail named no address to answer; reject it, and answer "
+            "another way if the person can be reached"
+        )
     problems += _identity_problems(facts)
     if facts.open_actions:
         listed = "; ".join(facts.open_actions)

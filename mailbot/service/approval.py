@@ -145,6 +145,7 @@ def approval_facts(
         identity_established=case.identity in IDENTIFIED,
         denied=case.denied_at is not None,
         refusal_ground=case.refusal_ground,
+        addressed=bool(draft.to_address.strip()),
     )
 
 

@@ -203,6 +203,10 @@ RULES = (
           "sluit de zaak als geweigerd"),
     _rule(r"the day it was answered is before the request was received", None,
           "de dag van het antwoord ligt vóór de ontvangst van het verzoek"),
+    _rule(r"it has no recipient: the mail named no address to answer; reject it, and answer "
+          r"another way if the person can be reached", None,
+          "het heeft geen ontvanger: de mail noemde geen adres om op te antwoorden; wijs het af, "
+          "en antwoord op een andere manier als de persoon te bereiken is"),
     _rule(r"confirm what is sent first", None, "bevestig eerst wat er wordt verstuurd"),
     _rule(r"choose what becomes of the drafts", None, "kies wat er met de concepten gebeurt"),
     _rule(r"give the day it was answered as a date", None,

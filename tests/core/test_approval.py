@@ -230,3 +230,9 @@ def test_a_text_with_a_place_left_to_fill_is_not_approved() -> None:
     (problem,) = approval_problems(unfilled)
     assert "1 place(s) marked [missing in the configuration: ...]" in problem
     assert approval_problems(replace(REPLY, body="Purpose: the contract\n")) == []
+
+
+def test_a_draft_to_nobody_is_not_approved() -> None:
+    """A mail made a case by hand that named no sender: its drafts have no address."""
+    (problem,) = approval_problems(replace(REPLY, kind=DraftKind.SENDER_CHECK, addressed=False))
+    assert problem.startswith("it has no recipient")
