@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -335,3 +336,18 @@ def test_every_status_in_a_plan_is_a_known_one() -> None:
     reached = {plan(situation).status for situation in situations()}
     assert reached == {Status.NEW, Status.NOT_A_REQUEST, Status.AWAITING_IDENTITY,
                        Status.AWAITING_CONFIRMATION, Status.READY_FOR_REVIEW}  # fmt: skip
+
+
+def test_no_text_makes_a_pattern_scan_for_long() -> None:
+    """Patterns are linear: texts of 2,000 characters shaped to make them backtrack are read
+    in well under a tenth of a second (the pages render on the event loop's thread pool)."""
+    shapes = (
+        "1" * 2000, "(" * 2000, "a (" * 666, "Keep " + "x (" * 600, "Tell " + "a " * 990,
+        "forwarded by x (" + "(" * 1900, "[1] " + "Erase the " * 190,
+        "FORGED SENDER? " + "( " * 990,
+    )  # fmt: skip
+    for rules in RULE_SETS.values():
+        for text in shapes:
+            started = time.perf_counter()
+            pieces(text[:LONGEST], "nl", rules)
+            assert time.perf_counter() - started < 0.1, text[:20]
