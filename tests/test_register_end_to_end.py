@@ -115,7 +115,8 @@ def decide(config: Path) -> dict[str, str]:
     sent = [c["reference"] for c in cases(config) if c["status"] == "sent"]
     assert len(sent) >= 10 and refused in sent
     for reference in sent[: len(sent) // 2]:
-        cli(config, "cases", "close", reference, "--outcome", "granted", "--by", "rudi",
+        outcome = "refused" if reference == refused else "granted"  # a refusal grants nothing
+        cli(config, "cases", "close", reference, "--outcome", outcome, "--by", "rudi",
             "--drafts", "reject")  # fmt: skip
     return {"refused": refused, "extended": extended, "open": left}
 

@@ -27,6 +27,7 @@ from mailbot.core.today import QUOTED, Item
 from mailbot.i18n import LANGUAGES, labeller, translator
 from mailbot.service.users import WebSession, find_session
 from mailbot.web.security import COOKIE, LoginLimiter, same_token
+from mailbot.web.shown import shower
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -76,6 +77,7 @@ def render(
         t=translator(language),
         label=labeller(language),
         item_html=item_html,
+        shown=shower(language),
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -170,7 +170,7 @@ def test_the_officers_day_in_the_browser(site: Site, page: Page) -> None:
     page.get_by_role("link", name="Logboek").click()
     page.wait_for_url("**/trail")
     trail = page.locator("table.trail").inner_text()
-    assert "rudi" in trail and "reclassified" in trail and "edited" in trail
+    assert "rudi" in trail and "rechten gecorrigeerd" in trail and "bewerkt" in trail
     shot(page, "03-case-trail")
 
 
@@ -197,7 +197,7 @@ def test_approving_sends_the_text_on_screen_unsaved_edits_included(site: Site, p
     assert "Nooit opgeslagen, wel goedgekeurd." in body_of(replies[0])
     page.goto(f"{site.url}/cases/{reference}/trail")
     trail = page.locator("table.trail").inner_text()
-    assert "edited" in trail and "approved" in trail
+    assert "bewerkt" in trail and "goedgekeurd" in trail
 
 
 def test_a_text_changed_after_the_confirmation_is_not_sent(site: Site, page: Page) -> None:
@@ -430,7 +430,7 @@ def test_an_answer_mailbot_left_to_the_officer_and_a_denial(site: Site, page: Pa
     page.get_by_role("link", name="Beslissen").click()
     page.wait_for_url("**/decide")
     alert = page.get_by_role("alert").filter(has_text="Een antwoord om te lezen")
-    assert "it is no reply to the confirmation request" in alert.inner_text()
+    assert "het is geen antwoord op het verzoek om bevestiging" in alert.inner_text()
     assert accessibility_problems(page) == []
     shot(page, "case-answer-to-read")
     alert.get_by_label("Nee: het was iemand anders; stop").check()

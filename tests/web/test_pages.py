@@ -30,9 +30,6 @@ ENGLISH = re.compile(
 # What is not the pages' own text: the mails and letters (in the person's language), the
 # files, addresses and names the data hold, and what a page quotes (a server's reply).
 NOT_OURS = "pre.mail, pre.file, textarea, iframe, .address, .quoted"
-# Pages that still show some of mailbot's own English: a draft's "why" and notes, identity
-# details, the trail's actions and details, and quarantine reasons (issue 23's note).
-NOT_YET = ("case", "case-decide", "case-trail", "draft", "confirm", "quarantine")
 VISIBLE_TEXT = """(skip) => {
   const copy = document.body.cloneNode(true);
   for (const element of copy.querySelectorAll(skip)) element.remove();
@@ -147,15 +144,14 @@ def test_the_dutch_pages_hold_no_english(busy: Site, page: Page) -> None:
     log_in(page, busy)
     page.goto(f"{busy.url}/cases")
     for name, url in pages(page, busy).items():
-        if name not in NOT_YET:
-            found[name] = english_on(page, url)
+        found[name] = english_on(page, url)
     assert {name: words for name, words in found.items() if words} == {}
     # the same check finds the English of the same pages for the deputy, who reads English
     page.context.clear_cookies()
     log_in(page, busy, "deputy")
     page.goto(f"{busy.url}/cases")
     for name, url in pages(page, busy).items():
-        assert name in NOT_YET or len(english_on(page, url)) >= 3, name
+        assert len(english_on(page, url)) >= 3, name
 
 
 def test_the_case_list_pages_and_keeps_its_filters(busy: Site, page: Page) -> None:

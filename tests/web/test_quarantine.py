@@ -83,7 +83,7 @@ def test_view_safely_make_a_case_and_dismiss(site: Site, page: Page) -> None:
     assert page.locator("main img, main script, main iframe").count() == 0
     facts = page.locator("main").inner_text()
     for expected in (
-        "MIME nesting deeper than 8",
+        "MIME-nesting dieper dan 8",
         "Tom Baker <tom.baker@example.com>",
         "Tue, 10 Mar 2026 09:00:00 +0100",
         "paspoort.pdf",
