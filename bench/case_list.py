@@ -280,7 +280,8 @@ def main() -> None:
             f"Measured by `python bench/case_list.py --cases {args.cases} --rounds {args.rounds} "
             f"--write` ({machine()}). {args.cases} open cases (and {args.cases // 10} closed), "
             "SQLite; `mailbot web` from this checkout (new) and from "
-            f"{args.base or 'nothing'} (old) on the same database, each page asked for in "
+            f"{args.base or 'nothing'} (old) on a copy of the database migrated down to what "
+            "the old code knows, each page asked for in "
             f"turn, the order reversed every round; median of {args.rounds} after a warm-up."
             "\n\n"
             f"{text}",
