@@ -13,9 +13,11 @@ its database itself (it inspects the SQLite file, or tests the URL setting).
 
 The PostgreSQL pass leaves out (and reports as deselected) the tests whose run
 does not depend on it: those marked ``own_database``, those that take each
-database as a parameter, and those marked ``database_incidental`` (they never open
+database as a parameter, those marked ``database_incidental`` (they never open
 mailbot's database: everything under ``tests/core``, and the modules or tests marked
-so with the reason); the first pass runs them.
+so with the reason), and those marked ``first_pass_only`` (what they test does not depend
+on the database: the pages in a browser, whose service calls run on both databases in
+tests/service); the first pass runs them.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         either_way = (
             item.get_closest_marker("own_database") is not None
             or item.get_closest_marker("database_incidental") is not None
+            or item.get_closest_marker("first_pass_only") is not None
             or (params is not None and "database_url" in params.params)
         )
         (same if either_way else keep).append(item)

@@ -22,6 +22,10 @@ from tests.support.maildir import drop
 from tests.support.web import PASSWORD, Site, invoke, mail
 from tests.web.pages import log_in
 
+pytestmark = pytest.mark.first_pass_only(
+    "the pages in a browser: the service calls behind them run on both databases in tests/service"
+)
+
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

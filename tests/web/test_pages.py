@@ -19,6 +19,10 @@ from tests.support.maildir import drop
 from tests.support.web import Site, invoke, mail
 from tests.web.pages import check, chromium, log_in
 
+pytestmark = pytest.mark.first_pass_only(
+    "the pages in a browser: the service calls behind them run on both databases in tests/service"
+)
+
 # Words that are English and not Dutch, as whole words in a Dutch page's visible text.
 ENGLISH = re.compile(
     r"\b(the|and|with|for|your|you|not|my|all|to|by|from|what|who|when|done|show|search|page"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page
 
@@ -17,6 +18,10 @@ from tests.support.web import PASSWORD, Site, form_token, invoke
 from tests.web import test_browser
 from tests.web.pages import log_in
 from tests.web.test_browser import accessibility_problems, shot
+
+pytestmark = pytest.mark.first_pass_only(
+    "the pages in a browser: the service calls behind them run on both databases in tests/service"
+)
 
 # Chromium and a page of it, as the officer's day uses them.
 browser = test_browser.browser
