@@ -18,6 +18,7 @@ from mailbot.service.cases import list_mails
 from mailbot.service.intake import Intake
 from mailbot.service.readers import ChildProcesses
 from mailbot.service.users import WebSession
+from mailbot.web.cases import not_found
 from mailbot.web.common import message, page, render, text_field, web_of
 
 
@@ -38,7 +39,7 @@ async def quarantine_retry(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
     if not await _visible(request, session, mail_id):
-        return _not_found(request, session)
+        return not_found(request, session)
     reader = ChildProcesses(1)  # within intake.time_limit, as the worker reads
     try:
         intake = await web.call(
@@ -62,15 +63,11 @@ async def _visible(request: Request, session: WebSession, mail_id: int) -> bool:
     return session.user.sees(mailbox)
 
 
-def _not_found(request: Request, session: WebSession) -> Response:
-    return message(request, session, 404, "Not found", "Nothing found with that name.")
-
-
 async def _show(request: Request, session: WebSession, status: int = 200, **extra: str) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
     if not await _visible(request, session, mail_id):
-        return _not_found(request, session)
+        return not_found(request, session)
     shown = await web.call(quarantined.show, web.app.database, web.app.clock, mail_id)
     return render(
         request, session, "quarantine_mail.html", status, mail=shown,
@@ -88,7 +85,7 @@ async def quarantine_open(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
     if not await _visible(request, session, mail_id):
-        return _not_found(request, session)
+        return not_found(request, session)
     reader = ChildProcesses(1)  # within intake.time_limit, as the worker reads
     try:
         result = await web.call(
@@ -107,7 +104,7 @@ async def quarantine_dismiss(request: Request, session: WebSession) -> Response:
     web = web_of(request)
     mail_id = int(request.path_params["mail"])
     if not await _visible(request, session, mail_id):
-        return _not_found(request, session)
+        return not_found(request, session)
     reason = text_field(await request.form(), "reason")
     try:
         await web.call(

@@ -232,3 +232,23 @@ async def test_the_reminder_leaves_to_the_same_address_below_the_request(
         assert message["Auto-Submitted"] is None  # the officer approved it
         body = message.get_content()
         assert reference in body and "KopieID" in body
+
+
+def test_a_yes_quoting_the_reminder_from_another_address_confirms_nothing(desk: Desk) -> None:
+    """An outsider who learned the reminder's Message-ID, or forged Tom's name on another
+    address, cannot confirm; Tom's own "no" to the reminder stops the case."""
+    on(desk, date(2026, 3, 5))
+    reference = desk.mail("Verwijder al mijn gegevens.", From=TOM).reference or ""
+    sent(desk, reference, "confirmation_request")
+    on(desk, date(2026, 3, 12)).run()
+    reminded = sent(desk, reference, "reminder", datetime(2026, 3, 12, 9, tzinfo=UTC))
+    forged = simple("Ja, ik bevestig.", From="Tom Baker <tom.baker@example.org>",
+                    In_Reply_To=reminded["message_id"])  # fmt: skip
+    desk.deliver(forged, datetime(2026, 3, 13, 8, tzinfo=UTC))
+    case = desk.case(reference)
+    assert case["status"] == "awaiting_confirmation"
+    assert "confirmed" not in [event["action"] for event in case["events"]]
+    no = simple("Nee, dat was ik niet.", From=TOM, In_Reply_To=reminded["message_id"])
+    desk.deliver(no, datetime(2026, 3, 13, 9, tzinfo=UTC))
+    case = desk.case(reference)
+    assert case["denied_at"] and "confirmed" not in [e["action"] for e in case["events"]]
