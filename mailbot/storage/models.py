@@ -11,6 +11,8 @@
 - ``source_states``: whether each mail source could be read, for the officer and the sysadmin;
 - ``drafts``, ``draft_attachments``, ``draft_actions``: the replies mailbot proposes, the copies
   they carry, and what the officer must do in each data source before a reply can go;
+- ``executions``: the actions mailbot carried out in a SQL source on the officer's approval;
+- ``kept_data``: data an erasure had to keep, and until when;
 - ``outbox``: approved mail, built once, waiting to be sent (and filed in the Sent folder);
 - ``digests``: the day of each daily digest, so that one is sent per day;
 - ``suppression``: keyed hashes of addresses that objected to direct marketing;
@@ -28,8 +30,10 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
@@ -267,7 +271,10 @@ class CaseEventRecord(SQLModel, table=True):
 class DraftRecord(SQLModel, table=True):
     __tablename__ = "drafts"
     # One reminder per request (``core.reminders``), however many workers draft at once.
-    __table_args__ = (Index("ix_drafts_reminder_of", "reminder_of", unique=True),)
+    __table_args__ = (
+        Index("ix_drafts_reminder_of", "reminder_of", unique=True),
+        Index("ix_drafts_action_id", "action_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -294,6 +301,8 @@ class DraftRecord(SQLModel, table=True):
     # A reminder: the identification or confirmation request of the same case it reminds of
     # (no foreign key: the two are deleted together, in any order).
     reminder_of: int | None = None
+    # A recipient notice (Art. 19): the action of the same case it carries out.
+    action_id: int | None = None
     created_at: datetime = _moment()
     updated_at: datetime = _moment()
 
@@ -319,7 +328,54 @@ class DraftActionRecord(SQLModel, table=True):
     right: str = Field(max_length=16)
     text: str = Field(sa_column=Column(Text, nullable=False))
     kept_until: str | None = Field(default=None, max_length=200)
+    recipient: int | None = None  # telling the source's recipient at this index (Art. 19)
     done: bool = False
+    done_by: str | None = Field(default=None, max_length=120)
+    done_at: datetime | None = _moment(nullable=True)
+
+
+class ExecutionRecord(SQLModel, table=True):
+    """One action carried out by mailbot in a SQL source (``service.execution``).
+
+    ``plan``: the statements and the rows a dry run counted when the officer approved it;
+    ``counts``: the rows each statement changed (never the data); ``new_values``: what a
+    rectification sets, kept only until it ran. ``running`` is committed before the
+    company's transaction starts, so a crash in between is found and recovered.
+    """
+
+    __tablename__ = "executions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    action_id: int = Field(sa_column=Column(Integer, nullable=False, unique=True, index=True))
+    source: str = Field(max_length=64)
+    right: str = Field(max_length=16)
+    state: str = Field(max_length=16, index=True)
+    plan: list[Any] = _json(list)
+    plan_version: str = Field(max_length=64)
+    counts: list[Any] = _json(list)
+    new_values: dict[str, Any] = _json(dict)
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    approved_by: str = Field(max_length=120)
+    approved_at: datetime = _moment()
+    started_at: datetime | None = _moment(nullable=True)
+    finished_at: datetime | None = _moment(nullable=True)
+
+
+class KeptDataRecord(SQLModel, table=True):
+    """Data an erasure had to keep (invoices) until their period ends: the daily purge reminds
+    the officer then. Outlives its case's purge: only the reference and the address."""
+
+    __tablename__ = "kept_data"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=40, index=True)
+    mailbox: str = _mailbox()
+    source: str = Field(max_length=64)
+    address: str = Field(max_length=320)
+    until: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    kept_at: datetime = _moment()
+    reminded_at: datetime | None = _moment(nullable=True)
     done_by: str | None = Field(default=None, max_length=120)
     done_at: datetime | None = _moment(nullable=True)
 
