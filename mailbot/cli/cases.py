@@ -12,6 +12,7 @@ from mailbot.app.command import with_app
 from mailbot.cli import output
 from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option
+from mailbot.cli.plans import cases_execute, cases_plan
 from mailbot.core.approval import DraftChoice
 from mailbot.core.cases import CaseOutcome, Channel, ExtensionGround, RefusalGround, Status
 from mailbot.core.confirmation import Answer
@@ -357,3 +358,7 @@ def cases_done(
         f"{found.case}: action {action_id} done; "
         + (f"{left} still open" if left else "the reply can be approved")
     )
+
+
+cases.add_command(cases_plan)
+cases.add_command(cases_execute)

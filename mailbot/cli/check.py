@@ -20,9 +20,15 @@ import click
 
 from mailbot.app import App, load_app
 from mailbot.app.command import config_option
-from mailbot.config import ImapSettings, MailClientSettings, Settings, SmtpSettings
+from mailbot.config import (
+    DataSourceSettings,
+    ImapSettings,
+    MailClientSettings,
+    Settings,
+    SmtpSettings,
+)
 from mailbot.core.parsing import Limits
-from mailbot.datasources import open_sources
+from mailbot.datasources import open_sources, statements
 from mailbot.errors import ConfigError, MailbotError
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service.readers import ChildProcesses
@@ -201,6 +207,24 @@ def _sources(settings: Settings) -> Iterator[Line]:
             yield name, True, source.settings.kind
         finally:
             source.close()
+        if source.settings.statements is not None:
+            yield _statements_line(source.settings)
+
+
+def _statements_line(source: DataSourceSettings) -> Line:
+    """Every statement dry-run against a sample address, rolled back (``statements.check``)."""
+    item = f"source {source.name} statements"
+    try:
+        warnings = statements.check(source)
+    except Exception as exc:  # every failure is a FAILED line, never a traceback
+        return item, False, _one_line(exc) or type(exc).__name__
+    keys = [
+        key
+        for key in ("erase", "restrict", "rectify")
+        if source.statements and source.statements.for_key(key)
+    ]
+    detail = "dry run of " + ", ".join(keys) + " rolled back"
+    return item, True, "; ".join([detail, *(f"warning: {line}" for line in warnings)])
 
 
 def _database(app: App) -> str:

@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -330,6 +331,90 @@ class IntakeSettings(_Section):
     _split_forwarders = field_validator("forwarders", mode="before")(_split_list)
 
 
+def _one_or_more(value: object) -> object:
+    """A statement given alone, or a list of them run in order."""
+    return [value] if isinstance(value, str) else value
+
+
+def bind_names(sql: str) -> list[str]:
+    """The named parameters (``:email``, ``:naam``) of a statement, as SQLAlchemy reads them."""
+    return list(sql_text(sql).compile().params)
+
+
+STATEMENT_KEYS = ("erase", "restrict", "rectify")
+
+
+class ConfirmSettings(_Section):
+    """``[sources.statements.confirm]``: per statement, a query listing what is LEFT TO DO for
+    the person; it must return no row once the statement ran."""
+
+    erase: str | None = None
+    restrict: str | None = None
+    rectify: str | None = None
+
+
+class StatementSettings(_Section):
+    """``[sources.statements]``: the SQL a source's company wrote to carry out a right there
+    (``service.execution``). Each takes ``:email``; ``rectify`` also the fields the officer
+    gives new values for. Idempotent by contract: running one twice changes nothing more."""
+
+    erase: list[str] | None = None
+    restrict: list[str] | None = None
+    rectify: list[str] | None = None
+    confirm: ConfirmSettings = ConfirmSettings()
+    control_address: EmailAddress | None = None  # a test customer no statement may touch
+    write_url: str | None = None  # default: the source's url
+    timeout: float | None = Field(None, gt=0)  # per statement; default: the source's
+
+    _split = field_validator("erase", "restrict", "rectify", mode="before")(_one_or_more)
+
+    def for_key(self, key: str) -> list[str]:
+        """The statements of ``key`` (``erase``, ``restrict``, ``rectify``); [] when none."""
+        found: list[str] | None = getattr(self, key)
+        return list(found or [])
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields ``rectify`` sets: its parameters besides ``email``, in order."""
+        names: list[str] = []
+        for sql in self.rectify or []:
+            names += [name for name in bind_names(sql) if name != "email" and name not in names]
+        return tuple(names)
+
+    @model_validator(mode="after")
+    def _complete(self) -> StatementSettings:
+        given = [key for key in STATEMENT_KEYS if getattr(self, key)]
+        if not given:
+            raise ValueError("give at least one of erase, restrict, rectify")
+        if self.control_address is None:
+            raise ValueError(
+                "control_address is required: a test customer's address in that database, "
+                "which every execution checks was not touched"
+            )
+        for key in given:
+            for sql in self.for_key(key):
+                names = set(bind_names(sql))
+                if "email" not in names:
+                    raise ValueError(f"{key}: each statement must take the address as :email")
+                if key != "rectify" and names != {"email"}:
+                    extra = ", ".join(sorted(names - {"email"}))
+                    raise ValueError(f"{key}: takes only :email, not :{extra}")
+            confirm = getattr(self.confirm, key)
+            if not confirm:
+                raise ValueError(
+                    f"confirm.{key} is missing: a query listing what is left to do for the "
+                    "person (no row once it ran)"
+                )
+            allowed = {"email", *self.fields} if key == "rectify" else {"email"}
+            unknown = set(bind_names(confirm)) - allowed
+            if unknown:
+                raise ValueError(f"confirm.{key}: unknown parameter :{sorted(unknown)[0]}")
+        for key in STATEMENT_KEYS:
+            if getattr(self.confirm, key) and not getattr(self, key):
+                raise ValueError(f"confirm.{key} is given without the statement {key}")
+        return self
+
+
 class DataSourceSettings(_Section, _Texts):
     """One ``[[sources]]`` entry: where the company keeps data about people, and why."""
 
@@ -352,6 +437,7 @@ class DataSourceSettings(_Section, _Texts):
     provided_by_subject: bool = False
     erasure: Literal["erase", "keep"] = "erase"
     marketing: bool = False
+    statements: StatementSettings | None = None  # carried out by mailbot (kind sql only)
     translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
     # column -> its label in the copies, per language: ``labels.nl = {naam = "Naam"}``
     labels: Annotated[dict[str, dict[str, str]], AfterValidator(_check_translations)] = {}
@@ -375,6 +461,10 @@ class DataSourceSettings(_Section, _Texts):
                 raise ValueError(f"source {self.name!r}: kind sql needs url and query")
             if ":email" not in self.query:
                 raise ValueError(f"source {self.name!r}: the query must take the address as :email")
+        elif self.statements is not None:
+            raise ValueError(
+                f"source {self.name!r}: statements are for kind sql; a csv source stays manual"
+            )
         elif not self.path or not self.email_column:
             raise ValueError(f"source {self.name!r}: kind csv needs path and email_column")
         return self

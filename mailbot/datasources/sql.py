@@ -79,8 +79,11 @@ class SqlSource:
                 result = connection.execution_options(stream_results=True).execute(
                     text(self._settings.query), {"email": address}
                 )
-                for row in result.mappings():
-                    yield dict(row)
+                try:
+                    for row in result.mappings():
+                        yield dict(row)
+                finally:  # a reader that stops early: PostgreSQL's server cursor closed now
+                    result.close()
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
             raise DataSourceError(f"source {name}: {type(reason).__name__}: {reason}") from None
