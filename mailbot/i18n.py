@@ -550,6 +550,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "event.extension_withdrawn": ("extension withdrawn", "verlenging ingetrokken"),
     "event.refusal": ("refusal", "weigering"),
     "event.action_done": ("action done", "actie gedaan"),
+    "event.execution_approved": ("plan approved", "plan goedgekeurd"),
+    "event.executed": ("carried out in the source", "uitgevoerd in de bron"),
+    "event.execution_failed": ("carrying out failed", "uitvoeren mislukt"),
+    "event.execution_rolled_back": (
+        "rolled back: it touched another person",
+        "teruggedraaid: het raakte een ander",
+    ),
+    "event.execution_recovered": ("checked after an interruption", "gecontroleerd na een onderbreking"),
+    # why carrying out failed, and what a check after an interruption found
+    "failure.failed": ("the database refused a statement", "de database weigerde een opdracht"),
+    "failure.unconfirmed": (
+        "the check still found the person's rows",
+        "de controle vond nog gegevens van de persoon",
+    ),
+    "failure.touched_another": (
+        "it changed the control address's rows",
+        "het wijzigde de gegevens van het controleadres",
+    ),
+    "recovery.executed": ("it was carried out", "het was uitgevoerd"),
+    "recovery.not_executed": ("it was not carried out: to run again", "het was niet uitgevoerd: opnieuw uit te voeren"),
     "event.suppressed": ("put on the suppression list", "op de lijst van uitsluitingen gezet"),
     "event.purged": ("personal data purged", "persoonsgegevens verwijderd"),
     "event.officer_mail": ("mail sent by the officer", "mail verstuurd door de functionaris"),
@@ -558,6 +578,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "event.warning": ("warning", "waarschuwing"),
     # the audit trail: the names in its details
     "detail.action": ("action", "actie"),
+    "detail.rows": ("rows planned", "rijen gepland"),
+    "detail.counts": ("rows changed", "rijen gewijzigd"),
+    "detail.error": ("database's error", "fout van de database"),
+    "detail.failure": ("why", "waarom"),
+    "detail.recovered_as": ("found", "bevinding"),
     "detail.answer": ("answer", "antwoord"),
     "detail.answered_outside": ("answered outside mailbot", "buiten mailbot beantwoord"),
     "detail.approval_withdrawn": ("approval withdrawn", "goedkeuring ingetrokken"),

@@ -325,16 +325,13 @@ def _run(
             right=step.right, state="", plan=[], plan_version="", approved_by=actor,
             approved_at=now,
         )  # fmt: skip
-        record.plan = [
-            {"statement": sql, "rows": rows}
-            for sql, rows in zip(step.statements, step.rows, strict=False)
-        ]
+        record.plan = _planned(step)
         record.plan_version, record.approved_by, record.approved_at = approved.version, actor, now
         record.state, record.counts, record.error = ExecutionState.APPROVED.value, [], ""
         record.new_values, record.finished_at = dict(values), None
         executions.save(record)
         store.add_event(
-            action.case_id, actor, "execution_approved", _detail(step, rows=list(step.rows))
+            action.case_id, actor, "execution_approved", _detail(step) | {"rows": list(step.rows)}
         )
         record.state, record.started_at = ExecutionState.RUNNING.value, utcnow()
         session.add(record)
@@ -348,8 +345,17 @@ def _run(
     _finish_executed(database, step, actor, counts)
 
 
-def _detail(step: Step, **more: Any) -> dict[str, Any]:
-    return {"action": step.action_id, "source": step.source, "right": step.right, **more}
+def _planned(step: Step) -> list[dict[str, Any]]:
+    """The plan as the officer approved it: each statement with the rows its dry run counted."""
+    return [
+        {"statement": sql, "rows": rows}
+        for sql, rows in zip(step.statements, step.rows, strict=False)
+    ]
+
+
+def _detail(step: Step) -> dict[str, Any]:
+    """What every execution event names: the action, its source and right (never data)."""
+    return {"action": step.action_id, "source": step.source, "right": step.right}
 
 
 def _finish_executed(database: Database, step: Step, actor: str, counts: Sequence[int]) -> None:
@@ -374,7 +380,7 @@ def _finish_executed(database: Database, step: Step, actor: str, counts: Sequenc
         if not action.done:
             action.done, action.done_by, action.done_at = True, actor, now
             session.add(action)
-        store.add_event(action.case_id, actor, "executed", _detail(step, counts=list(counts)))
+        store.add_event(action.case_id, actor, "executed", _detail(step) | {"counts": list(counts)})
         session.commit()
 
 
@@ -393,7 +399,10 @@ def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.Stat
         session.add(record)
         event = "execution_rolled_back" if touched else "execution_failed"
         store.add_event(
-            action.case_id, actor, event, _detail(step, kind=exc.kind, error=exc.message)
+            action.case_id,
+            actor,
+            event,
+            _detail(step) | {"failure": exc.kind, "error": exc.message},
         )
         session.commit()
     log.warning("%s", exc.message)
@@ -462,7 +471,10 @@ def _recover(database: Database, settings: Settings, record_id: int) -> str:
         session.add(found)
         detail = {"action": found.action_id, "source": source_name, "right": right}
         store.add_event(
-            record.case_id, "mailbot", "execution_recovered", detail | {"outcome": outcome.value}
+            record.case_id,
+            "mailbot",
+            "execution_recovered",
+            detail | {"recovered_as": outcome.value},
         )
         session.commit()
     return f"{reference}: {source_name} {right}: {outcome.value} (recovered)"

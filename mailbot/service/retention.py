@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 TABLES = (
     "cases", "mails", "raw_mails", "attachments", "drafts", "draft_attachments",
     "draft_actions", "outbox", "case_messages", "case_events", "review_copies", "digests",
+    "executions",
 )  # fmt: skip
 # Mail that became no case: machine mail, duplicates, and quarantined mail the officer
 # dismissed (its period counted from the dismissal).

@@ -24,6 +24,7 @@ from mailbot.storage.models import (
     DigestRecord,
     DraftActionRecord,
     DraftAttachmentRecord,
+    ExecutionRecord,
     MailRecord,
     OutboxRecord,
     RawMailRecord,
@@ -71,9 +72,12 @@ class RetentionStore:
         )
 
     def delete_drafts(self, case_id: int) -> DeletedDrafts:
-        """Delete the case's drafts with their copies of data, their actions, their outbox
-        mail and their review copies (flushed, before the case's mails are emptied)."""
+        """Delete the case's drafts with their copies of data, their actions (and what mailbot
+        carried out of them), their outbox mail and their review copies (flushed, before the
+        case's mails are emptied)."""
         drafts = attachments = outbox = 0
+        # what mailbot carried out for the actions (the trail keeps the counts)
+        self._delete(ExecutionRecord, ExecutionRecord.case_id == case_id)
         for draft in DraftStore(self.session).of_case(case_id):
             attachments += self._delete(
                 DraftAttachmentRecord, DraftAttachmentRecord.draft_id == draft.id
@@ -138,6 +142,7 @@ class RetentionStore:
         """Delete a purged case's register row and trail (and whatever else still points at
         it); returns how many trail entries went."""
         self._delete(DraftActionRecord, DraftActionRecord.case_id == case_id)
+        self._delete(ExecutionRecord, ExecutionRecord.case_id == case_id)
         self.delete_message_ids(case_id)
         events = self._delete(CaseEventRecord, CaseEventRecord.case_id == case_id)
         self._delete(CaseRecord, CaseRecord.id == case_id)

@@ -80,10 +80,11 @@ CODE_KEYS = {
     "rights_before": "right", "rights_after": "right", "suggested_rights": "right",
     "kind": "kind", "channel": "channel", "identity": "identity", "check": "check",
     "answer": "said", "choice": "drafts_choice", "topics": "topic", "ground": "ground",
-    "not_settled": "check_sent", "warnings": "check_sent",
+    "not_settled": "check_sent", "warnings": "check_sent", "failure": "failure",
+    "recovered_as": "recovery",
 }  # fmt: skip
 # What the trail quotes: a server's reply, the person's words, addresses, a Message-ID.
-QUOTED_KEYS = frozenset({"reply", "phrase", "message_id", "send_to"})
+QUOTED_KEYS = frozenset({"reply", "phrase", "message_id", "send_to", "error"})
 
 
 def _code_kind(action: str, key: str) -> str | None:

@@ -16,8 +16,12 @@ from mailbot.errors import NotAllowed
 from mailbot.service.approval import action_done, approve, case_actions
 from mailbot.service.cases import verify
 from mailbot.service.execution import Plan, execute, plan
+from mailbot.service.retention import TABLES
 from mailbot.storage.database import Database
+from mailbot.storage.executions import ExecutionStore
 from mailbot.storage.models import ExecutionRecord
+from mailbot.storage.retention import RetentionStore
+from mailbot.storage.store import CaseStore
 from tests.support.configs import base_config
 from tests.support.datasets import invoice_source, make_invoices
 from tests.support.desk import CLOCK, OURS, PASS, TOM, Desk
@@ -241,3 +245,16 @@ def test_a_verified_stranger_then_may(desk: Desk) -> None:
     desk.drafting.run()
     found = planned(desk, reference)
     assert found.problems == (), found.problems
+
+
+def test_executions_go_with_the_case(desk: Desk) -> None:
+    reference = request(desk, "Verwijder al mijn gegevens.")
+    run(desk, reference, planned(desk, reference))
+    with desk.database.session() as session:
+        case = CaseStore(session).case(reference)
+        assert case.id is not None
+        assert len(ExecutionStore(session).of_case(case.id)) == 1
+        RetentionStore(session).delete_drafts(case.id)
+        session.commit()
+        assert ExecutionStore(session).of_case(case.id) == []
+    assert "executions" in TABLES
