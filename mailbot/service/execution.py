@@ -405,7 +405,8 @@ def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.Stat
             _detail(step) | {"failure": exc.kind, "error": exc.message},
         )
         session.commit()
-    log.warning("%s", exc.message)
+    # the database's message may quote a value (MySQL does): the officer sees it, not the log
+    log.warning("source %s: %s not carried out (%s)", step.source, step.right, exc.kind)
 
 
 def recover(database: Database, settings: Settings, clock: Clock) -> list[str]:
@@ -449,7 +450,7 @@ def _recover(database: Database, settings: Settings, record_id: int) -> str:
     try:
         left = adapter.confirm(source, key, address, values)
     except adapter.StatementError as exc:
-        log.warning("%s", exc.message)
+        log.warning("source %s: a crashed execution cannot be checked now", source_name)
         return f"{reference}: {source_name} {right}: left running, cannot check now: {exc.message}"
     outcome = recovered(left)
     with database.session() as session:

@@ -176,7 +176,7 @@ def test_a_failing_statement_leaves_the_action_open(
         )
         assert not action.done
         failed = next(e for e in trail(desk, reference) if e["action"] == "execution_failed")
-        assert failed["detail"]["kind"] == "failed"
+        assert failed["detail"]["failure"] == "failed"
     finally:
         desk.close()
 

@@ -7,12 +7,16 @@ The control address ``control@shop.example`` is the shop's own test customer.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
 
 from mailbot.config import DataSourceSettings
 from mailbot.storage.database import normalise_url
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import simple
 
 CONTROL = "control@shop.example"
 PERSON = "tom.baker@example.com"
@@ -123,3 +127,55 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
         table: rows(url, f"SELECT * FROM {table} ORDER BY 1")
         for table in ("klanten", "bestellingen", "marketing")
     }
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: strings and lists as JSON writes them (valid TOML), tables inline."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def shop_config(folder: Path, database_url: str, shop: str, **source: Any) -> Path:
+    """``mailbot.toml`` in ``folder``: a Maildir, mailbot's database at ``database_url``,
+    the shop at ``shop`` (``source`` replaces keys of its entry), trusting ``AUTHSERV``."""
+    make_maildir(folder / "Maildir")
+    values = shop_values(shop) | source
+    statements = values.pop("statements")
+    confirm = statements.pop("confirm")
+    lines = [
+        f"[database]\nurl = {_toml(database_url)}",
+        '[maildir]\npath = "Maildir"',
+        "[organisation]",
+        'name = "Voorbeeld B.V."\nofficer_name = "A. Functionaris"',
+        'addresses = ["privacy@voorbeeld.example"]\nautomated_decisions = "geen"',
+        f'transfers_outside_eea = "geen"\ntrusted_authserv_id = "{AUTHSERV}"',
+        "[[sources]]",
+        *(f"{key} = {_toml(item)}" for key, item in values.items()),
+        "[sources.statements]",
+        *(f"{key} = {_toml(item)}" for key, item in statements.items()),
+        "[sources.statements.confirm]",
+        *(f"{key} = {_toml(item)}" for key, item in confirm.items()),
+    ]
+    path = folder / "mailbot.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+AUTHSERV = "mx.voorbeeld.example"
+PASSED = (
+    f"{AUTHSERV}; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; "
+    "dmarc=pass header.from=example.com"
+)
+
+
+def erasure_mail(folder: Path) -> None:
+    """Tom asks for erasure, authenticated, into the Maildir of ``shop_config``."""
+    mail = simple(
+        "Verwijder al mijn gegevens.",
+        From="Tom Baker <tom.baker@example.com>",
+        Authentication_Results=PASSED,
+    )
+    drop(folder / "Maildir", "1700000000.M1P1.test", mail)
