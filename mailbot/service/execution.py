@@ -171,8 +171,9 @@ def _step(
     action: ActionFacts,
     execution: ExecutionRecord | None,
     address: str,
-    values: Mapping[str, str],
+    values: Mapping[str, str] | None,
 ) -> Step:
+    """The step of ``action``; its dry run with ``values`` (None: not run)."""
     key = STATEMENT_KEY[Right(action.right)]
     assert source.statements is not None
     sql = tuple(source.statements.for_key(key))
@@ -181,7 +182,7 @@ def _step(
     counts = tuple(execution.counts) if execution is not None else ()
     error = execution.error if execution is not None else ""
     rows: tuple[int, ...] = ()
-    if state in RUNNABLE:
+    if state in RUNNABLE and values is not None:
         given = {field: values.get(field, adapter.CHECK_VALUE) for field in fields}
         try:
             rows = tuple(adapter.dry_run(source, key, address, given))
@@ -204,13 +205,15 @@ def plan(
     found = _situation(database, settings, clock, reference)
     sources = _sources(settings)
     chosen = executable(found.actions, _keys(settings))
+    # nothing touches the company's database, not even rolled back, for a case that may not run
+    dry = not execution_problems(found.facts)
     steps = tuple(
         _step(
             sources[action.source],
             action,
             found.executions.get(action.id),
             found.address,
-            values,
+            values if dry else None,
         )
         for action in chosen
     )

@@ -213,6 +213,7 @@ def test_nothing_runs_for_a_spoofed_unknown_or_denied_case(desk: Desk, shop: str
     for reference in (forged, stranger):
         found = planned(desk, reference)
         assert found.problems, reference
+        assert all(step.rows == () for step in found.steps)  # not even a dry run
         with pytest.raises(NotAllowed):
             run(desk, reference, found)
     assert snapshot(shop) == before
