@@ -482,6 +482,7 @@ class Drafting:
                 right=action.right.value,
                 text=action.text,
                 kept_until=action.kept_until,
+                recipient=action.recipient,
             )
             for action in actions
         ]
