@@ -443,3 +443,35 @@ def test_the_registers_period_is_five_years_and_never_shorter_than_a_cases(
         load_configuration(path, environ={})
     assert "at least closed_case_days (400)" in problems(exc)["retention.register_days"]
     assert str(path) in str(exc.value)
+
+
+def test_a_recipients_contact_names_it_in_any_of_its_languages(tmp_path: Path) -> None:
+    text = (
+        FULL + SOURCE + "[[sources.contacts]]\n"
+        'recipient = "Hébergeur (sous-traitant)"\n'
+        'address = "DPO@Hebergeur.example"\nlanguage = "fr"\n'
+    )
+    (source,) = load_configuration(write(tmp_path, text), environ={}).first.sources
+    contact = source.contact_for(0)
+    assert contact is not None and (contact.address, contact.language) == (
+        "DPO@hebergeur.example", "fr",
+    )  # fmt: skip
+    assert source.contact_for(1) is None
+
+
+def test_a_contact_naming_no_recipient_names_the_key_and_the_name(tmp_path: Path) -> None:
+    contact = '[[sources.contacts]]\naddress = "dpo@x.example"\nlanguage = "nl"\n'
+    path = write(tmp_path, FULL + SOURCE + contact + 'recipient = "Drukkerij"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(path, environ={})
+    assert "contacts: recipient 'Drukkerij' is not one of its recipients" in str(exc.value)
+    assert "sources.0" in problems(exc) and str(path) in str(exc.value)
+    bad = (
+        FULL
+        + SOURCE
+        + contact.replace("dpo@x.example", "no address")
+        + ('recipient = "Hostingbedrijf (verwerker)"\n')
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_configuration(write(tmp_path, bad), environ={})
+    assert "not a valid e-mail address" in problems(exc)["sources.0.contacts.0.address"]

@@ -17,6 +17,7 @@ from mailbot.service.clock import Clock
 from mailbot.service.drafting import Drafting, Draftings
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.mail_client import MailClientReview
+from mailbot.service.notices import RecipientNotices
 from mailbot.service.outbox import Outbox
 from mailbot.service.readers import ChildProcesses, Reader
 from mailbot.service.retention import DailyPurge
@@ -51,6 +52,11 @@ def build_drafting(app: App) -> Draftings:
             for settings in app.configuration.mailboxes
         },
     )
+
+
+def build_notices(app: App) -> RecipientNotices:
+    """The recipient notices (Art. 19) of every mailbox, each with its own templates."""
+    return RecipientNotices(app.database, app.configuration, app.renderer_for)
 
 
 def build_outbox(app: App, settings: Settings | None = None) -> Outbox:

@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from mailbot.app import App
-from mailbot.app.build import build_drafting
+from mailbot.app.build import build_drafting, build_notices
 from mailbot.app.command import with_app
 from mailbot.cli import output
 from mailbot.cli.common import actor as actor_name
@@ -352,12 +352,17 @@ def cases_done(
     app: App, reference: str, action_id: int, note: str | None, actor: str | None
 ) -> None:
     """Record that an action was carried out in its data source."""
-    found = action_done(app.database, reference, action_id, actor_name(actor), note)
+    found = action_done(
+        app.database, reference, action_id, actor_name(actor), note, notices=build_notices(app)
+    )
     left = found.open
     click.echo(
         f"{found.case}: action {action_id} done; "
         + (f"{left} still open" if left else "the reply can be approved")
     )
+    if found.notices:
+        listed = ", ".join(str(draft) for draft in found.notices)
+        click.echo(f"recipient notice draft(s) {listed}: approve them to tell the recipients")
 
 
 cases.add_command(cases_plan)

@@ -91,6 +91,13 @@ recipients.fr = ["Hébergeur Voorbeeld (sous-traitant)", "Service d'envoi Voorbe
 provided_by_subject = true
 marketing = true
 
+# Art. 19: mailbot drafts the notice to the mailing service itself once an erasure, correction
+# or restriction is done here; the hosting company stays an action for the officer to do.
+[[sources.contacts]]
+recipient = "Mailing service Voorbeeld (processor)"
+address = "privacy@mailingdienst.example"
+language = "en"
+
 # The reception forwards requests that reach it: the original sender is then the requester.
 [intake]
 forwarders = ["info@voorbeeld.example"]

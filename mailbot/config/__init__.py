@@ -14,6 +14,7 @@ from mailbot.config.loading import (
 from mailbot.config.schema import (
     ClassificationSettings,
     Configuration,
+    ContactSettings,
     DatabaseSettings,
     DataSourceSettings,
     DigestSettings,
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_CONFIG_PATH",
     "ClassificationSettings",
     "Configuration",
+    "ContactSettings",
     "DataSourceSettings",
     "DatabaseSettings",
     "DigestSettings",

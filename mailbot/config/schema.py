@@ -415,6 +415,15 @@ class StatementSettings(_Section):
         return self
 
 
+class ContactSettings(_Section):
+    """One ``[[sources.contacts]]`` entry: where a recipient of the source is told of an
+    erasure, rectification or restriction (Art. 19), and in which language."""
+
+    recipient: str = Field(min_length=1)  # its name as in the source's ``recipients``
+    address: EmailAddress
+    language: LetterLanguage
+
+
 class DataSourceSettings(_Section, _Texts):
     """One ``[[sources]]`` entry: where the company keeps data about people, and why."""
 
@@ -433,6 +442,8 @@ class DataSourceSettings(_Section, _Texts):
     legal_basis: str | None = None
     retention: str | None = None
     recipients: list[str] | None = None
+    # the recipients' contacts: a recipient without one is told by hand (``mailbot cases done``)
+    contacts: list[ContactSettings] = []
     origin: str | None = None
     provided_by_subject: bool = False
     erasure: Literal["erase", "keep"] = "erase"
@@ -468,6 +479,41 @@ class DataSourceSettings(_Section, _Texts):
         elif not self.path or not self.email_column:
             raise ValueError(f"source {self.name!r}: kind csv needs path and email_column")
         return self
+
+    @model_validator(mode="after")
+    def _contacts(self) -> DataSourceSettings:
+        """Each contact names one of the recipients, in any language they are given in."""
+        for contact in self.contacts:
+            if self.recipient_index(contact.recipient) is None:
+                raise ValueError(
+                    f"source {self.name!r}: contacts: recipient {contact.recipient!r} is not "
+                    "one of its recipients"
+                )
+        return self
+
+    def _recipient_lists(self) -> list[list[str]]:
+        lists = [self.recipients or []]
+        for texts in self.translations.values():
+            found = texts.get("recipients")
+            if isinstance(found, list):
+                lists.append(found)
+        return lists
+
+    def recipient_index(self, name: str) -> int | None:
+        """The position of recipient ``name`` in ``recipients``, matched in any language."""
+        wanted = name.strip().casefold()
+        for names in self._recipient_lists():
+            for index, given in enumerate(names):
+                if given.strip().casefold() == wanted:
+                    return index
+        return None
+
+    def contact_for(self, index: int) -> ContactSettings | None:
+        """The contact of the recipient at ``index``, if one is configured."""
+        for contact in self.contacts:
+            if self.recipient_index(contact.recipient) == index:
+                return contact
+        return None
 
     def missing_for_access(self) -> list[str]:
         """Keys an access reply needs (Art. 15) that this source does not give."""

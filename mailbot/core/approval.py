@@ -45,6 +45,9 @@ class ApprovalFacts:
     denied: bool = False  # the owner of the address said the request was not theirs
     refusal_ground: str | None = None  # the case's refusal ground, if a refusal was drafted
     addressed: bool = True  # it has a recipient (a mail that named no sender has none)
+    # A recipient notice (Art. 19): the contact address configured for the recipient it tells
+    # (``[[sources.contacts]]``); None when none is configured (any more).
+    contact: str | None = None
 
 
 # What a letter shows where the configuration lacks a text (``letters.context.MISSING``).
@@ -98,6 +101,13 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
             f"it carries personal data to {facts.recipient}, which is neither the address on "
             "file nor one the officer verified"
         )
+    if facts.kind is DraftKind.RECIPIENT_NOTICE and (
+        facts.contact is None or facts.contact.lower() != facts.recipient.lower()
+    ):
+        problems.append(
+            f"it goes to {facts.recipient}, which is not the contact address configured for "
+            "the recipient it tells: reject it, and tell the recipient another way"
+        )
     if (
         facts.kind is DraftKind.EXTENSION
         and facts.today is not None
@@ -113,8 +123,10 @@ def approval_problems(facts: ApprovalFacts) -> list[str]:
 
 def _identity_problems(facts: ApprovalFacts) -> list[str]:
     """An answer tells the person about their data: only to someone known to be them. A
-    refusal because the identity could not be established is the one answer that can go."""
-    if facts.kind not in ANSWER_KINDS:
+    refusal because the identity could not be established is the one answer that can go.
+    A recipient notice tells a third party about the person: never for a request that may
+    be forged."""
+    if facts.kind not in ANSWER_KINDS and facts.kind is not DraftKind.RECIPIENT_NOTICE:
         return []
     identity_refusal = (
         facts.kind is DraftKind.REFUSAL

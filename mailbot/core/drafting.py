@@ -45,6 +45,8 @@ class DraftKind(StrEnum):
     SCHOOL_ASSISTANCE = "school_assistance"
     # No answer to an identification or confirmation request after a while (core.reminders).
     REMINDER = "reminder"
+    # Art. 19: a recipient of a source is told what was erased, rectified or restricted.
+    RECIPIENT_NOTICE = "recipient_notice"
 
 
 class DraftStatus(StrEnum):

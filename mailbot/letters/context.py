@@ -57,6 +57,25 @@ def own_record(settings: Settings, language: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeFacts:
+    """What a recipient notice (Art. 19) says: the ``right`` carried out in ``source``, to
+    its recipient at index ``recipient``, about the person at ``address`` (the address on
+    file: the one the recipient knows them by). ``corrected``: for a rectification, each
+    field set and its new value as the officer entered them (the field as the source's
+    labels name it); None when they are not known here and the officer writes them in."""
+
+    right: str
+    source: str
+    recipient: int
+    address: str
+    corrected: Sequence[tuple[str, str]] | None = None
+
+
+# Where a notice leaves the officer to say what was corrected: approval refuses it until he did.
+TO_FILL = UNFILLED + "the fields corrected and their new values]"
+
+
+@dataclass(frozen=True, slots=True)
 class DraftFacts:
     """What a draft says about its case, in no particular language."""
 
@@ -84,6 +103,7 @@ class DraftFacts:
     # A reminder: the kind of request it reminds of, and the day that one was sent.
     reminded: str = ""
     asked_on: date | None = None
+    notice: NoticeFacts | None = None  # a recipient notice (Art. 19)
 
 
 def letter_text(settings: Settings, source: SourcePolicy, key: str, language: str) -> Any:
@@ -141,14 +161,7 @@ def _action(
     source = described.get(action.source, {})
     recipient = None
     if action.recipient is not None and source:
-        names = source["recipients"]
-        # the same recipient in the letter's language only when the lists line up
-        lined_up = len(names) == counted.get(action.source)
-        recipient = (
-            names[action.recipient]
-            if lined_up
-            else MISSING.format(key=f"[[sources]] {action.source}.recipients")
-        )
+        recipient = _recipient(action.source, action.recipient, described, counted)
     return {
         "right": action.right.value,
         "source": action.source,
@@ -160,6 +173,40 @@ def _action(
         "purpose": source.get("purpose"),
         "marketing": source.get("marketing", False),
         "recipient": recipient,
+    }
+
+
+def _recipient(
+    source: str, index: int, described: dict[str, dict[str, Any]], counted: dict[str, int]
+) -> str:
+    """The name of ``source``'s recipient at ``index`` in the letter's language: the same
+    recipient only when the lists line up."""
+    names = described[source]["recipients"] if source in described else []
+    if len(names) == counted.get(source) and 0 <= index < len(names):
+        return str(names[index])
+    return MISSING.format(key=f"[[sources]] {source}.recipients")
+
+
+def _notice(
+    notice: NoticeFacts | None,
+    language: str,
+    described: dict[str, dict[str, Any]],
+    counted: dict[str, int],
+) -> dict[str, Any]:
+    """A recipient notice's own variables (empty ones in a letter of another kind)."""
+    if notice is None:
+        return {"right": "", "right_name": "", "recipient": "", "category": "", "address": "",
+                "corrected": [], "to_fill": ""}  # fmt: skip
+    source = described.get(notice.source, {})
+    corrected = notice.corrected
+    return {
+        "right": notice.right,
+        "right_name": right_names([notice.right], language)[0],
+        "recipient": _recipient(notice.source, notice.recipient, described, counted),
+        "category": source.get("category", notice.source),
+        "address": notice.address,
+        "corrected": [{"field": field, "value": value} for field, value in corrected or ()],
+        "to_fill": TO_FILL if corrected is None and notice.right == "rectification" else "",
     }
 
 
@@ -232,6 +279,7 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
         },
         "generated": date_text(facts.generated or facts.received, language),
         "tables": list(facts.tables),
+        "notice": _notice(facts.notice, language, described, counted),
     }
 
 
@@ -268,6 +316,9 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         tables=[table],
         reminded="identification_request",
         asked_on=date(2026, 3, 6),
+        notice=NoticeFacts(
+            "rectification", sources[0].name, 0, "a@example.org", corrected=[("name", "B")]
+        ),
     )
     empty = DraftFacts(
         reference=full.reference, received=full.received, due=full.due, rights=rights, forged=True
@@ -279,6 +330,7 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         rights=rights,
         by_post=True,
         channel="post",  # a request that came by post: the letters' other branches
+        notice=NoticeFacts("restriction", sources[0].name, 0, "a@example.org"),
     )
     elsewhere = DraftFacts(
         reference=full.reference,
@@ -286,10 +338,12 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         due=full.due,
         rights=rights,
         delivery_address="other@example.org",
+        notice=NoticeFacts("rectification", sources[0].name, 0, "a@example.org"),
     )
     deceased = DraftFacts(
-        reference=full.reference, received=full.received, due=full.due, rights=rights, deceased=True
-    )
+        reference=full.reference, received=full.received, due=full.due, rights=rights,
+        deceased=True, notice=NoticeFacts("erasure", sources[0].name, 0, "a@example.org"),
+    )  # fmt: skip
     confirming = DraftFacts(
         reference=full.reference,
         received=full.received,

@@ -32,6 +32,7 @@ from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
+from mailbot.service.notices import TOLD, RecipientNotices, contact_of, current_reply
 from mailbot.service.suppression import suppress_case
 from mailbot.service.views import JsonView
 from mailbot.storage.database import Database, Session
@@ -105,11 +106,13 @@ class CaseActions(JsonView):
 
 @dataclass(frozen=True, slots=True)
 class ActionDone(JsonView):
-    """An action recorded as done, and how many of its draft's actions are still open."""
+    """An action recorded as done, how many of its draft's actions are still open, and the
+    recipient notices (Art. 19) it let mailbot draft (``notices``: their draft ids)."""
 
     case: str
     action: int
     open: int
+    notices: tuple[int, ...] = ()
 
 
 def sender_of(settings: Settings) -> tuple[str, str]:
@@ -126,10 +129,24 @@ def open_actions(session: Session, draft: DraftRecord) -> list[DraftActionRecord
 
 
 def approval_facts(
-    session: Session, draft: DraftRecord, case: CaseRecord, today: date
+    session: Session,
+    draft: DraftRecord,
+    case: CaseRecord,
+    today: date,
+    settings: Settings | None = None,
 ) -> ApprovalFacts:
-    """What approving ``draft`` now depends on (``core.approval.approval_problems``)."""
+    """What approving ``draft`` now depends on (``core.approval.approval_problems``).
+
+    ``settings`` (the case's mailbox's) say where a recipient notice may go: without them
+    (the confirmation step of a caller that has none) no address is allowed for it, and it
+    cannot be approved; ``approve_in_session`` always has them.
+    """
     kind = DraftKind(draft.kind)
+    contact = (
+        contact_of(settings, CaseStore(session), draft)
+        if kind is DraftKind.RECIPIENT_NOTICE
+        else None
+    )
     return ApprovalFacts(
         kind=kind,
         draft_status=DraftStatus(draft.status),
@@ -146,6 +163,7 @@ def approval_facts(
         denied=case.denied_at is not None,
         refusal_ground=case.refusal_ground,
         addressed=bool(draft.to_address.strip()),
+        contact=contact,
     )
 
 
@@ -178,13 +196,20 @@ class ApprovalCheck(JsonView):
     version: str
 
 
-def approval_check(database: Database, clock: Clock, draft_id: int) -> ApprovalCheck:
-    """The confirmation step: the approval's facts and problems, changing nothing."""
+def approval_check(
+    database: Database,
+    clock: Clock,
+    draft_id: int,
+    configuration: Configuration | None = None,
+) -> ApprovalCheck:
+    """The confirmation step: the approval's facts and problems, changing nothing
+    (``configuration``: where a recipient notice may go)."""
     with database.reader() as session:
         store = CaseStore(session)
         draft = store.draft(draft_id)
         case = store.case_by_id(draft.case_id)
-        facts = approval_facts(session, draft, case, clock.local_today())
+        settings = configuration.for_mailbox(case.mailbox) if configuration is not None else None
+        facts = approval_facts(session, draft, case, clock.local_today(), settings)
         files = DraftStore(session).attachments(draft_id)
         return ApprovalCheck(
             draft=draft_id,
@@ -223,7 +248,7 @@ def approve_in_session(
         )
     store = CaseStore(session)
     kind = DraftKind(draft.kind)
-    problems = approval_problems(approval_facts(session, draft, case, today))
+    problems = approval_problems(approval_facts(session, draft, case, today, settings))
     if problems:
         raise NotAllowed(f"draft {draft.id} cannot be approved", problems)
     assert draft.id is not None
@@ -482,12 +507,7 @@ def edit(
 
 def _current_reply(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
     assert case.id is not None
-    replies = [
-        draft
-        for draft in store.drafts_of(case.id)
-        if draft.kind == DraftKind.REPLY and draft.status != DraftStatus.REJECTED
-    ]
-    return replies[-1] if replies else None
+    return current_reply(store, case.id)
 
 
 def case_actions(database: Database, clock: Clock, reference: str) -> CaseActions:
@@ -517,9 +537,17 @@ def case_actions(database: Database, clock: Clock, reference: str) -> CaseAction
 
 
 def action_done(
-    database: Database, reference: str, action_id: int, actor: str, note: str | None = None
+    database: Database,
+    reference: str,
+    action_id: int,
+    actor: str,
+    note: str | None = None,
+    *,
+    notices: RecipientNotices | None = None,
 ) -> ActionDone:
-    """Record that the officer carried out one action in a data source."""
+    """Record that the officer carried out one action in a data source; with ``notices``,
+    the recipient notices (Art. 19) that an erasure, rectification or restriction done
+    makes due are drafted next (``service.notices``)."""
     with database.session() as session:
         store = CaseStore(session)
         case = store.case(reference)
@@ -540,4 +568,7 @@ def action_done(
             store.add_event(case.id, actor, "action_done", detail)
             session.commit()
         left = len(open_actions(session, store.draft(action.draft_id)))
-        return ActionDone(case.reference, action_id, left)
+        drafts_notices = notices is not None and action.recipient is None and action.right in TOLD
+        case_id, found = case.id, case.reference
+    drafted = notices.draft(case_id) if notices is not None and drafts_notices else []
+    return ActionDone(found, action_id, left, tuple(drafted))

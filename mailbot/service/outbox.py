@@ -43,6 +43,7 @@ from mailbot.core.outbox import (
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
 from mailbot.service.clock import Clock
+from mailbot.service.notices import told
 from mailbot.storage.database import Database, Session
 from mailbot.storage.models import CaseRecord, DraftRecord, OutboxRecord, utcnow
 from mailbot.storage.outbox import Listed, OutboxStore
@@ -227,7 +228,7 @@ class Outbox:
             assert case.id is not None
             detail = {"draft": draft.id, "kind": draft.kind, "message_id": row.message_id}
             store.add_event(case.id, ACTOR, "sent", detail)
-            record_sent(store, draft, case, row.sent_at or utcnow(), ACTOR)
+            record_sent(store, draft, case, row.sent_at or utcnow(), ACTOR, settings=self.settings)
             session.commit()
 
     def _unsettled(self) -> list[int]:
@@ -327,12 +328,20 @@ class Outbox:
 
 
 def record_sent(
-    store: CaseStore, draft: DraftRecord, case: CaseRecord, when: datetime, actor: str
+    store: CaseStore,
+    draft: DraftRecord,
+    case: CaseRecord,
+    when: datetime,
+    actor: str,
+    *,
+    settings: Settings | None = None,
 ) -> None:
     """The draft went out at ``when`` (by mailbot, or by the officer himself): the draft is
-    sent, an answer answers the case, and the case moves on (``draft`` and ``case`` are records
-    of ``store``'s session: they are written when it commits)."""
+    sent, an answer answers the case, a recipient notice's recipient is told, and the case
+    moves on (``draft`` and ``case`` are records of ``store``'s session: they are written
+    when it commits; ``settings`` name the recipient told in the trail)."""
     draft.status, draft.sent_at, draft.updated_at = DraftStatus.SENT.value, when, utcnow()
+    told(store, draft, settings)
     kind = DraftKind(draft.kind)
     if kind in ANSWER_KINDS and case.answered_at is None:
         case.answered_at = when

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mailbot.app.build import build_drafting
+from mailbot.app.build import build_drafting, build_notices
 from mailbot.core.approval import DraftChoice
 from mailbot.core.case_list import CaseFilter
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status
@@ -332,7 +332,7 @@ async def case_action_done(request: Request, session: WebSession) -> Response:
     action_id = int(request.path_params["action"])
 
     def work(web: Web, actor: str) -> None:
-        action_done(web.app.database, reference, action_id, actor)
+        action_done(web.app.database, reference, action_id, actor, notices=build_notices(web.app))
 
     return await act(request, session, "action", work)
 

@@ -132,7 +132,9 @@ async def draft_confirm_page(request: Request, session: WebSession) -> Response:
     reference = await _reference(request, session, draft_id)
     if reference is None:
         return cases.not_found(request, session)
-    check = await web.call(approval_check, web.app.database, web.app.clock, draft_id)
+    check = await web.call(
+        approval_check, web.app.database, web.app.clock, draft_id, web.app.configuration
+    )
     case = await web.call(show_case, web.app.database, web.app.clock, reference)
     language = session.user.language  # why it cannot go yet, in the page's language
     check = replace(check, problems=tuple(on_page(text, language) for text in check.problems))

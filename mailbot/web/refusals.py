@@ -239,6 +239,10 @@ RULES = (
           r"one the officer verified", None,
           "het bevat persoonsgegevens voor {to}: dat is niet het adres in ons bestand en ook geen "
           "adres dat de functionaris heeft geverifieerd"),
+    rule(r"it goes to (?P<to>\S+), which is not the contact address configured for the "
+          r"recipient it tells: reject it, and tell the recipient another way", None,
+          "het gaat naar {to}: dat is niet het contactadres dat voor de ontvanger is ingesteld; "
+          "wijs het af en licht de ontvanger op een andere manier in"),
     rule(r"the first month ended on (?P<date>[\d-]+): an extension notice must be sent within "
           r"it \(Art\. 12\(3\)\); reject this draft", None,
           "de eerste maand eindigde op {date}: een verlengingsbericht moet daarbinnen worden "

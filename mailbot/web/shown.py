@@ -167,6 +167,9 @@ WHY = (
     rule(r"^the officer refuses the request$", None, "de functionaris weigert het verzoek"),
     rule(r"^no answer (?P<days>\d+) days after the (?P<asked>[a-z ]+) was sent$", None,
          "geen antwoord {days} dagen na verzending van: {asked}"),
+    rule(r"^Art\. 19: tell (?P<recipient>.+) \(a recipient of (?P<source>[^()]+)\) of the "
+         r"(?P<right>erasure|rectification|restriction)$", None,
+         "art. 19 AVG: licht {recipient} (een ontvanger van {source}) in over de {right}"),
 )  # fmt: skip
 
 # A draft's notes (``core.drafting.plan``, ``service.drafting``): whole texts.

@@ -236,3 +236,27 @@ def test_a_draft_to_nobody_is_not_approved() -> None:
     """A mail made a case by hand that named no sender: its drafts have no address."""
     (problem,) = approval_problems(replace(REPLY, kind=DraftKind.SENDER_CHECK, addressed=False))
     assert problem.startswith("it has no recipient")
+
+
+NOTICE = replace(
+    REPLY, kind=DraftKind.RECIPIENT_NOTICE, recipient="privacy@mailer.example",
+    contact="Privacy@Mailer.example",
+)  # fmt: skip
+
+
+def test_a_recipient_notice_goes_only_to_its_recipients_configured_contact() -> None:
+    assert approval_problems(NOTICE) == []
+    for contact in (None, "dpo@mailer.example"):
+        (problem,) = approval_problems(replace(NOTICE, contact=contact))
+        assert "privacy@mailer.example, which is not the contact address configured" in problem
+
+
+def test_a_recipient_notice_waits_for_the_persons_identity() -> None:
+    (problem,) = approval_problems(replace(NOTICE, identity_established=False))
+    assert "identity is not established" in problem
+    (problem,) = approval_problems(replace(NOTICE, denied=True))
+    assert "not theirs" in problem
+    # and it is no answer: it does not move the case
+    assert status_after_approval(DraftKind.RECIPIENT_NOTICE, Status.READY_FOR_REVIEW) == (
+        Status.READY_FOR_REVIEW
+    )

@@ -13,7 +13,7 @@ from mailbot.config import Settings, settings_from_dict
 from mailbot.core.actions import SourceHolding, actions_for
 from mailbot.core.drafting import DraftKind
 from mailbot.core.rights import Right
-from mailbot.letters.context import DraftFacts, context, sample_facts
+from mailbot.letters.context import TO_FILL, DraftFacts, context, sample_facts
 from mailbot.letters.render import Renderer, date_text
 from tests.support.configs import base_config
 from tests.support.datasets import crm_source, invoice_source
@@ -396,7 +396,8 @@ def test_every_letter_is_in_one_language_only(multilingual: Settings, language: 
                     received = date_text(facts_.received, other)
                     if received != date_text(facts_.received, language):
                         assert received not in text, (kind, right, other)
-                assert "[missing" not in text, (kind, right)
+                # a rectification's notice drafted by hand leaves the officer this place
+                assert "[missing" not in text.replace(TO_FILL, ""), (kind, right)
 
 
 @pytest.mark.parametrize("language", ["nl", "en", "de", "fr"])

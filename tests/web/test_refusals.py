@@ -45,6 +45,8 @@ def core_refusals() -> list[str]:
         for status in (Status.AWAITING_IDENTITY, Status.AWAITING_CONFIRMATION, Status.NEW)
     ] + [
         ApprovalFacts(DraftKind.REPLY, DraftStatus.PENDING, Status.CLOSED, "AVG-2026-0007"),
+        ApprovalFacts(DraftKind.RECIPIENT_NOTICE, DraftStatus.PENDING, Status.READY_FOR_REVIEW,
+                      "AVG-2026-0007", recipient="privacy@elders.example", contact=None),
         ApprovalFacts(DraftKind.EXTENSION, DraftStatus.PENDING, Status.NEW, "AVG-2026-0007",
                       recipient_allowed=False, recipient="x@elders.example",
                       today=date(2026, 3, 10), first_month_ends=date(2026, 3, 1),

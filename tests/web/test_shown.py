@@ -115,6 +115,10 @@ def whys_and_notes() -> tuple[list[str], list[str]]:
         notes.update(made.notes)
     # ``service.drafting``: notices, reminders, and its own notes
     whys.update(("the officer extends the deadline", "the officer refuses the request"))
+    whys.update(
+        f"Art. 19: tell Mailingdienst (verwerker) (a recipient of klanten) of the {right}"
+        for right in ("erasure", "rectification", "restriction")
+    )  # ``service.notices``
     for kind in (DraftKind.IDENTIFICATION_REQUEST, DraftKind.CONFIRMATION_REQUEST,
                  DraftKind.SENDER_CHECK):  # fmt: skip
         whys.add(f"no answer 14 days after the {kind.value.replace('_', ' ')} was sent")

@@ -291,7 +291,7 @@ class SentMail:
                 )
         approved = status_after_approval(kind, Status(case.status))
         store.set_status(case, approved, ACTOR, "sent by the officer from his mail client")
-        record_sent(store, draft, case, now, ACTOR)
+        record_sent(store, draft, case, now, ACTOR, settings=self.settings)
 
     def _warning(
         self,
