@@ -351,6 +351,10 @@ class DataSourceSettings(_Section, _Texts):
     origin: str | None = None
     provided_by_subject: bool = False
     erasure: Literal["erase", "keep"] = "erase"
+    # With erasure = "keep": kept this many years after the end of the (calendar) year of
+    # ``keep_from`` (a column of the rows: each row's date), else of the erasure's year.
+    keep_years: int | None = Field(None, gt=0)
+    keep_from: str | None = Field(None, min_length=1)
     marketing: bool = False
     translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
     # column -> its label in the copies, per language: ``labels.nl = {naam = "Naam"}``
@@ -377,6 +381,16 @@ class DataSourceSettings(_Section, _Texts):
                 raise ValueError(f"source {self.name!r}: the query must take the address as :email")
         elif not self.path or not self.email_column:
             raise ValueError(f"source {self.name!r}: kind csv needs path and email_column")
+        return self
+
+    @model_validator(mode="after")
+    def _kept(self) -> DataSourceSettings:
+        if self.keep_years is not None and self.erasure != "keep":
+            raise ValueError(
+                f'source {self.name!r}: keep_years is for a source whose erasure is "keep"'
+            )
+        if self.keep_from is not None and self.keep_years is None:
+            raise ValueError(f"source {self.name!r}: keep_from needs keep_years")
         return self
 
     def missing_for_access(self) -> list[str]:

@@ -32,6 +32,7 @@ from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
+from mailbot.service.kept import record_kept
 from mailbot.service.suppression import suppress_case
 from mailbot.service.views import JsonView
 from mailbot.storage.database import Database, Session
@@ -538,6 +539,7 @@ def action_done(
             if note:
                 detail["note"] = note
             store.add_event(case.id, actor, "action_done", detail)
+            record_kept(session, case, action)
             session.commit()
         left = len(open_actions(session, store.draft(action.draft_id)))
         return ActionDone(case.reference, action_id, left)
