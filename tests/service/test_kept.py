@@ -244,3 +244,22 @@ def test_a_source_without_keep_years_records_nothing(tmp_path: Path, database: D
         assert kept_records(database) == []
     finally:
         plain.close()
+
+
+def test_ending_the_customer_relationship_is_an_erasure_that_keeps_the_invoices(
+    desk: Desk,
+) -> None:
+    """The privacy statement: ending the relationship counts as erasure, the kept categories
+    excluded (and said until when)."""
+    found = desk.mail(
+        "Ik wil mijn klantrelatie met jullie beëindigen; ik wil geen gebruik meer maken van jullie "
+        "diensten.",
+        From=TOM,
+        Authentication_Results=PASS,
+    )
+    assert found.reference is not None
+    assert "erasure" in desk.case(found.reference)["rights"]
+    actions = case_actions(desk.database, CLOCK, found.reference).actions
+    kept = [a for a in actions if a.source == "invoices"]
+    assert [a.kept_until for a in kept] == ["2032-12-31"]  # not erased: kept, with the day
+    assert any(a.source == "crm" and a.text.startswith("Erase") for a in actions)
