@@ -18,15 +18,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from mailbot.app import load_app
+from mailbot.app import App, load_app
 from mailbot.cli.main import cli
-from mailbot.service.execution import execute, plan
+from mailbot.config import Settings
+from mailbot.service.execution import Plan, execute, plan
 from mailbot.storage.database import normalise_url
 from tests.support.shop import PERSON, erasure_mail, make_shop, rows, shop_config, snapshot
 
@@ -80,6 +82,30 @@ def state(url: str) -> str:
     return str(found[0][0]) if found else ""
 
 
+def time_passes(url: str) -> None:
+    """As if the time a live execution can take had passed since it started (``service.
+    execution.still_running_for``): only then is one left ``running`` taken for a crash."""
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as connection:
+        (started,) = connection.execute(text("SELECT started_at FROM executions")).one()
+        if isinstance(started, str):  # SQLite keeps the moment as text
+            started = datetime.fromisoformat(started)
+        connection.execute(
+            text("UPDATE executions SET started_at = :t"), {"t": started - timedelta(hours=1)}
+        )
+    engine.dispose()
+
+
+def recovers_only_after_its_time(app: App, settings: Settings, reference: str, url: str) -> Plan:
+    """Right after the kill the execution may as well be live elsewhere: the plan shows it
+    running and recovers nothing; once its time has passed, the plan recovers it."""
+    early = plan(app.database, settings, app.clock, reference)
+    assert [step.state for step in early.steps] == ["running"]
+    assert not any(action == "execution_recovered" for action, _ in events(url))
+    time_passes(url)
+    return plan(app.database, settings, app.clock, reference)
+
+
 def events(url: str) -> list[tuple[str, str]]:
     return [
         (str(action), str(detail))
@@ -126,7 +152,7 @@ def test_killed_before_the_shops_commit_runs_again(
         _until(lambda: state(database_url) == "running", "the execution is running")
         _kill(process)
     assert snapshot(shop) == before  # the shop rolled the killed transaction back
-    found = plan(app.database, settings, app.clock, reference)
+    found = recovers_only_after_its_time(app, settings, reference, database_url)
     assert [(step.state, step.rows) for step in found.steps] == [("approved", (2, 1, 1))]
     recovered = [
         detail for action, detail in events(database_url) if action == "execution_recovered"
@@ -156,7 +182,7 @@ def test_killed_after_the_shops_commit_is_recovered_as_executed(
         _kill(process)
     assert state(database_url) == "running"
     after = snapshot(shop)
-    found = plan(app.database, settings, app.clock, reference)
+    found = recovers_only_after_its_time(app, settings, reference, database_url)
     (step,) = found.steps
     assert (step.state, step.counts) == ("executed", ())  # counts unknown after a crash
     trail = events(database_url)

@@ -62,6 +62,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Delete the mails, drafts and addresses of cases that ended [retention] days ago, "
         "and the register rows of those that ended register_days ago.",
     ),
+    "kept": (
+        "mailbot.cli.kept:kept",
+        "Data an erasure had to keep (invoices): until when, and which may now be erased.",
+    ),
     "suppression": (
         "mailbot.cli.register:suppression",
         "The direct-marketing suppression list (keyed hashes of addresses).",

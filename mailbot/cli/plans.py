@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from mailbot.app import App
+from mailbot.app.build import build_notices
 from mailbot.app.command import with_app
 from mailbot.cli import output
 from mailbot.cli.common import actor as actor_name
@@ -84,8 +85,9 @@ def cases_execute(
     """Approve the plan you saw and carry it out; prints what each source did."""
     settings = app.configuration.for_mailbox(mailbox_of(app.database, reference))
     found = execute(
-        app.database, settings, app.clock, reference, version, actor_name(actor), _values(pairs)
-    )
+        app.database, settings, app.clock, reference, version, actor_name(actor), _values(pairs),
+        notices=build_notices(app),
+    )  # fmt: skip
     click.echo(plan_text(found, executed=True))
     left = sum(
         not action.done for action in case_actions(app.database, app.clock, reference).actions

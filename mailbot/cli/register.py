@@ -157,6 +157,13 @@ def purge_text(report: retention.PurgeReport, dry_run: bool, days: int) -> str:
             f"kept: {report.quarantined_kept} quarantined mail(s) older than {days} days; "
             "resolve them (mailbot quarantine list)"
         )
+    if report.kept_due:
+        lines.append(
+            f"kept data past their retention period, to erase now: {', '.join(report.kept_due)} "
+            "(mailbot kept list; then mailbot kept done ID)"
+        )
+    if report.kept_deleted:
+        lines.append(f"records of kept data erased long ago deleted: {report.kept_deleted}")
     return "\n".join(lines)
 
 

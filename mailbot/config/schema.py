@@ -447,6 +447,10 @@ class DataSourceSettings(_Section, _Texts):
     origin: str | None = None
     provided_by_subject: bool = False
     erasure: Literal["erase", "keep"] = "erase"
+    # With erasure = "keep": kept this many years after the end of the (calendar) year of
+    # ``keep_from`` (a column of the rows: each row's date), else of the erasure's year.
+    keep_years: int | None = Field(None, gt=0)
+    keep_from: str | None = Field(None, min_length=1)
     marketing: bool = False
     statements: StatementSettings | None = None  # carried out by mailbot (kind sql only)
     translations: Annotated[Translations, AfterValidator(_check_translations)] = {}
@@ -514,6 +518,16 @@ class DataSourceSettings(_Section, _Texts):
             if self.recipient_index(contact.recipient) == index:
                 return contact
         return None
+
+    @model_validator(mode="after")
+    def _kept(self) -> DataSourceSettings:
+        if self.keep_years is not None and self.erasure != "keep":
+            raise ValueError(
+                f'source {self.name!r}: keep_years is for a source whose erasure is "keep"'
+            )
+        if self.keep_from is not None and self.keep_years is None:
+            raise ValueError(f"source {self.name!r}: keep_from needs keep_years")
+        return self
 
     def missing_for_access(self) -> list[str]:
         """Keys an access reply needs (Art. 15) that this source does not give."""

@@ -6,14 +6,19 @@ gets one action per such right, and for erasure, rectification and restriction
 one more per recipient of that source, to tell it (Art. 19); the officer records
 each as done (``mailbot cases done``: the reply cannot be approved before), and
 the reply states them, naming the recipients told.
+
+A source the law makes the company keep (``erasure = "keep"``) is not erased: its action
+says until when it is kept, with the date when ``keep_years`` gives one (``core.kept``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, Protocol
 
+from mailbot.core.kept import kept_until
 from mailbot.core.rights import Right
 
 
@@ -29,6 +34,8 @@ class SourcePolicy(Protocol):
     def erasure(self) -> Literal["erase", "keep"]: ...
     @property
     def retention(self) -> str | None: ...
+    @property
+    def keep_years(self) -> int | None: ...
     @property
     def legal_basis(self) -> str | None: ...
     @property
@@ -50,7 +57,9 @@ class Action:
     source: str
     right: Right
     text: str
-    kept_until: str | None = None  # for an erasure that keeps the data (invoices)
+    # for an erasure that keeps the data (invoices): the ISO date when known, else the
+    # source's retention text
+    kept_until: str | None = None
     recipient: int | None = None  # telling the source's recipient at this index (Art. 19)
 
 
@@ -60,9 +69,14 @@ class SourceHolding:
 
     settings: SourcePolicy
     rows: int
+    newest: date | None = None  # the newest of the rows' ``keep_from`` dates, when all known
 
 
-def actions_for(rights: Sequence[Right], holdings: Sequence[SourceHolding]) -> list[Action]:
+def actions_for(
+    rights: Sequence[Right], holdings: Sequence[SourceHolding], today: date | None = None
+) -> list[Action]:
+    """The actions in the data sources; ``today``: the day of the erasure, for the date kept
+    data are kept until (without it, only a ``keep_from`` date gives one)."""
     actions: list[Action] = []
     for holding in holdings:
         if holding.rows == 0:
@@ -70,7 +84,7 @@ def actions_for(rights: Sequence[Right], holdings: Sequence[SourceHolding]) -> l
         source = holding.settings
         label = f"{source.name} ({source.category})"
         for right in rights:
-            action = _action(right, source, label, holding.rows)
+            action = _action(right, holding, label, today)
             if action is not None:
                 actions.append(action)
             if right in _TOLD and not (right is Right.ERASURE and source.erasure == "keep"):
@@ -98,10 +112,11 @@ def _tell_recipients(right: Right, source: SourcePolicy) -> list[Action]:
     ]
 
 
-def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action | None:
+def _action(right: Right, holding: SourceHolding, label: str, today: date | None) -> Action | None:
+    source, rows = holding.settings, holding.rows
     if right is Right.ERASURE:
         if source.erasure == "keep":
-            until = source.retention or "the end of its legal retention period"
+            until = _kept_until(holding, today)
             basis = f" ({source.legal_basis})" if source.legal_basis else ""
             text = f"Keep {label} until {until}{basis}, but close it to employees; erase it then"
             return Action(source.name, right, text, kept_until=until)
@@ -114,6 +129,16 @@ def _action(right: Right, source: SourcePolicy, label: str, rows: int) -> Action
     if right is Right.OBJECTION:
         return _objection(source, label)
     return None
+
+
+def _kept_until(holding: SourceHolding, today: date | None) -> str:
+    """Until when a kept source is kept: the ISO date when ``keep_years`` gives one, else the
+    source's retention text."""
+    source = holding.settings
+    anchor = holding.newest or today
+    if source.keep_years is not None and anchor is not None:
+        return kept_until(source.keep_years, anchor).isoformat()
+    return source.retention or "the end of its legal retention period"
 
 
 def _objection(source: SourcePolicy, label: str) -> Action | None:

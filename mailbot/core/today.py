@@ -106,6 +106,8 @@ class Facts:
     missed: Sequence[tuple[str, date]] = ()
     smtp_configured: bool = True
     approved_waiting: int = 0  # approved mails waiting in the outbox
+    # kept data whose period has ended, not erased yet: (reference, source, kept until)
+    kept_due: Sequence[tuple[str, str, date]] = ()
 
 
 class _Maker:
@@ -265,6 +267,16 @@ def today_items(facts: Facts) -> list[Item]:
                 },
                 due=arrived,
                 link=f"/quarantine/{mail_id}",
+            )
+        )
+    for reference, source, until in facts.kept_due:
+        # no case link: the case itself was purged long before its kept data may go
+        items.append(
+            Item(
+                Group.OFFICER,
+                "Kept data of {reference} in {source} may now be erased (kept until {until}).",
+                {"reference": reference, "source": source, "until": until.isoformat()},
+                due=until,
             )
         )
     return sorted(items, key=order)

@@ -10,6 +10,7 @@ from typing import Any
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import Action, SourceHolding, SourcePolicy, actions_for
 from mailbot.core.approval import UNFILLED
+from mailbot.core.kept import iso_date
 from mailbot.core.rights import Right
 from mailbot.letters.render import FALLBACK, Renderer, date_text, right_names
 
@@ -153,12 +154,13 @@ def source_texts(settings: Settings, source: SourcePolicy, language: str) -> dic
 
 
 def _action(
-    action: Action, described: dict[str, dict[str, Any]], counted: dict[str, int]
+    action: Action, described: dict[str, dict[str, Any]], counted: dict[str, int], language: str
 ) -> dict[str, Any]:
     """An action as a letter tells it (``described``: each source's texts, by name;
     ``counted``: how many recipients its configuration names): the source's category and,
     for a kept erasure, on which basis; for a recipient told (Art. 19), its name."""
     source = described.get(action.source, {})
+    until = iso_date(action.kept_until)
     recipient = None
     if action.recipient is not None and source:
         recipient = _recipient(action.source, action.recipient, described, counted)
@@ -167,8 +169,10 @@ def _action(
         "source": action.source,
         "category": source.get("category", action.source),
         "text": action.text,
-        # until when, as the source's retention says it in the letter's language
+        # until when, as the source's retention says it in the letter's language, and the
+        # last day it is kept when that is known (``keep_years``)
         "kept_until": source.get("retention", action.kept_until) if action.kept_until else None,
+        "until": date_text(until, language) if until else None,
         "legal_basis": source.get("legal_basis"),
         "purpose": source.get("purpose"),
         "marketing": source.get("marketing", False),
@@ -257,7 +261,7 @@ def context(settings: Settings, language: str, facts: DraftFacts) -> dict[str, A
             if holding.settings.name not in facts.failed_sources
         ],
         "own_record": own_record(settings, language),
-        "actions": [_action(action, described, counted) for action in facts.actions],
+        "actions": [_action(action, described, counted, language) for action in facts.actions],
         "automated_decisions": _organisation_text(settings, "automated_decisions", language),
         "transfers_outside_eea": _organisation_text(settings, "transfers_outside_eea", language),
         "attachments": list(facts.attachments),
@@ -295,7 +299,8 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         name="kept", kind="csv", path="k.csv", email_column="email", category="Kept",
         erasure="keep", retention="7 years", provided_by_subject=True,
     )  # fmt: skip
-    holdings.append(SourceHolding(keep, 1))
+    dated = keep.model_copy(update={"name": "kept_dated", "keep_years": 7})
+    holdings += [SourceHolding(keep, 1), SourceHolding(dated, 1)]
     rights = [right.value for right in Right]
     table = {"category": "Sample", "source": "sample", "rows": 3, "shown": 2,
              "columns": ["email", "name"], "sample": [["a@example.org", "A"]]}  # fmt: skip
@@ -306,7 +311,7 @@ def sample_facts(settings: Settings) -> list[DraftFacts]:
         rights=rights,
         person_name="Sample Person",
         holdings=holdings,
-        actions=actions_for(list(Right), holdings),
+        actions=actions_for(list(Right), holdings, date(2026, 3, 20)),
         attachments=["sample.json", "sample.csv"],
         failed_sources=["other"],
         representation="namens mijn dochter",

@@ -32,6 +32,7 @@ from mailbot.core.outbox import OutboxState
 from mailbot.core.outgoing import Outgoing, OutgoingAttachment, build_message, message_id
 from mailbot.errors import NotAllowed, NotFound
 from mailbot.service.clock import Clock
+from mailbot.service.kept import record_kept
 from mailbot.service.notices import TOLD, RecipientNotices, contact_of, current_reply
 from mailbot.service.suppression import suppress_case
 from mailbot.service.views import JsonView
@@ -505,17 +506,13 @@ def edit(
         return Edited(draft_id, case.reference, changed=True)
 
 
-def _current_reply(store: CaseStore, case: CaseRecord) -> DraftRecord | None:
-    assert case.id is not None
-    return current_reply(store, case.id)
-
-
 def case_actions(database: Database, clock: Clock, reference: str) -> CaseActions:
     """The per-source actions of the case's current reply, done or not."""
     with database.reader() as session:
         store = CaseStore(session)
         case = store.case(reference)
-        reply = _current_reply(store, case)
+        assert case.id is not None
+        reply = current_reply(store, case.id)
         actions = DraftStore(session).actions(reply.id) if reply is not None else []
         return CaseActions(
             case.reference,
@@ -566,6 +563,7 @@ def action_done(
             if note:
                 detail["note"] = note
             store.add_event(case.id, actor, "action_done", detail)
+            record_kept(session, case, action)
             session.commit()
         left = len(open_actions(session, store.draft(action.draft_id)))
         drafts_notices = notices is not None and action.recipient is None and action.right in TOLD

@@ -403,7 +403,8 @@ class Drafting:
         if planned.carries_data:
             address = situation.address_on_file or planned.to
             files, holdings = self.person_data.files(case, address, language, failed)
-            actions = actions_for(rights_needing_actions(situation.rights), holdings)
+            needed = rights_needing_actions(situation.rights)
+            actions = actions_for(needed, holdings, self.clock.local_today())
             total = sum(len(item.content) for item in files)
             if total > self.settings.drafts.max_mail_bytes:
                 notes.append(

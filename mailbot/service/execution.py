@@ -17,6 +17,7 @@ import csv
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from mailbot.config import DataSourceSettings, Settings
@@ -40,8 +41,9 @@ from mailbot.core.execution import (
 from mailbot.core.rights import Right
 from mailbot.datasources import statements as adapter
 from mailbot.errors import NotAllowed
-from mailbot.service.approval import _current_reply, approval_facts
+from mailbot.service.approval import approval_facts
 from mailbot.service.clock import Clock
+from mailbot.service.notices import RecipientNotices, current_reply
 from mailbot.service.views import JsonView
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
@@ -130,7 +132,8 @@ def _situation(database: Database, settings: Settings, clock: Clock, reference: 
         if case.mailbox != settings.mailbox:
             raise ValueError(f"case {case.reference} is in mailbox {case.mailbox}")
         assert case.id is not None
-        reply = _current_reply(store, case)
+        assert case.id is not None
+        reply = current_reply(store, case.id)
         records = DraftStore(session).actions(reply.id) if reply is not None else []
         facts = ExecutionFacts(
             reference=case.reference,
@@ -283,9 +286,12 @@ def execute(  # noqa: PLR0917 - the web pages and the CLI call it as the issue s
     version: str,
     actor: str,
     values: dict[str, str] | None = None,
+    *,
+    notices: RecipientNotices | None = None,
 ) -> Plan:
     """The officer approves the plan he saw (``version``) and mailbot carries it out, source
-    by source; what each did (or the database's error) is in the returned plan."""
+    by source; what each did (or the database's error) is in the returned plan. With
+    ``notices``, each source carried out has its recipient notices drafted (Art. 19)."""
     values = values or {}
     fresh = plan(database, settings, clock, reference, values)
     what = f"case {fresh.reference}: the plan cannot be carried out"
@@ -297,7 +303,9 @@ def execute(  # noqa: PLR0917 - the web pages and the CLI call it as the issue s
     for step in fresh.steps:
         if step.state in RUNNABLE:
             given = {field: values[field] for field in step.fields}
-            _run(database, sources[step.source], fresh, step, actor=actor, values=given)
+            case_id = _run(database, sources[step.source], fresh, step, actor=actor, values=given)
+            if case_id is not None and notices is not None:
+                notices.draft(case_id, given or None, step.source)
     return plan(database, settings, clock, reference, values)
 
 
@@ -309,8 +317,9 @@ def _run(
     *,
     actor: str,
     values: dict[str, str],
-) -> None:
-    """One step: approved and ``running`` committed, the company's transaction, the result."""
+) -> int | None:
+    """One step: approved and ``running`` committed, the company's transaction, the result
+    (the case's id when it was carried out)."""
     key = STATEMENT_KEY[Right(step.right)]
     with database.session() as session:
         store = CaseStore(session)
@@ -321,7 +330,7 @@ def _run(
         executions = ExecutionStore(session)
         record = executions.of_action(step.action_id)
         if action.done or (record is not None and record.state not in RUNNABLE):
-            return  # carried out meanwhile (another window, another officer): never twice
+            return None  # carried out meanwhile (another window, another officer): never twice
         now = utcnow()
         record = record or ExecutionRecord(
             case_id=action.case_id, action_id=step.action_id, source=step.source,
@@ -339,13 +348,14 @@ def _run(
         record.state, record.started_at = ExecutionState.RUNNING.value, utcnow()
         session.add(record)
         session.commit()
-        address = address_of(case)
+        address, case_id = address_of(case), action.case_id
     try:
         counts = adapter.execute(source, key, address, values)
     except adapter.StatementError as exc:
         _finish_failed(database, step, actor, exc)
-        return
+        return None
     _finish_executed(database, step, actor, counts)
+    return case_id
 
 
 def _planned(step: Step) -> list[dict[str, Any]]:
@@ -424,6 +434,18 @@ def recover(database: Database, settings: Settings, clock: Clock) -> list[str]:
     return [line for record_id in running if (line := _recover(database, settings, record_id or 0))]
 
 
+# Past the time a live execution can take, one left ``running`` was cut off by a crash.
+MARGIN = timedelta(seconds=10)
+
+
+def still_running_for(source: DataSourceSettings, key: str) -> timedelta:
+    """How long an execution may be ``running`` in another process before it counts as
+    crashed: each statement, the two control reads and the check, each at most its time limit."""
+    assert source.statements is not None
+    seconds = source.statements.timeout or source.timeout
+    return timedelta(seconds=seconds * (len(source.statements.for_key(key)) + 3)) + MARGIN
+
+
 def _recover_case(database: Database, settings: Settings, reference: str) -> list[str]:
     with database.reader() as session:
         case = CaseStore(session).case(reference)
@@ -444,12 +466,15 @@ def _recover(database: Database, settings: Settings, record_id: int) -> str:
         case = CaseStore(session).case_by_id(record.case_id)
         source_name, right, reference = record.source, record.right, case.reference
         address, values = address_of(case), dict(record.new_values)
+        started = record.started_at
     source = _sources(settings).get(source_name)
     if source is None or source.statements is None:
         return (
             f"{reference}: {source_name} {right}: left running, its source is no longer configured"
         )
     key = STATEMENT_KEY[Right(right)]
+    if started is not None and utcnow() - started < still_running_for(source, key):
+        return ""  # another process may be carrying it out right now: not a crash (yet)
     try:
         left = adapter.confirm(source, key, address, values)
     except adapter.StatementError as exc:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from mailbot.config import DataSourceSettings, Settings
 from mailbot.core.actions import SourceHolding
 from mailbot.core.identity import MAX_NAME, greeting_name
+from mailbot.core.kept import RowDates
 from mailbot.core.rights import Right
 from mailbot.datasources.base import DataSource, DataSourceError, Row, found_any
 from mailbot.letters import copies, own_rows
@@ -85,9 +87,13 @@ class PersonData:
         wants_port = Right.PORTABILITY in rights
         tables: list[copies.Table] = []
         counted: dict[str, int] = {}
+        dates: dict[str, RowDates] = {}
         for source in self.sources:
             settings = source.settings
             rows = self.rows(source, address, failed)
+            if settings.erasure == "keep" and settings.keep_from:
+                dates[settings.name] = RowDates()
+                rows = _dated(rows, settings.keep_from, dates[settings.name])
             portable = wants_port and settings.provided_by_subject
             if wants_copy or portable:
                 tables.append(self._table(settings, rows, language, portable=portable))
@@ -103,7 +109,11 @@ class PersonData:
         built = copies.build(tables, language=language, zone=zone)  # streams every table's rows
         counted.update(built.counts)
         holdings = [
-            SourceHolding(source.settings, counted.get(source.settings.name, 0))
+            SourceHolding(
+                source.settings,
+                counted.get(source.settings.name, 0),
+                _newest(dates.get(source.settings.name), source.settings.name in failed),
+            )
             for source in self.sources
         ]
         if not (wants_copy or wants_port):
@@ -161,3 +171,15 @@ class PersonData:
                     yield own_rows.mail_row(
                         case.reference, mail.arrived_at, mail.subject, language=language
                     )
+
+
+def _dated(rows: Iterator[Row], column: str, dates: RowDates) -> Iterator[Row]:
+    """``rows`` as they are, their ``column`` dates seen by ``dates`` on the way."""
+    for row in rows:
+        dates.see(row.get(column))
+        yield row
+
+
+def _newest(dates: RowDates | None, failed: bool) -> date | None:
+    """The newest row's date, unless a row's was unreadable or the source failed midway."""
+    return None if dates is None or failed else dates.known

@@ -9,6 +9,10 @@ no case (auto-replies, bounces, duplicates, quarantined mail the officer dismiss
 go the same way after the same period, and the daily digests (they name the cases
 open then) too. The register row and the bare trail of a purged case are deleted
 ``register_days`` after it ended. The worker runs this once a day; ``--dry-run`` only counts.
+
+Data an erasure had to keep (``kept_data``, ``service.kept``) outlive their case's purge by
+design: the purge names those whose period has ended (``kept_due``, reminding the officer
+each day until he records them erased) and deletes the records erased ``register_days`` ago.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from mailbot.core.cases import Status
 from mailbot.core.retention import ENDED, Periods, bare_detail, purge_due, register_due
 from mailbot.logs import log_failure
 from mailbot.ports import Outcome
+from mailbot.service.kept import due_kept
 from mailbot.storage.database import Database, Session
+from mailbot.storage.kept import KeptStore
 from mailbot.storage.models import CaseRecord, MailRecord, utcnow
 from mailbot.storage.purged_mails import MAIL_KEY
 from mailbot.storage.retention import RetentionStore
@@ -36,6 +42,7 @@ TABLES = (
     "cases", "mails", "raw_mails", "attachments", "drafts", "draft_attachments",
     "draft_actions", "outbox", "case_messages", "case_events", "review_copies", "digests",
     "executions",
+    "kept_data",
 )  # fmt: skip
 # Mail that became no case: machine mail, duplicates, and quarantined mail the officer
 # dismissed (its period counted from the dismissal).
@@ -58,10 +65,13 @@ class PurgeReport:
     trail: int = 0  # trail entries deleted with them
     answered_not_closed: list[str] = field(default_factory=list)  # ended long ago, not closed
     quarantined_kept: int = 0  # waiting for the officer longer than the period
+    # kept data whose period has ended, not erased yet: "REFERENCE in SOURCE" (no address)
+    kept_due: list[str] = field(default_factory=list)
+    kept_deleted: int = 0  # records of kept data erased register_days ago, deleted
 
     @property
     def removed_anything(self) -> bool:
-        return bool(self.cases or self.mails or self.digests or self.register)
+        return bool(self.cases or self.mails or self.digests or self.register or self.kept_deleted)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +87,8 @@ class PurgeReport:
             "trail": self.trail,
             "answered_not_closed": self.answered_not_closed,
             "quarantined_kept": self.quarantined_kept,
+            "kept_due": self.kept_due,
+            "kept_deleted": self.kept_deleted,
         }
 
 
@@ -102,6 +114,9 @@ def purge(
         report.digests = RetentionStore(session).delete_digests(now - timedelta(days=shortest))
         _finish(session, dry_run)
         _kept(session, periods, now, cutoff, report)
+    with database.session() as session:
+        _kept_data(session, settings, now, report)
+        _finish(session, dry_run)
     for case_id in _expired_cases(database, periods, now, dry_run, report):
         with database.session() as session:
             _delete_register_row(session, secret, case_id, report)
@@ -221,6 +236,19 @@ def _kept(
     report.quarantined_kept = store.quarantined_before(cutoff)
 
 
+def _kept_data(session: Session, settings: Settings, now: datetime, report: PurgeReport) -> None:
+    """Name the kept data whose period has ended (first reminded now, if not before), and
+    delete the records of those erased longer than the register's period ago."""
+    today = now.astimezone(settings.organisation.zone).date()
+    for record in due_kept(session, today):
+        report.kept_due.append(f"{record.reference} in {record.source}")
+        if record.reminded_at is None:
+            record.reminded_at = now
+            session.add(record)
+    before = now - timedelta(days=settings.retention.register_days)
+    report.kept_deleted = len(KeptStore(session).delete_done(before))
+
+
 class DailyPurge:
     """The worker's purge: when it starts, then once a day; a failed one is tried again later."""
 
@@ -256,5 +284,11 @@ class DailyPurge:
                 "past the retention period; see mailbot purge --dry-run",
                 len(report.answered_not_closed),
                 report.quarantined_kept,
+            )
+        if report.kept_due:
+            log.warning(
+                "purge: %d set(s) of kept data have passed their retention period and may now "
+                "be erased; see mailbot kept list",
+                len(report.kept_due),
             )
         return report

@@ -22,6 +22,7 @@ from mailbot.core.today import (
 )
 from mailbot.ports import Outcome
 from mailbot.service.clock import Clock
+from mailbot.service.kept import due_kept
 from mailbot.storage import case_list
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
@@ -93,6 +94,10 @@ def gather(database: Database, settings: Settings, clock: Clock) -> Facts:
             for mail in store.mails_with_disposition(Outcome.QUARANTINED.value)
             if mail.mailbox == settings.mailbox
         ]
+        kept = [
+            (record.reference, record.source, record.until)
+            for record in due_kept(session, clock.local_today(), settings.mailbox)
+        ]
     per_case: dict[int, list[DraftRecord]] = {}
     for draft in drafts:
         per_case.setdefault(draft.case_id, []).append(draft)
@@ -106,6 +111,7 @@ def gather(database: Database, settings: Settings, clock: Clock) -> Facts:
         missed=missed,
         smtp_configured=settings.smtp is not None,
         approved_waiting=sum(draft.status == DraftStatus.APPROVED for draft in drafts),
+        kept_due=kept,
     )
 
 

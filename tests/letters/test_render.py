@@ -445,3 +445,32 @@ def test_the_officers_reasons_end_with_one_full_stop(config: Settings) -> None:
     found = replace(sample_facts(config)[0], refusal_reasons="Wij hebben geen gegevens.  ")
     body = Renderer().render(DraftKind.REFUSAL, "nl", context(config, "nl", found)).body
     assert "Wij hebben geen gegevens." in body and ".." not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", "- Facturen: bewaard tot en met 31 december 2033 (bewaartermijn: 7 jaar"),
+        ("en", "- Invoices: kept until 31 December 2033 (retention period: 7 years"),
+        ("de", "bis einschließlich 31. Dezember 2033 (Aufbewahrungsfrist:"),
+        ("fr", "Conservées jusqu'au 31 décembre 2033 inclus (durée de conservation :"),
+    ],
+)
+def test_the_erasure_reply_gives_the_day_kept_data_are_kept_until(
+    config: Settings, language: str, said: str
+) -> None:
+    """With ``keep_years`` the reply says which data are kept, on which basis and until which
+    day, in the person's language; without it, the retention text as before."""
+    dated = SourceHolding(invoice_source(Path("i.csv"), keep_years=7), 2)
+    erasure = [Right.ERASURE]
+    found = replace(
+        facts(config, erasure), holdings=[dated],
+        actions=actions_for(erasure, [dated], date(2026, 3, 10)),
+    )  # fmt: skip
+    body = Renderer().render(DraftKind.REPLY, language, context(config, language, found)).body
+    flat = " ".join(body.split())
+    assert " ".join(said.split()) in flat
+    basis = {"nl": "wettelijke verplichting"}.get(language, "legal obligation")
+    assert basis in flat and "17" in flat and "[missing" not in body
+    undated = reply(config, language, erasure)
+    assert "2033" not in undated and ("7 jaar" in undated or "7 years" in undated)

@@ -9,6 +9,7 @@ import ast
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -141,6 +142,7 @@ class Source:
     category: str = "klantgegevens"
     erasure: Literal["erase", "keep"] = "erase"
     retention: str | None = None
+    keep_years: int | None = None
     legal_basis: str | None = None
     recipients: list[str] | None = field(default_factory=lambda: ["Hosting B.V."])
     marketing: bool = False
@@ -157,12 +159,13 @@ def action_texts() -> list[str]:
     sources = [
         Source(), Source(marketing=True), Source(erasure="keep"),
         Source(erasure="keep", retention="7 jaar", legal_basis="art. 52 AWR"),
+        Source(erasure="keep", retention="7 jaar", legal_basis="art. 52 AWR", keep_years=7),
     ]  # fmt: skip
     rights = list(Right)
     found = [
         action.text
         for source in sources
-        for action in actions_for(rights, [SourceHolding(source, 3)])
+        for action in actions_for(rights, [SourceHolding(source, 3)], date(2026, 3, 10))
     ]
     return sorted({*found, *(f"[7] {text}" for text in found)})  # as the confirmation lists them
 
