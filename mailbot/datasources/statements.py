@@ -109,12 +109,21 @@ class _Run:
     def count(self, sql: str, values: Mapping[str, object]) -> int:
         return sum(1 for _ in self.run(sql, values))
 
-    def control(self) -> list[tuple[str, ...]]:
-        """The control address's rows as the source's ``query`` reads them, in a fixed order."""
+    def control(self, *, before: bool = False) -> list[tuple[str, ...]]:
+        """The control address's rows as the source's ``query`` reads them, in a fixed order.
+        ``before`` the statements, none is an error: the check would see nothing."""
         assert self.settings.query is not None
         address = _statements(self.settings).control_address
         rows = self.run(self.settings.query, {"email": address})
-        return sorted(tuple(repr(value) for value in row) for row in rows)
+        found = sorted(tuple(repr(value) for value in row) for row in rows)
+        if before and not found:
+            raise StatementError(
+                "failed",
+                f"source {self.settings.name}: the control address has no row in the source's "
+                "query, so no check could see another person touched: nothing runs until the "
+                "test customer is back",
+            )
+        return found
 
 
 @contextmanager
@@ -168,7 +177,7 @@ def dry_run(
     that is rolled back; raises ``StatementError`` as ``execute`` would."""
     bound = _values(address, values)
     with _transaction(settings) as run:
-        before = run.control()
+        before = run.control(before=True)
         counts = _statements_run(run, key, bound)
         if run.control() != before:
             raise _touched(settings, key)
@@ -186,7 +195,7 @@ def execute(
     confirm = getattr(statements.confirm, key)
     assert confirm is not None
     with _transaction(settings) as run:
-        before = run.control()
+        before = run.control(before=True)
         counts = _statements_run(run, key, bound)
         left = run.count(confirm, bound)
         if left:
@@ -213,9 +222,15 @@ def confirm(
 
 def check(settings: DataSourceSettings) -> list[str]:
     """``mailbot check``: every statement as a dry run for a sample address, rolled back.
-    Raises ``DataSourceError`` naming the source, the key and the database's error; returns
-    warnings (the control address has no row: the safety check would see nothing)."""
+    Raises ``DataSourceError`` naming the source, the key and the database's error, or that
+    the control address has no row (then nothing may run: no check could see another person
+    touched). Returns warnings (none so far)."""
     statements = _statements(settings)
+    try:
+        with _transaction(settings) as run:
+            run.control(before=True)
+    except StatementError as exc:
+        raise DataSourceError(f"statements.control_address: {exc.message}") from None
     for key in ("erase", "restrict", "rectify"):
         if not statements.for_key(key):
             continue
@@ -225,14 +240,4 @@ def check(settings: DataSourceSettings) -> list[str]:
             confirm(settings, key, CHECK_ADDRESS, values)
         except StatementError as exc:
             raise DataSourceError(f"statements.{key}: {exc.message}") from None
-    try:
-        with _transaction(settings) as run:
-            rows = run.control()
-    except StatementError as exc:
-        raise DataSourceError(f"statements.control_address: {exc.message}") from None
-    if not rows:
-        return [
-            f"source {settings.name}: statements.control_address has no row in the source's "
-            "query: the check that no other person is touched sees nothing"
-        ]
     return []

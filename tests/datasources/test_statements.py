@@ -124,13 +124,18 @@ def test_touching_another_person_is_rolled_back(shop: str, statement: str) -> No
     assert snapshot(shop) == before
 
 
-def test_the_check_names_the_key_and_warns_without_a_control_row(shop: str) -> None:
+def test_the_check_names_the_key_and_nothing_runs_without_a_control_row(shop: str) -> None:
     assert check(shop_source(shop)) == []
     with pytest.raises(DataSourceError, match=r"statements\.restrict: source shop: .*nope"):
         check(shop_source(shop, restrict="UPDATE klanten SET nope = 1 WHERE email = :email"))
     lonely = shop_source(shop, control_address="nobody@shop.example")
-    (warning,) = check(lonely)
-    assert "control_address has no row" in warning
+    with pytest.raises(DataSourceError, match=r"statements\.control_address: .*has no row"):
+        check(lonely)
+    # an unchecked run is no run: the control check could not see another person touched
+    for run in (dry_run, execute):
+        with pytest.raises(StatementError, match="control address has no row") as refused:
+            run(lonely, "erase", PERSON)
+        assert refused.value.kind == "failed"
     assert rows(shop, "SELECT count(*) FROM klanten") == [(3,)]
 
 
