@@ -132,7 +132,6 @@ def _situation(database: Database, settings: Settings, clock: Clock, reference: 
         if case.mailbox != settings.mailbox:
             raise ValueError(f"case {case.reference} is in mailbox {case.mailbox}")
         assert case.id is not None
-        assert case.id is not None
         reply = current_reply(store, case.id)
         records = DraftStore(session).actions(reply.id) if reply is not None else []
         facts = ExecutionFacts(
