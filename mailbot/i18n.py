@@ -573,6 +573,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "recovery.executed": ("it was carried out", "het was uitgevoerd"),
     "recovery.not_executed": ("it was not carried out: to run again", "het was niet uitgevoerd: opnieuw uit te voeren"),
     "event.recipient_told": ("recipient told", "ontvanger ingelicht"),
+    "event.recipient_not_told": (
+        "recipient not told: the notice bounced",
+        "ontvanger niet ingelicht: de kennisgeving kwam terug",
+    ),
     "event.kept": ("data kept (legal obligation)", "gegevens bewaard (wettelijke plicht)"),
     "event.kept_erased": ("kept data erased", "bewaarde gegevens gewist"),
     "event.suppressed": ("put on the suppression list", "op de lijst van uitsluitingen gezet"),

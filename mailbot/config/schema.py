@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -342,6 +343,22 @@ def bind_names(sql: str) -> list[str]:
 
 
 STATEMENT_KEYS = ("erase", "restrict", "rectify")
+# The address compared as a pattern: ``_`` and ``%`` in an address someone registered
+# (``tom_baker@...``) would match another person's rows (``tom.baker@...``).
+_PATTERN_MATCH = re.compile(
+    r"(?:\b(?:i?like|glob|similar\s+to|regexp|rlike|match)\b|~~?\*?|!~)"
+    r"(?:(?!\b(?:and|or|where|then|when|else)\b)[^,;)])*?:email\b",
+    re.IGNORECASE,
+)
+
+
+def no_pattern_match(sql: str, where: str) -> None:
+    """Refuse ``:email`` used as a pattern (LIKE, GLOB, SIMILAR TO, regular expressions)."""
+    if _PATTERN_MATCH.search(sql):
+        raise ValueError(
+            f"{where}: compares :email as a pattern (LIKE and the like): an address holding _ "
+            "or % would match other people's rows; compare with = (lower(email) = :email)"
+        )
 
 
 class ConfirmSettings(_Section):
@@ -391,6 +408,12 @@ class StatementSettings(_Section):
                 "control_address is required: a test customer's address in that database, "
                 "which every execution checks was not touched"
             )
+        for key in STATEMENT_KEYS:
+            for sql in self.for_key(key):
+                no_pattern_match(sql, key)
+            confirm_sql = getattr(self.confirm, key)
+            if confirm_sql:
+                no_pattern_match(confirm_sql, f"confirm.{key}")
         for key in given:
             for sql in self.for_key(key):
                 names = set(bind_names(sql))
@@ -476,6 +499,7 @@ class DataSourceSettings(_Section, _Texts):
                 raise ValueError(f"source {self.name!r}: kind sql needs url and query")
             if ":email" not in self.query:
                 raise ValueError(f"source {self.name!r}: the query must take the address as :email")
+            no_pattern_match(self.query, f"source {self.name!r}: query")
         elif self.statements is not None:
             raise ValueError(
                 f"source {self.name!r}: statements are for kind sql; a csv source stays manual"

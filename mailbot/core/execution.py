@@ -90,7 +90,7 @@ class ExecutionFacts:
     identity: str | None
     denied: bool
     reply: ApprovalFacts | None  # the current reply's, its open actions left out; None: none
-    missing_values: Sequence[str] = ()  # rectify fields the officer gave no value for
+    missing_values: Sequence[str] = ()  # a rectification's fields, none given a value ("a or b")
     unknown_values: Sequence[str] = ()  # values given for fields no statement takes
 
 
@@ -122,16 +122,35 @@ def execution_problems(facts: ExecutionFacts) -> list[str]:
             for problem in approval_problems(facts.reply)
             if not problem.startswith(_SAID_ABOVE)
         ]
-    problems += [f"give a new value for {field}" for field in facts.missing_values]
+    problems += [
+        f"give a new value for {fields} (at least one; the others stay as they are)"
+        for fields in facts.missing_values
+    ]
     problems += [f"no rectify statement takes {field}" for field in facts.unknown_values]
     return problems
 
 
-def plan_version(steps: Sequence[tuple[str, str, Sequence[str], Sequence[int]]]) -> str:
-    """A short fingerprint of a plan: per step its source, right, statements and the rows
-    its dry run counted. The officer approves this version; a changed plan is not run."""
-    payload = json.dumps([[s, r, list(sql), list(rows)] for s, r, sql, rows in steps])
+def plan_version(
+    steps: Sequence[tuple[int, str, str, Sequence[str], Sequence[int]]], address: str
+) -> str:
+    """A short fingerprint of a plan: per step its action, source, right, statements and the
+    rows its dry run counted, and the address they run for. The officer approves this
+    version; a changed plan (a redrafted reply, another address on file) is not run."""
+    payload = json.dumps(
+        [[a, s, r, list(sql), list(rows)] for a, s, r, sql, rows in steps] + [address]
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def still_may_run(facts: ExecutionFacts) -> list[str]:
+    """What is checked again, under the case's lock, just before each step runs: the case
+    may have changed since the plan (a denial, a close, a new verification)."""
+    problems = []
+    if facts.case_status not in OPEN:
+        problems.append(f"case {facts.reference} is {facts.case_status}")
+    if facts.identity not in IDENTIFIED or facts.denied:
+        problems.append("the person's identity is no longer established, or they denied it")
+    return problems
 
 
 class Recovery(StrEnum):

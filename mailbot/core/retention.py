@@ -59,6 +59,13 @@ KEPT_DETAIL = frozenset(
         "status",
         "entries",
         "new_entries",
+        # what was carried out in a source (service.execution): counts, never the data
+        "source",
+        "right",
+        "rows",
+        "counts",
+        "failure",
+        "recovered_as",
     }
 )
 

@@ -12,7 +12,7 @@ PostgreSQL DETAIL line may quote a row's values).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -76,6 +76,9 @@ def _engine(settings: DataSourceSettings) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    seconds = int(statements.timeout or settings.timeout) or 1
+    if parsed.get_backend_name() == "postgresql":  # the time limit holds for connecting too
+        return create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": seconds})
     return create_engine(parsed, poolclass=NullPool)
 
 
@@ -162,6 +165,29 @@ def _statements_run(run: _Run, key: str, values: Mapping[str, object]) -> list[i
     return counts
 
 
+def _proved(run: _Run, key: str, bound: Mapping[str, object], counts: Sequence[int]) -> None:
+    """Beyond the company's ``confirm``, what mailbot sees itself before the commit: after an
+    erasure the source's own ``query`` finds nothing about the person (a statement that
+    matched nothing, ``email = :email`` against ``Tom.Baker@...``, is not an erasure); a
+    restriction or rectification changed at least one row."""
+    name = run.settings.name
+    if key == "erase":
+        assert run.settings.query is not None
+        left = run.count(run.settings.query, {"email": bound["email"]})
+        if left:
+            raise StatementError(
+                "unconfirmed",
+                f"source {name}: its query still finds {left} row(s) about the person after "
+                "erase: rolled back (do the statements match the address as the query does?)",
+            )
+    elif not any(counts):
+        raise StatementError(
+            "unconfirmed",
+            f"source {name}: {key} changed no row: rolled back (do the statements match the "
+            "address as the query does?)",
+        )
+
+
 def _touched(settings: DataSourceSettings, key: str) -> StatementError:
     return StatementError(
         "touched_another",
@@ -206,6 +232,7 @@ def execute(
             )
         if run.control() != before:
             raise _touched(settings, key)
+        _proved(run, key, bound, counts)
         run.connection.commit()
     return counts
 

@@ -37,6 +37,7 @@ from mailbot.core.execution import (
     plan_version,
     recovered,
     state_after_recovery,
+    still_may_run,
 )
 from mailbot.core.rights import Right
 from mailbot.datasources import statements as adapter
@@ -185,12 +186,18 @@ def _step(
     error = execution.error if execution is not None else ""
     rows: tuple[int, ...] = ()
     if state in RUNNABLE and values is not None:
-        given = {field: values.get(field, adapter.CHECK_VALUE) for field in fields}
+        given = _given(fields, values) or dict.fromkeys(fields, adapter.CHECK_VALUE)
         try:
             rows = tuple(adapter.dry_run(source, key, address, given))
         except adapter.StatementError as exc:
             error = exc.message
     return Step(action.id, source.name, action.right, sql, rows, fields, state, counts, error)
+
+
+def _given(fields: Sequence[str], values: Mapping[str, str]) -> dict[str, str]:
+    """The new values given for a rectification's ``fields`` (a field left out stays as it
+    is: the statement gets NULL for it, ``COALESCE(:naam, naam)``)."""
+    return {field: values[field] for field in fields if values.get(field)}
 
 
 def plan(
@@ -199,12 +206,17 @@ def plan(
     clock: Clock,
     reference: str,
     values: dict[str, str] | None = None,
+    *,
+    notices: RecipientNotices | None = None,
 ) -> Plan:
     """What carrying out the case's decision does now, with a dry run of each statement
-    (rolled back); an execution a crash left ``running`` is recovered first."""
+    (rolled back); an execution a crash left ``running`` is recovered first (and with
+    ``notices``, the recipients of one recovered as carried out are drafted their notices)."""
     values = values or {}
-    _recover_case(database, settings, reference)
+    recovered = _recover_case(database, settings, reference)
     found = _situation(database, settings, clock, reference)
+    if notices is not None and any(line.endswith(RECOVERED_EXECUTED) for line in recovered):
+        notices.draft(found.case_id)
     sources = _sources(settings)
     chosen = executable(found.actions, _keys(settings))
     # nothing touches the company's database, not even rolled back, for a case that may not run
@@ -224,7 +236,9 @@ def plan(
     facts = replace(
         found.facts,
         missing_values=[
-            field for step in runnable for field in step.fields if not values.get(field)
+            " or ".join(step.fields)
+            for step in runnable
+            if step.fields and not _given(step.fields, values)
         ],
         unknown_values=sorted(set(values) - fields),
     )
@@ -237,7 +251,10 @@ def plan(
         for action in found.actions
         if not action.done and action.id not in chosen_ids and not action.kept_until
     )
-    version = plan_version([(s.source, s.right, s.statements, s.rows) for s in runnable])
+    version = plan_version(
+        [(s.action_id, s.source, s.right, s.statements, s.rows) for s in runnable],
+        found.address,
+    )
     problems = tuple(execution_problems(facts))
     return Plan(found.reference, version, steps, kept, manual, problems)
 
@@ -299,13 +316,21 @@ def execute(  # noqa: PLR0917 - the web pages and the CLI call it as the issue s
     if version != fresh.version:
         raise NotAllowed(what, ["the plan changed since you saw it: look again"])
     sources = _sources(settings)
+    address = _situation(database, settings, clock, reference).address
     for step in fresh.steps:
         if step.state in RUNNABLE:
-            given = {field: values[field] for field in step.fields}
-            case_id = _run(database, sources[step.source], fresh, step, actor=actor, values=given)
+            given = _given(step.fields, values)
+            case_id = _run(
+                database, sources[step.source], fresh, step, actor=actor, values=given,
+                address=address,
+            )  # fmt: skip
             if case_id is not None and notices is not None:
                 notices.draft(case_id, given or None, step.source)
-    return plan(database, settings, clock, reference, values)
+    after = plan(database, settings, clock, reference, values)
+    if notices is not None and any(step.state == ExecutionState.EXECUTED for step in after.steps):
+        # one recovered as carried out has its notices too (idempotent: none twice)
+        notices.draft(_situation(database, settings, clock, reference).case_id)
+    return after
 
 
 def _run(
@@ -316,6 +341,7 @@ def _run(
     *,
     actor: str,
     values: dict[str, str],
+    address: str,
 ) -> int | None:
     """One step: approved and ``running`` committed, the company's transaction, the result
     (the case's id when it was carried out)."""
@@ -328,6 +354,17 @@ def _run(
         session.refresh(action)
         executions = ExecutionStore(session)
         record = executions.of_action(step.action_id)
+        changed = still_may_run(
+            ExecutionFacts(
+                reference=case.reference, case_status=Status(case.status),
+                identity=case.identity, denied=case.denied_at is not None, reply=None,
+            )
+        )  # fmt: skip
+        if address_of(case) != address:
+            changed.append("the address the person's data are filed under changed")
+        if changed:  # since the plan, or while an earlier step ran
+            what = f"case {case.reference} changed: look at the plan again"
+            raise NotAllowed(what, changed)
         if action.done or (record is not None and record.state not in RUNNABLE):
             return None  # carried out meanwhile (another window, another officer): never twice
         now = utcnow()
@@ -347,7 +384,7 @@ def _run(
         record.state, record.started_at = ExecutionState.RUNNING.value, utcnow()
         session.add(record)
         session.commit()
-        address, case_id = address_of(case), action.case_id
+        case_id = action.case_id
     try:
         counts = adapter.execute(source, key, address, values)
     except adapter.StatementError as exc:
@@ -406,6 +443,8 @@ def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.Stat
         store.case_for_update(action.case_id)
         record = ExecutionStore(session).of_action(step.action_id)
         assert record is not None
+        if record.state != ExecutionState.RUNNING:
+            return  # a recovery decided it meanwhile (and maybe it ran again): keep that
         record.state, record.error, record.finished_at = state.value, exc.message, utcnow()
         record.new_values = {}
         session.add(record)
@@ -414,11 +453,23 @@ def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.Stat
             action.case_id,
             actor,
             event,
-            _detail(step) | {"failure": exc.kind, "error": exc.message},
+            _detail(step) | {"failure": exc.kind, "error": _error_for_trail(exc)},
         )
         session.commit()
     # the database's message may quote a value (MySQL does): the officer sees it, not the log
     log.warning("source %s: %s not carried out (%s)", step.source, step.right, exc.kind)
+
+
+def _error_for_trail(exc: adapter.StatementError) -> str:
+    """The trail keeps which error, not its text: a database's message may quote a value
+    (PostgreSQL's ``invalid input syntax ... "31-02-1980"``). The whole message stays with the
+    execution, shown to the officer, and purged with the case."""
+    if exc.kind != "failed":
+        return exc.message  # our own words, no data
+    return ": ".join(exc.message.split(": ")[:2])  # "source NAME: IntegrityError"
+
+
+RECOVERED_EXECUTED = f"{Recovery.EXECUTED.value} (recovered)"
 
 
 def recover(database: Database, settings: Settings, clock: Clock) -> list[str]:
@@ -439,10 +490,11 @@ MARGIN = timedelta(seconds=10)
 
 def still_running_for(source: DataSourceSettings, key: str) -> timedelta:
     """How long an execution may be ``running`` in another process before it counts as
-    crashed: each statement, the two control reads and the check, each at most its time limit."""
+    crashed: each step of it at most its time limit."""
     assert source.statements is not None
     seconds = source.statements.timeout or source.timeout
-    return timedelta(seconds=seconds * (len(source.statements.for_key(key)) + 3)) + MARGIN
+    # each statement, the two control reads, the check, waiting for the lock and the commit
+    return timedelta(seconds=seconds * (len(source.statements.for_key(key)) + 5)) + MARGIN
 
 
 def _recover_case(database: Database, settings: Settings, reference: str) -> list[str]:
@@ -495,7 +547,7 @@ def _recover(database: Database, settings: Settings, record_id: int) -> str:
                 action.done, action.done_by, action.done_at = True, found.approved_by, now
                 session.add(action)
         else:
-            found.started_at = None
+            found.started_at, found.new_values = None, {}
         session.add(found)
         detail = {"action": found.action_id, "source": source_name, "right": right}
         store.add_event(

@@ -228,6 +228,24 @@ def told(store: CaseStore, draft: DraftRecord, settings: Settings | None = None)
     )
 
 
+def not_told(store: CaseStore, draft: DraftRecord) -> None:
+    """A recipient notice that was taken for sent did not arrive (it bounced): its tell
+    action is open again, so that no letter says the recipient was told; in the trail."""
+    if draft.kind != DraftKind.RECIPIENT_NOTICE or draft.action_id is None:
+        return
+    action = store.action(draft.action_id)
+    if action is None or not action.done or action.done_by != ACTOR:
+        return  # not closed by this notice (the officer told the recipient himself)
+    action.done, action.done_by, action.done_at = False, None, None
+    store.session.add(action)
+    store.add_event(
+        action.case_id,
+        ACTOR,
+        "recipient_not_told",
+        {"action": action.id, "draft": draft.id, "source": action.source},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class RecipientNotices:
     """``draft_notices`` for a case of any mailbox, with that mailbox's settings and

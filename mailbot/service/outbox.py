@@ -43,7 +43,7 @@ from mailbot.core.outbox import (
 from mailbot.errors import SendDeferred, SendRefused, SmtpUnavailable, SourceUnavailable
 from mailbot.ports import Envelope, MailSender, SentFolder
 from mailbot.service.clock import Clock
-from mailbot.service.notices import told
+from mailbot.service.notices import not_told, told
 from mailbot.storage.database import Database, Session
 from mailbot.storage.models import CaseRecord, DraftRecord, OutboxRecord, utcnow
 from mailbot.storage.outbox import Listed, OutboxStore
@@ -361,6 +361,7 @@ def mark_failed(session: Session, row: OutboxRecord, reply: str, action: str) ->
     store.add_event(case.id, ACTOR, action, {"draft": draft.id, "kind": draft.kind, "reply": reply})
     if DraftKind(draft.kind) in ANSWER_KINDS:  # not answered after all: the next answer counts
         case.answered_at = None
+    not_told(store, draft)  # a recipient notice that bounced told no one
     target = status_after_failure(DraftKind(draft.kind), Status(case.status))
     store.set_status(case, target, ACTOR, "the mail could not be delivered")
     return case.reference

@@ -17,6 +17,7 @@ from mailbot.core.execution import (
     plan_version,
     recovered,
     state_after_recovery,
+    still_may_run,
 )
 
 REPLY = ApprovalFacts(
@@ -95,21 +96,36 @@ def test_the_reply_must_be_approvable_but_for_the_open_actions() -> None:
     assert "neither the address on file" in execution_problems(stranger)[0]
 
 
-def test_rectify_needs_a_value_for_every_field() -> None:
+def test_rectify_needs_a_value_for_a_field_at_least() -> None:
     facts = replace(FACTS, missing_values=["naam"], unknown_values=["adres"])
     assert execution_problems(facts) == [
-        "give a new value for naam",
+        "give a new value for naam (at least one; the others stay as they are)",
         "no rectify statement takes adres",
     ]
 
 
 def test_the_version_changes_with_what_would_run() -> None:
-    one = plan_version([("shop", "erasure", ["DELETE ..."], [2])])
+    tom = "tom@example.com"
+    one = plan_version([(7, "shop", "erasure", ["DELETE ..."], [2])], tom)
     assert len(one) == 12
-    assert one == plan_version([("shop", "erasure", ("DELETE ...",), (2,))])
-    assert one != plan_version([("shop", "erasure", ["DELETE ..."], [3])])
-    assert one != plan_version([("shop", "erasure", ["DELETE ... WHERE"], [2])])
-    assert one != plan_version([])
+    assert one == plan_version([(7, "shop", "erasure", ("DELETE ...",), (2,))], tom)
+    assert one != plan_version([(7, "shop", "erasure", ["DELETE ..."], [3])], tom)
+    assert one != plan_version([(7, "shop", "erasure", ["DELETE ... WHERE"], [2])], tom)
+    assert one != plan_version([], tom)
+    # a redrafted reply (new actions) or another address on file is another plan
+    assert one != plan_version([(8, "shop", "erasure", ["DELETE ..."], [2])], tom)
+    assert one != plan_version([(7, "shop", "erasure", ["DELETE ..."], [2])], "eve@example.com")
+
+
+def test_what_is_checked_again_just_before_a_step_runs() -> None:
+    base = ExecutionFacts(
+        reference="AVG-1", case_status=Status.READY_FOR_REVIEW, identity="known",
+        denied=False, reply=None,
+    )  # fmt: skip
+    assert still_may_run(base) == []
+    assert still_may_run(replace(base, denied=True))
+    assert still_may_run(replace(base, identity="spoofed"))
+    assert still_may_run(replace(base, case_status=Status.CLOSED)) == ["case AVG-1 is closed"]
 
 
 def test_a_crash_is_decided_by_what_confirm_lists() -> None:

@@ -173,3 +173,48 @@ def test_the_configuration_names_what_is_wrong() -> None:
     assert source.statements is not None
     assert source.statements.fields == ("naam", "telefoon")
     assert len(source.statements.for_key("erase")) == 3
+
+
+def test_an_erasure_the_query_still_sees_is_no_erasure(shop: str) -> None:
+    """The shop files ``Tom.Baker@Example.com``; statements comparing ``email = :email``
+    match nothing. The company's own confirm agrees, but the source's query still finds
+    Tom: rolled back, not recorded as done."""
+    exact = shop_source(
+        shop,
+        erase=[
+            "DELETE FROM bestellingen WHERE klant_id IN "
+            "(SELECT id FROM klanten WHERE email = :email)",
+            "DELETE FROM klanten WHERE email = :email",
+        ],
+        confirm={
+            "erase": "SELECT id FROM klanten WHERE email = :email",
+            "restrict": "SELECT 1 WHERE 1 = 0 AND :email = ''",
+            "rectify": "SELECT 1 WHERE :naam = :telefoon AND :email = ''",
+        },
+        restrict="UPDATE klanten SET beperkt = 1 WHERE email = :email",
+    )
+    before = snapshot(shop)
+    with pytest.raises(StatementError, match=r"query still finds 2 row\(s\) about the person") as erased:
+        execute(exact, "erase", PERSON)
+    assert erased.value.kind == "unconfirmed"
+    with pytest.raises(StatementError, match="restrict changed no row"):
+        execute(exact, "restrict", PERSON)
+    assert snapshot(shop) == before
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM klanten WHERE email LIKE :email",
+        "DELETE FROM klanten WHERE lower(email) ilike lower(:email)",
+        "DELETE FROM klanten WHERE email LIKE '%' || :email",
+        "DELETE FROM klanten WHERE email ~* :email",
+    ],
+)
+def test_the_address_is_never_a_pattern(sql: str) -> None:
+    """``tom_baker@outlook.com`` as a LIKE pattern matches ``tom.baker@...``."""
+    assert "compares :email as a pattern" in _invalid(erase=sql)
+    values = shop_values("sqlite:///shop.db")
+    values["query"] = "SELECT * FROM klanten WHERE email LIKE :email"
+    with pytest.raises(ValidationError, match="compares :email as a pattern"):
+        DataSourceSettings.model_validate(values)

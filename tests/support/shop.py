@@ -51,8 +51,10 @@ STATEMENTS: dict[str, Any] = {
         "DELETE FROM klanten WHERE lower(email) = :email",
     ],
     "restrict": "UPDATE klanten SET beperkt = 1 WHERE lower(email) = :email",
+    # a field the officer leaves out comes as NULL: it stays as it is
     "rectify": (
-        "UPDATE klanten SET naam = :naam, telefoon = :telefoon WHERE lower(email) = :email"
+        "UPDATE klanten SET naam = COALESCE(:naam, naam), "
+        "telefoon = COALESCE(:telefoon, telefoon) WHERE lower(email) = :email"
     ),
     "confirm": {
         "erase": (
@@ -62,7 +64,7 @@ STATEMENTS: dict[str, Any] = {
         "restrict": "SELECT id FROM klanten WHERE lower(email) = :email AND beperkt = 0",
         "rectify": (
             "SELECT id FROM klanten WHERE lower(email) = :email "
-            "AND (naam <> :naam OR telefoon <> :telefoon)"
+            "AND (naam <> COALESCE(:naam, naam) OR telefoon <> COALESCE(:telefoon, telefoon))"
         ),
     },
     "control_address": CONTROL,
