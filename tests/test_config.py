@@ -475,3 +475,21 @@ def test_a_contact_naming_no_recipient_names_the_key_and_the_name(tmp_path: Path
     with pytest.raises(ConfigError) as exc:
         load_configuration(write(tmp_path, bad), environ={})
     assert "not a valid e-mail address" in problems(exc)["sources.0.contacts.0.address"]
+
+
+def test_a_sources_sqlite_file_lies_beside_the_configuration(tmp_path: Path) -> None:
+    """As ``[database]``'s: a relative SQLite file in a source's ``url`` (and its statements'
+    ``write_url``) is found beside the configuration file, wherever mailbot is started."""
+    text = FULL + (
+        '[[sources]]\nname = "shop"\nkind = "sql"\nurl = "sqlite:///shop.db"\n'
+        'query = "SELECT * FROM klanten WHERE lower(email) = :email"\n'
+        'category = "Klanten"\n'
+        "[sources.statements]\n"
+        'write_url = "sqlite:///data/shop.db"\ncontrol_address = "test@shop.example"\n'
+        'erase = "DELETE FROM klanten WHERE lower(email) = :email"\n'
+        'confirm.erase = "SELECT 1 FROM klanten WHERE lower(email) = :email"\n'
+    )
+    (source,) = load_configuration(write(tmp_path, text), environ={}).first.sources
+    assert source.url == f"sqlite:///{tmp_path / 'shop.db'}"
+    assert source.statements is not None
+    assert source.statements.write_url == f"sqlite:///{tmp_path / 'data' / 'shop.db'}"

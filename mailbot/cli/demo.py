@@ -10,7 +10,6 @@ directories 0700), whatever the umask: the sample data stand for personal data.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sqlite3
@@ -106,7 +105,7 @@ language = "en"
 [[sources]]
 name = "accounts"
 kind = "sql"
-url = @PLANNING@
+url = "sqlite:///planning.db"
 query = '''
 SELECT a.naam, a.email, a.school, a.aangemaakt, a.beperkt, r.naam AS rooster, r.gewijzigd
 FROM accounts a LEFT JOIN roosters r ON r.account = a.id
@@ -193,7 +192,7 @@ language = "nl"
 [[sources]]
 name = "facturen"
 kind = "sql"
-url = @PLANNING@
+url = "sqlite:///planning.db"
 query = '''
 SELECT nummer, naam, email, factuurdatum, bedrag FROM facturen
 WHERE lower(email) = lower(:email) ORDER BY factuurdatum'''
@@ -300,18 +299,12 @@ def _make_planning(path: Path) -> None:
     partial.replace(path)
 
 
-def _config(work: Path) -> str:
-    """The demo's configuration, its SQL sources pointing at ``planning.db`` in ``work``."""
-    planning = json.dumps(f"sqlite:///{(work / 'planning.db').absolute()}")  # a TOML string
-    return CONFIG.replace("@PLANNING@", planning)
-
-
 def run_demo(directory: Path | None) -> None:
     work = directory or Path(tempfile.mkdtemp(prefix="mailbot-demo-"))
     work.mkdir(mode=0o700, parents=True, exist_ok=True)
     config_file = work / "mailbot.toml"
     if not config_file.exists():
-        _write_private(config_file, _config(work).encode())
+        _write_private(config_file, CONFIG.encode())
     key_file = work / "suppression-key"
     if not key_file.exists():
         _write_private(key_file, (secrets.token_hex(32) + "\n").encode())

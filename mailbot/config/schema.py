@@ -145,6 +145,21 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _sqlite_beside(value: str | None, info: ValidationInfo) -> str | None:
+    """A relative SQLite file in a source's URL lies beside the configuration file, as
+    ``[database]``'s does (not in whatever directory mailbot was started from)."""
+    if value is None:
+        return None
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        return value  # the connection names what is wrong
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = _resolve_path(Path(url.database), info)
+        return url.set(database=str(path)).render_as_string(hide_password=False)
+    return value
+
+
 class DatabaseSettings(_Section):
     # validate_default: the default file, too, lies beside the configuration file.
     url: str = Field("sqlite:///mailbot.db", validate_default=True)
@@ -384,6 +399,7 @@ class StatementSettings(_Section):
     timeout: float | None = Field(None, gt=0)  # per statement; default: the source's
 
     _split = field_validator("erase", "restrict", "rectify", mode="before")(_one_or_more)
+    _beside = field_validator("write_url")(_sqlite_beside)
 
     def for_key(self, key: str) -> list[str]:
         """The statements of ``key`` (``erase``, ``restrict``, ``rectify``); [] when none."""
@@ -398,6 +414,14 @@ class StatementSettings(_Section):
             names += [name for name in bind_names(sql) if name != "email" and name not in names]
         return tuple(names)
 
+    def _no_patterns(self) -> None:
+        for key in STATEMENT_KEYS:
+            for sql in self.for_key(key):
+                no_pattern_match(sql, key)
+            confirm_sql = getattr(self.confirm, key)
+            if confirm_sql:
+                no_pattern_match(confirm_sql, f"confirm.{key}")
+
     @model_validator(mode="after")
     def _complete(self) -> StatementSettings:
         given = [key for key in STATEMENT_KEYS if getattr(self, key)]
@@ -408,12 +432,7 @@ class StatementSettings(_Section):
                 "control_address is required: a test customer's address in that database, "
                 "which every execution checks was not touched"
             )
-        for key in STATEMENT_KEYS:
-            for sql in self.for_key(key):
-                no_pattern_match(sql, key)
-            confirm_sql = getattr(self.confirm, key)
-            if confirm_sql:
-                no_pattern_match(confirm_sql, f"confirm.{key}")
+        self._no_patterns()
         for key in given:
             for sql in self.for_key(key):
                 names = set(bind_names(sql))
@@ -481,6 +500,7 @@ class DataSourceSettings(_Section, _Texts):
     labels: Annotated[dict[str, dict[str, str]], AfterValidator(_check_translations)] = {}
 
     _resolve = field_validator("path")(_resolve_path)
+    _beside = field_validator("url")(_sqlite_beside)
 
     @model_validator(mode="before")
     @classmethod

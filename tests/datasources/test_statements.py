@@ -194,7 +194,9 @@ def test_an_erasure_the_query_still_sees_is_no_erasure(shop: str) -> None:
         restrict="UPDATE klanten SET beperkt = 1 WHERE email = :email",
     )
     before = snapshot(shop)
-    with pytest.raises(StatementError, match=r"query still finds 2 row\(s\) about the person") as erased:
+    with pytest.raises(
+        StatementError, match=r"query still finds 2 row\(s\) about the person"
+    ) as erased:
         execute(exact, "erase", PERSON)
     assert erased.value.kind == "unconfirmed"
     with pytest.raises(StatementError, match="restrict changed no row"):
