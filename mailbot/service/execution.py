@@ -111,7 +111,7 @@ def _sources(settings: Settings) -> dict[str, DataSourceSettings]:
     return {source.name: source for source in settings.sources}
 
 
-def _keys(settings: Settings) -> dict[str, list[str]]:
+def statement_keys(settings: Settings) -> dict[str, list[str]]:
     """Source -> the statement keys it has."""
     return {
         source.name: [key for key in STATEMENT_KEY.values() if source.statements.for_key(key)]
@@ -207,7 +207,7 @@ def plan(
     _recover_case(database, settings, reference)
     found = _situation(database, settings, clock, reference)
     sources = _sources(settings)
-    chosen = executable(found.actions, _keys(settings))
+    chosen = executable(found.actions, statement_keys(settings))
     # nothing touches the company's database, not even rolled back, for a case that may not run
     dry = not execution_problems(found.facts)
     steps = tuple(
