@@ -310,6 +310,32 @@ DUTCH: dict[str, str] = {
     "Page {number} of {pages}": "Pagina {number} van {pages}",
     "Which requests": "Welke verzoeken",
     "The table is wider than the screen: swipe it sideways to see every column.": "De tabel is breder dan het scherm: veeg hem opzij om alle kolommen te zien.",
+    # the plan page (web/plans.py): the decision carried out in the data sources
+    "Carry out": "Uitvoeren",
+    "See what mailbot can carry out itself, and approve it": "Bekijk wat mailbot zelf kan uitvoeren, en keur het goed",
+    "Carry out the decision in the data sources": "Het besluit uitvoeren in de gegevensbronnen",
+    "Each source's statements run in one transaction of its database, once you approve the plan. The rows counted come from a dry run that was rolled back; the rows changed, from the run itself.": "De opdrachten van elke bron draaien in één transactie van haar database, zodra u het plan "
+    "goedkeurt. De getelde rijen komen uit een proefrun die is teruggedraaid; de gewijzigde rijen "
+    "uit de uitvoering zelf.",
+    "Nothing here mailbot can carry out itself.": "Hier is niets wat mailbot zelf kan uitvoeren.",
+    "Statement": "Opdracht",
+    "Dry run (rows)": "Proefrun (rijen)",
+    "Changed (rows)": "Gewijzigd (rijen)",
+    "It sets": "Velden die het wijzigt",
+    "The database's answer": "Het antwoord van de database",
+    "Data that are kept": "Gegevens die bewaard blijven",
+    "kept until": "bewaard tot en met",
+    "What you do by hand": "Wat u zelf doet",
+    "Mark each as done under “Actions in the data sources”": "Markeer elk als gedaan onder “Acties in de gegevensbronnen”",
+    "Why it cannot run now": "Waarom het nu niet kan worden uitgevoerd",
+    "Approve": "Goedkeuren",
+    "The new values (sent to the database, not kept by mailbot)": "De nieuwe waarden (naar de database gestuurd, niet door mailbot bewaard)",
+    "Fill in only what the person asked to correct; a field left empty stays as it is.": "Vul alleen in wat de persoon wil laten corrigeren; een leeg veld blijft zoals het is.",
+    "Plan version": "Versie van het plan",
+    "If the data changed since you opened this page, nothing runs and you see the new plan.": "Zijn de gegevens gewijzigd sinds u deze pagina opende, dan wordt er niets uitgevoerd en "
+    "ziet u het nieuwe plan.",
+    "Approve the plan and carry it out": "Plan goedkeuren en uitvoeren",
+    "What was approved and done is in the audit trail.": "Wat is goedgekeurd en gedaan, staat in het logboek.",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -502,6 +528,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "done.unchanged": ("the text was not changed", "de tekst is niet gewijzigd"),
     "done.approved": ("approved: mailbot sends it", "goedgekeurd: mailbot verstuurt het"),
     "done.rejected": ("the draft was rejected", "het concept is afgewezen"),
+    "done.executed": (
+        "the plan ran: what each source did is below",
+        "het plan is uitgevoerd: hieronder staat wat elke bron deed",
+    ),
     "done.action": ("the action is marked as done", "de actie is als gedaan gemarkeerd"),
     "done.extended": (
         "extended; approve the notice below",
@@ -560,6 +590,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "teruggedraaid: het raakte een ander",
     ),
     "event.execution_recovered": ("checked after an interruption", "gecontroleerd na een onderbreking"),
+    # a step of the plan (``service.execution.Step.state``)
+    "execution.planned": ("planned", "gepland"),
+    "execution.done": ("done by hand", "met de hand gedaan"),
+    "execution.approved": ("approved, not started", "goedgekeurd, niet begonnen"),
+    "execution.running": ("running", "bezig"),
+    "execution.executed": ("carried out", "uitgevoerd"),
+    "execution.failed": ("failed: nothing changed", "mislukt: niets gewijzigd"),
+    "execution.rolled_back": (
+        "rolled back: it touched another person",
+        "teruggedraaid: het raakte een ander",
+    ),
     # why carrying out failed, and what a check after an interruption found
     "failure.failed": ("the database refused a statement", "de database weigerde een opdracht"),
     "failure.unconfirmed": (

@@ -32,7 +32,7 @@ README_LINES = 200
 # pictures the documents show, each of them committed.
 SCREENSHOTS = DOCS / "screenshots"
 MADE_BY_TESTS_WEB = frozenset({
-    "today-1280.png", "today-390.png", "case-1280.png", "confirm-1280.png",
+    "today-1280.png", "today-390.png", "case-1280.png", "confirm-1280.png", "plan-1280.png",
 })  # fmt: skip
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")

@@ -69,7 +69,9 @@ def plan_text(found: Plan, *, executed: bool = False) -> str:
 def cases_plan(app: App, reference: str, pairs: tuple[str, ...], as_json: bool) -> None:
     """What mailbot would carry out in the SQL sources (a dry run, rolled back)."""
     settings = app.configuration.for_mailbox(mailbox_of(app.database, reference))
-    found = plan(app.database, settings, app.clock, reference, _values(pairs))
+    found = plan(
+        app.database, settings, app.clock, reference, _values(pairs), notices=build_notices(app)
+    )
     click.echo(output.views_json(found) if as_json else plan_text(found))
 
 

@@ -90,7 +90,7 @@ class ExecutionFacts:
     identity: str | None
     denied: bool
     reply: ApprovalFacts | None  # the current reply's, its open actions left out; None: none
-    missing_values: Sequence[str] = ()  # a rectification's fields, none given a value ("a or b")
+    missing_values: Sequence[str] = ()  # a rectification's fields, none given a value ("a, b")
     unknown_values: Sequence[str] = ()  # values given for fields no statement takes
 
 
@@ -123,7 +123,7 @@ def execution_problems(facts: ExecutionFacts) -> list[str]:
             if not problem.startswith(_SAID_ABOVE)
         ]
     problems += [
-        f"give a new value for {fields} (at least one; the others stay as they are)"
+        f"give a new value for at least one of: {fields} (the others stay as they are)"
         for fields in facts.missing_values
     ]
     problems += [f"no rectify statement takes {field}" for field in facts.unknown_values]

@@ -75,6 +75,7 @@ class DraftFacts:
     error: str = ""
     sent_on: date | None = None
     open_actions: int = 0
+    executable: bool = False  # an open action mailbot carries out itself (the plan page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,8 @@ def _drafts(case: CaseFacts, item: _Maker) -> list[Item]:
                 "(draft {draft})."
             )
             values = {"count": draft.open_actions, "kind": draft.kind, "draft": draft.id}
-            items.append(item(Group.OFFICER, text, "", **values))
+            plan = f"/cases/{case.reference}/plan" if draft.executable else ""
+            items.append(item(Group.OFFICER, text, plan, **values))
             continue
         text = "Check and approve the {kind} (draft {draft})."
         if case.spoofed and draft.kind is not DraftKind.SENDER_CHECK:

@@ -112,7 +112,7 @@ def _sources(settings: Settings) -> dict[str, DataSourceSettings]:
     return {source.name: source for source in settings.sources}
 
 
-def _keys(settings: Settings) -> dict[str, list[str]]:
+def statement_keys(settings: Settings) -> dict[str, list[str]]:
     """Source -> the statement keys it has."""
     return {
         source.name: [key for key in STATEMENT_KEY.values() if source.statements.for_key(key)]
@@ -218,7 +218,7 @@ def plan(
     if notices is not None and any(line.endswith(RECOVERED_EXECUTED) for line in recovered):
         notices.draft(found.case_id)
     sources = _sources(settings)
-    chosen = executable(found.actions, _keys(settings))
+    chosen = executable(found.actions, statement_keys(settings))
     # nothing touches the company's database, not even rolled back, for a case that may not run
     dry = not execution_problems(found.facts)
     steps = tuple(
@@ -236,7 +236,7 @@ def plan(
     facts = replace(
         found.facts,
         missing_values=[
-            " or ".join(step.fields)
+            ", ".join(step.fields)
             for step in runnable
             if step.fields and not _given(step.fields, values)
         ],

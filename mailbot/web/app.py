@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from mailbot.app import App
 from mailbot.service.users import web_key
-from mailbot.web import auth, cases, drafts, overview, register, today
+from mailbot.web import auth, cases, drafts, overview, plans, register, today
 from mailbot.web.common import Web, message
 from mailbot.web.security import LoginLimiter, SecurityHeaders
 
@@ -49,6 +49,7 @@ def create_app(app: App) -> Starlette:
         *cases.routes,
         *drafts.routes,
         *overview.routes,
+        *plans.routes,
         *register.routes,
         *today.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -127,14 +127,18 @@ async def case_list(request: Request, session: WebSession) -> Response:
     )  # fmt: skip
 
 
-TEMPLATES = {"read": "case.html", "decide": "case_decide.html", "trail": "case_trail.html"}
+TEMPLATES = {
+    "read": "case.html", "decide": "case_decide.html", "trail": "case_trail.html",
+    "plan": "case_plan.html",
+}  # fmt: skip
 
 
 async def show(
     request: Request, session: WebSession, status: int = 200, view: str = "read", **extra: Any
 ) -> Response:
-    """The case page: what the officer reads (``read``), what he decides (``decide``), or
-    its audit trail (``trail``); each starts with what happens next."""
+    """The case page: what the officer reads (``read``), what he decides (``decide``), what
+    mailbot carries out (``plan``, ``web.plans``), or its audit trail (``trail``); each starts
+    with what happens next."""
     web = web_of(request)
     reference = request.path_params["reference"]
     if await hidden(request, session, reference):
@@ -143,7 +147,9 @@ async def show(
         extra["error"] = on_page(extra["error"], session.user.language)
     try:
         shown = await web.call(case_page, web.app.database, web.app.clock, reference)
-        steps = await web.call(next_steps, web.app.database, web.app.clock, reference)
+        steps = await web.call(
+            next_steps, web.app.database, web.app.clock, reference, web.app.configuration
+        )
     except NotFound:
         return not_found(request, session)
     return render(

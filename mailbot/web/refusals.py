@@ -200,6 +200,8 @@ RULES = (
     rule(r"the suppression list cannot be used", None,
           "de lijst van uitsluitingen kan niet worden gebruikt"),
     rule(rf"case {REF} has no action (?P<id>\d+)", None, "zaak {ref} heeft geen actie {id}"),
+    rule(rf"case {REF}: the plan cannot be carried out", None,
+          "zaak {ref}: het plan kan niet worden uitgevoerd"),
     rule(r"no draft (?P<id>\d+)", None, "geen concept {id}"),
     rule(rf"no case {REF}", None, "geen zaak {ref}"),
     # why: the command line's options become what to fill in or click
@@ -324,6 +326,29 @@ RULES = (
           "refuse on the ground “identity not established”",
           "de identiteit van de persoon staat niet vast: verifieer die eerst (“Als geverifieerd "
           "markeren”), of weiger op de grond “identiteit niet vastgesteld”"),
+    rule(r"the owner of the address said the request was not theirs", None,
+          "de eigenaar van het adres zei dat het verzoek niet van hem of haar was"),
+    rule(r"the person's identity is not established: verify it first \(mailbot cases verify\)",
+          "the person's identity is not established: verify it first (“Mark as verified”)",
+          "de identiteit van de persoon staat niet vast: verifieer die eerst (“Als geverifieerd "
+          "markeren”)"),
+    # carrying out the plan (``core.execution.execution_problems``, ``service.execution``)
+    rule(r"the request's sender was forged \(spoofed\): nothing is carried out", None,
+          "de afzender van het verzoek was vervalst: er wordt niets uitgevoerd"),
+    rule(r"the person has not confirmed the request yet", None,
+          "de persoon heeft het verzoek nog niet bevestigd"),
+    rule(rf"case {REF} has no reply drafted", None,
+          "zaak {ref} heeft nog geen antwoord als concept"),
+    rule(r"give a new value for at least one of: (?P<fields>[\w, ]+) "
+         r"\(the others stay as they are\)", None,
+         "geef een nieuwe waarde voor ten minste één van: {fields} "
+         "(de andere blijven zoals ze zijn)"),
+    rule(r"no rectify statement takes (?P<field>\w+)", None,
+          "geen rectify-opdracht gebruikt {field}"),
+    rule(r"the plan changed since you saw it: look again", None,
+          "het plan is gewijzigd sinds u het zag: bekijk het opnieuw"),
+    rule(rf"case {REF} is in mailbox (?P<mailbox>\S+)", None,
+          "zaak {ref} hoort bij mailbox {mailbox}"),
     rule(r"it changed since you confirmed it \(someone edited it\): look at it again", None,
           "het is gewijzigd sinds u het bevestigde (iemand heeft het bewerkt): bekijk het opnieuw"),
     rule(r"it changed since you opened it \(someone edited it\): look at it again", None,

@@ -323,11 +323,39 @@ TRAIL = (
 )  # fmt: skip
 
 
+# Why a step of the plan did not run (``datasources.statements``): the database's own words
+# and the configuration's keys (``erase``, ``confirm.erase``) are quotes.
+EXECUTION = (
+    rule(r"^source (?P<source>\S+): (?P<key>erase|restrict|rectify) changed the rows of the "
+         r"control address \(another person's\): rolled back$", None,
+         "bron {source}: {key} wijzigde de gegevens van het controleadres (van een ander): "
+         "teruggedraaid", quoted={"key"}),
+    rule(r"^source (?P<source>\S+): (?P<key>confirm\.\w+) still lists (?P<n>\d+) row\(s\) for "
+         r"the person afterwards: rolled back$", None,
+         "bron {source}: {key} vond daarna nog {n} rij(en) van de persoon: teruggedraaid",
+         quoted={"key"}),
+    rule(r"^source (?P<source>\S+): (?P<error>.*)$", None, "bron {source}: {error}",
+         quoted={"error"}),
+)  # fmt: skip
+
+# What the officer carries out himself (``service.execution``): an action, and for a CSV file
+# where its rows are.
+MANUAL = (
+    rule(r"^(?P<line>.*): (?P<file>[^:]+): rows none found now \(line numbers\)$", None,
+         "{line}: {file}: nu geen rijen gevonden", nested={"line"}, quoted={"file"}),
+    rule(r"^(?P<line>.*): (?P<file>[^:]+): rows (?P<rows>\d+(?:, \d+)*) \(line numbers\)$",
+         None, "{line}: {file}: rijen op regel {rows}", nested={"line"}, quoted={"file"}),
+    *ACTIONS,
+)  # fmt: skip
+
+
 RULE_SETS: Mapping[str, Sequence[Rule]] = {
     "why": WHY,
     "note": NOTES,
     "identity": IDENTITY,
     "action": ACTIONS,
+    "manual": MANUAL,
+    "execution": EXECUTION,
     "answer": ANSWER,
     "quarantine": QUARANTINE,
     "trail": TRAIL,

@@ -99,7 +99,7 @@ def test_the_reply_must_be_approvable_but_for_the_open_actions() -> None:
 def test_rectify_needs_a_value_for_a_field_at_least() -> None:
     facts = replace(FACTS, missing_values=["naam"], unknown_values=["adres"])
     assert execution_problems(facts) == [
-        "give a new value for naam (at least one; the others stay as they are)",
+        "give a new value for at least one of: naam (the others stay as they are)",
         "no rectify statement takes adres",
     ]
 

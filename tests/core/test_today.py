@@ -61,6 +61,8 @@ def test_warnings_actions_failures_and_closing_are_said_plainly() -> None:
     (item,) = case_items(acting, TODAY)
     assert item.sentence().startswith("Carry out 2 action(s) in the data sources")
     assert item.link == "/cases/AVG-2026-0001"  # the actions are on the case page
+    running = replace(READY, drafts=[replace(reply, open_actions=2, executable=True)])
+    assert case_items(running, TODAY)[0].link == "/cases/AVG-2026-0001/plan"  # mailbot runs it
     failed = replace(READY, drafts=[DraftFacts(7, DraftKind.ACKNOWLEDGEMENT, "failed", "550 no")])
     assert "could not be sent: 550 no" in case_items(failed, TODAY)[0].sentence()
     answered = replace(READY, status=Status.SENT, answered_on=date(2026, 11, 24))

@@ -113,6 +113,7 @@ def pages(page: Page, site: Site) -> dict[str, str]:
         "case": f"{site.url}/cases/{reference}",
         "case-decide": f"{site.url}/cases/{reference}/decide",
         "case-trail": f"{site.url}/cases/{reference}/trail",
+        "case-plan": f"{site.url}/cases/{reference}/plan",
         "draft": reply,
         "confirm": f"{reply}/confirm",
         "preview": preview_of_a_file(page, site, reference),

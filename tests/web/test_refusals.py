@@ -13,6 +13,7 @@ import pytest
 from mailbot.core.approval import UNFILLED, ApprovalFacts, approval_problems, extension_problems
 from mailbot.core.cases import Status
 from mailbot.core.drafting import DraftKind, DraftStatus
+from mailbot.core.execution import ExecutionFacts, execution_problems
 from mailbot.errors import MailbotError, NotAllowed
 from mailbot.service import approval
 from mailbot.service.cases import not_purged, nothing_in_flight, reclassify, verify
@@ -63,6 +64,28 @@ def core_refusals() -> list[str]:
         problems = extension_problems(status, date(2026, 3, 10), ends, extended)
         found.append(str(NotAllowed("case AVG-2026-0007 cannot be extended", problems)))
     return found
+
+
+def execution_refusals() -> list[str]:
+    """Why a plan cannot be carried out (``core.execution``), as ``service.execution`` raises
+    it, for a case that may not run in each way the core knows, and a plan seen before."""
+    reply = ApprovalFacts(DraftKind.REPLY, DraftStatus.PENDING, Status.READY_FOR_REVIEW,
+                          "AVG-2026-0007")  # fmt: skip
+    variants = [
+        ExecutionFacts("AVG-2026-0007", Status.READY_FOR_REVIEW, "spoofed", False, reply),
+        ExecutionFacts("AVG-2026-0007", Status.READY_FOR_REVIEW, "unknown", True, reply),
+        ExecutionFacts("AVG-2026-0007", Status.AWAITING_CONFIRMATION, "known", False, None),
+        ExecutionFacts("AVG-2026-0007", Status.CLOSED, "known", False, reply),
+        ExecutionFacts("AVG-2026-0007", Status.READY_FOR_REVIEW, "known", False, reply,
+                       missing_values=["naam"], unknown_values=["adres"]),
+    ]  # fmt: skip
+    what = "case AVG-2026-0007: the plan cannot be carried out"
+    found = [str(NotAllowed(what, execution_problems(facts))) for facts in variants]
+    return [
+        *found,
+        str(NotAllowed(what, ["the plan changed since you saw it: look again"])),
+        "case AVG-2026-0007 is in mailbox sales",
+    ]
 
 
 def refused(work: Callable[[], object]) -> str:
@@ -136,7 +159,7 @@ FORMS = [
 
 @pytest.fixture
 def refusals(sqlite_database: Database) -> list[str]:
-    return core_refusals() + service_refusals(sqlite_database) + FORMS
+    return core_refusals() + execution_refusals() + service_refusals(sqlite_database) + FORMS
 
 
 def test_a_dutch_page_shows_every_refusal_in_dutch(refusals: list[str]) -> None:
@@ -179,6 +202,15 @@ def test_the_words_kept_and_the_ones_translated() -> None:
     assert on_page("draft 3 cannot be edited: it is sent", "nl") == (
         "concept 3 kan niet worden bewerkt: de status is ‘verzonden’"
     )
+
+
+def test_a_plan_that_may_not_run_says_why_in_dutch() -> None:
+    message = execution_refusals()[0]
+    assert on_page(message, "nl") == (
+        "zaak AVG-2026-0007: het plan kan niet worden uitgevoerd: de afzender van het verzoek "
+        "was vervalst: er wordt niets uitgevoerd"
+    )
+    assert "(“Mark as verified”)" in on_page(execution_refusals()[1], "en")
 
 
 def test_a_refusal_echoing_a_long_value_is_shown_as_it_is() -> None:

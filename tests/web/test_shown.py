@@ -170,6 +170,26 @@ def action_texts() -> list[str]:
     return sorted({*found, *(f"[7] {text}" for text in found)})  # as the confirmation lists them
 
 
+def manual_lines() -> list[str]:
+    """What the plan leaves to the officer (``service.execution``): an action with its
+    number, for a CSV file with the lines of the person's rows."""
+    found = [f"[7] {text}" for text in action_texts() if not text.startswith("[")]
+    return [
+        *found,
+        *(f"{line}: invoices.csv: rows 2, 5 (line numbers)" for line in found),
+        *(f"{line}: invoices.csv: rows none found now (line numbers)" for line in found),
+    ]
+
+
+# Why a step of the plan did not run (``datasources.statements.StatementError``'s messages).
+STEP_ERRORS = [
+    "source shop: erase changed the rows of the control address (another person's): rolled back",
+    "source shop: confirm.restrict still lists 2 row(s) for the person afterwards: rolled back",
+    "source shop: IntegrityError: FOREIGN KEY constraint failed",
+    "source shop: OperationalError: no such table: klanten",
+]
+
+
 def answer_reasons() -> list[str]:
     """Every reason ``judge_reply`` leaves an answer to the officer with, or moves a case."""
     found = set()
@@ -260,6 +280,8 @@ def trail_events() -> tuple[set[str], set[str]]:
         ("answer", answer_reasons()),
         ("quarantine", quarantine_reasons()),
         ("trail", identity_reasons() + answer_reasons()),
+        ("manual", manual_lines()),
+        ("execution", STEP_ERRORS),
     ],
 )
 def test_a_dutch_page_shows_mailbots_own_texts_in_dutch(what: str, texts: list[str]) -> None:
@@ -326,6 +348,36 @@ def test_the_trail_shows_codes_as_labels_and_quotes_a_servers_reply() -> None:
     )
     drafted = shown.detail("drafted", {"drafts": ["reply to p@example.net"], "status": "new"})
     assert "antwoord aan" in drafted and "nieuw" in drafted
+
+
+def test_the_trail_of_carrying_out_shows_counts_failures_and_recoveries_in_dutch() -> None:
+    shown = Shown("nl")
+    step = {"action": 4, "source": "shop", "right": "erasure"}
+    assert shown.detail("execution_approved", step | {"rows": [2, 1, 1]}) == Markup(
+        "actie: 4; bron: shop; recht: verwijdering; rijen gepland: 2, 1, 1"
+    )
+    assert shown.detail("executed", step | {"counts": [2, 1, 1]}).endswith(
+        "rijen gewijzigd: 2, 1, 1"
+    )
+    failed = shown.detail("execution_failed", step | {
+        "failure": "failed", "error": "source shop: IntegrityError: FOREIGN KEY constraint failed",
+    })  # fmt: skip
+    assert failed.endswith(
+        'waarom: de database weigerde een opdracht; fout van de database: <span class="quoted" '
+        'lang="en">source shop: IntegrityError: FOREIGN KEY constraint failed</span>'
+    )
+    rolled_back = shown.detail("execution_rolled_back", step | {"failure": "touched_another"})
+    assert rolled_back.endswith("waarom: het wijzigde de gegevens van het controleadres")
+    recovered = shown.detail("execution_recovered", step | {"recovered_as": "not_executed"})
+    assert recovered.endswith("bevinding: het was niet uitgevoerd: opnieuw uit te voeren")
+    # a step's error on the plan page: mailbot's own words in Dutch, the database's quoted
+    assert Shown("nl")(STEP_ERRORS[2], "execution") == Markup(
+        'bron shop: <span class="quoted" lang="en">IntegrityError: FOREIGN KEY constraint '
+        "failed</span>"
+    )
+    assert Shown("nl")(manual_lines()[-1], "manual").endswith(
+        ': <span class="quoted" lang="en">invoices.csv</span>: nu geen rijen gevonden'
+    )
 
 
 def test_evidence_locations_are_labelled() -> None:
