@@ -329,7 +329,7 @@ DUTCH: dict[str, str] = {
     "Mark each as done under “Actions in the data sources”": "Markeer elk als gedaan onder “Acties in de gegevensbronnen”",
     "Why it cannot run now": "Waarom het nu niet kan worden uitgevoerd",
     "Approve": "Goedkeuren",
-    "The new values (sent to the database, not kept by mailbot)": "De nieuwe waarden (naar de database gestuurd, niet door mailbot bewaard)",
+    "The new values (sent to the database and to the recipients told; mailbot keeps them only in those notices)": "De nieuwe waarden (naar de database en naar de ingelichte ontvangers; mailbot bewaart ze alleen in die kennisgevingen)",
     "Fill in only what the person asked to correct; a field left empty stays as it is.": "Vul alleen in wat de persoon wil laten corrigeren; een leeg veld blijft zoals het is.",
     "Plan version": "Versie van het plan",
     "If the data changed since you opened this page, nothing runs and you see the new plan.": "Zijn de gegevens gewijzigd sinds u deze pagina opende, dan wordt er niets uitgevoerd en "

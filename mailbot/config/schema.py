@@ -154,8 +154,11 @@ def _sqlite_beside(value: str | None, info: ValidationInfo) -> str | None:
         url = make_url(value)
     except ArgumentError:
         return value  # the connection names what is wrong
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = _resolve_path(Path(url.database), info)
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        if database.startswith("file:"):  # an SQLite URI (?uri=true): taken as it is
+            return value
+        path = _resolve_path(Path(database), info)
         return url.set(database=str(path)).render_as_string(hide_password=False)
     return value
 
@@ -367,6 +370,31 @@ _PATTERN_MATCH = re.compile(
 )
 
 
+# Where a statement may take the address: ``col = :email``, ``lower(col) = lower(:email)``,
+# ``col IN (:email)``; nothing else (no pattern, no substring, no <>, no concatenation).
+_BEFORE_ADDRESS = re.compile(
+    r"(?:(?<![<>!])=|\bin\s*\()\s*(?:(?:lower|upper|trim)\s*\(\s*)*$", re.IGNORECASE
+)
+_AFTER_ADDRESS = re.compile(
+    r"^(?:\s*\))*\s*(?:$|[,;)]|\b(?:and|or|order|group|limit|offset|union|except|intersect|"
+    r"returning|then|else|end|having|for)\b)",
+    re.IGNORECASE,
+)
+
+
+def address_compared(sql: str, where: str) -> None:
+    """A statement or confirm query takes ``:email`` only as what a column equals: any other
+    use (a pattern, a substring, ``<>``, a concatenation) could reach other people's rows."""
+    for found in re.finditer(r":email\b", sql):
+        before, after = sql[: found.start()], sql[found.end() :]
+        if not (_BEFORE_ADDRESS.search(before) and _AFTER_ADDRESS.search(after)):
+            raise ValueError(
+                f"{where}: takes :email other than as what a column equals; write "
+                "email = :email, lower(email) = :email or email IN (:email), so that no "
+                "address can match another person's rows"
+            )
+
+
 def no_pattern_match(sql: str, where: str) -> None:
     """Refuse ``:email`` used as a pattern (LIKE, GLOB, SIMILAR TO, regular expressions)."""
     if _PATTERN_MATCH.search(sql):
@@ -418,9 +446,11 @@ class StatementSettings(_Section):
         for key in STATEMENT_KEYS:
             for sql in self.for_key(key):
                 no_pattern_match(sql, key)
+                address_compared(sql, key)
             confirm_sql = getattr(self.confirm, key)
             if confirm_sql:
                 no_pattern_match(confirm_sql, f"confirm.{key}")
+                address_compared(confirm_sql, f"confirm.{key}")
 
     @model_validator(mode="after")
     def _complete(self) -> StatementSettings:
@@ -432,7 +462,6 @@ class StatementSettings(_Section):
                 "control_address is required: a test customer's address in that database, "
                 "which every execution checks was not touched"
             )
-        self._no_patterns()
         for key in given:
             for sql in self.for_key(key):
                 names = set(bind_names(sql))
@@ -454,6 +483,7 @@ class StatementSettings(_Section):
         for key in STATEMENT_KEYS:
             if getattr(self.confirm, key) and not getattr(self, key):
                 raise ValueError(f"confirm.{key} is given without the statement {key}")
+        self._no_patterns()
         return self
 
 

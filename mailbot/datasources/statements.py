@@ -28,7 +28,6 @@ from mailbot.errors import MailbotError
 from mailbot.storage.database import normalise_url
 
 CHECK_ADDRESS = "mailbot-check@invalid.example"
-CHECK_VALUE = "mailbot-check"
 _PROGRESS_STEPS = 10_000  # SQLite virtual-machine steps between looks at the clock
 
 Kind = Literal["failed", "unconfirmed", "touched_another"]
@@ -72,14 +71,19 @@ def _engine(settings: DataSourceSettings) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         seconds = statements.timeout or settings.timeout
-        engine = create_engine(parsed, poolclass=NullPool, connect_args={"timeout": seconds})
+        engine = create_engine(
+            parsed, poolclass=NullPool, connect_args={"timeout": seconds}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     seconds = int(statements.timeout or settings.timeout) or 1
     if parsed.get_backend_name() == "postgresql":  # the time limit holds for connecting too
-        return create_engine(parsed, poolclass=NullPool, connect_args={"connect_timeout": seconds})
-    return create_engine(parsed, poolclass=NullPool)
+        return create_engine(
+            parsed, poolclass=NullPool, connect_args={"connect_timeout": seconds},
+            hide_parameters=True,
+        )  # fmt: skip
+    return create_engine(parsed, poolclass=NullPool, hide_parameters=True)
 
 
 class _Run:
@@ -96,8 +100,14 @@ class _Run:
             milliseconds = int(self.seconds * 1000)
             connection.execute(text(f"SET LOCAL statement_timeout = {milliseconds}"))
         elif dialect in ("mysql", "mariadb"):
-            milliseconds = int(self.seconds * 1000)
-            connection.execute(text(f"SET SESSION MAX_EXECUTION_TIME = {milliseconds}"))
+            if connection.dialect.is_mariadb:  # type: ignore[attr-defined]
+                # MariaDB limits every statement (seconds), MySQL's limit only SELECTs
+                connection.execute(text(f"SET SESSION max_statement_time = {self.seconds}"))
+            else:
+                milliseconds = int(self.seconds * 1000)
+                connection.execute(text(f"SET SESSION MAX_EXECUTION_TIME = {milliseconds}"))
+            wait = max(int(self.seconds), 1)  # a statement waiting for a row lock
+            connection.execute(text(f"SET SESSION innodb_lock_wait_timeout = {wait}"))
         elif dialect == "sqlite":
             raw = connection.connection.driver_connection
             assert raw is not None
@@ -116,7 +126,7 @@ class _Run:
         """The control address's rows as the source's ``query`` reads them, in a fixed order.
         ``before`` the statements, none is an error: the check would see nothing."""
         assert self.settings.query is not None
-        address = _statements(self.settings).control_address
+        address = (_statements(self.settings).control_address or "").lower()  # as the person's
         rows = self.run(self.settings.query, {"email": address})
         found = sorted(tuple(repr(value) for value in row) for row in rows)
         if before and not found:
@@ -133,7 +143,12 @@ class _Run:
 def _transaction(settings: DataSourceSettings) -> Iterator[_Run]:
     """A transaction that the caller commits (``run.connection.commit()``); anything else
     rolls it back. Database errors become ``StatementError("failed", ...)``."""
-    engine = _engine(settings)
+    try:
+        engine = _engine(settings)
+    except (SQLAlchemyError, ImportError) as exc:  # a bad write_url, a driver not installed
+        raise StatementError(
+            "failed", f"source {settings.name}: {type(exc).__name__}: {exc}"
+        ) from None
     try:
         with engine.connect() as connection:
             try:
@@ -157,9 +172,18 @@ def _values(address: str, values: Mapping[str, str] | None) -> dict[str, object]
     return {**(values or {}), "email": address.lower()}
 
 
-def _statements_run(run: _Run, key: str, values: Mapping[str, object]) -> list[int]:
+def _statements_run(
+    run: _Run, key: str, values: Mapping[str, object], *, every: bool = False
+) -> list[int]:
+    """Each statement of ``key``, with the rows it changed; a rectify statement setting only
+    fields the officer gave no value for is left out (0): those fields stay as they are
+    (``every``: run each all the same, as ``mailbot check`` does)."""
     counts = []
     for sql in _statements(run.settings).for_key(key):
+        fields = [name for name in bind_names(sql) if name != "email"]
+        if not every and fields and not any(values.get(name) is not None for name in fields):
+            counts.append(0)
+            continue
         result = run.run(sql, values)
         counts.append(max(int(getattr(result, "rowcount", -1)), 0))
     return counts
@@ -197,14 +221,19 @@ def _touched(settings: DataSourceSettings, key: str) -> StatementError:
 
 
 def dry_run(
-    settings: DataSourceSettings, key: str, address: str, values: Mapping[str, str] | None = None
+    settings: DataSourceSettings,
+    key: str,
+    address: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    every: bool = False,
 ) -> list[int]:
     """The rows each statement of ``key`` would change for ``address``, in a transaction
     that is rolled back; raises ``StatementError`` as ``execute`` would."""
     bound = _values(address, values)
     with _transaction(settings) as run:
         before = run.control(before=True)
-        counts = _statements_run(run, key, bound)
+        counts = _statements_run(run, key, bound, every=every)
         if run.control() != before:
             raise _touched(settings, key)
     return counts
@@ -240,11 +269,18 @@ def execute(
 def confirm(
     settings: DataSourceSettings, key: str, address: str, values: Mapping[str, str] | None = None
 ) -> int:
-    """The rows ``confirm.<key>`` lists as left to do for ``address`` (nothing changed)."""
+    """The rows left to do for ``address`` (nothing changed): what ``confirm.<key>`` lists,
+    and after an erasure what the source's own ``query`` still finds (``_proved``'s rule,
+    so that a crash recovered decides as a finished run would)."""
     sql = getattr(_statements(settings).confirm, key)
     assert sql is not None
+    bound = _values(address, values)
     with _transaction(settings) as run:
-        return run.count(sql, _values(address, values))
+        left = run.count(sql, bound)
+        if key == "erase":
+            assert settings.query is not None
+            left += run.count(settings.query, {"email": bound["email"]})
+        return left
 
 
 def check(settings: DataSourceSettings) -> list[str]:
@@ -261,10 +297,9 @@ def check(settings: DataSourceSettings) -> list[str]:
     for key in ("erase", "restrict", "rectify"):
         if not statements.for_key(key):
             continue
-        values = dict.fromkeys(statements.fields, CHECK_VALUE) if key == "rectify" else {}
-        try:
-            dry_run(settings, key, CHECK_ADDRESS, values)
-            confirm(settings, key, CHECK_ADDRESS, values)
+        try:  # a rectification's fields as NULL: of any type, and left as they are
+            dry_run(settings, key, CHECK_ADDRESS, every=True)
+            confirm(settings, key, CHECK_ADDRESS)
         except StatementError as exc:
             raise DataSourceError(f"statements.{key}: {exc.message}") from None
     return []

@@ -17,7 +17,7 @@ import csv
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from mailbot.config import DataSourceSettings, Settings
@@ -186,7 +186,7 @@ def _step(
     error = execution.error if execution is not None else ""
     rows: tuple[int, ...] = ()
     if state in RUNNABLE and values is not None:
-        given = _given(fields, values) or dict.fromkeys(fields, adapter.CHECK_VALUE)
+        given = _given(fields, values)  # those not given are NULL: they stay as they are
         try:
             rows = tuple(adapter.dry_run(source, key, address, given))
         except adapter.StatementError as exc:
@@ -210,12 +210,26 @@ def plan(
     notices: RecipientNotices | None = None,
 ) -> Plan:
     """What carrying out the case's decision does now, with a dry run of each statement
-    (rolled back); an execution a crash left ``running`` is recovered first (and with
-    ``notices``, the recipients of one recovered as carried out are drafted their notices)."""
-    values = values or {}
-    recovered = _recover_case(database, settings, reference)
+    (rolled back); an execution a crash left ``running`` is recovered first. With
+    ``notices``, every source carried out has its recipients' notices (drafted once)."""
+    return _plan(database, settings, clock, reference, values=values or {}, notices=notices)[0]
+
+
+def _plan(
+    database: Database,
+    settings: Settings,
+    clock: Clock,
+    reference: str,
+    *,
+    values: dict[str, str],
+    notices: RecipientNotices | None,
+) -> tuple[Plan, _Situation]:
+    """The plan, and the situation it was made from (the address it runs for)."""
+    _recover_case(database, settings, reference)
     found = _situation(database, settings, clock, reference)
-    if notices is not None and any(line.endswith(RECOVERED_EXECUTED) for line in recovered):
+    if notices is not None and any(
+        record.state == ExecutionState.EXECUTED for record in found.executions.values()
+    ):  # also one recovered after a crash, in this call or an earlier one
         notices.draft(found.case_id)
     sources = _sources(settings)
     chosen = executable(found.actions, statement_keys(settings))
@@ -256,7 +270,7 @@ def plan(
         found.address,
     )
     problems = tuple(execution_problems(facts))
-    return Plan(found.reference, version, steps, kept, manual, problems)
+    return Plan(found.reference, version, steps, kept, manual, problems), found
 
 
 def _manual(source: DataSourceSettings | None, action: ActionFacts, text: str, address: str) -> str:
@@ -309,14 +323,14 @@ def execute(  # noqa: PLR0917 - the web pages and the CLI call it as the issue s
     by source; what each did (or the database's error) is in the returned plan. With
     ``notices``, each source carried out has its recipient notices drafted (Art. 19)."""
     values = values or {}
-    fresh = plan(database, settings, clock, reference, values)
+    fresh, found = _plan(database, settings, clock, reference, values=values, notices=notices)
     what = f"case {fresh.reference}: the plan cannot be carried out"
     if fresh.problems:
         raise NotAllowed(what, list(fresh.problems))
     if version != fresh.version:
         raise NotAllowed(what, ["the plan changed since you saw it: look again"])
     sources = _sources(settings)
-    address = _situation(database, settings, clock, reference).address
+    address = found.address  # the one the approved version covers
     for step in fresh.steps:
         if step.state in RUNNABLE:
             given = _given(step.fields, values)
@@ -326,11 +340,7 @@ def execute(  # noqa: PLR0917 - the web pages and the CLI call it as the issue s
             )  # fmt: skip
             if case_id is not None and notices is not None:
                 notices.draft(case_id, given or None, step.source)
-    after = plan(database, settings, clock, reference, values)
-    if notices is not None and any(step.state == ExecutionState.EXECUTED for step in after.steps):
-        # one recovered as carried out has its notices too (idempotent: none twice)
-        notices.draft(_situation(database, settings, clock, reference).case_id)
-    return after
+    return plan(database, settings, clock, reference, values, notices=notices)
 
 
 def _run(
@@ -381,14 +391,15 @@ def _run(
         store.add_event(
             action.case_id, actor, "execution_approved", _detail(step) | {"rows": list(step.rows)}
         )
-        record.state, record.started_at = ExecutionState.RUNNING.value, utcnow()
+        started = utcnow()
+        record.state, record.started_at = ExecutionState.RUNNING.value, started
         session.add(record)
         session.commit()
         case_id = action.case_id
     try:
         counts = adapter.execute(source, key, address, values)
     except adapter.StatementError as exc:
-        _finish_failed(database, step, actor, exc)
+        _finish_failed(database, step, actor, exc, started)
         return None
     _finish_executed(database, step, actor, counts)
     return case_id
@@ -433,7 +444,9 @@ def _finish_executed(database: Database, step: Step, actor: str, counts: Sequenc
         session.commit()
 
 
-def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.StatementError) -> None:
+def _finish_failed(
+    database: Database, step: Step, actor: str, exc: adapter.StatementError, started: datetime
+) -> None:
     touched = exc.kind == "touched_another"
     state = ExecutionState.ROLLED_BACK if touched else ExecutionState.FAILED
     with database.session() as session:
@@ -443,8 +456,8 @@ def _finish_failed(database: Database, step: Step, actor: str, exc: adapter.Stat
         store.case_for_update(action.case_id)
         record = ExecutionStore(session).of_action(step.action_id)
         assert record is not None
-        if record.state != ExecutionState.RUNNING:
-            return  # a recovery decided it meanwhile (and maybe it ran again): keep that
+        if record.state != ExecutionState.RUNNING or record.started_at != started:
+            return  # a recovery decided this run meanwhile (another may run now): keep that
         record.state, record.error, record.finished_at = state.value, exc.message, utcnow()
         record.new_values = {}
         session.add(record)
@@ -469,9 +482,6 @@ def _error_for_trail(exc: adapter.StatementError) -> str:
     return ": ".join(exc.message.split(": ")[:2])  # "source NAME: IntegrityError"
 
 
-RECOVERED_EXECUTED = f"{Recovery.EXECUTED.value} (recovered)"
-
-
 def recover(database: Database, settings: Settings, clock: Clock) -> list[str]:
     """Every execution of ``settings``' mailbox that a crash left ``running``, decided by
     its source's ``confirm``; one line per execution said what it was."""
@@ -494,7 +504,7 @@ def still_running_for(source: DataSourceSettings, key: str) -> timedelta:
     assert source.statements is not None
     seconds = source.statements.timeout or source.timeout
     # each statement, the two control reads, the check, waiting for the lock and the commit
-    return timedelta(seconds=seconds * (len(source.statements.for_key(key)) + 5)) + MARGIN
+    return timedelta(seconds=seconds * (len(source.statements.for_key(key)) + 7)) + MARGIN
 
 
 def _recover_case(database: Database, settings: Settings, reference: str) -> list[str]:

@@ -144,14 +144,18 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             _make_private(Path(database))
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,  # an error's traceback never shows a row's values
+        )  # fmt: skip
         event.listen(engine, "connect", _sqlite_pragmas)
         begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
         event.listen(engine, "begin", begin)
         return engine
     return create_engine(
-        parsed, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 10}
-    )
+        parsed, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 10},
+        hide_parameters=True,
+    )  # fmt: skip
 
 
 def _alembic_config(connection: Connection) -> Config:
