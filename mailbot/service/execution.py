@@ -265,10 +265,13 @@ def _plan(
         for action in found.actions
         if not action.done and action.id not in chosen_ids and not action.kept_until
     )
+    # A rectification's rows depend on which fields the officer fills in (a statement whose
+    # fields were all left out does not run): its version pins its statements, not its rows.
     version = plan_version(
-        [(s.action_id, s.source, s.right, s.statements, s.rows) for s in runnable],
+        [(s.action_id, s.source, s.right, s.statements, () if s.fields else s.rows)
+         for s in runnable],
         found.address,
-    )
+    )  # fmt: skip
     problems = tuple(execution_problems(facts))
     return Plan(found.reference, version, steps, kept, manual, problems), found
 
