@@ -177,10 +177,7 @@ class DatabaseSettings(_Section):
         backend = url.get_backend_name()
         if backend not in ("sqlite", "postgresql", "postgres"):
             raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
-        if backend == "sqlite" and url.database and url.database != ":memory:":
-            path = _resolve_path(Path(url.database), info)
-            return url.set(database=str(path)).render_as_string(hide_password=False)
-        return value
+        return _sqlite_beside(value, info) or value
 
 
 class ImapSettings(_Section):

@@ -49,7 +49,7 @@ from mailbot.service.views import JsonView
 from mailbot.storage.database import Database
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.executions import ExecutionStore
-from mailbot.storage.models import CaseRecord, ExecutionRecord, utcnow
+from mailbot.storage.models import ExecutionRecord, utcnow
 from mailbot.storage.store import CaseStore
 
 log = logging.getLogger(__name__)
@@ -121,11 +121,6 @@ def statement_keys(settings: Settings) -> dict[str, list[str]]:
     }
 
 
-def address_of(case: CaseRecord) -> str:
-    """The address the person's rows are filed under."""
-    return (case.address_on_file or normalise(case.requester or "") or "").lower()
-
-
 def _situation(database: Database, settings: Settings, clock: Clock, reference: str) -> _Situation:
     with database.reader() as session:
         store = CaseStore(session)
@@ -161,7 +156,7 @@ def _situation(database: Database, settings: Settings, clock: Clock, reference: 
         return _Situation(
             case.id,
             case.reference,
-            address_of(case),
+            case.filed_under,
             facts,
             actions,
             {record.id or 0: record.text for record in records},
@@ -373,7 +368,7 @@ def _run(
                 identity=case.identity, denied=case.denied_at is not None, reply=None,
             )
         )  # fmt: skip
-        if address_of(case) != address:
+        if case.filed_under != address:
             changed.append("the address the person's data are filed under changed")
         if changed:  # since the plan, or while an earlier step ran
             what = f"case {case.reference} changed: look at the plan again"
@@ -529,7 +524,7 @@ def _recover(database: Database, settings: Settings, record_id: int) -> str:
             return ""
         case = CaseStore(session).case_by_id(record.case_id)
         source_name, right, reference = record.source, record.right, case.reference
-        address, values = address_of(case), dict(record.new_values)
+        address, values = case.filed_under, dict(record.new_values)
         started = record.started_at
     source = _sources(settings).get(source_name)
     if source is None or source.statements is None:

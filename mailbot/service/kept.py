@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from mailbot.core.addresses import normalise
 from mailbot.core.kept import iso_date, kept_due
 from mailbot.core.rights import Right
 from mailbot.errors import NotFound
@@ -50,12 +49,12 @@ def record_kept(
     found = store.of(case.reference, action.source, case.mailbox)
     if found is not None:
         return found
-    address = case.address_on_file or normalise(case.requester or "") or case.requester or ""
+    address = case.filed_under or (case.requester or "").lower()
     record = KeptDataRecord(
         reference=case.reference,
         mailbox=case.mailbox,
         source=action.source,
-        address=address.lower(),
+        address=address,
         until=until,
         kept_at=utcnow(),
     )

@@ -47,6 +47,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from mailbot.core.addresses import normalise
 from mailbot.core.identity import allowed_recipients
 
 
@@ -170,6 +171,12 @@ class CaseRecord(SQLModel, table=True):
     def allowed_recipients(self) -> set[str]:
         """Where this case's personal data may go (``core.identity.allowed_recipients``)."""
         return allowed_recipients(self.identity, self.address_on_file, self.send_to)
+
+    @property
+    def filed_under(self) -> str:
+        """The address the person's rows are filed under in the company's data: the address
+        on file, else the requester's (a person the officer verified), normalised."""
+        return (self.address_on_file or normalise(self.requester or "") or "").lower()
 
 
 class MailRecord(SQLModel, table=True):

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
 
 from tests.support.configs import maildir_config
 from tests.support.maildir import drop
@@ -47,3 +48,14 @@ def site_with(tmp_path: Path, smtp: SmtpServer) -> Iterator[Callable[[str], Site
             return stack.enter_context(running_site(config, smtp))
 
         yield make
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page at 1280 pixels of the test module's ``browser``; any dialog fails the test
+    (a script of the page ran)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    yield opened
+    context.close()

@@ -49,15 +49,6 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
-    yield opened
-    context.close()
-
-
-@pytest.fixture
 def busy(site: Site) -> Site:
     """``site`` with 55 more requests (a second page of cases), a possible data breach, mail
     that may be a request, and a mail that cannot be read."""

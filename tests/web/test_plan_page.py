@@ -92,15 +92,6 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
-    yield opened
-    context.close()
-
-
 def english_on(page: Page) -> list[str]:
     """English words in the page's own text (the company's SQL in ``<code>`` is its own)."""
     words: list[str] = ENGLISH.findall(page.evaluate(VISIBLE_TEXT, f"{NOT_OURS}, code"))

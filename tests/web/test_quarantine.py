@@ -23,9 +23,8 @@ pytestmark = pytest.mark.first_pass_only(
     "the pages in a browser: the service calls behind them run on both databases in tests/service"
 )
 
-# Chromium and a page of it, as the officer's day uses them.
+# Chromium, as the officer's day uses it (its page: tests/web/conftest.py).
 browser = test_browser.browser
-page = test_browser.page
 
 PIXEL = "http://127.0.0.1:9/pixel.png"
 HTML = (
