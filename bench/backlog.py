@@ -121,7 +121,8 @@ class Bench:
         work.mkdir()
         return user, work
 
-    def mailbot(self) -> Run:
+    def mailbot(self, profile: Path | None = None) -> Run:
+        """``mailbot run --once``; under py-spy (all its processes) into ``profile``, if given."""
         user, work = self.fresh_mailbox()
         self.backlog.write_customers(work / "klanten.csv")
         config = work / "mailbot.toml"
@@ -129,6 +130,11 @@ class Bench:
             MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user), encoding="utf-8"
         )
         command = [sys.executable, "-m", "mailbot", "--log-level", "warning", "run", "--once"]
+        if profile is not None:
+            spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses",
+                   "--rate", "250", "--gil", "--format", "raw", "--output", str(profile),
+                   "--"]  # fmt: skip
+            command = [*spy, *command]
         run = measured([*command, "--config", str(config)], work)
         check_mailbot(work / "mailbot.db", self.backlog)
         return run
@@ -200,8 +206,8 @@ WAYS: dict[str, Callable[[Bench], Run]] = {
 }
 
 
-def measure(count: int, rounds: int) -> tuple[str, dict[str, list[Run]]]:
-    backlog = mix.make(count)
+def measure(count: int, rounds: int, *, small: bool = False) -> tuple[str, dict[str, list[Run]]]:
+    backlog = mix.make(count, small=small)
     results: dict[str, list[Run]] = {name: [] for name in WAYS}
     root = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
     root.chmod(0o755)  # Dovecot's own users must reach its directory
@@ -220,6 +226,19 @@ def measure(count: int, rounds: int) -> tuple[str, dict[str, list[Run]]]:
         bench.close()
         shutil.rmtree(root, ignore_errors=True)
     return mix.describe(backlog), results
+
+
+def profile(count: int, output: Path, *, small: bool) -> None:
+    """One run of mailbot under py-spy, every process sampled, stacks written to ``output``."""
+    root = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
+    root.chmod(0o755)
+    bench = Bench(root, mix.make(count, small=small))
+    try:
+        run = bench.mailbot(output.resolve())
+        print(f"mailbot under py-spy: {run.seconds:.2f} s; stacks in {output}")
+    finally:
+        bench.close()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def table(count: int, results: dict[str, list[Run]]) -> str:
@@ -246,10 +265,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     parser.add_argument("--short", action="store_true", help="100 mails, one round (CI)")
+    parser.add_argument("--small", action="store_true", help="plain text mails only")
+    parser.add_argument("--profile", type=Path, help="only profile mailbot (py-spy, raw) into this")
     args = parser.parse_args()
     if args.short:
         args.mails, args.rounds = 100, 1
-    described, results = measure(args.mails, args.rounds)
+    if args.profile is not None:
+        profile(args.mails, args.profile, small=args.small)
+        return
+    described, results = measure(args.mails, args.rounds, small=args.small)
     text = table(args.mails, results)
     print(f"\n{described}\n\n{text}")
     if args.write:

@@ -73,7 +73,8 @@ def letters() -> list[Letter]:
     return found
 
 
-def make(count: int, seed: int = 2026) -> Backlog:
+def make(count: int, seed: int = 2026, *, small: bool = False) -> Backlog:
+    """``count`` mails; ``small``: plain text only, no attachments (the kinds stay)."""
     chance = random.Random(seed)
     texts = letters()
     start = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -108,7 +109,8 @@ def make(count: int, seed: int = 2026) -> Backlog:
         message["Date"] = format_datetime(when)
         message["Message-ID"] = message_id
         kinds["request"] += 1
-        if chance.random() < 0.25:
+        html_only, attached = chance.random() < 0.25, chance.random() < 0.10
+        if html_only and not small:
             kinds["HTML only"] += 1
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in letter.text.split("\n\n"))
             message.set_content(
@@ -117,13 +119,13 @@ def make(count: int, seed: int = 2026) -> Backlog:
             )
         else:
             message.set_content(letter.text)
-        if chance.random() < 0.10:
-            size = int(chance.uniform(10_000, 1_000_000))
-            kinds["with an attachment"] += 1
-            message.add_attachment(
-                chance.randbytes(size), maintype="application", subtype="pdf",
-                filename=f"scan-{index}.pdf",
-            )  # fmt: skip
+        if attached:  # drawn for small mails too: the same senders, letters and kinds
+            scan = chance.randbytes(int(chance.uniform(10_000, 1_000_000)))
+            if not small:
+                kinds["with an attachment"] += 1
+                message.add_attachment(
+                    scan, maintype="application", subtype="pdf", filename=f"scan-{index}.pdf"
+                )
         mails.append(bytes(message))
         earlier.append((sender, message_id, letter.subject))
     kinds["senders on file"] = len(customers)
