@@ -1,9 +1,13 @@
 """Intake: one mail from a source becomes a case, a follow-up, or a recorded non-case.
 
-Everything for one mail (its record, its bytes, attachments, the case, the
-audit entry, its Message-ID) is committed in one transaction, keyed by the
-mail's ``MailKey``. A key already recorded is never processed again, so a crash
-at any moment followed by a restart loses nothing and repeats nothing.
+Everything for a mail (its record, its bytes, attachments, the case, the audit
+entry, its Message-ID) is committed in one transaction, keyed by the mail's
+``MailKey``; ``store_batch`` commits several mails in one (group commit). A key
+already recorded is never processed again, and the source moves a mail only after
+its commit, so a crash at any moment followed by a restart loses nothing and
+repeats nothing: what was not committed is unrecorded and unmoved, and read again.
+A mail that fails inside a batch takes nothing with it: the batch is rolled back
+and its mails are stored one by one, so that only that mail is quarantined.
 
 Nothing is dropped: a mail that cannot be parsed, that is too large, or that
 trips a bug in mailbot is *quarantined* with its reason (and its bytes when
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -34,7 +38,7 @@ from mailbot.core.cases import (
 from mailbot.core.classification import Classification
 from mailbot.core.classification.topics import Topic
 from mailbot.core.deadlines import local_day
-from mailbot.core.followups import Direction, FollowUp, match_follow_up
+from mailbot.core.followups import CaseLink, Direction, FollowUp, ThreadMatch, match_follow_up
 from mailbot.core.identity import Sender, sender_of
 from mailbot.core.mail import ParsedMail
 from mailbot.core.parsing import Limits, peek_headers
@@ -98,6 +102,9 @@ class IntakePolicy:
             trust=settings.organisation.trust,
             forwarders=frozenset(address.lower() for address in intake.forwarders),
         )
+
+
+ReadMail = tuple[MailRef, bytes | None, Analysis | None]  # a mail as ``Intake.store`` takes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,54 @@ class Intake:
         with refusals_reported():  # full, read-only, gone: the mail waits, nothing recorded
             return self._store(ref, raw, analysis)
 
+    def store_batch(self, mails: Sequence[ReadMail]) -> list[IntakeResult]:
+        """Record several mails read by ``analyse`` in one transaction, in their order; one
+        result per mail. If any of them fails, nothing of the batch is kept and each is
+        stored alone (``store``), so that a failing mail is quarantined alone."""
+        if len(mails) == 1:
+            return [self.store(*mails[0])]
+        with refusals_reported():
+            try:
+                results = self._store_together(mails)
+            except REFUSALS:
+                raise
+            except Exception as exc:  # one mail's failure: each is stored alone, below
+                log.warning(
+                    "a batch of %d mails could not be stored together (%s); storing each alone",
+                    len(mails),
+                    type(exc).__name__,
+                )
+                return [self._store(*mail) for mail in mails]
+        for (ref, _, _), result in zip(mails, results, strict=True):
+            log.info("mail %s: %s%s", _key_text(ref.key), result.outcome,
+                     _ref_text(result.reference))  # fmt: skip
+        return results
+
+    def _store_together(self, mails: Sequence[ReadMail]) -> list[IntakeResult]:
+        mailbox = self.policy.mailbox
+        with self.database.session() as session, conflicts_reported(session):
+            store = CaseStore(session)
+            known = store.known_keys((ref.key for ref, _, _ in mails), mailbox)
+            batch = _Batch.of(
+                store,
+                mailbox,
+                [ref.key for ref, _, _ in mails if ref.key not in known],
+                [analysis.mail for _, _, analysis in mails if analysis and analysis.mail],
+            )
+            results = []
+            for ref, raw, analysis in mails:
+                if ref.key in known:  # recorded meanwhile (another worker): as it was recorded
+                    found = _recorded_in(store, ref.key, mailbox)
+                    assert found is not None
+                    results.append(found)
+                    continue
+                record = _new_record(ref, mailbox)
+                results.append(self._decide(store, record, raw, analysis, batch=batch))
+                if analysis is not None and analysis.mail is not None:
+                    batch.seen(analysis.mail)
+            session.commit()
+            return results
+
     def _store(self, ref: MailRef, raw: bytes | None, analysis: Analysis | None) -> IntakeResult:
         try:
             result = self._process_once(ref, raw, analysis)
@@ -192,12 +247,9 @@ class Intake:
     ) -> IntakeResult:
         with self.database.session() as session, conflicts_reported(session):
             store = CaseStore(session)
-            existing = store.mail_by_key(ref.key, self.policy.mailbox)
+            existing = _recorded_in(store, ref.key, self.policy.mailbox)
             if existing is not None:
-                return _result(store, existing)
-            purged = PurgedMailStore(session).known([ref.key], self.policy.mailbox)
-            if ref.key in purged:
-                return _purged_result(purged[ref.key])
+                return existing
             record = _new_record(ref, self.policy.mailbox)
             result = self._decide(store, record, raw, analysis)
             session.commit()
@@ -205,12 +257,7 @@ class Intake:
 
     def _recorded(self, key: MailKey) -> IntakeResult | None:
         with self.database.reader() as session:
-            store = CaseStore(session)
-            existing = store.mail_by_key(key, self.policy.mailbox)
-            if existing is not None:
-                return _result(store, existing)
-            purged = PurgedMailStore(session).known([key], self.policy.mailbox)
-            return _purged_result(purged[key]) if key in purged else None
+            return _recorded_in(CaseStore(session), key, self.policy.mailbox)
 
     def retry(self, mail_id: int) -> IntakeResult:
         """Process a quarantined mail again (after a fix or a raised limit)."""
@@ -290,14 +337,19 @@ class Intake:
         analysis: Analysis | None,
         *,
         rekey: bool = True,
+        batch: _Batch | None = None,
     ) -> IntakeResult:
-        """Decide what ``record``'s mail is and store it; ``rekey`` looks for older keys first."""
+        """Decide what ``record``'s mail is and store it; ``rekey`` looks for older keys first.
+        ``batch``: what the batch's transaction already asked the database, so that a
+        question whose answer is known to be "none" is not asked again for each mail."""
+        found = batch if batch is not None else _Batch.unknown()
         if raw is None or analysis is None:
             limit = self.policy.limits.max_mail_bytes
             reason = f"mail is {record.size} bytes, over intake.max_mail_bytes ({limit}); not read"
             return self._store_quarantined(store, record, None, reason)
         record.content_hash = hashlib.sha256(raw).hexdigest()
         mailbox = record.mailbox
+        rekey = rekey and found.renumbered
         stale = (
             store.stale_copy(_key(record), mailbox, record.content_hash, None) if rekey else None
         )
@@ -320,11 +372,15 @@ class Intake:
             reference = _bounce_of_ours(store, record, raw)
             store.add_mail(record, raw, _attachments(mail))
             return IntakeResult(_id(record), Outcome.IGNORED, reference, record.reason)
-        original = store.first_by_fingerprint(record.fingerprint or "", mailbox)
+        original = (
+            store.first_by_fingerprint(record.fingerprint or "", mailbox)
+            if found.may_be_duplicate(mail)
+            else None
+        )
         if original is not None and original.id != record.id:
             return self._store_duplicate(store, record, raw, original)
         references = references_in(mail.subject, self.policy.reference_prefix)
-        follow_up = find_follow_up(store, mail, references, mailbox)
+        follow_up = find_follow_up(found.finder(store, mail), mail, references, mailbox)
         classification = analysis.classification
         assert classification is not None  # every mail from a person is classified
         _classified(record, classification)
@@ -466,7 +522,9 @@ class Intake:
         record.disposition, record.case_id = outcome, case.id
         store.add_mail(record, raw, _attachments(mail))
         if mail.message_id:
-            store.add_message_id(case.id, mail.message_id, Direction.IN, sender.thread_sender)
+            store.add_message_id(
+                case.id, mail.message_id, Direction.IN, sender.thread_sender, new_case=True
+            )
         detail: dict[str, object] = {
             "mail_id": record.id,
             "rights": case.rights,
@@ -497,6 +555,84 @@ class Intake:
             store.add_mail(record, raw)
             session.commit()
             return IntakeResult(_id(record), Outcome.QUARANTINED, None, reason)
+
+
+class _Batch:
+    """What one transaction's mails need to know of the database, asked once for all of them:
+    whether their folder was renumbered (UIDVALIDITY) since mail was recorded from it, which
+    of their fingerprints and thread Message-IDs are recorded. A "no" spares each mail its
+    question; a "maybe" (and every mail stored in the batch makes its own fingerprint and
+    Message-ID a "maybe" for the mails after it) asks it as a mail alone would."""
+
+    def __init__(
+        self, renumbered: bool, fingerprints: set[str] | None, message_ids: set[str] | None
+    ) -> None:
+        self.renumbered = renumbered
+        self._fingerprints = fingerprints  # None: unknown, ask for every mail
+        self._message_ids = message_ids
+
+    @classmethod
+    def unknown(cls) -> _Batch:
+        """Nothing asked beforehand: every question is asked (a mail stored alone)."""
+        return cls(True, None, None)
+
+    @classmethod
+    def of(
+        cls, store: CaseStore, mailbox: str, keys: Sequence[MailKey], mails: Sequence[ParsedMail]
+    ) -> _Batch:
+        folders = {(key.source, key.folder, key.uidvalidity) for key in keys}
+        renumbered = any(
+            store.renumbered(mailbox, source, folder, validity)
+            for source, folder, validity in folders
+        ) or PurgedMailStore(store.session).renumbered(
+            mailbox, {validity for _, _, validity in folders}
+        )
+        fingerprints = store.known_fingerprints([m.fingerprint for m in mails], mailbox)
+        message_ids = store.known_message_ids([i for m in mails for i in m.thread_ids])
+        return cls(renumbered, fingerprints, message_ids)
+
+    def seen(self, mail: ParsedMail) -> None:
+        """``mail`` was stored in this batch: the ones after it may be its duplicate or answer."""
+        if self._fingerprints is not None:
+            self._fingerprints.add(mail.fingerprint)
+        if self._message_ids is not None and mail.message_id:
+            self._message_ids.add(mail.message_id)
+
+    def may_be_duplicate(self, mail: ParsedMail) -> bool:
+        return self._fingerprints is None or mail.fingerprint in self._fingerprints
+
+    def finder(self, store: CaseStore, mail: ParsedMail) -> CaseFinder:
+        """``store``, or, when none of ``mail``'s thread Message-IDs is recorded, a finder that
+        knows the thread matches none without asking."""
+        known = self._message_ids
+        if known is None or any(message_id in known for message_id in mail.thread_ids):
+            return store
+        return _NoThread(store)
+
+
+@dataclass(frozen=True, slots=True)
+class _NoThread:
+    """A case finder for a mail whose thread holds no recorded Message-ID."""
+
+    store: CaseStore
+
+    def known_keys(self, keys: Iterable[MailKey], mailbox: str) -> dict[MailKey, str]:
+        return self.store.known_keys(keys, mailbox)
+
+    def thread_matches(self, message_ids: Sequence[str], mailbox: str) -> list[ThreadMatch]:
+        return []
+
+    def cases_by_reference(self, references: Sequence[str], mailbox: str) -> list[CaseLink]:
+        return self.store.cases_by_reference(references, mailbox)
+
+
+def _recorded_in(store: CaseStore, key: MailKey, mailbox: str) -> IntakeResult | None:
+    """What became of the mail at ``key``, if it was recorded (or recorded and purged)."""
+    existing = store.mail_by_key(key, mailbox)
+    if existing is not None:
+        return _result(store, existing)
+    purged = PurgedMailStore(store.session).known([key], mailbox)
+    return _purged_result(purged[key]) if key in purged else None
 
 
 NEVER_READ = (

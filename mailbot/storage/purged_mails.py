@@ -54,6 +54,17 @@ class PurgedMailStore:
                 found[hashed[key_hash]] = disposition
         return found
 
+    def renumbered(self, mailbox: str, uidvalidities: Iterable[int]) -> bool:
+        """Whether a mail of ``mailbox`` was purged under another UIDVALIDITY than all of
+        ``uidvalidities`` (``by_content`` may find one)."""
+        if self.key() is None:
+            return False
+        validities = list(uidvalidities)
+        query = select(PurgedMailRecord.key_hash).where(PurgedMailRecord.mailbox == mailbox)
+        if len(validities) == 1:
+            query = query.where(PurgedMailRecord.uidvalidity != validities[0])
+        return self.session.exec(query.limit(1)).first() is not None
+
     def by_content(self, key: MailKey, mailbox: str, content_hash: str) -> PurgedMailRecord | None:
         """A purged mail of the same folder with the same bytes under another UIDVALIDITY (the
         server renumbered the folder), as ``CaseStore.stale_copy`` finds a record. Under the

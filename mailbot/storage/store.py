@@ -101,6 +101,48 @@ class CaseStore:
             ).first()
         return None
 
+    def renumbered(self, mailbox: str, source: str, folder: str, uidvalidity: int) -> bool:
+        """Whether mail of this folder was recorded under another UIDVALIDITY than this one
+        (the server renumbered it: ``stale_copy`` may find a new key's old record)."""
+        found = self.session.exec(
+            select(MailRecord.id)
+            .where(
+                MailRecord.mailbox == mailbox,
+                MailRecord.source == source,
+                MailRecord.folder == folder,
+                MailRecord.uidvalidity != uidvalidity,
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
+    def known_fingerprints(self, fingerprints: Iterable[str], mailbox: str) -> set[str]:
+        """The fingerprints among ``fingerprints`` of mails recorded in ``mailbox``."""
+        wanted = sorted(set(fingerprints))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.exec(
+                select(MailRecord.fingerprint).where(
+                    MailRecord.mailbox == mailbox,
+                    col(MailRecord.fingerprint).in_(wanted[start : start + _CHUNK]),
+                )
+            )
+            found.update(row for row in rows if row is not None)
+        return found
+
+    def known_message_ids(self, message_ids: Iterable[str]) -> set[str]:
+        """The Message-IDs among ``message_ids`` that some case sent or received."""
+        wanted = sorted(set(message_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.exec(
+                select(CaseMessageRecord.message_id).where(
+                    col(CaseMessageRecord.message_id).in_(wanted[start : start + _CHUNK])
+                )
+            )
+            found.update(rows)
+        return found
+
     def mail_by_key(self, key: MailKey, mailbox: str) -> MailRecord | None:
         return self.session.exec(
             select(MailRecord).where(
@@ -286,15 +328,26 @@ class CaseStore:
 
     # -- threads -----------------------------------------------------------
     def add_message_id(
-        self, case_id: int, message_id: str, direction: str, sender: str | None = None
+        self,
+        case_id: int,
+        message_id: str,
+        direction: str,
+        sender: str | None = None,
+        *,
+        new_case: bool = False,
     ) -> None:
         """Record a Message-ID of the case: one it sent (``out``), or one it received
-        (``in``) with the address that sent it."""
-        exists = self.session.exec(
-            select(CaseMessageRecord.id).where(
-                CaseMessageRecord.case_id == case_id, CaseMessageRecord.message_id == message_id
-            )
-        ).first()
+        (``in``) with the address that sent it. A ``new_case`` has none yet to look at."""
+        exists = (
+            None
+            if new_case
+            else self.session.exec(
+                select(CaseMessageRecord.id).where(
+                    CaseMessageRecord.case_id == case_id,
+                    CaseMessageRecord.message_id == message_id,
+                )
+            ).first()
+        )
         if exists is None:
             self.session.add(
                 CaseMessageRecord(

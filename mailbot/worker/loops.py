@@ -13,6 +13,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from mailbot.service.status import record_state
 from mailbot.storage.database import DatabaseUnavailable, refusals_reported
 from mailbot.worker.backoff import backoff
 from mailbot.worker.health import DATABASE, Health
-from mailbot.worker.pipeline import ReadAhead
+from mailbot.worker.pipeline import Bounds, ReadAhead
 
 # The logger of the worker: its lines are the worker's, wherever they are written.
 log = logging.getLogger("mailbot.worker")
@@ -102,6 +103,7 @@ class Worker:
         heartbeat: Heartbeat | None = None,
         max_wait: float | None = None,
         purge: Callable[[], object] | None = None,
+        bounds: Bounds | None = None,
     ) -> None:
         if not lanes:
             raise ValueError("a worker needs at least one mailbox")
@@ -112,6 +114,10 @@ class Worker:
         self.purge = purge  # deletes the personal data of old cases, once a day
         self.heartbeat = heartbeat if heartbeat is not None else Heartbeat()
         self.max_wait = max_wait
+        self.bounds = bounds if bounds is not None else Bounds()  # of a batch of mails stored
+        # Batches are stored one at a time, on a thread of their own: never queued behind
+        # the mails being read ahead (those wait for the readers on the default threads).
+        self._storing = ThreadPoolExecutor(1, thread_name_prefix="mailbot-store")
         self.stopping = asyncio.Event()
         self.activity = "starting"
         self.totals: Counter[str] = Counter()  # read, drafted, sent since start (for STATUS)
@@ -156,9 +162,10 @@ class Worker:
     async def drain(self, lane: Lane, source: MailSource, report: DrainReport) -> None:
         """Process every mail of ``source`` (one of ``lane``'s) that has not been recorded yet.
 
-        The next few mails are fetched and read (in the readers' processes) while the one
-        before is stored; they are stored one by one, in the order the source gave them.
-        A mail is settled (moved) after its commit, without waiting for that before the next.
+        The next mails are fetched and read (in the readers' processes) while the ones
+        before are stored; they are stored in batches (``self.bounds``), one transaction
+        each, in the order the source gave them. The mails of a batch are settled (moved)
+        after its commit, without waiting for that before the next batch.
         """
         intake = lane.intake
         refs = await source.pending()
@@ -167,18 +174,23 @@ class Worker:
             await source.settle(ref, outcome)
         reading = ReadAhead(intake, source, unseen)
         settling: list[asyncio.Future[None]] = []
+        loop = asyncio.get_running_loop()
         try:
-            for left in range(len(unseen), 0, -1):
+            left = len(unseen)
+            while left:
                 if self.stopping.is_set():
                     return
                 self.activity = f"reading mail ({left} waiting in {source.name})"
-                ref, read = await reading.next()
-                if read is None:
+                batch = await reading.batch(self.bounds)
+                left -= len(batch)
+                read = [(ref, done.raw, done.analysis) for ref, done in batch if done is not None]
+                if not read:
                     continue
-                result = await asyncio.to_thread(intake.store, ref, read.raw, read.analysis)
-                report.outcomes[result.outcome] += 1
-                self.totals["read"] += 1
-                settling.append(asyncio.ensure_future(source.settle(ref, result.outcome)))
+                results = await loop.run_in_executor(self._storing, intake.store_batch, read)
+                for (ref, _, _), result in zip(read, results, strict=True):
+                    report.outcomes[result.outcome] += 1
+                    self.totals["read"] += 1
+                    settling.append(asyncio.ensure_future(source.settle(ref, result.outcome)))
                 self.beat(MAIL_LOOP)
         finally:  # a stop or a failure: what was read ahead is read again next time
             await reading.cancel()
@@ -371,6 +383,7 @@ class Worker:
                 log.warning("waiting for mail failed: %s: %s", type(result).__name__, result)
 
     async def close(self) -> None:
+        self._storing.shutdown(wait=False)  # idle: every batch was awaited
         readers = {id(lane.intake.reader): lane.intake.reader for lane in self.lanes}
         for reader in readers.values():
             await asyncio.to_thread(reader.close)

@@ -1,10 +1,11 @@
-"""Reading ahead: the next few mails of a source are fetched and read while the one before
-them is stored.
+"""Reading ahead: the next mails of a source are fetched and read while the ones before
+them are stored.
 
-Reading (fetching, parsing, in the readers' processes) takes longer than storing, and
-needs no order; storing does. So a few mails are read at once, and handed out one by one
-in the order the source gave them. What was read ahead and not handed out when the work
-stops is cancelled: it is read again on the next pass.
+Reading (fetching, parsing, in the readers' processes) needs no order; storing does. So
+mails are read several at once, and handed out in batches (``Batch``: what is read by
+then, in the order the source gave them) that intake stores in one transaction each.
+What was read ahead and not handed out when the work stops is cancelled: it is read
+again on the next pass.
 """
 
 from __future__ import annotations
@@ -22,8 +23,19 @@ from mailbot.service.intake import Intake
 
 # The logger of the worker: its lines are the worker's, wherever they are written.
 log = logging.getLogger("mailbot.worker")
-READ_AHEAD = 4  # mails fetched and read while the one before them is stored
+READ_AHEAD = 100  # mails fetched and read while the ones before them are stored
 READ_AHEAD_BYTES = 32 * 1024 * 1024  # ... unless they are this large together
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How large a batch stored in one transaction may grow: ``mails`` mails, ``size``
+    bytes (as the source counts them), and how long to wait after its first mail is read
+    for the next ones (``wait`` seconds). One mail is never split, however large."""
+
+    mails: int = 100
+    size: int = 32 * 1024 * 1024
+    wait: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,30 @@ class ReadAhead:
         self._start()
         ref, reading = self._ahead.popleft()
         return ref, await reading
+
+    async def batch(self, bounds: Bounds) -> list[tuple[MailRef, Read | None]]:
+        """The next mails in the source's order: the first once it is read, then the ones
+        after it that are read within ``bounds.wait`` seconds, up to ``bounds``. A mail whose
+        reading failed ends the batch before it (its failure comes with the next call)."""
+        loop = asyncio.get_running_loop()
+        taken = [await self.next()]
+        size = taken[0][0].size
+        deadline = loop.time() + bounds.wait
+        while self._ahead and len(taken) < bounds.mails:
+            ref, reading = self._ahead[0]
+            if size + ref.size > bounds.size:
+                break
+            if not reading.done():
+                await asyncio.wait([reading], timeout=max(0.0, deadline - loop.time()))
+                if not reading.done():
+                    break
+            if reading.cancelled() or reading.exception() is not None:
+                break
+            self._ahead.popleft()
+            taken.append((ref, reading.result()))
+            size += ref.size
+            self._start()
+        return taken
 
     async def cancel(self) -> None:
         """Stop reading what was not handed out yet, and wait until it has stopped."""

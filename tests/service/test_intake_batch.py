@@ -1,0 +1,139 @@
+"""Group commit: several mails stored in one transaction, as each alone would be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import event
+
+from mailbot.core.authentication import MailService, Trust
+from mailbot.ports import MailKey, MailRef, Outcome
+from mailbot.service.cases import list_cases, list_mails, show_case
+from mailbot.service.intake import Intake, IntakeResult, ReadMail
+from mailbot.storage.database import Database
+from tests.support.intake import CLOCK, POLICY, ref
+from tests.support.mails import simple
+
+
+@pytest.fixture
+def intake(database: Database) -> Intake:
+    return Intake(database, POLICY)
+
+
+@pytest.fixture
+def commits(database: Database) -> Iterator[list[int]]:
+    """One entry per transaction committed on the database's writing engine."""
+    counted: list[int] = []
+
+    def count(_connection: object) -> None:
+        counted.append(1)
+
+    event.listen(database.engine, "commit", count)
+    yield counted
+    event.remove(database.engine, "commit", count)
+
+
+def read(intake: Intake, mails: Sequence[tuple[MailRef, bytes]]) -> list[ReadMail]:
+    return [(mail_ref, raw, intake.analyse(raw)) for mail_ref, raw in mails]
+
+
+def test_a_batch_is_one_transaction_and_keeps_the_sources_order(
+    intake: Intake, commits: list[int]
+) -> None:
+    mails = [
+        (ref(), simple(f"Verwijder al mijn gegevens, klant {n}.", Message_ID=f"<b{n}@x.nl>"))
+        for n in range(5)
+    ]
+    results = intake.store_batch(read(intake, mails))
+    assert [r.reference for r in results] == [f"AVG-2026-000{n}" for n in range(1, 6)]
+    assert {r.outcome for r in results} == {Outcome.NEW_CASE}
+    assert len(commits) == 1
+    assert intake.unseen([mail_ref for mail_ref, _ in mails]) == []
+
+
+def test_within_a_batch_a_mail_finds_its_duplicate_and_its_thread(database: Database) -> None:
+    # Our server authenticated the first mail (as in test_intake's thread test): the reply to
+    # it, later in the same batch, joins its case; so does a mail naming its reference.
+    ours = "mx.voorbeeld.example"
+    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, ours)))
+    first = simple(
+        "Ik wil inzage in mijn gegevens.",
+        Message_ID="<first@example.nl>",
+        Authentication_Results=f"{ours}; dmarc=pass header.from=example.nl",
+    )
+    again = b"Delivered-To: privacy@voorbeeld.example\r\n" + first
+    answer = simple(
+        "Hierbij nog mijn klantnummer 1234.",
+        Subject="Re: vraag",
+        Message_ID="<second@example.nl>",
+        In_Reply_To="<first@example.nl>",
+    )
+    named = simple("Is er al nieuws?", Subject="AVG-2026-0001", Message_ID="<third@example.nl>")
+    mails = [(ref(), first), (ref(), again), (ref(), answer), (ref(), named)]
+    results = intake.store_batch(read(intake, mails))
+    assert [r.outcome for r in results] == [
+        Outcome.NEW_CASE,
+        Outcome.DUPLICATE,
+        Outcome.FOLLOW_UP,
+        Outcome.FOLLOW_UP,
+    ]
+    assert {r.reference for r in results} == {"AVG-2026-0001"}
+    assert len(list_cases(intake.database, CLOCK)) == 1
+
+
+class _FailsOn(Intake):
+    """An intake whose decision fails, as a bug would, for mails with one word in them."""
+
+    def _decide(self, *args: object, **kwargs: object) -> IntakeResult:
+        raw = args[2]
+        if isinstance(raw, bytes) and b"BOEM" in raw:
+            raise RuntimeError("simulated bug")
+        return super()._decide(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_failing_mail_is_quarantined_alone_and_the_others_are_stored(
+    intake: Intake, commits: list[int]
+) -> None:
+    broken = _FailsOn(intake.database, POLICY)
+    mails = [
+        (ref(), simple("Verwijder mijn account.", Message_ID="<ok1@x.nl>")),
+        (ref(), simple("BOEM: verwijder mijn gegevens.", Message_ID="<boem@x.nl>")),
+        (ref(), simple("Ik wil inzage.", Message_ID="<ok2@x.nl>")),
+    ]
+    results = broken.store_batch(read(broken, mails))
+    assert [r.outcome for r in results] == [
+        Outcome.NEW_CASE,
+        Outcome.QUARANTINED,
+        Outcome.NEW_CASE,
+    ]
+    assert "RuntimeError: simulated bug" in results[1].reason
+    # Nothing of the failed batch was kept: the two cases are numbered without a gap.
+    assert [r.reference for r in results if r.reference] == ["AVG-2026-0001", "AVG-2026-0002"]
+    assert len(list_mails(intake.database, CLOCK, "quarantined")) == 1
+    assert len(commits) == 3  # the batch rolled back; then each mail alone
+    assert intake.retry(results[1].mail_id).outcome is Outcome.NEW_CASE
+
+
+def test_a_mail_recorded_already_is_answered_as_it_was(intake: Intake) -> None:
+    known, raw = ref(), simple("Verwijder mijn account.", Message_ID="<known@x.nl>")
+    first = intake.process(known, raw)
+    fresh = (ref(), simple("Ik wil inzage.", Message_ID="<fresh@x.nl>"))
+    results = intake.store_batch(read(intake, [(known, raw), fresh]))
+    assert results[0] == first
+    assert results[1].outcome is Outcome.NEW_CASE and results[1].reference == "AVG-2026-0002"
+    assert len(list_cases(intake.database, CLOCK)) == 2
+
+
+def test_a_renumbered_folder_is_recognised_in_a_batch(intake: Intake) -> None:
+    raw = simple("Verwijder mijn account.", Message_ID="<renumbered@x.nl>")
+    old = ref()
+    first = intake.process(old, raw)
+    renumbered = MailRef(MailKey(old.key.source, old.key.folder, 7, "1"), old.size, old.arrived_at)
+    other = (ref(), simple("Ik wil inzage.", Message_ID="<other@x.nl>"))
+    results = intake.store_batch(read(intake, [(renumbered, raw), other]))
+    assert results[0].rekeyed and results[0].reference == first.reference
+    assert results[1].outcome is Outcome.NEW_CASE
+    case = show_case(intake.database, CLOCK, first.reference or "").as_json()
+    assert len(case["mails"]) == 1
