@@ -18,7 +18,7 @@ reminders to people who have not answered, after the cases due (``service.remind
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -32,6 +32,7 @@ from mailbot.core.deadlines import local_day
 from mailbot.core.drafting import (
     DraftKind,
     DraftStatus,
+    Plan,
     PlannedDraft,
     Situation,
     plan,
@@ -76,6 +77,7 @@ from mailbot.storage.store import CaseStore
 log = logging.getLogger(__name__)
 ACTOR = "mailbot"
 REPEAT_WINDOW = timedelta(days=365)
+BATCH = 50  # cases drafted together: their facts read in one transaction, stored in one
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,32 +122,102 @@ class Drafting:
             return CaseStore(session).drafting_due(self.settings.mailbox)
 
     def run(self, stopping: Callable[[], bool] = lambda: False) -> int:
-        """Draft every case that is due, then the reminders that are, until ``stopping()``;
-        returns how many cases and reminders were drafted."""
+        """Draft every case that is due (in batches of ``BATCH``), then the reminders that
+        are, until ``stopping()``; returns how many cases and reminders were drafted."""
         drafted = 0
-        for case_id in self.due():
+        due = self.due()
+        for start in range(0, len(due), BATCH):
             if stopping():
                 break  # the rest stay due: the next start drafts them
+            drafted += self.draft_batch(due[start : start + BATCH])
+        if not stopping():
+            drafted += self.reminders.run(stopping)
+        return drafted
+
+    def draft_batch(self, case_ids: Sequence[int]) -> int:
+        """Draft the cases ``case_ids``: their facts read in one transaction, their drafts
+        stored in another. A case that fails stays due (the others are drafted); if storing
+        the batch fails, each case is stored alone. Returns how many were drafted."""
+        prepared: list[_Prepared] = []
+        for case_id, gathered in self._gather_all(case_ids).items():
             try:
-                drafted += self.draft(case_id)
+                if isinstance(gathered, Exception):
+                    raise gathered
+                prepared.append(self._prepare(gathered))
             except REFUSALS:
                 raise  # the database, not the case: the others would fail the same way
             except Exception as exc:  # one case's failure must not stop the others; it stays due
                 log_failure(log, "case id %s could not be drafted; retried on the next pass",
                             case_id, exc=exc)  # fmt: skip
-        if not stopping():
-            drafted += self.reminders.run(stopping)
-        return drafted
+        if not prepared:
+            return 0
+        if len(prepared) == 1:
+            done = [self._store_alone(prepared[0])]
+        else:
+            try:
+                done = self._store_all(prepared)
+            except REFUSALS:
+                raise
+            except Exception as exc:  # one case's failure: each is stored alone, below
+                log.warning("%d drafted cases could not be stored together (%s); storing each "
+                            "alone", len(prepared), type(exc).__name__)  # fmt: skip
+                done = [self._store_alone(one) for one in prepared]
+        for one, stored in zip(prepared, done, strict=True):
+            if stored:
+                log.info("case %s drafted: %s", one.gathered.case.reference,
+                         ", ".join(d.kind for d in one.decided.drafts) or "nothing")  # fmt: skip
+        return sum(done)
 
     # -- gathering -----------------------------------------------------------
     def _gather(self, case_id: int) -> _Gathered:
+        gathered = self._gather_all([case_id])[case_id]
+        if isinstance(gathered, Exception):
+            raise gathered
+        return gathered
+
+    def _gather_all(self, case_ids: Sequence[int]) -> dict[int, _Gathered | Exception]:
+        """The facts of each case (or what went wrong reading them), read in one transaction."""
+        found: dict[int, _Gathered | Exception] = {}
+        read: dict[int, tuple[CaseRecord, list[MailRecord], _Reading]] = {}
         with self.database.reader() as session:
             store = CaseStore(session)
-            case = store.case_by_id(case_id)
-            mails = store.case_mails(case_id)
-            existing = store.drafts_of(case_id)
-            reading = self._reading(store, mails[0]) if mails else _Reading("", _NO_MAIL)
-            earlier = self._earlier_requests(store, case)
+            cases = store.cases_by_ids(case_ids)
+            mails = store.mails_of_cases(case_ids)
+            existing = _by_case(DraftStore(session).of_cases(case_ids))
+            theirs = store.cases_of_requesters(cases.values())
+            for case_id in case_ids:
+                case = cases.get(case_id)
+                if case is None:
+                    found[case_id] = NotFound(f"no case with id {case_id}")
+                    continue
+                own = mails.get(case_id, [])
+                try:
+                    reading = self._reading(store, own[0]) if own else _Reading("", _NO_MAIL)
+                except REFUSALS:
+                    raise
+                except Exception as exc:  # this case's mail, not the others'
+                    found[case_id] = exc
+                    continue
+                read[case_id] = (case, own, reading)
+        for case_id, (case, own, reading) in read.items():
+            try:
+                earlier = _earlier_requests(case, theirs.get(_owner(case), []))
+                found[case_id] = self._facts(case, own, existing.get(case_id, []), reading, earlier)
+            except REFUSALS:
+                raise
+            except Exception as exc:  # a data source's bug: this case stays due
+                found[case_id] = exc
+        return {case_id: found[case_id] for case_id in case_ids}
+
+    def _facts(
+        self,
+        case: CaseRecord,
+        mails: Sequence[MailRecord],
+        existing: Sequence[DraftRecord],
+        reading: _Reading,
+        earlier: list[str],
+    ) -> _Gathered:
+        """One case's facts: who asks, what is on file, what the request says."""
         requester = normalise(case.requester or "") or (case.requester or "").lower()
         sender = requester
         rights = tuple(Right(name) for name in case.rights)
@@ -215,86 +287,101 @@ class Drafting:
                 return on_file
         return greeting_name(case.requester_name or "")
 
-    def _earlier_requests(self, store: CaseStore, case: CaseRecord) -> list[str]:
-        if not case.requester:
-            return []
-        since = case.received_at - REPEAT_WINDOW
-        earlier = [
-            other
-            for other in store.cases_of(case.requester, case.mailbox)
-            if other.id != case.id
-            and other.rights
-            and since <= other.received_at <= case.received_at
-        ]
-        return [
-            f"repeated request: {other.reference} of {other.received_at.date().isoformat()} "
-            "(within 12 months; the officer decides, nothing is refused automatically)"
-            for other in earlier
-        ]
-
     # -- drafting ------------------------------------------------------------
     def draft(self, case_id: int) -> bool:
-        """Draft one case; False when it changed meanwhile (another worker, the officer).
+        """Draft one case; False when it changed meanwhile (another worker, the officer)."""
+        return self.draft_batch([case_id]) == 1
 
-        The facts are read and the drafts built outside the transaction; the
-        transaction then locks the case and stores them only if the case is still
-        as it was read, so that two workers never both draft it.
-        """
-        gathered = self._gather(case_id)
+    def _prepare(self, gathered: _Gathered) -> _Prepared:
+        """What to draft for a case and the drafts themselves, built outside any transaction."""
         case, situation = gathered.case, gathered.situation
         decided = plan(situation)
         if not recipients_are_safe(decided, situation):  # an invariant; never expected to trip
             raise RuntimeError(f"case {case.reference}: a data-bearing draft to an unsafe address")
         language = case.language if case.language in ("nl", "en", "de", "fr") else "en"
         built = [self._build(gathered, planned, language) for planned in decided.drafts]
+        return _Prepared(gathered, decided, built)
+
+    def _store_all(self, prepared: Sequence[_Prepared]) -> list[bool]:
+        """Store the drafts of several cases in one transaction (see ``_store``)."""
+        ids = [one.case_id for one in prepared]
         with self.database.session() as session:
             store = CaseStore(session)
-            record = store.case_for_update(case_id)
-            assert record.id is not None
-            if not record.drafting_due or record.updated_at != case.updated_at:
-                log.info("case %s changed while it was drafted; left as it is", case.reference)
-                return False
-            if record.denied_at is not None:  # "that was not me": nothing more is drafted
-                record.drafting_due = False
+            locked = store.cases_for_update(ids)
+            pending = _by_case(DraftStore(session).of_cases(ids))
+            done = [
+                self._store(store, locked[one.case_id], one, pending.get(one.case_id, []))
+                for one in prepared
+            ]
+            session.commit()
+        return done
+
+    def _store_alone(self, one: _Prepared) -> bool:
+        """Store one case's drafts in a transaction of its own; a failure leaves it due."""
+        try:
+            with self.database.session() as session:
+                store = CaseStore(session)
+                record = store.case_for_update(one.case_id)
+                done = self._store(store, record, one, store.drafts_of(one.case_id))
                 session.commit()
-                return False
-            drafts = DraftStore(session)
-            self._supersede(drafts, record.id, [planned.kind for planned in decided.drafts])
-            stored = [drafts.add(record.id, *parts) for parts in built]
-            store.set_status(record, decided.status, ACTOR, "drafted")
-            decision = situation.decision
-            if record.identity != decision.identity.value:
-                store.add_event(
-                    record.id,
-                    ACTOR,
-                    "identity",
-                    {"identity": decision.identity.value, "why": decision.reason},
-                )
-            record.identity, record.identity_detail = decision.identity.value, decision.reason
-            record.address_on_file = situation.address_on_file
-            record.drafting_due, record.updated_at = False, utcnow()
+                return done
+        except REFUSALS:
+            raise
+        except Exception as exc:
+            log_failure(log, "case id %s could not be drafted; retried on the next pass",
+                        one.case_id, exc=exc)  # fmt: skip
+            return False
+
+    def _store(
+        self,
+        store: CaseStore,
+        record: CaseRecord,
+        prepared: _Prepared,
+        drafts_of_case: Sequence[DraftRecord],
+    ) -> bool:
+        """Store one case's drafts, its new status and trail, in the caller's transaction,
+        on the case locked (``record``), only if it is still as it was read, so that two
+        workers never both draft it; False when it changed meanwhile."""
+        case, situation = prepared.gathered.case, prepared.gathered.situation
+        decided, session = prepared.decided, store.session
+        assert record.id is not None
+        if not record.drafting_due or record.updated_at != case.updated_at:
+            log.info("case %s changed while it was drafted; left as it is", case.reference)
+            return False
+        if record.denied_at is not None:  # "that was not me": nothing more is drafted
+            record.drafting_due = False
+            return False
+        drafts = DraftStore(session)
+        self._supersede(drafts_of_case, [planned.kind for planned in decided.drafts])
+        stored = [drafts.add(record.id, *parts) for parts in prepared.built]
+        store.set_status(record, decided.status, ACTOR, "drafted")
+        decision = situation.decision
+        if record.identity != decision.identity.value:
             store.add_event(
                 record.id,
                 ACTOR,
-                "drafted",
-                {
-                    "drafts": [f"{d.kind} to {d.to}" for d in decided.drafts],
-                    "status": decided.status.value,
-                },
+                "identity",
+                {"identity": decision.identity.value, "why": decision.reason},
             )
-            if self._may_acknowledge(record, decision):
-                for draft in stored:
-                    if draft.kind == DraftKind.ACKNOWLEDGEMENT:
-                        approve_in_session(
-                            session, self.settings, draft, record,
-                            actor=ACTOR, today=self._today(), automatic=True,
-                        )  # fmt: skip
-            session.commit()
-        log.info(
-            "case %s drafted: %s",
-            case.reference,
-            ", ".join(d.kind for d in decided.drafts) or "nothing",
+        record.identity, record.identity_detail = decision.identity.value, decision.reason
+        record.address_on_file = situation.address_on_file
+        record.drafting_due, record.updated_at = False, utcnow()
+        store.add_event(
+            record.id,
+            ACTOR,
+            "drafted",
+            {
+                "drafts": [f"{d.kind} to {d.to}" for d in decided.drafts],
+                "status": decided.status.value,
+            },
         )
+        if self._may_acknowledge(record, decision):
+            for draft in stored:
+                if draft.kind == DraftKind.ACKNOWLEDGEMENT:
+                    approve_in_session(
+                        session, self.settings, draft, record,
+                        actor=ACTOR, today=self._today(), automatic=True,
+                    )  # fmt: skip
         return True
 
     def _today(self) -> date:
@@ -339,7 +426,7 @@ class Drafting:
             if prepare is not None:
                 prepare(store, record)
             drafts = DraftStore(session)
-            self._supersede(drafts, record.id, replaced, only_these=True)
+            self._supersede(drafts.of_case(record.id), replaced, only_these=True)
             draft = drafts.add(record.id, *built)
             if notice.kind is DraftKind.REFUSAL:
                 store.set_status(record, Status.READY_FOR_REVIEW, actor, "refusal drafted")
@@ -361,10 +448,9 @@ class Drafting:
         draft.notes = []  # what the data sources said is the request's business, not this
         return draft
 
+    @staticmethod
     def _supersede(
-        self,
-        drafts: DraftStore,
-        case_id: int,
+        drafts_of_case: Sequence[DraftRecord],
         kinds: Sequence[DraftKind],
         *,
         only_these: bool = False,
@@ -374,8 +460,9 @@ class Drafting:
         A case drafted again replaces every pending draft but its acknowledgement;
         a notice (``only_these``) replaces only the ``kinds`` given.
         """
-        pending = [d for d in drafts.of_case(case_id) if d.status == DraftStatus.PENDING]
-        for draft in pending:
+        for draft in drafts_of_case:
+            if draft.status != DraftStatus.PENDING:
+                continue
             replaced = draft.kind in kinds or (
                 not only_these and draft.kind != DraftKind.ACKNOWLEDGEMENT
             )
@@ -504,6 +591,49 @@ class _Reading:
 
 def _from(mail: MailRecord, address: str) -> bool:
     return (mail.sender or "").lower() == address
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One case's facts, what to draft, and the drafts built, waiting to be stored."""
+
+    gathered: _Gathered
+    decided: Plan
+    built: list[tuple[DraftRecord, list[DraftAttachmentRecord], list[DraftActionRecord]]]
+
+    @property
+    def case_id(self) -> int:
+        assert self.gathered.case.id is not None
+        return self.gathered.case.id
+
+
+def _by_case(drafts: Iterable[DraftRecord]) -> dict[int, list[DraftRecord]]:
+    found: dict[int, list[DraftRecord]] = {}
+    for draft in drafts:
+        found.setdefault(draft.case_id, []).append(draft)
+    return found
+
+
+def _owner(case: CaseRecord) -> tuple[str, str]:
+    return ((case.requester or "").lower(), case.mailbox)
+
+
+def _earlier_requests(case: CaseRecord, theirs: Sequence[CaseRecord]) -> list[str]:
+    """Notes on the same requester's requests in the 12 months before ``case`` (``theirs``:
+    every case of the requester in the case's mailbox)."""
+    if not case.requester:
+        return []
+    since = case.received_at - REPEAT_WINDOW
+    earlier = [
+        other
+        for other in theirs
+        if other.id != case.id and other.rights and since <= other.received_at <= case.received_at
+    ]
+    return [
+        f"repeated request: {other.reference} of {other.received_at.date().isoformat()} "
+        "(within 12 months; the officer decides, nothing is refused automatically)"
+        for other in earlier
+    ]
 
 
 class NoticeDrafter(Protocol):

@@ -299,6 +299,71 @@ class CaseStore:
             raise NotFound(f"no case with id {case_id}")
         return record
 
+    def cases_by_ids(self, case_ids: Collection[int]) -> dict[int, CaseRecord]:
+        """The cases among ``case_ids`` that exist, by id."""
+        found: dict[int, CaseRecord] = {}
+        wanted = sorted(set(case_ids))
+        for start in range(0, len(wanted), _CHUNK):
+            query = select(CaseRecord).where(col(CaseRecord.id).in_(wanted[start : start + _CHUNK]))
+            found.update((case.id, case) for case in self.session.exec(query) if case.id)
+        return found
+
+    def cases_for_update(self, case_ids: Collection[int]) -> dict[int, CaseRecord]:
+        """The cases among ``case_ids``, locked until the transaction ends (as
+        ``case_for_update``), by id."""
+        found: dict[int, CaseRecord] = {}
+        wanted = sorted(set(case_ids))  # always in the same order: two workers never deadlock
+        for start in range(0, len(wanted), _CHUNK):
+            query = (
+                select(CaseRecord)
+                .where(col(CaseRecord.id).in_(wanted[start : start + _CHUNK]))
+                .order_by(col(CaseRecord.id))
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            found.update((case.id, case) for case in self.session.exec(query) if case.id)
+        return found
+
+    def mails_of_cases(self, case_ids: Collection[int]) -> dict[int, list[MailRecord]]:
+        """Each case's mails, as ``case_mails`` gives them, for several cases at once."""
+        found: dict[int, list[MailRecord]] = defaultdict(list)
+        wanted = sorted(set(case_ids))
+        for start in range(0, len(wanted), _CHUNK):
+            query = (
+                select(MailRecord)
+                .where(col(MailRecord.case_id).in_(wanted[start : start + _CHUNK]))
+                .order_by(col(MailRecord.arrived_at), col(MailRecord.id))
+            )
+            for mail in self.session.exec(query):
+                if mail.case_id is not None:
+                    found[mail.case_id].append(mail)
+        return dict(found)
+
+    def cases_of_requesters(
+        self, cases: Iterable[CaseRecord]
+    ) -> dict[tuple[str, str], list[CaseRecord]]:
+        """Every case of the requesters of ``cases``, each in its own case's mailbox, as
+        ``cases_of`` gives them, by (requester in lower case, mailbox)."""
+        owners = {((case.requester or "").lower(), case.mailbox) for case in cases}
+        owners = {owner for owner in owners if owner[0]}
+        found: dict[tuple[str, str], list[CaseRecord]] = defaultdict(list)
+        addresses = sorted({address for address, _ in owners})
+        mailboxes = sorted({mailbox for _, mailbox in owners})
+        for start in range(0, len(addresses), _CHUNK):
+            query = (
+                select(CaseRecord)
+                .where(
+                    func.lower(CaseRecord.requester).in_(addresses[start : start + _CHUNK]),
+                    col(CaseRecord.mailbox).in_(mailboxes),
+                )
+                .order_by(col(CaseRecord.received_at))
+            )
+            for case in self.session.exec(query):
+                owner = ((case.requester or "").lower(), case.mailbox)
+                if owner in owners:
+                    found[owner].append(case)
+        return dict(found)
+
     def cases(
         self, status: str | None = None, mailboxes: Collection[str] | None = None
     ) -> list[CaseRecord]:
