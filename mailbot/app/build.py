@@ -7,14 +7,14 @@ import asyncio
 import functools
 
 from mailbot.app import App
+from mailbot.app.drafting import mailbox_drafting
+from mailbot.app.drafting import serve as serve_drafting
 from mailbot.config import Settings
 from mailbot.core.heartbeat import Heartbeat
-from mailbot.datasources import open_sources
 from mailbot.ports import MailSource
 from mailbot.sending.smtp import SmtpSender
 from mailbot.service import digest
 from mailbot.service.clock import Clock
-from mailbot.service.drafting import Drafting, Draftings
 from mailbot.service.intake import Intake, IntakePolicy
 from mailbot.service.mail_client import MailClientReview
 from mailbot.service.notices import RecipientNotices
@@ -25,6 +25,7 @@ from mailbot.sources.imap import ImapReviewFolders, ImapSentFolder, ImapSource
 from mailbot.sources.maildir import MaildirSource
 from mailbot.storage.models import utcnow
 from mailbot.worker import DrainReport, Lane, Worker
+from mailbot.worker.drafter import DraftingProcess
 
 
 def build_sources(settings: Settings) -> list[MailSource]:
@@ -35,23 +36,6 @@ def build_sources(settings: Settings) -> list[MailSource]:
     if settings.maildir is not None:
         sources.append(MaildirSource(settings.maildir.path, settings.maildir.poll_interval))
     return sources
-
-
-def mailbox_drafting(app: App, settings: Settings) -> Drafting:
-    """The drafting of one mailbox: its data sources, its templates."""
-    renderer = app.renderer_for(settings.mailbox)
-    return Drafting(app.database, settings, open_sources(settings.sources), renderer)
-
-
-def build_drafting(app: App) -> Draftings:
-    """The drafting of every mailbox; a case is drafted by its own mailbox's."""
-    return Draftings(
-        app.database,
-        {
-            settings.mailbox: mailbox_drafting(app, settings)
-            for settings in app.configuration.mailboxes
-        },
-    )
 
 
 def build_notices(app: App) -> RecipientNotices:
@@ -110,6 +94,7 @@ def build_worker(
         heartbeat=heartbeat,
         max_wait=max_wait,
         purge=DailyPurge(app.database, app.configuration.first),
+        drafting=DraftingProcess(serve_drafting, app.config_file),
     )
 
 

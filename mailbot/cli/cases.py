@@ -7,8 +7,9 @@ from datetime import datetime
 import click
 
 from mailbot.app import App
-from mailbot.app.build import build_drafting, build_notices
+from mailbot.app.build import build_notices
 from mailbot.app.command import with_app
+from mailbot.app.drafting import build_drafting
 from mailbot.cli import output
 from mailbot.cli.common import actor as actor_name
 from mailbot.cli.common import by_option

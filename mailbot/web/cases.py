@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mailbot.app.build import build_drafting, build_notices
+from mailbot.app.build import build_notices
+from mailbot.app.drafting import build_drafting
 from mailbot.core.approval import DraftChoice
 from mailbot.core.case_list import CaseFilter
 from mailbot.core.cases import OPEN, CaseOutcome, ExtensionGround, RefusalGround, Status

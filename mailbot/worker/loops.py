@@ -28,6 +28,7 @@ from mailbot.service.outbox import Outbox, SendReport
 from mailbot.service.status import record_state
 from mailbot.storage.database import DatabaseUnavailable, refusals_reported
 from mailbot.worker.backoff import backoff
+from mailbot.worker.drafter import Drafted, Drafter, DraftingProcess
 from mailbot.worker.health import DATABASE, Health
 from mailbot.worker.pipeline import Bounds, ReadAhead
 
@@ -104,6 +105,7 @@ class Worker:
         max_wait: float | None = None,
         purge: Callable[[], object] | None = None,
         bounds: Bounds | None = None,
+        drafting: DraftingProcess | None = None,
     ) -> None:
         if not lanes:
             raise ValueError("a worker needs at least one mailbox")
@@ -118,6 +120,10 @@ class Worker:
         # Batches are stored one at a time, on a thread of their own: never queued behind
         # the mails being read ahead (those wait for the readers on the default threads).
         self._storing = ThreadPoolExecutor(1, thread_name_prefix="mailbot-store")
+        # Drafting in a process of its own (``drafting`` says how to start it), woken after
+        # each batch of mail; without one, each lane drafts in this process after reading.
+        self.drafter = Drafter(drafting, self._drafted) if drafting is not None else None
+        self._new_drafts = asyncio.Event()  # the drafter drafted: the review folders may want them
         self.stopping = asyncio.Event()
         self.activity = "starting"
         self.totals: Counter[str] = Counter()  # read, drafted, sent since start (for STATUS)
@@ -191,6 +197,8 @@ class Worker:
                     report.outcomes[result.outcome] += 1
                     self.totals["read"] += 1
                     settling.append(asyncio.ensure_future(source.settle(ref, result.outcome)))
+                if self.drafter is not None:
+                    self.drafter.wake()  # the cases of this batch are drafted meanwhile
                 self.beat(MAIL_LOOP)
         finally:  # a stop or a failure: what was read ahead is read again next time
             await reading.cancel()
@@ -201,20 +209,37 @@ class Worker:
 
     async def run_once(self) -> DrainReport:
         """One pass over every source, then the outbox until nothing more can go now."""
-        report = await self.mail_pass()
+        report = await self.mail_pass(finish_drafting=True)
         if not self.stopping.is_set():
             await self.outbox_pass(report)
         return report
 
-    async def mail_pass(self) -> DrainReport:
-        """One pass over every source; failures are reported and recorded, not raised."""
+    async def mail_pass(self, *, finish_drafting: bool = False) -> DrainReport:
+        """One pass over every source; failures are reported and recorded, not raised.
+        ``finish_drafting``: wait until every case due is drafted, and end the drafting
+        process (``mailbot run --once``)."""
         report = DrainReport()
+        self._new_drafts.clear()
+        self._start_drafter()
         # The mailboxes side by side: a slow or stalled server holds up only its own.
         answered = await asyncio.gather(*(self._read_lane(lane, report) for lane in self.lanes))
         stalled = not all(answered)
         try:
+            if self.drafter is not None and DATABASE not in report.failures:
+                if finish_drafting:
+                    self.activity = "drafting replies"
+                    before = self.drafter.drafted
+                    await self.drafter.finish()
+                    report.drafted += self.drafter.drafted - before
+                else:
+                    self.drafter.wake()  # also the reminders, and cases left due before
             for lane in self.lanes:
-                if lane.drafting is None or self.stopping.is_set() or DATABASE in report.failures:
+                if (
+                    self.drafter is not None
+                    or lane.drafting is None
+                    or self.stopping.is_set()
+                    or DATABASE in report.failures
+                ):
                     continue
                 self.activity = "drafting replies"
                 with refusals_reported():
@@ -236,6 +261,23 @@ class Worker:
         if not stalled:  # every server answered (or said no): the loop got somewhere
             self.beat(MAIL_LOOP)
         return report
+
+    def _start_drafter(self) -> None:
+        """Start the drafting process, or start it again if it died (its cases stay due)."""
+        drafter = self.drafter
+        if drafter is None or drafter.running or self.stopping.is_set():
+            return
+        if drafter.started:
+            log.warning("the drafting process ended unexpectedly; started again")
+        drafter.start()
+
+    def _drafted(self, drafted: Drafted) -> None:
+        """A report of the drafting process (on the event loop)."""
+        self.totals["drafted"] += drafted.count
+        if drafted.count:
+            self._outbox_wake.set()  # an acknowledgement may go out unreviewed
+            if any(lane.review is not None for lane in self.lanes):
+                self._new_drafts.set()  # to the officer's review folders
 
     async def _read_lane(self, lane: Lane, report: DrainReport) -> bool:
         """Read every source of one mailbox; False when a server did not answer (a stall)."""
@@ -375,7 +417,10 @@ class Worker:
         # after its backoff; the others may wake the worker sooner.
         retries = [self.health.retry_in(name) for name in report.failures]
         timeout = min([timeout, *(delay for delay in retries if delay is not None)])
-        waits = [wait(timeout) for name, wait in watched if name not in report.failures]
+        waits: list[Awaitable[object]] = [
+            wait(timeout) for name, wait in watched if name not in report.failures
+        ]
+        waits.append(self._new_drafts.wait())  # drafts for the officer's review folders
         ended = await first_of([*waits, self.stopping.wait()], timeout)
         for result in ended:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
@@ -383,6 +428,8 @@ class Worker:
                 log.warning("waiting for mail failed: %s: %s", type(result).__name__, result)
 
     async def close(self) -> None:
+        if self.drafter is not None:
+            await self.drafter.close()  # after the batch in hand
         self._storing.shutdown(wait=False)  # idle: every batch was awaited
         readers = {id(lane.intake.reader): lane.intake.reader for lane in self.lanes}
         for reader in readers.values():
