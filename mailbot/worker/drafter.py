@@ -87,6 +87,11 @@ class Drafter:
         return self._process is not None
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id, while there is one."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.is_alive()
 

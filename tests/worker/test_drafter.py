@@ -1,0 +1,89 @@
+"""Drafting in a process of its own: the worker's real child, on a Maildir and SQLite."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailbot.app import App, load_app
+from mailbot.app.build import build_worker
+from mailbot.storage.store import CaseStore
+from tests.support.configs import ORGANISATION
+from tests.support.maildir import drop, make_maildir
+from tests.support.mails import requests
+from tests.support.waiting import until_async
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    make_maildir(tmp_path / "Maildir")
+    config = tmp_path / "mailbot.toml"
+    config.write_text(
+        '[database]\nurl = "sqlite:///mailbot.db"\n[maildir]\npath = "Maildir"\n' + ORGANISATION,
+        encoding="utf-8",
+    )
+    loaded = load_app(config)
+    yield loaded
+    loaded.close()
+
+
+def deliver(app: App, count: int, first: int = 0) -> None:
+    maildir = app.configuration.first.maildir
+    assert maildir is not None
+    for index, raw in enumerate(requests(count, first=first, tag="drafter"), start=first):
+        drop(maildir.path, f"{index}.M{index}P1.test", raw)
+
+
+def due(app: App) -> list[int]:
+    with app.database.reader() as session:
+        return CaseStore(session).drafting_due(app.configuration.first.mailbox)
+
+
+def drafted_cases(app: App) -> int:
+    with app.database.reader() as session:
+        store = CaseStore(session)
+        return sum(1 for case in store.cases() if store.drafts_of(case.id or 0))
+
+
+async def test_run_once_drafts_every_case_in_the_drafting_process(app: App) -> None:
+    deliver(app, 30)
+    worker = build_worker(app)
+    try:
+        report = await worker.run_once()
+    finally:
+        await worker.close()
+    assert report.read == 30
+    assert report.drafted == 30
+    assert due(app) == []
+    assert drafted_cases(app) == 30
+    assert worker.drafter is not None and not worker.drafter.running
+
+
+async def test_a_drafting_process_that_dies_is_started_again(app: App) -> None:
+    worker = build_worker(app)
+    assert worker.drafter is not None
+    try:
+        deliver(app, 5)
+        await worker.mail_pass()
+        await until_async(lambda: not due(app), 30, "the first cases drafted")
+        first = worker.drafter.pid
+        assert first is not None
+        os.kill(first, signal.SIGTERM)  # systemd's stop reaches every process: ignored
+        time.sleep(0.3)
+        assert worker.drafter.running and worker.drafter.pid == first
+        os.kill(first, signal.SIGKILL)  # a crash
+        await until_async(lambda: not worker.drafter.running, 10, "the child gone")
+        deliver(app, 5, first=5)
+        await worker.mail_pass()
+        assert worker.drafter.running and worker.drafter.pid != first
+        await until_async(lambda: not due(app), 30, "the later cases drafted")
+        assert drafted_cases(app) == 10
+        assert worker.totals["drafted"] == 10
+    finally:
+        await worker.close()
+    assert not worker.drafter.running
