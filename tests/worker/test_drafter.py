@@ -66,24 +66,25 @@ async def test_run_once_drafts_every_case_in_the_drafting_process(app: App) -> N
 
 async def test_a_drafting_process_that_dies_is_started_again(app: App) -> None:
     worker = build_worker(app)
-    assert worker.drafter is not None
+    drafter = worker.drafter
+    assert drafter is not None
     try:
         deliver(app, 5)
         await worker.mail_pass()
         await until_async(lambda: not due(app), 30, "the first cases drafted")
-        first = worker.drafter.pid
+        first = drafter.pid
         assert first is not None
         os.kill(first, signal.SIGTERM)  # systemd's stop reaches every process: ignored
         time.sleep(0.3)
-        assert worker.drafter.running and worker.drafter.pid == first
+        assert drafter.running and drafter.pid == first
         os.kill(first, signal.SIGKILL)  # a crash
-        await until_async(lambda: not worker.drafter.running, 10, "the child gone")
+        await until_async(lambda: not drafter.running, 10, "the child gone")
         deliver(app, 5, first=5)
         await worker.mail_pass()
-        assert worker.drafter.running and worker.drafter.pid != first
+        assert drafter.running and drafter.pid != first
         await until_async(lambda: not due(app), 30, "the later cases drafted")
         assert drafted_cases(app) == 10
         assert worker.totals["drafted"] == 10
     finally:
         await worker.close()
-    assert not worker.drafter.running
+    assert not drafter.running
