@@ -46,10 +46,11 @@ from bench._results import machine, write_section  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import CaseRecord, DraftRecord, MailRecord  # noqa: E402
 from tests.support.dovecot import Dovecot  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
 
 MAILBOT_CONFIG = """\
 [database]
-url = "sqlite:///{work}/mailbot.db"
+url = "{url}"
 
 [imap]
 host = "127.0.0.1"
@@ -105,6 +106,7 @@ class Bench:
         self.backlog = backlog
         self.dovecot = Dovecot(root / "dovecot")
         self.dovecot.start()
+        self.cluster: PostgresCluster | None = None
         self.runs = 0
 
     def fresh_mailbox(self) -> tuple[str, Path]:
@@ -121,23 +123,38 @@ class Bench:
         work.mkdir()
         return user, work
 
-    def mailbot(self, profile: Path | None = None) -> Run:
-        """``mailbot run --once``; under py-spy (all its processes) into ``profile``, if given."""
+    def mailbot(
+        self, profile: Path | None = None, workers: int = 1, *, postgres: bool = False
+    ) -> Run:
+        """``mailbot run --once`` (``workers`` of them at once, on one database); under
+        py-spy (all its processes) into ``profile``, if given."""
         user, work = self.fresh_mailbox()
         self.backlog.write_customers(work / "klanten.csv")
+        url = self.postgres().new_database() if postgres else f"sqlite:///{work}/mailbot.db"
         config = work / "mailbot.toml"
         config.write_text(
-            MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user), encoding="utf-8"
+            MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user, url=url),
+            encoding="utf-8",
         )
         command = [sys.executable, "-m", "mailbot", "--log-level", "warning", "run", "--once"]
+        command += ["--config", str(config)]
         if profile is not None:
             spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses",
                    "--rate", "250", "--gil", "--format", "raw", "--output", str(profile),
                    "--"]  # fmt: skip
             command = [*spy, *command]
-        run = measured([*command, "--config", str(config)], work)
-        check_mailbot(work / "mailbot.db", self.backlog)
+        if workers > 1:  # one process that starts them together and waits for both
+            command = [sys.executable, str(HERE / "together.py"), str(workers), *command]
+        run = measured(command, work)
+        check_mailbot(url, self.backlog)
         return run
+
+    def postgres(self) -> PostgresCluster:
+        """A PostgreSQL server on loopback (durable: fsync on), started on first use."""
+        if self.cluster is None:
+            self.cluster = PostgresCluster(durable=True)
+            self.cluster.start()
+        return self.cluster
 
     def imapclient(self) -> Run:
         user, work = self.fresh_mailbox()
@@ -166,11 +183,13 @@ class Bench:
 
     def close(self) -> None:
         self.dovecot.stop()
+        if self.cluster is not None:
+            self.cluster.stop()
 
 
-def check_mailbot(path: Path, backlog: mix.Backlog) -> None:
+def check_mailbot(url: str, backlog: mix.Backlog) -> None:
     """Every mail recorded once, requests cases, every case drafted (or found to need none)."""
-    database = Database(f"sqlite:///{path}")
+    database = Database(url)
     with database.reader() as session:
         mails = session.exec(select(func.count()).select_from(MailRecord)).one()
         cases = session.exec(select(func.count()).select_from(CaseRecord)).one()
@@ -204,20 +223,27 @@ WAYS: dict[str, Callable[[Bench], Run]] = {
     "imapclient, bare fetch": Bench.imapclient,
     "getmail6 to a Maildir": Bench.getmail,
 }
+POSTGRES_WAYS: dict[str, Callable[[Bench], Run]] = {
+    "mailbot run --once, PostgreSQL": lambda bench: bench.mailbot(postgres=True),
+    "two mailbot workers, PostgreSQL": lambda bench: bench.mailbot(workers=2, postgres=True),
+}
 
 
-def measure(count: int, rounds: int, *, small: bool = False) -> tuple[str, dict[str, list[Run]]]:
+def measure(
+    count: int, rounds: int, *, small: bool = False, postgres: bool = False
+) -> tuple[str, dict[str, list[Run]]]:
     backlog = mix.make(count, small=small)
-    results: dict[str, list[Run]] = {name: [] for name in WAYS}
+    ways = {**WAYS, **(POSTGRES_WAYS if postgres else {})}
+    results: dict[str, list[Run]] = {name: [] for name in ways}
     root = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
     root.chmod(0o755)  # Dovecot's own users must reach its directory
     bench = Bench(root, backlog)
-    names = list(WAYS)
+    names = list(ways)
     try:
         for round_number in range(rounds):
-            order = names[round_number % 3 :] + names[: round_number % 3]
-            for name in order:
-                run = WAYS[name](bench)
+            turn = round_number % len(names)
+            for name in names[turn:] + names[:turn]:
+                run = ways[name](bench)
                 results[name].append(run)
                 print(f"round {round_number + 1} {name}: {run.seconds:.2f} s, "
                       f"{run.peak_mib:.0f} MiB, with children {run.tree_mib:.0f} MiB",
@@ -266,6 +292,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     parser.add_argument("--short", action="store_true", help="100 mails, one round (CI)")
     parser.add_argument("--small", action="store_true", help="plain text mails only")
+    parser.add_argument("--postgres", action="store_true", help="also PostgreSQL, 1 and 2 workers")
     parser.add_argument("--profile", type=Path, help="only profile mailbot (py-spy, raw) into this")
     args = parser.parse_args()
     if args.short:
@@ -273,16 +300,17 @@ def main() -> None:
     if args.profile is not None:
         profile(args.mails, args.profile, small=args.small)
         return
-    described, results = measure(args.mails, args.rounds, small=args.small)
+    described, results = measure(args.mails, args.rounds, small=args.small, postgres=args.postgres)
     text = table(args.mails, results)
     print(f"\n{described}\n\n{text}")
     if args.write:
+        flags = "".join(f" --{name}" for name in ("small", "postgres") if getattr(args, name))
         write_section(
-            "backlog",
-            "### Backlog\n\n"
+            "backlog-small" if args.small else "backlog",
+            f"### Backlog{', small mails' if args.small else ''}\n\n"
             f"Measured by `python bench/backlog.py --mails {args.mails} --rounds {args.rounds}"
-            f" --write` ({machine()}). Every way reads its own copy of the same backlog from "
-            "Dovecot on loopback, as a separate process, in rotating order; wall time from "
+            f"{flags} --write` ({machine()}). Every way reads its own copy of the same backlog "
+            "from Dovecot on loopback, as a separate process, in rotating order; wall time from "
             "start to exit (mailbot's includes its start-up and the database's creation); "
             "medians of the rounds, the highest peak RSS.\n\n"
             f"Backlog: {described}.\n\n{text}",

@@ -40,7 +40,8 @@ class PostgresCluster:
 
     password = "mailbot-test-secret"
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # fsync on (the benchmarks); the tests do without
         self.bin = _postgres_bin()
         self.root = Path(tempfile.mkdtemp(prefix="mailbot-pg-"))
         self.port = free_port()
@@ -69,7 +70,8 @@ class PostgresCluster:
             str(self.bin / "initdb"), "-D", str(data), "-U", "mailbot", "--auth=scram-sha-256",
             f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8", "--locale=C",
         )  # fmt: skip
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        fsync = "on" if self.durable else "off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync={fsync}"
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"),
             "-o", options, "-w", "start",
