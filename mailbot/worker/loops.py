@@ -20,12 +20,13 @@ from typing import Any
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.errors import MailbotError, SmtpUnavailable, SourceStalled, TransientError
 from mailbot.logs import log_failure
-from mailbot.ports import MailSource, Outcome
+from mailbot.ports import MailRef, MailSource, Outcome
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
 from mailbot.service.mail_client import MailClientReview
 from mailbot.service.outbox import Outbox, SendReport
 from mailbot.service.status import record_state
+from mailbot.storage.claims import MailClaims
 from mailbot.storage.database import DatabaseUnavailable, refusals_reported
 from mailbot.worker.backoff import backoff
 from mailbot.worker.drafter import Drafted, Drafter, DraftingProcess
@@ -120,6 +121,7 @@ class Worker:
         # Batches are stored one at a time, on a thread of their own: never queued behind
         # the mails being read ahead (those wait for the readers on the default threads).
         self._storing = ThreadPoolExecutor(1, thread_name_prefix="mailbot-store")
+        self.claims = MailClaims(self.database)  # several workers on one mailbox: who reads what
         # Drafting in a process of its own (``drafting`` says how to start it), woken after
         # each batch of mail; without one, each lane drafts in this process after reading.
         self.drafter = Drafter(drafting, self._drafted) if drafting is not None else None
@@ -178,17 +180,21 @@ class Worker:
         unseen, recorded = await asyncio.to_thread(intake.sort, refs)
         for ref, outcome in recorded:
             await source.settle(ref, outcome)
-        reading = ReadAhead(intake, source, unseen)
+        mailbox = lane.mailbox
+
+        async def claim(refs: list[MailRef]) -> list[MailRef]:
+            keys = await asyncio.to_thread(self.claims.claim, mailbox, [r.key for r in refs])
+            return [ref for ref in refs if ref.key in set(keys)]
+
+        reading = ReadAhead(intake, source, unseen, claim if self.claims.shared else None)
         settling: list[asyncio.Future[None]] = []
         loop = asyncio.get_running_loop()
         try:
-            left = len(unseen)
-            while left:
-                if self.stopping.is_set():
-                    return
-                self.activity = f"reading mail ({left} waiting in {source.name})"
+            while not self.stopping.is_set():
+                self.activity = f"reading mail ({reading.left} waiting in {source.name})"
                 batch = await reading.batch(self.bounds)
-                left -= len(batch)
+                if not batch:
+                    break
                 read = [(ref, done.raw, done.analysis) for ref, done in batch if done is not None]
                 if not read:
                     continue
@@ -203,6 +209,9 @@ class Worker:
         finally:  # a stop or a failure: what was read ahead is read again next time
             await reading.cancel()
             settled = await asyncio.gather(*settling, return_exceptions=True)
+            if reading.claimed:  # settled, or left for any worker's next pass
+                keys = [ref.key for ref in reading.claimed]
+                await asyncio.to_thread(self.claims.release, mailbox, keys)
         for done in settled:  # a move that failed is done again on the next pass
             if isinstance(done, BaseException):
                 raise done
@@ -431,6 +440,7 @@ class Worker:
         if self.drafter is not None:
             await self.drafter.close()  # after the batch in hand
         self._storing.shutdown(wait=False)  # idle: every batch was awaited
+        await asyncio.to_thread(self.claims.close)
         readers = {id(lane.intake.reader): lane.intake.reader for lane in self.lanes}
         for reader in readers.values():
             await asyncio.to_thread(reader.close)

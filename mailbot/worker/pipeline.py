@@ -11,9 +11,10 @@ again on the next pass.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from mailbot.core.analysis import Analysis
@@ -25,6 +26,7 @@ from mailbot.service.intake import Intake
 log = logging.getLogger("mailbot.worker")
 READ_AHEAD = 100  # mails fetched and read while the ones before them are stored
 READ_AHEAD_BYTES = 32 * 1024 * 1024  # ... unless they are this large together
+CLAIM_CHUNK = 20  # mails claimed at a time when several workers share a mailbox
 
 
 @dataclass(frozen=True)
@@ -62,31 +64,52 @@ async def read(intake: Intake, source: MailSource, ref: MailRef) -> Read | None:
 
 
 class ReadAhead:
-    """The mails ``refs`` of ``source``, read up to READ_AHEAD (or READ_AHEAD_BYTES) ahead."""
+    """The mails ``refs`` of ``source``, read up to READ_AHEAD (or READ_AHEAD_BYTES) ahead.
 
-    def __init__(self, intake: Intake, source: MailSource, refs: Sequence[MailRef]) -> None:
+    With ``claim`` (several workers on one mailbox), the mails are claimed CLAIM_CHUNK at
+    a time before they are fetched; the ones another worker claimed are skipped, and
+    ``claimed`` lists the ones this worker holds (the caller releases them).
+    """
+
+    def __init__(
+        self,
+        intake: Intake,
+        source: MailSource,
+        refs: Sequence[MailRef],
+        claim: Callable[[list[MailRef]], Awaitable[list[MailRef]]] | None = None,
+    ) -> None:
         self.intake = intake
         self.source = source
+        self.claim = claim
+        self.claimed: list[MailRef] = []
+        self.skipped = 0  # claimed by another worker
         self._waiting = iter(refs)
+        self._left = len(refs)
+        self._ready: deque[MailRef] = deque()
         self._ahead: deque[tuple[MailRef, asyncio.Future[Read | None]]] = deque()
 
-    async def next(self) -> tuple[MailRef, Read | None]:
-        """The next mail in the source's order, once it is read (None: it could not be);
-        the ones after it are started meanwhile. Call it no more often than there are
-        ``refs``."""
-        self._start()
-        ref, reading = self._ahead.popleft()
-        return ref, await reading
+    @property
+    def left(self) -> int:
+        """How many mails are still to be handed out (at most: some may be skipped)."""
+        return self._left + len(self._ready) + len(self._ahead)
 
     async def batch(self, bounds: Bounds) -> list[tuple[MailRef, Read | None]]:
         """The next mails in the source's order: the first once it is read, then the ones
-        after it that are read within ``bounds.wait`` seconds, up to ``bounds``. A mail whose
-        reading failed ends the batch before it (its failure comes with the next call)."""
+        after it that are read within ``bounds.wait`` seconds, up to ``bounds``; empty when
+        there are no more. A mail whose reading failed ends the batch before it (its
+        failure comes with the next call)."""
+        await self._fill()
+        if not self._ahead:
+            return []
         loop = asyncio.get_running_loop()
-        taken = [await self.next()]
-        size = taken[0][0].size
+        ref, reading = self._ahead.popleft()
+        taken = [(ref, await reading)]
+        size = ref.size
         deadline = loop.time() + bounds.wait
-        while self._ahead and len(taken) < bounds.mails:
+        while len(taken) < bounds.mails:
+            await self._fill()
+            if not self._ahead:
+                break
             ref, reading = self._ahead[0]
             if size + ref.size > bounds.size:
                 break
@@ -99,7 +122,7 @@ class ReadAhead:
             self._ahead.popleft()
             taken.append((ref, reading.result()))
             size += ref.size
-            self._start()
+        await self._fill()
         return taken
 
     async def cancel(self) -> None:
@@ -108,13 +131,29 @@ class ReadAhead:
             reading.cancel()
         await asyncio.gather(*(reading for _, reading in self._ahead), return_exceptions=True)
 
-    def _start(self) -> None:
+    async def _fill(self) -> None:
         """Start reading mails until READ_AHEAD mails (or READ_AHEAD_BYTES) are under way."""
         while len(self._ahead) < READ_AHEAD:
             if self._ahead and sum(ref.size for ref, _ in self._ahead) >= READ_AHEAD_BYTES:
                 return
-            ref = next(self._waiting, None)
-            if ref is None:
+            if not self._ready and not await self._supply():
                 return
+            if not self._ready:
+                continue  # another worker claimed that chunk
+            ref = self._ready.popleft()
             future = asyncio.ensure_future(read(self.intake, self.source, ref))
             self._ahead.append((ref, future))
+
+    async def _supply(self) -> bool:
+        """The next refs, claimed if there is a ``claim``; False when none are left."""
+        chunk = list(itertools.islice(self._waiting, CLAIM_CHUNK if self.claim else None))
+        if not chunk:
+            return False
+        self._left -= len(chunk)
+        if self.claim is not None:
+            claimed = await self.claim(chunk)
+            self.claimed += claimed
+            self.skipped += len(chunk) - len(claimed)
+            chunk = claimed
+        self._ready.extend(chunk)
+        return True

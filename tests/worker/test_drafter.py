@@ -84,7 +84,7 @@ async def test_a_drafting_process_that_dies_is_started_again(app: App) -> None:
         assert drafter.running and drafter.pid != first
         await until_async(lambda: not due(app), 30, "the later cases drafted")
         assert drafted_cases(app) == 10
-        assert worker.totals["drafted"] == 10
+        await until_async(lambda: worker.totals["drafted"] == 10, 10, "both children's reports")
     finally:
         await worker.close()
     assert not drafter.running
