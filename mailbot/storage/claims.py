@@ -88,7 +88,10 @@ class MailClaims:
     def close(self) -> None:
         with self._lock:
             if self._connection is not None:
-                # Never back to the pool with claims: they would stay held by whoever gets it.
+                # Never back to the pool with claims (they would stay held by whoever gets
+                # it): released at once, and the connection closed, not pooled.
+                with contextlib.suppress(SQLAlchemyError):
+                    self._connection.execute(text("SELECT pg_advisory_unlock_all()"))
                 with contextlib.suppress(SQLAlchemyError):
                     self._connection.invalidate()
                 self._connection.close()
