@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -86,8 +87,19 @@ def _mailbox() -> Any:
     )
 
 
-def _json(default: Any) -> Any:
-    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+def _empty(kind: Callable[[], Any]) -> Callable[[], Any]:
+    """A default factory that pydantic inspects cheaply: it reads a factory's signature on
+    every construction of a record, and a builtin's (``list``) is parsed from its text
+    (some 0.2 ms each time: the largest cost of making a mail record)."""
+
+    def empty() -> Any:
+        return kind()
+
+    return empty
+
+
+def _json(default: Callable[[], Any]) -> Any:
+    return Field(default_factory=_empty(default), sa_column=Column(JSON, nullable=False))
 
 
 class CaseRecord(SQLModel, table=True):
@@ -117,7 +129,8 @@ class CaseRecord(SQLModel, table=True):
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     topics: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+        default_factory=_empty(list),
+        sa_column=Column(JSON, nullable=False, server_default="[]"),
     )
     urgent: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
@@ -488,7 +501,8 @@ class UserRecord(SQLModel, table=True):
     password_hash: str = Field(max_length=400)
     language: str = Field(max_length=8)
     mailboxes: list[str] = Field(  # the mailboxes this user may see; empty: every one
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+        default_factory=_empty(list),
+        sa_column=Column(JSON, nullable=False, server_default="[]"),
     )
     created_at: datetime = _moment()
     password_changed_at: datetime = _moment()
