@@ -198,10 +198,11 @@ class CaseStore:
     def add_mail(
         self, mail: MailRecord, raw: bytes | None, attachments: Sequence[AttachmentRecord] = ()
     ) -> MailRecord:
+        new = mail.id is None  # a new record has no bytes stored yet
         self.session.add(mail)
         self.session.flush()
         assert mail.id is not None
-        if raw is not None and self.session.get(RawMailRecord, mail.id) is None:
+        if raw is not None and (new or self.session.get(RawMailRecord, mail.id) is None):
             self.session.add(RawMailRecord(mail_id=mail.id, content=raw))
         for attachment in attachments:
             attachment.mail_id = mail.id
@@ -257,6 +258,7 @@ class CaseStore:
             )
             .values(last_number=last + 1)
             .returning(last)
+            .execution_options(synchronize_session=False)  # no counter object is loaded
         )
         number = self.session.execute(statement).scalar_one_or_none()
         if number is not None:
