@@ -15,6 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mailbot.core.classification.prefilter import beginnings
+
 # A single line break inside a sentence is the mail client wrapping the line ("over\nmij").
 _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
@@ -127,6 +129,11 @@ class Normalised:
             self._sentence_starts.append(len(self.text) + 1)
         index = bisect_right(self._sentence_starts, position) - 1
         return self._sentence_starts[index], self._sentence_starts[index + 1]
+
+    @cached_property
+    def beginnings(self) -> frozenset[str]:
+        """The beginnings of the text's words (``prefilter``; the same in ``flat``)."""
+        return beginnings(self.text)
 
     @cached_property
     def flat(self) -> str:

@@ -1,0 +1,287 @@
+"""Reading a mail (parse, machine-mail detection, classification): its results and its cost.
+
+    python bench/reading.py --record FILE     # fingerprint every result into FILE (JSON)
+    python bench/reading.py --check FILE      # ... and fail on any difference from FILE
+    python bench/reading.py --baseline REV [--rounds 7] [--mails 2000] [--write]
+    python bench/reading.py --short           # CI: a small mix, results checked, one round
+
+Results: every mail the project has is read (``analyse``, with the attached letters read
+as the readers do): tests/fixtures/mails/**/*.eml, the backlog mix of bench/mix.py, and
+the third-party letters of ../shared/corpus/requests (read in place: ``classify`` on
+their text, and inside the mix's mails). Everything ``analyse`` returns is recorded
+(parsed fields, machine verdict, rights, evidence with its spans, scores, topics,
+signals, confidence, language, needs_decision), and what drafting reads of the text
+(``representation``, ``delivery_elsewhere``, ``contact_change``). A change that is meant
+to make reading cheaper must leave all of it as it was.
+
+Cost: ms of CPU per mail of the backlog mix, for ``parse_mail``, ``classify`` and the
+whole ``analyse``, side by side with the code at ``--baseline`` (a temporary git worktree,
+imported in a worker process of its own): both workers build the same mix, then time
+alternating rounds (the order flips each round); medians and their ratio are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import enum
+import hashlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "mails"
+CORPUS = Path(os.environ.get("MAILBOT_CORPUS") or ROOT.parent / "shared" / "corpus" / "requests")
+OWN = ("privacy@voorbeeld.example",)
+STAGES = ("parse", "classify", "analyse")
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON: dataclasses field by field (bytes as their SHA-256)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return [[plain(key), plain(item)] for key, item in value.items()]
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+def mails(count: int) -> Iterator[tuple[str, bytes]]:
+    """Every mail: the fixtures, then the backlog mix of ``count`` mails."""
+    sys.path.insert(0, str(ROOT))
+    from bench import mix
+
+    random.seed(2026)  # the MIME boundaries that the email package draws
+    for path in sorted(FIXTURES.rglob("*.eml")):
+        yield str(path.relative_to(ROOT)), path.read_bytes()
+    for index, raw in enumerate(mix.make(count).mails):
+        yield f"mix/{index}", raw
+
+
+def results(count: int) -> dict[str, Any]:
+    """What reading makes of every mail and letter, by name."""
+    from mailbot.core.analysis import analyse
+    from mailbot.core.classification import classify
+    from mailbot.core.identity import contact_change, delivery_elsewhere, representation
+    from mailbot.core.parsing import Limits
+    from mailbot.documents import read_documents
+
+    def drafting(text: str, sender: str) -> Any:
+        return [
+            representation(text),
+            plain(delivery_elsewhere(text, sender)),
+            contact_change(text),
+        ]
+
+    found: dict[str, Any] = {}
+    for name, raw in mails(count):
+        analysis = analyse(raw, Limits(), OWN, read_documents)
+        entry = plain(analysis)
+        mail = analysis.mail
+        if mail is not None:
+            sender = mail.sender.address if mail.sender else ""
+            entry["drafting"] = drafting(mail.request_text, sender)
+        found[name] = entry
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            found[f"corpus/{path.name}"] = {
+                "classification": plain(classify("", text)),
+                "drafting": drafting(text, "someone@example.org"),
+            }
+    return found
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    lines = [f"missing: {name}" for name in expected if name not in actual]
+    lines += [f"new: {name}" for name in actual if name not in expected]
+    for name in expected.keys() & actual.keys():
+        if expected[name] != actual[name]:
+            before = json.dumps(expected[name], sort_keys=True)
+            after = json.dumps(actual[name], sort_keys=True)
+            at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), 0)
+            lines.append(f"differs: {name}: ...{before[at - 80 : at + 80]}... became "
+                         f"...{after[at - 80 : at + 80]}...")  # fmt: skip
+    return sorted(lines)
+
+
+# The timing worker: imports mailbot from the tree it is given, builds the mix, and answers
+# each "round" line on stdin with its ms per mail for each stage (JSON).
+def worker(tree: Path, count: int) -> None:
+    sys.path.insert(0, str(tree))
+    from mailbot.core.analysis import analyse
+    from mailbot.core.classification import classify
+    from mailbot.core.parsing import Limits, parse_mail
+    from mailbot.documents import read_documents
+
+    assert Path(sys.modules["mailbot"].__file__ or "").is_relative_to(tree), "wrong mailbot"
+    raws = [raw for name, raw in mails(count) if name.startswith("mix/")]
+    limits = Limits()
+    parsed = [parse_mail(raw, limits) for raw in raws]
+    calls = [
+        (m.request_subject, m.request_text, m.quoted_text if m.forwarded is None else "",
+         (), m.sender.domain if m.sender else "")
+        for m in parsed
+    ]  # fmt: skip
+
+    def cpu(stage: str) -> float:
+        started = time.process_time()
+        if stage == "parse":
+            for raw in raws:
+                parse_mail(raw, limits)
+        elif stage == "classify":
+            for call in calls:
+                classify(*call)
+        else:
+            for raw in raws:
+                analyse(raw, limits, OWN, read_documents)
+        return (time.process_time() - started) * 1000 / len(raws)
+
+    for stage in STAGES:  # warm up: imports, compiled patterns, caches
+        cpu(stage)
+    print("ready", flush=True)
+    for _line in sys.stdin:
+        print(json.dumps({stage: cpu(stage) for stage in STAGES}), flush=True)
+
+
+class Worker:
+    def __init__(self, tree: Path, count: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--worker", str(tree), "--mails", str(count)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree,
+        )  # fmt: skip
+
+    def started(self) -> None:
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            raise SystemExit(f"the worker in {self.process.args[3]} failed")
+
+    def round(self) -> dict[str, float]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("round\n")
+        self.process.stdin.flush()
+        return dict(json.loads(self.process.stdout.readline()))
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(30)
+
+
+def measure(baseline: str | None, rounds: int, count: int) -> dict[str, dict[str, list[float]]]:
+    """Alternating rounds of the current tree and of ``baseline`` (when given)."""
+    with tempfile.TemporaryDirectory(prefix="mailbot-reading-") as temp:
+        trees = {"current": ROOT}
+        if baseline is not None:
+            tree = Path(temp) / "baseline"
+            subprocess.run(["git", "worktree", "add", "--detach", "-q", str(tree), baseline],
+                           cwd=ROOT, check=True)  # fmt: skip
+            trees["baseline"] = tree
+        try:
+            workers = {name: Worker(tree, count) for name, tree in trees.items()}
+            for each in workers.values():
+                each.started()
+            times: dict[str, dict[str, list[float]]] = {
+                name: {stage: [] for stage in STAGES} for name in workers
+            }
+            for index in range(rounds):
+                order = list(workers) if index % 2 == 0 else list(reversed(workers))
+                for name in order:
+                    for stage, ms in workers[name].round().items():
+                        times[name][stage].append(ms)
+            for each in workers.values():
+                each.close()
+        finally:
+            if baseline is not None:
+                subprocess.run(["git", "worktree", "remove", "--force", str(trees["baseline"])],
+                               cwd=ROOT, check=False)  # fmt: skip
+    return times
+
+
+def table(times: dict[str, dict[str, list[float]]], baseline: str | None, count: int) -> str:
+    rounds = len(times["current"]["parse"])
+    lines = [
+        f"ms of CPU per mail, {count}-mail backlog mix (bench/mix.py), median of {rounds} "
+        "alternating rounds" + (f"; baseline: the code at {baseline}" if baseline else ""),
+        "",
+        "| stage | baseline | now | ratio |" if baseline else "| stage | now |",
+        "|---|---:|---:|---:|" if baseline else "|---|---:|",
+    ]
+    for stage in STAGES:
+        now = statistics.median(times["current"][stage])
+        if baseline:
+            before = statistics.median(times["baseline"][stage])
+            lines.append(f"| {stage} | {before:.2f} | {now:.2f} | {now / before:.2f} |")
+        else:
+            lines.append(f"| {stage} | {now:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--record", type=Path, help="write every result to this JSON file")
+    parser.add_argument("--check", type=Path, help="compare every result with this JSON file")
+    parser.add_argument("--baseline", help="git revision to time side by side")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--mails", type=int, default=2000)
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument("--short", action="store_true", help="CI: small, one round")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker is not None:
+        worker(args.worker, args.mails)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    if args.record or args.check:
+        found = results(args.mails)
+        if args.record:
+            args.record.write_text(json.dumps(found, sort_keys=True), encoding="utf-8")
+            print(f"{len(found)} results recorded in {args.record}")
+        if args.check:
+            expected = json.loads(args.check.read_text(encoding="utf-8"))
+            problems = differences(expected, found)
+            for line in problems[:20]:
+                print(line)
+            if problems:
+                print(f"{len(problems)} of {len(expected)} results differ")
+                return 1
+            print(f"all {len(found)} results as recorded")
+        return 0
+    if args.short:
+        # Reading is deterministic: the same mails read twice give the same results.
+        first, second = results(40), results(40)
+        assert first == second and len(first) > 40, "reading is not deterministic"
+        times = measure(None, 1, 100)
+        print(table(times, None, 100))
+        return 0
+    times = measure(args.baseline, args.rounds, args.mails)
+    section = table(times, args.baseline, args.mails)
+    print(section)
+    if args.write:
+        from bench._results import machine, write_section
+
+        write_section("reading", f"## Reading\n\n{machine()}\n\n{section}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
