@@ -35,11 +35,27 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# A timing worker imports the mailbot of the tree it times (the baseline's worktree); the
+# mails (bench.mix) are always this tree's.
+TREE = "READING_TREE"
+sys.path.insert(0, os.environ.get(TREE) or str(ROOT))
+
+from mailbot.core.analysis import analyse  # noqa: E402
+from mailbot.core.classification import classify  # noqa: E402
+from mailbot.core.identity import contact_change, delivery_elsewhere, representation  # noqa: E402
+from mailbot.core.parsing import Limits, parse_mail  # noqa: E402
+from mailbot.documents import read_documents  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+
+from bench import mix  # noqa: E402
+from bench._results import machine, write_section  # noqa: E402
+
 FIXTURES = ROOT / "tests" / "fixtures" / "mails"
 CORPUS = Path(os.environ.get("MAILBOT_CORPUS") or ROOT.parent / "shared" / "corpus" / "requests")
 OWN = ("privacy@voorbeeld.example",)
@@ -47,43 +63,42 @@ STAGES = ("parse", "classify", "analyse")
 
 
 def plain(value: Any) -> Any:
-    """``value`` as JSON: dataclasses field by field (bytes as their SHA-256)."""
+    """``value`` as JSON: dataclasses field by field, mappings as pairs, bytes as SHA-256."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
+    if isinstance(value, Mapping):
+        return [[plain(key), plain(item)] for key, item in value.items()]
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return _scalar(value)
+
+
+def _scalar(value: object) -> object:
     if isinstance(value, bytes):
         return hashlib.sha256(value).hexdigest()
     if isinstance(value, datetime.datetime):
         return value.isoformat()
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return [[plain(key), plain(item)] for key, item in value.items()]
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return repr(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value if value is None or isinstance(value, str | int | float) else repr(value)
+
+
+def backlog(count: int) -> list[bytes]:
+    """The backlog mix of ``count`` mails, the same each time."""
+    random.seed(2026)  # the MIME boundaries that the email package draws
+    return mix.make(count).mails
 
 
 def mails(count: int) -> Iterator[tuple[str, bytes]]:
     """Every mail: the fixtures, then the backlog mix of ``count`` mails."""
-    sys.path.insert(0, str(ROOT))
-    from bench import mix
-
-    random.seed(2026)  # the MIME boundaries that the email package draws
     for path in sorted(FIXTURES.rglob("*.eml")):
         yield str(path.relative_to(ROOT)), path.read_bytes()
-    for index, raw in enumerate(mix.make(count).mails):
+    for index, raw in enumerate(backlog(count)):
         yield f"mix/{index}", raw
 
 
 def results(count: int) -> dict[str, Any]:
     """What reading makes of every mail and letter, by name."""
-    from mailbot.core.analysis import analyse
-    from mailbot.core.classification import classify
-    from mailbot.core.identity import contact_change, delivery_elsewhere, representation
-    from mailbot.core.parsing import Limits
-    from mailbot.documents import read_documents
 
     def drafting(text: str, sender: str) -> Any:
         return [
@@ -118,23 +133,35 @@ def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
         if expected[name] != actual[name]:
             before = json.dumps(expected[name], sort_keys=True)
             after = json.dumps(actual[name], sort_keys=True)
-            at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), 0)
-            lines.append(f"differs: {name}: ...{before[at - 80 : at + 80]}... became "
-                         f"...{after[at - 80 : at + 80]}...")  # fmt: skip
+            at = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), 0)
+            lines.append(f"differs: {name}: ...{before[max(0, at - 80) : at + 80]}... became "
+                         f"...{after[max(0, at - 80) : at + 80]}...")  # fmt: skip
     return sorted(lines)
 
 
-# The timing worker: imports mailbot from the tree it is given, builds the mix, and answers
-# each "round" line on stdin with its ms per mail for each stage (JSON).
-def worker(tree: Path, count: int) -> None:
-    sys.path.insert(0, str(tree))
-    from mailbot.core.analysis import analyse
-    from mailbot.core.classification import classify
-    from mailbot.core.parsing import Limits, parse_mail
-    from mailbot.documents import read_documents
+def write_mails(raws: list[bytes], path: Path) -> None:
+    with path.open("wb") as handle:
+        for raw in raws:
+            handle.write(len(raw).to_bytes(8, "big"))
+            handle.write(raw)
 
-    assert Path(sys.modules["mailbot"].__file__ or "").is_relative_to(tree), "wrong mailbot"
-    raws = [raw for name, raw in mails(count) if name.startswith("mix/")]
+
+def read_mails(path: Path) -> list[bytes]:
+    data, raws, at = path.read_bytes(), [], 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 8], "big")
+        raws.append(data[at + 8 : at + 8 + size])
+        at += 8 + size
+    return raws
+
+
+# The timing worker: reads the mails the parent wrote, and answers each "round" line on
+# stdin with its ms of CPU per mail for each stage (JSON).
+def worker(path: Path) -> None:
+    tree = Path(os.environ.get(TREE) or ROOT)
+    if not Path(sys.modules["mailbot"].__file__ or "").is_relative_to(tree):
+        raise SystemExit(f"mailbot was not imported from {tree}")
+    raws = read_mails(path)
     limits = Limits()
     parsed = [parse_mail(raw, limits) for raw in raws]
     calls = [
@@ -164,26 +191,27 @@ def worker(tree: Path, count: int) -> None:
 
 
 class Worker:
-    def __init__(self, tree: Path, count: int) -> None:
+    def __init__(self, tree: Path, mails: Path) -> None:
+        self.tree = tree
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(tree), "--mails", str(count)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree,
+            [sys.executable, __file__, "--worker", str(mails)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, cwd=tree, env={**os.environ, TREE: str(tree)},
         )  # fmt: skip
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
 
     def started(self) -> None:
-        assert self.process.stdout is not None
-        if self.process.stdout.readline().strip() != "ready":
-            raise SystemExit(f"the worker in {self.process.args[3]} failed")
+        if self.stdout.readline().strip() != "ready":
+            raise SystemExit(f"the worker for {self.tree} failed")
 
     def round(self) -> dict[str, float]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write("round\n")
-        self.process.stdin.flush()
-        return dict(json.loads(self.process.stdout.readline()))
+        self.stdin.write("round\n")
+        self.stdin.flush()
+        return dict(json.loads(self.stdout.readline()))
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
+        self.stdin.close()
         self.process.wait(30)
 
 
@@ -197,7 +225,9 @@ def measure(baseline: str | None, rounds: int, count: int) -> dict[str, dict[str
                            cwd=ROOT, check=True)  # fmt: skip
             trees["baseline"] = tree
         try:
-            workers = {name: Worker(tree, count) for name, tree in trees.items()}
+            mails = Path(temp) / "mails"
+            write_mails(backlog(count), mails)
+            workers = {name: Worker(tree, mails) for name, tree in trees.items()}
             for each in workers.values():
                 each.started()
             times: dict[str, dict[str, list[float]]] = {
@@ -248,14 +278,14 @@ def main() -> int:
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
-        worker(args.worker, args.mails)
+        worker(args.worker)
         return 0
-    sys.path.insert(0, str(ROOT))
     if args.record or args.check:
         found = results(args.mails)
         if args.record:
             args.record.write_text(json.dumps(found, sort_keys=True), encoding="utf-8")
-            print(f"{len(found)} results recorded in {args.record}")
+            where = Path(sys.modules["mailbot"].__file__ or "").parent
+            print(f"{len(found)} results of the mailbot in {where} recorded in {args.record}")
         if args.check:
             expected = json.loads(args.check.read_text(encoding="utf-8"))
             problems = differences(expected, found)
@@ -269,7 +299,8 @@ def main() -> int:
     if args.short:
         # Reading is deterministic: the same mails read twice give the same results.
         first, second = results(40), results(40)
-        assert first == second and len(first) > 40, "reading is not deterministic"
+        if first != second or len(first) <= 40:
+            raise SystemExit("reading is not deterministic")
         times = measure(None, 1, 100)
         print(table(times, None, 100))
         return 0
@@ -277,8 +308,6 @@ def main() -> int:
     section = table(times, args.baseline, args.mails)
     print(section)
     if args.write:
-        from bench._results import machine, write_section
-
         write_section("reading", f"## Reading\n\n{machine()}\n\n{section}")
     return 0
 

@@ -42,6 +42,7 @@ from mailbot.core.classification import (
 )
 from mailbot.core.classification.articles import cited_rights
 from mailbot.core.classification.language import detect_language, language_votes, other_language
+from mailbot.core.classification.prefilter import Cue, Words
 from mailbot.core.classification.recall import (
     FIRST_PERSON,
     concern,
@@ -52,7 +53,6 @@ from mailbot.core.classification.recall import (
     spam,
     thanks_only,
 )
-from mailbot.core.classification.prefilter import Cue
 from mailbot.core.classification.rules import ANCHOR, CLOSE, RULES, THRESHOLD, Rule
 from mailbot.core.classification.text import Normalised, normalise
 from mailbot.core.classification.topics import (
@@ -228,11 +228,11 @@ _OWN_WORDS = frozenset({"attribute", "delete_object"})
 
 
 def _concepts(
-    text: str, languages: Iterable[str], words: frozenset[str]
+    text: str, languages: Iterable[str], words: Words
 ) -> dict[str, list[tuple[int, int]]]:
     """Where each concept of the lexicons of ``languages`` occurs in ``text`` (its lines
-    joined again, ``Normalised.flat``: the cues match across a wrapped line), whose word
-    beginnings are ``words``."""
+    joined again, ``Normalised.flat``: the cues match across a wrapped line; ``words``:
+    where its words begin)."""
     spans: dict[str, set[tuple[int, int]]] = {}
     for language in languages:
         for concept, cue in _CUES[language]:
@@ -341,7 +341,7 @@ _ITEM_OPENING = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s*(?:please |g
 
 def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
     text, where, factor = source.text, source.where, source.factor
-    spans = _concepts(text.flat, languages, text.beginnings)
+    spans = _concepts(text.flat, languages, text.words)
     for rule in RULES:
         for anchor in spans.get(rule.concepts[0], ()):
             found = _rule_match(rule, anchor, spans, text)
@@ -605,7 +605,7 @@ def _topics(sources: list[_Source], sender_domain: str) -> list[Evidence]:
     for source in sources:
         if source.where == "quoted":
             continue  # our own earlier words, or theirs we already read
-        for match in find_topics(source.text.flat, sender_domain, source.text.beginnings):
+        for match in find_topics(source.text.flat, sender_domain, source.text.words):
             if match.topic not in found:
                 phrase = source.text.original(match.start, match.end)
                 found[match.topic] = Evidence(

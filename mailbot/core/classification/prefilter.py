@@ -1,13 +1,14 @@
-"""Not running a cue pattern on a text it cannot match, told from the words of the text.
+"""Trying a cue pattern only where a word of the text begins as its matches must.
 
 Most cue patterns start at a word boundary with one of a few words
-(``\\b(?:verwijder\\w*|delete\\w*|erase\\w*)``): a match can only begin where a word of
-the text begins with the first letters of one of them. ``Cue`` reads those letters
-(its *leads*) from the pattern itself, once, when it is compiled; ``beginnings`` gives
-the first letters of every word of a text, once per text. A pattern none of whose leads
-is among them is not run: running it would find nothing. A pattern whose matches could
-begin anywhere else (no boundary first, a character class, ``\\w*``) has no leads and
-always runs. Either way the matches are those of the pattern.
+(``\\b(?:verwijder\\w*|delete\\w*|erase\\w*)``): a match can only begin at a word
+whose first letters are those of one of them. ``Cue`` reads those letters (its *leads*)
+from the pattern itself, once, when it is compiled; ``Words`` indexes the words of a
+text by their first letters, once per text. The pattern is then tried at those words
+only (``match`` at each, left to right, as ``finditer`` and ``search`` would find them),
+instead of at every character: most cues are tried nowhere, or at one or two words. A
+pattern whose matches could begin otherwise (no boundary first, a character class,
+``\\w*``) has no leads and is run as it is. Either way the matches are the pattern's own.
 """
 
 from __future__ import annotations
@@ -99,15 +100,19 @@ def _at_word_start(items: Any) -> bool:
 
 
 def _lead(text: str) -> str:
-    """What a match beginning with ``text`` shows of the word it begins: its letters up to
-    the first that is not a word character, at most ``LEAD``."""
+    """What a match beginning with ``text`` shows of the word it begins: the whole word
+    followed by a space when ``text`` ends it within ``LEAD`` letters ("ik "), else its
+    first letters, at most ``LEAD`` ("verw")."""
     token = _TOKEN.match(text)
-    return token.group(0)[:LEAD] if token is not None else ""
+    if token is None:
+        return ""
+    word = token.group(0)
+    return f"{word} " if len(word) < len(text) and len(word) <= LEAD else word[:LEAD]
 
 
 def leads(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The beginnings that every match of ``pattern`` starts a word with, or None when a
-    match may begin otherwise."""
+    """The beginnings (``Words``) of the word that every match of ``pattern`` starts with,
+    or None when a match may begin otherwise."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE) or not isinstance(pattern.pattern, str):
         return None
     parsed = _parser.parse(pattern.pattern, pattern.flags)
@@ -121,14 +126,39 @@ def leads(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return None if "" in found else frozenset(found)
 
 
-def beginnings(text: str) -> frozenset[str]:
-    """The beginnings (1 to ``LEAD`` letters) of every word of ``text``."""
-    starts = {token[:LEAD] for token in _TOKEN.findall(text)}
-    return frozenset(start[:size] for start in starts for size in range(1, len(start) + 1))
+class Words:
+    """The words of a text, by their beginnings: each word's first 1 to ``LEAD`` letters,
+    and a word of at most ``LEAD`` letters also as itself followed by a space."""
+
+    __slots__ = ("at", "starting")
+
+    def __init__(self, text: str) -> None:
+        at: dict[str, list[int]] = {}  # where each word is
+        for token in _TOKEN.finditer(text):
+            at.setdefault(token.group(0), []).append(token.start())
+        starting: dict[str, list[str]] = {}  # the words each beginning begins
+        for word in at:
+            if len(word) > LEAD:
+                keys: tuple[str, ...] = tuple(word[:size] for size in range(1, LEAD + 1))
+            else:
+                keys = (*(word[:size] for size in range(1, len(word) + 1)), f"{word} ")
+            for key in keys:
+                starting.setdefault(key, []).append(word)
+        self.at = at
+        self.starting = starting
+
+    def starts(self, beginnings: frozenset[str]) -> list[int]:
+        """Where the words begin that begin with one of ``beginnings``, in order."""
+        found = beginnings.intersection(self.starting)
+        if not found:
+            return []
+        at = self.at
+        return sorted({start for key in found for word in self.starting[key] for start in at[word]})
 
 
 class Cue:
-    """A compiled pattern that is only run on a text whose words it could match."""
+    """A compiled pattern tried only where a word begins as its matches must (``leads``):
+    the matches are those of ``pattern.finditer`` and ``pattern.search`` on the whole text."""
 
     __slots__ = ("leads", "pattern")
 
@@ -136,12 +166,27 @@ class Cue:
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         self.leads = leads(self.pattern)
 
-    def possible(self, words: frozenset[str]) -> bool:
-        """Whether the pattern may match a text whose word beginnings are ``words``."""
-        return self.leads is None or not self.leads.isdisjoint(words)
+    def finditer(self, text: str, words: Words) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, where ``words`` is ``Words(text)``."""
+        if self.leads is None:
+            yield from self.pattern.finditer(text)
+            return
+        end = 0
+        match = self.pattern.match
+        for start in words.starts(self.leads):
+            if start >= end:
+                found = match(text, start)
+                if found is not None:  # (never empty: a match takes a word's letters)
+                    yield found
+                    end = found.end()
 
-    def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.possible(words) else None
-
-    def finditer(self, text: str, words: frozenset[str]) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self.possible(words) else iter(())
+    def search(self, text: str, words: Words) -> re.Match[str] | None:
+        """``pattern.search(text)``, where ``words`` is ``Words(text)``."""
+        if self.leads is None:
+            return self.pattern.search(text)
+        match = self.pattern.match
+        for start in words.starts(self.leads):
+            found = match(text, start)
+            if found is not None:
+                return found
+        return None

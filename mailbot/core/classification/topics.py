@@ -10,13 +10,12 @@ clock that goes with it (``Topic.urgent``: a data breach has 72 hours).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from mailbot.core.classification import vocabulary
-from mailbot.core.classification.prefilter import Cue, beginnings
+from mailbot.core.classification.prefilter import Cue, Words
 
 
 class Topic(StrEnum):
@@ -359,13 +358,13 @@ class TopicMatch:
 
 
 def find_topics(
-    normalised: str, sender_domain: str = "", words: frozenset[str] | None = None
+    normalised: str, sender_domain: str = "", words: Words | None = None
 ) -> list[TopicMatch]:
     """Every topic phrase in ``normalised`` text, in the order found (first of each topic).
 
-    ``words``: the beginnings of the text's words (``prefilter.beginnings``), if known."""
+    ``words``: where the text's words begin (``prefilter.Words``), if known."""
     if words is None:
-        words = beginnings(normalised)
+        words = Words(normalised)
     found: list[TopicMatch] = []
     for topic, cue in _CUES.items():
         match = cue.search(normalised, words)
@@ -399,7 +398,7 @@ def find_topics(
 
 def has_complaint(normalised: str) -> bool:
     """The text complains about an answer or a late answer to a request about data."""
-    words = beginnings(normalised)
+    words = Words(normalised)
     return bool(_CUES[Topic.COMPLAINT].search(normalised, words)) and bool(
         _ABOUT_REQUEST.search(normalised, words)
     )
