@@ -583,10 +583,10 @@ def _sources(
 ) -> list[_Source]:
     sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
     sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
-    own = sources[-1].text.text
+    own, words = sources[-1].text.text, sources[-1].text.words
     short_yes = len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own)
     # A reminder or a complaint points to the request it quotes ("see below"): read it too.
-    chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own)
+    chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own, words)
     if quoted and (short_yes or (chasing and not quoted_from_us)):
         sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
     # An attached letter is the person's own words too ("zie bijlage"); a signed

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 # The standard library's own parser of regular expressions (no type stubs).
@@ -126,11 +128,97 @@ def leads(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return None if "" in found else frozenset(found)
 
 
+def _needed(items: Any) -> set[str] | None:
+    """Strings one of which every match of ``items`` (a parsed pattern) holds, or None."""
+    choices: list[set[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if op is _c.AT:
+            continue  # takes no character: the letters around it are next to each other
+        if run:
+            choices.append({"".join(run)})
+            run = []
+        found: set[str] | None = None
+        if op is _c.SUBPATTERN:
+            found = _needed(av[3])
+        elif op is _c.BRANCH:
+            branches = [_needed(branch) for branch in av[1]]
+            found = None if any(b is None for b in branches) else set().union(*branches)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(av[2])
+        if found:
+            choices.append(found)
+    if run:
+        choices.append({"".join(run)})
+    # the choice whose shortest string is longest says the most
+    return max(choices, key=lambda strings: min(map(len, strings)), default=None)
+
+
+def _branches(source: str) -> list[str]:
+    """``source`` split at its top-level ``|``."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if source.startswith("]", index + 1) or source.startswith("^]", index + 1):
+                index += 1 + (source[index + 1] == "^")
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+        index += 1
+    parts.append(source[start:])
+    return parts
+
+
+_FLAGS = re.compile(r"\(\?[aiLmsux]")
+
+
+class _Part:
+    """Consecutive branches of a cue: tried at the words they can begin (``leads``), or
+    searched for when the text holds one of the strings their matches need."""
+
+    __slots__ = ("leads", "needed", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.leads = leads(pattern)
+        needed = _needed(_parser.parse(pattern.pattern, pattern.flags))
+        simple = not pattern.flags & (re.IGNORECASE | re.VERBOSE)
+        self.needed = tuple(needed) if needed and simple and "" not in needed else None
+
+    def search(self, text: str, words: Words, pos: int) -> re.Match[str] | None:
+        """The first match that starts at ``pos`` or later (``pattern.search(text, pos)``)."""
+        if self.leads is None:
+            if self.needed is not None and not any(part in text for part in self.needed):
+                return None
+            return self.pattern.search(text, pos)
+        starts = words.starts(self.leads)
+        match = self.pattern.match
+        for start in starts[bisect_left(starts, pos) :] if pos else starts:
+            found = match(text, start)
+            if found is not None:
+                return found
+        return None
+
+
 class Words:
     """The words of a text, by their beginnings: each word's first 1 to ``LEAD`` letters,
     and a word of at most ``LEAD`` letters also as itself followed by a space."""
 
-    __slots__ = ("at", "starting")
+    __slots__ = ("_starts", "at", "starting")
 
     def __init__(self, text: str) -> None:
         at: dict[str, list[int]] = {}  # where each word is
@@ -139,54 +227,82 @@ class Words:
         starting: dict[str, list[str]] = {}  # the words each beginning begins
         for word in at:
             if len(word) > LEAD:
-                keys: tuple[str, ...] = tuple(word[:size] for size in range(1, LEAD + 1))
+                keys: tuple[str, ...] = (word[:1], word[:2], word[:3], word[:4])
             else:
                 keys = (*(word[:size] for size in range(1, len(word) + 1)), f"{word} ")
             for key in keys:
                 starting.setdefault(key, []).append(word)
         self.at = at
         self.starting = starting
+        self._starts: dict[frozenset[str], list[int]] = {}
 
     def starts(self, beginnings: frozenset[str]) -> list[int]:
         """Where the words begin that begin with one of ``beginnings``, in order."""
-        found = beginnings.intersection(self.starting)
-        if not found:
-            return []
-        at = self.at
-        return sorted({start for key in found for word in self.starting[key] for start in at[word]})
+        known = self._starts.get(beginnings)
+        if known is not None:
+            return known
+        at, starting = self.at, self.starting
+        keys = beginnings.intersection(starting)
+        if len(keys) == 1:
+            found = starting[next(iter(keys))]
+        else:
+            found = list({word: None for key in keys for word in starting[key]})
+        if len(found) == 1:
+            starts = at[found[0]]
+        else:  # (each word's own starts are in order, and no two words start at one place)
+            starts = sorted(chain.from_iterable(at[word] for word in found))
+        self._starts[beginnings] = starts
+        return starts
 
 
 class Cue:
-    """A compiled pattern tried only where a word begins as its matches must (``leads``):
-    the matches are those of ``pattern.finditer`` and ``pattern.search`` on the whole text."""
+    """A compiled pattern, tried only where its matches can begin: its top-level branches
+    in parts (``_Part``), each tried at the words it can begin with, or searched for only
+    in a text that holds what it needs. ``search`` and ``finditer`` give the matches of
+    ``pattern.search`` and ``pattern.finditer`` on the whole text: the first (leftmost)
+    match of any part, the earlier part's at the same place, as the branches are ordered."""
 
-    __slots__ = ("leads", "pattern")
+    __slots__ = ("parts", "pattern")
 
     def __init__(self, pattern: re.Pattern[str] | str) -> None:
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
-        self.leads = leads(self.pattern)
+        self.parts = self._parts()
+
+    def _parts(self) -> tuple[_Part, ...]:
+        source = self.pattern.pattern
+        branches = _branches(source) if not _FLAGS.search(source) else [source]
+        parts: list[list[str]] = []
+        gated: list[bool] = []
+        for branch in branches:
+            lead = leads(re.compile(branch, self.pattern.flags)) is not None
+            if parts and gated[-1] == lead:
+                parts[-1].append(branch)
+            else:
+                parts.append([branch])
+                gated.append(lead)
+        compiled = [re.compile("|".join(part), self.pattern.flags) for part in parts]
+        return tuple(_Part(pattern) for pattern in compiled)
+
+    def search(self, text: str, words: Words, pos: int = 0) -> re.Match[str] | None:
+        """``pattern.search(text, pos)``, where ``words`` is ``Words(text)``."""
+        best: re.Match[str] | None = None
+        for part in self.parts:
+            found = part.search(text, words, pos)
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        return best
 
     def finditer(self, text: str, words: Words) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text)``, where ``words`` is ``Words(text)``."""
-        if self.leads is None:
-            yield from self.pattern.finditer(text)
-            return
-        end = 0
-        match = self.pattern.match
-        for start in words.starts(self.leads):
-            if start >= end:
-                found = match(text, start)
-                if found is not None:  # (never empty: a match takes a word's letters)
-                    yield found
-                    end = found.end()
-
-    def search(self, text: str, words: Words) -> re.Match[str] | None:
-        """``pattern.search(text)``, where ``words`` is ``Words(text)``."""
-        if self.leads is None:
-            return self.pattern.search(text)
-        match = self.pattern.match
-        for start in words.starts(self.leads):
-            found = match(text, start)
-            if found is not None:
-                return found
-        return None
+        if len(self.parts) == 1 and self.parts[0].leads is None:
+            return self.pattern.finditer(text)
+        found: list[re.Match[str]] = []
+        pos = 0
+        while True:
+            match = self.search(text, words, pos)
+            if match is None:
+                return iter(found)
+            if match.end() == match.start():  # what finditer does then is its own
+                return self.pattern.finditer(text)
+            found.append(match)
+            pos = match.end()

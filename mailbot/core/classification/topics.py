@@ -396,9 +396,11 @@ def find_topics(
     return found
 
 
-def has_complaint(normalised: str) -> bool:
-    """The text complains about an answer or a late answer to a request about data."""
-    words = Words(normalised)
+def has_complaint(normalised: str, words: Words | None = None) -> bool:
+    """The text complains about an answer or a late answer to a request about data
+    (``words``: where its words begin, if known)."""
+    if words is None:
+        words = Words(normalised)
     return bool(_CUES[Topic.COMPLAINT].search(normalised, words)) and bool(
         _ABOUT_REQUEST.search(normalised, words)
     )
