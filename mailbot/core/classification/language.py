@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORDS = {
     "nl": """de het een en van ik je jij u uw jullie mijn me mij niet wat is dat die op met voor
@@ -66,14 +67,19 @@ class LanguageGuess:
 
 def language_votes(normalised_text: str) -> dict[str, float]:
     """Function-word votes per language; words shared by languages are split between them."""
+    return defaultdict(float, _votes(normalised_text[:20000]))
+
+
+@lru_cache(maxsize=8)  # the classifier asks about one text several times
+def _votes(text: str) -> tuple[tuple[str, float], ...]:
     votes: dict[str, float] = defaultdict(float)
-    for token in _TOKEN.findall(normalised_text[:20000]):
+    for token in _TOKEN.findall(text):
         languages = _INDEX.get(token)
         if languages:
             share = 1.0 / len(languages)
             for language in languages:
                 votes[language] += share
-    return votes
+    return tuple(votes.items())
 
 
 def detect_language(normalised_text: str) -> LanguageGuess:

@@ -218,7 +218,7 @@ class Words:
     """The words of a text, by their beginnings: each word's first 1 to ``LEAD`` letters,
     and a word of at most ``LEAD`` letters also as itself followed by a space."""
 
-    __slots__ = ("_starts", "at", "starting")
+    __slots__ = ("_keys", "_starts", "at", "starting")
 
     def __init__(self, text: str) -> None:
         at: dict[str, list[int]] = {}  # where each word is
@@ -234,6 +234,7 @@ class Words:
                 starting.setdefault(key, []).append(word)
         self.at = at
         self.starting = starting
+        self._keys = frozenset(starting)  # (a set's intersection walks the smaller set)
         self._starts: dict[frozenset[str], list[int]] = {}
 
     def starts(self, beginnings: frozenset[str]) -> list[int]:
@@ -242,7 +243,7 @@ class Words:
         if known is not None:
             return known
         at, starting = self.at, self.starting
-        keys = beginnings.intersection(starting)
+        keys = beginnings & self._keys
         if len(keys) == 1:
             found = starting[next(iter(keys))]
         else:

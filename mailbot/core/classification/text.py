@@ -314,9 +314,18 @@ def normalise(text: str) -> Normalised:
         mapped = text.translate(_REPLACED)  # one character for one: offsets unchanged
         offsets = range(len(text))
     else:
-        pieces = [_REPLACED[ord(char)] for char in text]
-        mapped = "".join(pieces)
-        offsets = [index for index, piece in enumerate(pieces) for _ in piece]
+        mapped = text.translate(_REPLACED)
+        # each character stands for its place in ``text``; an uneven one for as many
+        # characters as it becomes (none, or several)
+        uneven = "".join(set(text.translate(_UNEVEN)))
+        offsets = []
+        done = 0
+        for found in re.finditer(f"[{re.escape(uneven)}]", text):
+            index = found.start()
+            offsets.extend(range(done, index))
+            offsets.extend([index] * len(_REPLACED[ord(text[index])]))
+            done = index + 1
+        offsets.extend(range(done, len(text)))
     chars: list[str] = []
     kept: list[int] = []
     done = 0
