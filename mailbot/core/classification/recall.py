@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from mailbot.core.classification import vocabulary
-from mailbot.core.classification.prefilter import Cue, Words
 
 # Words about the writer's data, privacy, consent, being contacted, or marketing.
 CONCERN = vocabulary.words(
@@ -214,22 +213,10 @@ def concern(
     return None
 
 
-# The same patterns, tried only where their matches can begin (``prefilter``).
-_THANKS_DONE, _OWN_DATA, _SALES, _PRODUCT_QUESTION, _APPLICATION, _INVITATION = (
-    Cue(pattern)
-    for pattern in (THANKS_DONE, OWN_DATA, SALES, PRODUCT_QUESTION, APPLICATION, INVITATION)
-)
-
-
-@lru_cache(maxsize=4)
-def _words(normalised: str) -> Words:
-    return Words(normalised)
-
-
 @lru_cache(maxsize=8)  # asked about one text more than once
 def thanks_only(normalised: str) -> bool:
     """A thank-you for a request already handled."""
-    return _THANKS_DONE.search(normalised, _words(normalised)) is not None
+    return THANKS_DONE.search(normalised) is not None
 
 
 def spam(
@@ -237,7 +224,7 @@ def spam(
 ) -> re.Match[str] | None:
     """The phrase that makes the mail spam asking the reader for data, if it is that: the
     first one that ``negated`` does not deny ("you are not yet in the GDPR register")."""
-    if _OWN_DATA.search(normalised, _words(normalised)):
+    if OWN_DATA.search(normalised):
         return None
     return next((m for m in SPAM.finditer(normalised) if not negated(*m.span())), None)
 
@@ -245,18 +232,16 @@ def spam(
 @lru_cache(maxsize=8)  # asked about one text more than once
 def sales_pitch(normalised: str) -> bool:
     """An offer of services (two signs of a pitch), not about the writer's own data."""
-    words = _words(normalised)
-    signs = {match.group(0) for match in _SALES.finditer(normalised, words)}
-    return len(signs) >= 2 and _OWN_DATA.search(normalised, words) is None
+    signs = {match.group(0) for match in SALES.finditer(normalised)}
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
 @lru_cache(maxsize=8)  # asked about one text more than once
 def product_question(normalised: str) -> bool:
     """A customer's or a prospect's question about the product (two signs of one: a setting,
     a price, a decision to buy), not about the writer's own data."""
-    words = _words(normalised)
-    signs = {match.group(0) for match in _PRODUCT_QUESTION.finditer(normalised, words)}
-    return len(signs) >= 2 and _OWN_DATA.search(normalised, words) is None
+    signs = {match.group(0) for match in PRODUCT_QUESTION.finditer(normalised)}
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
 @lru_cache(maxsize=8)  # asked about one text more than once
@@ -264,13 +249,12 @@ def job_application(normalised: str) -> re.Match[str] | None:
     """The phrase that makes the mail a job application, if it is one: two signs of one
     ("Sollicitatie" and "mijn cv"; not a breach report that googled the writer's name
     "(Bewerbung, ...)")."""
-    found = list(_APPLICATION.finditer(normalised, _words(normalised)))
+    found = list(APPLICATION.finditer(normalised))
     return found[0] if len({match.group(0) for match in found}) >= 2 else None
 
 
 @lru_cache(maxsize=8)  # asked about one text more than once
 def invitation(normalised: str) -> bool:
     """An invitation to an event (two signs of one), not about the writer's own data."""
-    words = _words(normalised)
-    signs = {match.group(0) for match in _INVITATION.finditer(normalised, words)}
-    return len(signs) >= 2 and _OWN_DATA.search(normalised, words) is None
+    signs = {match.group(0) for match in INVITATION.finditer(normalised)}
+    return len(signs) >= 2 and OWN_DATA.search(normalised) is None
