@@ -31,9 +31,11 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from mailbot.core.addresses import normalise as normalise_address
 from mailbot.core.authentication import Judgement, MailService, Trust, Verdict, judge_mail
+from mailbot.core.classification.text import Normalised
 from mailbot.core.classification.text import normalise as normalise_text
 from mailbot.core.mail import Address, ParsedMail
 from mailbot.core.rights import Right
@@ -189,9 +191,19 @@ class DeliveryRequest:
     phrase: str
 
 
+_SENT_TO = re.compile(rf"\b{_SEND}\b.{{0,80}}?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+@lru_cache(maxsize=4)
+def _normalised(text: str) -> Normalised:
+    """Drafting asks ``representation``, ``delivery_elsewhere`` and ``contact_change`` about
+    one text in turn: it is normalised once."""
+    return normalise_text(text)
+
+
 def representation(text: str) -> str | None:
     """The phrase showing that the writer acts for someone else, if any."""
-    match = _REPRESENTATION.search(normalise_text(text).text)
+    match = _REPRESENTATION.search(_normalised(text).text)
     return match.group(0) if match else None
 
 
@@ -199,13 +211,12 @@ def delivery_elsewhere(
     text: str, sender: str, on_file: Sequence[str] = ()
 ) -> DeliveryRequest | None:
     """A request to send the data to another address, or by post."""
-    normalised = normalise_text(text)
+    normalised = _normalised(text)
     post = _BY_POST.search(normalised.text)
     if post is not None:
         return DeliveryRequest(None, True, normalised.original(*post.span()))
     known = {sender.lower(), *(address.lower() for address in on_file)}
-    pattern = rf"\b{_SEND}\b.{{0,80}}?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    for match in re.finditer(pattern, normalised.text):
+    for match in _SENT_TO.finditer(normalised.text):
         address = normalise_address(normalised.original(*match.span(1)).rstrip("."))
         if address is not None and address not in known:
             return DeliveryRequest(address, False, normalised.original(*match.span()))
@@ -237,7 +248,7 @@ _CONTACT = re.compile(
 def contact_change(text: str) -> str | None:
     """The words showing that a rectification is about the e-mail address, postal address or
     phone number (as sensitive as erasure: whoever owns the new address takes over), if any."""
-    normalised = normalise_text(text)
+    normalised = _normalised(text)
     match = _CONTACT.search(normalised.text)
     return normalised.original(*match.span()) if match else None
 

@@ -403,6 +403,68 @@ def headers_of(raw: bytes) -> ParsedMail:
         )  # fmt: skip
 
 
+# A long run of lines of base64 letters (an attachment's body) costs the standard library's
+# parser a step per line, and plays no part in the structure it finds when it begins a body
+# (after a blank line): none of its lines is a boundary ("--"), and its first line is no
+# header (":"), so the parser is in that body to its end. The parser reads the mail with
+# each such run but its last line replaced by one line of a token the mail does not hold;
+# the run is put back in every text that holds the token. What it finds is what it finds
+# in the whole mail.
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+_RUN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n"
+_RUN_MARK = "mailbotrun"
+_RUN_FROM = 4096  # bytes of a run; a shorter one is parsed as it is
+_RUNS_FROM = 64 * 1024  # bytes of a mail; a smaller one is parsed as it is
+
+
+def _runs(raw: bytes) -> list[tuple[int, int]]:
+    """Where the long runs of base64 lines are that begin a body, each up to the line
+    before the last line before the next line that begins with "-"."""
+    found: list[tuple[int, int]] = []
+    blank = _BLANK_LINE.search(raw)
+    while blank is not None:
+        start = blank.end()
+        dash = raw.find(b"\n-", start)
+        end = len(raw) if dash < 0 else dash + 1
+        last = raw.rfind(b"\n", start, end - 1) + 1
+        if (
+            last - start >= _RUN_FROM
+            and raw[start] not in b"\r\n"
+            and not raw[start:last].translate(None, _RUN_BYTES)
+        ):
+            found.append((start, last))
+        blank = _BLANK_LINE.search(raw, max(start, end - 1))
+    return found
+
+
+def _message(raw: bytes) -> Message:
+    """``message_from_bytes(raw, policy=compat32)``, without a step per line of its long
+    runs of base64 lines."""
+    if len(raw) < _RUNS_FROM or _RUN_MARK.encode() in raw:
+        return message_from_bytes(raw, policy=compat32)
+    runs: dict[str, str] = {}
+    pieces: list[bytes] = []
+    done = 0
+    for start, end in _runs(raw):
+        line = f"{_RUN_MARK}{len(runs)}x\n"
+        runs[line] = raw[start:end].decode("ascii")
+        pieces += (raw[done:start], line.encode("ascii"))
+        done = end
+    if not runs:
+        return message_from_bytes(raw, policy=compat32)
+    pieces.append(raw[done:])
+    message = message_from_bytes(b"".join(pieces), policy=compat32)
+    for part in message.walk():
+        fields = vars(part)
+        for name in ("_payload", "preamble", "epilogue"):
+            value = fields.get(name)
+            if isinstance(value, str) and _RUN_MARK in value:
+                for token, lines in runs.items():
+                    value = value.replace(token, lines)
+                fields[name] = value
+    return message
+
+
 def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
     """Parse one mail; raises ``UnparseableMail`` with a readable reason."""
     limits = limits or Limits()
@@ -413,7 +475,7 @@ def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
     if not raw.strip():
         raise UnparseableMail("empty mail")
     try:
-        message = message_from_bytes(raw, policy=compat32)
+        message = _message(raw)
     except Exception as exc:
         raise UnparseableMail(f"cannot be parsed as a mail: {type(exc).__name__}: {exc}") from None
     if not message.keys():

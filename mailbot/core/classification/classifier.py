@@ -42,6 +42,7 @@ from mailbot.core.classification import (
 )
 from mailbot.core.classification.articles import cited_rights
 from mailbot.core.classification.language import detect_language, language_votes, other_language
+from mailbot.core.classification.prefilter import Cue, Words
 from mailbot.core.classification.recall import (
     FIRST_PERSON,
     concern,
@@ -72,6 +73,11 @@ LEXICONS: dict[str, dict[str, re.Pattern[str]]] = {
         ("de", lexicon_de),
         ("fr", lexicon_fr),
     )
+}
+# The same patterns, each run only on a text that has words it could match.
+_CUES: dict[str, tuple[tuple[str, Cue], ...]] = {
+    language: tuple((concept, Cue(pattern)) for concept, pattern in lexicon.items())
+    for language, lexicon in LEXICONS.items()
 }
 # A second language counts when it has this share of the first one's function words
 # (a Dutch mail with English sentences in it); its lexicon is then tried as well.
@@ -221,13 +227,16 @@ _DEMONSTRATIVE = re.compile(
 _OWN_WORDS = frozenset({"attribute", "delete_object"})
 
 
-def _concepts(text: str, languages: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+def _concepts(
+    text: str, languages: Iterable[str], words: Words
+) -> dict[str, list[tuple[int, int]]]:
     """Where each concept of the lexicons of ``languages`` occurs in ``text`` (its lines
-    joined again, ``Normalised.flat``: the cues match across a wrapped line)."""
+    joined again, ``Normalised.flat``: the cues match across a wrapped line; ``words``:
+    where its words begin)."""
     spans: dict[str, set[tuple[int, int]]] = {}
     for language in languages:
-        for concept, pattern in LEXICONS[language].items():
-            for match in pattern.finditer(text):
+        for concept, cue in _CUES[language]:
+            for match in cue.finditer(text, words):
                 if match.end() <= match.start():
                     continue
                 if concept in _OWN_WORDS and _DEMONSTRATIVE.search(
@@ -332,7 +341,7 @@ _ITEM_OPENING = re.compile(r"\s*(?:[-*•–—]|\d+[.)]|[a-z]\))\s*(?:please |g
 
 def _matches(source: _Source, languages: Iterable[str]) -> Iterable[Evidence]:
     text, where, factor = source.text, source.where, source.factor
-    spans = _concepts(text.flat, languages)
+    spans = _concepts(text.flat, languages, text.words)
     for rule in RULES:
         for anchor in spans.get(rule.concepts[0], ()):
             found = _rule_match(rule, anchor, spans, text)
@@ -574,10 +583,10 @@ def _sources(
 ) -> list[_Source]:
     sources = [_Source(normalise(subject[:1000]), "subject", SUBJECT_FACTOR)]
     sources.append(_Source(normalise(body[:MAX_TEXT]), "body", 1.0))
-    own = sources[-1].text.text
+    own, words = sources[-1].text.text, sources[-1].text.words
     short_yes = len(_WORD.findall(own)) <= 15 and _AFFIRMATION.match(own)
     # A reminder or a complaint points to the request it quotes ("see below"): read it too.
-    chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own)
+    chasing = _REMINDER.search(f"{sources[0].text.text} {own}") or has_complaint(own, words)
     if quoted and (short_yes or (chasing and not quoted_from_us)):
         sources.append(_Source(normalise(quoted[:MAX_TEXT]), "quoted", QUOTED_FACTOR))
     # An attached letter is the person's own words too ("zie bijlage"); a signed
@@ -596,7 +605,7 @@ def _topics(sources: list[_Source], sender_domain: str) -> list[Evidence]:
     for source in sources:
         if source.where == "quoted":
             continue  # our own earlier words, or theirs we already read
-        for match in find_topics(source.text.flat, sender_domain):
+        for match in find_topics(source.text.flat, sender_domain, source.text.words):
             if match.topic not in found:
                 phrase = source.text.original(match.start, match.end)
                 found[match.topic] = Evidence(

@@ -8,8 +8,9 @@ short, misspelt mail, and needs no model. Words two languages share ("de",
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORDS = {
     "nl": """de het een en van ik je jij u uw jullie mijn me mij niet wat is dat die op met voor
@@ -66,14 +67,19 @@ class LanguageGuess:
 
 def language_votes(normalised_text: str) -> dict[str, float]:
     """Function-word votes per language; words shared by languages are split between them."""
+    return defaultdict(float, _votes(normalised_text[:20000]))
+
+
+@lru_cache(maxsize=8)  # the classifier asks about one text several times
+def _votes(text: str) -> tuple[tuple[str, float], ...]:
     votes: dict[str, float] = defaultdict(float)
-    for token in _TOKEN.findall(normalised_text[:20000]):
+    for token in _TOKEN.findall(text):
         languages = _INDEX.get(token)
         if languages:
             share = 1.0 / len(languages)
             for language in languages:
                 votes[language] += share
-    return votes
+    return tuple(votes.items())
 
 
 def detect_language(normalised_text: str) -> LanguageGuess:
@@ -110,13 +116,12 @@ _SCRIPTS = (
 def _script(text: str) -> str | None:
     """The other script most of the letters are in ("cyrillic", "cjk", ..., "other_script"),
     if any."""
-    latin = 0
+    text = text[:20000]
+    if text.isascii():
+        return None
     counts: dict[str, int] = defaultdict(int)
-    for char in text[:20000]:
+    for char in _NOT_ASCII.findall(text):
         if not char.isalpha():
-            continue
-        if char.isascii():
-            latin += 1
             continue
         code = ord(char)
         for name, ranges in _SCRIPTS:
@@ -128,8 +133,13 @@ def _script(text: str) -> str | None:
                 counts["other_script"] += 1
     if not counts:
         return None
+    latin = len(_ASCII_LETTERS.findall(text))
     name, count = max(counts.items(), key=lambda item: item[1])
     return name if count >= _MIN_LETTERS and count > latin else None
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
 def other_language(normalised_text: str) -> str | None:
@@ -142,11 +152,11 @@ def other_language(normalised_text: str) -> str | None:
         return script
     ours = sum(language_votes(normalised_text).values())
     others: dict[str, int] = defaultdict(int)
-    tokens = _TOKEN.findall(normalised_text[:20000])
-    for token in tokens:
+    # (each word once with its count, in the order first seen)
+    for token, times in Counter(_TOKEN.findall(normalised_text[:20000])).items():
         language = _OTHER_INDEX.get(token)
         if language is not None and token not in _INDEX:
-            others[language] += 1
+            others[language] += times
     if others:
         best, count = max(others.items(), key=lambda item: item[1])
         if count >= 3 and count > ours:
@@ -175,8 +185,8 @@ def _best_own_share(tokens: list[str]) -> float:
     """The share of ``tokens`` that are function words of one of our four languages only,
     for the language with the most."""
     counts: dict[str, int] = defaultdict(int)
-    for token in tokens:
+    for token, times in Counter(tokens).items():
         languages = _INDEX.get(token)
         if languages is not None and len(languages) == 1:
-            counts[languages[0]] += 1
+            counts[languages[0]] += times
     return max(counts.values(), default=0) / len(tokens)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from mailbot.core.classification import vocabulary
 
@@ -212,6 +213,7 @@ def concern(
     return None
 
 
+@lru_cache(maxsize=8)  # asked about one text more than once
 def thanks_only(normalised: str) -> bool:
     """A thank-you for a request already handled."""
     return THANKS_DONE.search(normalised) is not None
@@ -227,12 +229,14 @@ def spam(
     return next((m for m in SPAM.finditer(normalised) if not negated(*m.span())), None)
 
 
+@lru_cache(maxsize=8)  # asked about one text more than once
 def sales_pitch(normalised: str) -> bool:
     """An offer of services (two signs of a pitch), not about the writer's own data."""
     signs = {match.group(0) for match in SALES.finditer(normalised)}
     return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
+@lru_cache(maxsize=8)  # asked about one text more than once
 def product_question(normalised: str) -> bool:
     """A customer's or a prospect's question about the product (two signs of one: a setting,
     a price, a decision to buy), not about the writer's own data."""
@@ -240,6 +244,7 @@ def product_question(normalised: str) -> bool:
     return len(signs) >= 2 and OWN_DATA.search(normalised) is None
 
 
+@lru_cache(maxsize=8)  # asked about one text more than once
 def job_application(normalised: str) -> re.Match[str] | None:
     """The phrase that makes the mail a job application, if it is one: two signs of one
     ("Sollicitatie" and "mijn cv"; not a breach report that googled the writer's name
@@ -248,6 +253,7 @@ def job_application(normalised: str) -> re.Match[str] | None:
     return found[0] if len({match.group(0) for match in found}) >= 2 else None
 
 
+@lru_cache(maxsize=8)  # asked about one text more than once
 def invitation(normalised: str) -> bool:
     """An invitation to an event (two signs of one), not about the writer's own data."""
     signs = {match.group(0) for match in INVITATION.finditer(normalised)}

@@ -15,6 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mailbot.core.classification.prefilter import Words
+
 # A single line break inside a sentence is the mail client wrapping the line ("over\nmij").
 _WRAPPED = re.compile(r"(?<!\n)\n(?!\n)")
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
@@ -24,6 +26,7 @@ _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'"
 _CLAUSE_END = re.compile(r"[.!?;:,]|\s[-–—]\s|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))")
 # Sentences end at . ! ? ; and at blank lines or list items; a single newline is
 # usually a line wrapped by the mail client, not the end of a sentence.
+_LONG_WORD = re.compile(r"[a-z]{4,}")
 _SENTENCE_END = re.compile(
     # (the dot of a numbered item, "\n2. de notities ...", ends no sentence)
     r"(?<!\n\d)(?<!\n\d\d)[.!?;]+(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•–—]|\d+[.)]\s))"
@@ -129,6 +132,11 @@ class Normalised:
         return self._sentence_starts[index], self._sentence_starts[index + 1]
 
     @cached_property
+    def words(self) -> Words:
+        """Where the text's words begin (``prefilter``; the same in ``flat``)."""
+        return Words(self.text)
+
+    @cached_property
     def flat(self) -> str:
         """``text`` with the lines the mail client wrapped joined again: a single newline
         becomes a space (same length, so spans stay those of ``text``)."""
@@ -156,9 +164,27 @@ class Normalised:
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
         """The bounds of the clause (sentence part) around ``text[start:end]``."""
-        before = [m.end() for m in _CLAUSE_END.finditer(self.text, 0, start)]
+        # The last clause end before ``start`` is that of a scan of ``text[:start]``: it is
+        # resumed after the last word of four letters before ``start`` (no clause end
+        # takes or looks past a letter, so the scan up to there is the whole text's).
+        words = self._long_words
+        index = bisect_right(words, start, key=lambda span: span[0] + 4) - 1
+        resume = min(words[index][1], start) if index >= 0 else 0
+        before = [m.end() for m in _CLAUSE_END.finditer(self.text, resume, start)]
+        if not before:
+            ends = self._clause_ends
+            index = bisect_right(ends, resume) - 1
+            before = [ends[index]] if index >= 0 else []
         after = _CLAUSE_END.search(self.text, end)
         return (before[-1] if before else 0, after.start() if after else len(self.text))
+
+    @cached_property
+    def _long_words(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _LONG_WORD.finditer(self.text)]
+
+    @cached_property
+    def _clause_ends(self) -> list[int]:
+        return [m.end() for m in _CLAUSE_END.finditer(self.text)]
 
     def is_negated(self, start: int, end: int) -> bool:
         """A negation word earlier in the same clause, or "not yet" right after."""
@@ -237,25 +263,82 @@ class Normalised:
         return any(m.start() < start < m.end() for m in _INVERTED.finditer(self.text, low, high))
 
 
+def _replacement(char: str) -> str:
+    """What ``char`` becomes: lower case, without accents (``_SPECIAL`` letters spelt out)."""
+    lowered = char.lower()
+    replacement = _SPECIAL.get(lowered)
+    if replacement is None:
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        replacement = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return replacement
+
+
+_MAX_TABLE = 20_000
+
+
+class _Replacements(dict[int, str]):
+    """``str.translate`` table of ``_replacement``, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= _MAX_TABLE:  # a bound on what mail in many scripts can add
+            self.clear()
+        self[code] = replacement = _replacement(chr(code))
+        return replacement
+
+
+class _Uneven(dict[int, str]):
+    """``str.translate`` table that keeps only the characters whose replacement is not one
+    character (``ß``, a combining accent, ``…``) and drops the others."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= _MAX_TABLE:
+            self.clear()
+        char = chr(code)
+        self[code] = kept = "" if len(_replacement(char)) == 1 else char
+        return kept
+
+
+_REPLACED = _Replacements()
+_UNEVEN = _Uneven()
+# Runs of blanks: after a newline they go; elsewhere they become one space.
+_BLANKS = re.compile(r"(?<=\n)[ \t\r\f\v\u00a0]+|[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
+
+
 def normalise(text: str) -> Normalised:
     """Lower-case, accents removed, whitespace runs collapsed (newlines kept)."""
+    offsets: list[int] | range
+    if text.isascii():
+        mapped = text.lower().replace("`", "'")
+        offsets = range(len(text))
+    elif not text.translate(_UNEVEN):
+        mapped = text.translate(_REPLACED)  # one character for one: offsets unchanged
+        offsets = range(len(text))
+    else:
+        mapped = text.translate(_REPLACED)
+        # each character stands for its place in ``text``; an uneven one for as many
+        # characters as it becomes (none, or several)
+        uneven = "".join(set(text.translate(_UNEVEN)))
+        offsets = []
+        done = 0
+        for found in re.finditer(f"[{re.escape(uneven)}]", text):
+            index = found.start()
+            offsets.extend(range(done, index))
+            offsets.extend([index] * len(_REPLACED[ord(text[index])]))
+            done = index + 1
+        offsets.extend(range(done, len(text)))
     chars: list[str] = []
-    offsets: list[int] = []
-    previous_space = False
-    for index, char in enumerate(text):
-        lowered = char.lower()
-        replacement = _SPECIAL.get(lowered)
-        if replacement is None:
-            decomposed = unicodedata.normalize("NFKD", lowered)
-            replacement = "".join(c for c in decomposed if not unicodedata.combining(c))
-        for produced in replacement:
-            out = produced
-            if produced in " \t\r\f\v\u00a0":
-                if previous_space:
-                    continue
-                out, previous_space = " ", True
-            else:
-                previous_space = produced == "\n"
-            chars.append(out)
-            offsets.append(index)
-    return Normalised("".join(chars), tuple(offsets), text)
+    kept: list[int] = []
+    done = 0
+    for blanks in _BLANKS.finditer(mapped):
+        start, end = blanks.span()
+        chars.append(mapped[done:start])
+        kept.extend(offsets[done:start])
+        if start == 0 or mapped[start - 1] != "\n":
+            chars.append(" ")
+            kept.append(offsets[start])
+        done = end
+    if not done:
+        return Normalised(mapped, tuple(offsets), text)
+    chars.append(mapped[done:])
+    kept.extend(offsets[done:])
+    return Normalised("".join(chars), tuple(kept), text)

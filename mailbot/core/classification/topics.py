@@ -10,12 +10,12 @@ clock that goes with it (``Topic.urgent``: a data breach has 72 hours).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from mailbot.core.classification import vocabulary
+from mailbot.core.classification.prefilter import Cue, Words
 
 
 class Topic(StrEnum):
@@ -201,9 +201,9 @@ _PATTERNS: dict[Topic, str] = {
         r"data controller|controller|responsable d[eu] traitement|verantwortliche\w*)\b"
     ),
 }
-_COMPILED = {topic: re.compile(pattern) for topic, pattern in _PATTERNS.items()}
+_CUES = {topic: Cue(pattern) for topic, pattern in _PATTERNS.items()}
 # Weaker signs of a breach, which count only beside words about personal data.
-_BREACH_WEAK = re.compile(
+_BREACH_WEAK = Cue(
     # someone else's document sent to the writer: "an invoice attached that is not mine"
     r"\b(?:invoice|factuur|rechnung|facture|document|attachment|bijlage|anhang|piece jointe|"
     r"rooster|timetable|stundenplan|emploi du temps|report|rapport|zeugnis|certificaat|"
@@ -243,7 +243,7 @@ _BREACH_WEAK = re.compile(
     r"(?:person|adresse)|par erreur|mauvaise (?:personne|adresse))\b(?:\W+\w+){0,8}?\W+"
     r"(?:gestuurd|verstuurd|ontvangen|sent|received|geschickt|erhalten|envoye\w*|recu\w*))\b"
 )
-_PERSONAL = re.compile(
+_PERSONAL = Cue(
     r"\b(?:gegevens|data|daten|donnees|informatie|information|informations|adres\w*|address\w*|"
     r"e-?mail\w*|recipients?|ontvangers?|empfanger\w*|destinataires?|"
     r"naam|namen|name[ns]?|nom|noms|rooster|timetable|stundenplan|emploi du temps|cijfers|grades|"
@@ -252,21 +252,21 @@ _PERSONAL = re.compile(
 )
 # A complaint counts when it is about the handling of personal data or of a request:
 # "klacht" about a course is a customer-service matter.
-_ABOUT_REQUEST = re.compile(
+_ABOUT_REQUEST = Cue(
     r"\b(?:verzoek|request|anfrage|antrag|auskunft\w*|demande|inzage\w*|access|acces|"
     r"gegevens|data|daten|donnees|avg|gdpr|dsgvo|rgpd|privacy|datenschutz\w*|"
     r"confidentialite|loschung|verwijder\w*|erasure|delet\w*|suppression|bezwaar|objection|"
     r"widerspruch|opposition|ap|ico|cnil|aufsichtsbehorde)\b"
 )
-_PUPILS = re.compile(r"\b(?:leerling\w*|pupils?|students?|schuler\w*|eleves?|kinder|kinderen)\b")
+_PUPILS = Cue(r"\b(?:leerling\w*|pupils?|students?|schuler\w*|eleves?|kinder|kinderen)\b")
 # A school's mail is about its pupils' privacy, not about a timetable.
-_PRIVACY = vocabulary.words(
+_PRIVACY = Cue(vocabulary.words(
     vocabulary.PRIVACY, vocabulary.DELETION, vocabulary.ACCESS, vocabulary.CONSENT,
     r"verwerkersovereenkomst|auftragsverarbeitung\w*|processing agreement|sous-traitan\w*|"
     r"data ?lek\w*|breach|datenpanne|fg|functionaris gegevensbescherming|dpo|"
     r"data protection officer|datenschutzbeauftragte\w*|delegue a la protection|"
     r"(?:sub-?)?processors?|(?:sub)?verwerkers?|unterauftragsverarbeiter",
-)  # fmt: skip
+))  # fmt: skip
 # An authority's own letter, not a person threatening to go to one.
 # What only an authority writes: it received a complaint about us.
 _RECEIVED = (
@@ -276,8 +276,8 @@ _RECEIVED = (
     r"(?:saisi\w*|received|ontvangen|erhalten) (?:[\w']+ ){0,3}"
     r"(?:plainte|complaint|klacht|beschwerde)"
 )
-_COMPLAINT_RECEIVED = re.compile(rf"\b(?:{_RECEIVED})\b")
-_AUTHORITY_LETTER = re.compile(
+_COMPLAINT_RECEIVED = Cue(rf"\b(?:{_RECEIVED})\b")
+_AUTHORITY_LETTER = Cue(
     r"\b(?:ons kenmerk|uw kenmerk|zaaknummer|dossiernummer|our reference|case reference|"
     r"aktenzeichen|geschaftszeichen|unser zeichen|notre reference|numero de dossier|"
     rf"affaire suivie par|dossier suivi par|{_RECEIVED}|"
@@ -286,7 +286,7 @@ _AUTHORITY_LETTER = re.compile(
     r"(?:stellungnahme|standpunt|zienswijze|observations|response|reaction|comments?))\b"
 )
 # A named authority, not "the supervisory authority" a lawyer or a person refers to.
-_NAMED_AUTHORITY = re.compile(
+_NAMED_AUTHORITY = Cue(
     r"\b(?:autoriteit ?persoonsgegevens|autoriteitpersoonsgegevens\.nl|information commissioner|"
     r"ico\.org\.uk|ico|cnil|commission nationale de l'informatique|bfdi|"
     r"(?:bundes|landes)beauftragte\w* fur (?:den )?datenschutz|"
@@ -294,7 +294,7 @@ _NAMED_AUTHORITY = re.compile(
     r"berliner beauftragte|apd|gba)\b"
 )
 # A person who will go to the authority ("faute de quoi je saisirai la CNIL"): a complaint.
-_THREAT = re.compile(
+_THREAT = Cue(
     r"\b(?:je (?:saisirai|vais saisir|porterai plainte)|i (?:will|shall|'ll) (?:report|complain|go|"
     r"take)|i'll (?:report|complain|go|take)|ik (?:ga|stap|zal)\b.{0,30}\b(?:naar|bij) de|"
     r"(?:ich werde|werde ich) mich|wende ich mich|ich wende mich)\b"
@@ -357,26 +357,35 @@ class TopicMatch:
     end: int
 
 
-def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
-    """Every topic phrase in ``normalised`` text, in the order found (first of each topic)."""
+def find_topics(
+    normalised: str, sender_domain: str = "", words: Words | None = None
+) -> list[TopicMatch]:
+    """Every topic phrase in ``normalised`` text, in the order found (first of each topic).
+
+    ``words``: where the text's words begin (``prefilter.Words``), if known."""
+    if words is None:
+        words = Words(normalised)
     found: list[TopicMatch] = []
-    for topic, pattern in _COMPILED.items():
-        match = pattern.search(normalised)
-        if match is None and topic is Topic.DATA_BREACH and _PERSONAL.search(normalised):
-            match = _BREACH_WEAK.search(normalised)
+    for topic, cue in _CUES.items():
+        match = cue.search(normalised, words)
+        if match is None and topic is Topic.DATA_BREACH and _PERSONAL.search(normalised, words):
+            match = _BREACH_WEAK.search(normalised, words)
         if match is None:
             continue
-        if topic is Topic.COMPLAINT and not _ABOUT_REQUEST.search(normalised):
+        if topic is Topic.COMPLAINT and not _ABOUT_REQUEST.search(normalised, words):
             continue
         if topic is Topic.SCHOOL and not (
-            _PRIVACY.search(normalised) and _PUPILS.search(normalised)
+            _PRIVACY.search(normalised, words) and _PUPILS.search(normalised, words)
         ):
             continue  # a school's question about a timetable is the helpdesk's
-        named = _NAMED_AUTHORITY.search(normalised) is not None and not _THREAT.search(normalised)
         if topic is Topic.SUPERVISORY_AUTHORITY and not (
             is_authority_domain(sender_domain)
-            or (named and _AUTHORITY_LETTER.search(normalised))
-            or _COMPLAINT_RECEIVED.search(normalised)
+            or (
+                _NAMED_AUTHORITY.search(normalised, words) is not None
+                and not _THREAT.search(normalised, words)
+                and _AUTHORITY_LETTER.search(normalised, words)
+            )
+            or _COMPLAINT_RECEIVED.search(normalised, words)
         ):
             # Someone who will complain to the AP is a complaint (when it says so), not the
             # authority's letter; an invitation that names the AP is neither.
@@ -387,10 +396,13 @@ def find_topics(normalised: str, sender_domain: str = "") -> list[TopicMatch]:
     return found
 
 
-def has_complaint(normalised: str) -> bool:
-    """The text complains about an answer or a late answer to a request about data."""
-    return bool(_COMPILED[Topic.COMPLAINT].search(normalised)) and bool(
-        _ABOUT_REQUEST.search(normalised)
+def has_complaint(normalised: str, words: Words | None = None) -> bool:
+    """The text complains about an answer or a late answer to a request about data
+    (``words``: where its words begin, if known)."""
+    if words is None:
+        words = Words(normalised)
+    return bool(_CUES[Topic.COMPLAINT].search(normalised, words)) and bool(
+        _ABOUT_REQUEST.search(normalised, words)
     )
 
 

@@ -1,0 +1,141 @@
+"""Reading made cheaper finds what the plain patterns and the plain parser find."""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import unicodedata
+from email import message_from_bytes
+from email.message import Message
+from email.policy import compat32
+from pathlib import Path
+
+import pytest
+
+from mailbot.core.classification import classifier, topics
+from mailbot.core.classification.prefilter import Cue, Words, leads
+from mailbot.core.classification.text import normalise
+from mailbot.core.parsing import _message, _runs, parse_mail
+
+MAILS = Path(__file__).resolve().parents[1] / "fixtures" / "mails"
+CUES = [
+    *(cue for lexicon in classifier._CUES.values() for _, cue in lexicon),
+    *topics._CUES.values(),
+]
+
+
+def texts() -> list[str]:
+    found = []
+    for path in sorted((MAILS / "informal").rglob("*.eml"))[:120]:
+        mail = parse_mail(path.read_bytes())
+        found += [normalise(mail.subject).flat, normalise(mail.text).flat]
+    return found
+
+
+@pytest.fixture(scope="module")
+def normalised() -> list[str]:
+    return texts()
+
+
+def test_cues_find_what_their_patterns_find(normalised: list[str]) -> None:
+    assert sum(1 for cue in CUES if any(part.leads for part in cue.parts)) > 200
+    for text in normalised:
+        words = Words(text)
+        for cue in CUES:
+            plain = [m.span() for m in cue.pattern.finditer(text)]
+            assert [m.span() for m in cue.finditer(text, words)] == plain
+            first = cue.pattern.search(text)
+            found = cue.search(text, words)
+            assert (found and found.span()) == (first and first.span())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b(?:delete\w*|erase)\b", {"dele", "eras"}),
+        (r"\b(?:ik|i'd) wil", {"ik ", "i "}),
+        (r"\b(?:personn?al )?data", {"pers", "data"}),
+        (r"\bme\w*", {"me"}),
+        (r"\b\w*termijn", None),  # may begin with any word
+        (r"(?:un)?subscribe", None),  # no boundary first
+        (r"\b[a-z]+ing", None),
+    ],
+)
+def test_leads_are_the_beginnings_every_match_has(pattern: str, expected: set[str] | None) -> None:
+    assert leads(re.compile(pattern)) == (None if expected is None else frozenset(expected))
+
+
+def test_a_cue_split_at_its_branches_keeps_their_order() -> None:
+    cue = Cue(r"\bab\w*|\w*b|\babc")
+    assert len(cue.parts) == 3
+    words = Words("xx abc ab")
+    assert [m.group(0) for m in cue.finditer("xx abc ab", words)] == ["abc", "ab"]
+    assert [m.group(0) for m in cue.pattern.finditer("xx abc ab")] == ["abc", "ab"]
+
+
+def _reference(text: str) -> tuple[str, tuple[int, ...]]:
+    """``normalise`` as it was first written: one character at a time."""
+    special = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "’": "'", "‘": "'", "`": "'"}
+    chars: list[str] = []
+    offsets: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        lowered = char.lower()
+        replacement = special.get(lowered)
+        if replacement is None:
+            decomposed = unicodedata.normalize("NFKD", lowered)
+            replacement = "".join(c for c in decomposed if not unicodedata.combining(c))
+        for produced in replacement:
+            out = produced
+            if produced in " \t\r\f\v\u00a0":
+                if previous_space:
+                    continue
+                out, previous_space = " ", True
+            else:
+                previous_space = produced == "\n"
+            chars.append(out)
+            offsets.append(index)
+    return "".join(chars), tuple(offsets)
+
+
+def test_normalise_is_the_character_by_character_reading() -> None:
+    alphabet = list("aB \t\n\r\f\v\xa0`’ßÆéE\u0301\u2026\u2003İ1.-\u00adﬁ½Ωx")
+    chance = random.Random(25)
+    for _ in range(20_000):
+        text = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 14)))
+        normalised = normalise(text)
+        assert (normalised.text, normalised.offsets) == _reference(text), repr(text)
+
+
+def _attachment_mail(line_end: bytes) -> bytes:
+    data = base64.encodebytes(random.Random(7).randbytes(120_000))
+    body = (
+        b"From: Anna <anna@example.org>\nSubject: scan\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="XYZ"\n\npreamble\n--XYZ\n'
+        b"Content-Type: text/plain\n\nSee the scan.\n--XYZ\nContent-Type: application/pdf\n"
+        b'Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename="a.pdf"'
+        b"\n\n" + data + b"\n--XYZ--\nepilogue\n"
+    )
+    return body.replace(b"\n", line_end)
+
+
+def _tree(message: Message) -> list[object]:
+    """Each part's headers, text (not that of a multipart: its parts), preamble, epilogue."""
+    return [
+        (part.items(), None if part.is_multipart() else vars(part)["_payload"], part.preamble,
+         part.epilogue, [type(defect) for defect in part.defects])
+        for part in message.walk()
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n"])
+def test_long_base64_runs_are_parsed_as_the_parser_reads_them(line_end: bytes) -> None:
+    raw = _attachment_mail(line_end)
+    assert len(_runs(raw)) == 1
+    assert _tree(_message(raw)) == _tree(message_from_bytes(raw, policy=compat32))
+    nested = (
+        b"From: b@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=Q\n\n"
+        b"--Q\nContent-Type: message/rfc822\n\n" + raw + b"\n--Q--\n"
+    )
+    assert _tree(_message(nested)) == _tree(message_from_bytes(nested, policy=compat32))
