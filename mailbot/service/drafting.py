@@ -62,7 +62,7 @@ from mailbot.service.approval import approve_in_session
 from mailbot.service.clock import Clock
 from mailbot.service.persondata import PersonData
 from mailbot.service.reminders import Reminders
-from mailbot.storage.database import REFUSALS, Database
+from mailbot.storage.database import REFUSALS, Database, given_up
 from mailbot.storage.drafts import DraftStore
 from mailbot.storage.models import (
     CaseRecord,
@@ -156,12 +156,14 @@ class Drafting:
         else:
             try:
                 done = self._store_all(prepared)
-            except REFUSALS:
-                raise
-            except Exception as exc:  # one case's failure: each is stored alone, below
+            except Exception as exc:  # one case's failure (or a deadlock): each alone, below
+                if isinstance(exc, REFUSALS) and not given_up(exc):
+                    raise  # the database, not the case: the others would fail the same way
                 log.warning("%d drafted cases could not be stored together (%s); storing each "
                             "alone", len(prepared), type(exc).__name__)  # fmt: skip
-                done = [self._store_alone(one) for one in prepared]
+                # Built again: the records of the batch were flushed (they have ids) and
+                # rolled back; stored again, they would be taken for rows that exist.
+                done = [self._store_alone(one, rebuild=True) for one in prepared]
         for one, stored in zip(prepared, done, strict=True):
             if stored:
                 log.info("case %s drafted: %s", one.gathered.case.reference,
@@ -316,9 +318,12 @@ class Drafting:
             session.commit()
         return done
 
-    def _store_alone(self, one: _Prepared) -> bool:
-        """Store one case's drafts in a transaction of its own; a failure leaves it due."""
+    def _store_alone(self, one: _Prepared, *, rebuild: bool = False) -> bool:
+        """Store one case's drafts in a transaction of its own (``rebuild``: with drafts
+        built anew); a failure leaves it due."""
         try:
+            if rebuild:
+                one = self._prepare(one.gathered)
             with self.database.session() as session:
                 store = CaseStore(session)
                 record = store.case_for_update(one.case_id)

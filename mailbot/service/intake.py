@@ -54,6 +54,7 @@ from mailbot.storage.database import (
     Conflict,
     Database,
     conflicts_reported,
+    given_up,
     refusals_reported,
 )
 from mailbot.storage.models import AttachmentRecord, CaseRecord, MailRecord, utcnow
@@ -180,8 +181,12 @@ class Intake:
         with refusals_reported():
             try:
                 results = self._store_together(mails)
-            except REFUSALS:
-                raise
+            except REFUSALS as exc:
+                if not given_up(exc):
+                    raise
+                log.warning("a batch of %d mails met another transaction (%s); storing each "
+                            "alone", len(mails), type(exc).__name__)  # fmt: skip
+                return [self._store(*mail) for mail in mails]
             except Exception as exc:  # one mail's failure: each is stored alone, below
                 log.warning(
                     "a batch of %d mails could not be stored together (%s); storing each alone",

@@ -62,6 +62,15 @@ class DatabaseUnavailable(TransientError):
 # What the database raises when it cannot do its work (DB-API "operational" errors: gone,
 # locked too long, disk full, read-only; PostgreSQL's read-only transaction is "internal").
 REFUSALS = (OperationalError, InternalError)
+# PostgreSQL gave up a transaction that waited in a cycle with another, or could not
+# serialise it: nothing was written, and the same work alone (one row at a time) goes through.
+_GIVEN_UP = ("40P01", "40001")
+
+
+def given_up(exc: BaseException) -> bool:
+    """Whether ``exc`` is a transaction PostgreSQL rolled back in a deadlock (or could not
+    serialise), not a database that cannot be used."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _GIVEN_UP
 
 
 class Conflict(Exception):

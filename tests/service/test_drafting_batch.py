@@ -92,6 +92,15 @@ def test_a_case_that_cannot_be_stored_stays_due_alone(desk: Desk) -> None:
     assert drafting.draft_batch(ids) == 2
     assert due(desk) == [ids[1]]
     assert drafts(desk, ids[1]) == []
+    # The others are stored alone, each with its drafts (built anew: the batch's records
+    # were flushed and rolled back).
+    for case_id in (ids[0], ids[2]):
+        assert [d.kind for d in drafts(desk, case_id)] == [
+            "acknowledgement",
+            "confirmation_request",
+        ]
+    all_ids = [d.id for case_id in ids for d in drafts(desk, case_id)]
+    assert len(all_ids) == len(set(all_ids)) == 4
     assert desk.drafting.run() == 1  # fixed: drafted on the next pass
     assert due(desk) == []
 
