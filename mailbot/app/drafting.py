@@ -4,6 +4,7 @@ drafting, and draft whatever is due each time the worker wakes it, until told to
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 from multiprocessing.connection import Connection
@@ -38,33 +39,71 @@ def build_drafting(app: App) -> Draftings:
     )
 
 
+class _Messages:
+    """What the worker said: the strongest of what waits (a stop, a finish, a wake)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.stopped = self.finish = self.again = False
+
+    def stop_requested(self) -> bool:
+        """Read what waits, without waiting; True once the worker said stop (or is gone).
+        A wake or a finish does not end a run: they are kept for after it."""
+        try:
+            while not self.stopped and self.connection.poll():
+                message = self.connection.recv()
+                self.stopped = message == STOP
+                self.finish = self.finish or message == FINISH
+                self.again = self.again or message == WAKE
+        except (EOFError, OSError):
+            self.stopped = True  # the worker has gone
+        return self.stopped
+
+    def next(self) -> str:
+        """The next thing to do: what was kept from a run, else the next message (waits)."""
+        if not (self.stopped or self.finish or self.again):
+            try:
+                message = self.connection.recv()
+            except (EOFError, OSError):
+                return STOP
+            self.stopped, self.finish = message == STOP, message == FINISH
+            self.again = message == WAKE
+            self.stop_requested()  # several wakes: one run
+        if self.stopped:
+            return STOP
+        finish, self.again, self.finish = self.finish, False, False
+        return FINISH if finish else WAKE
+
+
 def serve(connection: Connection, config_file: str, level: str) -> None:
-    """The child: draft whatever is due each time it is woken, until told to stop."""
+    """The child: draft whatever is due each time it is woken, until told to stop; with
+    FINISH, until nothing is due (``mailbot run --once``). Every run is reported."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent says when (after its batch)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.setup(level)
-    app = load_app(Path(config_file))
     try:
+        app = load_app(Path(config_file))
         drafting = build_drafting(app)
-        while True:
-            try:
-                message = connection.recv()
-                while message == WAKE and connection.poll():  # several wakes: one run
-                    message = connection.recv()
-            except (EOFError, OSError):
-                return  # the worker has gone
-            if message == STOP:
-                connection.send(Drafted(0, last=True))
-                return
+    except Exception as exc:  # a configuration or a data source that cannot be used
+        log_failure(log, "the drafting process could not start", exc=exc)
+        with contextlib.suppress(OSError):
+            connection.send(Drafted(0, f"could not start: {type(exc).__name__}: {exc}", True))
+        return
+    messages = _Messages(connection)
+    try:
+        while (message := messages.next()) != STOP:
             try:
                 with refusals_reported():
-                    # A message waiting (a stop) ends the run between batches.
-                    drafted = Drafted(drafting.run(connection.poll))
+                    drafted = Drafted(drafting.run(messages.stop_requested))  # between batches
             except Exception as exc:  # the database, or a bug: the cases stay due
                 log_failure(log, "drafting failed; the cases stay due", exc=exc)
                 drafted = Drafted(0, f"{type(exc).__name__}: {exc}")
-            connection.send(Drafted(drafted.count, drafted.failure, last=message == FINISH))
-            if message == FINISH:
+            last = message == FINISH or messages.stopped
+            connection.send(Drafted(drafted.count, drafted.failure, last=last))
+            if last:
                 return
+        connection.send(Drafted(0, last=True))
+    except OSError:
+        return  # the worker has gone
     finally:
         app.close()

@@ -20,6 +20,7 @@ and written in a thread of its own, never on the loop.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -63,7 +64,10 @@ class Drafter:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._listening: asyncio.Future[None] | None = None
         self._ended: asyncio.Event | None = None
+        self._woken = False  # a wake was sent and its run has not been reported yet
+        self._ended_cleanly = False
         self.drafted = 0
+        self.failure = ""  # why the last run failed, or the child ended; "" when it did not
 
     def start(self) -> None:
         """Start the child (it loads the configuration, then waits to be woken)."""
@@ -76,7 +80,9 @@ class Drafter:
             daemon=True,
         )
         self._process.start()
+        atexit.register(self._kill)  # never left behind, even if close() is not reached
         theirs.close()
+        self._woken, self._ended_cleanly, self.failure = False, False, ""
         self._connection = ours
         self._ended = asyncio.Event()
         self._listening = asyncio.ensure_future(self._listen(ours, self._ended))
@@ -96,13 +102,17 @@ class Drafter:
         return self._process is not None and self._process.is_alive()
 
     def wake(self) -> None:
-        """Ask the child to draft what is due (now, or after the run in hand)."""
-        self._send(WAKE)
+        """Ask the child to draft what is due (now, or after the run in hand). One wake
+        waits at a time: a child busy for long never has its pipe filled with them."""
+        if not self._woken:
+            self._woken = self._send(WAKE)
 
     async def finish(self) -> None:
         """Draft everything that is due, then end (``mailbot run --once``)."""
         if self._send(FINISH):
             await self._until_ended(None)
+        if not self._ended_cleanly and not self.failure:
+            self.failure = "the drafting process ended before it finished"
         await self.close()
 
     async def close(self) -> None:
@@ -123,6 +133,12 @@ class Drafter:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        atexit.unregister(self._kill)
+
+    def _kill(self) -> None:
+        """At exit without ``close()``: the child ignores SIGTERM, so it is killed."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
 
     def _send(self, message: str) -> bool:
         if self._connection is None or not self.running:
@@ -145,8 +161,13 @@ class Drafter:
                 try:
                     drafted = await asyncio.to_thread(connection.recv)
                 except (EOFError, OSError):
+                    if not self._ended_cleanly:
+                        self.failure = "the drafting process ended unexpectedly"
                     return
+                self._woken = False
                 self.drafted += drafted.count
+                self.failure = drafted.failure
+                self._ended_cleanly = drafted.last and not drafted.failure
                 self.on_drafted(drafted)
                 if drafted.last:
                     return

@@ -37,6 +37,7 @@ from mailbot.worker.pipeline import Bounds, ReadAhead
 log = logging.getLogger("mailbot.worker")
 OUTBOX_INTERVAL = 5.0
 MAIL_LOOP = "mail"
+DRAFTING = "drafting"  # the drafting process, in a report's failures
 OUTBOX_LOOP = "outbox"
 
 
@@ -235,13 +236,7 @@ class Worker:
         stalled = not all(answered)
         try:
             if self.drafter is not None and DATABASE not in report.failures:
-                if finish_drafting:
-                    self.activity = "drafting replies"
-                    before = self.drafter.drafted
-                    await self.drafter.finish()
-                    report.drafted += self.drafter.drafted - before
-                else:
-                    self.drafter.wake()  # also the reminders, and cases left due before
+                await self._draft_elsewhere(self.drafter, report, finish=finish_drafting)
             for lane in self.lanes:
                 if (
                     self.drafter is not None
@@ -271,6 +266,21 @@ class Worker:
             self.beat(MAIL_LOOP)
         return report
 
+    async def _draft_elsewhere(
+        self, drafter: Drafter, report: DrainReport, *, finish: bool
+    ) -> None:
+        """Wake the drafting process (``finish``: and wait until it has drafted everything
+        due and ended); its failure goes into ``report``."""
+        if finish:
+            self.activity = "drafting replies"
+            before = drafter.drafted
+            await drafter.finish()
+            report.drafted += drafter.drafted - before
+        else:
+            drafter.wake()  # also the reminders, and cases left due before
+        if drafter.failure:  # the cases stay due; said, and retried
+            report.failures[DRAFTING] = drafter.failure
+
     def _start_drafter(self) -> None:
         """Start the drafting process, or start it again if it died (its cases stay due)."""
         drafter = self.drafter
@@ -282,6 +292,8 @@ class Worker:
 
     def _drafted(self, drafted: Drafted) -> None:
         """A report of the drafting process (on the event loop)."""
+        if drafted.failure:
+            log.error("drafting failed (the cases stay due, retried): %s", drafted.failure)
         self.totals["drafted"] += drafted.count
         if drafted.count:
             self._outbox_wake.set()  # an acknowledgement may go out unreviewed

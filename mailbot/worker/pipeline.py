@@ -68,7 +68,8 @@ class ReadAhead:
 
     With ``claim`` (several workers on one mailbox), the mails are claimed CLAIM_CHUNK at
     a time before they are fetched; the ones another worker claimed are skipped, and
-    ``claimed`` lists the ones this worker holds (the caller releases them).
+    ``claimed`` lists the ones this worker asked for (the caller releases them: only the
+    ones it holds are released).
     """
 
     def __init__(
@@ -151,8 +152,8 @@ class ReadAhead:
             return False
         self._left -= len(chunk)
         if self.claim is not None:
+            self.claimed += chunk  # before the claim: a cancelled one is released all the same
             claimed = await self.claim(chunk)
-            self.claimed += claimed
             self.skipped += len(chunk) - len(claimed)
             chunk = claimed
         self._ready.extend(chunk)

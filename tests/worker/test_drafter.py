@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -12,7 +13,9 @@ import pytest
 
 from mailbot.app import App, load_app
 from mailbot.app.build import build_worker
+from mailbot.app.drafting import _Messages
 from mailbot.storage.store import CaseStore
+from mailbot.worker.drafter import FINISH, STOP, WAKE
 from tests.support.configs import ORGANISATION
 from tests.support.maildir import drop, make_maildir
 from tests.support.mails import requests
@@ -88,3 +91,34 @@ async def test_a_drafting_process_that_dies_is_started_again(app: App) -> None:
     finally:
         await worker.close()
     assert not drafter.running
+
+
+async def test_a_drafting_process_that_cannot_start_is_a_failure_and_the_cases_stay_due(
+    app: App,
+) -> None:
+    deliver(app, 3)
+    worker = build_worker(app)
+    app.config_file.write_text("[database\n", encoding="utf-8")  # broken after the worker read it
+    try:
+        report = await worker.run_once()
+    finally:
+        await worker.close()
+    assert report.read == 3
+    assert "could not start" in report.failures["drafting"]
+    assert len(due(app)) == 3  # drafted by the next process that can start
+
+
+def test_wakes_and_a_finish_do_not_end_a_run_a_stop_does() -> None:
+    ours, theirs = multiprocessing.Pipe()
+    messages = _Messages(theirs)
+    for message in (WAKE, WAKE, FINISH):
+        ours.send(message)
+    assert messages.next() == FINISH  # several messages: one run, to the end
+    ours.send(WAKE)
+    assert not messages.stop_requested()  # kept for after the run
+    assert messages.next() == WAKE
+    ours.send(STOP)
+    assert messages.stop_requested()
+    assert messages.next() == STOP
+    ours.close()
+    assert _Messages(theirs).next() == STOP  # the worker has gone
