@@ -7,7 +7,7 @@ import asyncio
 import functools
 
 from mailbot.app import App
-from mailbot.app.drafting import mailbox_drafting
+from mailbot.app.drafting import configuration_digest, mailbox_drafting
 from mailbot.app.drafting import serve as serve_drafting
 from mailbot.config import Settings
 from mailbot.core.heartbeat import Heartbeat
@@ -94,7 +94,9 @@ def build_worker(
         heartbeat=heartbeat,
         max_wait=max_wait,
         purge=DailyPurge(app.database, app.configuration.first),
-        drafting=DraftingProcess(serve_drafting, app.config_file),
+        drafting=DraftingProcess(
+            serve_drafting, app.config_file, configuration_digest(app.configuration)
+        ),
     )
 
 

@@ -5,6 +5,7 @@ drafting, and draft whatever is due each time the worker wakes it, until told to
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import signal
 from multiprocessing.connection import Connection
@@ -12,8 +13,9 @@ from pathlib import Path
 
 from mailbot import logs
 from mailbot.app import App, load_app
-from mailbot.config import Settings
+from mailbot.config import Configuration, Settings
 from mailbot.datasources import open_sources
+from mailbot.errors import ConfigError
 from mailbot.logs import log_failure
 from mailbot.service.drafting import Drafting, Draftings
 from mailbot.storage.database import refusals_reported
@@ -75,14 +77,29 @@ class _Messages:
         return FINISH if finish else WAKE
 
 
-def serve(connection: Connection, config_file: str, level: str) -> None:
+def configuration_digest(configuration: Configuration) -> str:
+    """A configuration's fingerprint: the worker's and its drafting process's must agree."""
+    return hashlib.sha256(repr(configuration).encode()).hexdigest()
+
+
+def serve(connection: Connection, config_file: str, level: str, expected: str) -> None:
     """The child: draft whatever is due each time it is woken, until told to stop; with
-    FINISH, until nothing is due (``mailbot run --once``). Every run is reported."""
+    FINISH, until nothing is due (``mailbot run --once``). Every run is reported.
+
+    It loads the configuration file itself, and drafts only if it finds there what the
+    worker runs on (``expected``: its ``configuration_digest``): a file edited since, and
+    not reloaded, is not used behind the worker's back."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent says when (after its batch)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.setup(level)
     try:
         app = load_app(Path(config_file))
+        if configuration_digest(app.configuration) != expected:
+            app.close()
+            raise ConfigError(
+                Path(config_file),
+                [("", "changed since the worker read it: reload the service to use it")],
+            )
         drafting = build_drafting(app)
     except Exception as exc:  # a configuration or a data source that cannot be used
         log_failure(log, "the drafting process could not start", exc=exc)

@@ -46,11 +46,12 @@ class Drafted:
 
 @dataclass(frozen=True, slots=True)
 class DraftingProcess:
-    """How to start the child: ``serve(connection, config_file, level)`` (in the composition
+    """How to start the child: ``serve(connection, config_file, level, digest)`` (in the composition
     root, ``mailbot.app.drafting``: it builds the drafting from the configuration file)."""
 
-    serve: Callable[[Connection, str, str], None]
+    serve: Callable[[Connection, str, str, str], None]
     config_file: Path
+    digest: str  # of the configuration the worker runs on: the child must find the same
 
 
 class Drafter:
@@ -75,7 +76,7 @@ class Drafter:
         level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
         self._process = self._context.Process(
             target=self.process.serve,
-            args=(theirs, str(self.process.config_file), level),
+            args=(theirs, str(self.process.config_file), level, self.process.digest),
             name="mailbot-drafter",
             daemon=True,
         )

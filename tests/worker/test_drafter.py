@@ -122,3 +122,16 @@ def test_wakes_and_a_finish_do_not_end_a_run_a_stop_does() -> None:
     assert messages.next() == STOP
     ours.close()
     assert _Messages(theirs).next() == STOP  # the worker has gone
+
+
+async def test_a_configuration_changed_behind_the_workers_back_is_not_used(app: App) -> None:
+    deliver(app, 2)
+    worker = build_worker(app)
+    text = app.config_file.read_text(encoding="utf-8")
+    app.config_file.write_text(text.replace("R. de Functionaris", "Iemand Anders"), "utf-8")
+    try:
+        report = await worker.run_once()
+    finally:
+        await worker.close()
+    assert "changed since the worker read it" in report.failures["drafting"]
+    assert len(due(app)) == 2  # drafted after a reload (or by the next run), with the new text
