@@ -24,6 +24,7 @@ checkout of another commit), each start with its own mailbox: the two side by si
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import shutil
@@ -159,11 +160,14 @@ def mail_by_mail(
         appended, bare_appended = append_both(appender, other_appender, raw, index % 2 == 1)
         committed = wait_for_case(database, message_id)
         moved = inbox.wait_moved(before)
-        if not watcher.announced.wait(10):
-            raise SystemExit(f"the IDLE baseline was not told of the mail {watcher.failure}")
         start.committed.append((committed - appended) * MS)
         start.moved.append((moved - appended) * MS)
-        start.bare.append((watcher.at - bare_appended) * MS)
+        if watcher.announced.wait(10):
+            start.bare.append((watcher.at - bare_appended) * MS)
+        elif watcher.failure:
+            raise SystemExit(f"the IDLE baseline failed: {watcher.failure}")
+        else:  # seen once on a loaded machine: counted, left out of the medians
+            start.bare.append(math.nan)
         wait_drafted(database)
         time.sleep(chance.uniform(0.1, 0.3))
 
@@ -262,7 +266,7 @@ def table(found: dict[Path, list[Start]], names: dict[Path, str]) -> str:
             found: list[float] = []
             for start in starts:
                 found += getattr(start, values)[mails.start : mails.stop]
-            return statistics.median(found)
+            return statistics.median([value for value in found if not math.isnan(value)])
 
         warm = median("moved", WARM)
         rows = [(f"{n + 1}", range(n, n + 1)) for n in range(FIRST)]
@@ -295,6 +299,9 @@ def main() -> None:
         names[trees[-1]] = args.compare_label
     found = measure(args.starts, trees)
     text = table(found, names)
+    missed = sum(math.isnan(value) for starts in found.values() for s in starts for value in s.bare)
+    if missed:
+        text += f"\n\nThe bare IDLE client was not told of {missed} mail(s) within 10 s."
     print(text)
     if args.write:
         write_section(

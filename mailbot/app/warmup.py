@@ -1,13 +1,14 @@
 """Warming the worker up before the service says it is ready.
 
-Left to themselves, the first mails after a start are read, stored and drafted two to
-three times slower than the rest: they start the readers' fork server (and its imports)
-and the readers, each reader's first mail compiles what it compiles on first use, and
-the main process's first store and draft import modules, configure the database
-mappings and compile their SQL statements. ``warm_up`` does all of that with a sample
-mail of its own, before ``READY=1``:
+Left to themselves, the first mails after a start wait for what is done only once: the
+first starts the readers' fork server (which imports the parser, the classifier, pypdf
+and python-docx) and a reader, the second another reader; the first store and draft in
+this process open the database's connections (SQLite: one engine for writing, one for
+reading), configure the mappings and compile their SQL statements. The first mail took
+1.8 times as long from APPEND to moved as the warm ones (bench/warmup.py). ``warm_up``
+does all of that with a sample mail of its own, before ``READY=1``:
 
-- every reader is started and reads the sample once;
+- every reader is started and reads the sample once; meanwhile, in this process:
 - per mailbox, the sample is looked up as intake and drafting look mail and cases up
   (reading only), then stored as a case and drafted inside one database transaction
   that is rolled back: nothing is kept (not even a case number), no mail is sent or
@@ -19,6 +20,7 @@ A warm-up that fails is logged and the service starts all the same: it only save
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +35,7 @@ from sqlmodel import Session, col, select
 from mailbot.ports import MailKey, MailRef
 from mailbot.service.drafting import Drafting
 from mailbot.service.intake import Intake
+from mailbot.service.readers import InThread
 from mailbot.storage.database import Database
 from mailbot.storage.models import CaseRecord
 from mailbot.worker import Lane, Worker
@@ -107,21 +110,49 @@ class WarmUp:
 
 def warm_up(worker: Worker) -> WarmUp:
     """Warm the worker's readers and each mailbox's intake and drafting up. Failures are
-    logged, never raised."""
+    logged, never raised.
+
+    The readers start (in processes of their own) while this thread rehearses intake
+    and drafting, with the sample read here: the two take about as long each.
+    """
     started = time.perf_counter()
-    warmed: set[int] = set()
+    readers = {id(lane.intake.reader): lane.intake for lane in worker.lanes}  # often shared
+    starting = [
+        threading.Thread(target=_warm_readers, args=(intake,), name="warm-up", daemon=True)
+        for intake in readers.values()
+    ]
+    for thread in starting:
+        thread.start()
     rehearsed: dict[str, str] = {}
     with _quiet(SERVICE_LOGGER):  # "case AVG-2026-0001 drafted": not a case the officer has
         for lane in worker.lanes:
             try:
-                rehearsed[lane.mailbox] = _warm_lane(lane, warmed)
+                rehearsed[lane.mailbox] = _rehearse(lane)
             except Exception as exc:  # only time is lost: the first mails will be slower
                 rehearsed[lane.mailbox] = f"failed: {type(exc).__name__}"
-                log.warning("warming up mailbox %s failed (%s: %s); starting all the same",
-                            lane.mailbox, type(exc).__name__, exc)  # fmt: skip
+                _failed(f"mailbox {lane.mailbox}", exc)
+    for thread in starting:
+        thread.join()
     done = WarmUp(time.perf_counter() - started, rehearsed)
     log.info("warmed up in %.2f s", done.seconds)
     return done
+
+
+def _failed(what: str, exc: Exception) -> None:
+    log.warning("warming up %s failed (%s: %s); starting all the same",
+                what, type(exc).__name__, exc)  # fmt: skip
+
+
+def _warm_readers(intake: Intake) -> None:
+    policy = intake.policy
+    try:
+        intake.reader.warm_up(_sample(intake), policy.limits, policy.own_addresses, 60)
+    except Exception as exc:  # the readers start with the first mail instead
+        _failed("the mail readers", exc)
+
+
+def _sample(intake: Intake) -> bytes:
+    return sample_mail(min(intake.policy.own_addresses, default="privacy@mailbot.invalid"))
 
 
 @contextmanager
@@ -136,21 +167,18 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _warm_lane(lane: Lane, warmed: set[int]) -> str:
-    """Warm one mailbox up; what became of the sample (its outcome, and "drafted")."""
+def _rehearse(lane: Lane) -> str:
+    """Rehearse one mailbox's intake and drafting; what became of the sample (its outcome,
+    and whether it was drafted)."""
     intake = lane.intake
-    policy = intake.policy
-    raw = sample_mail(min(policy.own_addresses, default="privacy@mailbot.invalid"))
-    if id(intake.reader) not in warmed:  # mailboxes share their readers
-        warmed.add(id(intake.reader))
-        intake.reader.warm_up(raw, policy.limits, policy.own_addresses, policy.time_limit)
+    raw = _sample(intake)
     ref = MailRef(MailKey("warm-up", "INBOX", 1, "1"), len(raw), datetime.now(UTC))
     # Reads on the database itself: on SQLite they go through an engine of their own.
     intake.sort([ref])
     if lane.drafting is not None:
         lane.drafting.due()
     with rehearsal(intake.database) as database:
-        rehearsed = Intake(database, policy, intake.reader)
+        rehearsed = Intake(database, intake.policy, InThread())  # the readers are starting
         rehearsed.sort([ref])
         result = rehearsed.store(ref, raw, rehearsed.analyse(raw))
         if lane.drafting is None or result.reference is None:
