@@ -20,6 +20,7 @@ import contextlib
 import logging
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.forkserver
 import os
 import queue
 import threading
@@ -95,6 +96,23 @@ def _serve(connection: Connection) -> None:
         connection.send(answer)
 
 
+PRELOAD = ["mailbot.core.analysis", "mailbot.documents", "pypdf", "docx"]
+
+
+def _fork_server() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the readers' fork server now: it imports what reading needs (some 0.5 s of
+    work) in its own process while this one goes on starting. Otherwise the first reader
+    starts it."""
+    _fork_server()
+    multiprocessing.forkserver.ensure_running()
+
+
 def _send(child: _Child, raw: bytes, limits: Limits, own_addresses: Collection[str]) -> bool:
     """Hand a mail to a child; False when its pipe is closed (it died)."""
     try:
@@ -131,9 +149,7 @@ class ChildProcesses:
 
     def __init__(self, processes: int | None = None) -> None:
         self.processes = processes or max(1, min(4, os.cpu_count() or 1))
-        self._context = multiprocessing.get_context("forkserver")
-        preload = ["mailbot.core.analysis", "mailbot.documents", "pypdf", "docx"]
-        self._context.set_forkserver_preload(preload)
+        self._context = _fork_server()
         self._queue: queue.SimpleQueue[_Child | str] = queue.SimpleQueue()
         for _ in range(self.processes):
             self._queue.put(_FREE)
