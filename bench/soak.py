@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import os
 import shutil
 import signal
@@ -284,6 +285,51 @@ def table(samples: list[Sample]) -> tuple[str, dict[str, float]]:
     return "\n".join(lines), slopes
 
 
+def curve(samples: list[Sample], role: str = "all") -> str:
+    """PSS of ``role`` at every tenth of the run, as one line."""
+    last = samples[-1].seconds
+    points = []
+    for tenth in range(11):
+        at = next(s for s in samples if s.seconds >= last * tenth / 10)
+        points.append(f"{at.seconds / 60:.0f} min: {at.kib[role] / 1024:.0f}")
+    return f"PSS of {role} (MiB) along the run: " + ", ".join(points)
+
+
+def save(samples: list[Sample], path: Path) -> None:
+    rows = [
+        ",".join([f"{s.seconds:.1f}", str(s.appended), str(s.stored), *map(str, s.kib.values())])
+        for s in samples
+    ]
+    header = ",".join(["seconds", "appended", "stored", *samples[0].kib])
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def load(path: Path) -> list[Sample]:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    fixed = ("seconds", "appended", "stored")
+    return [
+        Sample(
+            float(row["seconds"]),
+            int(row["appended"]),
+            int(row["stored"]),
+            {key: int(value) for key, value in row.items() if key not in fixed},
+        )
+        for row in rows
+    ]
+
+
+def described(label: str, samples: list[Sample], notes: str) -> str:
+    last = samples[-1]
+    text, _ = table(samples)
+    summary = (
+        f"{last.stored} mails stored in {last.seconds / 60:.1f} min "
+        f"({last.stored / last.seconds:.1f} mails/s), {len(samples)} samples"
+        + (f"; {notes}" if notes else "")
+    )
+    return f"**{label}**: {summary}.\n\n{text}\n\n{curve(samples)}."
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60)
@@ -292,31 +338,37 @@ def main() -> None:
     parser.add_argument("--trace", type=Path, help="write the second half's allocations here")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the service")
     parser.add_argument("--samples", type=Path, help="write every sample here (CSV)")
+    parser.add_argument(
+        "--replay", action="append", default=[], metavar="LABEL=CSV",
+        help="tabulate runs saved with --samples (several: side by side) instead of running",
+    )  # fmt: skip
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     parser.add_argument("--short", action="store_true", help="1 minute at 8 mails/s (CI)")
     args = parser.parse_args()
     if args.short:
         args.minutes, args.rate, args.every = 1, 8, 2
-    env = dict(item.split("=", 1) for item in args.env)
-    samples, notes = soak(args.minutes, args.rate, args.every, args.trace, env)
-    if args.samples is not None:
-        rows = [f"{s.seconds:.1f},{s.appended},{s.stored}," + ",".join(
-            str(value) for value in s.kib.values()) for s in samples]  # fmt: skip
-        header = "seconds,appended,stored," + ",".join(samples[0].kib)
-        args.samples.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    text, _ = table(samples)
-    last = samples[-1]
-    summary = (
-        f"{last.stored} mails stored in {last.seconds / 60:.1f} min "
-        f"({last.stored / last.seconds:.1f} mails/s); {len(samples)} samples"
-        + (f"; {notes}" if notes else "")
-    )
-    print(summary)
+    runs: list[tuple[str, list[Sample], str]] = []
+    if args.replay:
+        for item in args.replay:
+            label, _, path = item.rpartition("=")
+            runs.append((label or path, load(Path(path)), ""))
+        how = (
+            "each run by `python bench/soak.py --minutes M --samples FILE`, the runs at the "
+            "same time on this machine, tabulated by `python bench/soak.py --replay LABEL=FILE "
+            "... --write`"
+        )
+    else:
+        env = dict(item.split("=", 1) for item in args.env)
+        samples, notes = soak(args.minutes, args.rate, args.every, args.trace, env)
+        if args.samples is not None:
+            save(samples, args.samples)
+        runs.append(("mailbot run", samples, notes))
+        how = f"`python bench/soak.py --minutes {args.minutes:g} --rate {args.rate:g} --write`"
+    text = "\n\n".join(described(label, samples, notes) for label, samples, notes in runs)
     print(text)
     if args.short:
-        problems = []
-        if notes:
-            problems.append(notes)
+        _, samples, notes = runs[0]
+        problems = [notes] if notes else []
         if not any(s.kib["readers"] for s in samples):
             problems.append("no reader process was ever seen")
         if problems:
@@ -324,13 +376,12 @@ def main() -> None:
     if args.write:
         write_section(
             "soak",
-            "### Soak\n\n"
-            f"Measured by `python bench/soak.py --minutes {args.minutes:g} --rate {args.rate:g} "
-            f"--write` ({machine()}). A running `mailbot run` (IMAP IDLE, Dovecot on loopback, "
-            f"SQLite) given {args.rate:g} mails a second of the realistic mix; PSS of every "
-            f"mailbot process every {args.every:g} s. Start: the first sample after 50 mails; "
-            "the slope over the second half is a least-squares fit (near zero: levelled off). "
-            f"{summary}.\n\n{text}",
+            f"### Soak\n\nMeasured {how} ({machine()}). A running `mailbot run` (IMAP IDLE, "
+            "Dovecot on loopback, SQLite) is given mails of the realistic mix at a steady rate "
+            f"({args.rate:g} a second unless said otherwise); the PSS of every mailbot process "
+            "(shared pages counted once) is read every few seconds. Start: the first sample "
+            "after 50 mails; growth: from there to the end; the slope over the second half: a "
+            "least-squares fit (near zero: levelled off).\n\n" + text,
         )
 
 
