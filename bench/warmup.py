@@ -255,12 +255,13 @@ def measure(starts: int, trees: list[Path]) -> dict[Path, list[Start]]:
 
 def table(found: dict[Path, list[Start]], names: dict[Path, str]) -> str:
     lines = [
-        "| mailbot | start to READY (s) | mail | to case committed (ms) | to moved (ms) "
-        "| baseline: bare IDLE told (ms) | moved / warm moved |",
+        "| mailbot | start to READY (s): median (range) | mail | to case committed (ms) "
+        "| to moved (ms) | baseline: bare IDLE told (ms) | moved / warm moved |",
         "|---|---|---|---|---|---|---|",
     ]
     for tree, starts in found.items():
-        ready = statistics.median(start.ready for start in starts)
+        readies = [start.ready for start in starts]
+        ready = f"{statistics.median(readies):.2f} ({min(readies):.2f}-{max(readies):.2f})"
 
         def median(values: str, mails: range, starts: list[Start] = starts) -> float:
             found: list[float] = []
@@ -274,7 +275,7 @@ def table(found: dict[Path, list[Start]], names: dict[Path, str]) -> str:
         for index, (label, mails) in enumerate(rows):
             moved = median("moved", mails)
             lines.append(
-                f"| {names[tree] if index == 0 else ''} | {f'{ready:.2f}' if index == 0 else ''} "
+                f"| {names[tree] if index == 0 else ''} | {ready if index == 0 else ''} "
                 f"| {label} | {median('committed', mails):.0f} | {moved:.0f} "
                 f"| {median('bare', mails):.0f} | {moved / warm:.2f} |"
             )

@@ -117,8 +117,9 @@ def warm_up(worker: Worker) -> WarmUp:
     """
     started = time.perf_counter()
     readers = {id(lane.intake.reader): lane.intake for lane in worker.lanes}  # often shared
+    took: dict[str, float] = {}
     starting = [
-        threading.Thread(target=_warm_readers, args=(intake,), name="warm-up", daemon=True)
+        threading.Thread(target=_warm_readers, args=(intake, took), name="warm-up", daemon=True)
         for intake in readers.values()
     ]
     for thread in starting:
@@ -131,10 +132,12 @@ def warm_up(worker: Worker) -> WarmUp:
             except Exception as exc:  # only time is lost: the first mails will be slower
                 rehearsed[lane.mailbox] = f"failed: {type(exc).__name__}"
                 _failed(f"mailbox {lane.mailbox}", exc)
+    took["intake and drafting"] = time.perf_counter() - started
     for thread in starting:
         thread.join()
     done = WarmUp(time.perf_counter() - started, rehearsed)
-    log.info("warmed up in %.2f s", done.seconds)
+    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in took.items())
+    log.info("warmed up in %.2f s (%s)", done.seconds, parts)
     return done
 
 
@@ -143,12 +146,14 @@ def _failed(what: str, exc: Exception) -> None:
                 what, type(exc).__name__, exc)  # fmt: skip
 
 
-def _warm_readers(intake: Intake) -> None:
+def _warm_readers(intake: Intake, took: dict[str, float]) -> None:
     policy = intake.policy
+    started = time.perf_counter()
     try:
         intake.reader.warm_up(_sample(intake), policy.limits, policy.own_addresses, 60)
     except Exception as exc:  # the readers start with the first mail instead
         _failed("the mail readers", exc)
+    took["readers"] = max(took.get("readers", 0.0), time.perf_counter() - started)
 
 
 def _sample(intake: Intake) -> bytes:
