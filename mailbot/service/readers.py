@@ -17,7 +17,6 @@ fork of the threaded worker); the service starts them all before it is ready
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -26,7 +25,7 @@ import os
 import queue
 import threading
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Protocol
@@ -84,7 +83,6 @@ class InThread:
 
 def _serve(connection: Connection) -> None:
     """A child's loop: read mails until the pipe closes."""
-    pin_mmap_threshold()  # each mail's bytes and text given back when it is read
     while True:
         try:
             limits, own_addresses = connection.recv()
@@ -96,25 +94,6 @@ def _serve(connection: Connection) -> None:
         except Exception as exc:
             answer = f"{bug(exc)}\n{traceback.format_exc()}"
         connection.send(answer)
-
-
-M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
-MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept
-
-
-def pin_mmap_threshold(size: int = MMAP_THRESHOLD) -> None:
-    """Blocks of ``size`` bytes and more get pages of their own (mmap), given back when freed.
-
-    glibc starts at 128 KiB but raises the threshold to the size of each such block freed
-    (up to 32 MiB): after the first large mail, every mail's bytes come from the arenas,
-    where they leave holes. Pinned (which also stops the raising), a mail of 1 MB costs
-    its pages only while it is in hand. Nothing happens without glibc.
-    """
-    try:
-        mallopt: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(M_MMAP_THRESHOLD, size)
 
 
 PRELOAD = ["mailbot.core.analysis", "mailbot.documents", "pypdf", "docx"]

@@ -8,7 +8,6 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from mailbot.core.parsing import Limits
 from mailbot.documents import read_documents
 from mailbot.ports import Outcome
 from mailbot.service.intake import Intake
-from mailbot.service.readers import ChildProcesses, InThread, pin_mmap_threshold
+from mailbot.service.readers import ChildProcesses, InThread
 from mailbot.storage.database import Database
 from tests.support.intake import POLICY, ref
 from tests.support.mails import simple
@@ -137,36 +136,3 @@ def _kill_first_new_child(before: set[int]) -> None:
                 os.kill(pid, signal.SIGKILL)
             return
         time.sleep(0.002)
-
-
-def _resident_kib() -> int:
-    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
-@NO_DATABASE
-def test_with_the_threshold_pinned_a_large_mail_s_memory_is_given_back_when_freed() -> None:
-    """Blocks of 200 KB freed between small ones still alive: with glibc's raised threshold
-    they would stay in the arena; pinned, each had pages of its own."""
-    mail = b"x" * 8_000_000
-    del mail  # a large mail, freed: glibc raises its threshold to 8 MB
-    pin_mmap_threshold()
-    small: list[bytes] = []
-
-    def fragment() -> int:
-        large = []
-        for n in range(300):
-            large.append(b"x" * 200_000)
-            small.append(bytes([n % 256]) * 600)  # outlives its neighbours
-        held = _resident_kib()
-        large.clear()
-        return held - _resident_kib()
-
-    given_back: list[int] = []
-    thread = threading.Thread(target=lambda: given_back.append(fragment()))
-    thread.start()
-    thread.join()
-    assert given_back[0] > 50_000  # KiB of the 60 MB, at once, without a trim
-    assert len(small) == 300
