@@ -11,22 +11,17 @@ locations and sizes are written, never the data allocated.
 
 from __future__ import annotations
 
-import asyncio
-import ctypes
 import logging
 import os
 import signal
-import time
 import tracemalloc
 from asyncio import AbstractEventLoop
-from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 VARIABLE = "MAILBOT_TRACEMALLOC"
 FRAMES = 12  # calls kept per allocation: enough to see whose cache it is
 TOP = 40
-TRIM_PERIOD = 30.0  # seconds between two ``malloc_trim`` calls
 
 
 class AllocationTrace:
@@ -80,32 +75,3 @@ def _snapshot() -> tracemalloc.Snapshot:
     return tracemalloc.take_snapshot().filter_traces(
         [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<unknown>")]
     )
-
-
-def _libc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None (another C library, another system)."""
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # this process's own C library
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-async def give_back_free_memory(period: float = TRIM_PERIOD) -> None:
-    """Every ``period`` seconds, hand the memory glibc's allocator holds free back to the
-    system (``malloc_trim``), until cancelled.
-
-    Python frees a mail's bytes and its parsed text when the mail is done, but glibc keeps
-    the freed pages of each thread's arena for reuse; with mails of a few KB to a few MB
-    read by one thread and stored by another, the holes never quite fit again and the
-    arenas grow (bench/soak.py). Trimming releases the free pages in the middle of every
-    arena too (glibc 2.8 and later); it takes a few milliseconds.
-    """
-    trim = _libc_trim()
-    if trim is None:
-        return
-    while True:
-        await asyncio.sleep(period)
-        started = time.perf_counter()
-        trim(0)
-        log.debug("free memory given back in %.1f ms", (time.perf_counter() - started) * 1000)

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mailbot.app import App, load_checked
-from mailbot.app.allocations import AllocationTrace, give_back_free_memory
+from mailbot.app.allocations import AllocationTrace
 from mailbot.app.build import build_worker
 from mailbot.app.reload import Reloader
 from mailbot.app.warmup import warm_up
@@ -72,8 +72,7 @@ class Service:
             self.trace.listen(loop)
         interval = self.notifier.watchdog_interval
         max_wait = interval / WATCHDOG_SHARE if interval is not None else None
-        watching: asyncio.Future[None] | None = None
-        trimming: asyncio.Future[None] | None = None
+        watching: asyncio.Task[None] | None = None
         try:
             while not self._stop.is_set():
                 worker = build_worker(self.app, self.heartbeat, max_wait)
@@ -88,7 +87,6 @@ class Service:
                     watching = asyncio.ensure_future(
                         keep_alive(self.notifier, self.heartbeat, self.status)
                     )
-                    trimming = asyncio.ensure_future(give_back_free_memory())
                 log.info("mailbot is running (configuration %s)", self.app.config_file)
                 replacement = await self._until_stop_or_reload(running)
                 worker.stop()
@@ -100,11 +98,10 @@ class Service:
                 log.info("configuration reloaded from %s", self.app.config_file)
         finally:
             self.notifier.stopping()
-            for task in (watching, trimming):
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+            if watching is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
             for signum in handlers:
                 loop.remove_signal_handler(signum)
             if self.trace is not None:
