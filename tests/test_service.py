@@ -7,6 +7,7 @@ said there, what it logged, and what it left in the database and the mailbox.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -94,6 +95,30 @@ def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
     assert count(database, CaseRecord) == total
     assert dovecot.uids(mailbox) == []
     database.dispose()
+
+
+def test_at_ready_the_readers_run_and_the_warm_up_left_nothing(
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    running = start(config)
+    running.ready()
+    readers = [pid for server in _children(running.process.pid) for pid in _children(server)]
+    assert len(readers) == min(4, os.cpu_count() or 1)  # started and warm before READY=1
+    assert "warmed up in" in running.stderr()
+    database = Database(state_url)
+    assert count(database, MailRecord) == count(database, CaseRecord) == 0
+    assert count(database, DraftRecord) == 0
+    database.dispose()
+    assert running.stop() < STOP_LIMIT
+    assert "Traceback" not in running.stderr()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
 
 def _templates_with(tmp_path: Path, marker: str) -> Path:

@@ -1,7 +1,8 @@
 """``mailbot run`` as a service: signals, reloading, and the systemd notify protocol.
 
-- Start: the configuration, templates and database are ready, the worker runs:
-  ``READY=1`` (``Type=notify``).
+- Start: the configuration, templates and database are ready, the worker is warmed
+  up (``mailbot.app.warmup``: readers started, a sample mail stored and drafted in a
+  transaction that is rolled back) and runs: ``READY=1`` (``Type=notify``).
 - SIGTERM, SIGINT: ``STOPPING=1``; intake stops, the mail or draft in hand is
   finished and committed, sending stops between mails; exit 0. Nothing is lost:
   what was not read stays in the mailbox, what was not sent stays queued.
@@ -24,8 +25,10 @@ from collections.abc import Callable
 from typing import Any
 
 from mailbot.app import App, load_checked
+from mailbot.app.allocations import AllocationTrace
 from mailbot.app.build import build_worker
 from mailbot.app.reload import Reloader
+from mailbot.app.warmup import warm_up
 from mailbot.core.heartbeat import Heartbeat
 from mailbot.systemd import Notifier, keep_alive
 
@@ -41,8 +44,10 @@ class Service:
         app: App,
         notifier: Notifier,
         reload: Callable[[], App] | None = None,
+        trace: AllocationTrace | None = None,
     ) -> None:
         self.app = app
+        self.trace = trace  # MAILBOT_TRACEMALLOC: allocations written on SIGUSR2
         self.notifier = notifier
         self.reloader = Reloader(notifier, reload or (lambda: load_checked(app.config_file)))
         self.heartbeat = Heartbeat()
@@ -63,6 +68,8 @@ class Service:
         }
         for signum, handler in handlers.items():
             loop.add_signal_handler(signum, handler)
+        if self.trace is not None:
+            self.trace.listen(loop)
         interval = self.notifier.watchdog_interval
         max_wait = interval / WATCHDOG_SHARE if interval is not None else None
         watching: asyncio.Task[None] | None = None
@@ -70,9 +77,13 @@ class Service:
             while not self._stop.is_set():
                 worker = build_worker(self.app, self.heartbeat, max_wait)
                 self._worker_status = worker.status_line
+                # Before READY: the first mails are then handled as fast as the rest.
+                await asyncio.to_thread(warm_up, worker)
                 running = asyncio.ensure_future(worker.run_forever())
                 self.notifier.ready(self.status())
                 if watching is None:
+                    if self.trace is not None:
+                        self.trace.mark()
                     watching = asyncio.ensure_future(
                         keep_alive(self.notifier, self.heartbeat, self.status)
                     )
@@ -93,6 +104,8 @@ class Service:
                     await watching
             for signum in handlers:
                 loop.remove_signal_handler(signum)
+            if self.trace is not None:
+                loop.remove_signal_handler(signal.SIGUSR2)
         log.info("mailbot stopped")
 
     async def _until_stop_or_reload(self, running: asyncio.Future[None]) -> App | None:
@@ -122,10 +135,13 @@ class Service:
 def serve(app: App) -> None:
     """Run the worker until SIGTERM, reloading on SIGHUP, speaking to systemd when asked."""
     notifier = Notifier.from_environment()
-    service = Service(app, notifier)
+    trace = AllocationTrace.from_environment()
+    service = Service(app, notifier, trace=trace)
     try:
         asyncio.run(service.run())
     finally:
         notifier.close()
+        if trace is not None:
+            trace.stop()
         if service.app is not app:  # a reloaded one; the command closes the first
             service.app.close()

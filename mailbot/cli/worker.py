@@ -13,6 +13,7 @@ from mailbot.app.command import with_app
 from mailbot.cli import output
 from mailbot.cli.daemon import serve
 from mailbot.service import digest
+from mailbot.service.readers import start_fork_server
 from mailbot.service.status import OK, outbox_counts, source_states
 
 log = logging.getLogger("mailbot")
@@ -26,6 +27,7 @@ def run(app: App, once: bool) -> None:
 
     Without --once it runs until SIGTERM and reloads its configuration on SIGHUP.
     """
+    start_fork_server()  # the readers' imports, side by side with the checks below
     app.check_templates()
     if not once:
         serve(app)
