@@ -79,6 +79,7 @@ class Service:
                 self._worker_status = worker.status_line
                 # Before READY: the first mails are then handled as fast as the rest.
                 await asyncio.to_thread(warm_up, worker)
+                worker.start_drafting()  # its process loads and connects before READY too
                 running = asyncio.ensure_future(worker.run_forever())
                 self.notifier.ready(self.status())
                 if watching is None:

@@ -281,6 +281,10 @@ class Worker:
         if drafter.failure:  # the cases stay due; said, and retried
             report.failures[DRAFTING] = drafter.failure
 
+    def start_drafting(self) -> None:
+        """Start the drafting process now (else the first pass does)."""
+        self._start_drafter()
+
     def _start_drafter(self) -> None:
         """Start the drafting process, or start it again if it died (its cases stay due)."""
         drafter = self.drafter
