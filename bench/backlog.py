@@ -50,7 +50,7 @@ from tests.support.postgres import PostgresCluster  # noqa: E402
 
 MAILBOT_CONFIG = """\
 [database]
-url = "{url}"
+url = "sqlite:///{work}/mailbot.db"
 
 [imap]
 host = "127.0.0.1"
@@ -130,12 +130,13 @@ class Bench:
         py-spy (all its processes) into ``profile``, if given."""
         user, work = self.fresh_mailbox()
         self.backlog.write_customers(work / "klanten.csv")
-        url = self.postgres().new_database() if postgres else f"sqlite:///{work}/mailbot.db"
+        text = MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user)
+        url = f"sqlite:///{work}/mailbot.db"
+        if postgres:
+            sqlite_url, url = url, self.postgres().new_database()
+            text = text.replace(sqlite_url, url)
         config = work / "mailbot.toml"
-        config.write_text(
-            MAILBOT_CONFIG.format(work=work, port=self.dovecot.port, user=user, url=url),
-            encoding="utf-8",
-        )
+        config.write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "mailbot", "--log-level", "warning", "run", "--once"]
         command += ["--config", str(config)]
         if profile is not None:
