@@ -54,7 +54,7 @@ from mailbot.storage.models import MailRecord  # noqa: E402
 from tests.support.dovecot import Dovecot  # noqa: E402
 
 POOL = 1000  # distinct mails made; each round of the pool gets new senders and Message-IDs
-ROLES = ("main", "fork server", "readers", "all")
+ROLES = ("main", "fork server", "readers", "drafting", "all")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ def fresh(raw: bytes, round_: int) -> bytes:
 
 
 def roles(main: int) -> dict[int, str]:
-    """Every mailbot process: the main one, the readers' fork server, the readers."""
+    """Every mailbot process: the main one, the readers' fork server, the readers, the
+    drafting process."""
     found = {main: "main"}
     for pid in _descendants(main):
         with contextlib.suppress(OSError):
@@ -127,7 +128,8 @@ def roles(main: int) -> dict[int, str]:
                 continue  # multiprocessing's bookkeeping, not mailbot's
             parent = int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
             server = b"forkserver" in command and parent == main  # its children: the readers
-            found[pid] = "fork server" if server else "readers"
+            drafting = b"spawn_main" in command and parent == main
+            found[pid] = "fork server" if server else "drafting" if drafting else "readers"
     return found
 
 
@@ -313,7 +315,10 @@ def load(path: Path) -> list[Sample]:
             float(row["seconds"]),
             int(row["appended"]),
             int(row["stored"]),
-            {key: int(value) for key, value in row.items() if key not in fixed},
+            {  # a run saved before a process's role was counted: it had none
+                **dict.fromkeys([*ROLES, *(f"{role} anon" for role in ROLES)], 0),
+                **{key: int(value) for key, value in row.items() if key not in fixed},
+            },
         )
         for row in rows
     ]
