@@ -213,6 +213,8 @@ class Worker:
             if reading.claimed:  # settled, or left for any worker's next pass
                 keys = [ref.key for ref in reading.claimed]
                 await asyncio.to_thread(self.claims.release, mailbox, keys)
+        if reading.skipped:
+            log.info("%s: %d mails left to another worker", source.name, reading.skipped)
         for done in settled:  # a move that failed is done again on the next pass
             if isinstance(done, BaseException):
                 raise done
