@@ -170,7 +170,7 @@ def test_a_full_disk_holds_the_mail_until_there_is_room(
     running = start(worker_config(tmp_path, url, dovecot.port, mailbox, None))
     running.ready(60)
     database = Database(url)
-    # A batch that did not fit may be followed by a smaller one that does: the count may
+    # A batch that does not fit is stored mail by mail, as far as they fit: the count may
     # grow while the disk is full, but no mail is quarantined for it.
     recorded = refused_and_still(database, running, "database or disk is full", unchanged=False)
     assert 0 < recorded < total

@@ -182,10 +182,11 @@ class Intake:
             try:
                 results = self._store_together(mails)
             except REFUSALS as exc:
-                if not given_up(exc):
-                    raise
-                log.warning("a batch of %d mails met another transaction (%s); storing each "
-                            "alone", len(mails), type(exc).__name__)  # fmt: skip
+                # A deadlock: each alone goes through. A full disk may still take the first
+                # few alone; anything else refuses the first one again, and is raised then.
+                why = "met another transaction" if given_up(exc) else "was refused"
+                log.warning("a batch of %d mails %s (%s); storing each alone",
+                            len(mails), why, type(exc).__name__)  # fmt: skip
                 return [self._store(*mail) for mail in mails]
             except Exception as exc:  # one mail's failure: each is stored alone, below
                 log.warning(
