@@ -418,6 +418,11 @@ class Worker:
                 report = await self.mail_pass()
                 if report.read:
                     log.info("processed %d mails: %s", report.read, dict(report.outcomes))
+                if report.read and not report.failures:
+                    # Mail that came during the pass was announced with its commands, not to
+                    # the IDLE after it: look again first, and wait only after a pass that
+                    # found nothing new.
+                    continue
                 self.activity = "waiting for mail"
                 await self._wait(report, idle_timeout)
         finally:
