@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -98,6 +99,33 @@ verbose = 0
 read_all = true
 delete = false
 """
+
+
+@dataclass(frozen=True)
+class Served:
+    """A Dovecot server on loopback with one user's mailbox, and a work directory holding
+    the customer file and a ``mailbot.toml`` that reads that mailbox."""
+
+    root: Path
+    dovecot: Dovecot
+    user: str
+    work: Path
+    config: Path
+
+
+def serve(prefix: str, backlog: mix.Backlog) -> Served:
+    """A fresh ``Served`` in a temporary directory named by ``prefix`` (started: stop it)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)  # Dovecot's own users must reach its directory
+    dovecot = Dovecot(root / "dovecot")
+    dovecot.start()
+    user = dovecot.add_user()
+    work = root / "work"
+    work.mkdir()
+    backlog.write_customers(work / "klanten.csv")
+    config = work / "mailbot.toml"
+    config.write_text(MAILBOT_CONFIG.format(work=work, port=dovecot.port, user=user))
+    return Served(root, dovecot, user, work, config)
 
 
 class Bench:

@@ -24,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -38,11 +37,10 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from bench._results import machine, write_section  # noqa: E402
-from bench.backlog import MAILBOT_CONFIG  # noqa: E402
+from bench.backlog import serve  # noqa: E402
 from bench.mix import make  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import CaseRecord, MailRecord  # noqa: E402
-from tests.support.dovecot import Dovecot  # noqa: E402
 
 MS = 1000.0
 
@@ -120,16 +118,14 @@ def append_both(
 def measure(count: int) -> tuple[list[float], list[float]]:
     backlog = make(count + 1, seed=7)
     mails = [raw for raw in backlog.mails if b"<backlog-" in raw][: count + 1]
-    root = Path(tempfile.mkdtemp(prefix="mailbot-latency-"))
-    root.chmod(0o755)  # Dovecot's own users must reach its directory
-    dovecot = Dovecot(root / "dovecot")
-    dovecot.start()
-    user = dovecot.add_user()
-    work = root / "work"
-    work.mkdir()
-    backlog.write_customers(work / "klanten.csv")
-    config = work / "mailbot.toml"
-    config.write_text(MAILBOT_CONFIG.format(work=work, port=dovecot.port, user=user))
+    served = serve("mailbot-latency-", backlog)
+    root, dovecot, user, work, config = (
+        served.root,
+        served.dovecot,
+        served.user,
+        served.work,
+        served.config,
+    )
     log = (work / "mailbot.log").open("wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "mailbot", "run", "--config", str(config)],

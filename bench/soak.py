@@ -32,7 +32,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from sqlmodel import func, select  # noqa: E402
 
 from bench._measure import _descendants, _kib  # noqa: E402
 from bench._results import machine, write_section  # noqa: E402
-from bench.backlog import MAILBOT_CONFIG  # noqa: E402
+from bench.backlog import serve  # noqa: E402
 from bench.mix import make  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import MailRecord  # noqa: E402
@@ -159,16 +158,14 @@ def soak(
     minutes: float, rate: float, every: float, trace: Path | None, env: dict[str, str]
 ) -> tuple[list[Sample], str]:
     backlog = make(POOL, seed=25)
-    root = Path(tempfile.mkdtemp(prefix="mailbot-soak-"))
-    root.chmod(0o755)  # Dovecot's own users must reach its directory
-    dovecot = Dovecot(root / "dovecot")
-    dovecot.start()
-    user = dovecot.add_user()
-    work = root / "work"
-    work.mkdir()
-    backlog.write_customers(work / "klanten.csv")
-    config = work / "mailbot.toml"
-    config.write_text(MAILBOT_CONFIG.format(work=work, port=dovecot.port, user=user))
+    served = serve("mailbot-soak-", backlog)
+    root, dovecot, user, work, config = (
+        served.root,
+        served.dovecot,
+        served.user,
+        served.work,
+        served.config,
+    )
     service_env = {**os.environ, **env}
     if trace is not None:
         service_env["MAILBOT_TRACEMALLOC"] = str(work / "allocations.txt")
