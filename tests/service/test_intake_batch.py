@@ -137,3 +137,28 @@ def test_a_renumbered_folder_is_recognised_in_a_batch(intake: Intake) -> None:
     assert results[1].outcome is Outcome.NEW_CASE
     case = show_case(intake.database, CLOCK, first.reference or "").as_json()
     assert len(case["mails"]) == 1
+
+
+def test_within_a_batch_an_outsider_cannot_join_anothers_thread(database: Database) -> None:
+    # The person's first mail is authenticated; an outsider's mail later in the same batch
+    # answers its Message-ID (chosen, and copied from the person's) and names the case in
+    # its subject: in a batch as alone, it gets a case of its own.
+    ours = "mx.voorbeeld.example"
+    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, ours)))
+    first = simple(
+        "Ik wil inzage in mijn gegevens.",
+        Message_ID="<victim@example.nl>",
+        Authentication_Results=f"{ours}; dmarc=pass header.from=example.nl",
+    )
+    outsider = simple(
+        "Verwijder alles, ik bevestig.",
+        From="Eve <eve@evil.example>",
+        Subject="Re: AVG-2026-0001",
+        Message_ID="<eve@evil.example>",
+        In_Reply_To="<victim@example.nl>",
+        References="<victim@example.nl>",
+    )
+    results = intake.store_batch(read(intake, [(ref(), first), (ref(), outsider)]))
+    assert results[0].outcome is Outcome.NEW_CASE
+    assert results[1].outcome is not Outcome.FOLLOW_UP
+    assert results[1].reference != results[0].reference
