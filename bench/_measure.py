@@ -20,6 +20,25 @@ class Run:
     seconds: float
     peak_mib: float  # the process's own high-water mark (VmHWM)
     tree_mib: float  # the highest sum of its and its children's memory (PSS), sampled
+    parts: tuple[tuple[str, float], ...] = ()  # at that highest sum: each kind of process, MiB
+
+
+def _kind(pid: int, root: int) -> str:
+    """What a process of mailbot's tree is, from its command line."""
+    if pid == root:
+        return "main"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "other"
+    if b"forkserver" in command:  # the fork server, or a reader forked from it
+        parent = _kib(pid, "status", "PPid:")
+        return "fork server" if parent == root else "reader"
+    if b"spawn_main" in command:
+        return "drafting"
+    if b"resource_tracker" in command:
+        return "resource tracker"
+    return "reader" if b"python" in command or b"mailbot" in command else "other"
 
 
 def _kib(pid: int, table: str, key: str) -> int:
@@ -59,16 +78,22 @@ def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -
             command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=sink, env=env
         )
         peak = tree = 0
+        parts: dict[str, int] = {}
         while process.poll() is None:
             peak = max(peak, _kib(process.pid, "status", "VmHWM:"))
-            processes = [process.pid, *_descendants(process.pid)]
-            tree = max(tree, sum(_kib(pid, "smaps_rollup", "Pss:") for pid in processes))
+            now: dict[str, int] = {}
+            for pid in [process.pid, *_descendants(process.pid)]:
+                kind = _kind(pid, process.pid)
+                now[kind] = now.get(kind, 0) + _kib(pid, "smaps_rollup", "Pss:")
+            if sum(now.values()) > tree:
+                tree, parts = sum(now.values()), now
             time.sleep(0.02)
         seconds = time.perf_counter() - started
     if process.returncode != 0:
         text = errors.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(command[:5])} failed ({process.returncode}): {text}")
-    return Run(seconds, peak / 1024, tree / 1024)
+    kinds = tuple((kind, kib / 1024) for kind, kib in sorted(parts.items()))
+    return Run(seconds, peak / 1024, tree / 1024, kinds)
 
 
 def python_peak(call: Callable[[], T]) -> tuple[int, T]:

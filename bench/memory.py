@@ -90,6 +90,9 @@ def main() -> None:
             f"| {statistics.median(r.seconds for r in measured):.2f} |"
         )
     size = len(backlog.mails[0]) / 2**20
+    for name, measured in runs.items():
+        for run in measured:
+            print(name, ", ".join(f"{kind} {mib:.0f}" for kind, mib in run.parts))
     text = "\n".join(lines)
     print(f"one mail of {size:.1f} MiB\n\n{text}")
     if args.write:

@@ -11,7 +11,7 @@ import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from mailbot import logs
+from mailbot import allocator, logs
 from mailbot.app import App, load_app
 from mailbot.config import Configuration, Settings
 from mailbot.datasources import open_sources
@@ -89,6 +89,7 @@ def serve(connection: Connection, config_file: str, level: str, expected: str) -
     It loads the configuration file itself, and drafts only if it finds there what the
     worker runs on (``expected``: its ``configuration_digest``): a file edited since, and
     not reloaded, is not used behind the worker's back."""
+    allocator.tune()
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent says when (after its batch)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.setup(level)

@@ -18,7 +18,7 @@ import os
 
 import click
 
-from mailbot import __version__, logs
+from mailbot import __version__, allocator, logs
 from mailbot.cli.common import MailbotGroup
 
 # name: (module:attribute, the line ``mailbot --help`` shows); tests/cli check both
@@ -134,4 +134,5 @@ def cli(ctx: click.Context, log_level: str | None) -> None:
 
 def main() -> None:
     os.umask(0o077)  # before anything is made
+    allocator.tune()  # before anything is allocated
     cli(prog_name="mailbot")

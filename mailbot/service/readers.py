@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
+from mailbot import allocator
 from mailbot.core.analysis import Analysis, analyse
 from mailbot.core.parsing import Limits
 from mailbot.documents import read_documents
@@ -83,6 +84,7 @@ class InThread:
 
 def _serve(connection: Connection) -> None:
     """A child's loop: read mails until the pipe closes."""
+    allocator.tune()
     while True:
         try:
             limits, own_addresses = connection.recv()
