@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "demo": 0,  # the demo's sample data, no code
     "tokens": 1,
     "logs": 1,
+    "allocator": 1,  # the C allocator's settings, for every process
     "core": 1,
     "config": 2,
     "ports": 3,

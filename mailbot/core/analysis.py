@@ -34,6 +34,13 @@ class Analysis:
     def failed(cls, problem: str) -> Analysis:
         return cls(problem=problem)
 
+    def without_contents(self) -> Analysis:
+        """The reading as it is handed on: the attachments' bytes stay in the mail's own
+        (``ParsedMail.without_contents``); their letters' text is in ``documents``."""
+        if self.mail is None:
+            return self
+        return replace(self, mail=self.mail.without_contents())
+
 
 # Reads the letters attached to a mail (``mailbot.documents``, given by the caller so that
 # the core stays free of file-format libraries).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -36,13 +36,17 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A non-body part. ``content`` is None when it was larger than the configured limit."""
+    """A non-body part. ``kept``: it was within the configured limit, and is kept with the
+    mail's bytes. ``content``: its decoded bytes while the mail is read (for the letters'
+    text); None when it was over the limit, and in a reading handed on (``without_contents``):
+    the mail's bytes hold it, a second copy would only take memory."""
 
     filename: str | None
     content_type: str
     size: int
     content: bytes | None
     inline: bool = False
+    kept: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,13 @@ class ParsedMail:
     # (a sender may have written some too: ``core.authentication`` says which one counts).
     authentication_results: tuple[str, ...] = field(default=())
     authors: int = 1  # addresses in the From header(s): one, or the sender cannot be told
+
+    def without_contents(self) -> ParsedMail:
+        """This mail without its attachments' decoded bytes (their names, types, sizes stay)."""
+        if all(attachment.content is None for attachment in self.attachments):
+            return self
+        light = tuple(replace(attachment, content=None) for attachment in self.attachments)
+        return replace(self, attachments=light)
 
     def header(self, name: str) -> tuple[str, ...]:
         """All values of a header (name case-insensitive), decoded."""

@@ -254,6 +254,7 @@ def _store_attachment(part: Message, walk: _Walk, *, as_message: bool = False) -
             size=len(data),
             content=data if keep else None,
             inline=inline,
+            kept=keep,
         )
     )
 

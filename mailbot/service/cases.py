@@ -147,7 +147,8 @@ class CaseView(JsonView):
 
 @dataclass(frozen=True, slots=True)
 class MailAttachment(JsonView):
-    """An attachment of a received mail; ``stored`` is False once its content is deleted."""
+    """An attachment of a received mail; ``stored``: its bytes are kept (in the mail's),
+    False when it was over ``intake.max_attachment_bytes``."""
 
     filename: str | None
     content_type: str
@@ -205,7 +206,7 @@ class MailView(JsonView):
                     attachment.filename,
                     attachment.content_type,
                     attachment.size,
-                    attachment.content is not None,
+                    attachment.kept,
                 )
                 for attachment in attachments
             ),

@@ -786,7 +786,7 @@ def _attachments(mail: ParsedMail) -> list[AttachmentRecord]:
             content_type=attachment.content_type[:255],
             size=attachment.size,
             inline=attachment.inline,
-            content=attachment.content,
+            kept=attachment.kept,  # in the mail's bytes (raw_mails), not stored twice
         )
         for attachment in mail.attachments
     ]

@@ -67,7 +67,7 @@ class InThread:
         self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
     ) -> Analysis:
         try:
-            return analyse(raw, limits, own_addresses, read_documents)
+            return analyse(raw, limits, own_addresses, read_documents).without_contents()
         except Exception as exc:  # a bug must quarantine the mail, not stop the worker
             log_failure(log, "a mail could not be read", exc=exc)
             return Analysis.failed(bug(exc))
@@ -91,8 +91,9 @@ def _serve(connection: Connection) -> None:
             raw = connection.recv_bytes()
         except (EOFError, OSError):
             return
-        try:
-            answer: Analysis | str = analyse(raw, limits, own_addresses, read_documents)
+        try:  # the attachments' bytes stay behind: the worker has them in the mail's
+            reading = analyse(raw, limits, own_addresses, read_documents)
+            answer: Analysis | str = reading.without_contents()
         except Exception as exc:
             answer = f"{bug(exc)}\n{traceback.format_exc()}"
         connection.send(answer)

@@ -263,6 +263,11 @@ class AttachmentRecord(SQLModel, table=True):
     content_type: str = Field(max_length=255)
     size: int
     inline: bool = False
+    # Within intake.max_attachment_bytes: its bytes are kept, in the mail's (raw_mails).
+    kept: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # Its decoded bytes, a second copy: only in rows recorded before 0017.
     content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 

@@ -6,12 +6,14 @@ so that a mail, its case and its audit entry are stored together or not at all.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
 
 from mailbot.core.cases import Status, check_transition
@@ -37,6 +39,7 @@ from mailbot.storage.models import (
 from mailbot.storage.purged_mails import PurgedMailStore
 
 _CHUNK = 500
+RAW_PIECE = 1024 * 1024  # a mail's bytes over this size go into SQLite in pieces of it
 
 
 class CaseStore:
@@ -203,11 +206,29 @@ class CaseStore:
         self.session.flush()
         assert mail.id is not None
         if raw is not None and (new or self.session.get(RawMailRecord, mail.id) is None):
-            self.session.add(RawMailRecord(mail_id=mail.id, content=raw))
+            self._add_raw(mail.id, raw)
         for attachment in attachments:
             attachment.mail_id = mail.id
             self.session.add(attachment)
         return mail
+
+    def _add_raw(self, mail_id: int, raw: bytes) -> None:
+        """Store a mail's bytes. SQLite copies a value it is given whole, so a large mail
+        would be held twice while it is stored: its bytes are written into a blob of their
+        size instead, a piece at a time."""
+        connection = self.session.connection()
+        if len(raw) <= RAW_PIECE or connection.dialect.name != "sqlite":
+            self.session.add(RawMailRecord(mail_id=mail_id, content=raw))
+            return
+        connection.execute(
+            text("INSERT INTO raw_mails (mail_id, content) VALUES (:id, zeroblob(:size))"),
+            {"id": mail_id, "size": len(raw)},
+        )
+        sqlite = cast(sqlite3.Connection, connection.connection.driver_connection)
+        view = memoryview(raw)
+        with sqlite.blobopen("raw_mails", "content", mail_id) as blob:
+            for start in range(0, len(raw), RAW_PIECE):
+                blob.write(view[start : start + RAW_PIECE])
 
     def mails_with_disposition(self, disposition: str) -> list[MailRecord]:
         return list(
@@ -238,9 +259,11 @@ class CaseStore:
         return removed
 
     def attachments(self, mail_id: int) -> list[AttachmentRecord]:
+        """A mail's attachments, without the bytes older rows still hold."""
         return list(
             self.session.exec(
                 select(AttachmentRecord)
+                .options(defer(AttachmentRecord.content))  # type: ignore[arg-type]
                 .where(AttachmentRecord.mail_id == mail_id)
                 .order_by(col(AttachmentRecord.id))
             )

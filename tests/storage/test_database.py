@@ -7,13 +7,21 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from mailbot.core.retention import mail_content_hash, mail_key_hash
 from mailbot.ports import MailKey
-from mailbot.storage.database import Database, _alembic_config, normalise_url
+from mailbot.storage.database import (
+    HEAD,
+    MIGRATIONS,
+    Database,
+    _alembic_config,
+    normalise_url,
+)
 from mailbot.storage.models import (
+    AttachmentRecord,
     CaseEventRecord,
     CaseRecord,
     MailRecord,
@@ -51,6 +59,20 @@ def test_a_persons_earlier_cases_are_found_by_the_index(database: Database) -> N
             rows = connection.execute(text(f"EXPLAIN {query}"))
         plan = " ".join(str(row) for row in rows)
     assert "ix_cases_requester_lower" in plan
+
+
+def test_head_names_the_newest_migration() -> None:
+    """A database at ``HEAD`` is used without Alembic: HEAD must be the migrations' head."""
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD
+
+
+def test_a_database_behind_is_upgraded_at_open(database: Database) -> None:
+    with database.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0016")
+    assert database.revision() == "0016"
+    assert not database.is_current()
+    database.upgrade()
+    assert database.revision() == HEAD
 
 
 def test_upgrade_twice_is_harmless(database: Database) -> None:
@@ -211,3 +233,36 @@ def test_0013_leaves_only_keyed_hashes_of_the_mails_purged_before(database: Data
         ).one()
     assert set(found.values()) == {"new_case", "ignored"}
     assert entry.content_hash == mail_content_hash(key.key, "imap", "INBOX", "7" * 64)
+
+
+def test_0017_marks_the_attachments_whose_bytes_were_kept(database: Database) -> None:
+    """Before 0017 an attachment's decoded bytes were stored beside the mail's own; the upgrade
+    marks those rows ``kept`` and leaves their bytes, and the rows of an attachment over the
+    limit (no bytes) not kept."""
+    moment = datetime(2026, 3, 5, 9, tzinfo=UTC)
+    with database.session() as session:
+        mail = MailRecord(
+            mailbox="default", source="imap", folder="INBOX", uid="1", arrived_at=moment,
+            processed_at=moment, disposition="new_case",
+        )  # fmt: skip
+        session.add(mail)
+        session.commit()
+        mail_id = mail.id
+    with database.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0016")
+        for name, content in (("id.pdf", b"%PDF-1.4"), ("huge.zip", None)):
+            connection.execute(
+                text(
+                    "INSERT INTO attachments (mail_id, filename, content_type, size, inline, "
+                    "content) VALUES (:mail, :name, 'application/octet-stream', 8, false, "
+                    ":content)"
+                ),
+                {"mail": mail_id, "name": name, "content": content},
+            )
+        command.upgrade(_alembic_config(connection), "head")
+    with database.reader() as session:
+        rows = session.exec(select(AttachmentRecord).order_by(AttachmentRecord.filename)).all()
+    assert [(row.filename, row.kept, row.content) for row in rows] == [
+        ("huge.zip", False, None),
+        ("id.pdf", True, b"%PDF-1.4"),
+    ]

@@ -12,6 +12,7 @@ its thread and its errors: ``connection``.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -93,16 +94,17 @@ class _Inbox(Connection):
             data = self.client.fetch([uid], ["BODY.PEEK[]"])
             return self._body(uid, data.get(uid, {}).get(b"BODY[]"))
         # A large mail in pieces: imapclient holds a literal several times over while it
-        # reads one, so a 25 MB mail fetched whole took some 100 MB on top of itself.
-        pieces: list[bytes] = []
-        offset = 0
+        # reads one, so a 25 MB mail fetched whole took some 100 MB on top of itself. Each
+        # piece is copied into one buffer as it comes, and the buffer becomes the mail's
+        # bytes without another copy (joining a list of pieces held the mail twice).
+        mail = io.BytesIO()
         while True:
+            offset = mail.tell()
             data = self.client.fetch([uid], [f"BODY.PEEK[]<{offset}.{PIECE}>"])
             piece = self._body(uid, data.get(uid, {}).get(f"BODY[]<{offset}>".encode()))
-            pieces.append(piece)
-            offset += len(piece)
+            mail.write(piece)
             if len(piece) < PIECE:
-                return b"".join(pieces)
+                return mail.getvalue()
 
     def _body(self, uid: int, body: object) -> bytes:
         if not isinstance(body, bytes):
