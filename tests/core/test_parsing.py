@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email import message_from_bytes
+from email.policy import compat32
 from pathlib import Path
 
 import pytest
 
 from mailbot.core.mail import BodySource
-from mailbot.core.parsing import Limits, header_text, parse_mail, peek_headers, safe_filename
+from mailbot.core.parsing import (
+    Limits,
+    _payload,
+    header_text,
+    parse_mail,
+    peek_headers,
+    safe_filename,
+)
 from mailbot.errors import UnparseableMail
 from tests.support.mails import PARSING, fixture, simple
 
@@ -263,3 +272,28 @@ def test_a_sender_file_name_becomes_a_plain_name() -> None:
     assert safe_filename("nul\x00byte\r\n.txt") == "nulbyte.txt"
     assert safe_filename("..") is None and safe_filename("/") is None
     assert safe_filename("rapport 2026 (1).pdf") == "rapport 2026 (1).pdf"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SGFsbG8gd2VyZWxk\r\nIQ==\r\n",  # plain, padded: decoded straight
+        "SGFsbG8gd2VyZWxkIQ==",
+        "SGFsbG8gd2VyZWxkIQ\r\n",  # the padding missing
+        "SGFs bG8g\r\nd2VyZWxk\r\n",  # a space within a line
+        "SGFsbG8=\r\nd2VyZWxk\r\n",  # padding, then more
+        "SGFsbG8gd2VyZWxk\r\n====\r\n",
+        "SGFsbG8*gd2VyZWxk\r\n",  # a character outside the alphabet
+        "",
+        "\r\n\r\n",
+    ],
+)
+def test_a_base64_part_decodes_as_email_decodes_it(body: str) -> None:
+    """The straight decoding of plain base64 (no copies of a large part) gives what
+    email's own does, and anything else is left to email."""
+
+    raw = (
+        "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + body
+    ).encode("ascii")
+    part = message_from_bytes(raw, policy=compat32)
+    assert _payload(part) == part.get_payload(decode=True)
