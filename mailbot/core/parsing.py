@@ -172,6 +172,11 @@ def _plain_base64(part: Message) -> bytes | None:
 
 
 def _payload(part: Message) -> bytes:
+    run = vars(part).get(_LAZY_RUN)
+    if run is not None:  # read as often as asked: each time from the mail's bytes
+        decoded = _run_payload(part, *run)
+        if decoded is not None:
+            return decoded
     plain = _plain_base64(part)
     if plain is not None:
         return plain
@@ -448,7 +453,7 @@ def _runs(raw: bytes) -> list[tuple[int, int]]:
     blank = _BLANK_LINE.search(raw)
     while blank is not None:
         start = blank.end()
-        dash = raw.find(b"\n-", start)
+        dash = raw.find(b"\n-", start - 1)  # a body may begin with a boundary line
         end = len(raw) if dash < 0 else dash + 1
         last = raw.rfind(b"\n", start, end - 1) + 1
         if (
@@ -466,27 +471,80 @@ def _message(raw: bytes) -> Message:
     runs of base64 lines."""
     if len(raw) < _RUNS_FROM or _RUN_MARK.encode() in raw:
         return message_from_bytes(raw, policy=compat32)
-    runs: dict[str, str] = {}
+    runs: dict[str, tuple[int, int]] = {}
     pieces: list[bytes] = []
     done = 0
     for start, end in _runs(raw):
         line = f"{_RUN_MARK}{len(runs)}x\n"
-        runs[line] = raw[start:end].decode("ascii")
+        runs[line] = (start, end)
         pieces += (raw[done:start], line.encode("ascii"))
         done = end
     if not runs:
         return message_from_bytes(raw, policy=compat32)
     pieces.append(raw[done:])
     message = message_from_bytes(b"".join(pieces), policy=compat32)
-    for part in message.walk():
-        fields = vars(part)
-        for name in ("_payload", "preamble", "epilogue"):
-            value = fields.get(name)
-            if isinstance(value, str) and _RUN_MARK in value:
-                for token, lines in runs.items():
-                    value = value.replace(token, lines)
-                fields[name] = value
+    _put_back(message, raw, runs, within_message=False)
     return message
+
+
+# A leaf part whose body is one run and what follows it keeps the token in its payload, and
+# the run's place in the mail under this name, until ``_payload`` reads it: a base64 run is
+# then decoded from the mail's bytes, never held as text. Every other text gets its runs back
+# at once, and so does everything inside an attached mail (it is written out whole).
+_LAZY_RUN = "_mailbot_run"
+
+
+def _put_back(
+    part: Message, raw: bytes, runs: dict[str, tuple[int, int]], *, within_message: bool
+) -> None:
+    fields = vars(part)
+    for name in ("_payload", "preamble", "epilogue"):
+        value = fields.get(name)
+        if not isinstance(value, str) or _RUN_MARK not in value:
+            continue
+        token = value[: value.find("\n") + 1]
+        if (
+            name == "_payload"
+            and not within_message
+            and token in runs
+            and value.count(_RUN_MARK) == 1
+        ):
+            fields[_LAZY_RUN] = (raw, *runs[token])
+            continue
+        for token, (start, end) in runs.items():
+            if token in value:
+                value = value.replace(token, raw[start:end].decode("ascii"))
+        fields[name] = value
+    children = fields.get("_payload")
+    if isinstance(children, list):
+        within = within_message or part.get_content_type() == "message/rfc822"
+        for child in children:
+            if isinstance(child, Message):
+                _put_back(child, raw, runs, within_message=within)
+
+
+def _run_payload(part: Message, raw: bytes, start: int, end: int) -> bytes | None:
+    """The decoded bytes of a part whose payload begins with a run (``_put_back``), when
+    the run and the rest are plain base64 (as ``_plain_base64``) and the run holds whole
+    groups of four: decoded apart, they are what the whole decodes to. Else None, with the
+    run put back into the payload for email to read."""
+    text = part.get_payload()
+    assert isinstance(text, str)
+    rest = text[text.find("\n") + 1 :]
+    letters = (end - start) - raw.count(b"\r", start, end) - raw.count(b"\n", start, end)
+    if (
+        str(part.get("content-transfer-encoding", "")).lower() == "base64"
+        and raw.find(b"=", start, end) < 0
+        and letters % 4 == 0
+        and rest.isascii()
+        and _PLAIN_BASE64.fullmatch(rest)
+        and (len(rest) - rest.count("\r") - rest.count("\n")) % 4 == 0
+    ):
+        return binascii.a2b_base64(memoryview(raw)[start:end]) + binascii.a2b_base64(rest)
+    fields = vars(part)
+    fields["_payload"] = raw[start:end].decode("ascii") + rest
+    del fields[_LAZY_RUN]
+    return None
 
 
 def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
@@ -496,7 +554,7 @@ def parse_mail(raw: bytes, limits: Limits | None = None) -> ParsedMail:
         raise UnparseableMail(
             f"mail is {len(raw)} bytes, larger than intake.max_mail_bytes ({limits.max_mail_bytes})"
         )
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy a large mail whole)
         raise UnparseableMail("empty mail")
     try:
         message = _message(raw)

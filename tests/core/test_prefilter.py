@@ -16,7 +16,7 @@ import pytest
 from mailbot.core.classification import classifier, topics
 from mailbot.core.classification.prefilter import Cue, Words, leads
 from mailbot.core.classification.text import normalise
-from mailbot.core.parsing import _message, _runs, parse_mail
+from mailbot.core.parsing import _LAZY_RUN, _message, _payload, _runs, parse_mail
 
 MAILS = Path(__file__).resolve().parents[1] / "fixtures" / "mails"
 CUES = [
@@ -120,11 +120,24 @@ def _attachment_mail(line_end: bytes) -> bytes:
     return body.replace(b"\n", line_end)
 
 
+def _text(part: Message) -> str:
+    """A leaf part's text; one whose run is still in the mail's bytes (``_LAZY_RUN``) with
+    the run put in place of its token, as the parser would have held it."""
+    text = vars(part)["_payload"]
+    run = vars(part).get(_LAZY_RUN)
+    if run is None:
+        return str(text)
+    raw, start, end = run
+    return str(raw[start:end].decode("ascii") + text[text.find("\n") + 1 :])
+
+
 def _tree(message: Message) -> list[object]:
-    """Each part's headers, text (not that of a multipart: its parts), preamble, epilogue."""
+    """Each part's headers, text (not that of a multipart: its parts), preamble, epilogue,
+    and the bytes it decodes to (as mailbot reads them)."""
     return [
-        (part.items(), None if part.is_multipart() else vars(part)["_payload"], part.preamble,
-         part.epilogue, [type(defect) for defect in part.defects])
+        (part.items(), None if part.is_multipart() else _text(part), part.preamble,
+         part.epilogue, [type(defect) for defect in part.defects],
+         None if part.is_multipart() else _payload(part))
         for part in message.walk()
     ]  # fmt: skip
 
@@ -139,3 +152,33 @@ def test_long_base64_runs_are_parsed_as_the_parser_reads_them(line_end: bytes) -
         b"--Q\nContent-Type: message/rfc822\n\n" + raw + b"\n--Q--\n"
     )
     assert _tree(_message(nested)) == _tree(message_from_bytes(nested, policy=compat32))
+
+
+def _alternative_mail(body: bytes, encoding: bytes = b"base64") -> bytes:
+    return (
+        b"From: Anna <anna@example.org>\nSubject: lang\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/alternative; boundary="ALT"\n\n--ALT\n'
+        b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: " + encoding
+        + b"\n\n" + body + b"\n--ALT\nContent-Type: text/html\n\n<p>zie tekst</p>\n--ALT--\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        # the text, in base64: read twice (which alternative says something, then its text)
+        (base64.encodebytes(("Ik wil inzage in mijn gegevens. " * 4000).encode()), b"base64"),
+        # a line of padding inside the run: email decodes it its own way
+        (base64.encodebytes(b"ab" * 40_000).replace(b"\n", b"==\n", 1), b"base64"),
+        # long lines of letters that are not base64 at all
+        ((b"A" * 76 + b"\n") * 1500, b"7bit"),
+    ],
+)
+def test_a_run_kept_in_the_mail_reads_as_the_parser_reads_it(body: bytes, encoding: bytes) -> None:
+    raw = _alternative_mail(body, encoding)
+    assert len(_runs(raw)) == 1
+    message = _message(raw)
+    assert [_LAZY_RUN in vars(part) for part in message.walk()] == [False, True, False]
+    assert _tree(message) == _tree(message_from_bytes(raw, policy=compat32))
+    fast, slow = parse_mail(raw), parse_mail(raw.replace(b"Subject: lang", b"Subject: mailbotrun"))
+    assert (fast.text, fast.notes) == (slow.text, slow.notes)  # the mark: no shortcut
