@@ -85,18 +85,25 @@ class InThread:
 def _serve(connection: Connection) -> None:
     """A child's loop: read mails until the pipe closes."""
     allocator.tune()
-    while True:
-        try:
-            limits, own_addresses = connection.recv()
-            raw = connection.recv_bytes()
-        except (EOFError, OSError):
-            return
-        try:  # the attachments' bytes stay behind: the worker has them in the mail's
-            reading = analyse(raw, limits, own_addresses, read_documents)
-            answer: Analysis | str = reading.without_contents()
-        except Exception as exc:
-            answer = f"{bug(exc)}\n{traceback.format_exc()}"
-        connection.send(answer)
+    while _answer_one(connection):
+        pass
+
+
+def _answer_one(connection: Connection) -> bool:
+    """Read the next mail and send its reading; False once the pipe is closed. A function of
+    its own so that nothing of a mail (its bytes, its attachments) outlives its answer."""
+    try:
+        limits, own_addresses = connection.recv()
+        raw = connection.recv_bytes()
+    except (EOFError, OSError):
+        return False
+    try:  # the attachments' bytes stay behind: the worker has them in the mail's
+        reading = analyse(raw, limits, own_addresses, read_documents)
+        answer: Analysis | str = reading.without_contents()
+    except Exception as exc:
+        answer = f"{bug(exc)}\n{traceback.format_exc()}"
+    connection.send(answer)
+    return True
 
 
 PRELOAD = ["mailbot.core.analysis", "mailbot.documents", "pypdf", "docx"]
