@@ -204,6 +204,7 @@ class Intake:
         mailbox = self.policy.mailbox
         with self.database.session() as session, conflicts_reported(session):
             store = CaseStore(session)
+            store.count_reference_numbers()
             known = store.known_keys((ref.key for ref, _, _ in mails), mailbox)
             batch = _Batch.of(
                 store,

@@ -53,6 +53,36 @@ def test_a_batch_is_one_transaction_and_keeps_the_sources_order(
     assert intake.unseen([mail_ref for mail_ref, _ in mails]) == []
 
 
+def test_a_batch_numbers_its_cases_with_one_counter_update_and_no_gap(
+    intake: Intake, database: Database
+) -> None:
+    updates: list[str] = []
+
+    def seen(_c: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.startswith("UPDATE reference_counters"):
+            updates.append(statement)
+
+    def batch(first: int, count: int) -> list[tuple[MailRef, bytes]]:
+        return [
+            (ref(), simple(f"Ik wil inzage, klant {n}.", Message_ID=f"<n{n}@x.nl>"))
+            for n in range(first, first + count)
+        ]
+
+    intake.store_batch(read(intake, batch(0, 2)))  # the year's counter is made
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        second = intake.store_batch(read(intake, batch(2, 4)))
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert [r.reference for r in second] == [f"AVG-2026-000{n}" for n in range(3, 7)]
+    assert len(updates) == 2  # the first number taken, the last one written at the commit
+    alone = intake.store(*read(intake, batch(6, 1))[0])  # a mail alone goes on from there
+    third = intake.store_batch(read(intake, batch(7, 2)))
+    assert [alone.reference] + [r.reference for r in third] == [
+        "AVG-2026-0007", "AVG-2026-0008", "AVG-2026-0009",
+    ]  # fmt: skip
+
+
 def test_within_a_batch_a_mail_finds_its_duplicate_and_its_thread(database: Database) -> None:
     # Our server authenticated the first mail (as in test_intake's thread test): the reply to
     # it, later in the same batch, joins its case; so does a mail naming its reference.
