@@ -8,7 +8,9 @@ in the mailbox (base64), alone in a Dovecot mailbox on loopback. Measured, in
 alternating order: ``mailbot run --once`` (read, stored, drafted with a copy of the
 customer's data), and the bare fetch of the same mail with imapclient. Reported:
 each process's own peak (``VmHWM``) and the highest sum of the memory of the
-process and its children (PSS; mailbot reads mail in child processes), medians.
+process and its children (PSS; mailbot reads mail in child processes, and drafts in
+one), with each kind of process's share at that moment, medians. mailbot's database is
+made before the run (``mailbot db upgrade``), as an installation has it.
 The memory during the 2,000-mail backlog is in the "Backlog" table.
 
 ``--write`` puts the table into bench/RESULTS.md (section "Memory").
@@ -79,20 +81,23 @@ def main() -> None:
     finally:
         bench.close()
         shutil.rmtree(root, ignore_errors=True)
+    kinds = ["main", "reader", "fork server", "drafting", "resource tracker"]
     lines = [
-        "| way | peak RSS (MiB) | with its children, PSS (MiB) | time (s) |",
-        "|---|---|---|---|",
-    ]
+        "| way | peak RSS (MiB) | with its children, PSS (MiB) | of which: "
+        + ", ".join(kinds) + " | time (s) |",
+        "|---|---|---|---|---|",
+    ]  # fmt: skip
     for name, measured in runs.items():
+        shares = " / ".join(
+            f"{statistics.median(dict(r.parts).get(kind, 0.0) for r in measured):.0f}"
+            for kind in kinds
+        )
         lines.append(
             f"| {name} | {statistics.median(r.peak_mib for r in measured):.0f} "
-            f"| {statistics.median(r.tree_mib for r in measured):.0f} "
+            f"| {statistics.median(r.tree_mib for r in measured):.0f} | {shares} "
             f"| {statistics.median(r.seconds for r in measured):.2f} |"
         )
     size = len(backlog.mails[0]) / 2**20
-    for name, measured in runs.items():
-        for run in measured:
-            print(name, ", ".join(f"{kind} {mib:.0f}" for kind, mib in run.parts))
     text = "\n".join(lines)
     print(f"one mail of {size:.1f} MiB\n\n{text}")
     if args.write:
@@ -101,8 +106,12 @@ def main() -> None:
             "### Memory\n\n"
             f"Measured by `python bench/memory.py --rounds {args.rounds} --write` ({machine()})."
             f" One mail of {size:.1f} MiB (an access request with two attachments) alone in "
-            "a Dovecot mailbox; each way in its own process, alternating; medians of "
-            f"{args.rounds} rounds. PSS counts the pages the processes share once.\n\n{text}",
+            "a Dovecot mailbox (mailbot's database made beforehand, as an installation has "
+            "it); each way in its own process, alternating; medians of "
+            f'{args.rounds} rounds. PSS counts the pages the processes share once; "of '
+            "which\" is each kind of process's share at the moment the sum peaked (the "
+            "readers together; the drafting process may still be starting then).\n\n"
+            f"{text}",
         )
 
 
