@@ -70,8 +70,9 @@ class MailSource(Protocol):
         """The raw bytes of one mail. Raises ``SourceUnavailable`` when it cannot be read now."""
         ...
 
-    async def settle(self, ref: MailRef, outcome: Outcome) -> None:
-        """Called once the mail's outcome is committed: move or mark it as configured."""
+    async def settle(self, settled: Sequence[tuple[MailRef, Outcome]]) -> None:
+        """Called once these mails' outcomes are committed: move or mark each as configured
+        (together, where the source can: one command for a batch's mails)."""
         ...
 
     async def wait(self, timeout: float) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class MaildirSource:
     async def fetch(self, ref: MailRef) -> bytes:
         return await asyncio.to_thread(self._read, ref)
 
-    async def settle(self, ref: MailRef, outcome: Outcome) -> None:
+    async def settle(self, settled: Sequence[tuple[MailRef, Outcome]]) -> None:
         """Nothing to do: a Maildir is only read."""
 
     def _stamp(self) -> tuple[float, ...]:

@@ -179,8 +179,8 @@ class Worker:
         intake = lane.intake
         refs = await source.pending()
         unseen, recorded = await asyncio.to_thread(intake.sort, refs)
-        for ref, outcome in recorded:
-            await source.settle(ref, outcome)
+        if recorded:
+            await source.settle(recorded)
         mailbox = lane.mailbox
 
         async def claim(refs: list[MailRef]) -> list[MailRef]:
@@ -200,10 +200,13 @@ class Worker:
                 if not read:
                     continue
                 results = await loop.run_in_executor(self._storing, intake.store_batch, read)
-                for (ref, _, _), result in zip(read, results, strict=True):
-                    report.outcomes[result.outcome] += 1
+                stored = [
+                    (ref, result.outcome) for (ref, _, _), result in zip(read, results, strict=True)
+                ]
+                for _, outcome in stored:
+                    report.outcomes[outcome] += 1
                     self.totals["read"] += 1
-                    settling.append(asyncio.ensure_future(source.settle(ref, result.outcome)))
+                settling.append(asyncio.ensure_future(source.settle(stored)))  # together
                 if self.drafter is not None:
                     self.drafter.wake()  # the cases of this batch are drafted meanwhile
                 self.beat(MAIL_LOOP)

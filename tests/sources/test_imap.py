@@ -78,13 +78,30 @@ async def test_settle_moves_requests_and_leaves_other_mail(dovecot: Any, mailbox
     source = ImapSource(imap_settings(dovecot, mailbox))
     try:
         refs = await source.pending()
-        await source.settle(refs[0], Outcome.NEW_CASE)
-        await source.settle(refs[1], Outcome.IGNORED)
-        await source.settle(refs[2], Outcome.QUARANTINED)
+        await source.settle([(refs[0], Outcome.NEW_CASE)])
+        await source.settle([(refs[1], Outcome.IGNORED), (refs[2], Outcome.QUARANTINED)])
     finally:
         await source.close()
     assert dovecot.uids(mailbox) == [2, 3]
     assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == 1  # created when missing
+
+
+async def test_a_batch_is_moved_together_even_when_one_mail_is_gone(
+    dovecot: Any, mailbox: str
+) -> None:
+    dovecot.append(mailbox, *(request(n) for n in range(1, 6)))
+    source = ImapSource(imap_settings(dovecot, mailbox, other_folder="Overig"))
+    try:
+        refs = await source.pending()
+        await source.settle([(refs[1], Outcome.NEW_CASE)])  # moved already (another worker)
+        outcomes = [Outcome.NEW_CASE, Outcome.NEW_CASE, Outcome.NOT_A_REQUEST,
+                    Outcome.FOLLOW_UP, Outcome.QUARANTINED]  # fmt: skip
+        await source.settle(list(zip(refs, outcomes, strict=True)))
+    finally:
+        await source.close()
+    assert dovecot.uids(mailbox) == [5]  # the quarantined mail stays in view
+    assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == 3
+    assert len(dovecot.uids(mailbox, "Overig")) == 1
 
 
 async def test_other_mail_can_be_moved_too(dovecot: Any, mailbox: str) -> None:
@@ -92,7 +109,7 @@ async def test_other_mail_can_be_moved_too(dovecot: Any, mailbox: str) -> None:
     source = ImapSource(imap_settings(dovecot, mailbox, other_folder="Overig"))
     try:
         (ref,) = await source.pending()
-        await source.settle(ref, Outcome.NOT_A_REQUEST)
+        await source.settle([(ref, Outcome.NOT_A_REQUEST)])
     finally:
         await source.close()
     assert dovecot.uids(mailbox) == []

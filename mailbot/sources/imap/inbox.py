@@ -12,8 +12,9 @@ its thread and its errors: ``connection``.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TypeVar
@@ -112,17 +113,20 @@ class _Inbox(Connection):
             raise MailVanished(f"UID {uid} was removed from {folder} before it was read")
         return body
 
-    def move(self, ref: MailRef, folder: str) -> None:
-        if not self._current(ref):
-            return  # a UIDVALIDITY change: the next pass settles it under its new key
-        uid = int(ref.key.uid)
+    def move(self, refs: Sequence[MailRef], folder: str) -> None:
+        """Move ``refs`` to ``folder``, in one command."""
+        # A UIDVALIDITY change: the next pass settles those under their new keys.
+        uids = [int(ref.key.uid) for ref in refs if self._current(ref)]
+        if not uids:
+            return
         try:
-            move_mail(self.client, [uid], folder)
+            move_mail(self.client, uids, folder)
         except IMAPClientError:
-            # Gone already: another worker (or the officer) moved it; there is nothing to do.
-            if uid not in self.client.search(["UID", str(uid)]):
-                return
-            raise
+            # Some gone already: another worker (or the officer) moved them. The others are
+            # moved now; a second failure is raised (they are moved on the next pass).
+            left = self.client.search(["UID", ",".join(map(str, uids))])
+            if left:
+                move_mail(self.client, sorted(left), folder)
 
     def state(self) -> FolderState:
         messages = self.select()
@@ -165,10 +169,15 @@ class ImapSource:
     async def fetch(self, ref: MailRef) -> bytes:
         return await self._run(lambda connection: connection.fetch(ref))
 
-    async def settle(self, ref: MailRef, outcome: Outcome) -> None:
-        folder = self.target(outcome)
-        if folder:
-            await self._run(lambda connection: connection.move(ref, folder))
+    async def settle(self, settled: Sequence[tuple[MailRef, Outcome]]) -> None:
+        """Move the mails, one command per folder they go to."""
+        folders: dict[str, list[MailRef]] = {}
+        for ref, outcome in settled:
+            folder = self.target(outcome)
+            if folder:
+                folders.setdefault(folder, []).append(ref)
+        for folder, refs in folders.items():
+            await self._run(functools.partial(_Inbox.move, refs=refs, folder=folder))
 
     def target(self, outcome: Outcome) -> str:
         """Where a mail with ``outcome`` belongs ("" means: leave it where it is)."""
