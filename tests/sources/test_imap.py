@@ -54,6 +54,33 @@ async def test_lists_fetches_without_marking_read(dovecot: Any, mailbox: str) ->
     client.logout()
 
 
+async def test_mails_asked_for_together_come_each_to_its_asker(dovecot: Any, mailbox: str) -> None:
+    """The read-ahead asks for many mails at once; they are fetched together (a command
+    for several), and each asker gets its own mail, or why it is gone."""
+    dovecot.append(mailbox, *(request(n) for n in range(1, 6)))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        refs = await source.pending()
+        client = dovecot.client(mailbox)  # someone else takes the third before it is fetched
+        client.select_folder("INBOX")
+        client.delete_messages([3])
+        client.expunge()
+        client.logout()
+        asked = [asyncio.ensure_future(source.fetch(ref)) for ref in refs]
+        asked[3].cancel()  # the fourth is given up (a read-ahead cancelled)
+        found = await asyncio.gather(*asked, return_exceptions=True)
+        again = await source.fetch(refs[4])  # and the source goes on as before
+    finally:
+        await source.close()
+    for number in (1, 2, 5):
+        mail = found[number - 1]
+        assert isinstance(mail, bytes)
+        assert b"klant %d" % number in mail
+    assert isinstance(found[2], MailVanished)
+    assert isinstance(found[3], asyncio.CancelledError)
+    assert again == found[4]
+
+
 @pytest.mark.parametrize("extra", [-1, 0, 1, PIECE])
 async def test_a_large_mail_is_fetched_in_pieces_byte_for_byte(
     dovecot: Any, mailbox: str, extra: int

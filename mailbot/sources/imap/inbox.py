@@ -12,8 +12,10 @@ its thread and its errors: ``connection``.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -29,6 +31,8 @@ from mailbot.sources.imap.folders import FETCH_CHUNK, create_missing, move_mail
 
 SOURCE = "imap"
 PIECE = 2 * 1024 * 1024  # mails larger than this are fetched in pieces of this size
+TOGETHER = 50  # smaller mails asked for at once are fetched in one command, up to this many
+TOGETHER_BYTES = 4 * 1024 * 1024  # ... or this many bytes (one mail always)
 _REQUEST_OUTCOMES = frozenset({Outcome.NEW_CASE, Outcome.FOLLOW_UP, Outcome.DUPLICATE})
 _OTHER_OUTCOMES = frozenset({Outcome.NOT_A_REQUEST, Outcome.IGNORED, Outcome.DISMISSED})
 T = TypeVar("T")
@@ -107,6 +111,20 @@ class _Inbox(Connection):
             if len(piece) < PIECE:
                 return mail.getvalue()
 
+    def fetch_together(self, refs: Sequence[MailRef]) -> list[bytes | Exception]:
+        """Several small mails in one command: each one's bytes, or why it is gone."""
+        if not all(self._current(ref) for ref in refs):
+            raise SourceUnavailable("the folder's UIDVALIDITY changed; it is read again")
+        data = self.client.fetch([int(ref.key.uid) for ref in refs], ["BODY.PEEK[]"])
+        found: list[bytes | Exception] = []
+        for ref in refs:
+            uid = int(ref.key.uid)
+            try:
+                found.append(self._body(uid, data.get(uid, {}).get(b"BODY[]")))
+            except MailVanished as exc:
+                found.append(exc)
+        return found
+
     def _body(self, uid: int, body: object) -> bytes:
         if not isinstance(body, bytes):
             folder = self.settings.folder
@@ -148,6 +166,9 @@ class ImapSource:
     def __init__(self, settings: ImapSettings) -> None:
         self.settings = settings
         self._imap = ImapThread(settings, self.name, _Inbox, "imap")
+        # Small mails asked for and not fetched yet: fetched together (``_fetch_wanted``).
+        self._wanted: deque[tuple[MailRef, asyncio.Future[bytes]]] = deque()
+        self._gathering: asyncio.Future[None] | None = None
 
     @property
     def name(self) -> str:
@@ -167,7 +188,55 @@ class ImapSource:
         return await self._run(_Inbox.pending)
 
     async def fetch(self, ref: MailRef) -> bytes:
-        return await self._run(lambda connection: connection.fetch(ref))
+        """One mail's bytes. The small mails asked for meanwhile (the read-ahead asks for
+        many at once) are fetched together, up to TOGETHER of them or TOGETHER_BYTES in one
+        command: one round trip and one command for the server instead of one each."""
+        if ref.size > PIECE:
+            return await self._run(lambda connection: connection.fetch(ref))
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._wanted.append((ref, future))
+        if self._gathering is None or self._gathering.done():
+            self._gathering = asyncio.ensure_future(self._fetch_wanted())
+        return await future
+
+    async def _fetch_wanted(self) -> None:
+        """Fetch what ``fetch`` was asked for, several mails a command, until none waits.
+        Each asker gets its mail, or the error that kept it from being read."""
+        while self._wanted:
+            taken = self._take_wanted()
+            if not taken:
+                continue
+            refs = [ref for ref, _ in taken]
+            try:
+                found = await self._run(functools.partial(_Inbox.fetch_together, refs=refs))
+            except Exception as exc:  # the server or the connection: every asker hears it
+                found = [exc] * len(taken)
+            except BaseException:  # cancelled (closing): nobody is left waiting
+                for _, future in [*taken, *self._wanted]:
+                    future.cancel()
+                self._wanted.clear()
+                raise
+            for (_, future), body in zip(taken, found, strict=True):
+                if future.done():  # given up meanwhile (a read-ahead cancelled)
+                    continue
+                if isinstance(body, bytes):
+                    future.set_result(body)
+                else:
+                    future.set_exception(body)
+
+    def _take_wanted(self) -> list[tuple[MailRef, asyncio.Future[bytes]]]:
+        """The next mails to fetch together: up to TOGETHER, or TOGETHER_BYTES."""
+        taken: list[tuple[MailRef, asyncio.Future[bytes]]] = []
+        size = 0
+        while self._wanted and len(taken) < TOGETHER:
+            ref, future = self._wanted[0]
+            if taken and size + ref.size > TOGETHER_BYTES:
+                break
+            self._wanted.popleft()
+            if not future.done():  # not given up meanwhile
+                taken.append((ref, future))
+                size += ref.size
+        return taken
 
     async def settle(self, settled: Sequence[tuple[MailRef, Outcome]]) -> None:
         """Move the mails, one command per folder they go to."""
@@ -195,4 +264,7 @@ class ImapSource:
         return await self._run(_Inbox.state, prepare=False)
 
     async def close(self) -> None:
+        if self._gathering is not None and not self._gathering.done():
+            self._gathering.cancel()
+            await asyncio.gather(self._gathering, return_exceptions=True)
         await self._imap.close()
