@@ -42,7 +42,7 @@ def glibc() -> bool:
     """Whether this process's C library is glibc."""
     try:
         return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
-    except (ValueError, OSError):  # a system that does not know the name
+    except (ValueError, OSError, AttributeError):  # a system without the name, or confstr
         return False
 
 

@@ -153,8 +153,10 @@ class _Walk:
 
 
 # A base64 body as email's decoder takes it without complaint: lines of the alphabet that
-# end in at most two "=" (and line breaks); whole groups of four are checked apart.
-_PLAIN_BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*")
+# end in at most two "=" (and line breaks); whole groups of four are checked apart. The
+# quantifiers are possessive: a sender's long run of line breaks before another character
+# must not make the match try every way of splitting it (time in its square).
+_PLAIN_BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]*+={0,2}+[\r\n]*+")
 
 
 def _plain_base64(part: Message) -> bytes | None:
@@ -441,6 +443,9 @@ def headers_of(raw: bytes) -> ParsedMail:
 # in the whole mail.
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _RUN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n"
+# A blank line within a run would count where a part's body holds parts of its own
+# (message/delivery-status: each blank line begins one): such a run is parsed as it is.
+_BLANK_IN_RUN = (b"\n\n", b"\n\r", b"\r\r")
 _RUN_MARK = "mailbotrun"
 _RUN_FROM = 4096  # bytes of a run; a shorter one is parsed as it is
 _RUNS_FROM = 64 * 1024  # bytes of a mail; a smaller one is parsed as it is
@@ -460,6 +465,7 @@ def _runs(raw: bytes) -> list[tuple[int, int]]:
             last - start >= _RUN_FROM
             and raw[start] not in b"\r\n"
             and not raw[start:last].translate(None, _RUN_BYTES)
+            and not any(raw.find(blank, start, last) >= 0 for blank in _BLANK_IN_RUN)
         ):
             found.append((start, last))
         blank = _BLANK_LINE.search(raw, max(start, end - 1))

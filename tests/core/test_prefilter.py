@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import re
+import time
 import unicodedata
 from email import message_from_bytes
 from email.message import Message
@@ -17,6 +18,7 @@ from mailbot.core.classification import classifier, topics
 from mailbot.core.classification.prefilter import Cue, Words, leads
 from mailbot.core.classification.text import normalise
 from mailbot.core.parsing import _LAZY_RUN, _message, _payload, _runs, parse_mail
+from mailbot.errors import UnparseableMail
 
 MAILS = Path(__file__).resolve().parents[1] / "fixtures" / "mails"
 CUES = [
@@ -182,3 +184,37 @@ def test_a_run_kept_in_the_mail_reads_as_the_parser_reads_it(body: bytes, encodi
     assert _tree(message) == _tree(message_from_bytes(raw, policy=compat32))
     fast, slow = parse_mail(raw), parse_mail(raw.replace(b"Subject: lang", b"Subject: mailbotrun"))
     assert (fast.text, fast.notes) == (slow.text, slow.notes)  # the mark: no shortcut
+
+
+def test_a_run_with_blank_lines_is_parsed_as_it_is() -> None:
+    """In a delivery status each blank line begins a part of its own: a run holding blank
+    lines is left to the parser, which finds them all (here: too many parts to read)."""
+    lines = base64.encodebytes(bytes(range(256)) * 400).splitlines()
+    raw = (
+        b"From: a@example.org\nSubject: t\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: text/plain\n\nhallo\n"
+        b"--b\nContent-Type: message/delivery-status\n\n" + b"\n\n".join(lines[:1000])
+        + b"\n--b--\n"
+    )  # fmt: skip
+    assert _runs(raw) == []
+    assert _tree(_message(raw)) == _tree(message_from_bytes(raw, policy=compat32))
+    with pytest.raises(UnparseableMail, match="MIME parts"):
+        parse_mail(raw)
+
+
+def test_line_breaks_before_a_stray_character_do_not_stall_the_base64_check() -> None:
+    """A sender's base64 part of 200,000 line breaks and one other character: the check
+    whether it is plain base64 must say no at once (a backtracking pattern took minutes, and
+    the reader is stopped after intake.time_limit). Left to email, it reads as email reads it."""
+    raw = (
+        b"From: a@example.org\nSubject: t\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhallo\n"
+        b"--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+        + b"\n" * 200_000 + b"!\n--b--\n"
+    )  # fmt: skip
+    started = time.process_time()
+    mail = parse_mail(raw)
+    assert time.process_time() - started < 5  # bounded, not a speed measurement: minutes before
+    (attachment,) = mail.attachments
+    part = list(message_from_bytes(raw, policy=compat32).walk())[-1]
+    assert attachment.content == part.get_payload(decode=True)

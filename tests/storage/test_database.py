@@ -235,34 +235,45 @@ def test_0013_leaves_only_keyed_hashes_of_the_mails_purged_before(database: Data
     assert entry.content_hash == mail_content_hash(key.key, "imap", "INBOX", "7" * 64)
 
 
+def _mail_record(uid: str, moment: datetime) -> MailRecord:
+    return MailRecord(
+        mailbox="default", source="imap", folder="INBOX", uid=uid, arrived_at=moment,
+        processed_at=moment, disposition="new_case",
+    )  # fmt: skip
+
+
 def test_0017_marks_the_attachments_whose_bytes_were_kept(database: Database) -> None:
     """Before 0017 an attachment's decoded bytes were stored beside the mail's own; the upgrade
-    marks those rows ``kept`` and leaves their bytes, and the rows of an attachment over the
-    limit (no bytes) not kept."""
+    marks those rows ``kept`` and clears the second copy where the mail's bytes are stored;
+    the rows of an attachment over the limit (no bytes) are not kept."""
     moment = datetime(2026, 3, 5, 9, tzinfo=UTC)
     with database.session() as session:
-        mail = MailRecord(
-            mailbox="default", source="imap", folder="INBOX", uid="1", arrived_at=moment,
-            processed_at=moment, disposition="new_case",
-        )  # fmt: skip
-        session.add(mail)
+        store = CaseStore(session)
+        mails = [
+            store.add_mail(_mail_record(uid, moment), raw)
+            for uid, raw in (("1", b"From: a@b.nl\r\n\r\nscan"), ("2", None))
+        ]
         session.commit()
-        mail_id = mail.id
     with database.engine.begin() as connection:
         command.downgrade(_alembic_config(connection), "0016")
-        for name, content in (("id.pdf", b"%PDF-1.4"), ("huge.zip", None)):
+        for mail, name, content in (
+            (mails[0], "id.pdf", b"%PDF-1.4"),
+            (mails[0], "huge.zip", None),
+            (mails[1], "alone.pdf", b"%PDF-1.5"),  # its mail's bytes are not stored
+        ):
             connection.execute(
                 text(
                     "INSERT INTO attachments (mail_id, filename, content_type, size, inline, "
                     "content) VALUES (:mail, :name, 'application/octet-stream', 8, false, "
                     ":content)"
                 ),
-                {"mail": mail_id, "name": name, "content": content},
+                {"mail": mail.id, "name": name, "content": content},
             )
         command.upgrade(_alembic_config(connection), "head")
     with database.reader() as session:
         rows = session.exec(select(AttachmentRecord).order_by(AttachmentRecord.filename)).all()
     assert [(row.filename, row.kept, row.content) for row in rows] == [
+        ("alone.pdf", True, b"%PDF-1.5"),
         ("huge.zip", False, None),
-        ("id.pdf", True, b"%PDF-1.4"),
+        ("id.pdf", True, None),
     ]

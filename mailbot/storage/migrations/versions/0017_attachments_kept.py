@@ -5,8 +5,12 @@
   Until now intake also stored its decoded bytes in ``attachments.content``: a second copy
   that nothing read back, and that made the worker hold a large mail's attachments three
   times over while it stored them. Rows recorded from now on leave ``content`` empty.
-- Existing rows get ``kept`` from whether they have ``content``; their ``content`` stays
-  (it is deleted with the mail, as before).
+- Existing rows get ``kept`` from whether they have ``content``, and their ``content`` is
+  cleared where the mail's bytes are stored (always, unless a fault left them apart): a
+  second copy of what may be an identity document is not kept for nothing. Rewriting those
+  rows is a one-time cost of the upgrade.
+- Downgrading drops ``kept``: the older code then shows every attachment as not stored,
+  though its bytes are still in the mail's (``raw_mails``).
 
 Revision ID: 0017
 Revises: 0016
@@ -30,8 +34,11 @@ def upgrade() -> None:
         sa.Column("kept", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.execute("UPDATE attachments SET kept = (content IS NOT NULL)")
+    op.execute(
+        "UPDATE attachments SET content = NULL WHERE content IS NOT NULL "
+        "AND mail_id IN (SELECT mail_id FROM raw_mails)"
+    )
 
 
 def downgrade() -> None:
-    # Rows recorded since have no second copy: their bytes are still in raw_mails.
     op.drop_column("attachments", "kept")
