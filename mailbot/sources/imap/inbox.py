@@ -140,11 +140,11 @@ class _Inbox(Connection):
         try:
             move_mail(self.client, uids, folder)
         except IMAPClientError:
-            # Some gone already: another worker (or the officer) moved them. The others are
-            # moved now; a second failure is raised (they are moved on the next pass).
-            left = self.client.search(["UID", ",".join(map(str, uids))])
-            if left:
-                move_mail(self.client, sorted(left), folder)
+            # Gone already: another worker (or the officer) moved them; nothing to do. Any
+            # still here are moved on the next pass (not again now: without MOVE, a second
+            # COPY would leave two copies of those the first one copied).
+            if self.client.search(["UID", ",".join(map(str, uids))]):
+                raise
 
     def state(self) -> FolderState:
         messages = self.select()
