@@ -223,6 +223,7 @@ class Intake:
                 results.append(self._decide(store, record, raw, analysis, batch=batch))
                 if analysis is not None and analysis.mail is not None:
                     batch.seen(analysis.mail)
+            store.write_reference_numbers()
             session.commit()
             return results
 

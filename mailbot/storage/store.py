@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import event, func, text, update
+from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
@@ -274,18 +274,16 @@ class CaseStore:
 
     # -- cases -------------------------------------------------------------
     def count_reference_numbers(self) -> None:
-        """Count the case numbers of this session's transactions here: a counter's first
-        number in a transaction is taken from the database (which holds the counter's row
-        from then until the transaction ends), the next ones are counted here, and the last
-        one given is written to the counter as the transaction commits. One statement per
-        counter and transaction instead of one per case (intake's batches)."""
-        if self._counted is None:
-            self._counted = {}
-            event.listen(self.session, "before_commit", self._write_reference_numbers)
-            event.listen(self.session, "after_rollback", self._forget_reference_numbers)
+        """Count this transaction's case numbers here: a counter's first number is taken
+        from the database (which holds the counter's row from then until the transaction
+        ends), the next ones are counted here; ``write_reference_numbers`` must then be
+        called just before the commit. One statement per counter and transaction instead
+        of one per case (intake's batches)."""
+        self._counted = {}
 
-    def _write_reference_numbers(self, _session: Session) -> None:
-        counted, self._counted = self._counted or {}, {}
+    def write_reference_numbers(self) -> None:
+        """Record the last number given of each counter (before the commit)."""
+        counted, self._counted = self._counted or {}, None
         for (prefix, year), last in counted.items():
             self.session.execute(
                 update(ReferenceCounterRecord)
@@ -296,9 +294,6 @@ class CaseStore:
                 .values(last_number=last)
                 .execution_options(synchronize_session=False)
             )
-
-    def _forget_reference_numbers(self, _session: Session) -> None:
-        self._counted = {}  # the numbers given were rolled back with their cases
 
     def next_reference_number(self, prefix: str, year: int) -> int:
         """The next case number for ``prefix`` and ``year``, counted without gaps or repeats."""

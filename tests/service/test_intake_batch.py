@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from mailbot.core.authentication import MailService, Trust
 from mailbot.ports import MailKey, MailRef, Outcome
@@ -81,6 +83,52 @@ def test_a_batch_numbers_its_cases_with_one_counter_update_and_no_gap(
     assert [alone.reference] + [r.reference for r in third] == [
         "AVG-2026-0007", "AVG-2026-0008", "AVG-2026-0009",
     ]  # fmt: skip
+
+
+DEC_31 = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)
+JAN_1 = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def _requests(when: Sequence[datetime], tag: str) -> list[tuple[MailRef, bytes]]:
+    return [
+        (ref(at), simple(f"Verwijder al mijn gegevens, klant {n}.", Message_ID=f"<{tag}{n}@x.nl>"))
+        for n, at in enumerate(when)
+    ]
+
+
+def test_a_batch_across_new_year_numbers_each_year_on(intake: Intake) -> None:
+    first = intake.store_batch(read(intake, _requests([DEC_31, DEC_31, JAN_1, DEC_31], "y")))
+    second = intake.store_batch(read(intake, _requests([JAN_1, DEC_31], "z")))
+    assert [r.reference for r in first + second] == [
+        "AVG-2026-0001", "AVG-2026-0002", "AVG-2027-0001", "AVG-2026-0003",
+        "AVG-2027-0002", "AVG-2026-0004",
+    ]  # fmt: skip
+
+
+@pytest.mark.integration  # a second connection commits from a timer thread
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_counter_made_by_another_process_meanwhile_loses_no_count(database: Database) -> None:
+    """The batch's first 2027 case finds no counter, and another process makes it at that
+    moment: the batch's attempt to make it fails and is rolled back to its savepoint. The
+    2026 numbers the batch counted are written all the same (found by the outside review)."""
+    intake = Intake(database, POLICY)
+    mails = read(intake, _requests([DEC_31, DEC_31, DEC_31, JAN_1], "r"))
+    other = database.engine.connect()
+    other.execute(
+        text("INSERT INTO reference_counters (prefix, year, last_number) VALUES ('AVG', 2027, 1)")
+    )
+    timer = threading.Timer(1.0, other.commit)
+    timer.start()
+    try:
+        results = intake.store_batch(mails)
+    finally:
+        timer.join()
+        other.close()
+    assert [r.reference for r in results] == [
+        "AVG-2026-0001", "AVG-2026-0002", "AVG-2026-0003", "AVG-2027-0002",
+    ]  # fmt: skip
+    (late,) = read(intake, _requests([DEC_31], "late"))
+    assert intake.store(*late).reference == "AVG-2026-0004"
 
 
 def test_within_a_batch_a_mail_finds_its_duplicate_and_its_thread(database: Database) -> None:
