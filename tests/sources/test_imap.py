@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -346,3 +347,52 @@ def test_the_sent_folder_files_again_after_it_was_closed(dovecot: Any, mailbox: 
 
     assert asyncio.run(scenario()) == [True, True]
     assert len(dovecot.uids(mailbox, "Sent")) == 2
+
+
+async def test_a_long_backlog_to_move_is_moved_in_commands_that_fit(
+    dovecot: Any, mailbox: str
+) -> None:
+    """12,000 recorded mails to settle (say, after the officer set other_folder) would not fit
+    on one command line (the server's limit): they go in chunks, and the pass goes on."""
+    dovecot.append(mailbox, request(1))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        (real,) = await source.pending()
+        gone = [replace(real, key=replace(real.key, uid=str(10_000 + n))) for n in range(12_000)]
+        await source.settle([(ref, Outcome.NEW_CASE) for ref in [real, *gone]])
+    finally:
+        await source.close()
+    assert dovecot.uids(mailbox) == []
+    assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == 1
+
+
+async def test_a_mail_another_session_moved_does_not_hold_up_the_batch(
+    dovecot: Any, mailbox: str
+) -> None:
+    """The server refuses a whole MOVE for a mail another session moved that this one has not
+    been told of yet (EXPUNGEISSUED): the rest are moved all the same."""
+    dovecot.append(mailbox, *(request(n) for n in range(1, 6)))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    try:
+        refs = await source.pending()
+        other = dovecot.client(mailbox)  # the officer (or another worker) takes the second
+        other.select_folder("INBOX")
+        other.create_folder("Elders")
+        other.move([2], "Elders")
+        other.logout()
+        await source.settle([(ref, Outcome.NEW_CASE) for ref in refs])
+    finally:
+        await source.close()
+    assert dovecot.uids(mailbox) == []
+    assert len(dovecot.uids(mailbox, "AVG-verzoeken")) == 4
+
+
+async def test_closing_tells_whoever_waits_for_a_mail(dovecot: Any, mailbox: str) -> None:
+    dovecot.append(mailbox, request(1), request(2))
+    source = ImapSource(imap_settings(dovecot, mailbox))
+    refs = await source.pending()
+    asked = [asyncio.ensure_future(source.fetch(ref)) for ref in refs]
+    await asyncio.sleep(0)  # they have asked; the fetching has not begun
+    await source.close()
+    found = await asyncio.wait_for(asyncio.gather(*asked, return_exceptions=True), 5)
+    assert all(isinstance(error, SourceUnavailable) for error in found)

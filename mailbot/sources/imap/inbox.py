@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TypeVar
 
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
 from mailbot.config import ImapSettings
 from mailbot.errors import MailVanished, SourceUnavailable
@@ -111,11 +111,17 @@ class _Inbox(Connection):
             if len(piece) < PIECE:
                 return mail.getvalue()
 
-    def fetch_together(self, refs: Sequence[MailRef]) -> list[bytes | Exception]:
-        """Several small mails in one command: each one's bytes, or why it is gone."""
+    def fetch_together(self, refs: Sequence[MailRef]) -> list[bytes | Exception] | None:
+        """Several small mails in one command: each one's bytes, or why it is gone; None
+        when the server refused the command (each is then fetched alone)."""
         if not all(self._current(ref) for ref in refs):
             raise SourceUnavailable("the folder's UIDVALIDITY changed; it is read again")
-        data = self.client.fetch([int(ref.key.uid) for ref in refs], ["BODY.PEEK[]"])
+        try:
+            data = self.client.fetch([int(ref.key.uid) for ref in refs], ["BODY.PEEK[]"])
+        except IMAPClientAbortError:
+            raise  # the connection: every asker hears it
+        except IMAPClientError:  # a server refusing the set for one mail it cannot give
+            return None
         found: list[bytes | Exception] = []
         for ref in refs:
             uid = int(ref.key.uid)
@@ -132,19 +138,26 @@ class _Inbox(Connection):
         return body
 
     def move(self, refs: Sequence[MailRef], folder: str) -> None:
-        """Move ``refs`` to ``folder``, in one command."""
+        """Move ``refs`` to ``folder``, FETCH_CHUNK of them a command (a command line has a
+        limit, and a backlog of mail to move may be long)."""
         # A UIDVALIDITY change: the next pass settles those under their new keys.
         uids = [int(ref.key.uid) for ref in refs if self._current(ref)]
-        if not uids:
-            return
+        for start in range(0, len(uids), FETCH_CHUNK):
+            self._move(uids[start : start + FETCH_CHUNK], folder)
+
+    def _move(self, uids: list[int], folder: str) -> None:
         try:
             move_mail(self.client, uids, folder)
+            return
         except IMAPClientError:
-            # Gone already: another worker (or the officer) moved them; nothing to do. Any
-            # still here are moved on the next pass (not again now: without MOVE, a second
-            # COPY would leave two copies of those the first one copied).
-            if self.client.search(["UID", ",".join(map(str, uids))]):
-                raise
+            # Some gone already: another worker (or the officer) moved them, and the server
+            # refuses the whole set for them (EXPUNGEISSUED) until this session is told.
+            left = sorted(self.client.search(["UID", ",".join(map(str, uids))]))
+            if not left:
+                return
+            if not self.client.has_capability("MOVE"):
+                raise  # a second COPY would copy again what the first one did: next pass
+        move_mail(self.client, left, folder)  # MOVE is all or nothing: the rest, once more
 
     def state(self) -> FolderState:
         messages = self.select()
@@ -208,13 +221,12 @@ class ImapSource:
                 continue
             refs = [ref for ref, _ in taken]
             try:
-                found = await self._run(functools.partial(_Inbox.fetch_together, refs=refs))
+                together = await self._run(functools.partial(_Inbox.fetch_together, refs=refs))
+                found = together if together is not None else await self._each_alone(refs)
             except Exception as exc:  # the server or the connection: every asker hears it
                 found = [exc] * len(taken)
             except BaseException:  # cancelled (closing): nobody is left waiting
-                for _, future in [*taken, *self._wanted]:
-                    future.cancel()
-                self._wanted.clear()
+                self._give_up([future for _, future in taken])
                 raise
             for (_, future), body in zip(taken, found, strict=True):
                 if future.done():  # given up meanwhile (a read-ahead cancelled)
@@ -223,6 +235,26 @@ class ImapSource:
                     future.set_result(body)
                 else:
                     future.set_exception(body)
+
+    async def _each_alone(self, refs: Sequence[MailRef]) -> list[bytes | Exception]:
+        """Each mail fetched alone: its bytes or its own error; once the server cannot be
+        used, that for the rest too."""
+        found: list[bytes | Exception] = []
+        for ref in refs:
+            try:
+                found.append(await self._run(functools.partial(_Inbox.fetch, ref=ref)))
+            except SourceUnavailable as exc:
+                return found + [exc] * (len(refs) - len(found))
+            except Exception as exc:
+                found.append(exc)
+        return found
+
+    def _give_up(self, futures: Sequence[asyncio.Future[bytes]]) -> None:
+        """Closing: whoever still waits for a mail (taken, or wanted) hears why."""
+        for future in [*futures, *(future for _, future in self._wanted)]:
+            if not future.done():
+                future.set_exception(SourceUnavailable(f"{self.name} was closed"))
+        self._wanted.clear()
 
     def _take_wanted(self) -> list[tuple[MailRef, asyncio.Future[bytes]]]:
         """The next mails to fetch together: up to TOGETHER, or TOGETHER_BYTES."""
@@ -267,4 +299,5 @@ class ImapSource:
         if self._gathering is not None and not self._gathering.done():
             self._gathering.cancel()
             await asyncio.gather(self._gathering, return_exceptions=True)
+        self._give_up([])  # a gathering cancelled before it began left its askers
         await self._imap.close()
