@@ -31,7 +31,7 @@ PHASES: list[tuple[str, tuple[str, ...]]] = [
     ("drafting: storing the drafts", ("Drafting._store_all", "Drafting._store_alone")),
     ("drafting: the rest (due cases, reminders)", ("Drafting.run", "Draftings.run")),
     ("intake: storing (records, cases, commit)", ("Intake.store_batch", "Intake.store")),
-    ("IMAP: fetching", ("_Inbox.fetch",)),
+    ("IMAP: fetching", ("_Inbox.fetch", "_Inbox.fetch_together")),
     ("IMAP: moving", ("_Inbox.move", "move_mail")),
     ("IMAP: listing and sorting", ("ImapSource.pending", "Intake.sort", "_Inbox.pending")),
     ("handing mail to and from the readers", ("ChildProcesses.read", "_ConnectionBase")),
