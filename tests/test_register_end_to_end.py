@@ -257,11 +257,8 @@ def test_a_purge_keeps_the_register_and_open_cases_and_empties_the_state_directo
     after = shown(office, closed)
     for reference in closed:
         purged = json.loads(after[reference])
-        assert (purged["requester"], purged["requester_name"], purged["subject"]) == (
-            None,
-            None,
-            "",
-        )
+        who = (purged["requester"], purged["requester_name"], purged["subject"])
+        assert who == (None, None, "")
         assert purged["evidence"] == [] and purged["purged_at"]
         assert all(m["sender"] is None and m["subject"] == "" for m in purged["mails"])
         assert reference not in drafts_left
