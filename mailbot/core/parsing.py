@@ -159,17 +159,27 @@ class _Walk:
 _PLAIN_BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]*+={0,2}+[\r\n]*+")
 
 
+def _is_base64(part: Message) -> bool:
+    """Whether email decodes ``part`` as base64 (its header read as email reads it)."""
+    return str(part.get("content-transfer-encoding", "")).lower() == "base64"
+
+
+def _is_plain_base64(text: str) -> bool:
+    """Whether ``text`` is base64 email decodes without complaint (nor padding it adds)."""
+    return (
+        text.isascii()
+        and _PLAIN_BASE64.fullmatch(text) is not None
+        and (len(text) - text.count("\r") - text.count("\n")) % 4 == 0
+    )
+
+
 def _plain_base64(part: Message) -> bytes | None:
     """A base64 part's bytes decoded straight from its text, when the text is plain base64:
     the bytes email's own decoder gives, without its copies of the whole part (as bytes,
     as a list of lines, joined). Anything else is left to email (None)."""
-    if str(part.get("content-transfer-encoding", "")).lower() != "base64":  # as email reads it
-        return None
     text = part.get_payload()
-    if not isinstance(text, str) or not text.isascii() or not _PLAIN_BASE64.fullmatch(text):
+    if not _is_base64(part) or not isinstance(text, str) or not _is_plain_base64(text):
         return None
-    if (len(text) - text.count("\r") - text.count("\n")) % 4:
-        return None  # email adds the padding, and notes a defect
     return binascii.a2b_base64(text)  # line breaks are skipped, nothing else is there
 
 
@@ -539,12 +549,10 @@ def _run_payload(part: Message, raw: bytes, start: int, end: int) -> bytes | Non
     rest = text[text.find("\n") + 1 :]
     letters = (end - start) - raw.count(b"\r", start, end) - raw.count(b"\n", start, end)
     if (
-        str(part.get("content-transfer-encoding", "")).lower() == "base64"
-        and raw.find(b"=", start, end) < 0
+        _is_base64(part)
+        and raw.find(b"=", start, end) < 0  # the run: letters only, whole groups of four
         and letters % 4 == 0
-        and rest.isascii()
-        and _PLAIN_BASE64.fullmatch(rest)
-        and (len(rest) - rest.count("\r") - rest.count("\n")) % 4 == 0
+        and _is_plain_base64(rest)
     ):
         return binascii.a2b_base64(memoryview(raw)[start:end]) + binascii.a2b_base64(rest)
     fields = vars(part)
