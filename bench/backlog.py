@@ -25,14 +25,16 @@ each process's peak RSS (``wait4``). mailbot's work is checked after every round
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pwd
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +114,27 @@ class Served:
     user: str
     work: Path
     config: Path
+
+    @contextlib.contextmanager
+    def service(self, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+        """``mailbot run`` on this mailbox (its log: work/mailbot.log). On leaving, it is
+        told to stop (SIGTERM; killed after 60 s), and the server and the directory go."""
+        with (self.work / "mailbot.log").open("wb") as log:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "mailbot", "run", "--config", str(self.config)],
+                cwd=self.work, stdout=subprocess.DEVNULL, stderr=log, env=env,
+            )  # fmt: skip
+            try:
+                yield worker
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                try:
+                    worker.wait(60)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+                self.dovecot.stop()
+                shutil.rmtree(self.root, ignore_errors=True)
 
 
 def serve(prefix: str, backlog: mix.Backlog) -> Served:

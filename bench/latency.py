@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +35,7 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from bench._results import machine, write_section  # noqa: E402
-from bench.backlog import serve  # noqa: E402
+from bench.backlog import Served, serve  # noqa: E402
 from bench.mix import make  # noqa: E402
 from mailbot.storage.database import Database  # noqa: E402
 from mailbot.storage.models import CaseRecord, MailRecord  # noqa: E402
@@ -119,20 +117,14 @@ def measure(count: int) -> tuple[list[float], list[float]]:
     backlog = make(count + 1, seed=7)
     mails = [raw for raw in backlog.mails if b"<backlog-" in raw][: count + 1]
     served = serve("mailbot-latency-", backlog)
-    root, dovecot, user, work, config = (
-        served.root,
-        served.dovecot,
-        served.user,
-        served.work,
-        served.config,
-    )
-    log = (work / "mailbot.log").open("wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
-        cwd=work,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    with served.service():
+        own, bare = _measure(served, mails)
+    return own, bare
+
+
+def _measure(served: Served, mails: list[bytes]) -> tuple[list[float], list[float]]:
+    """Each mail APPENDed to the running service's mailbox and to the baseline's."""
+    dovecot, user, work = served.dovecot, served.user, served.work
     appender = dovecot.client(user)
     other = dovecot.add_user()  # the baseline's own mailbox: mailbot moves its mail away
     other_appender = dovecot.client(other)
@@ -159,11 +151,6 @@ def measure(count: int) -> tuple[list[float], list[float]]:
         watcher.close()
         appender.logout()
         other_appender.logout()
-        worker.terminate()
-        worker.wait(30)
-        log.close()
-        dovecot.stop()
-        shutil.rmtree(root, ignore_errors=True)
     return own, bare
 
 

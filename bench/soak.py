@@ -159,44 +159,19 @@ def soak(
 ) -> tuple[list[Sample], str]:
     backlog = make(POOL, seed=25)
     served = serve("mailbot-soak-", backlog)
-    root, dovecot, user, work, config = (
-        served.root,
-        served.dovecot,
-        served.user,
-        served.work,
-        served.config,
-    )
     service_env = {**os.environ, **env}
     if trace is not None:
-        service_env["MAILBOT_TRACEMALLOC"] = str(work / "allocations.txt")
-    log = (work / "mailbot.log").open("wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "mailbot", "run", "--config", str(config)],
-        cwd=work,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        env=service_env,
-    )
-    appender = Appender(dovecot, user, backlog.mails, rate, minutes * 60)
+        service_env["MAILBOT_TRACEMALLOC"] = str(served.work / "allocations.txt")
+    appender = Appender(served.dovecot, served.user, backlog.mails, rate, minutes * 60)
     notes: list[str] = []
-    try:
-        samples = watch(worker, appender, work, every, trace)
+    with served.service(service_env) as worker:
+        samples = watch(worker, appender, served.work, every, trace)
         if samples[-1].stored < appender.appended:
             notes.append(f"only {samples[-1].stored} of {appender.appended} mails stored")
         if appender.behind > 1:
             notes.append(f"the appender fell {appender.behind:.1f} s behind its schedule")
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.close()
-        dovecot.stop()
-        if worker.returncode not in (0, -signal.SIGKILL):
-            notes.append(f"mailbot run exited with {worker.returncode}")
-        shutil.rmtree(root, ignore_errors=True)
+    if worker.returncode not in (0, -signal.SIGKILL):
+        notes.append(f"mailbot run exited with {worker.returncode}")
     return samples, "; ".join(notes)
 
 
