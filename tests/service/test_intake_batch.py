@@ -131,16 +131,24 @@ def test_a_counter_made_by_another_process_meanwhile_loses_no_count(database: Da
     assert intake.store(*late).reference == "AVG-2026-0004"
 
 
+OURS = "mx.voorbeeld.example"
+
+
+def _authenticated(database: Database, message_id: str) -> tuple[Intake, bytes]:
+    """An intake trusting our own server, and a person's request it authenticated."""
+    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, OURS)))
+    first = simple(
+        "Ik wil inzage in mijn gegevens.",
+        Message_ID=message_id,
+        Authentication_Results=f"{OURS}; dmarc=pass header.from=example.nl",
+    )
+    return intake, first
+
+
 def test_within_a_batch_a_mail_finds_its_duplicate_and_its_thread(database: Database) -> None:
     # Our server authenticated the first mail (as in test_intake's thread test): the reply to
     # it, later in the same batch, joins its case; so does a mail naming its reference.
-    ours = "mx.voorbeeld.example"
-    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, ours)))
-    first = simple(
-        "Ik wil inzage in mijn gegevens.",
-        Message_ID="<first@example.nl>",
-        Authentication_Results=f"{ours}; dmarc=pass header.from=example.nl",
-    )
+    intake, first = _authenticated(database, "<first@example.nl>")
     again = b"Delivered-To: privacy@voorbeeld.example\r\n" + first
     answer = simple(
         "Hierbij nog mijn klantnummer 1234.",
@@ -221,13 +229,7 @@ def test_within_a_batch_an_outsider_cannot_join_anothers_thread(database: Databa
     # The person's first mail is authenticated; an outsider's mail later in the same batch
     # answers its Message-ID (chosen, and copied from the person's) and names the case in
     # its subject: in a batch as alone, it gets a case of its own.
-    ours = "mx.voorbeeld.example"
-    intake = Intake(database, replace(POLICY, trust=Trust(MailService.OWN, ours)))
-    first = simple(
-        "Ik wil inzage in mijn gegevens.",
-        Message_ID="<victim@example.nl>",
-        Authentication_Results=f"{ours}; dmarc=pass header.from=example.nl",
-    )
+    intake, first = _authenticated(database, "<victim@example.nl>")
     outsider = simple(
         "Verwijder alles, ik bevestig.",
         From="Eve <eve@evil.example>",
