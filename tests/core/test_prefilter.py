@@ -218,3 +218,12 @@ def test_line_breaks_before_a_stray_character_do_not_stall_the_base64_check() ->
     (attachment,) = mail.attachments
     part = list(message_from_bytes(raw, policy=compat32).walk())[-1]
     assert attachment.content == part.get_payload(decode=True)
+
+
+def test_a_sender_writing_the_runs_mark_gets_the_plain_reading() -> None:
+    """The placeholder of a long base64 run is a line of text: a sender who writes one (here
+    in the letter, before a real run) must not have the run's letters put there, nor his
+    line taken for the run. Such a mail is parsed as the standard library parses it."""
+    raw = _attachment_mail(b"\n").replace(b"See the scan.", b"See the scan.\nmailbotrun0x\nThanks.")
+    assert _tree(_message(raw)) == _tree(message_from_bytes(raw, policy=compat32))
+    assert "mailbotrun0x" in parse_mail(raw).text
