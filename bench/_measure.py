@@ -23,21 +23,27 @@ class Run:
     parts: tuple[tuple[str, float], ...] = ()  # at that highest sum: each kind of process, MiB
 
 
+NAMES = {"mailbot-forks": "fork server", "mailbot-reader": "reader", "mailbot-drafter": "drafting"}
+
+
 def _kind(pid: int, root: int) -> str:
-    """What a process of mailbot's tree is, from its command line."""
+    """What a process of mailbot's tree is: from the name a child of mailbot's own fork
+    server gives itself (mailbot/forking.py), else from its command line."""
     if pid == root:
         return "main"
     try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return "other"
-    if b"forkserver" in command:  # the fork server, or a reader forked from it
+    if name in NAMES:
+        return NAMES[name]
+    if b"forkserver" in command:  # multiprocessing's fork server, or a reader forked from it
         parent = _kib(pid, "status", "PPid:")
         return "fork server" if parent == root else "reader"
-    if b"spawn_main" in command:
-        return "drafting"
-    if b"resource_tracker" in command:
-        return "resource tracker"
+    for marker, kind in ((b"spawn_main", "drafting"), (b"resource_tracker", "resource tracker")):
+        if marker in command:
+            return kind
     return "reader" if b"python" in command or b"mailbot" in command else "other"
 
 

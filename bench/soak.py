@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlmodel import func, select  # noqa: E402
 
-from bench._measure import _descendants, _kib  # noqa: E402
+from bench._measure import _descendants, _kib, _kind  # noqa: E402
 from bench._results import machine, write_section  # noqa: E402
 from bench.backlog import serve  # noqa: E402
 from bench.mix import make  # noqa: E402
@@ -117,18 +117,13 @@ def fresh(raw: bytes, round_: int) -> bytes:
 
 
 def roles(main: int) -> dict[int, str]:
-    """Every mailbot process: the main one, the readers' fork server, the readers, the
-    drafting process."""
+    """Every mailbot process: the main one, the fork server, the readers, the drafting
+    process (multiprocessing's resource tracker left out: its bookkeeping, not mailbot's)."""
     found = {main: "main"}
     for pid in _descendants(main):
-        with contextlib.suppress(OSError):
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"resource_tracker" in command:
-                continue  # multiprocessing's bookkeeping, not mailbot's
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
-            server = b"forkserver" in command and parent == main  # its children: the readers
-            drafting = b"spawn_main" in command and parent == main
-            found[pid] = "fork server" if server else "drafting" if drafting else "readers"
+        kind = _kind(pid, main)
+        if kind not in ("resource tracker", "other"):
+            found[pid] = "readers" if kind == "reader" else kind
     return found
 
 

@@ -33,7 +33,8 @@ WRITING_CALLS = (
 WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
 _CALL = re.compile(r"^(?:\[pid\s+\d+\]\s+|\d+\s+)?(\w+)\((.*)")
 _PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_ALWAYS_THERE = ("/dev/null", "/dev/tty")
+# Always there, and no file: /proc/self/comm is the process's own name (mailbot.forking).
+_ALWAYS_THERE = ("/dev/null", "/dev/tty", "/proc/self/comm")
 
 
 def written_paths(trace: Path, cwd: Path) -> list[str]:

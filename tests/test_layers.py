@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "tokens": 1,
     "logs": 1,
     "allocator": 1,  # the C allocator's settings, for every process
+    "forking": 1,  # children forked from a copy of the worker made at its start
     "core": 1,
     "config": 2,
     "ports": 3,

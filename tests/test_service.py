@@ -97,14 +97,48 @@ def test_sigterm_during_a_backlog_exits_0_in_time_and_loses_nothing(
     database.dispose()
 
 
+def test_sigterm_to_every_process_as_systemd_sends_it_loses_nothing(
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    """systemd's stop (KillMode=control-group) signals the readers and the drafting process
+    too, not only the worker: a reader killed in the middle of a mail would quarantine it."""
+    total = 300
+    dovecot.append(mailbox, *requests(total))
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    running = start(config, watchdog=30)
+    running.ready()
+    database = Database(state_url)
+    until(lambda: count(database, CaseRecord) >= 20, 60, "the first 20 cases")
+    family = _descendants(running.process.pid)
+    assert len(family) == 2 + min(4, os.cpu_count() or 1)  # fork server, drafting, readers
+    for pid in family:  # the children first: the worker is still reading when they get it
+        os.kill(pid, signal.SIGTERM)
+    took = running.stop()
+    at_stop = count(database, CaseRecord)
+    assert running.process.returncode == 0, running.stderr()
+    assert took < STOP_LIMIT
+    assert at_stop < total, "the backlog was done before SIGTERM: nothing was tested"
+    until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in family), 10, "children end")
+    assert "Traceback" not in running.stderr()
+    assert "died" not in running.stderr()
+    done = finish(config)
+    assert done.returncode == 0, done.stderr
+    assert count(database, CaseRecord) == total  # none quarantined, none lost
+    assert dovecot.uids(mailbox) == []
+    database.dispose()
+
+
 def test_at_ready_the_readers_run_and_the_warm_up_left_nothing(
     tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
     config = write_config(tmp_path, dovecot.port, mailbox)
     running = start(config)
     running.ready()
-    readers = [pid for server in _children(running.process.pid) for pid in _children(server)]
-    assert len(readers) == min(4, os.cpu_count() or 1)  # started and warm before READY=1
+    (server,) = _children(running.process.pid)  # its fork server, a copy of itself
+    children = sorted(_name(pid) for pid in _children(server))
+    assert _name(server) == "mailbot-forks"
+    readers = min(4, os.cpu_count() or 1)  # started and warm before READY=1
+    assert children == ["mailbot-drafter"] + ["mailbot-reader"] * readers
     assert "warmed up in" in running.stderr()
     database = Database(state_url)
     assert count(database, MailRecord) == count(database, CaseRecord) == 0
@@ -119,6 +153,17 @@ def _children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(child) for child in (task / "children").read_text().split()]
     return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _name(pid: int) -> str:
+    return Path(f"/proc/{pid}/comm").read_text(encoding="ascii").strip()
 
 
 def _templates_with(tmp_path: Path, marker: str) -> Path:

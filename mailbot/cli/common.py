@@ -14,6 +14,15 @@ from mailbot.errors import ConfigError, MailbotError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The command line's ``obj`` when it runs as mailbot's own program (``mailbot.cli.main.main``),
+# not inside another (a test's CliRunner): only then may ``mailbot run`` fork the process.
+PROGRAM = "mailbot"
+
+
+def own_program() -> bool:
+    """Whether this command runs as mailbot's own program."""
+    return bool(click.get_current_context().find_root().obj == PROGRAM)
+
 
 def by_option(what: str) -> Callable[[F], F]:
     """``--by NAME``: who did it, for the trail (default: the user running mailbot)."""

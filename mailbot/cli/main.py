@@ -19,7 +19,7 @@ import os
 import click
 
 from mailbot import __version__, allocator, logs
-from mailbot.cli.common import MailbotGroup
+from mailbot.cli.common import PROGRAM, MailbotGroup
 
 # name: (module:attribute, the line ``mailbot --help`` shows); tests/cli check both
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -135,4 +135,4 @@ def cli(ctx: click.Context, log_level: str | None) -> None:
 def main() -> None:
     os.umask(0o077)  # before anything is made
     allocator.tune()  # before anything is allocated
-    cli(prog_name="mailbot")
+    cli(prog_name="mailbot", obj=PROGRAM)

@@ -7,13 +7,15 @@ import sys
 
 import click
 
+from mailbot import forking
 from mailbot.app import App
 from mailbot.app.build import run_once
 from mailbot.app.command import with_app
 from mailbot.cli import output
+from mailbot.cli.common import own_program
 from mailbot.cli.daemon import serve
 from mailbot.service import digest
-from mailbot.service.readers import start_fork_server
+from mailbot.service.readers import PRELOAD, start_fork_server
 from mailbot.service.status import OK, outbox_counts, source_states
 
 log = logging.getLogger("mailbot")
@@ -27,7 +29,11 @@ def run(app: App, once: bool) -> None:
 
     Without --once it runs until SIGTERM and reloads its configuration on SIGHUP.
     """
-    start_fork_server()  # the readers' imports, side by side with the checks below
+    # Children (readers, drafting) fork from a copy of this process made now, while it has no
+    # threads: they share its memory. Else multiprocessing's fork server imports what
+    # readers need, side by side with the checks below.
+    if not (own_program() and forking.start(PRELOAD)):
+        start_fork_server()
     app.check_templates()
     if not once:
         serve(app)

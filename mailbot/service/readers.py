@@ -9,9 +9,11 @@ that dies (out of memory, a crash in a C library) quarantines its mail too.
 Reading in processes also lets a backlog use every core: the worker reads the
 next mails while it stores the one before.
 
-Children come from a fork server started from a clean interpreter (never a
-fork of the threaded worker); the service starts them all before it is ready
-(``warm_up``), other callers when they are first needed.
+Children come from a fork server, never from a fork of the threaded worker: the
+worker's own (``mailbot.forking``, a copy of it made at its start, sharing its memory),
+else multiprocessing's, started from a clean interpreter (``start_fork_server``). The
+service starts them all before it is ready (``warm_up``), other callers when they are
+first needed.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import os
 import queue
+import signal
 import threading
 import traceback
 from collections.abc import Collection
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Protocol
 
-from mailbot import allocator
+from mailbot import allocator, forking
 from mailbot.core.analysis import Analysis, analyse
 from mailbot.core.parsing import Limits
 from mailbot.documents import read_documents
@@ -83,7 +85,11 @@ class InThread:
 
 
 def _serve(connection: Connection) -> None:
-    """A child's loop: read mails until the pipe closes."""
+    """A child's loop: read mails until the pipe closes. SIGTERM and SIGINT are ignored:
+    systemd sends them to every process of the service, and a reader that ended in the
+    middle of a mail would quarantine it; the worker ends its readers itself."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     allocator.tune()
     while _answer_one(connection):
         pass
@@ -135,12 +141,7 @@ def _send(child: _Child, raw: bytes, limits: Limits, own_addresses: Collection[s
 
 class _Child:
     def __init__(self, context: multiprocessing.context.ForkServerContext) -> None:
-        self.connection, theirs = context.Pipe()
-        self.process: BaseProcess = context.Process(
-            target=_serve, args=(theirs,), name="mailbot-reader", daemon=True
-        )
-        self.process.start()
-        theirs.close()
+        self.connection, self.process = forking.start_child(_serve, (), "mailbot-reader", context)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):

@@ -13,8 +13,10 @@ case due, and the next child drafts it. The child ignores SIGTERM and SIGINT (sy
 sends them to every process of the service): it stops when the worker tells it, after
 the batch in hand.
 
-The parent's side (``Drafter``) is used from the worker's event loop; the pipe is read
-and written in a thread of its own, never on the loop.
+The child is forked from the worker's fork server (``mailbot.forking``), sharing the
+worker's memory; without one it is started from a fresh interpreter (``spawn``). The
+parent's side (``Drafter``) is used from the worker's event loop; the pipe is read and
+written in a thread of its own, never on the loop.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+from mailbot import forking
 
 log = logging.getLogger("mailbot.worker")
 WAKE, FINISH, STOP = "wake", "finish", "stop"
@@ -62,7 +66,7 @@ class Drafter:
         self.on_drafted = on_drafted  # called on the event loop for every report
         self._context = multiprocessing.get_context("spawn")
         self._connection: Connection | None = None
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: forking.ChildProcess | None = None
         self._listening: asyncio.Future[None] | None = None
         self._ended: asyncio.Event | None = None
         self._woken = False  # a wake was sent and its run has not been reported yet
@@ -72,17 +76,12 @@ class Drafter:
 
     def start(self) -> None:
         """Start the child (it loads the configuration, then waits to be woken)."""
-        ours, theirs = self._context.Pipe()
         level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
-        self._process = self._context.Process(
-            target=self.process.serve,
-            args=(theirs, str(self.process.config_file), level, self.process.digest),
-            name="mailbot-drafter",
-            daemon=True,
+        args = (str(self.process.config_file), level, self.process.digest)
+        ours, self._process = forking.start_child(
+            self.process.serve, args, "mailbot-drafter", self._context
         )
-        self._process.start()
         atexit.register(self._kill)  # never left behind, even if close() is not reached
-        theirs.close()
         self._woken, self._ended_cleanly, self.failure = False, False, ""
         self._connection = ours
         self._ended = asyncio.Event()

@@ -1,0 +1,159 @@
+"""Children forked from the worker's fork server (``mailbot.forking``): who their parent
+is, what they share, how they end, and what happens without a fork server.
+
+A fork server is started only by a process without threads, so each test runs a small
+program in a fresh interpreter (``run_program``) and checks what it printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.forked import run_program
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.database_incidental("starts processes, records nothing"),
+]
+
+
+def test_a_child_comes_from_the_fork_server_and_shares_its_memory() -> None:
+    result = run_program("""
+    held = bytes(range(256)) * (200 * 4096)  # 200 MiB made before the fork server: shared
+    started = forking.start()
+    connection, child = forking.start_child(forked.echo, ("a", 1), "mailbot-test", SPAWN)
+    pid, parent, name, args = connection.recv()
+    connection.send("hoi")
+    echoed = connection.recv()
+    memory, process = forking.start_child(forked.memory, (), "mailbot-test", SPAWN)
+    rss, private = memory.recv()
+    alive = child.is_alive()
+    connection.close()
+    child.join(10)
+    print(json.dumps({
+        "started": started, "server": forking.running(), "pid": pid, "child": child.pid,
+        "parent": parent, "name": name, "args": args, "echoed": echoed, "alive": alive,
+        "ended": not child.is_alive(), "code": child.exitcode, "rss": rss, "private": private,
+    }))
+    """)  # fmt: skip
+    assert result["started"] is True
+    assert result["pid"] == result["child"]
+    assert result["parent"] == result["server"]  # not the worker: its fork server
+    assert result["name"] == "mailbot-test"  # as ps and top show it
+    assert result["args"] == ["a", 1]
+    assert result["echoed"] == "hoi"
+    assert result["alive"] is True
+    assert result["ended"] is True  # its pipe closed: it ended, and the server said so
+    assert result["code"] == 0
+    assert result["rss"] > 200 * 1024  # the 200 MiB are mapped in the child ...
+    assert result["private"] < 40 * 1024  # ... and shared with the worker, not copied
+
+
+def test_exit_codes_kills_and_signals_as_multiprocessing_reports_them() -> None:
+    result = run_program("""
+    forking.start()
+    codes = {}
+    for code in (0, 3, -1):
+        connection, child = forking.start_child(forked.ends, (code,), "mailbot-test", SPAWN)
+        child.join(10)
+        codes[code] = child.exitcode
+    connection, killed = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    connection.recv()
+    os.kill(killed.pid, signal.SIGTERM)  # systemd's stop: left to the worker to end
+    os.kill(forking.running(), signal.SIGTERM)
+    time.sleep(0.3)
+    after_term = killed.is_alive()
+    killed.kill()
+    killed.join(10)
+    print(json.dumps({"codes": codes, "after_term": after_term,
+                      "killed": killed.exitcode, "alive": killed.is_alive(),
+                      "server": forking.running()}))
+    killed.kill()  # ended: nothing happens
+    """)  # fmt: skip
+    assert result["codes"] == {"0": 0, "3": 3, "-1": 1}  # a child that raised: 1
+    assert result["after_term"] is True  # SIGTERM is ignored by the child and the server
+    assert result["killed"] == -9
+    assert result["alive"] is False
+    assert result["server"] is not None
+
+
+def test_a_child_holds_no_descriptor_of_the_others_so_each_ends_with_its_pipe() -> None:
+    result = run_program("""
+    forking.start()
+    first, one = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    first.recv()
+    looking, other = forking.start_child(forked.descriptors, (), "mailbot-test", SPAWN)
+    fds = looking.recv()
+    first.close()  # the first child's only other end is its own
+    one.join(10)
+    looking.send("done")
+    other.join(10)
+    print(json.dumps({"fds": fds, "first_ended": not one.is_alive(),
+                      "codes": [one.exitcode, other.exitcode]}))
+    """)  # fmt: skip
+    # stdin, stdout, stderr, its pipe and the directory being listed: nothing else
+    assert len(result["fds"]) == 5, result["fds"]
+    assert result["first_ended"] is True
+    assert result["codes"] == [0, 0]
+
+
+def test_without_a_fork_server_children_start_from_the_fallback() -> None:
+    result = run_program("""
+    waiting = threading.Event()
+    thread = threading.Thread(target=waiting.wait)
+    thread.start()
+    started = forking.start()  # a thread runs: forking now would be unsafe
+    waiting.set()
+    thread.join()
+    connection, child = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    pid, parent, name, args = connection.recv()
+    connection.close()
+    child.join(10)
+    print(json.dumps({"started": started, "server": forking.running(), "parent": parent,
+                      "me": os.getpid(), "code": child.exitcode}))
+    """)  # fmt: skip
+    assert result["started"] is False
+    assert result["server"] is None
+    assert result["parent"] == result["me"]  # spawned by this process, as before
+    assert result["code"] == 0
+
+
+def test_children_start_afresh_when_the_fork_server_is_gone() -> None:
+    result = run_program("""
+    import logging
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    forking.start()
+    server = forking.running()
+    os.kill(server, signal.SIGKILL)
+    os.waitpid(server, 0)
+    connection, child = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    pid, parent, name, args = connection.recv()
+    connection.close()
+    child.join(10)
+    print(json.dumps({"server": forking.running(), "parent": parent, "me": os.getpid(),
+                      "code": child.exitcode}))
+    """)  # fmt: skip
+    assert result["server"] is None
+    assert result["parent"] == result["me"]
+    assert result["code"] == 0
+
+
+def test_the_fork_server_ends_with_its_worker() -> None:
+    result = run_program("""
+    forking.start()
+    server = forking.running()
+    connection, child = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    connection.recv()
+    forking.stop()  # as the worker's end: its socket closes
+    gone = not os.path.exists(f"/proc/{server}")
+    child_alive = child.is_alive()  # a child ends with its own pipe, not with the server
+    connection.close()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{child.pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print(json.dumps({"gone": gone, "child_ended": not os.path.exists(f"/proc/{child.pid}"),
+                      "started_again": forking.start()}))
+    forking.stop()
+    """)  # fmt: skip
+    assert result["gone"] is True
+    assert result["child_ended"] is True
+    assert result["started_again"] is True
