@@ -28,7 +28,7 @@ process of the service: the worker says when each stops (a reader ends when its 
 closes, the drafting process when told, after its batch in hand), so a stop never kills a
 reader in the middle of a mail. The fork server ends when the worker does (its socket
 closes). Each child names itself (``/proc/PID/comm``: ``mailbot-reader``,
-``mailbot-drafter``; the server ``mailbot-forks``), as ``ps`` and ``top`` show them.
+``mailbot-drafter``; the server ``mailbot-forks``), as ``top`` and ``ps -o comm`` show them.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
@@ -83,14 +84,17 @@ class ForkServerGone(OSError):
 
 class Forked:
     """A child of the fork server, seen from the worker: its process id, and the pipe on
-    which the fork server writes its exit code when it ends (closed unwritten if the fork
-    server itself ends first: the exit code is then unknown)."""
+    which the fork server writes its exit code when it has reaped it. Should the fork
+    server end first, the pipe closes unwritten: the child is then an orphan (the system
+    reaps it), alive while its process id is, its exit code unknown."""
 
     def __init__(self, pid: int, status: int) -> None:
         self.pid = pid
         self._status = status
         self._exitcode: int | None = None
-        self._ended = False
+        self._reaped = False  # the fork server wrote the exit code, or closed the pipe
+        self._orphan = False  # ... closed it unwritten: it has ended itself
+        self._lock = threading.Lock()  # the worker's threads may ask at once
         self._closed = weakref.finalize(self, os.close, status)
 
     @property
@@ -100,31 +104,54 @@ class Forked:
         return self._exitcode
 
     def is_alive(self) -> bool:
-        return not self._read_status(0)
+        if not self._read_status(0):
+            return True
+        return self._orphan and _exists(self.pid)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until it has ended, or ``timeout`` seconds."""
-        self._read_status(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._read_status(timeout):
+            return
+        while self._orphan and _exists(self.pid):
+            left = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
+            if left <= 0:
+                return
+            time.sleep(left)
 
     def kill(self) -> None:
         """SIGKILL, unless it has ended (and its process id may have gone to another)."""
-        if not self._read_status(0):
+        if self.is_alive():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
 
     def _read_status(self, timeout: float | None) -> bool:
-        """Whether it has ended (the fork server wrote its code, or is gone), waiting up to
-        ``timeout`` seconds for that."""
-        if self._ended:
+        """Whether the fork server has reaped it (or has ended), waiting up to ``timeout``
+        seconds for that. The pipe stays open until this handle is dropped: another
+        thread may be waiting on it."""
+        if self._reaped:
             return True
         if not select.select([self._status], [], [], timeout)[0]:
             return False
-        data = os.read(self._status, _CODE.size)
-        if len(data) == _CODE.size:
-            self._exitcode = _CODE.unpack(data)[0]
-        self._ended = True
-        self._closed()
+        with self._lock:
+            if not self._reaped:  # else another thread read it meanwhile
+                data = os.read(self._status, _CODE.size)
+                if len(data) == _CODE.size:
+                    self._exitcode = _CODE.unpack(data)[0]
+                else:
+                    self._orphan = True
+                self._reaped = True
         return True
+
+
+def _exists(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 class _Server:
