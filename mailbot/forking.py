@@ -24,10 +24,12 @@ child is started by multiprocessing's ``fallback`` context instead, from a fresh
 interpreter, as before.
 
 The fork server and its children ignore SIGTERM and SIGINT, which systemd sends to every
-process of the service: the worker says when each stops (a reader ends when its pipe
-closes, the drafting process when told, after its batch in hand), so a stop never kills a
-reader in the middle of a mail. The fork server ends when the worker does (its socket
-closes). Each child names itself (``/proc/PID/comm``: ``mailbot-reader``,
+process of the service (and SIGHUP, SIGUSR1 and SIGUSR2, which ``systemctl kill`` would):
+the worker says when each stops (a reader ends when its pipe closes, the drafting process
+when told, after its batch in hand), so a stop never kills a reader in the middle of a
+mail. The fork server ends when the worker does (its socket closes). Should it die or hang,
+its children are still seen alive until they end (``Forked``), and new ones start from
+the fallback. Each child names itself (``/proc/PID/comm``: ``mailbot-reader``,
 ``mailbot-drafter``; the server ``mailbot-forks``), as ``top`` and ``ps -o comm`` show them.
 """
 
@@ -58,7 +60,11 @@ if TYPE_CHECKING:  # multiprocessing is imported when a child starts: not by eve
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "mailbot-forks"
+ANSWER_WAIT = 10.0  # seconds the fork server may take to answer, or to end when told
 _CODE = struct.Struct("i")  # an exit code, as the fork server writes it
+# Signals a stop or an administrator may send to every process of the service: the fork
+# server and its children ignore them (the worker stops its children itself).
+_IGNORED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
 _MESSAGE = 1 << 16  # the largest request or answer (a target and its arguments)
 
 
@@ -160,6 +166,7 @@ class _Server:
     def __init__(self, pid: int, channel: socket.socket) -> None:
         self.pid = pid
         self.channel = channel
+        self.channel.settimeout(ANSWER_WAIT)  # a fork takes milliseconds: it hangs, or is stopped
         self.lock = threading.Lock()
 
     def start(
@@ -192,10 +199,16 @@ class _Server:
 
     def stop(self) -> None:
         """Close the socket (the fork server ends: its children go on until their pipes
-        close) and wait for it to end."""
+        close) and wait for it to end (killed after ``ANSWER_WAIT``, if it does not)."""
         self.channel.close()
+        deadline = time.monotonic() + ANSWER_WAIT
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    return
+                time.sleep(0.01)
 
 
 class _Current:
@@ -214,7 +227,7 @@ def start(preload: Iterable[str] = ()) -> bool:
     when this process already has threads, or has a fork server. Only a program of
     mailbot's own calls it: forking another program (a test runner) copies all of it."""
     with _current.lock:
-        if _current.server is not None or threading.active_count() > 1:
+        if _current.server is not None or _threads() > 1:
             return False
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         gc.collect()
@@ -226,6 +239,14 @@ def start(preload: Iterable[str] = ()) -> bool:
         theirs.close()
         _current.server = _Server(pid, ours)
         return True
+
+
+def _threads() -> int:
+    """This process's threads, those Python did not start (a C library's) included."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def stop() -> None:
@@ -260,6 +281,7 @@ def start_child(
             with _current.lock:
                 if _current.server is server:
                     _current.server = None
+            server.stop()  # reaped, not left a zombie; killed if it only hangs
     ours, theirs = fallback.Pipe()
     child = fallback.Process(target=target, args=(theirs, *args), name=name, daemon=True)
     child.start()
@@ -276,8 +298,8 @@ def _serve(channel: socket.socket, preload: list[str]) -> NoReturn:
     code = 0
     try:
         _name(SERVER_NAME)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # it ends when the worker does
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for signum in _IGNORED:  # it ends when the worker does; its children inherit this
+            signal.signal(signum, signal.SIG_IGN)
         for module in preload:
             importlib.import_module(module)
         gc.collect()
@@ -381,8 +403,8 @@ def _child(
 
         target(Connection(fd), *args)
         code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
+    except SystemExit as exc:  # as multiprocessing: sys.exit() is 0, sys.exit("why") 1
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     except BaseException:
         traceback.print_exc()
     finally:

@@ -75,14 +75,15 @@ def test_exit_codes_kills_and_signals_as_multiprocessing_reports_them() -> None:
     result = run_program("""
     forking.start()
     codes = {}
-    for code in (0, 3, -1):
+    for code in (0, 3, -1, None):
         connection, child = forking.start_child(forked.ends, (code,), "mailbot-test", SPAWN)
         child.join(10)
-        codes[code] = child.exitcode
+        codes[str(code)] = child.exitcode
     connection, killed = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
     connection.recv()
-    os.kill(killed.pid, signal.SIGTERM)  # systemd's stop: left to the worker to end
-    os.kill(forking.running(), signal.SIGTERM)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1):  # systemd's stop, kill
+        os.kill(killed.pid, signum)  # ... left to the worker to act on
+        os.kill(forking.running(), signum)
     time.sleep(0.3)
     after_term = killed.is_alive()
     killed.kill()
@@ -92,8 +93,8 @@ def test_exit_codes_kills_and_signals_as_multiprocessing_reports_them() -> None:
                       "server": forking.running()}))
     killed.kill()  # ended: nothing happens
     """)  # fmt: skip
-    assert result["codes"] == {"0": 0, "3": 3, "-1": 1}  # a child that raised: 1
-    assert result["after_term"] is True  # SIGTERM is ignored by the child and the server
+    assert result["codes"] == {"0": 0, "3": 3, "-1": 1, "None": 0}  # one that raised: 1
+    assert result["after_term"] is True  # ignored by the child and the server
     assert result["killed"] == -9
     assert result["alive"] is False
     assert result["server"] is not None
@@ -182,6 +183,39 @@ def test_a_child_of_a_fork_server_that_died_is_seen_alive_until_it_ends() -> Non
     assert result["after"] is False
     assert result["code"] is None  # nobody could tell it
     assert result["state"] in ("gone", "Z", "X")
+
+
+def test_a_fork_server_that_hangs_is_given_up_killed_and_reaped() -> None:
+    result = run_program("""
+    forking.ANSWER_WAIT = 0.5
+    forking.start()
+    server = forking.running()
+    os.kill(server, signal.SIGSTOP)
+    began = time.monotonic()
+    connection, child = forking.start_child(forked.echo, (), "mailbot-test", SPAWN)
+    pid, parent, name, args = connection.recv()
+    took = time.monotonic() - began
+    connection.close()
+    child.join(10)
+    print(json.dumps({"parent": parent, "me": os.getpid(), "took": took,
+                      "server": forking.running(), "left": os.path.exists(f"/proc/{server}")}))
+    """)  # fmt: skip
+    assert result["parent"] == result["me"]  # started from the fallback
+    assert result["took"] < 5
+    assert result["server"] is None
+    assert result["left"] is False  # killed and reaped: no zombie
+
+
+def test_readers_without_a_fork_server_do_not_hold_up_an_exit_without_close() -> None:
+    result = run_program("""
+    from mailbot.core.parsing import Limits
+    from mailbot.service.readers import ChildProcesses
+    from tests.support.mails import simple
+    readers = ChildProcesses(1)  # multiprocessing's: it would SIGTERM them at exit and wait
+    answer = readers.read(simple("Welke gegevens hebben jullie?"), Limits(), (), 30)
+    print(json.dumps({"read": answer.problem == ""}))
+    """, timeout=30)  # fmt: skip
+    assert result["read"] is True
 
 
 def test_the_fork_server_ends_with_its_worker() -> None:

@@ -7,6 +7,7 @@ said there, what it logged, and what it left in the database and the mailbox.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -128,6 +129,29 @@ def test_sigterm_to_every_process_as_systemd_sends_it_loses_nothing(
     database.dispose()
 
 
+def test_a_fork_server_killed_under_a_running_service_loses_nothing(
+    tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
+) -> None:
+    """Its children go on (each still seen alive: no second drafting process), new ones
+    would start afresh, and the service still stops in time."""
+    config = write_config(tmp_path, dovecot.port, mailbox)
+    running = start(config, watchdog=30)
+    running.ready()
+    (server,) = _children(running.process.pid)
+    os.kill(server, signal.SIGKILL)
+    total = 30
+    dovecot.append(mailbox, *requests(total))
+    database = Database(state_url)
+    until(lambda: count(database, DraftRecord) >= total, 60, "every case drafted")
+    assert len(_named("mailbot-drafter", config)) == 1  # orphans now: found by their command
+    assert running.stop() < STOP_LIMIT
+    assert running.process.returncode == 0, running.stderr()
+    assert count(database, CaseRecord) == total
+    assert dovecot.uids(mailbox) == []
+    assert "Traceback" not in running.stderr()
+    database.dispose()
+
+
 def test_at_ready_the_readers_run_and_the_warm_up_left_nothing(
     tmp_path: Path, state_url: str, dovecot: Any, mailbox: str, start: Callable[..., Running]
 ) -> None:
@@ -159,6 +183,17 @@ def _descendants(pid: int) -> list[int]:
     found = []
     for child in _children(pid):
         found += [child, *_descendants(child)]
+    return found
+
+
+def _named(name: str, config: Path) -> list[int]:
+    """The processes called ``name`` that run on ``config``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            mine = entry.name.isdigit() and _name(int(entry.name)) == name
+            if mine and str(config).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
     return found
 
 

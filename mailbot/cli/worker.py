@@ -34,11 +34,14 @@ def run(app: App, once: bool) -> None:
     # readers need, side by side with the checks below.
     if not (own_program() and forking.start(PRELOAD)):
         start_fork_server()
-    app.check_templates()
-    if not once:
-        serve(app)
-        return
-    report = run_once(app)
+    try:
+        app.check_templates()
+        if not once:
+            serve(app)
+            return
+        report = run_once(app)
+    finally:
+        forking.stop()  # ended and reaped (its children have ended with their pipes)
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.outcomes.items()))
     log.info("done: %d mails read%s", report.read, f" ({summary})" if summary else "")
     if report.sent or report.deferred or report.send_failed:

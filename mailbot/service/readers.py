@@ -18,6 +18,7 @@ first needed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -166,6 +167,9 @@ class ChildProcesses:
             self._queue.put(_FREE)
         self._lock = threading.Lock()
         self._children: set[_Child] = set()
+        # Its children ignore SIGTERM: at exit without close(), multiprocessing would send
+        # them that and wait for ever. They are killed first (atexit runs last in, first out).
+        atexit.register(self.close)
 
     def read(
         self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
@@ -251,6 +255,7 @@ class ChildProcesses:
         self.close()
 
     def close(self) -> None:
+        atexit.unregister(self.close)
         with self._lock:
             children, self._children = list(self._children), set()
         for child in children:

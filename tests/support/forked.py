@@ -46,9 +46,9 @@ def echo(connection: Connection, *args: object) -> None:
         connection.send(message)
 
 
-def ends(connection: Connection, code: int) -> None:
+def ends(connection: Connection, code: int | None) -> None:
     """End at once: with ``code`` (by sys.exit), or by raising when it is negative."""
-    if code < 0:
+    if code is not None and code < 0:
         raise RuntimeError("a bug in the child")
     sys.exit(code)
 
