@@ -110,7 +110,11 @@ def main() -> None:
             "it); each way in its own process, alternating; medians of "
             f'{args.rounds} rounds. PSS counts the pages the processes share once; "of '
             "which\" is each kind of process's share at the moment the sum peaked (the "
-            "readers together; the drafting process may still be starting then).\n\n"
+            "readers together), read from /proc every 20 ms: a peak shorter than that can "
+            "be missed, and the figure moves by some 10 MiB between runs. The fork server "
+            "is mailbot's own (mailbot/forking.py), the readers and the drafting process "
+            "its children; the resource tracker is multiprocessing's, there only when its "
+            "fork server is used instead.\n\n"
             f"{text}",
         )
 
