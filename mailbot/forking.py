@@ -39,6 +39,7 @@ import contextlib
 import gc
 import importlib
 import logging
+import math
 import os
 import pickle
 import select
@@ -85,7 +86,7 @@ class ChildProcess(Protocol):
 
 
 class ForkServerGone(OSError):
-    """The fork server did not answer: it has ended (or was killed)."""
+    """The fork server did not answer: it has ended, was killed, or hangs."""
 
 
 class Forked:
@@ -99,7 +100,7 @@ class Forked:
         self._status = status
         self._exitcode: int | None = None
         self._reaped = False  # the fork server wrote the exit code, or closed the pipe
-        self._orphan = False  # ... closed it unwritten: it has ended itself
+        self._orphan = False  # ... closed it unwritten: the fork server ended first
         self._lock = threading.Lock()  # the worker's threads may ask at once
         self._closed = weakref.finalize(self, os.close, status)
 
@@ -137,7 +138,7 @@ class Forked:
         thread may be waiting on it."""
         if self._reaped:
             return True
-        if not select.select([self._status], [], [], timeout)[0]:
+        if not _readable(self._status, timeout):
             return False
         with self._lock:
             if not self._reaped:  # else another thread read it meanwhile
@@ -148,6 +149,14 @@ class Forked:
                     self._orphan = True
                 self._reaped = True
         return True
+
+
+def _readable(fd: int, timeout: float | None) -> bool:
+    """Whether ``fd`` can be read (or is at its end) within ``timeout`` seconds (poll, not
+    select: the worker may hold descriptors numbered over 1024)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(None if timeout is None else max(0, math.ceil(timeout * 1000))))
 
 
 def _exists(pid: int) -> bool:
