@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 SERVER_NAME = "mailbot-forks"
 ANSWER_WAIT = 10.0  # seconds the fork server may take to answer, or to end when told
+STATUS_WAIT = 1.0  # seconds it may take to reap an ended child and write its exit code
 _CODE = struct.Struct("i")  # an exit code, as the fork server writes it
 # Signals a stop or an administrator may send to every process of the service: the fork
 # server and its children ignore them (the worker stops its children itself).
@@ -90,83 +91,66 @@ class ForkServerGone(OSError):
 
 
 class Forked:
-    """A child of the fork server, seen from the worker: its process id, and the pipe on
-    which the fork server writes its exit code when it has reaped it. Should the fork
-    server end first, the pipe closes unwritten: the child is then an orphan (the system
-    reaps it), alive while its process id is, its exit code unknown."""
+    """A child of the fork server, seen from the worker: its process id; a pidfd, which
+    tells when it has ended and signals it without a process id that may have gone to
+    another process since (it is not the worker's child: the fork server reaps it); and the
+    pipe on which the fork server writes its exit code when it has reaped it (closed
+    unwritten if the fork server ends first: the code is then unknown)."""
 
-    def __init__(self, pid: int, status: int) -> None:
+    def __init__(self, pid: int, status: int, pidfd: int) -> None:
         self.pid = pid
         self._status = status
+        self._pidfd = pidfd
         self._exitcode: int | None = None
-        self._reaped = False  # the fork server wrote the exit code, or closed the pipe
-        self._orphan = False  # ... closed it unwritten: the fork server ended first
+        self._told = False  # the fork server wrote the exit code, or closed the pipe
         self._lock = threading.Lock()  # the worker's threads may ask at once
-        self._closed = weakref.finalize(self, os.close, status)
+        self._closed = weakref.finalize(self, _close, (status, pidfd))
 
     @property
     def exitcode(self) -> int | None:
         """The exit code once it has ended (minus the signal that ended it), else None."""
-        self._read_status(0)
+        if not self.is_alive():
+            self._read_status(STATUS_WAIT)
         return self._exitcode
 
     def is_alive(self) -> bool:
-        if not self._read_status(0):
-            return True
-        return self._orphan and _exists(self.pid)
+        return not _readable(self._pidfd, 0)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until it has ended, or ``timeout`` seconds."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        if not self._read_status(timeout):
-            return
-        while self._orphan and _exists(self.pid):
-            left = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
-            if left <= 0:
-                return
-            time.sleep(left)
+        _readable(self._pidfd, timeout)
 
     def kill(self) -> None:
-        """SIGKILL, unless it has ended (and its process id may have gone to another)."""
-        if self.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+        """SIGKILL (nothing, if it has ended)."""
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
 
-    def _read_status(self, timeout: float | None) -> bool:
-        """Whether the fork server has reaped it (or has ended), waiting up to ``timeout``
-        seconds for that. The pipe stays open until this handle is dropped: another
-        thread may be waiting on it."""
-        if self._reaped:
-            return True
-        if not _readable(self._status, timeout):
-            return False
+    def _read_status(self, timeout: float) -> None:
+        """Read the exit code, waiting up to ``timeout`` seconds for the fork server to
+        reap the child. The pipe stays open until this handle is dropped: another thread
+        may be waiting on it."""
+        if self._told or not _readable(self._status, timeout):
+            return
         with self._lock:
-            if not self._reaped:  # else another thread read it meanwhile
+            if not self._told:  # else another thread read it meanwhile
                 data = os.read(self._status, _CODE.size)
                 if len(data) == _CODE.size:
                     self._exitcode = _CODE.unpack(data)[0]
-                else:
-                    self._orphan = True
-                self._reaped = True
-        return True
+                self._told = True
+
+
+def _close(fds: tuple[int, ...]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _readable(fd: int, timeout: float | None) -> bool:
-    """Whether ``fd`` can be read (or is at its end) within ``timeout`` seconds (poll, not
-    select: the worker may hold descriptors numbered over 1024)."""
+    """Whether ``fd`` can be read (or is at its end; a pidfd: its process has ended) within
+    ``timeout`` seconds (poll, not select: the worker may hold descriptors over 1024)."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     return bool(poller.poll(None if timeout is None else max(0, math.ceil(timeout * 1000))))
-
-
-def _exists(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            state = stat.read().rpartition(")")[2].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 class _Server:
@@ -177,25 +161,38 @@ class _Server:
         self.channel = channel
         self.channel.settimeout(ANSWER_WAIT)  # a fork takes milliseconds: it hangs, or is stopped
         self.lock = threading.Lock()
+        self.broken = False  # a request went unanswered: a late answer must not be taken
+        self.requests = 0
 
     def start(
         self, target: Callable[..., object], args: tuple[Any, ...], name: str
     ) -> tuple[Connection, Forked]:
-        request = pickle.dumps((target, args, name))
         ours, theirs = socket.socketpair()
         try:
             with self.lock:
+                if self.broken:
+                    raise ForkServerGone("it did not answer before")
+                self.requests += 1
+                request = pickle.dumps((self.requests, target, args, name))
+                fds: list[int] = []
                 try:
                     socket.send_fds(self.channel, [request], [theirs.fileno()])
-                    answer, fds, _, _ = socket.recv_fds(self.channel, _MESSAGE, 1)
+                    answer, fds, _, _ = socket.recv_fds(self.channel, _MESSAGE, 2)
+                    for fd in fds:
+                        os.set_inheritable(fd, False)
+                    number, pid, failure = pickle.loads(answer) if answer else (0, 0, "")  # noqa: S301 - from our own fork, on a socketpair
+                    if not answer or number != self.requests:
+                        raise ForkServerGone("it closed its socket, or answered out of turn")
                 except OSError as exc:
+                    _close(tuple(fds))  # (another request's, if out of turn)
+                    self.broken = True  # whatever it says later is not heard
+                    with contextlib.suppress(OSError):
+                        self.channel.shutdown(socket.SHUT_RDWR)
+                    if isinstance(exc, ForkServerGone):
+                        raise
                     raise ForkServerGone(str(exc)) from exc
-            if not answer:
-                raise ForkServerGone("it closed its socket")
-            pid, failure = pickle.loads(answer)  # noqa: S301 - from our own fork, on a socketpair
-            if failure or not fds:
-                for fd in fds:
-                    os.close(fd)
+            if failure or len(fds) != 2:
+                _close(tuple(fds))
                 raise OSError(f"the fork server could not start {name}: {failure}")
         except BaseException:
             ours.close()
@@ -204,14 +201,14 @@ class _Server:
             theirs.close()
         from multiprocessing.connection import Connection  # noqa: PLC0415 - see the imports
 
-        return Connection(ours.detach()), Forked(pid, fds[0])
+        return Connection(ours.detach()), Forked(pid, *fds)
 
     def stop(self) -> None:
         """Close the socket (the fork server ends: its children go on until their pipes
         close) and wait for it to end (killed after ``ANSWER_WAIT``, if it does not)."""
         self.channel.close()
         deadline = time.monotonic() + ANSWER_WAIT
-        with contextlib.suppress(ChildProcessError):
+        with contextlib.suppress(ChildProcessError, ProcessLookupError):
             while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
                 if time.monotonic() > deadline:
                     os.kill(self.pid, signal.SIGKILL)
@@ -236,7 +233,7 @@ def start(preload: Iterable[str] = ()) -> bool:
     when this process already has threads, or has a fork server. Only a program of
     mailbot's own calls it: forking another program (a test runner) copies all of it."""
     with _current.lock:
-        if _current.server is not None or _threads() > 1:
+        if _current.server is not None or _threads() > 1 or not _pidfds():
             return False
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         gc.collect()
@@ -248,6 +245,15 @@ def start(preload: Iterable[str] = ()) -> bool:
         theirs.close()
         _current.server = _Server(pid, ours)
         return True
+
+
+def _pidfds() -> bool:
+    """Whether this system has pidfds (Linux 5.3; a system-call filter may refuse them)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (OSError, AttributeError):
+        return False
+    return True
 
 
 def _threads() -> int:
@@ -286,11 +292,13 @@ def start_child(
         try:
             return server.start(target, args, name)
         except ForkServerGone as exc:
-            log.warning("the fork server has ended (%s); children start afresh now", exc)
             with _current.lock:
-                if _current.server is server:
+                dropped = _current.server is server
+                if dropped:
                     _current.server = None
-            server.stop()  # reaped, not left a zombie; killed if it only hangs
+            if dropped:  # by this thread: it says so, and reaps it (killed if it hangs)
+                log.warning("the fork server has ended (%s); children start afresh now", exc)
+                server.stop()
     ours, theirs = fallback.Pipe()
     child = fallback.Process(target=target, args=(theirs, *args), name=name, daemon=True)
     child.start()
@@ -305,12 +313,16 @@ def _serve(channel: socket.socket, preload: list[str]) -> NoReturn:
     """The fork server's loop: fork a child for each request, write each child's exit code
     when it ends; end when the worker's end of ``channel`` closes."""
     code = 0
+    _current.lock = threading.Lock()  # the worker's was held while it forked
     try:
         _name(SERVER_NAME)
         for signum in _IGNORED:  # it ends when the worker does; its children inherit this
             signal.signal(signum, signal.SIG_IGN)
         for module in preload:
-            importlib.import_module(module)
+            try:
+                importlib.import_module(module)
+            except ImportError:  # as multiprocessing's: a child that needs it will say
+                traceback.print_exc()
         gc.collect()
         gc.freeze()
         woken, wake = os.pipe()
@@ -331,7 +343,7 @@ def _serve(channel: socket.socket, preload: list[str]) -> NoReturn:
                 if not request:
                     break  # the worker has closed its end (or ended)
                 if not fds:
-                    channel.sendmsg([pickle.dumps((0, "no pipe came with the request"))])
+                    channel.sendmsg([pickle.dumps((0, 0, "no pipe came with the request"))])
                     continue
                 _fork(channel, request, fds, statuses, [woken, wake])
     except BaseException:
@@ -350,14 +362,14 @@ def _fork(
 ) -> None:
     """Fork the child ``request`` asks for, its pipe the fd received with it; answer
     its process id and the read end of its status pipe (or why it could not start)."""
-    pid, failure = 0, ""
+    pid, failure, number = 0, "", 0
     try:
-        target, args, name = pickle.loads(request)  # noqa: S301 - from the worker that forked us
+        number, target, args, name = pickle.loads(request)  # noqa: S301 - from the worker that forked us
         status_read, status_write = os.pipe()
     except Exception as exc:
         for fd in fds:
             os.close(fd)
-        channel.sendmsg([pickle.dumps((0, f"{type(exc).__name__}: {exc}"))])
+        channel.sendmsg([pickle.dumps((number, 0, f"{type(exc).__name__}: {exc}"))])
         return
     try:
         pid = os.fork()
@@ -371,13 +383,15 @@ def _fork(
     if failure:
         os.close(status_read)
         os.close(status_write)
-        channel.sendmsg([pickle.dumps((0, failure))])
+        channel.sendmsg([pickle.dumps((number, 0, failure))])
         return
     statuses[pid] = status_write
+    pidfd = os.pidfd_open(pid)  # before it can be reaped: this loop reaps, after answering
     try:
-        socket.send_fds(channel, [pickle.dumps((pid, ""))], [status_read])
+        socket.send_fds(channel, [pickle.dumps((number, pid, ""))], [status_read, pidfd])
     finally:
         os.close(status_read)
+        os.close(pidfd)
 
 
 def _reap(statuses: dict[int, int]) -> None:

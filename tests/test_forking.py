@@ -206,6 +206,39 @@ def test_a_fork_server_that_hangs_is_given_up_killed_and_reaped() -> None:
     assert result["left"] is False  # killed and reaped: no zombie
 
 
+def test_a_late_answer_of_a_fork_server_is_never_taken_for_another_request() -> None:
+    result = run_program("""
+    import logging
+    class Slow(logging.Handler):  # the first asker is slow to give the fork server up
+        def emit(self, record):
+            time.sleep(1)
+    logging.getLogger("mailbot.forking").addHandler(Slow())
+    forking.ANSWER_WAIT = 0.5
+    forking.start()
+    server = forking.running()
+    os.kill(server, signal.SIGSTOP)
+    seen = []
+    def start(delay):
+        time.sleep(delay)
+        connection, child = forking.start_child(forked.echo, (delay,), "mailbot-test", SPAWN)
+        pid, parent, name, args = connection.recv()
+        seen.append((pid == child.pid, parent == os.getpid(), args == (delay,)))
+        connection.close()
+        child.join(10)
+    threads = [threading.Thread(target=start, args=(delay,)) for delay in (0, 0.2, 0.4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.7)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(server, signal.SIGCONT)  # (killed by then, unless a thread still waits)
+    for thread in threads:
+        thread.join(30)
+    print(json.dumps({"seen": seen}))
+    """)  # fmt: skip
+    # each asker got its own child, started afresh once the server did not answer
+    assert result["seen"] == [[True, True, True]] * 3
+
+
 def test_readers_without_a_fork_server_do_not_hold_up_an_exit_without_close() -> None:
     result = run_program("""
     from mailbot.core.parsing import Limits

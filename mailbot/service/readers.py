@@ -26,7 +26,6 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import os
 import queue
-import signal
 import threading
 import traceback
 from collections.abc import Collection
@@ -86,11 +85,9 @@ class InThread:
 
 
 def _serve(connection: Connection) -> None:
-    """A child's loop: read mails until the pipe closes. SIGTERM and SIGINT are ignored:
-    systemd sends them to every process of the service, and a reader that ended in the
-    middle of a mail would quarantine it; the worker ends its readers itself."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """A child's loop: read mails until the pipe closes. One forked by the worker's fork
+    server ignores SIGTERM as it does (``mailbot.forking``): a stop of the service signals
+    every process, and a reader ended in the middle of a mail would quarantine it."""
     allocator.tune()
     while _answer_one(connection):
         pass
@@ -167,9 +164,8 @@ class ChildProcesses:
             self._queue.put(_FREE)
         self._lock = threading.Lock()
         self._children: set[_Child] = set()
-        # Its children ignore SIGTERM: at exit without close(), multiprocessing would send
-        # them that and wait for ever. They are killed first (atexit runs last in, first out).
-        atexit.register(self.close)
+        self._closed = False
+        atexit.register(self.close)  # its children are never left behind, close() or not
 
     def read(
         self, raw: bytes, limits: Limits, own_addresses: Collection[str], time_limit: float
@@ -228,18 +224,24 @@ class ChildProcesses:
 
     def _take(self) -> _Child:
         token = self._queue.get()
+        if token == _CLOSED or self._closed:
+            self._queue.put(token)  # for the next one waiting
+            raise RuntimeError("the mail readers are closed")
         if isinstance(token, _Child):
             return token
-        if token == _CLOSED:
-            self._queue.put(_CLOSED)  # for the next one waiting
-            raise RuntimeError("the mail readers are closed")
         try:
             child = _Child(self._context)
         except BaseException:
             self._queue.put(_FREE)
             raise
         with self._lock:
-            self._children.add(child)
+            closed = self._closed
+            if not closed:
+                self._children.add(child)
+        if closed:  # close() came while it started
+            child.stop()
+            self._queue.put(_FREE)
+            raise RuntimeError("the mail readers are closed")
         return child
 
     def _retire(self, child: _Child) -> None:
@@ -257,6 +259,7 @@ class ChildProcesses:
     def close(self) -> None:
         atexit.unregister(self.close)
         with self._lock:
+            self._closed = True  # no child starts after this
             children, self._children = list(self._children), set()
         for child in children:
             child.stop()

@@ -76,8 +76,8 @@ class Drafter:
 
     def start(self) -> None:
         """Start the child (it loads the configuration, then waits to be woken)."""
-        if self._process is not None:  # an earlier child, taken to have ended: it must have
-            self._process.kill()  # (a second one would draft beside it, its pipe kept open)
+        if self._connection is not None:  # of an earlier child, which has ended
+            self._connection.close()
         level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
         args = (str(self.process.config_file), level, self.process.digest)
         ours, self._process = forking.start_child(

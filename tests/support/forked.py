@@ -15,7 +15,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PROLOGUE = """\
-import json, multiprocessing, os, signal, threading, time
+import contextlib, json, multiprocessing, os, signal, threading, time
 from mailbot import forking
 from tests.support import forked
 SPAWN = multiprocessing.get_context("spawn")
