@@ -104,7 +104,7 @@ class Forked:
         self._exitcode: int | None = None
         self._told = False  # the fork server wrote the exit code, or closed the pipe
         self._lock = threading.Lock()  # the worker's threads may ask at once
-        self._closed = weakref.finalize(self, _close, (status, pidfd))
+        self._closed = weakref.finalize(self, _close, status, pidfd)
 
     @property
     def exitcode(self) -> int | None:
@@ -139,7 +139,7 @@ class Forked:
                 self._told = True
 
 
-def _close(fds: tuple[int, ...]) -> None:
+def _close(*fds: int) -> None:
     for fd in fds:
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -180,11 +180,13 @@ class _Server:
                     answer, fds, _, _ = socket.recv_fds(self.channel, _MESSAGE, 2)
                     for fd in fds:
                         os.set_inheritable(fd, False)
-                    number, pid, failure = pickle.loads(answer) if answer else (0, 0, "")  # noqa: S301 - from our own fork, on a socketpair
-                    if not answer or number != self.requests:
-                        raise ForkServerGone("it closed its socket, or answered out of turn")
+                    if not answer:
+                        raise ForkServerGone("it closed its socket")
+                    number, pid, failure = pickle.loads(answer)  # noqa: S301 - from our own fork, on a socketpair
+                    if number != self.requests:
+                        raise ForkServerGone("it answered an earlier request")
                 except OSError as exc:
-                    _close(tuple(fds))  # (another request's, if out of turn)
+                    _close(*fds)  # (another request's, if out of turn)
                     self.broken = True  # whatever it says later is not heard
                     with contextlib.suppress(OSError):
                         self.channel.shutdown(socket.SHUT_RDWR)
@@ -192,7 +194,7 @@ class _Server:
                         raise
                     raise ForkServerGone(str(exc)) from exc
             if failure or len(fds) != 2:
-                _close(tuple(fds))
+                _close(*fds)
                 raise OSError(f"the fork server could not start {name}: {failure}")
         except BaseException:
             ours.close()
@@ -367,8 +369,7 @@ def _fork(
         number, target, args, name = pickle.loads(request)  # noqa: S301 - from the worker that forked us
         status_read, status_write = os.pipe()
     except Exception as exc:
-        for fd in fds:
-            os.close(fd)
+        _close(*fds)
         channel.sendmsg([pickle.dumps((number, 0, f"{type(exc).__name__}: {exc}"))])
         return
     try:
@@ -378,11 +379,9 @@ def _fork(
     if pid == 0 and not failure:  # the child
         close = [channel.fileno(), status_read, status_write, *own, *statuses.values()]
         _child(target, args, name, fds[0], close)
-    for fd in fds:
-        os.close(fd)
+    _close(*fds)
     if failure:
-        os.close(status_read)
-        os.close(status_write)
+        _close(status_read, status_write)
         channel.sendmsg([pickle.dumps((number, 0, failure))])
         return
     statuses[pid] = status_write
@@ -390,8 +389,7 @@ def _fork(
     try:
         socket.send_fds(channel, [pickle.dumps((number, pid, ""))], [status_read, pidfd])
     finally:
-        os.close(status_read)
-        os.close(pidfd)
+        _close(status_read, pidfd)
 
 
 def _reap(statuses: dict[int, int]) -> None:
