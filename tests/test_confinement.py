@@ -31,15 +31,36 @@ WRITING_CALLS = (
     "symlink,symlinkat,truncate,chmod,fchmodat,chown,fchownat,mknod,mknodat,utimensat"
 )
 WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
-_CALL = re.compile(r"^(?:\[pid\s+\d+\]\s+|\d+\s+)?(\w+)\((.*)")
+_LINE = re.compile(r"^(?:\[pid\s+(\d+)\]|(\d+))?\s*(.*)")
+_CALL = re.compile(r"^(\w+)\((.*)")
+_RESUMED = re.compile(r"^<\.\.\. \w+ resumed>")
+_UNFINISHED = "<unfinished ...>"
 _PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # Always there, and no file: /proc/self/comm is the process's own name (mailbot.forking).
 _ALWAYS_THERE = ("/dev/null", "/dev/tty", "/proc/self/comm")
 
 
+def calls(text: str) -> Iterator[str]:
+    """Each traced call whole, on one line. strace splits a call that another process's
+    interrupted: ``mkdir("x", 0700 <unfinished ...>`` then ``<... mkdir resumed>) = -1 EEXIST``;
+    the two halves are joined again, so that the failure is seen with its call."""
+    pending: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        assert match is not None  # every line matches: the pid is optional
+        pid, call = match.group(1) or match.group(2) or "", match.group(3)
+        if call.endswith(_UNFINISHED):
+            pending[pid] = call.removesuffix(_UNFINISHED)
+            continue
+        resumed = _RESUMED.match(call)
+        if resumed:
+            call = pending.pop(pid, "") + call[resumed.end() :]
+        yield call
+
+
 def written_paths(trace: Path, cwd: Path) -> list[str]:
     found = []
-    for line in trace.read_text(errors="replace").splitlines():
+    for line in calls(trace.read_text(errors="replace")):
         match = _CALL.match(line)
         if not match or "= -1" in line:  # a failed call changed nothing
             continue
@@ -49,6 +70,18 @@ def written_paths(trace: Path, cwd: Path) -> list[str]:
         for path in _PATH.findall(arguments):
             found.append(os.path.normpath(cwd / path) if not path.startswith("/") else path)
     return found
+
+
+def test_a_call_strace_split_is_judged_whole(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.txt"
+    trace.write_text(
+        '7  mkdir("/state", 0700 <unfinished ...>\n'
+        '8  openat(AT_FDCWD, "/elsewhere", O_WRONLY|O_CREAT, 0600 <unfinished ...>\n'
+        "7  <... mkdir resumed>) = -1 EEXIST (File exists)\n"
+        "8  <... openat resumed>) = 3\n",
+        encoding="utf-8",
+    )
+    assert written_paths(trace, tmp_path) == ["/elsewhere"]
 
 
 @pytest.fixture
